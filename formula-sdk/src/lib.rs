@@ -1,0 +1,26 @@
+//! The formula format and everything that reads it.
+//!
+//! A formula is a Juju classic charm: a directory with `metadata.yaml`, `config.yaml`,
+//! `actions.yaml`, a `revision` file and `hooks/`. This crate loads one into a typed model in
+//! which every value keeps its position, checks it with Juju's own rules and every check of
+//! `charm proof`, and renders the findings for people and for CI.
+//!
+//! ```
+//! use formula_sdk::{format::Formula, lint};
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::write(dir.path().join("metadata.yaml"), "name: demo\nsummary: s\ndescription: d\n").unwrap();
+//! let formula = Formula::load(dir.path());
+//! let findings = lint::lint_formula(&formula, &lint::Selection::default());
+//! assert!(findings.iter().any(|d| d.rule == "copyright-missing"));
+//! ```
+#![deny(missing_docs)]
+
+pub mod diagnostic;
+pub mod format;
+pub mod lint;
+pub mod render;
+pub mod source;
+pub mod yaml;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use format::Formula;

@@ -1,0 +1,22 @@
+//! F109 `maintainer-missing`: metadata has neither maintainer nor maintainers.
+#![doc = include_str!("f109_maintainer_missing.md")]
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+
+/// The rule's registration.
+pub const RULE: Rule = Rule {
+    code: "F109",
+    name: "maintainer-missing",
+    severity: Severity::Error,
+    group: Group::Style,
+    summary: "metadata has neither maintainer nor maintainers",
+    since: "0.1.0",
+    proof: Some("11"),
+    explanation: include_str!("f109_maintainer_missing.md"),
+    check: Check::Formula(check),
+};
+
+fn check(ctx: &LintContext, out: &mut Reporter) {
+    let _ = (ctx, out);
+}

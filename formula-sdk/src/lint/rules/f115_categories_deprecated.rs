@@ -1,0 +1,22 @@
+//! F115 `categories-deprecated`: categories is used instead of tags.
+#![doc = include_str!("f115_categories_deprecated.md")]
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+
+/// The rule's registration.
+pub const RULE: Rule = Rule {
+    code: "F115",
+    name: "categories-deprecated",
+    severity: Severity::Warning,
+    group: Group::Style,
+    summary: "categories is used instead of tags",
+    since: "0.1.0",
+    proof: Some("17"),
+    explanation: include_str!("f115_categories_deprecated.md"),
+    check: Check::Formula(check),
+};
+
+fn check(ctx: &LintContext, out: &mut Reporter) {
+    let _ = (ctx, out);
+}

@@ -1,0 +1,22 @@
+//! F118 `series-deprecated`: series is ignored by today's tooling.
+#![doc = include_str!("f118_series_deprecated.md")]
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+
+/// The rule's registration.
+pub const RULE: Rule = Rule {
+    code: "F118",
+    name: "series-deprecated",
+    severity: Severity::Info,
+    group: Group::Style,
+    summary: "series is ignored by today's tooling",
+    since: "0.1.0",
+    proof: Some("20"),
+    explanation: include_str!("f118_series_deprecated.md"),
+    check: Check::Formula(check),
+};
+
+fn check(ctx: &LintContext, out: &mut Reporter) {
+    let _ = (ctx, out);
+}

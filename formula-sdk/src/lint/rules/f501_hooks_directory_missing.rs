@@ -1,0 +1,22 @@
+//! F501 `hooks-directory-missing`: the formula has no hooks directory.
+#![doc = include_str!("f501_hooks_directory_missing.md")]
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+
+/// The rule's registration.
+pub const RULE: Rule = Rule {
+    code: "F501",
+    name: "hooks-directory-missing",
+    severity: Severity::Info,
+    group: Group::Style,
+    summary: "the formula has no hooks directory",
+    since: "0.1.0",
+    proof: Some("28"),
+    explanation: include_str!("f501_hooks_directory_missing.md"),
+    check: Check::Formula(check),
+};
+
+fn check(ctx: &LintContext, out: &mut Reporter) {
+    let _ = (ctx, out);
+}

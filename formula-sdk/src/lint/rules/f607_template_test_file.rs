@@ -1,0 +1,22 @@
+//! F607 `template-test-file`: tests/00-autogen from the template is still there.
+#![doc = include_str!("f607_template_test_file.md")]
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+
+/// The rule's registration.
+pub const RULE: Rule = Rule {
+    code: "F607",
+    name: "template-test-file",
+    severity: Severity::Warning,
+    group: Group::Style,
+    summary: "tests/00-autogen from the template is still there",
+    since: "0.1.0",
+    proof: Some("45"),
+    explanation: include_str!("f607_template_test_file.md"),
+    check: Check::Formula(check),
+};
+
+fn check(ctx: &LintContext, out: &mut Reporter) {
+    let _ = (ctx, out);
+}

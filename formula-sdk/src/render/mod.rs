@@ -1,0 +1,86 @@
+//! Renderings of diagnostics: one file per format, the CLI only chooses one.
+
+mod concise;
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use crate::diagnostic::Diagnostic;
+use crate::format::Formula;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The output formats of `formula lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Like rustc: the source line and a caret under the place.
+    Human,
+    /// One line per finding: `path:line:col: severity[code] message`.
+    Concise,
+    /// A JSON array.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning reads it.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+}
+
+/// The texts of the files that diagnostics point into, by shown path.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl Sources {
+    /// Adds the text of `path`.
+    pub fn insert(&mut self, path: PathBuf, text: String) {
+        self.files.insert(path, text);
+    }
+
+    /// Adds every text file of `formula` (YAML files, revision, hooks, actions).
+    pub fn add_formula(&mut self, formula: &Formula) {
+        for file in [&formula.metadata_file, &formula.config_file, &formula.actions_file].into_iter().flatten() {
+            self.insert(file.source.path.clone(), file.source.text.clone());
+        }
+        if let Some(revision) = &formula.revision {
+            self.insert(revision.source.path.clone(), revision.source.text.clone());
+        }
+        for hook in formula.hooks.iter().chain(&formula.action_files).chain(&formula.dispatch) {
+            if let Some(text) = &hook.text {
+                self.insert(hook.display.clone(), text.clone());
+            }
+        }
+    }
+
+    /// Every (path, text) pair, sorted by path.
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &String)> {
+        self.files.iter()
+    }
+
+    /// Adds every file of `other`.
+    pub fn extend(&mut self, other: Sources) {
+        self.files.extend(other.files);
+    }
+
+    /// The text of `path`, when known.
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+}
+
+/// Renders `diagnostics` (already sorted) in `format`; `color` applies to `Human` only.
+pub fn render(format: Format, diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    match format {
+        Format::Human => human::render(diagnostics, sources, color),
+        Format::Concise => concise::render(diagnostics),
+        Format::Json => json::render(diagnostics),
+        Format::Sarif => sarif::render(diagnostics),
+        Format::Github => github::render(diagnostics),
+    }
+}
+
+/// The 1-based (line, column) where a diagnostic starts, if it has a place.
+fn start(d: &Diagnostic) -> Option<(usize, usize)> {
+    d.span.map(|s| (s.start.line, s.start.column))
+}

@@ -1,0 +1,130 @@
+//! Every lint rule against its fixtures: `tests/fixtures/lint/<CODE>/bad` must trigger it
+//! (snapshot of the human output, plus `~ CODE` markers on the lines it must point at), and
+//! `good` must not. A meta-test holds every rule to its docs, fixtures and snapshot.
+
+use formula_sdk::diagnostic::Diagnostic;
+use formula_sdk::format::Formula;
+use formula_sdk::lint::{self, registry::RULES, Check, Rule, Selection, Target};
+use formula_sdk::render::{self, Format, Sources};
+use std::path::{Path, PathBuf};
+
+fn fixture_dir(rule: &Rule) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(rule.code)
+}
+
+/// Runs only `rule` on the fixture `case` (`bad` or `good`), showing paths as `case/…`.
+fn run(rule: &'static Rule, case: &str) -> (Vec<Diagnostic>, Sources) {
+    let dir = fixture_dir(rule).join(case);
+    let shown = Path::new(case);
+    let selection = Selection { select: vec![rule.code.to_string()], ..Selection::default() };
+    let mut sources = Sources::default();
+    let found = match rule.check {
+        Check::Formula(_) => {
+            let formula = Formula::load_as(&dir, shown);
+            sources.add_formula(&formula);
+            lint::lint_formula(&formula, &selection)
+        }
+        Check::Bundle(_) => {
+            let path = dir.join("bundle.yaml");
+            let shown = shown.join("bundle.yaml");
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                sources.insert(shown.clone(), text);
+            }
+            lint::lint_bundle(&path, &shown, &selection)
+        }
+        Check::Driver => lint::discover(&[dir.join("target")])
+            .into_iter()
+            .filter_map(|t| match t {
+                Target::Invalid(path, message) => {
+                    let shown_path = shown.join(path.file_name().unwrap_or_default());
+                    Some(lint::invalid_target(&shown_path, &message.replace(&dir.display().to_string(), case)))
+                }
+                _ => None,
+            })
+            .collect(),
+    };
+    (found, sources)
+}
+
+/// `(file, line)` of every `~ CODE` marker in the text files of `dir`.
+fn markers(dir: &Path, code: &str, shown: &Path) -> Vec<(PathBuf, usize)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), shown.to_path_buf())];
+    while let Some((path, shown_path)) = stack.pop() {
+        if path.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(&path).into_iter().flatten().flatten().collect();
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                stack.push((entry.path(), shown_path.join(entry.file_name())));
+            }
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            let needle = format!("~ {code}");
+            for (index, line) in text.lines().enumerate() {
+                if line.contains(&needle) {
+                    out.push((shown_path.clone(), index + 1));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_triggers_on_bad_and_not_on_good() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        if !fixture_dir(rule).join("bad").exists() {
+            continue; // the meta-test reports missing fixtures
+        }
+        let (bad, sources) = run(rule, "bad");
+        if bad.is_empty() {
+            failures.push(format!("{}: no finding on bad/", rule.code));
+        }
+        if let Some(other) = bad.iter().find(|d| d.code != rule.code) {
+            failures.push(format!("{}: reported as {}", rule.code, other.code));
+        }
+        for (file, line) in markers(&fixture_dir(rule).join("bad"), rule.code, Path::new("bad")) {
+            if !bad.iter().any(|d| d.path == file && d.span.is_some_and(|s| s.start.line == line)) {
+                failures.push(format!("{}: marker at {}:{line} has no finding there", rule.code, file.display()));
+            }
+        }
+        let human = render::render(Format::Human, &bad, &sources, false);
+        insta::with_settings!({snapshot_path => "snapshots/lint", prepend_module_to_snapshot => false, omit_expression => true}, {
+            insta::assert_snapshot!(rule.code, human);
+        });
+        let (good, _) = run(rule, "good");
+        if !good.is_empty() {
+            failures.push(format!("{}: findings on good/: {:?}", rule.code, good.iter().map(|d| &d.message).collect::<Vec<_>>()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_docs_fixtures_and_a_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for rule in RULES {
+        for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+            if !rule.explanation.contains(heading) {
+                missing.push(format!("{}: explanation lacks `{heading}`", rule.code));
+            }
+        }
+        if rule.explanation.contains("TODO") {
+            missing.push(format!("{}: explanation still says TODO", rule.code));
+        }
+        for case in ["bad", "good"] {
+            if !fixture_dir(rule).join(case).is_dir() {
+                missing.push(format!("{}: no {case}/ fixture", rule.code));
+            }
+        }
+        if !root.join(format!("tests/snapshots/lint/{}.snap", rule.code)).is_file() {
+            missing.push(format!("{}: no committed snapshot", rule.code));
+        }
+        if rule.summary.ends_with('.') || rule.summary.chars().next().is_some_and(char::is_uppercase) {
+            missing.push(format!("{}: summary must be lowercase without a trailing period", rule.code));
+        }
+    }
+    assert!(missing.is_empty(), "{} problems:\n{}", missing.len(), missing.join("\n"));
+}
