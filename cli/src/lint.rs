@@ -62,18 +62,36 @@ enum ColorChoice {
 
 pub fn run(args: LintArgs) -> Result<u8> {
     if let Some(code) = &args.explain {
-        let Some(rule) = registry::find(code) else { bail!("no rule is called `{code}`; `formula lint --list` shows them") };
-        print!("# {} `{}`\n\n{}.\n\nSeverity: {}. Group: {}.{}\n\n{}", rule.code, rule.name, rule.summary, rule.severity.as_str(), rule.group.as_str(),
-            rule.proof.map(|p| format!(" charm proof: check {p}.")).unwrap_or_default(), rule.explanation);
+        let Some(rule) = registry::find(code) else {
+            bail!("no rule is called `{code}`; `formula lint --list` shows them")
+        };
+        print!(
+            "# {} `{}`\n\n{}.\n\nSeverity: {}. Group: {}.{}\n\n{}",
+            rule.code,
+            rule.name,
+            rule.summary,
+            rule.severity.as_str(),
+            rule.group.as_str(),
+            rule.proof.map(|p| format!(" charm proof: check {p}.")).unwrap_or_default(),
+            rule.explanation
+        );
         return Ok(0);
     }
     if args.list {
         for rule in registry::RULES {
-            println!("{}  {:<36} {:<8} {:<12} {}", rule.code, rule.name, rule.severity.as_str(), rule.group.as_str(), rule.summary);
+            println!(
+                "{}  {:<36} {:<8} {:<12} {}",
+                rule.code,
+                rule.name,
+                rule.severity.as_str(),
+                rule.group.as_str(),
+                rule.summary
+            );
         }
         return Ok(0);
     }
-    let selection = Selection { select: args.select.clone(), extend: args.extend_select.clone(), ignore: args.ignore.clone() };
+    let selection =
+        Selection { select: args.select.clone(), extend: args.extend_select.clone(), ignore: args.ignore.clone() };
     let unknown = selection.unknown_names();
     if !unknown.is_empty() {
         bail!("unknown rules or groups: {}; `formula lint --list` shows them", unknown.join(", "));

@@ -40,11 +40,7 @@ impl Span {
             if index + 1 == line {
                 let start = Pos { offset, line, column: 1 };
                 let trimmed = content.strip_suffix('\r').unwrap_or(content);
-                let end = Pos {
-                    offset: offset + trimmed.len(),
-                    line,
-                    column: 1 + trimmed.chars().count(),
-                };
+                let end = Pos { offset: offset + trimmed.len(), line, column: 1 + trimmed.chars().count() };
                 return Span { start, end };
             }
             offset += content.len() + 1;

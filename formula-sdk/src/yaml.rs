@@ -197,7 +197,11 @@ pub fn format_float(x: f64) -> String {
     if x.is_nan() {
         ".nan".into()
     } else if x.is_infinite() {
-        if x > 0.0 { ".inf".into() } else { "-.inf".into() }
+        if x > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        }
     } else if x.fract() == 0.0 && x.abs() < 1e16 {
         format!("{x:.1}")
     } else {
@@ -208,7 +212,8 @@ pub fn format_float(x: f64) -> String {
 /// Parses the first document of `text`. An empty text is a null node.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
     let index = PositionIndex::new(text);
-    let span_of = |s: saphyr_parser::Span| Span { start: index.at_char(s.start.index()), end: index.at_char(s.end.index()) };
+    let span_of =
+        |s: saphyr_parser::Span| Span { start: index.at_char(s.start.index()), end: index.at_char(s.end.index()) };
     let mut parser = Parser::new_from_str(text);
     let mut builder = Builder::default();
     let mut first_span = Span::default();
@@ -237,17 +242,49 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 builder.push_value(node, 0, span)?;
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let span = trim_scalar_span(text, &index, span, style);
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                let kind = resolve_scalar(&value, style, tag.as_deref()).map_err(|message| YamlError { message, span })?;
+                let kind =
+                    resolve_scalar(&value, style, tag.as_deref()).map_err(|message| YamlError { message, span })?;
                 builder.budget(1, span)?;
                 builder.push_value(Node { kind, span }, anchor, span)?;
             }
             Event::SequenceStart(anchor, _) => builder.open(Open::Seq(Vec::new()), anchor, span)?,
             Event::MappingStart(anchor, _) => builder.open(Open::Map(Vec::new(), None), anchor, span)?,
-            Event::SequenceEnd | Event::MappingEnd => builder.close(span)?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                // A flow collection ends at its bracket; a block one at its last item.
+                let closes_flow = text.as_bytes().get(span.start.offset).is_some_and(|b| matches!(b, b']' | b'}'));
+                let end = if closes_flow { index.at_byte(span.start.offset + 1) } else { span.start };
+                builder.close(Span { start: span.start, end })?
+            }
         }
     }
     Ok(builder.root.unwrap_or(Node { kind: NodeKind::Null, span: first_span }))
+}
+
+/// Narrows a scalar's span to its text: the parser's span of a quoted scalar can run on over
+/// the comment that follows it.
+fn trim_scalar_span(text: &str, index: &PositionIndex, span: Span, style: ScalarStyle) -> Span {
+    let bytes = text.as_bytes();
+    let start = span.start.offset;
+    let quote = match style {
+        ScalarStyle::SingleQuoted => b'\'',
+        ScalarStyle::DoubleQuoted => b'"',
+        _ => return span,
+    };
+    if bytes.get(start) != Some(&quote) {
+        return span;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Span { start: span.start, end: index.at_byte(i + 1) },
+            _ => i += 1,
+        }
+    }
+    span
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -293,7 +330,12 @@ impl Builder {
         let Some((open, anchor, start)) = self.stack.pop() else {
             return Err(YamlError { message: "unbalanced collection end".into(), span: end });
         };
-        let span = Span { start: start.start, end: end.end.max(start.end) };
+        let last_child_end = match &open {
+            Open::Seq(items) => items.last().map(|n| n.span.end),
+            Open::Map(entries, _) => entries.last().map(|(_, v)| v.span.end),
+        };
+        let end_pos = if end.end.offset > end.start.offset { end.end } else { last_child_end.unwrap_or(start.end).max(start.end) };
+        let span = Span { start: start.start, end: end_pos };
         let kind = match open {
             Open::Seq(items) => NodeKind::Seq(items),
             Open::Map(entries, _) => NodeKind::Map(merge_keys(entries)),
@@ -362,8 +404,12 @@ fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> Result<
     match tag {
         Some("str") => return Ok(NodeKind::Str(value.to_string())),
         Some("null") => return Ok(NodeKind::Null),
-        Some("bool") => return resolve_bool(value).map(NodeKind::Bool).ok_or_else(|| format!("cannot read {value:?} as a boolean")),
-        Some("int") => return resolve_int(value).map(NodeKind::Int).ok_or_else(|| format!("cannot read {value:?} as an integer")),
+        Some("bool") => {
+            return resolve_bool(value).map(NodeKind::Bool).ok_or_else(|| format!("cannot read {value:?} as a boolean"))
+        }
+        Some("int") => {
+            return resolve_int(value).map(NodeKind::Int).ok_or_else(|| format!("cannot read {value:?} as an integer"))
+        }
         Some("float") => {
             return resolve_float(value)
                 .or_else(|| resolve_int(value).map(|i| i as f64))
@@ -487,6 +533,21 @@ mod tests {
     }
 
     #[test]
+    fn spans_cover_the_value_and_not_the_comment_after_it() {
+        let text = "a: \"yes\"  # c\nb: [1, 2]   # d\nc: plain  # e\nd: 'it''s'\ne:\n  - x\n  - y\nf: 1\n";
+        let node = parse(text).unwrap();
+        let shown = |k: &str| {
+            let n = node.get(k).unwrap();
+            text[n.span.start.offset..n.span.end.offset].to_string()
+        };
+        assert_eq!(shown("a"), "\"yes\"");
+        assert_eq!(shown("b"), "[1, 2]");
+        assert_eq!(shown("c"), "plain");
+        assert_eq!(shown("d"), "'it''s'");
+        assert_eq!(shown("e"), "- x\n  - y");
+    }
+
+    #[test]
     fn spans_are_one_based_lines_and_character_columns() {
         let node = parse("name: wiki\nsummary: \"é\u{e9}\"\nprovides:\n  db: mysql\n").unwrap();
         let (key, value) = node.entry("provides").unwrap();
@@ -507,10 +568,11 @@ mod tests {
 
     #[test]
     fn aliases_and_merge_keys() {
-        let node = parse("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n").unwrap();
+        // (`y` itself would be a boolean key in Go's yaml.v2, so the keys here are longer.)
+        let node = parse("base: &b {xx: 1, yy: 2}\nuse:\n  <<: *b\n  yy: 3\n").unwrap();
         let used = node.get("use").unwrap();
-        assert_eq!(used.get("x").unwrap().kind, NodeKind::Int(1));
-        assert_eq!(used.get("y").unwrap().kind, NodeKind::Int(3));
+        assert_eq!(used.get("xx").unwrap().kind, NodeKind::Int(1));
+        assert_eq!(used.get("yy").unwrap().kind, NodeKind::Int(3));
     }
 
     #[test]

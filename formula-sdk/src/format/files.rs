@@ -99,7 +99,12 @@ pub(crate) fn read_text(path: &Path, shown: &Path, problems: &mut Vec<ReadProble
     })
 }
 
-pub(crate) fn read_yaml(dir: &Path, display_dir: &Path, name: &str, problems: &mut Vec<ReadProblem>) -> Option<YamlFile> {
+pub(crate) fn read_yaml(
+    dir: &Path,
+    display_dir: &Path,
+    name: &str,
+    problems: &mut Vec<ReadProblem>,
+) -> Option<YamlFile> {
     let shown = display_dir.join(name);
     read_text(&dir.join(name), &shown, problems).map(|text| YamlFile::parse(shown, text))
 }

@@ -87,7 +87,8 @@ impl HookFile {
 
 pub(crate) fn read_dir(dir: &Path, shown: &Path, problems: &mut Vec<ReadProblem>) -> Vec<HookFile> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     names.iter().map(|name| read_one(&dir.join(name), &shown.join(name), problems)).collect()
 }

@@ -26,7 +26,10 @@ impl Role {
 
     /// Whether endpoints of these two roles can be related (provider↔requirer, peer↔peer).
     pub fn can_relate(self, other: Role) -> bool {
-        matches!((self, other), (Role::Provider, Role::Requirer) | (Role::Requirer, Role::Provider) | (Role::Peer, Role::Peer))
+        matches!(
+            (self, other),
+            (Role::Provider, Role::Requirer) | (Role::Requirer, Role::Provider) | (Role::Peer, Role::Peer)
+        )
     }
 }
 
@@ -101,7 +104,12 @@ impl Metadata {
             }
         }
         let names = |key: &str| -> Vec<String> {
-            root.get(key).and_then(Node::map_entries).unwrap_or_default().iter().filter_map(|(k, _)| k.key_text()).collect()
+            root.get(key)
+                .and_then(Node::map_entries)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(k, _)| k.key_text())
+                .collect()
         };
         Metadata {
             name: text("name"),
@@ -145,7 +153,8 @@ fn endpoint(key: &Node, value: &Node, role: Role) -> Option<Endpoint> {
             endpoint.shorthand = true;
         }
         NodeKind::Map(_) => {
-            endpoint.interface = value.get("interface").and_then(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span)));
+            endpoint.interface =
+                value.get("interface").and_then(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span)));
             if value.get("scope").and_then(Node::as_str) == Some("container") {
                 endpoint.scope = Scope::Container;
             }

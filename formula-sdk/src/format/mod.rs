@@ -75,7 +75,8 @@ impl Formula {
         let config_file = read("config.yaml");
         let actions_file = read("actions.yaml");
         let revision = files::read_revision(dir, display_dir, &mut read_problems);
-        let metadata = metadata_file.as_ref().and_then(|f| f.node.as_ref()).map(Metadata::from_node).unwrap_or_default();
+        let metadata =
+            metadata_file.as_ref().and_then(|f| f.node.as_ref()).map(Metadata::from_node).unwrap_or_default();
         let config = config_file.as_ref().and_then(|f| f.node.as_ref()).map(Config::from_node).unwrap_or_default();
         let actions = actions_file.as_ref().and_then(|f| f.node.as_ref()).map(Actions::from_node).unwrap_or_default();
         let hooks_dir = dir.join("hooks");

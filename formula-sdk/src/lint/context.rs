@@ -62,7 +62,7 @@ impl<'a> LintContext<'a> {
     /// can receive (helper files and directories are left out).
     pub fn hooks(&self) -> Vec<&'a HookFile> {
         let known = self.formula.known_hook_names();
-        self.formula.hooks.iter().filter(|h| !h.is_dir && known.iter().any(|k| *k == h.name)).collect()
+        self.formula.hooks.iter().filter(|h| !h.is_dir && known.contains(&h.name)).collect()
     }
 
     /// Whether `root` has any of the files `names` (exact names).

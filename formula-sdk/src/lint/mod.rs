@@ -237,7 +237,7 @@ fn collect(dir: &Path, depth: usize, out: &mut Vec<Target>) {
 
 /// The diagnostic for a path that is not lintable (`charm proof`'s fatal "not a directory").
 pub fn invalid_target(path: &Path, message: &str) -> Diagnostic {
-    let rule = registry::find("F001").unwrap_or(&registry::RULES[0]);
+    let rule = registry::find("F001").unwrap_or(registry::RULES[0]);
     let mut reporter = Reporter::new(rule);
     reporter.report(path, None, message.to_string());
     reporter.into_diagnostics().remove(0)

@@ -64,7 +64,8 @@ impl AllowList {
         let mut list = AllowList { names: Vec::new(), problems: Vec::new() };
         let shown = formula.display(ALLOW_FILE);
         let mut read_problems = Vec::new();
-        let Some(text) = crate::format::read_text_public(&formula.dir.join(ALLOW_FILE), &shown, &mut read_problems) else {
+        let Some(text) = crate::format::read_text_public(&formula.dir.join(ALLOW_FILE), &shown, &mut read_problems)
+        else {
             for p in read_problems {
                 list.problems.push((p.path, None, format!("cannot read the allow-list: {}", p.reason)));
             }
@@ -79,14 +80,26 @@ impl AllowList {
         };
         let Some(items) = root.get("allow").and_then(Node::as_seq) else {
             let span = root.entry("allow").map(|(k, _)| k.span);
-            list.problems.push((shown, span, "the allow-list needs `allow:` with a list of rule codes or names".into()));
+            list.problems.push((
+                shown,
+                span,
+                "the allow-list needs `allow:` with a list of rule codes or names".into(),
+            ));
             return list;
         };
         for item in items {
             match item.as_str() {
                 Some(name) if registry::RULES.iter().any(|r| selects(name, r)) => list.names.push(name.to_string()),
-                Some(name) => list.problems.push((shown.clone(), Some(item.span), format!("unknown rule `{name}` in the allow-list"))),
-                None => list.problems.push((shown.clone(), Some(item.span), "allow-list entries are rule codes or names".into())),
+                Some(name) => list.problems.push((
+                    shown.clone(),
+                    Some(item.span),
+                    format!("unknown rule `{name}` in the allow-list"),
+                )),
+                None => list.problems.push((
+                    shown.clone(),
+                    Some(item.span),
+                    "allow-list entries are rule codes or names".into(),
+                )),
             }
         }
         list

@@ -52,9 +52,20 @@ pub(super) fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool)
 fn why_level(d: &Diagnostic) -> String {
     match registry::find(d.code) {
         Some(rule) if rule.severity == d.severity => {
-            format!("`{}` ({}) is {} by default; `formula lint --explain {}` tells more", d.rule, rule.group.as_str(), severity_phrase(d.severity), d.code)
+            format!(
+                "`{}` ({}) is {} by default; `formula lint --explain {}` tells more",
+                d.rule,
+                rule.group.as_str(),
+                severity_phrase(d.severity),
+                d.code
+            )
         }
-        _ => format!("`{}` is {} here; `formula lint --explain {}` tells more", d.rule, severity_phrase(d.severity), d.code),
+        _ => format!(
+            "`{}` is {} here; `formula lint --explain {}` tells more",
+            d.rule,
+            severity_phrase(d.severity),
+            d.code
+        ),
     }
 }
 

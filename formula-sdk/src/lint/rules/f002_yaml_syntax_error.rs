@@ -20,7 +20,11 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext, out: &mut Reporter) {
     for file in ctx.yaml_files() {
         if let Some(error) = &file.error {
-            out.report(file.path(), Some(error.span), format!("cannot parse `{}`: {}", file_name(file.path()), error.message));
+            out.report(
+                file.path(),
+                Some(error.span),
+                format!("cannot parse `{}`: {}", file_name(file.path()), error.message),
+            );
         }
     }
 }

@@ -22,8 +22,12 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(text) = summary.as_str() else { return };
     let length = text.chars().count();
     if length > MAX_SUMMARY {
-        out.report(&ctx.metadata_path(), Some(summary.span), format!("summary is {length} characters long, more than {MAX_SUMMARY}"))
-            .help = Some("keep the summary to one short line; the details belong in `description`".into());
+        out.report(
+            &ctx.metadata_path(),
+            Some(summary.span),
+            format!("summary is {length} characters long, more than {MAX_SUMMARY}"),
+        )
+        .help = Some("keep the summary to one short line; the details belong in `description`".into());
     }
 }
 

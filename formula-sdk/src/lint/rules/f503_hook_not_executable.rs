@@ -24,8 +24,8 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     }
     for hook in ctx.hooks() {
         if is_not_executable(hook) {
-            out.report(&hook.display, None, format!("hook `{}` is not executable", hook.name))
-                .help = Some(format!("chmod +x {}", hook.display.display()));
+            out.report(&hook.display, None, format!("hook `{}` is not executable", hook.name)).help =
+                Some(format!("chmod +x {}", hook.display.display()));
         }
     }
 }

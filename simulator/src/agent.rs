@@ -1,0 +1,454 @@
+//! A unit agent: what Juju's uniter persists, and how it derives its next hook.
+//!
+//! The agent compares a [`Snapshot`] of the model with what it has already seen
+//! ([`Agent`]) and picks exactly one next hook by the resolver chain of spec §6.1: relation
+//! hooks that must follow a join, relation-created, leadership, actions, queued hooks,
+//! teardown when dying, install, upgrade-charm, config-changed, relation hooks, update-status.
+//! Hooks come from differences, not from an event log, so several commits by a remote unit
+//! between two snapshots give one relation-changed with the latest data.
+
+use crate::hook::{Hook, HookKind};
+use crate::model::{Life, Model};
+use std::collections::BTreeMap;
+
+/// What a unit sees of one relation in a snapshot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationView {
+    /// This unit's endpoint.
+    pub endpoint: String,
+    /// The other application (own application for peers).
+    pub remote_app: String,
+    /// Peer relation.
+    pub peer: bool,
+    /// Alive or dying.
+    pub life: Life,
+    /// Remote units in scope and their bag versions.
+    pub members: BTreeMap<String, u64>,
+    /// Remote application bag versions (0: never written).
+    pub app_versions: BTreeMap<String, u64>,
+}
+
+/// A unit's view of the model at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The unit's life.
+    pub life: Life,
+    /// Whether it is the leader.
+    pub leader: bool,
+    /// The application's config version.
+    pub config_version: u64,
+    /// The application's charm version.
+    pub charm_version: u64,
+    /// The leader settings version.
+    pub leader_settings_version: u64,
+    /// The update-status tick.
+    pub update_tick: u64,
+    /// Relations of the unit's application, by id.
+    pub relations: BTreeMap<i64, RelationView>,
+    /// Pending actions: (id, name).
+    pub actions: Vec<(u64, String)>,
+}
+
+impl Snapshot {
+    /// Takes `unit`'s snapshot of `model`; `None` when the unit is gone.
+    pub fn take(model: &Model, unit: &str) -> Option<Snapshot> {
+        let u = model.units.get(unit)?;
+        let app = model.apps.get(&u.app)?;
+        let mut relations = BTreeMap::new();
+        for relation in model.relations_of(&u.app) {
+            let Some(end) = relation.end_of(&u.app) else {
+                continue;
+            };
+            let remote_app = relation.remote_app(&u.app);
+            let mut members = BTreeMap::new();
+            let mut app_versions = BTreeMap::new();
+            // Only a unit in scope sees the others; it enters scope once installed.
+            if relation.scope.contains(unit) {
+                for member in &relation.scope {
+                    let member_app = crate::model::unit_app(member);
+                    if member == unit || (!relation.is_peer() && member_app == u.app) {
+                        continue;
+                    }
+                    let version = relation.unit_bags.get(member).map_or(0, |b| b.version);
+                    members.insert(member.clone(), version);
+                }
+                let version = relation.app_bags.get(&remote_app).map_or(0, |b| b.version);
+                app_versions.insert(remote_app.clone(), version);
+            }
+            relations.insert(
+                relation.id,
+                RelationView {
+                    endpoint: end.endpoint.clone(),
+                    remote_app,
+                    peer: relation.is_peer(),
+                    life: relation.life,
+                    members,
+                    app_versions,
+                },
+            );
+        }
+        Some(Snapshot {
+            life: u.life,
+            leader: app.leader.as_deref() == Some(unit),
+            config_version: app.config_version,
+            charm_version: app.charm_version,
+            leader_settings_version: app.leader_settings_version,
+            update_tick: model.update_status_tick,
+            relations,
+            actions: u.actions.iter().map(|a| (a.id, a.name.clone())).collect(),
+        })
+    }
+}
+
+/// What the agent remembers of one relation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalRelation {
+    /// The endpoint.
+    pub endpoint: String,
+    /// The other application.
+    pub remote_app: String,
+    /// Peer relation.
+    pub peer: bool,
+    /// relation-created has run.
+    pub created: bool,
+    /// Joined members and the version last seen.
+    pub members: BTreeMap<String, u64>,
+    /// Remote application bag versions last seen.
+    pub app_seen: BTreeMap<String, u64>,
+    /// A member whose changed must run right after its joined.
+    pub changed_pending: Option<String>,
+    /// relation-broken has run (or, for peers, the relation ended).
+    pub broken: bool,
+}
+
+/// Why a unit is stuck.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookError {
+    /// The hook that failed.
+    pub hook: Hook,
+    /// The message (`hook failed: "install"`).
+    pub message: String,
+}
+
+/// What a unit agent persists.
+#[derive(Clone, Debug, Default)]
+pub struct Agent {
+    /// The unit.
+    pub unit: String,
+    /// install has run.
+    pub installed: bool,
+    /// start has run.
+    pub started: bool,
+    /// stop has run.
+    pub stopped: bool,
+    /// remove has run: the agent is done.
+    pub removed: bool,
+    /// The agent believes it is the leader.
+    pub leader: bool,
+    /// Config version of the last config-changed.
+    pub config_seen: Option<u64>,
+    /// Charm version deployed.
+    pub charm_seen: u64,
+    /// Leader settings version last seen.
+    pub leader_settings_seen: Option<u64>,
+    /// update-status tick last run.
+    pub tick_seen: u64,
+    /// A hook queued by the last commit (start after the first config-changed,
+    /// config-changed after upgrade-charm).
+    pub queued: Option<HookKind>,
+    /// Relations by id.
+    pub relations: BTreeMap<i64, LocalRelation>,
+    /// The failed hook, while in error.
+    pub error: Option<HookError>,
+    /// The hook to run again after `resolve --retry`.
+    pub retry: Option<Hook>,
+    /// The last snapshot taken.
+    pub snapshot: Option<Snapshot>,
+}
+
+impl Agent {
+    /// A new agent for `unit`, whose application has `charm_version`.
+    pub fn new(unit: &str, charm_version: u64) -> Agent {
+        Agent { unit: unit.to_string(), charm_seen: charm_version, ..Agent::default() }
+    }
+
+    /// The hooks this agent could run next from `snap`: the first is what Juju's resolver
+    /// runs; relation hooks of different relations are all listed, as Juju's order among
+    /// relations is not promised (the engine picks one by the seed).
+    pub fn next_hooks(&self, snap: &Snapshot) -> Vec<Hook> {
+        if self.removed {
+            return Vec::new();
+        }
+        // A joined member's changed runs immediately, before anything else (ChangedPending).
+        for (id, rel) in &self.relations {
+            if let Some(member) = &rel.changed_pending {
+                return vec![Hook::relation(
+                    HookKind::RelationChanged,
+                    *id,
+                    &rel.endpoint,
+                    &rel.remote_app,
+                    Some(member),
+                )];
+            }
+        }
+        if self.error.is_some() {
+            // Only actions run while a hook is in error.
+            return self.action(snap).into_iter().collect();
+        }
+        if let Some(hook) = &self.retry {
+            return vec![hook.clone()];
+        }
+        let dying = snap.life == Life::Dying;
+        if !self.installed {
+            if dying {
+                return vec![Hook::unit(HookKind::Remove)];
+            }
+            return vec![Hook::unit(HookKind::Install)];
+        }
+        if !dying {
+            let created: Vec<Hook> = snap
+                .relations
+                .iter()
+                .filter(|(id, view)| view.life == Life::Alive && !self.relations.get(id).is_some_and(|r| r.created))
+                .map(|(id, view)| {
+                    Hook::relation(HookKind::RelationCreated, *id, &view.endpoint, &view.remote_app, None)
+                })
+                .collect();
+            if !created.is_empty() {
+                return created;
+            }
+            if snap.leader && !self.leader {
+                return vec![Hook::unit(HookKind::LeaderElected)];
+            }
+            if !snap.leader && self.leader_settings_seen != Some(snap.leader_settings_version) {
+                return vec![Hook::unit(HookKind::LeaderSettingsChanged)];
+            }
+        }
+        if let Some(action) = self.action(snap) {
+            return vec![action];
+        }
+        if let Some(kind) = &self.queued {
+            return vec![Hook::unit(kind.clone())];
+        }
+        if dying {
+            return self.teardown(snap);
+        }
+        if self.charm_seen != snap.charm_version {
+            return vec![Hook::unit(HookKind::UpgradeCharm)];
+        }
+        if self.config_seen != Some(snap.config_version) {
+            return vec![Hook::unit(HookKind::ConfigChanged)];
+        }
+        let relation_hooks: Vec<Hook> =
+            snap.relations.iter().filter_map(|(id, view)| self.relation_hook(*id, view, snap.leader)).collect();
+        if !relation_hooks.is_empty() {
+            return relation_hooks;
+        }
+        // Relations that vanished from the model while this unit still knew them.
+        for (id, rel) in &self.relations {
+            if !snap.relations.contains_key(id) && !rel.broken {
+                return vec![self.vanished_relation_hook(*id, rel)];
+            }
+        }
+        if self.started && self.tick_seen != snap.update_tick {
+            return vec![Hook::unit(HookKind::UpdateStatus)];
+        }
+        Vec::new()
+    }
+
+    fn action(&self, snap: &Snapshot) -> Option<Hook> {
+        if !self.installed {
+            return None;
+        }
+        snap.actions
+            .first()
+            .map(|(id, name)| Hook { action: Some((*id, name.clone())), ..Hook::unit(HookKind::Action) })
+    }
+
+    /// The next hook of one relation, in the resolver's order (spec §6.2).
+    fn relation_hook(&self, id: i64, view: &RelationView, leader: bool) -> Option<Hook> {
+        let empty = LocalRelation::default();
+        let local = self.relations.get(&id).unwrap_or(&empty);
+        if local.broken || (view.life == Life::Dying && !self.relations.contains_key(&id)) {
+            // A relation first seen dying is never joined: no hooks at all.
+            return None;
+        }
+        let hook = |kind, remote: Option<&str>| Hook::relation(kind, id, &view.endpoint, &view.remote_app, remote);
+        let dying = view.life == Life::Dying;
+        // Departed for members that left (for a dying relation: every member).
+        for member in local.members.keys() {
+            if dying || !view.members.contains_key(member) {
+                let mut h = hook(HookKind::RelationDeparted, Some(member));
+                h.departing_unit = Some(member.clone());
+                return Some(h);
+            }
+        }
+        if dying {
+            if view.peer {
+                return None; // Juju runs no relation-broken for peer relations; the engine ends it
+            }
+            return Some(hook(HookKind::RelationBroken, None));
+        }
+        for (app, version) in &view.app_versions {
+            let own_app_on_leader = view.peer && leader;
+            if *version != 0 && local.app_seen.get(app).copied().unwrap_or(0) != *version && !own_app_on_leader {
+                return Some(hook(HookKind::RelationChanged, None));
+            }
+        }
+        for member in view.members.keys() {
+            if !local.members.contains_key(member) {
+                return Some(hook(HookKind::RelationJoined, Some(member)));
+            }
+        }
+        for (member, version) in &view.members {
+            if local.members.get(member) != Some(version) {
+                return Some(hook(HookKind::RelationChanged, Some(member)));
+            }
+        }
+        None
+    }
+
+    fn vanished_relation_hook(&self, id: i64, rel: &LocalRelation) -> Hook {
+        let hook = |kind, remote: Option<&str>| Hook::relation(kind, id, &rel.endpoint, &rel.remote_app, remote);
+        if let Some(member) = rel.members.keys().next() {
+            let mut h = hook(HookKind::RelationDeparted, Some(member));
+            h.departing_unit = Some(member.clone());
+            return h;
+        }
+        hook(HookKind::RelationBroken, None)
+    }
+
+    /// Teardown of a dying unit: departed for each member (this unit departing), broken per
+    /// relation, then stop and remove.
+    fn teardown(&self, snap: &Snapshot) -> Vec<Hook> {
+        let mut hooks = Vec::new();
+        for (id, rel) in &self.relations {
+            if rel.broken {
+                continue;
+            }
+            let remote_app = snap.relations.get(id).map_or(rel.remote_app.as_str(), |v| v.remote_app.as_str());
+            let hook = |kind, remote: Option<&str>| Hook::relation(kind, *id, &rel.endpoint, remote_app, remote);
+            if let Some(member) = rel.members.keys().next() {
+                let mut h = hook(HookKind::RelationDeparted, Some(member));
+                h.departing_unit = Some(self.unit.clone());
+                hooks.push(h);
+            } else if !rel.peer {
+                hooks.push(hook(HookKind::RelationBroken, None));
+            }
+        }
+        if !hooks.is_empty() {
+            return hooks;
+        }
+        if !self.stopped {
+            return vec![Hook::unit(HookKind::Stop)];
+        }
+        vec![Hook::unit(HookKind::Remove)]
+    }
+
+    /// Ends peer relations of a dying unit or a dying relation, which have no broken hook:
+    /// returns the relation ids ended, so the engine can take the unit out of their scope.
+    pub fn end_silent_relations(&mut self, snap: &Snapshot) -> Vec<i64> {
+        let dying_unit = snap.life == Life::Dying;
+        // Relations first seen dying end without hooks.
+        let mut ended: Vec<i64> = snap
+            .relations
+            .iter()
+            .filter(|(id, v)| v.life == Life::Dying && !self.relations.contains_key(id))
+            .map(|(id, _)| *id)
+            .collect();
+        for (id, rel) in self.relations.iter_mut() {
+            if rel.broken || !rel.peer || !rel.members.is_empty() || rel.changed_pending.is_some() {
+                continue;
+            }
+            let relation_dying = snap.relations.get(id).is_none_or(|v| v.life == Life::Dying);
+            if dying_unit || relation_dying {
+                rel.broken = true;
+                ended.push(*id);
+            }
+        }
+        ended
+    }
+
+    /// Records that `hook` ran to success (or was skipped by `resolve`), as Juju's commit does.
+    pub fn commit(&mut self, hook: &Hook, snap: &Snapshot) {
+        match hook.kind {
+            HookKind::Install => self.installed = true,
+            HookKind::LeaderElected => self.leader = true,
+            HookKind::LeaderSettingsChanged => self.leader_settings_seen = Some(snap.leader_settings_version),
+            HookKind::ConfigChanged => {
+                self.config_seen = Some(snap.config_version);
+                if self.queued == Some(HookKind::ConfigChanged) {
+                    self.queued = None;
+                }
+                if !self.started {
+                    self.queued = Some(HookKind::Start);
+                }
+            }
+            HookKind::Start => {
+                self.started = true;
+                self.queued = None;
+            }
+            HookKind::UpgradeCharm => {
+                self.charm_seen = snap.charm_version;
+                self.queued = Some(HookKind::ConfigChanged);
+            }
+            HookKind::UpdateStatus => self.tick_seen = snap.update_tick,
+            HookKind::Stop => self.stopped = true,
+            HookKind::Remove => self.removed = true,
+            HookKind::Action => {}
+            HookKind::RelationCreated
+            | HookKind::RelationJoined
+            | HookKind::RelationChanged
+            | HookKind::RelationDeparted
+            | HookKind::RelationBroken => self.commit_relation(hook, snap),
+        }
+    }
+
+    fn commit_relation(&mut self, hook: &Hook, snap: &Snapshot) {
+        let Some(id) = hook.relation else { return };
+        let view = snap.relations.get(&id);
+        let local = self.relations.entry(id).or_insert_with(|| LocalRelation {
+            endpoint: hook.endpoint.clone().unwrap_or_default(),
+            remote_app: hook.remote_app.clone().unwrap_or_default(),
+            peer: view.is_some_and(|v| v.peer),
+            ..LocalRelation::default()
+        });
+        match hook.kind {
+            HookKind::RelationCreated => local.created = true,
+            HookKind::RelationJoined => {
+                if let Some(member) = &hook.remote_unit {
+                    let version = view.and_then(|v| v.members.get(member)).copied().unwrap_or(0);
+                    local.members.insert(member.clone(), version);
+                    local.changed_pending = Some(member.clone());
+                }
+            }
+            HookKind::RelationChanged => match &hook.remote_unit {
+                Some(member) => {
+                    if let Some(version) = view.and_then(|v| v.members.get(member)) {
+                        local.members.insert(member.clone(), *version);
+                    }
+                    if local.changed_pending.as_ref() == Some(member) {
+                        local.changed_pending = None;
+                    }
+                }
+                None => {
+                    if let Some(view) = view {
+                        for (app, version) in &view.app_versions {
+                            local.app_seen.insert(app.clone(), *version);
+                        }
+                    }
+                }
+            },
+            HookKind::RelationDeparted => {
+                if let Some(member) = &hook.remote_unit {
+                    local.members.remove(member);
+                    if local.changed_pending.as_ref() == Some(member) {
+                        local.changed_pending = None;
+                    }
+                }
+            }
+            HookKind::RelationBroken => local.broken = true,
+            _ => {}
+        }
+    }
+}

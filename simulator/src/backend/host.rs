@@ -1,0 +1,132 @@
+//! The `host` backend: a directory per unit, hooks as processes on this machine.
+//!
+//! Units share this machine's files and network; each gets its own loopback address
+//! (127.0.1.N), so that daemons of two units do not fight over one port. Daemons that hooks
+//! leave running are found at the end (the simulator is their subreaper) and stopped.
+
+use super::{unit_slug, Backend, ProcessSpec, UnitPlaces};
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// Units as directories under `root`.
+pub struct HostBackend {
+    root: PathBuf,
+}
+
+impl HostBackend {
+    /// A backend keeping units under `root/units`.
+    pub fn new(root: &Path) -> HostBackend {
+        adopt_orphans();
+        HostBackend { root: root.to_path_buf() }
+    }
+}
+
+impl Backend for HostBackend {
+    fn name(&self) -> &'static str {
+        "host"
+    }
+
+    fn create_unit(&mut self, unit: &str, index: u32, _host_network: bool) -> io::Result<UnitPlaces> {
+        let dir = self.root.join("units").join(unit_slug(unit));
+        std::fs::create_dir_all(&dir)?;
+        let charm = dir.join("charm");
+        Ok(UnitPlaces {
+            dir,
+            charm_dir: charm.clone(),
+            charm_dir_host: charm,
+            address: format!("127.0.1.{}", 10 + index % 240),
+            machine: index,
+        })
+    }
+
+    fn spawn(&mut self, _unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+        spawn_process(spec, None)
+    }
+
+    fn host_path(&self, _unit: &str, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
+
+    fn destroy_unit(&mut self, _unit: &str) {}
+
+    fn cleanup(&mut self) {
+        stop_adopted_processes();
+    }
+}
+
+/// Starts `spec`'s process in a new process group, stdin from /dev/null, output to files.
+pub(crate) fn spawn_process(spec: &ProcessSpec, wrapper: Option<&[String]>) -> io::Result<Child> {
+    let stdout = std::fs::File::create(&spec.stdout)?;
+    let stderr = std::fs::File::create(&spec.stderr)?;
+    let mut command = match wrapper {
+        Some([first, rest @ ..]) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(&spec.program);
+            c
+        }
+        _ => Command::new(&spec.program),
+    };
+    command
+        .args(&spec.args)
+        .env_clear()
+        .envs(&spec.env)
+        .current_dir(&spec.cwd)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .process_group(0);
+    command.spawn()
+}
+
+/// Makes this process the reaper of orphaned descendants, so that daemons started by hooks
+/// can be found and stopped at the end.
+fn adopt_orphans() {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = nix::sys::prctl::set_child_subreaper(true);
+    }
+}
+
+/// Stops every process this one adopted or started and did not wait for.
+pub(crate) fn stop_adopted_processes() {
+    let me = std::process::id();
+    for _round in 0..20 {
+        let children = children_of(me);
+        if children.is_empty() {
+            return;
+        }
+        for pid in children {
+            let pid = nix::unistd::Pid::from_raw(pid as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(pid, None);
+        }
+    }
+}
+
+/// Processes whose parent is `parent`, from /proc.
+fn children_of(parent: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The command name is in parentheses and may hold spaces: read after the last ')'.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.get(1).and_then(|p| p.parse::<u32>().ok()) == Some(parent) {
+            out.push(pid);
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,89 @@
+//! Where units live: a directory per unit on this machine (`host`), or a container per unit
+//! (`ns`). One trait, the same engine above it.
+
+pub mod host;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Child;
+
+/// What a backend needs to start a process in a unit.
+#[derive(Clone, Debug)]
+pub struct ProcessSpec {
+    /// The program, as a path inside the unit.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// The whole environment (nothing else leaks in).
+    pub env: BTreeMap<String, String>,
+    /// The working directory, inside the unit.
+    pub cwd: PathBuf,
+    /// Where its standard output goes (a file on this machine).
+    pub stdout: PathBuf,
+    /// Where its standard error goes.
+    pub stderr: PathBuf,
+}
+
+/// The places of one unit.
+#[derive(Clone, Debug)]
+pub struct UnitPlaces {
+    /// The unit's directory on this machine (charm copy, stubs, hook output).
+    pub dir: PathBuf,
+    /// The charm directory as hooks see it.
+    pub charm_dir: PathBuf,
+    /// The charm directory on this machine.
+    pub charm_dir_host: PathBuf,
+    /// The unit's private address.
+    pub address: String,
+    /// The machine number (`JUJU_MACHINE_ID`).
+    pub machine: u32,
+}
+
+/// A place for units to live.
+pub trait Backend {
+    /// `host`, `ns`, …
+    fn name(&self) -> &'static str;
+    /// Makes the unit's machine; `index` is a model-wide unit counter, for addresses.
+    fn create_unit(&mut self, unit: &str, index: u32, host_network: bool) -> io::Result<UnitPlaces>;
+    /// Starts a process in the unit, in a process group of its own.
+    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
+    /// The path on this machine of `path` inside the unit.
+    fn host_path(&self, unit: &str, path: &Path) -> PathBuf;
+    /// Removes the unit's machine (its processes end).
+    fn destroy_unit(&mut self, unit: &str);
+    /// Removes everything the backend made.
+    fn cleanup(&mut self);
+}
+
+/// The file-system-safe form of a unit name (`wiki/0` → `wiki-0`).
+pub fn unit_slug(unit: &str) -> String {
+    unit.replace('/', "-")
+}
+
+/// Copies a formula directory, keeping modes and symlinks, leaving out `.git` and build
+/// outputs.
+pub fn copy_formula(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    let mut entries: Vec<_> = std::fs::read_dir(from)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name == ".git" || name == "target" || name == "__pycache__" {
+            continue;
+        }
+        let source = entry.path();
+        let dest = to.join(&name);
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            let link = std::fs::read_link(&source)?;
+            let _ = std::fs::remove_file(&dest);
+            std::os::unix::fs::symlink(link, &dest)?;
+        } else if kind.is_dir() {
+            copy_formula(&source, &dest)?;
+        } else if kind.is_file() {
+            std::fs::copy(&source, &dest)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,469 @@
+//! The engine's side of the hook tools: one hook's view of the model.
+//!
+//! Remote bags are read once per hook and then frozen; the unit's own writes to relation
+//! bags, ports and state are buffered here and reach the model only when the hook exits 0
+//! ([`Buffers::commit`]); logs, statuses, leader settings and action results are immediate.
+
+use crate::hook::Hook;
+use crate::model::{Model, PendingAction};
+use crate::tools::context::{
+    ApplicationStatus, BagScope, BagTarget, HookContext, InterfaceAddress, InterfaceInfo, LogLevel, NetworkInfo,
+    OpenedPort, PortRange, RelationInfo, Settings, SettingsChanges, StatusInfo, ToolError,
+};
+use crate::tools::value::Value;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Writes a hook made that wait for its successful exit.
+#[derive(Clone, Debug, Default)]
+pub struct Buffers {
+    /// Relation bag changes by (relation, unit or application bag).
+    pub relation: BTreeMap<(i64, BagScope), SettingsChanges>,
+    /// Port changes in order: (open?, endpoint, range).
+    pub ports: Vec<(bool, Option<String>, PortRange)>,
+    /// Charm state changes.
+    pub state: BTreeMap<String, Option<String>>,
+    /// A reboot was asked for.
+    pub reboot: bool,
+}
+
+impl Buffers {
+    /// Applies the buffered writes of `unit` to the model; returns a description of what
+    /// changed, for the trace.
+    pub fn commit(&self, model: &mut Model, unit: &str) -> Json {
+        let app = crate::model::unit_app(unit).to_string();
+        let mut relations = Vec::new();
+        for ((id, scope), changes) in &self.relation {
+            let Some(relation) = model.relations.get_mut(id) else {
+                continue;
+            };
+            let bag = match scope {
+                BagScope::Unit => relation.unit_bags.entry(unit.to_string()).or_default(),
+                BagScope::App => relation.app_bags.entry(app.clone()).or_default(),
+            };
+            let changed = bag.apply(changes);
+            let keys: BTreeMap<&String, &Option<String>> = changes.iter().collect();
+            relations.push(json!({"relation": id, "bag": if *scope == BagScope::App { "app" } else { "unit" }, "changes": keys, "changed": changed}));
+        }
+        let mut ports = Vec::new();
+        if let Some(u) = model.units.get_mut(unit) {
+            for (open, endpoint, range) in &self.ports {
+                let port = OpenedPort { endpoint: endpoint.clone(), range: *range };
+                if *open {
+                    u.ports.insert(port);
+                } else {
+                    u.ports.remove(&port);
+                }
+                ports.push(json!({"open": open, "range": range.to_string()}));
+            }
+            for (k, v) in &self.state {
+                match v {
+                    Some(v) => u.state.insert(k.clone(), v.clone()),
+                    None => u.state.remove(k),
+                };
+            }
+        }
+        json!({"relations": relations, "ports": ports, "state": self.state})
+    }
+
+    /// Whether nothing was buffered.
+    pub fn is_empty(&self) -> bool {
+        self.relation.is_empty() && self.ports.is_empty() && self.state.is_empty() && !self.reboot
+    }
+}
+
+/// A running action's record.
+#[derive(Clone, Debug, Default)]
+pub struct ActionRun {
+    /// The action.
+    pub action: Option<PendingAction>,
+    /// Results set so far (nested maps).
+    pub results: BTreeMap<String, Value>,
+    /// Set by action-fail.
+    pub failed: Option<String>,
+    /// action-log messages.
+    pub log: Vec<String>,
+}
+
+/// One hook's context over the model.
+pub struct SimContext<'a> {
+    /// The model.
+    pub model: &'a mut Model,
+    /// The unit running the hook.
+    pub unit: String,
+    /// The hook.
+    pub hook: &'a Hook,
+    /// The charm directory on this machine (the hook's working directory).
+    pub cwd: PathBuf,
+    /// Buffered writes.
+    pub buffers: &'a mut Buffers,
+    /// Members of each relation as this hook sees them.
+    pub members: BTreeMap<i64, Vec<String>>,
+    /// Relations this unit knows (created and not broken), plus the hook's own.
+    pub known_relations: Vec<i64>,
+    /// The action being run, for actions.
+    pub action: Option<&'a mut ActionRun>,
+    /// Where juju-log lines go (and the trace).
+    pub logs: Vec<String>,
+    frozen: BTreeMap<(i64, String), Settings>,
+    leader_cache: Option<bool>,
+    leader_settings_cache: Option<Settings>,
+}
+
+impl<'a> SimContext<'a> {
+    /// A context for `hook` on `unit`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        model: &'a mut Model,
+        unit: &str,
+        hook: &'a Hook,
+        cwd: &Path,
+        buffers: &'a mut Buffers,
+        members: BTreeMap<i64, Vec<String>>,
+        known_relations: Vec<i64>,
+        action: Option<&'a mut ActionRun>,
+    ) -> SimContext<'a> {
+        SimContext {
+            model,
+            unit: unit.to_string(),
+            hook,
+            cwd: cwd.to_path_buf(),
+            buffers,
+            members,
+            known_relations,
+            action,
+            logs: Vec::new(),
+            frozen: BTreeMap::new(),
+            leader_cache: None,
+            leader_settings_cache: None,
+        }
+    }
+
+    fn app(&self) -> String {
+        crate::model::unit_app(&self.unit).to_string()
+    }
+
+    fn info(&self, id: i64) -> Option<RelationInfo> {
+        let relation = self.model.relations.get(&id)?;
+        let app = self.app();
+        let end = relation.end_of(&app)?;
+        Some(RelationInfo { id, endpoint: end.endpoint.clone(), remote_app: relation.remote_app(&app) })
+    }
+
+    fn address(&self) -> Result<String, ToolError> {
+        self.model.units.get(&self.unit).map(|u| u.address.clone()).ok_or_else(|| ToolError::NotFound("unit".into()))
+    }
+
+    fn leader_now(&self) -> bool {
+        self.model.apps.get(&self.app()).and_then(|a| a.leader.as_deref()) == Some(self.unit.as_str())
+    }
+}
+
+impl HookContext for SimContext<'_> {
+    fn unit_name(&self) -> &str {
+        &self.unit
+    }
+
+    fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    fn is_leader(&mut self) -> Result<bool, ToolError> {
+        if self.leader_cache == Some(false) {
+            return Ok(false);
+        }
+        let leader = self.leader_now();
+        self.leader_cache = Some(leader);
+        Ok(leader)
+    }
+
+    fn hook_relation(&self) -> Option<RelationInfo> {
+        self.hook.relation.and_then(|id| self.info(id))
+    }
+
+    fn remote_unit(&self) -> Option<String> {
+        self.hook.remote_unit.clone()
+    }
+
+    fn remote_app(&self) -> Option<String> {
+        self.hook.remote_app.clone()
+    }
+
+    fn relation(&self, id: i64) -> Result<RelationInfo, ToolError> {
+        if !self.known_relations.contains(&id) {
+            return Err(ToolError::NotFound("relation".into()));
+        }
+        self.info(id).ok_or_else(|| ToolError::NotFound("relation".into()))
+    }
+
+    fn relations(&self) -> Vec<RelationInfo> {
+        self.known_relations.iter().filter_map(|id| self.info(*id)).collect()
+    }
+
+    fn relation_members(&self, id: i64) -> Result<Vec<String>, ToolError> {
+        self.relation(id)?;
+        Ok(self.members.get(&id).cloned().unwrap_or_default())
+    }
+
+    fn local_settings(&mut self, id: i64, scope: BagScope) -> Result<Settings, ToolError> {
+        self.relation(id)?;
+        let app = self.app();
+        let relation = self.model.relations.get(&id).ok_or_else(|| ToolError::NotFound("relation".into()))?;
+        let mut data = match scope {
+            BagScope::Unit => relation.unit_bags.get(&self.unit).map(|b| b.data.clone()).unwrap_or_default(),
+            BagScope::App => relation.app_bags.get(&app).map(|b| b.data.clone()).unwrap_or_default(),
+        };
+        if let Some(changes) = self.buffers.relation.get(&(id, scope)) {
+            for (k, v) in changes {
+                match v {
+                    Some(v) => data.insert(k.clone(), v.clone()),
+                    None => data.remove(k),
+                };
+            }
+        }
+        Ok(data)
+    }
+
+    fn remote_settings(&mut self, id: i64, target: &BagTarget) -> Result<Settings, ToolError> {
+        self.relation(id)?;
+        let app = self.app();
+        let key = match target {
+            BagTarget::Unit(u) => u.clone(),
+            BagTarget::App(a) => format!("app:{a}"),
+        };
+        match target {
+            BagTarget::Unit(u) if *u == self.unit => return self.local_settings(id, BagScope::Unit),
+            BagTarget::App(a) if *a == app => {
+                let peer = self.model.relations.get(&id).is_some_and(|r| r.is_peer());
+                if self.leader_now() {
+                    return self.local_settings(id, BagScope::App);
+                }
+                if !peer {
+                    return Err(ToolError::PermissionDenied);
+                }
+            }
+            _ => {}
+        }
+        if let Some(data) = self.frozen.get(&(id, key.clone())) {
+            return Ok(data.clone());
+        }
+        let relation = self.model.relations.get(&id).ok_or_else(|| ToolError::NotFound("relation".into()))?;
+        let data = match target {
+            BagTarget::Unit(u) => {
+                let involved = relation.involves(crate::model::unit_app(u));
+                if !involved {
+                    return Err(ToolError::Other(format!(
+                        "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
+                        relation.key()
+                    )));
+                }
+                relation.unit_bags.get(u).map(|b| b.data.clone()).unwrap_or_default()
+            }
+            BagTarget::App(a) => relation.app_bags.get(a).map(|b| b.data.clone()).unwrap_or_default(),
+        };
+        self.frozen.insert((id, key), data.clone());
+        Ok(data)
+    }
+
+    fn set_local_settings(&mut self, id: i64, scope: BagScope, changes: &SettingsChanges) -> Result<(), ToolError> {
+        self.relation(id)?;
+        let buffer = self.buffers.relation.entry((id, scope)).or_default();
+        for (k, v) in changes {
+            buffer.insert(k.clone(), v.clone());
+        }
+        Ok(())
+    }
+
+    fn config(&mut self) -> Result<BTreeMap<String, Value>, ToolError> {
+        let app = self.app();
+        self.model.apps.get(&app).map(|a| a.effective_config()).ok_or_else(|| ToolError::NotFound("application".into()))
+    }
+
+    fn private_address(&mut self) -> Result<String, ToolError> {
+        self.address()
+    }
+
+    fn public_address(&mut self) -> Result<String, ToolError> {
+        self.address()
+    }
+
+    fn network_info(&mut self, binding: &str, _relation_id: Option<i64>) -> Result<Option<NetworkInfo>, ToolError> {
+        let app = self.app();
+        let known = binding.is_empty()
+            || self.model.apps.get(&app).is_some_and(|a| {
+                a.formula.metadata.endpoint(binding).is_some()
+                    || a.formula.metadata.extra_bindings.iter().any(|b| b == binding)
+                    || binding == "juju-info"
+            });
+        if !known {
+            return Ok(None);
+        }
+        let address = self.address()?;
+        let cidr = match address.rsplit_once('.') {
+            Some((net, _)) => format!("{net}.0/24"),
+            None => address.clone(),
+        };
+        let index = crate::model::unit_number(&self.unit);
+        Ok(Some(NetworkInfo {
+            bind_addresses: vec![InterfaceInfo {
+                mac_address: format!(
+                    "00:16:3e:{:02x}:{:02x}:{:02x}",
+                    (index >> 16) & 0xff,
+                    (index >> 8) & 0xff,
+                    index & 0xff
+                ),
+                interface_name: "eth0".into(),
+                addresses: vec![InterfaceAddress {
+                    hostname: String::new(),
+                    value: address.clone(),
+                    cidr: cidr.clone(),
+                }],
+            }],
+            egress_subnets: vec![format!("{address}/32")],
+            ingress_addresses: vec![address],
+        }))
+    }
+
+    fn open_port(&mut self, endpoint: Option<&str>, range: PortRange) -> Result<(), ToolError> {
+        self.buffers.ports.push((true, endpoint.map(str::to_string), range));
+        Ok(())
+    }
+
+    fn close_port(&mut self, endpoint: Option<&str>, range: PortRange) -> Result<(), ToolError> {
+        self.buffers.ports.push((false, endpoint.map(str::to_string), range));
+        Ok(())
+    }
+
+    fn opened_ports(&mut self) -> Result<Vec<OpenedPort>, ToolError> {
+        Ok(self.model.units.get(&self.unit).map(|u| u.ports.iter().cloned().collect()).unwrap_or_default())
+    }
+
+    fn log(&mut self, level: LogLevel, message: &str) {
+        let line = format!("{} {message}", level.as_str());
+        if let Some(u) = self.model.units.get_mut(&self.unit) {
+            u.log.push(line.clone());
+        }
+        self.logs.push(line);
+    }
+
+    fn unit_status(&mut self) -> Result<StatusInfo, ToolError> {
+        self.model.units.get(&self.unit).map(|u| u.status.clone()).ok_or_else(|| ToolError::NotFound("unit".into()))
+    }
+
+    fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+        let u = self.model.units.get_mut(&self.unit).ok_or_else(|| ToolError::NotFound("unit".into()))?;
+        u.status = StatusInfo { status: status.to_string(), message: message.to_string(), data: BTreeMap::new() };
+        u.status_set = true;
+        Ok(())
+    }
+
+    fn application_status(&mut self) -> Result<ApplicationStatus, ToolError> {
+        let app = self.app();
+        let application = self.model.apps.get(&app).map(|a| a.status.clone()).unwrap_or_default();
+        let units = self.model.units_of(&app).iter().map(|u| (u.name.clone(), u.status.clone())).collect();
+        Ok(ApplicationStatus { application, units })
+    }
+
+    fn set_application_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+        let app = self.app();
+        let a = self.model.apps.get_mut(&app).ok_or_else(|| ToolError::NotFound("application".into()))?;
+        a.status = StatusInfo { status: status.to_string(), message: message.to_string(), data: BTreeMap::new() };
+        Ok(())
+    }
+
+    fn leader_settings(&mut self) -> Result<Settings, ToolError> {
+        if let Some(cached) = &self.leader_settings_cache {
+            return Ok(cached.clone());
+        }
+        let app = self.app();
+        let data = self.model.apps.get(&app).map(|a| a.leader_settings.clone()).unwrap_or_default();
+        self.leader_settings_cache = Some(data.clone());
+        Ok(data)
+    }
+
+    fn set_leader_settings(&mut self, changes: &SettingsChanges) -> Result<(), ToolError> {
+        if !self.leader_now() {
+            return Err(ToolError::NotLeader);
+        }
+        let app = self.app();
+        let a = self.model.apps.get_mut(&app).ok_or_else(|| ToolError::NotFound("application".into()))?;
+        let before = a.leader_settings.clone();
+        for (k, v) in changes {
+            match v {
+                Some(v) => a.leader_settings.insert(k.clone(), v.clone()),
+                None => a.leader_settings.remove(k),
+            };
+        }
+        if before != a.leader_settings {
+            a.leader_settings_version += 1;
+        }
+        self.leader_settings_cache = Some(a.leader_settings.clone());
+        Ok(())
+    }
+
+    fn action_params(&mut self) -> Result<BTreeMap<String, Value>, ToolError> {
+        match &self.action {
+            Some(run) => Ok(run.action.as_ref().map(|a| a.params.clone()).unwrap_or_default()),
+            None => Err(ToolError::NotInAction),
+        }
+    }
+
+    fn set_action_result(&mut self, keys: &[String], value: &str) -> Result<(), ToolError> {
+        let Some(run) = self.action.as_deref_mut() else {
+            return Err(ToolError::NotInAction);
+        };
+        crate::tools::merge_result(&mut run.results, keys, value);
+        Ok(())
+    }
+
+    fn fail_action(&mut self, message: &str) -> Result<(), ToolError> {
+        let Some(run) = self.action.as_deref_mut() else {
+            return Err(ToolError::NotInAction);
+        };
+        run.failed = Some(message.to_string());
+        Ok(())
+    }
+
+    fn log_action_message(&mut self, message: &str) -> Result<(), ToolError> {
+        let Some(run) = self.action.as_deref_mut() else {
+            return Err(ToolError::NotInAction);
+        };
+        run.log.push(message.to_string());
+        Ok(())
+    }
+
+    fn set_workload_version(&mut self, version: &str) -> Result<(), ToolError> {
+        let app = self.app();
+        if let Some(a) = self.model.apps.get_mut(&app) {
+            a.workload_version = version.to_string();
+        }
+        Ok(())
+    }
+
+    fn charm_state(&mut self) -> Result<Settings, ToolError> {
+        let mut data = self.model.units.get(&self.unit).map(|u| u.state.clone()).unwrap_or_default();
+        for (k, v) in &self.buffers.state {
+            match v {
+                Some(v) => data.insert(k.clone(), v.clone()),
+                None => data.remove(k),
+            };
+        }
+        Ok(data)
+    }
+
+    fn set_charm_state(&mut self, key: &str, value: &str) -> Result<(), ToolError> {
+        self.buffers.state.insert(key.to_string(), Some(value.to_string()));
+        Ok(())
+    }
+
+    fn delete_charm_state(&mut self, key: &str) -> Result<(), ToolError> {
+        self.buffers.state.insert(key.to_string(), None);
+        Ok(())
+    }
+
+    fn request_reboot(&mut self, _now: bool) -> Result<(), ToolError> {
+        self.buffers.reboot = true;
+        Ok(())
+    }
+}

@@ -1,0 +1,125 @@
+//! Running a scenario: deploy, relate, then each step in order.
+
+use crate::expect::{self, Failure};
+use crate::scenario::{Scenario, Step};
+use crate::sim::{Sim, SimError};
+use crate::tools::value::Value;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// The outcome of a scenario run.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Expectations that did not hold, with the step that checked them.
+    pub failures: Vec<(String, Failure)>,
+    /// Units left in error that no expectation asked for.
+    pub unexpected_errors: Vec<String>,
+    /// Hooks run.
+    pub hooks: u64,
+    /// An error that stopped the run, with the step's position.
+    pub error: Option<String>,
+}
+
+impl Report {
+    /// Whether the run passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.unexpected_errors.is_empty() && self.error.is_none()
+    }
+}
+
+/// Deploys the scenario's model and runs its steps (or settles, when it has none).
+pub fn run(sim: &mut Sim, scenario: &Scenario) -> Report {
+    let mut report = Report::default();
+    let place = |span: formula_sdk::source::Span| {
+        format!("{}:{}:{}", scenario.path.display(), span.start.line, span.start.column)
+    };
+    sim.set_stubs(scenario.stubs.clone());
+    for app in &scenario.applications {
+        let config: BTreeMap<String, Value> = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        if let Err(e) = sim.deploy(&app.name.value, &app.formula, app.units, config, app.host_network) {
+            report.error = Some(format!("{}: {e}", place(app.name.span)));
+            return report;
+        }
+    }
+    for (a, b) in &scenario.relations {
+        if let Err(e) = sim.relate(a, b) {
+            report.error = Some(format!("{}: {e}", place(a.span)));
+            return report;
+        }
+    }
+    let steps: Vec<_> = if scenario.steps.is_empty() {
+        vec![formula_sdk::source::Spanned::new(Step::Settle, formula_sdk::source::Span::default())]
+    } else {
+        scenario.steps.clone()
+    };
+    let mut expected_errors: Vec<String> = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        let at = place(step.span);
+        sim.trace("step", json!({"index": index, "line": step.span.start.line}));
+        let result = apply(sim, &step.value, &mut report, &at, &mut expected_errors);
+        if let Err(e) = result {
+            report.error = Some(format!("{at}: {e}"));
+            break;
+        }
+    }
+    report.hooks = sim.hook_count;
+    for (unit, agent) in &sim.agents {
+        if let Some(error) = &agent.error {
+            if !expected_errors.contains(unit) {
+                report.unexpected_errors.push(format!("{unit}: {}", error.message));
+            }
+        }
+    }
+    let failures: Vec<serde_json::Value> = report
+        .failures
+        .iter()
+        .map(|(at, f)| json!({"at": at, "what": f.what, "expected": f.expected, "found": f.found}))
+        .collect();
+    sim.trace("result", json!({"passed": report.passed(), "failures": failures, "unexpected-errors": report.unexpected_errors, "error": report.error}));
+    report
+}
+
+fn apply(
+    sim: &mut Sim,
+    step: &Step,
+    report: &mut Report,
+    at: &str,
+    expected_errors: &mut Vec<String>,
+) -> Result<(), SimError> {
+    match step {
+        Step::Settle => sim.settle().map(|_| ()),
+        Step::Config { app, values } => {
+            sim.config(app, values.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())
+        }
+        Step::AddUnit { app, count } => (0..*count).try_for_each(|_| sim.add_unit(app).map(|_| ())),
+        Step::RemoveUnit(unit) => sim.remove_unit(unit),
+        Step::Relate(a, b) => sim.relate(a, b).map(|_| ()),
+        Step::Unrelate(a, b) => sim.unrelate(a, b),
+        Step::RemoveApplication(app) => sim.remove_application(app),
+        Step::Upgrade { app, formula } => sim.upgrade(app, formula),
+        Step::Action { unit, name, params } => sim.action(unit, name, params.clone()).map(|_| ()),
+        Step::FailNextHook { unit, hook } => sim.fail_next_hook(unit, hook.as_deref()),
+        Step::Resolve { unit, retry } => sim.resolve(unit, *retry),
+        Step::Elect(unit) => sim.elect(unit),
+        Step::UpdateStatus => {
+            sim.update_status();
+            Ok(())
+        }
+        Step::Expect(expect) => {
+            for (unit, state) in &expect.agent {
+                if state == "error" {
+                    expected_errors.push(unit.clone());
+                }
+            }
+            let failures = expect::check(sim, expect);
+            for f in &failures {
+                sim.trace("expect-failed", json!({"at": at, "what": f.what, "expected": f.expected, "found": f.found}));
+            }
+            if failures.is_empty() {
+                sim.trace("expect-passed", json!({"at": at}));
+            }
+            report.failures.extend(failures.into_iter().map(|f| (at.to_string(), f)));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! A table like `juju status`: applications, units, relations.
+
+use crate::model::{sort_units, Model};
+use std::fmt::Write;
+
+/// Renders the status of `model`; `errors` gives the agent message of units in error.
+pub fn render(model: &Model, agents: &std::collections::BTreeMap<String, crate::agent::Agent>) -> String {
+    let mut out = String::new();
+    let mut apps = vec![vec![
+        "App".to_string(),
+        "Version".into(),
+        "Status".into(),
+        "Units".into(),
+        "Formula".into(),
+        "Rev".into(),
+    ]];
+    for app in model.apps.values() {
+        let units = model.units_of(&app.name);
+        let status = app_status(app, &units);
+        let rev = app.formula.effective_revision().map(|r| r.to_string()).unwrap_or_else(|| "-".into());
+        apps.push(vec![
+            app.name.clone(),
+            app.workload_version.clone(),
+            status,
+            units.len().to_string(),
+            app.formula.name(),
+            rev,
+        ]);
+    }
+    table(&mut out, &apps);
+    out.push('\n');
+    let mut rows = vec![vec![
+        "Unit".to_string(),
+        "Workload".into(),
+        "Agent".into(),
+        "Address".into(),
+        "Ports".into(),
+        "Message".into(),
+    ]];
+    let mut names: Vec<String> = model.units.keys().cloned().collect();
+    sort_units(&mut names);
+    for name in names {
+        let Some(u) = model.units.get(&name) else {
+            continue;
+        };
+        let leader = model.apps.get(&u.app).and_then(|a| a.leader.as_deref()) == Some(name.as_str());
+        let agent = agents.get(&name);
+        let agent_state = match agent {
+            Some(a) if a.error.is_some() => "error",
+            Some(a) if !a.installed => "allocating",
+            _ => "idle",
+        };
+        let ports: Vec<String> = u.ports.iter().map(|p| p.range.to_string()).collect();
+        rows.push(vec![
+            format!("{name}{}", if leader { "*" } else { "" }),
+            u.status.status.clone(),
+            agent_state.to_string(),
+            u.address.clone(),
+            ports.join(","),
+            u.status.message.clone(),
+        ]);
+    }
+    table(&mut out, &rows);
+    if !model.relations.is_empty() {
+        out.push('\n');
+        let mut rels =
+            vec![vec!["Relation provider".to_string(), "Requirer".into(), "Interface".into(), "Type".into()]];
+        for r in model.relations.values() {
+            let (provider, requirer, kind) = if r.is_peer() {
+                let e = &r.ends[0];
+                (format!("{}:{}", e.app, e.endpoint), format!("{}:{}", e.app, e.endpoint), "peer")
+            } else {
+                let mut ends = r.ends.clone();
+                ends.sort_by_key(|e| e.role != formula_sdk::format::Role::Provider);
+                (
+                    format!("{}:{}", ends[0].app, ends[0].endpoint),
+                    format!("{}:{}", ends[1].app, ends[1].endpoint),
+                    "regular",
+                )
+            };
+            let interface = r.ends.first().map(|e| e.interface.clone()).unwrap_or_default();
+            let kind = if r.life == crate::model::Life::Dying { "dying" } else { kind };
+            rels.push(vec![provider, requirer, interface, kind.to_string()]);
+        }
+        table(&mut out, &rels);
+    }
+    out
+}
+
+fn app_status(app: &crate::model::Application, units: &[&crate::model::Unit]) -> String {
+    if !app.status.status.is_empty() {
+        return app.status.status.clone();
+    }
+    // Juju derives it from the units: the most severe wins.
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "blocked" => 1,
+        "maintenance" => 2,
+        "waiting" => 3,
+        "active" => 4,
+        _ => 5,
+    };
+    units.iter().map(|u| u.status.status.as_str()).min_by_key(|s| rank(s)).unwrap_or("unknown").to_string()
+}
+
+fn table(out: &mut String, rows: &[Vec<String>]) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            if c + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<width$}  ", width = widths[c]);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}

@@ -1,0 +1,273 @@
+//! The simulator end to end: real formulas (tests/formulas), real hook processes, the
+//! orderings of spec §6.2 under many seeds, commit and discard, teardown, upgrade,
+//! leadership, actions, stubs, dispatch, Ensemble formulas, timeouts and scenario errors.
+
+mod support;
+
+use support::*;
+
+const BASIC: &str = r#"
+formulas: {server: FORMULAS/server, client: FORMULAS/client}
+applications:
+  server: {formula: server, units: 2}
+  client: {formula: client, units: 2}
+relations:
+  - [server:api, client:api]
+"#;
+
+fn run_text(text: &str, args: &[&str]) -> SimRun {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = scenario_file(dir.path(), text);
+    sim(&path, args)
+}
+
+#[test]
+fn a_unit_sets_up_in_the_order_juju_guarantees() {
+    let run = run_text(BASIC, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = run.unit_hook_names("server/0");
+    let setup: Vec<&str> = names.iter().take(6).map(String::as_str).collect();
+    assert_eq!(
+        setup,
+        ["install", "api-relation-created", "ring-relation-created", "leader-elected", "config-changed", "start"],
+        "{names:?}"
+    );
+    let follower = run.unit_hook_names("server/1");
+    assert!(follower.contains(&"leader-settings-changed".to_string()), "{follower:?}");
+    assert!(!follower.contains(&"leader-elected".to_string()), "{follower:?}");
+}
+
+#[test]
+fn orderings_hold_under_many_seeds() {
+    let text = format!(
+        "{BASIC}steps:\n  - settle\n  - config: {{application: server, values: {{generation: 5}}}}\n  - add-unit: {{application: client, count: 1}}\n  - settle\n  - remove-unit: server/1\n  - settle\n  - unrelate: [server:api, client:api]\n  - settle\n  - relate: [server, client]\n  - remove-application: client\n  - settle\n"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = scenario_file(dir.path(), &text);
+    let mut orders = std::collections::BTreeSet::new();
+    for seed in 0..24 {
+        let run = sim(&path, &["--seed", &seed.to_string(), "-q"]);
+        assert_eq!(run.code, 0, "seed {seed}: {}", run.stderr);
+        let problems = ordering_violations(&run);
+        assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
+        orders.insert(run.hooks().iter().map(|h| format!("{} {}", h.unit, h.name)).collect::<Vec<_>>().join(";"));
+    }
+    assert!(orders.len() > 10, "seeds should explore different orders, got {} distinct", orders.len());
+}
+
+#[test]
+fn same_seed_same_trace_bytes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = scenario_file(dir.path(), BASIC);
+    let a = sim(&path, &["--seed", "3", "-q"]);
+    let b = sim(&path, &["--seed", "3", "-q"]);
+    assert!(!a.trace_bytes.is_empty());
+    assert_eq!(a.trace_bytes, b.trace_bytes);
+    let c = sim(&path, &["--seed", "4", "-q"]);
+    assert_ne!(a.trace_bytes, c.trace_bytes);
+    let text = String::from_utf8_lossy(&a.trace_bytes);
+    assert!(!text.contains("/tmp/"), "the trace must not name the run's directory");
+}
+
+#[test]
+fn a_failed_hook_discards_its_writes_and_stops_the_unit_until_resolved() {
+    let text = format!(
+        "{BASIC}steps:\n  - settle\n  - fail-next-hook: {{unit: server/0, hook: config-changed}}\n  - config: {{application: server, values: {{generation: 9}}}}\n  - settle\n  - expect:\n      agent: {{server/0: error}}\n      status: {{server/0: {{status: error, message: 'hook failed: \"config-changed\"'}}}}\n      relation-data:\n        - {{relation: \"client:api server:api\", unit: server/0, data: {{generation: '1'}}}}\n        - {{relation: \"client:api server:api\", unit: server/1, data: {{generation: '9'}}}}\n  - action: {{unit: server/0, name: ping, params: {{word: still}}}}\n  - settle\n  - expect:\n      action: {{server/0: {{status: completed, results: {{reply: pong still}}}}}}\n  - resolve: {{unit: server/0, retry: true}}\n  - settle\n  - expect:\n      agent: {{server/0: idle}}\n      relation-data:\n        - {{relation: \"client:api server:api\", unit: server/0, data: {{generation: '9'}}}}\n"
+    );
+    let run = run_text(&text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.events_of("discard").iter().any(|e| e["unit"] == "server/0"));
+}
+
+#[test]
+fn a_real_failing_hook_shows_its_output_and_fails_the_run() {
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("install failed on purpose"), "{}", run.stderr);
+    assert!(run.stderr.contains("server/0: hook failed: \"install\""), "{}", run.stderr);
+    let names = run.unit_hook_names("server/0");
+    assert_eq!(names, ["install"], "no hook runs after a failure");
+}
+
+#[test]
+fn resolve_without_retry_marks_the_hook_done() {
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\nsteps:\n  - settle\n  - resolve: {unit: server/0, retry: false}\n  - settle\n  - expect: {agent: {server/0: idle}, status: {server/0: active}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = run.unit_hook_names("server/0");
+    assert_eq!(names.iter().filter(|n| *n == "install").count(), 1, "{names:?}");
+    assert!(names.contains(&"start".to_string()));
+}
+
+#[test]
+fn removing_a_unit_tears_it_down_and_its_peers_see_it_depart() {
+    let text = format!("{BASIC}steps:\n  - settle\n  - remove-unit: client/1\n  - settle\n  - expect: {{units: {{client/1: false}}}}\n");
+    let run = run_text(&text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = run.unit_hook_names("client/1");
+    let tail: Vec<&str> = names.iter().rev().take(5).rev().map(String::as_str).collect();
+    assert_eq!(
+        tail,
+        ["api-relation-departed", "api-relation-departed", "api-relation-broken", "stop", "remove"],
+        "{names:?}"
+    );
+    for server in ["server/0", "server/1"] {
+        let departed = run
+            .unit_hooks(server)
+            .into_iter()
+            .any(|h| h.name == "api-relation-departed" && h.remote.as_deref() == Some("client/1"));
+        assert!(departed, "{server} must see client/1 depart");
+    }
+    let logs: Vec<String> = run.events_of("log").iter().map(|e| e["line"].as_str().unwrap_or("").to_string()).collect();
+    assert!(logs.iter().any(|l| l.contains("departing: client/1")), "JUJU_DEPARTING_UNIT is the unit itself: {logs:?}");
+}
+
+#[test]
+fn unrelate_and_remove_application_run_broken() {
+    let text = format!(
+        "{BASIC}steps:\n  - settle\n  - unrelate: [server:api, client:api]\n  - settle\n  - expect: {{status: {{client/0: {{status: blocked, message: no server}}}}, hooks: {{client/0: {{ran: [api-relation-broken]}}}}}}\n  - relate: [server:api, client:api]\n  - settle\n  - remove-application: server\n  - settle\n  - expect: {{units: {{server/0: false, server/1: false}}, status: {{client/1: blocked}}}}\n"
+    );
+    let run = run_text(&text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(ordering_violations(&run).is_empty(), "{:?}", ordering_violations(&run));
+    assert!(run.stdout.contains("client"), "{}", run.stdout);
+    assert!(!run.stdout.contains("server/0"), "{}", run.stdout);
+}
+
+#[test]
+fn upgrade_runs_upgrade_charm_then_config_changed() {
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1}\nsteps:\n  - settle\n  - upgrade: {application: server, formula: FORMULAS/server}\n  - settle\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = run.unit_hook_names("server/0");
+    let at = names.iter().position(|n| n == "upgrade-charm").expect("upgrade-charm ran");
+    assert_eq!(names[at + 1], "config-changed", "{names:?}");
+}
+
+#[test]
+fn leadership_moves_and_followers_see_leader_settings() {
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 3}\nsteps:\n  - settle\n  - elect: server/2\n  - settle\n  - expect: {leader: {server: server/2}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.unit_hook_names("server/2").contains(&"leader-elected".to_string()));
+    assert!(!run.unit_hook_names("server/0").contains(&"leader-deposed".to_string()), "Juju runs no leader-deposed");
+    let logs: Vec<String> = run
+        .events_of("log")
+        .iter()
+        .filter(|e| e["unit"] == "server/1")
+        .map(|e| e["line"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(logs.iter().any(|l| l.contains("token-of-server/2")), "{logs:?}");
+}
+
+#[test]
+fn actions_record_results_and_failures() {
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1}\nsteps:\n  - settle\n  - action: {unit: server/0, name: explode}\n  - settle\n  - expect: {action: {server/0: {status: failed}}, agent: {server/0: idle}}\n  - action: {unit: server/0, name: ping}\n  - settle\n  - expect: {action: {server/0: {status: completed, results: {reply: pong hello}}}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn stubs_replace_commands_and_are_traced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let formula = dir.path().join("stubby");
+    std::fs::create_dir_all(formula.join("hooks")).unwrap();
+    std::fs::write(formula.join("metadata.yaml"), "name: stubby\nsummary: s\ndescription: d\n").unwrap();
+    std::fs::write(
+        formula.join("hooks/install"),
+        "#!/bin/sh\nset -e\napt-get install -y memcached\nstatus-set active \"$(mysql --version)\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(formula.join("hooks/install"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let scenario = dir.path().join("s.yaml");
+    std::fs::write(&scenario, "formulas: {stubby: ./stubby}\napplications:\n  stubby: {formula: stubby}\nstubs:\n  \"*\": {apt-get: exit 0}\n  stubby: {mysql: echo mysql-stub}\nsteps:\n  - settle\n  - expect: {status: {stubby/0: {status: active, message: mysql-stub}}}\n").unwrap();
+    let run = sim(&scenario, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let calls = run.events_of("stub");
+    assert!(
+        calls
+            .iter()
+            .any(|c| c["command"] == "apt-get" && c["args"] == serde_json::json!(["install", "-y", "memcached"])),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn dispatch_runs_for_every_hook() {
+    let text = "formulas: {server: FORMULAS/server, dispatcher: FORMULAS/dispatcher}\napplications:\n  server: {formula: server}\n  dispatcher: {formula: dispatcher}\nrelations:\n  - [server:api, dispatcher:api]\nsteps:\n  - settle\n  - expect:\n      status: {dispatcher/0: active}\n      files: {dispatcher/0: {}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hooks = run.unit_hooks("dispatcher/0");
+    assert!(hooks.iter().all(|h| h.result == "ok"), "dispatch runs every hook: {hooks:?}");
+    let env = run
+        .events_of("hook")
+        .into_iter()
+        .find(|e| e["unit"] == "dispatcher/0" && e["hook"] == "api-relation-joined")
+        .expect("joined ran");
+    assert_eq!(env["env"]["JUJU_DISPATCH_PATH"], "hooks/api-relation-joined");
+}
+
+#[test]
+fn ensemble_formulas_get_their_names_and_ensemble_log() {
+    let text = "formulas: {server: FORMULAS/server, oldstyle: FORMULAS/oldstyle}\napplications:\n  server: {formula: server}\n  oldstyle: {formula: oldstyle}\nrelations:\n  - [server:api, oldstyle:api]\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hook = run
+        .events_of("hook")
+        .into_iter()
+        .find(|e| e["unit"] == "oldstyle/0" && e["hook"] == "api-relation-changed")
+        .expect("changed ran");
+    assert_eq!(hook["env"]["ENSEMBLE_REMOTE_UNIT"], "server/0");
+    assert_eq!(hook["env"]["ENSEMBLE_UNIT_NAME"], "oldstyle/0");
+    let logs: Vec<&str> = run.events_of("log").iter().filter_map(|e| e["line"].as_str()).collect();
+    assert!(logs.iter().any(|l| l.contains("installing oldstyle/0")), "{logs:?}");
+    assert!(logs.iter().any(|l| l.contains("server server/0 is at 127.0.1.")), "{logs:?}");
+}
+
+#[test]
+fn missing_hooks_are_skipped_and_non_executable_ones_fail() {
+    let text = "formulas: {broken: FORMULAS/broken}\napplications:\n  broken: {formula: broken}\nsteps:\n  - settle\n  - expect: {agent: {broken/0: error}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hooks = run.unit_hooks("broken/0");
+    assert_eq!(hooks.len(), 1);
+    assert!(hooks[0].result.contains("not executable"), "{hooks:?}");
+}
+
+#[test]
+fn a_hanging_hook_is_killed_after_the_timeout() {
+    let text = "formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n";
+    let start = std::time::Instant::now();
+    let run = run_text(text, &["--hook-timeout", "1"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("timed out"), "{}", run.stderr);
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn a_model_that_never_settles_fails_and_shows_the_loop() {
+    let text = "formulas: {pingpong: FORMULAS/pingpong}\napplications:\n  pingpong: {formula: pingpong, units: 2}\nmax-hooks: 200\n";
+    let run = run_text(text, &["-q"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("did not settle after 200 hooks"), "{}", run.stderr);
+    assert!(run.stderr.contains("court-relation-changed"), "{}", run.stderr);
+}
+
+#[test]
+fn scenario_errors_name_file_line_and_column_and_the_known_names() {
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server}\nsteps:\n  - settle\n  - remove-unit: server/7\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("scenario.yaml:6:5: unknown unit `server/7`; known: `server/0`"), "{}", run.stderr);
+    let text = "applications:\n  server: {formula: FORMULAS/server, unitz: 2}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("scenario.yaml:2:")
+            && run.stderr.contains("unknown key `unitz` in application `server`; known keys: formula"),
+        "{}",
+        run.stderr
+    );
+}
