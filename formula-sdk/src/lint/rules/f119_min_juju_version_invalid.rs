@@ -1,8 +1,11 @@
 //! F119 `min-juju-version-invalid`: min-juju-version is not a valid version.
 #![doc = include_str!("f119_min_juju_version_invalid.md")]
 
+use super::support_a2::{a_type, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +21,81 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("min-juju-version")) else {
+        return;
+    };
+    let path = ctx.metadata_path();
+    let Some(text) = value.as_str() else {
+        let message = if value.is_null() {
+            "`min-juju-version` is empty".to_string()
+        } else {
+            format!("`min-juju-version` is {} `{}`, not a version string", a_type(value), value.display_value())
+        };
+        out.report(&path, Some(value_or_key(key, value)), message).help =
+            Some("write the version as a quoted string of three numbers, e.g. `min-juju-version: \"2.9.0\"`".into());
+        return;
+    };
+    match major_version(text) {
+        None => {
+            out.report(
+                &path,
+                Some(value.span),
+                format!("`min-juju-version` `{text}` is not a version of the form X.Y.Z"),
+            )
+            .help = Some("write three numbers, as in `2.9.0` (a tag such as `2.9-beta1` is allowed)".into());
+        }
+        Some(major) if major < 2 => {
+            out.report(&path, Some(value.span), format!("`min-juju-version` `{text}` is older than 2.0.0")).help =
+                Some("Juju reads `min-juju-version` since 2.0.0, so the version must be 2.0.0 or greater".into());
+        }
+        Some(_) => {}
+    }
+}
+
+/// Juju's version number (`version.Parse`): `major.minor.patch`, or `major.minor-tagpatch`,
+/// with an optional `.build`; the whole text must match.
+static VERSION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,9})\.(\d{1,9})(?:\.|-[a-z]+)(\d{1,9})(?:\.\d{1,9})?$").expect("valid regex"));
+
+/// The major number when `text` is a version Juju can parse.
+fn major_version(text: &str) -> Option<u64> {
+    VERSION.captures(text).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_version;
+
+    #[test]
+    fn versions() {
+        assert_eq!(major_version("2.9.0"), Some(2));
+        assert_eq!(major_version("3.1-beta2"), Some(3));
+        assert_eq!(major_version("2.9.1.4"), Some(2));
+        assert_eq!(major_version("1.25.6"), Some(1));
+        assert_eq!(major_version("2.9"), None);
+        assert_eq!(major_version("2.9.0-ubuntu"), None);
+        assert_eq!(major_version("v2.9.0"), None);
+    }
+}
+
+#[cfg(test)]
+mod juju_cases {
+    use super::RULE;
+    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+
+    fn check(extra: &str) -> Vec<String> {
+        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
+    }
+
+    #[test]
+    fn cases() {
+        assert!(check("min-juju-version: 2.9.0\n").is_empty());
+        assert!(check("min-juju-version: 2.9-beta1\n").is_empty());
+        assert_eq!(check("min-juju-version: 1.25.0\n"), ["`min-juju-version` `1.25.0` is older than 2.0.0"]);
+        assert_eq!(
+            check("min-juju-version: 2.9.0-ubuntu\n"),
+            ["`min-juju-version` `2.9.0-ubuntu` is not a version of the form X.Y.Z"]
+        );
+        assert_eq!(check("min-juju-version:\n"), ["`min-juju-version` is empty"]);
+    }
 }

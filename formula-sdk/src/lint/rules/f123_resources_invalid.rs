@@ -1,8 +1,11 @@
 //! F123 `resources-invalid`: a resource definition is malformed.
 #![doc = include_str!("f123_resources_invalid.md")]
 
+use super::support_a2::{a_type, describe, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::source::Span;
+use crate::yaml::Node;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +21,145 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("resources")) else {
+        return;
+    };
+    let path = ctx.metadata_path();
+    let entries = value.map_entries().unwrap_or_default();
+    if entries.is_empty() {
+        let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
+        out.report(
+            &path,
+            Some(value_or_key(key, value)),
+            format!("`resources` must be a map of resource definitions, not {what}"),
+        )
+        .help = Some("declare each resource as `<name>: {type: file, filename: <file>}` or remove `resources`".into());
+        return;
+    }
+    for (name_node, resource) in entries {
+        let name = name_node.key_text().unwrap_or_default();
+        for problem in resource_problems(&name, name_node, resource) {
+            out.report(&path, Some(problem.span), problem.message).help = problem.help;
+        }
+    }
+}
+
+struct Problem {
+    span: Span,
+    message: String,
+    help: Option<String>,
+}
+
+fn problem(span: Span, message: String, help: Option<&str>) -> Problem {
+    Problem { span, message, help: help.map(str::to_string) }
+}
+
+/// The keys `charm proof`'s strict schema allows in a resource.
+const KNOWN_KEYS: &[&str] = &["type", "filename", "description"];
+
+/// What Juju (`resource.Meta.Validate`) and `charm proof` (type required, strict keys) refuse
+/// in one resource definition.
+fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let Some(fields) = resource.map_entries() else {
+        let message = format!("resource `{name}` must be a map with a `type`, not {}", a_type(resource));
+        problems.push(problem(
+            value_or_key(name_node, resource),
+            message,
+            Some("write e.g. `type: file` and `filename: <file>` under it"),
+        ));
+        return problems;
+    };
+    // Juju takes a missing type as `file`; `charm proof` requires it.
+    let mut is_file = true;
+    match resource.entry("type") {
+        None => problems.push(problem(
+            name_node.span,
+            format!("resource `{name}` has no `type`"),
+            Some("add `type: file` or `type: oci-image`"),
+        )),
+        Some((type_key, kind)) => match kind.as_str() {
+            Some("file") => {}
+            Some("oci-image") => is_file = false,
+            Some(other) => {
+                is_file = false;
+                let message = format!("resource `{name}` has the unknown type `{other}`");
+                problems.push(problem(kind.span, message, Some("use `file` or `oci-image`")));
+            }
+            None => {
+                is_file = false;
+                let message = format!("`type` of resource `{name}` is {}, not `file` or `oci-image`", describe(kind));
+                problems.push(problem(value_or_key(type_key, kind), message, None));
+            }
+        },
+    }
+    match resource.entry("filename") {
+        Some((_, filename)) if !filename.is_null() && filename.as_str().is_none() => {
+            problems.push(problem(
+                filename.span,
+                format!("`filename` of resource `{name}` is {}, not a string", describe(filename)),
+                None,
+            ));
+        }
+        Some((_, filename)) if filename.as_str().is_some_and(|f| f.contains('/')) => {
+            let text = filename.as_str().unwrap_or_default();
+            let message = format!("`filename` of resource `{name}` is `{text}`, but it cannot contain `/`");
+            problems.push(problem(
+                filename.span,
+                message,
+                Some("give only the file's name; Juju stores it in the resource's own directory"),
+            ));
+        }
+        found if is_file && found.is_none_or(|(_, f)| f.as_str().is_none_or(str::is_empty)) => {
+            let span = found.map_or(name_node.span, |(k, f)| value_or_key(k, f));
+            problems.push(problem(
+                span,
+                format!("resource `{name}` of type `file` has no `filename`"),
+                Some("add `filename: <file>`, the name the unit gets it under"),
+            ));
+        }
+        _ => {}
+    }
+    if let Some((_, description)) = resource.entry("description") {
+        if !description.is_null() && description.as_str().is_none() {
+            problems.push(problem(
+                description.span,
+                format!("`description` of resource `{name}` is {}, not a string", describe(description)),
+                None,
+            ));
+        }
+    }
+    for (field, _) in fields {
+        let field_name = field.key_text().unwrap_or_default();
+        if !KNOWN_KEYS.contains(&field_name.as_str()) {
+            let message = format!("resource `{name}` has the unknown key `{field_name}`");
+            problems.push(problem(
+                field.span,
+                message,
+                Some("a resource takes only `type`, `filename` and `description`"),
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+
+    fn check(extra: &str) -> Vec<String> {
+        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
+    }
+
+    #[test]
+    fn cases() {
+        assert!(check("resources:\n  image: {type: oci-image}\n").is_empty());
+        assert_eq!(
+            check("resources:\n  software: {type: file}\n"),
+            ["resource `software` of type `file` has no `filename`"]
+        );
+        assert_eq!(check("resources:\n  software:\n"), ["resource `software` must be a map with a `type`, not null"]);
+        assert_eq!(check("resources: {}\n"), ["`resources` must be a map of resource definitions, not an empty map"]);
+    }
 }

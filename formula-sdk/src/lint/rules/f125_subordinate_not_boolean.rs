@@ -1,8 +1,10 @@
 //! F125 `subordinate-not-boolean`: subordinate is not a boolean.
 #![doc = include_str!("f125_subordinate_not_boolean.md")]
 
+use super::support_a2::{describe, go_parse_bool, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,20 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("subordinate")) else {
+        return;
+    };
+    if matches!(value.kind, NodeKind::Bool(_)) {
+        return; // YAML 1.1: `yes`, `no`, `on`, `off` are booleans too
+    }
+    let help = match value.as_str().and_then(go_parse_bool) {
+        Some(b) => format!("write `subordinate: {b}` without quotes"),
+        None => "write `subordinate: true` for a subordinate formula, or remove the key".to_string(),
+    };
+    out.report(
+        &ctx.metadata_path(),
+        Some(value_or_key(key, value)),
+        format!("`subordinate` is {}, not a boolean", describe(value)),
+    )
+    .help = Some(help);
 }

@@ -1,7 +1,9 @@
 //! F127 `subordinate-without-container-scope`: a subordinate has no requires endpoint with container scope.
 #![doc = include_str!("f127_subordinate_without_container_scope.md")]
 
-use crate::diagnostic::Severity;
+use super::support_a2::{is_subordinate, join, relation_decls, value_or_key};
+use crate::diagnostic::{Label, Severity};
+use crate::format::Role;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -18,5 +20,32 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    if !is_subordinate(root) {
+        return;
+    }
+    let requires: Vec<_> = relation_decls(root).into_iter().filter(|d| d.role == Role::Requirer).collect();
+    if requires.iter().any(|d| d.is_container_scoped()) {
+        return;
+    }
+    let Some((key, value)) = root.entry("subordinate") else {
+        return;
+    };
+    let path = ctx.metadata_path();
+    let diagnostic = out.report(
+        &path,
+        Some(join(key.span, value_or_key(key, value))),
+        "subordinate formula has no `requires` endpoint with `scope: container`",
+    );
+    if let Some((requires_key, _)) = root.entry("requires") {
+        diagnostic.labels.push(Label {
+            path: path.clone(),
+            span: requires_key.span,
+            message: "none of these endpoints has `scope: container`".into(),
+        });
+    }
+    diagnostic.help = Some(
+        "a subordinate attaches to its principal through a container-scoped `requires` endpoint, e.g. `juju-info: {interface: juju-info, scope: container}`"
+            .into(),
+    );
 }

@@ -1,6 +1,7 @@
 //! F128 `revision-in-metadata`: the revision is kept in metadata.yaml, as in 2011.
 #![doc = include_str!("f128_revision_in_metadata.md")]
 
+use super::support_a2::{join, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,23 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("revision")) else {
+        return;
+    };
+    let help = match (&ctx.formula.revision, value.as_int()) {
+        (Some(_), _) => "remove it: the `revision` file is what Juju reads".to_string(),
+        (None, Some(n)) if n >= 0 => {
+            format!("move it to a file named `revision` that holds `{n}`, and remove it from metadata.yaml")
+        }
+        (None, _) => {
+            "move it to a file named `revision` that holds the number, and remove it from metadata.yaml".to_string()
+        }
+    };
+    let span = join(key.span, value_or_key(key, value));
+    out.report(
+        &ctx.metadata_path(),
+        Some(span),
+        "`revision` in metadata.yaml is where 2011 Ensemble formulas kept it; Juju reads the `revision` file",
+    )
+    .help = Some(help);
 }

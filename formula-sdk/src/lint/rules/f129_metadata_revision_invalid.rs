@@ -1,8 +1,10 @@
 //! F129 `metadata-revision-invalid`: metadata's revision is not a non-negative integer.
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
+use super::support_a2::{describe, go_parse_int, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,104 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("revision")) else {
+        return;
+    };
+    let Some(verdict) = judge(value) else { return };
+    let span = value_or_key(key, value);
+    let diagnostic = match verdict {
+        Verdict::Refused => {
+            let d = out.report(
+                &ctx.metadata_path(),
+                Some(span),
+                format!("metadata `revision` is {}, not an integer", describe(value)),
+            );
+            d.severity = Severity::Error;
+            d
+        }
+        Verdict::Negative(n) => out.report(
+            &ctx.metadata_path(),
+            Some(span),
+            format!("metadata `revision` is {n}, not a non-negative integer"),
+        ),
+        Verdict::NotDecimal => out.report(
+            &ctx.metadata_path(),
+            Some(span),
+            format!("metadata `revision` is {}, not a plain decimal integer", describe(value)),
+        ),
+    };
+    diagnostic.help = Some("write the revision as a plain number, or better, move it to the `revision` file".into());
+}
+
+/// What is wrong with metadata's `revision`.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// Juju's schema (an int, or a string `strconv.ParseInt` reads) refuses it: Juju
+    /// refuses the formula, so this is an error.
+    Refused,
+    /// A negative number, which `charm proof` warns about.
+    Negative(i64),
+    /// Juju reads it, but Python's `int()` does not (`"0x10"`), so `charm proof` warns.
+    NotDecimal,
+}
+
+/// `None` when both Juju and `charm proof` accept the value.
+fn judge(value: &Node) -> Option<Verdict> {
+    let juju = match &value.kind {
+        NodeKind::Int(n) => Some(*n),
+        NodeKind::Str(s) => go_parse_int(s),
+        _ => None,
+    };
+    let Some(number) = juju else {
+        return Some(Verdict::Refused);
+    };
+    let proof = match &value.kind {
+        NodeKind::Str(s) => python_int(s),
+        _ => Some(number),
+    };
+    match proof {
+        None => Some(Verdict::NotDecimal),
+        Some(n) if n < 0 => Some(Verdict::Negative(n)),
+        Some(_) => None,
+    }
+}
+
+/// Python's `int(text)`: surrounding whitespace, an optional sign, decimal digits with single
+/// `_` between them.
+fn python_int(text: &str) -> Option<i64> {
+    let trimmed = text.trim();
+    let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    let well_formed = !digits.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if !well_formed {
+        return None;
+    }
+    trimmed.replace('_', "").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{judge, Verdict};
+    use crate::yaml::parse;
+
+    fn verdict(yaml: &str) -> Option<Verdict> {
+        let root = parse(&format!("revision: {yaml}")).expect("test yaml");
+        judge(root.get("revision").expect("revision"))
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict("17"), None);
+        assert_eq!(verdict("'17'"), None);
+        assert_eq!(verdict("-1"), Some(Verdict::Negative(-1)));
+        assert_eq!(verdict("'0x10'"), Some(Verdict::NotDecimal));
+        assert_eq!(verdict("' 17'"), Some(Verdict::Refused));
+        assert_eq!(verdict("seventeen"), Some(Verdict::Refused));
+        assert_eq!(verdict("1.5"), Some(Verdict::Refused));
+        assert_eq!(verdict("true"), Some(Verdict::Refused));
+        assert_eq!(verdict(""), Some(Verdict::Refused));
+    }
 }

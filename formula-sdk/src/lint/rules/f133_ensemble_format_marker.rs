@@ -1,6 +1,7 @@
 //! F133 `ensemble-format-marker`: metadata carries the 2011 `ensemble: formula` marker.
 #![doc = include_str!("f133_ensemble_format_marker.md")]
 
+use super::support_a2::{join, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,26 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("ensemble")) else {
+        return;
+    };
+    let span = join(key.span, value_or_key(key, value));
+    if value.as_str() == Some("formula") {
+        out.report(
+            &ctx.metadata_path(),
+            Some(span),
+            "`ensemble: formula` is the 2011 Ensemble format marker, which Juju ignores",
+        )
+        .help = Some("remove it once the formula no longer needs to run on Ensemble".into());
+    } else {
+        out.report(
+            &ctx.metadata_path(),
+            Some(span),
+            format!(
+                "`ensemble: {}` is not the 2011 marker `ensemble: formula`, and Juju ignores it",
+                value.display_value()
+            ),
+        )
+        .help = Some("Ensemble only knew `ensemble: formula`; remove the key, or spell the marker that way".into());
+    }
 }

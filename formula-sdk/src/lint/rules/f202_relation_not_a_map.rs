@@ -1,8 +1,10 @@
 //! F202 `relation-not-a-map`: an endpoint declaration is neither a map nor an interface name.
 #![doc = include_str!("f202_relation_not_a_map.md")]
 
+use super::support_a2::{a_type, relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,25 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    for decl in relation_decls(root) {
+        let section = decl.role.section();
+        let name = &decl.name;
+        match decl.value.kind {
+            NodeKind::Map(_) | NodeKind::Str(_) => {}
+            NodeKind::Null => {
+                out.report(
+                    &ctx.metadata_path(),
+                    Some(decl.key.span),
+                    format!("endpoint `{name}` in `{section}` has no declaration"),
+                )
+                .help = Some(format!("give it an interface: `{name}: {{interface: <interface>}}`"));
+            }
+            _ => {
+                let message = format!("endpoint `{name}` in `{section}` is {}, not a map", a_type(decl.value));
+                out.report(&ctx.metadata_path(), Some(value_or_key(decl.key, decl.value)), message).help =
+                    Some(format!("declare it as a map, e.g. `{name}: {{interface: <interface>}}`"));
+            }
+        }
+    }
 }

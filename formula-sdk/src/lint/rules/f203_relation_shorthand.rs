@@ -1,6 +1,7 @@
 //! F203 `relation-shorthand`: an endpoint is declared in the shorthand `name: interface`.
 #![doc = include_str!("f203_relation_shorthand.md")]
 
+use super::support_a2::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,19 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    for decl in relation_decls(root) {
+        let Some(interface) = decl.value.as_str() else {
+            continue;
+        };
+        let name = &decl.name;
+        out.report(
+            &ctx.metadata_path(),
+            Some(decl.value.span),
+            format!("endpoint `{name}` is declared in the shorthand `{name}: {interface}`"),
+        )
+        .help = Some(format!(
+            "write it as a map, `{name}: {{interface: {interface}}}`, which `charm proof` and older tools require"
+        ));
+    }
 }

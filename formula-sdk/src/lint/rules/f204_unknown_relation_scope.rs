@@ -1,6 +1,7 @@
 //! F204 `unknown-relation-scope`: an endpoint has a scope other than global or container.
 #![doc = include_str!("f204_unknown_relation_scope.md")]
 
+use super::support_a2::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    for decl in relation_decls(root) {
+        let Some(scope_node) = decl.field("scope") else {
+            continue;
+        };
+        let Some(scope) = scope_node.as_str() else {
+            continue;
+        }; // not a string: F213
+        if KNOWN_SCOPES.contains(&scope) {
+            continue;
+        }
+        let help = match KNOWN_SCOPES.iter().find(|k| k.eq_ignore_ascii_case(scope.trim())) {
+            Some(known) => format!("scopes are lowercase words: write `scope: {known}`"),
+            None => "use `scope: global` (the default) or `scope: container` (subordinates)".into(),
+        };
+        out.report(
+            &ctx.metadata_path(),
+            Some(scope_node.span),
+            format!("endpoint `{}` has the unknown scope `{scope}`", decl.name),
+        )
+        .help = Some(help);
+    }
 }
+
+/// The scopes Juju knows.
+const KNOWN_SCOPES: &[&str] = &["global", "container"];

@@ -1,6 +1,7 @@
 //! F205 `template-interface-name`: an interface keeps the template's name.
 #![doc = include_str!("f205_template_interface_name.md")]
 
+use super::support_a2::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,27 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    for decl in relation_decls(root) {
+        let Some(node) = decl.interface_node() else {
+            continue;
+        };
+        if node.as_str().is_some_and(is_template_interface) {
+            out.report(
+                &ctx.metadata_path(),
+                Some(node.span),
+                format!("endpoint `{}` keeps the template's interface `{TEMPLATE_INTERFACE}`", decl.name),
+            )
+            .help = Some("name the interface after the protocol spoken on it, e.g. `mysql` or `http`".into());
+        }
+    }
+}
+
+/// The interface name in the `charm create` template.
+const TEMPLATE_INTERFACE: &str = "interface-name";
+
+/// Whether `interface` is the template's, compared as a whole name (not `charm proof`'s
+/// substring test, which also flags `name` or `face`).
+fn is_template_interface(interface: &str) -> bool {
+    interface == TEMPLATE_INTERFACE
 }

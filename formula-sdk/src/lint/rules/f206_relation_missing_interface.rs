@@ -1,8 +1,10 @@
 //! F206 `relation-missing-interface`: an endpoint has no interface.
 #![doc = include_str!("f206_relation_missing_interface.md")]
 
+use super::support_a2::{relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,52 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    let path = ctx.metadata_path();
+    for decl in relation_decls(root) {
+        let name = &decl.name;
+        let help = Some("name the interface this endpoint speaks, e.g. `interface: mysql`".to_string());
+        match &decl.value.kind {
+            NodeKind::Str(s) if s.trim().is_empty() => {
+                out.report(
+                    &path,
+                    Some(value_or_key(decl.key, decl.value)),
+                    format!("endpoint `{name}` has an empty interface"),
+                )
+                .help = help;
+            }
+            NodeKind::Map(_) => match decl.value.entry("interface") {
+                None => {
+                    out.report(&path, Some(decl.key.span), format!("endpoint `{name}` has no `interface`")).help = help;
+                }
+                Some((key, value)) if value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()) => {
+                    out.report(
+                        &path,
+                        Some(value_or_key(key, value)),
+                        format!("endpoint `{name}` has an empty `interface`"),
+                    )
+                    .help = help;
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+
+    fn check(extra: &str) -> Vec<String> {
+        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
+    }
+
+    #[test]
+    fn cases() {
+        assert_eq!(check("requires:\n  db:\n    interface:\n"), ["endpoint `db` has an empty `interface`"]);
+        assert_eq!(check("requires:\n  db: \"\"\n"), ["endpoint `db` has an empty interface"]);
+        assert!(check("requires:\n  db: mysql\n").is_empty());
+    }
 }

@@ -1,6 +1,7 @@
 //! F207 `unknown-relation-field`: an endpoint declaration has a key Juju does not know.
 #![doc = include_str!("f207_unknown_relation_field.md")]
 
+use super::support_a2::{closest, relation_decls};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,30 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    for decl in relation_decls(root) {
+        let Some(fields) = decl.value.map_entries() else {
+            continue;
+        };
+        for (key, _) in fields {
+            let field = key.key_text().unwrap_or_default();
+            if KNOWN_FIELDS.contains(&field.as_str()) {
+                continue;
+            }
+            let help = match closest(&field, KNOWN_FIELDS.iter().copied()) {
+                Some(known) => format!("did you mean `{known}`? Juju ignores unknown keys, so this one has no effect"),
+                None => "an endpoint takes only `interface`, `scope`, `limit` and `optional`; Juju ignores other keys"
+                    .into(),
+            };
+            out.report(
+                &ctx.metadata_path(),
+                Some(key.span),
+                format!("endpoint `{}` has the unknown key `{field}`", decl.name),
+            )
+            .help = Some(help);
+        }
+    }
 }
+
+/// The keys of an endpoint declaration.
+const KNOWN_FIELDS: &[&str] = &["interface", "scope", "limit", "optional"];

@@ -1,6 +1,7 @@
 //! F208 `template-relation-name`: an endpoint keeps the template's name.
 #![doc = include_str!("f208_template_relation_name.md")]
 
+use super::support_a2::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,24 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    for decl in relation_decls(root) {
+        if is_template_relation(&decl.name) {
+            out.report(
+                &ctx.metadata_path(),
+                Some(decl.key.span),
+                format!("endpoint `{TEMPLATE_RELATION}` keeps the template's name"),
+            )
+            .help = Some("name the endpoint after what it is for, e.g. `db` or `website`".into());
+        }
+    }
+}
+
+/// The endpoint name in the `charm create` template.
+const TEMPLATE_RELATION: &str = "relation-name";
+
+/// Whether `name` is the template's, compared as a whole name (not `charm proof`'s substring
+/// test, which also flags `name`, `relation` or `on`).
+fn is_template_relation(name: &str) -> bool {
+    name == TEMPLATE_RELATION
 }

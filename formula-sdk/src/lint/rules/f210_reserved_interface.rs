@@ -1,7 +1,9 @@
 //! F210 `reserved-interface`: a provides or peers endpoint uses a juju or juju-* interface.
 #![doc = include_str!("f210_reserved_interface.md")]
 
+use super::support_a2::{formula_name, is_reserved_name, relation_decls};
 use crate::diagnostic::Severity;
+use crate::format::Role;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -18,5 +20,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    let formula = formula_name(root);
+    for decl in relation_decls(root) {
+        if decl.role == Role::Requirer {
+            continue; // a formula may require `juju-info`, never provide it
+        }
+        let Some(node) = decl.interface_node() else {
+            continue;
+        };
+        let Some(interface) = node.as_str() else {
+            continue;
+        };
+        if is_reserved_name(formula, interface) {
+            let message = format!(
+                "endpoint `{}` in `{}` uses the reserved interface `{interface}`",
+                decl.name,
+                decl.role.section()
+            );
+            out.report(&ctx.metadata_path(), Some(node.span), message).help = Some(if interface == "juju-info" {
+                "Juju provides `juju-info` to every formula itself; to attach a subordinate, declare it under the subordinate's `requires`".into()
+            } else {
+                "`juju` and `juju-*` interfaces belong to Juju; use an interface name of your own".into()
+            });
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! F211 `duplicate-endpoint-name`: one endpoint name is declared in two sections.
 #![doc = include_str!("f211_duplicate_endpoint_name.md")]
 
-use crate::diagnostic::Severity;
+use super::support_a2::relation_decls;
+use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -18,5 +19,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    let decls = relation_decls(root);
+    let path = ctx.metadata_path();
+    for (index, decl) in decls.iter().enumerate() {
+        // Within one section a repeated key is a duplicate YAML key (F006); here only the
+        // same name in another section counts, reported at its later declaration.
+        let Some(first) = decls[..index].iter().find(|d| d.name == decl.name && d.role != decl.role) else {
+            continue;
+        };
+        let message = format!(
+            "endpoint `{}` is declared in both `{}` and `{}`",
+            decl.name,
+            first.role.section(),
+            decl.role.section()
+        );
+        let diagnostic = out.report(&path, Some(decl.key.span), message);
+        diagnostic.labels.push(Label {
+            path: path.clone(),
+            span: first.key.span,
+            message: format!("first declared in `{}`", first.role.section()),
+        });
+        diagnostic.help = Some(
+            "an endpoint name must be unique across `provides`, `requires` and `peers`; rename one of them".into(),
+        );
+    }
 }

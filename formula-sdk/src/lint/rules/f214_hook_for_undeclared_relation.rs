@@ -1,6 +1,7 @@
 //! F214 `hook-for-undeclared-relation`: a relation hook names an endpoint the formula does not declare.
 #![doc = include_str!("f214_hook_for_undeclared_relation.md")]
 
+use super::support_a2::{closest, relation_decls};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,73 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    if !root.is_map() {
+        return; // without readable metadata there is nothing to compare against
+    }
+    let declared: Vec<String> = relation_decls(root).into_iter().map(|d| d.name).collect();
+    for hook in ctx.formula.hooks.iter().filter(|h| !h.is_dir) {
+        let Some((endpoint, kind)) = relation_hook(&hook.name) else {
+            continue;
+        };
+        if endpoint == IMPLICIT_ENDPOINT || declared.iter().any(|d| d == endpoint) {
+            continue;
+        }
+        let message = format!(
+            "hook `{}` is for the endpoint `{endpoint}`, which metadata.yaml does not declare, so it never runs",
+            hook.name
+        );
+        let help = match closest(endpoint, declared.iter().map(String::as_str)) {
+            Some(near) => {
+                format!("did you mean `{near}-relation-{kind}`, for the endpoint `{near}`?")
+            }
+            None => format!("declare `{endpoint}` under `provides`, `requires` or `peers`, or remove the hook"),
+        };
+        out.report(&hook.display, None, message).help = Some(help);
+    }
+}
+
+/// The endpoint every formula provides without declaring it.
+const IMPLICIT_ENDPOINT: &str = "juju-info";
+
+/// The relation hook kinds Juju runs.
+const KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
+
+/// `(endpoint, kind)` when `name` is `<endpoint>-relation-<kind>`.
+fn relation_hook(name: &str) -> Option<(&str, &str)> {
+    KINDS.iter().find_map(|kind| {
+        let endpoint = name.strip_suffix(kind)?.strip_suffix("-relation-")?;
+        (!endpoint.is_empty()).then_some((endpoint, *kind))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relation_hook;
+
+    #[test]
+    fn hook_names() {
+        assert_eq!(relation_hook("db-relation-joined"), Some(("db", "joined")));
+        assert_eq!(relation_hook("shared-db-relation-broken"), Some(("shared-db", "broken")));
+        assert_eq!(relation_hook("-relation-changed"), None);
+        assert_eq!(relation_hook("relation-common.sh"), None);
+        assert_eq!(relation_hook("install"), None);
+    }
+}
+
+#[cfg(test)]
+mod juju_cases {
+    use super::RULE;
+    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+
+    #[test]
+    fn implicit_and_declared_endpoints() {
+        let files = [
+            ("metadata.yaml", TEST_HEAD),
+            ("hooks/website-relation-broken", "#!/bin/sh\n"),
+            ("hooks/juju-info-relation-joined", "#!/bin/sh\n"),
+            ("hooks/webste-relation-joined", "#!/bin/sh\n"),
+        ];
+        assert_eq!(messages(&RULE, &files), ["hook `webste-relation-joined` is for the endpoint `webste`, which metadata.yaml does not declare, so it never runs"]);
+    }
 }
