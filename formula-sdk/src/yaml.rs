@@ -334,7 +334,11 @@ impl Builder {
             Open::Seq(items) => items.last().map(|n| n.span.end),
             Open::Map(entries, _) => entries.last().map(|(_, v)| v.span.end),
         };
-        let end_pos = if end.end.offset > end.start.offset { end.end } else { last_child_end.unwrap_or(start.end).max(start.end) };
+        let end_pos = if end.end.offset > end.start.offset {
+            end.end
+        } else {
+            last_child_end.unwrap_or(start.end).max(start.end)
+        };
         let span = Span { start: start.start, end: end_pos };
         let kind = match open {
             Open::Seq(items) => NodeKind::Seq(items),

@@ -95,7 +95,11 @@ fn every_rule_triggers_on_bad_and_not_on_good() {
         });
         let (good, _) = run(rule, "good");
         if !good.is_empty() {
-            failures.push(format!("{}: findings on good/: {:?}", rule.code, good.iter().map(|d| &d.message).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{}: findings on good/: {:?}",
+                rule.code,
+                good.iter().map(|d| &d.message).collect::<Vec<_>>()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -190,7 +190,10 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Target> {
                 if name.ends_with(".yaml") || name.ends_with(".yml") {
                     targets.push(Target::Bundle(path.clone()));
                 } else {
-                    targets.push(Target::Invalid(path.clone(), format!("`{}` is not a directory, nor a bundle", path.display())));
+                    targets.push(Target::Invalid(
+                        path.clone(),
+                        format!("`{}` is not a directory, nor a bundle", path.display()),
+                    ));
                 }
             }
             Ok(_) => {

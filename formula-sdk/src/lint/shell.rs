@@ -71,7 +71,10 @@ fn push(segment: &[char], line: usize, column: usize, out: &mut Vec<Command>) {
         .iter()
         .take_while(|w| {
             (w.contains('=') && !w.starts_with('-') && !w.starts_with('='))
-                || matches!(w.as_str(), "then" | "do" | "else" | "if" | "while" | "until" | "!" | "exec" | "elif" | "time")
+                || matches!(
+                    w.as_str(),
+                    "then" | "do" | "else" | "if" | "while" | "until" | "!" | "exec" | "elif" | "time"
+                )
         })
         .count();
     if skip < words.len() {

@@ -16,4 +16,3 @@ pub const RULE: Rule = Rule {
     explanation: include_str!("f001_not_a_formula_directory.md"),
     check: Check::Driver,
 };
-
