@@ -452,3 +452,153 @@ impl Agent {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(members: &[(&str, u64)]) -> Snapshot {
+        let mut relations = BTreeMap::new();
+        relations.insert(
+            7,
+            RelationView {
+                endpoint: "db".into(),
+                remote_app: "mysql".into(),
+                peer: false,
+                life: Life::Alive,
+                members: members.iter().map(|(u, v)| (u.to_string(), *v)).collect(),
+                app_versions: [("mysql".to_string(), 0)].into_iter().collect(),
+            },
+        );
+        Snapshot {
+            life: Life::Alive,
+            leader: true,
+            config_version: 1,
+            charm_version: 1,
+            leader_settings_version: 0,
+            update_tick: 0,
+            relations,
+            actions: Vec::new(),
+        }
+    }
+
+    /// Runs the agent until it has nothing to do on `snap`, committing every hook.
+    fn drain(agent: &mut Agent, snap: &Snapshot) -> Vec<String> {
+        let mut names = Vec::new();
+        for _ in 0..100 {
+            let Some(hook) = agent.next_hooks(snap).into_iter().next() else { break };
+            let remote = hook.remote_unit.clone().map(|r| format!("({r})")).unwrap_or_default();
+            names.push(format!("{}{remote}", hook.name()));
+            agent.commit(&hook, snap);
+        }
+        names
+    }
+
+    #[test]
+    fn setup_order_is_install_created_leader_config_start() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let names = drain(&mut agent, &snap(&[]));
+        assert_eq!(names, ["install", "db-relation-created", "leader-elected", "config-changed", "start"]);
+    }
+
+    #[test]
+    fn joined_is_followed_by_changed_and_members_join_in_name_order() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        let names = drain(&mut agent, &snap(&[("mysql/1", 1), ("mysql/0", 1)]));
+        assert_eq!(
+            names,
+            [
+                "db-relation-joined(mysql/0)",
+                "db-relation-changed(mysql/0)",
+                "db-relation-joined(mysql/1)",
+                "db-relation-changed(mysql/1)"
+            ]
+        );
+    }
+
+    #[test]
+    fn several_commits_between_snapshots_coalesce_into_one_changed() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        drain(&mut agent, &snap(&[("mysql/0", 1)]));
+        // mysql/0 committed three times (versions 2, 3, 4) before wiki/0 looked again.
+        let names = drain(&mut agent, &snap(&[("mysql/0", 4)]));
+        assert_eq!(names, ["db-relation-changed(mysql/0)"]);
+    }
+
+    #[test]
+    fn departed_comes_before_broken_and_no_changed_after_departed() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        drain(&mut agent, &snap(&[("mysql/0", 1)]));
+        // mysql/0 changed its data and left in the same interval: departed only.
+        let names = drain(&mut agent, &snap(&[]));
+        assert_eq!(names, ["db-relation-departed(mysql/0)"]);
+        let mut dying = snap(&[]);
+        if let Some(view) = dying.relations.get_mut(&7) {
+            view.life = Life::Dying;
+        }
+        assert_eq!(drain(&mut agent, &dying), ["db-relation-broken"]);
+    }
+
+    #[test]
+    fn a_dying_unit_departs_breaks_stops_and_removes() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        drain(&mut agent, &snap(&[("mysql/0", 1)]));
+        let mut dying = snap(&[("mysql/0", 1)]);
+        dying.life = Life::Dying;
+        let names = drain(&mut agent, &dying);
+        assert_eq!(names, ["db-relation-departed(mysql/0)", "db-relation-broken", "stop", "remove"]);
+        assert!(agent.removed);
+    }
+
+    #[test]
+    fn upgrade_queues_config_changed_and_update_status_waits_for_nothing_else() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        let mut upgraded = snap(&[]);
+        upgraded.charm_version = 2;
+        upgraded.update_tick = 1;
+        assert_eq!(drain(&mut agent, &upgraded), ["upgrade-charm", "config-changed", "update-status"]);
+    }
+
+    #[test]
+    fn a_non_leader_gets_leader_settings_changed_and_nothing_when_it_loses_leadership() {
+        let mut agent = Agent::new("wiki/1", 1);
+        let mut follower = snap(&[]);
+        follower.leader = false;
+        let names = drain(&mut agent, &follower);
+        assert_eq!(names, ["install", "db-relation-created", "leader-settings-changed", "config-changed", "start"]);
+        follower.leader_settings_version = 3;
+        assert_eq!(drain(&mut agent, &follower), ["leader-settings-changed"]);
+    }
+
+    #[test]
+    fn an_agent_in_error_runs_only_actions() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        let hook = agent.next_hooks(&s).remove(0);
+        agent.error = Some(HookError { hook, message: "hook failed: \"install\"".into() });
+        assert!(agent.next_hooks(&s).is_empty(), "actions need install first");
+        agent.installed = true;
+        let mut with_action = s.clone();
+        with_action.actions.push((1, "backup".into()));
+        let hooks = agent.next_hooks(&with_action);
+        assert_eq!(hooks.len(), 1);
+        assert!(hooks[0].is_action());
+    }
+
+    #[test]
+    fn a_relation_first_seen_dying_runs_no_hooks() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let mut s = snap(&[("mysql/0", 1)]);
+        agent.installed = true;
+        if let Some(view) = s.relations.get_mut(&7) {
+            view.life = Life::Dying;
+        }
+        let hooks = agent.next_hooks(&s);
+        assert!(hooks.iter().all(|h| h.relation != Some(7)), "{hooks:?}");
+    }
+}

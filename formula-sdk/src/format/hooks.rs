@@ -119,7 +119,8 @@ pub(crate) fn read_one(path: &Path, shown: &Path, problems: &mut Vec<ReadProblem
 
 fn fill(mut hook: HookFile, meta: &std::fs::Metadata, problems: &mut Vec<ReadProblem>) -> HookFile {
     hook.is_dir = meta.is_dir();
-    hook.executable = meta.permissions().mode() & 0o100 != 0;
+    // Juju runs hooks as root, for whom any execute bit will do (exec.LookPath).
+    hook.executable = meta.permissions().mode() & 0o111 != 0;
     if !meta.is_file() {
         return hook;
     }

@@ -46,6 +46,17 @@ impl Sources {
         if let Some(revision) = &formula.revision {
             self.insert(revision.source.path.clone(), revision.source.text.clone());
         }
+        // READMEs and the icon are read here, for findings that point into them.
+        for name in &formula.root_entries {
+            if name.to_uppercase().contains("README") || name == "icon.svg" {
+                let mut problems = Vec::new();
+                if let Some(text) =
+                    crate::format::read_text_public(&formula.dir.join(name), &formula.display(name), &mut problems)
+                {
+                    self.insert(formula.display(name), text);
+                }
+            }
+        }
         for hook in formula.hooks.iter().chain(&formula.action_files).chain(&formula.dispatch) {
             if let Some(text) = &hook.text {
                 self.insert(hook.display.clone(), text.clone());

@@ -18,5 +18,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    if ctx.has_root_file("config.yaml") {
+        return;
+    }
+    out.report(&ctx.config_path(), None, "the formula has no `config.yaml`").help =
+        Some("a formula without settings can say so with a config.yaml holding `options: {}`".into());
 }

@@ -18,5 +18,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.config() else { return };
+    if root.get("options").is_none() {
+        return; // F302: without `options` nothing else is read
+    }
+    for (key, value) in root.map_entries().unwrap_or_default() {
+        let name = key.key_text().unwrap_or_default();
+        if name == "options" {
+            continue;
+        }
+        let diagnostic = out.report(
+            &ctx.config_path(),
+            Some(key.span),
+            format!("`config.yaml` has a top-level key `{name}` that Juju ignores"),
+        );
+        diagnostic.help = Some(if looks_like_option(value) {
+            format!("`{name}` looks like an option: indent it under `options:`")
+        } else {
+            "only `options` is read; delete the key, or keep notes in a YAML comment".into()
+        });
+    }
+}
+
+/// Whether a value looks like an option definition that lost its place under `options`.
+fn looks_like_option(value: &crate::yaml::Node) -> bool {
+    ["type", "default", "description"].iter().any(|k| value.get(k).is_some())
 }

@@ -1,8 +1,10 @@
 //! F304 `options-not-a-map`: options in config.yaml is not a mapping.
 #![doc = include_str!("f304_options_not_a_map.md")]
 
+use super::support_b::{a_type, tight_span};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,30 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(file) = &ctx.formula.config_file else {
+        return;
+    };
+    let Some((key, options)) = file.node.as_ref().and_then(|root| root.entry("options")) else {
+        return;
+    };
+    match options.kind {
+        NodeKind::Map(_) => {}
+        NodeKind::Null => {
+            // Juju reads an empty `options:` as no options; charm proof refuses it.
+            out.report(
+                &ctx.config_path(),
+                Some(key.span),
+                "`options` is empty, which charm proof refuses as not a mapping",
+            )
+            .help = Some("write `options: {}` for a formula without settings".into());
+        }
+        _ => {
+            out.report(
+                &ctx.config_path(),
+                Some(tight_span(&file.source.text, options.span)),
+                format!("`options` holds {}, not a mapping of options", a_type(options)),
+            )
+            .help = Some("write each option as `name:` followed by its `type`, `default` and `description`".into());
+        }
+    }
 }

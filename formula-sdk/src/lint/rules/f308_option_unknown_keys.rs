@@ -1,6 +1,7 @@
 //! F308 `option-unknown-keys`: a config option has keys Juju ignores.
 #![doc = include_str!("f308_option_unknown_keys.md")]
 
+use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,69 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(options) = Options::of(ctx) else {
+        return;
+    };
+    for (key, value) in &options.entries {
+        let name = options.name(key);
+        for (field, _) in value.map_entries().unwrap_or_default() {
+            let field_name = field.key_text().unwrap_or_default();
+            if KNOWN.contains(&field_name.as_str()) {
+                continue;
+            }
+            let diagnostic = out.report(
+                &ctx.config_path(),
+                Some(field.span),
+                format!("option `{name}` has an unknown key `{field_name}`, which Juju ignores"),
+            );
+            diagnostic.help = Some(match near_miss(&field_name) {
+                Some(known) => format!("did you mean `{known}`?"),
+                None => "an option has only `type`, `default` and `description`; keep notes in the description".into(),
+            });
+        }
+    }
+}
+
+/// The keys an option definition may have.
+const KNOWN: [&str; 3] = ["default", "description", "type"];
+
+/// The known key that `field` is probably a misspelling of.
+fn near_miss(field: &str) -> Option<&'static str> {
+    let lower = field.to_lowercase();
+    KNOWN.into_iter().find(|known| {
+        lower == *known
+            || (known.len() > 4 && lower.len() >= 4 && known.starts_with(&lower))
+            || edit_distance(&lower, known) <= 2
+    })
+}
+
+/// Levenshtein distance, for short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb { previous } else { 1 + previous.min(row[j]).min(current) };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses() {
+        assert_eq!(near_miss("Default"), Some("default"));
+        assert_eq!(near_miss("desc"), Some("description"));
+        assert_eq!(near_miss("descripton"), Some("description"));
+        assert_eq!(near_miss("typ"), Some("type"));
+        assert_eq!(near_miss("title"), None);
+        assert_eq!(near_miss("example"), None);
+    }
 }

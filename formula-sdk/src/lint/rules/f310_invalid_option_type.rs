@@ -1,8 +1,11 @@
 //! F310 `invalid-option-type`: a config option has a type Juju does not know.
 #![doc = include_str!("f310_invalid_option_type.md")]
 
+use super::support_b::{a_type, raw_text, tight_span, Options};
 use crate::diagnostic::Severity;
+use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +21,73 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(options) = Options::of(ctx) else {
+        return;
+    };
+    let path = ctx.config_path();
+    for (key, value) in &options.entries {
+        let Some((field, kind)) = value.entry("type") else {
+            continue;
+        };
+        let name = options.name(key);
+        match &kind.kind {
+            NodeKind::Null => {
+                // Juju reads an empty type as `string`; charm proof warns about `None`.
+                let diagnostic = out.report(&path, Some(field.span), format!("option `{name}` has an empty `type`"));
+                diagnostic.severity = Severity::Warning;
+                diagnostic.help = Some("Juju takes it as `string`, but say so: `type: string`".into());
+            }
+            NodeKind::Seq(_) | NodeKind::Map(_) => {
+                out.report(
+                    &path,
+                    Some(tight_span(options.text, kind.span)),
+                    format!("option `{name}` has a `type` that is {}, which Juju refuses", a_type(kind)),
+                )
+                .help = Some(KNOWN_HELP.into());
+            }
+            _ => {
+                // Juju reads a scalar as the text it was written as (`type: yes` is "yes").
+                let written =
+                    kind.as_str().map_or_else(|| raw_text(options.text, kind.span).to_string(), str::to_string);
+                if OptionType::parse(&written).is_some() {
+                    continue;
+                }
+                let diagnostic = out.report(
+                    &path,
+                    Some(tight_span(options.text, kind.span)),
+                    format!("option `{name}` has type `{written}`, which Juju does not know"),
+                );
+                diagnostic.help = Some(match likely_meant(&written) {
+                    Some(meant) => format!("did you mean `{meant}`?"),
+                    None => KNOWN_HELP.into(),
+                });
+            }
+        }
+    }
+}
+
+const KNOWN_HELP: &str = "the types are `string`, `int`, `float` and `boolean` (and `secret` since Juju 3)";
+
+/// The type that an unknown type name most likely meant.
+fn likely_meant(written: &str) -> Option<&'static str> {
+    Some(match written.to_ascii_lowercase().as_str() {
+        "str" | "text" | "char" | "password" | "path" | "url" => "string",
+        "integer" | "long" | "port" | "uint" | "int64" | "i64" => "int",
+        "double" | "decimal" | "real" | "f64" => "float",
+        "bool" | "binary" | "flag" | "switch" => "boolean",
+        other => return ["string", "int", "float", "boolean"].into_iter().find(|t| *t == other),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::likely_meant;
+
+    #[test]
+    fn guesses() {
+        assert_eq!(likely_meant("integer"), Some("int"));
+        assert_eq!(likely_meant("Boolean"), Some("boolean"));
+        assert_eq!(likely_meant("bool"), Some("boolean"));
+        assert_eq!(likely_meant("list"), None);
+    }
 }

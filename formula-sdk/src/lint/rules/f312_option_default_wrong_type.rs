@@ -1,8 +1,11 @@
 //! F312 `option-default-wrong-type`: a config option's default does not match its type.
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
+use super::support_b::{a_type, go_parse_int, proof_type, raw_text, tight_span, Options, PyType};
 use crate::diagnostic::Severity;
+use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::{format_float, Node, NodeKind};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +21,181 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(options) = Options::of(ctx) else {
+        return;
+    };
+    for (key, value) in &options.entries {
+        let Some(default) = value.get("default").filter(|d| !d.is_null()) else {
+            continue;
+        };
+        let Some((kind, proof_checks)) = declared_type(value) else {
+            continue;
+        }; // F310
+        let name = options.name(key);
+        let raw = shown(raw_text(options.text, default.span));
+        let py = proof_type(default, options.text);
+        let juju_ok = juju_accepts(kind, default);
+        let proof_ok = !proof_checks || proof_accepts(kind, py);
+        let t = kind.as_str();
+        let message = match (juju_ok, proof_ok) {
+            (true, true) => continue,
+            (false, false) => {
+                format!("option `{name}` has type `{t}` but its default `{raw}` is {}, which Juju and charm proof both refuse", a_type(default))
+            }
+            (false, true) if !proof_checks => {
+                format!(
+                    "option `{name}` has type `{t}` but its default `{raw}` is {}, which Juju refuses",
+                    a_type(default)
+                )
+            }
+            (false, true) => {
+                format!(
+                    "option `{name}` has type `{t}` but Juju reads its default `{raw}` as {} and refuses it",
+                    a_type(default)
+                )
+            }
+            (true, false) => {
+                format!("option `{name}` has type `{t}` and Juju accepts its default `{raw}`, but charm proof refuses it as {}", py_phrase(py))
+            }
+        };
+        let diagnostic = out.report(&ctx.config_path(), Some(tight_span(options.text, default.span)), message);
+        diagnostic.help = fix(kind, default, &raw).map(|fix| match (juju_ok, proof_ok, proof_checks) {
+            (false, true, true) => format!("{fix} ({})", why_proof_passes(default, py)),
+            _ => fix,
+        });
+    }
+}
+
+/// The option's type as Juju reads it, and whether `charm proof` checks defaults of it.
+/// `None` for a type Juju does not know.
+fn declared_type(definition: &Node) -> Option<(OptionType, bool)> {
+    match definition.get("type").map(|t| &t.kind) {
+        None => Some((OptionType::String, true)),
+        Some(NodeKind::Null) => Some((OptionType::String, false)), // proof warns about `None` instead
+        Some(NodeKind::Str(t)) => OptionType::parse(t).map(|kind| (kind, kind != OptionType::Secret)),
+        Some(_) => None,
+    }
+}
+
+/// Whether Juju's `ReadConfig` accepts `default` for an option of type `kind` (the coercions
+/// of `juju/schema`: int takes strings `ParseInt(s, 0, 64)` reads, boolean strings
+/// `ParseBool` reads; float takes floats only; an empty string is never checked).
+fn juju_accepts(kind: OptionType, default: &Node) -> bool {
+    match (&default.kind, kind) {
+        (NodeKind::Null, _) => true,
+        (NodeKind::Str(_), OptionType::String | OptionType::Secret) => true,
+        (NodeKind::Int(_), OptionType::Int) => true,
+        (NodeKind::Str(s), OptionType::Int) => go_parse_int(s).is_some(),
+        (NodeKind::Float(_), OptionType::Float) => true,
+        (NodeKind::Bool(_), OptionType::Boolean) => true,
+        (NodeKind::Str(s), OptionType::Boolean) => go_parse_bool(s).is_some(),
+        _ => false,
+    }
+}
+
+/// Whether `charm proof`'s `isinstance` test passes (`bool` is a subclass of `int`).
+fn proof_accepts(kind: OptionType, py: PyType) -> bool {
+    match kind {
+        OptionType::String | OptionType::Secret => py == PyType::Str,
+        OptionType::Int => matches!(py, PyType::Int | PyType::Bool),
+        OptionType::Float => py == PyType::Float,
+        OptionType::Boolean => py == PyType::Bool,
+    }
+}
+
+/// Why `charm proof` lets a default pass that Juju refuses.
+fn why_proof_passes(default: &Node, py: PyType) -> &'static str {
+    match (&default.kind, py) {
+        (NodeKind::Bool(_), PyType::Bool) => "charm proof misses it: Python counts booleans as ints",
+        (NodeKind::Bool(_), PyType::Str) => "charm proof misses it: only Go's YAML reads `y` and `n` as booleans",
+        _ => "charm proof reads it differently and misses it",
+    }
+}
+
+fn py_phrase(py: PyType) -> &'static str {
+    match py {
+        PyType::None => "null",
+        PyType::Bool => "a boolean",
+        PyType::Int => "an int",
+        PyType::Float => "a float",
+        PyType::Str => "a string",
+        PyType::Date => "a date",
+        PyType::DateTime => "a timestamp",
+        PyType::List => "a list",
+        PyType::Dict => "a mapping",
+    }
+}
+
+/// How to write the default so that both readers take it.
+fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
+    Some(match (kind, &default.kind) {
+        (_, NodeKind::Seq(_) | NodeKind::Map(_)) => "a default is a single value".into(),
+        (OptionType::String | OptionType::Secret, _) => {
+            format!("quote it: `default: \"{}\"`", raw.replace('"', "\\\""))
+        }
+        (OptionType::Int, NodeKind::Float(_)) => "write a whole number, or make the option a `float`".into(),
+        (OptionType::Int, NodeKind::Str(s)) => match go_parse_int(s) {
+            Some(i) => format!("write the number without quotes: `default: {i}`"),
+            None => "write a whole number without quotes".into(),
+        },
+        (OptionType::Int, NodeKind::Int(i)) => format!("write it in decimal: `{i}`"),
+        (OptionType::Int, _) => "write a whole number".into(),
+        (OptionType::Float, NodeKind::Int(i)) => {
+            format!("Juju reads `{raw}` as an int; write `{i}.0`")
+        }
+        (OptionType::Float, NodeKind::Float(x)) => {
+            format!("write it with a decimal point and no exponent: `{}`", plain_decimal(*x))
+        }
+        (OptionType::Float, NodeKind::Str(s)) => match s.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => format!("write the number without quotes: `default: {}`", plain_decimal(x)),
+            _ => "write a number with a decimal point, e.g. `1.0`".into(),
+        },
+        (OptionType::Float, _) => "write a number with a decimal point, e.g. `1.0`".into(),
+        (OptionType::Boolean, NodeKind::Str(s)) => match go_parse_bool(s) {
+            Some(b) => format!("write `{b}` without quotes"),
+            None => "write `true` or `false` without quotes".into(),
+        },
+        (OptionType::Boolean, _) => "write `true` or `false`".into(),
+    })
+}
+
+/// A float as both YAML readers take it: digits, a point, more digits.
+fn plain_decimal(x: f64) -> String {
+    let text = format_float(x);
+    if text.contains(['e', 'E']) || !text.contains('.') {
+        format!("{x:.1}")
+    } else {
+        text
+    }
+}
+
+/// The default as written, cut to one short line.
+fn shown(raw: &str) -> String {
+    let line = raw.lines().next().unwrap_or("");
+    if line.chars().count() > 40 || raw.contains('\n') {
+        format!("{}…", line.chars().take(40).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_booleans() {
+        assert_eq!(go_parse_bool("T"), Some(true));
+        assert_eq!(go_parse_bool("0"), Some(false));
+        assert_eq!(go_parse_bool("yes"), None);
+    }
 }

@@ -1,8 +1,10 @@
 //! F401 `actions-not-a-map`: actions.yaml is not a mapping of action definitions.
 #![doc = include_str!("f401_actions_not_a_map.md")]
 
+use super::support_b::{a_type, tight_span};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,17 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(file) = &ctx.formula.actions_file else {
+        return;
+    };
+    let Some(root) = &file.node else { return };
+    if matches!(root.kind, NodeKind::Map(_) | NodeKind::Null) {
+        return; // an empty file declares no actions
+    }
+    out.report(
+        &ctx.path("actions.yaml"),
+        Some(tight_span(&file.source.text, root.span)),
+        format!("`actions.yaml` holds {}, not a mapping of actions", a_type(root)),
+    )
+    .help = Some("write each action as `name:` followed by its `description` and `params`".into());
 }

@@ -1,6 +1,7 @@
 //! F402 `reserved-action-name`: an action uses the reserved juju prefix.
 #![doc = include_str!("f402_reserved_action_name.md")]
 
+use super::support_b::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,30 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(actions) = ActionDefs::of(ctx) else {
+        return;
+    };
+    for (name, key, _) in &actions.entries {
+        if !proof_reserves_action(name) {
+            continue;
+        }
+        let message = if juju_reserves(name) {
+            format!("action name `{name}` uses the reserved `juju` namespace")
+        } else {
+            format!("action name `{name}` starts with `juju`, which charm proof reserves")
+        };
+        let diagnostic = out.report(&ctx.path("actions.yaml"), Some(key.span), message);
+        let rest = name.strip_prefix("juju-").or_else(|| name.strip_prefix("juju_")).unwrap_or("");
+        diagnostic.help = Some(if rest.is_empty() {
+            "rename the action after what it does".into()
+        } else {
+            format!("rename it, e.g. to `{rest}`")
+        });
+    }
+}
+
+/// Whether Juju itself refuses the name (`juju` or `juju-…`; a formula whose own name starts
+/// with `juju-` is exempt in Juju, but not in charm proof).
+fn juju_reserves(name: &str) -> bool {
+    name == "juju" || name.starts_with("juju-")
 }

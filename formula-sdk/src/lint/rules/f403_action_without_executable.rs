@@ -1,6 +1,7 @@
 //! F403 `action-without-executable`: an action has no executable under actions/.
 #![doc = include_str!("f403_action_without_executable.md")]
 
+use super::support_b::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,30 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(actions) = ActionDefs::of(ctx) else {
+        return;
+    };
+    if ctx.formula.dispatch.as_ref().is_some_and(|d| d.executable) {
+        return; // Juju runs `dispatch` for every action
+    }
+    for (name, key, _) in &actions.entries {
+        if proof_reserves_action(name) {
+            continue; // F402; charm proof does not look further either
+        }
+        if has_action_file(ctx, name) {
+            continue;
+        }
+        let diagnostic = out.report(
+            &ctx.path("actions.yaml"),
+            Some(key.span),
+            format!("action `{name}` has no executable `actions/{name}`"),
+        );
+        diagnostic.help =
+            Some(format!("add an executable script `actions/{name}`; until then running the action fails"));
+    }
+}
+
+/// Whether `actions/<name>` is a file (a symlink to one counts; a directory does not).
+fn has_action_file(ctx: &LintContext, name: &str) -> bool {
+    ctx.formula.action_files.iter().any(|f| f.name == name && !f.is_dir && f.symlink.as_ref().is_none_or(|s| s.exists))
 }

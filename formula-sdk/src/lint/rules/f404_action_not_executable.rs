@@ -1,8 +1,10 @@
 //! F404 `action-not-executable`: an action's executable lacks the execute bit.
 #![doc = include_str!("f404_action_not_executable.md")]
 
+use super::support_b::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use std::os::unix::fs::PermissionsExt;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,27 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(actions) = ActionDefs::of(ctx) else {
+        return;
+    };
+    for (name, _, _) in &actions.entries {
+        if proof_reserves_action(name) {
+            continue;
+        }
+        let Some(file) = ctx.formula.action_files.iter().find(|f| f.name == *name) else {
+            continue;
+        };
+        let Ok(meta) = std::fs::metadata(&file.path) else {
+            continue;
+        }; // missing or dangling: F403
+        if meta.is_file() && !is_executable(meta.permissions().mode()) {
+            out.report(&file.display, None, format!("action script `actions/{name}` is not executable")).help =
+                Some(format!("chmod +x {}", file.display.display()));
+        }
+    }
+}
+
+/// Whether any execute bit is set: Juju runs actions as root, which needs one of them.
+fn is_executable(mode: u32) -> bool {
+    mode & 0o111 != 0
 }

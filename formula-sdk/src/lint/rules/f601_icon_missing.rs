@@ -18,5 +18,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    if ctx.formula.dir.join("icon.svg").exists() {
+        return;
+    }
+    out.report(&ctx.path("icon.svg"), None, "the formula has no `icon.svg`").help = Some(
+        "add a square SVG icon (100×100); the store and the Juju dashboard show it beside the formula's name".into(),
+    );
 }

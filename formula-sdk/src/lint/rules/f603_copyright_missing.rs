@@ -18,5 +18,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    if ctx.formula.dir.join("copyright").exists() {
+        return;
+    }
+    out.report(&ctx.path("copyright"), None, "the formula has no `copyright` file").help = Some(
+        "add a `copyright` file saying who holds the copyright and under which licence the formula is shared".into(),
+    );
 }

@@ -1,6 +1,7 @@
 //! F604 `readme-missing`: the formula has no README.
 #![doc = include_str!("f604_readme_missing.md")]
 
+use super::support_b::readme_names;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    if !readme_names(ctx.formula).is_empty() {
+        return;
+    }
+    out.report(&ctx.path("README.md"), None, "the formula has no README").help =
+        Some("add a README.md saying what the formula deploys, how to relate it and what its options do".into());
 }

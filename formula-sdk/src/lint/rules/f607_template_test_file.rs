@@ -18,5 +18,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    if !ctx.formula.dir.join("tests").join("00-autogen").exists() {
+        return;
+    }
+    out.report(&ctx.path("tests/00-autogen"), None, "`tests/00-autogen` is the test that `charm create` generated")
+        .help = Some("replace it with tests of this formula, or delete it".into());
 }

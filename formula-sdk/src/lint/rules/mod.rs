@@ -101,3 +101,4 @@ pub mod f705_bundle_unknown_endpoint;
 pub mod f706_bundle_interface_mismatch;
 pub mod f707_bundle_invalid_units;
 pub mod support_a2;
+pub mod support_b;

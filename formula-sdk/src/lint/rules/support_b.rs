@@ -1,0 +1,425 @@
+//! Helpers shared by the config, actions and root-file rules (F3xx, F4xx, F6xx).
+//!
+//! Two readers look at a formula's YAML: Juju (Go's `yaml.v2`) and `charm proof` (PyYAML).
+//! Both are YAML 1.1, but they resolve a few plain scalars differently (`y` is a boolean only
+//! for Go, `1e3` is a float only for Go, `2020-01-01` is a date only for Python). The node
+//! tree follows Go; [`proof_type`] says what Python would have made of the same text.
+
+use crate::format::Formula;
+use crate::lint::LintContext;
+use crate::source::{PositionIndex, Span};
+use crate::yaml::{Node, NodeKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The text a node was written as (quotes and tags included), or `""` when the span does not
+/// fit the text.
+pub fn raw_text(text: &str, span: Span) -> &str {
+    text.get(span.start.offset..tight_end(text, span)).unwrap_or("").trim()
+}
+
+/// `span` without what the parser sometimes counts after a quoted scalar or a flow collection
+/// at the end of a line (the blanks and the `# comment` that follow it).
+pub fn tight_span(text: &str, span: Span) -> Span {
+    let end = tight_end(text, span);
+    if end == span.end.offset {
+        span
+    } else {
+        span_of_bytes(text, span.start.offset, end)
+    }
+}
+
+/// The byte where the node starting at `span` really ends.
+fn tight_end(text: &str, span: Span) -> usize {
+    let Some(written) = text.get(span.start.offset..span.end.offset) else {
+        return span.end.offset;
+    };
+    let length = match written.chars().next() {
+        Some('"') => closing_double_quote(written),
+        Some('\'') => closing_single_quote(written),
+        Some('[' | '{') => closing_bracket(written),
+        _ => None,
+    };
+    span.start.offset + length.unwrap_or(written.len())
+}
+
+fn closing_double_quote(written: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in written.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn closing_single_quote(written: &str) -> Option<usize> {
+    let bytes = written.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i] == b'\'' {
+            if bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i + 1);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn closing_bracket(written: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut rest = written;
+    let mut offset = 0;
+    while let Some(c) = rest.chars().next() {
+        let step = match c {
+            '"' => closing_double_quote(rest)?,
+            '\'' => closing_single_quote(rest)?,
+            '[' | '{' => {
+                depth += 1;
+                1
+            }
+            ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(offset + 1);
+                }
+                1
+            }
+            _ => c.len_utf8(),
+        };
+        offset += step;
+        rest = &written[offset..];
+    }
+    None
+}
+
+/// A mapping key as Go's `yaml.v2` decodes it into a string-keyed map: a string as it is,
+/// another scalar as written (`yes`, not `true`); `None` for a collection.
+pub fn go_key_name(key: &Node, text: &str) -> Option<String> {
+    match &key.kind {
+        NodeKind::Str(s) => Some(s.clone()),
+        NodeKind::Seq(_) | NodeKind::Map(_) => None,
+        _ => {
+            let raw = raw_text(text, key.span);
+            if raw.is_empty() || raw.starts_with(['!', '&', '*']) {
+                key.key_text()
+            } else {
+                Some(raw.to_string())
+            }
+        }
+    }
+}
+
+/// The node's type with an article, for messages: `a list`, `an int`, `null`.
+pub fn a_type(node: &Node) -> &'static str {
+    match node.kind {
+        NodeKind::Null => "null",
+        NodeKind::Bool(_) => "a boolean",
+        NodeKind::Int(_) => "an int",
+        NodeKind::Float(_) => "a float",
+        NodeKind::Str(_) => "a string",
+        NodeKind::Seq(_) => "a list",
+        NodeKind::Map(_) => "a mapping",
+    }
+}
+
+/// The span from byte `start` to byte `end` of `text`, with lines and character columns.
+pub fn span_of_bytes(text: &str, start: usize, end: usize) -> Span {
+    let index = PositionIndex::new(text);
+    Span { start: index.at_byte(start), end: index.at_byte(end.max(start)) }
+}
+
+/// The Python type PyYAML's `safe_load` gives a value, as `charm proof` sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PyType {
+    /// `None`.
+    None,
+    /// `bool` (a subclass of `int` in Python).
+    Bool,
+    /// `int`.
+    Int,
+    /// `float`.
+    Float,
+    /// `str`.
+    Str,
+    /// `datetime.date`.
+    Date,
+    /// `datetime.datetime`.
+    DateTime,
+    /// `list`.
+    List,
+    /// `dict`.
+    Dict,
+}
+
+impl PyType {
+    /// The name `type(x).__name__` prints, as `charm proof` quotes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PyType::None => "NoneType",
+            PyType::Bool => "bool",
+            PyType::Int => "int",
+            PyType::Float => "float",
+            PyType::Str => "str",
+            PyType::Date => "date",
+            PyType::DateTime => "datetime",
+            PyType::List => "list",
+            PyType::Dict => "dict",
+        }
+    }
+}
+
+static PY_BOOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+        .expect("valid regex")
+});
+static PY_FLOAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?",
+        r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?",
+        r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*",
+        r"|[-+]?\.(?:inf|Inf|INF)",
+        r"|\.(?:nan|NaN|NAN))$"
+    ))
+    .expect("valid regex")
+});
+static PY_INT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:[-+]?0b[0-1_]+",
+        r"|[-+]?0[0-7_]+",
+        r"|[-+]?(?:0|[1-9][0-9_]*)",
+        r"|[-+]?0x[0-9a-fA-F_]+",
+        r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"
+    ))
+    .expect("valid regex")
+});
+static PY_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$").expect("valid regex"));
+static PY_DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?",
+        r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$"
+    ))
+    .expect("valid regex")
+});
+
+/// The Python type of `node` for `charm proof`, given the file's `text`. Plain scalars are
+/// re-resolved with PyYAML's rules from the text they were written as; quoted and tagged ones
+/// keep the type the node has.
+pub fn proof_type(node: &Node, text: &str) -> PyType {
+    let kept = match &node.kind {
+        NodeKind::Null => PyType::None,
+        NodeKind::Bool(_) => PyType::Bool,
+        NodeKind::Int(_) => PyType::Int,
+        NodeKind::Float(_) => PyType::Float,
+        NodeKind::Str(_) => PyType::Str,
+        NodeKind::Seq(_) => return PyType::List,
+        NodeKind::Map(_) => return PyType::Dict,
+    };
+    let raw = raw_text(text, node.span);
+    let plain = match &node.kind {
+        // A string is plain when it was written as itself (no quotes, no block indicator).
+        NodeKind::Str(s) => raw == s.trim() && !raw.is_empty(),
+        NodeKind::Null => false,
+        _ => !raw.is_empty() && !raw.starts_with(['!', '&', '*', '"', '\'']),
+    };
+    if !plain {
+        return kept;
+    }
+    pyyaml_plain(raw)
+}
+
+/// How PyYAML resolves a plain scalar.
+fn pyyaml_plain(raw: &str) -> PyType {
+    if matches!(raw, "~" | "null" | "Null" | "NULL") {
+        PyType::None
+    } else if PY_BOOL.is_match(raw) {
+        PyType::Bool
+    } else if PY_INT.is_match(raw) {
+        PyType::Int
+    } else if PY_FLOAT.is_match(raw) {
+        PyType::Float
+    } else if PY_DATE.is_match(raw) {
+        PyType::Date
+    } else if PY_DATETIME.is_match(raw) {
+        PyType::DateTime
+    } else {
+        PyType::Str
+    }
+}
+
+/// config.yaml's `options` mapping, when the file parsed into a mapping whose `options` is a
+/// mapping (the shape every per-option rule needs), with the file's text.
+pub struct Options<'a> {
+    /// The text of config.yaml.
+    pub text: &'a str,
+    /// The options, repeated keys resolved to the last.
+    pub entries: Vec<(&'a Node, &'a Node)>,
+}
+
+impl<'a> Options<'a> {
+    /// Reads the options of `ctx`'s config.yaml.
+    pub fn of(ctx: &LintContext<'a>) -> Option<Options<'a>> {
+        let file = ctx.formula.config_file.as_ref()?;
+        let entries = file.node.as_ref()?.get("options")?.map_entries()?;
+        Some(Options { text: &file.source.text, entries })
+    }
+
+    /// The option's name as Juju reads it.
+    pub fn name(&self, key: &Node) -> String {
+        go_key_name(key, self.text).unwrap_or_else(|| raw_text(self.text, key.span).to_string())
+    }
+}
+
+/// actions.yaml's actions, when the file parsed into a mapping, with the file's text.
+pub struct ActionDefs<'a> {
+    /// The text of actions.yaml.
+    pub text: &'a str,
+    /// `(name as Juju reads it, key, definition)`, repeated keys resolved to the last.
+    pub entries: Vec<(String, &'a Node, &'a Node)>,
+}
+
+impl<'a> ActionDefs<'a> {
+    /// Reads the actions of `ctx`'s actions.yaml.
+    pub fn of(ctx: &LintContext<'a>) -> Option<ActionDefs<'a>> {
+        let file = ctx.formula.actions_file.as_ref()?;
+        let text = file.source.text.as_str();
+        let entries = file
+            .node
+            .as_ref()?
+            .map_entries()?
+            .into_iter()
+            .filter_map(|(k, v)| go_key_name(k, text).map(|name| (name, k, v)))
+            .collect();
+        Some(ActionDefs { text, entries })
+    }
+}
+
+/// Whether `charm proof` treats an action name as reserved: it starts with `juju`.
+pub fn proof_reserves_action(name: &str) -> bool {
+    name.starts_with("juju")
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: a sign, then a decimal, `0x`, `0o`, `0b` or leading-`0`
+/// octal number, with `_` only between digits (or after a base prefix).
+pub fn go_parse_int(s: &str) -> Option<i64> {
+    let (negative, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if body.contains('_') && !go_underscores_ok(body) {
+        return None;
+    }
+    let cleaned: String = digits.chars().filter(|c| *c != '_').collect();
+    if cleaned.is_empty() || cleaned.starts_with(['+', '-']) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(&cleaned, radix).ok()?;
+    let value = if negative { -magnitude } else { magnitude };
+    i64::try_from(value).ok()
+}
+
+/// Go's rule for `_` in integer literals: each one sits between digits, or after the prefix.
+fn go_underscores_ok(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let mut saw = b'^';
+    let mut hex = false;
+    if bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = bytes[1].eq_ignore_ascii_case(&b'x');
+    }
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
+}
+
+/// The entries of the formula's root whose upper-cased name contains `README`, as `charm
+/// proof` finds READMEs.
+pub fn readme_names(formula: &Formula) -> Vec<&str> {
+    formula.root_entries.iter().map(String::as_str).filter(|name| name.to_uppercase().contains("README")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn types(doc: &str) -> Vec<PyType> {
+        let root = yaml::parse(doc).unwrap();
+        root.map_entries().unwrap().iter().map(|(_, v)| proof_type(v, doc)).collect()
+    }
+
+    #[test]
+    fn pyyaml_differs_from_go_where_expected() {
+        let doc = "a: y\nb: 1e3\nc: 1.5e+3\nd: 2020-01-01\ne: '1'\nf: 0x10\ng: yes\nh: 1.0\ni: \"yes\"\nj: ~\nk: [1]\nl: 0o17\n";
+        use PyType::*;
+        assert_eq!(types(doc), vec![Str, Str, Float, Date, Str, Int, Bool, Float, Str, None, List, Str]);
+    }
+
+    #[test]
+    fn go_integers() {
+        assert_eq!(go_parse_int("0x10"), Some(16));
+        assert_eq!(go_parse_int("-0b11"), Some(-3));
+        assert_eq!(go_parse_int("017"), Some(15));
+        assert_eq!(go_parse_int("0o17"), Some(15));
+        assert_eq!(go_parse_int("1_000"), Some(1000));
+        assert_eq!(go_parse_int("0x_1F"), Some(31));
+        assert_eq!(go_parse_int("42"), Some(42));
+        assert_eq!(go_parse_int("0"), Some(0));
+        for bad in ["", "-", "0x", "1__0", "_1", "1_", "08", "1.0", " 1", "abc", "9223372036854775808", "+-1"] {
+            assert_eq!(go_parse_int(bad), None, "{bad}");
+        }
+        assert_eq!(go_parse_int("-9223372036854775808"), Some(i64::MIN));
+    }
+
+    #[test]
+    fn tight_spans_stop_at_the_closing_quote_or_bracket() {
+        let doc = "a: \"8\\\"0\"  # c\nb: 'it''s'  # c\nc: [x, \"]\", {d: 1}]  # c\ne: plain  # c\n";
+        let root = yaml::parse(doc).unwrap();
+        let texts: Vec<&str> = root.map_entries().unwrap().iter().map(|(_, v)| raw_text(doc, v.span)).collect();
+        assert_eq!(texts, vec!["\"8\\\"0\"", "'it''s'", "[x, \"]\", {d: 1}]", "plain"]);
+    }
+
+    #[test]
+    fn go_key_names_keep_the_written_text() {
+        let doc = "yes: 1\n2: 2\nname: 3\n";
+        let root = yaml::parse(doc).unwrap();
+        let names: Vec<String> = root.map_entries().unwrap().iter().filter_map(|(k, _)| go_key_name(k, doc)).collect();
+        assert_eq!(names, vec!["yes", "2", "name"]);
+    }
+}
