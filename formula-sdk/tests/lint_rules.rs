@@ -9,18 +9,29 @@ use formula_sdk::render::{self, Format, Sources};
 use std::path::{Path, PathBuf};
 
 fn fixture_dir(rule: &Rule) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(rule.code)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/lint")
+        .join(rule.code)
 }
 
 /// Runs only `rule` on the fixture `case` (`bad` or `good`), showing paths as `case/…`.
 fn run(rule: &'static Rule, case: &str) -> (Vec<Diagnostic>, Sources) {
     let dir = fixture_dir(rule).join(case);
     let shown = Path::new(case);
-    let selection = Selection { select: vec![rule.code.to_string()], ..Selection::default() };
+    let selection = Selection {
+        select: vec![rule.code.to_string()],
+        ..Selection::default()
+    };
     let mut sources = Sources::default();
     let found = match rule.check {
         Check::Formula(_) => {
-            let formula = Formula::load_as(&dir, shown);
+            let generated = materialise(&dir, case);
+            let formula = Formula::load_as(
+                generated
+                    .as_ref()
+                    .map_or(dir.as_path(), |(_, copy)| copy.as_path()),
+                shown,
+            );
             sources.add_formula(&formula);
             lint::lint_formula(&formula, &selection)
         }
@@ -37,7 +48,10 @@ fn run(rule: &'static Rule, case: &str) -> (Vec<Diagnostic>, Sources) {
             .filter_map(|t| match t {
                 Target::Invalid(path, message) => {
                     let shown_path = shown.join(path.file_name().unwrap_or_default());
-                    Some(lint::invalid_target(&shown_path, &message.replace(&dir.display().to_string(), case)))
+                    Some(lint::invalid_target(
+                        &shown_path,
+                        &message.replace(&dir.display().to_string(), case),
+                    ))
                 }
                 _ => None,
             })
@@ -46,13 +60,64 @@ fn run(rule: &'static Rule, case: &str) -> (Vec<Diagnostic>, Sources) {
     (found, sources)
 }
 
+/// A fixture may hold a `.generate` file for files too large to commit: one `<path> <bytes>`
+/// per line. The fixture is then copied (links and modes kept) into a temporary directory
+/// named like the case, and each such file is written there as that many bytes of YAML
+/// comment lines. Returns the temporary directory (keep it alive) and the copy.
+fn materialise(dir: &Path, case: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    let spec = std::fs::read_to_string(dir.join(".generate")).ok()?;
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let copy = temp.path().join(case);
+    copy_tree(dir, &copy);
+    for line in spec
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let (name, size) = line
+            .rsplit_once(' ')
+            .expect("`.generate` lines are `<path> <bytes>`");
+        let size: usize = size.parse().expect("a size in bytes");
+        let filler = "# generated filler, one YAML comment line after another\n";
+        let mut text = filler.repeat(size / filler.len() + 1);
+        text.truncate(size.saturating_sub(1));
+        text.push('\n');
+        std::fs::write(copy.join(name), text).expect("write a generated file");
+    }
+    Some((temp, copy))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a directory");
+    for entry in std::fs::read_dir(from)
+        .expect("read a fixture directory")
+        .flatten()
+    {
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().expect("a file type");
+        if entry.file_name() == ".generate" {
+            continue;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&source).expect("a link"), &target)
+                .expect("copy a link");
+        } else if kind.is_dir() {
+            copy_tree(&source, &target);
+        } else {
+            std::fs::copy(&source, &target).expect("copy a file");
+        }
+    }
+}
+
 /// `(file, line)` of every `~ CODE` marker in the text files of `dir`.
 fn markers(dir: &Path, code: &str, shown: &Path) -> Vec<(PathBuf, usize)> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), shown.to_path_buf())];
     while let Some((path, shown_path)) = stack.pop() {
         if path.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(&path).into_iter().flatten().flatten().collect();
+            let mut entries: Vec<_> = std::fs::read_dir(&path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
             entries.sort_by_key(|e| e.file_name());
             for entry in entries {
                 stack.push((entry.path(), shown_path.join(entry.file_name())));
@@ -85,8 +150,15 @@ fn every_rule_triggers_on_bad_and_not_on_good() {
             failures.push(format!("{}: reported as {}", rule.code, other.code));
         }
         for (file, line) in markers(&fixture_dir(rule).join("bad"), rule.code, Path::new("bad")) {
-            if !bad.iter().any(|d| d.path == file && d.span.is_some_and(|s| s.start.line == line)) {
-                failures.push(format!("{}: marker at {}:{line} has no finding there", rule.code, file.display()));
+            if !bad
+                .iter()
+                .any(|d| d.path == file && d.span.is_some_and(|s| s.start.line == line))
+            {
+                failures.push(format!(
+                    "{}: marker at {}:{line} has no finding there",
+                    rule.code,
+                    file.display()
+                ));
             }
         }
         let human = render::render(Format::Human, &bad, &sources, false);
@@ -95,7 +167,11 @@ fn every_rule_triggers_on_bad_and_not_on_good() {
         });
         let (good, _) = run(rule, "good");
         if !good.is_empty() {
-            failures.push(format!("{}: findings on good/: {:?}", rule.code, good.iter().map(|d| &d.message).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{}: findings on good/: {:?}",
+                rule.code,
+                good.iter().map(|d| &d.message).collect::<Vec<_>>()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -119,12 +195,25 @@ fn every_rule_has_docs_fixtures_and_a_snapshot() {
                 missing.push(format!("{}: no {case}/ fixture", rule.code));
             }
         }
-        if !root.join(format!("tests/snapshots/lint/{}.snap", rule.code)).is_file() {
+        if !root
+            .join(format!("tests/snapshots/lint/{}.snap", rule.code))
+            .is_file()
+        {
             missing.push(format!("{}: no committed snapshot", rule.code));
         }
-        if rule.summary.ends_with('.') || rule.summary.chars().next().is_some_and(char::is_uppercase) {
-            missing.push(format!("{}: summary must be lowercase without a trailing period", rule.code));
+        if rule.summary.ends_with('.')
+            || rule.summary.chars().next().is_some_and(char::is_uppercase)
+        {
+            missing.push(format!(
+                "{}: summary must be lowercase without a trailing period",
+                rule.code
+            ));
         }
     }
-    assert!(missing.is_empty(), "{} problems:\n{}", missing.len(), missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "{} problems:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
 }
