@@ -20,7 +20,8 @@ fn run(rule: &'static Rule, case: &str) -> (Vec<Diagnostic>, Sources) {
     let mut sources = Sources::default();
     let found = match rule.check {
         Check::Formula(_) => {
-            let formula = Formula::load_as(&dir, shown);
+            let generated = materialise(&dir, case);
+            let formula = Formula::load_as(generated.as_ref().map_or(dir.as_path(), |(_, copy)| copy.as_path()), shown);
             sources.add_formula(&formula);
             lint::lint_formula(&formula, &selection)
         }
@@ -44,6 +45,44 @@ fn run(rule: &'static Rule, case: &str) -> (Vec<Diagnostic>, Sources) {
             .collect(),
     };
     (found, sources)
+}
+
+/// A fixture may hold a `.generate` file for files too large to commit: one `<path> <bytes>`
+/// per line. The fixture is then copied (links and modes kept) into a temporary directory
+/// named like the case, and each such file is written there as that many bytes of YAML
+/// comment lines. Returns the temporary directory (keep it alive) and the copy.
+fn materialise(dir: &Path, case: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    let spec = std::fs::read_to_string(dir.join(".generate")).ok()?;
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let copy = temp.path().join(case);
+    copy_tree(dir, &copy);
+    for line in spec.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let (name, size) = line.rsplit_once(' ').expect("`.generate` lines are `<path> <bytes>`");
+        let size: usize = size.parse().expect("a size in bytes");
+        let filler = "# generated filler, one YAML comment line after another\n";
+        let mut text = filler.repeat(size / filler.len() + 1);
+        text.truncate(size.saturating_sub(1));
+        text.push('\n');
+        std::fs::write(copy.join(name), text).expect("write a generated file");
+    }
+    Some((temp, copy))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a directory");
+    for entry in std::fs::read_dir(from).expect("read a fixture directory").flatten() {
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().expect("a file type");
+        if entry.file_name() == ".generate" {
+            continue;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&source).expect("a link"), &target).expect("copy a link");
+        } else if kind.is_dir() {
+            copy_tree(&source, &target);
+        } else {
+            std::fs::copy(&source, &target).expect("copy a file");
+        }
+    }
 }
 
 /// `(file, line)` of every `~ CODE` marker in the text files of `dir`.

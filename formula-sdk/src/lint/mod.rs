@@ -179,12 +179,19 @@ pub enum Target {
 /// Expands the paths given on the command line into formulas and bundles: a formula
 /// directory is itself; a directory that holds formulas gives each of them (and its
 /// bundle.yaml), searched two levels down; a file named `*.yaml` is a bundle.
+///
+/// A directory given explicitly that has `hooks/` or `config.yaml` but no `metadata.yaml` is
+/// linted as a formula, so that the missing file is reported as such (F003) instead of the
+/// directory being called "not a formula".
 pub fn discover(paths: &[PathBuf]) -> Vec<Target> {
     let mut targets = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path);
-        match meta {
-            Err(e) => targets.push(Target::Invalid(path.clone(), format!("cannot read `{}`: {e}", path.display()))),
+        let shown = path.display();
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                targets.push(Target::Invalid(path.clone(), format!("`{shown}` does not exist")));
+            }
+            Err(e) => targets.push(Target::Invalid(path.clone(), format!("cannot read `{shown}`: {e}"))),
             Ok(meta) if meta.is_file() => {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 if name.ends_with(".yaml") || name.ends_with(".yml") {
@@ -192,17 +199,18 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Target> {
                 } else {
                     targets.push(Target::Invalid(
                         path.clone(),
-                        format!("`{}` is not a directory, nor a bundle", path.display()),
+                        format!("`{shown}` is a file, neither a formula directory nor a bundle (`*.yaml`)"),
                     ));
                 }
             }
+            Ok(_) if !has_metadata(path) && looks_like_formula(path) => targets.push(Target::Formula(path.clone())),
             Ok(_) => {
                 let before = targets.len();
                 collect(path, 0, &mut targets);
                 if targets.len() == before {
                     targets.push(Target::Invalid(
                         path.clone(),
-                        format!("no metadata.yaml (formula) or bundle.yaml (bundle) found in `{}`", path.display()),
+                        format!("`{shown}` has no `metadata.yaml` (formula) or `bundle.yaml` (bundle), and neither do the directories below it"),
                     ));
                 }
             }
@@ -211,8 +219,19 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Target> {
     targets
 }
 
+/// Whether `dir` has a `metadata.yaml` entry, even one that cannot be read (a dangling or
+/// looping link is the formula's problem to report, not a reason to skip the directory).
+fn has_metadata(dir: &Path) -> bool {
+    crate::format::is_formula_dir(dir) || std::fs::symlink_metadata(dir.join("metadata.yaml")).is_ok()
+}
+
+/// Whether `dir` has the other parts of a formula: a `hooks/` directory or a `config.yaml`.
+fn looks_like_formula(dir: &Path) -> bool {
+    dir.join("hooks").is_dir() || dir.join("config.yaml").is_file()
+}
+
 fn collect(dir: &Path, depth: usize, out: &mut Vec<Target>) {
-    if crate::format::is_formula_dir(dir) {
+    if has_metadata(dir) {
         out.push(Target::Formula(dir.to_path_buf()));
         return;
     }

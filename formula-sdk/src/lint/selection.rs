@@ -56,50 +56,88 @@ fn selects(name: &str, rule: &Rule) -> bool {
 /// The rules a formula's [`ALLOW_FILE`] silences, and the problems found in that file.
 pub(crate) struct AllowList {
     names: Vec<String>,
-    problems: Vec<(std::path::PathBuf, Option<crate::source::Span>, String)>,
+    problems: Vec<AllowProblem>,
 }
+
+/// Something wrong with the allow-list, reported by F008.
+struct AllowProblem {
+    path: std::path::PathBuf,
+    span: Option<crate::source::Span>,
+    message: String,
+    help: Option<String>,
+}
+
+/// The group names, which an allow-list may name even when no rule is in the group yet.
+const GROUPS: &[&str] = &["correctness", "suspicious", "style", "compat", "pedantic"];
+
+/// What an allow-list entry may be, for help texts.
+const ENTRY_FORMS: &str = "entries are rule codes (`F503`), rule names (`hook-not-executable`) or groups (`style`); `formula lint --list` shows them";
 
 impl AllowList {
     pub(crate) fn load(formula: &Formula) -> AllowList {
         let mut list = AllowList { names: Vec::new(), problems: Vec::new() };
         let shown = formula.display(ALLOW_FILE);
+        let problem =
+            |span, message: String, help: Option<String>| AllowProblem { path: shown.clone(), span, message, help };
         let mut read_problems = Vec::new();
         let Some(text) = crate::format::read_text_public(&formula.dir.join(ALLOW_FILE), &shown, &mut read_problems)
         else {
             for p in read_problems {
-                list.problems.push((p.path, None, format!("cannot read the allow-list: {}", p.reason)));
+                list.problems.push(problem(None, format!("cannot read `{ALLOW_FILE}`: {}", p.reason), None));
             }
             return list;
         };
         let root = match crate::yaml::parse(&text) {
             Ok(root) => root,
             Err(e) => {
-                list.problems.push((shown, Some(e.span), format!("cannot parse the allow-list: {}", e.message)));
+                list.problems.push(problem(Some(e.span), format!("cannot parse `{ALLOW_FILE}`: {}", e.message), None));
                 return list;
             }
         };
+        let example = "write `allow:` followed by one `- F503` line per rule";
         let Some(items) = root.get("allow").and_then(Node::as_seq) else {
-            let span = root.entry("allow").map(|(k, _)| k.span);
-            list.problems.push((
-                shown,
-                span,
-                "the allow-list needs `allow:` with a list of rule codes or names".into(),
-            ));
+            let found = match root.entry("allow") {
+                Some((key, value)) => {
+                    let what = super::rules::support_a1::describe(value, &text);
+                    problem(
+                        Some(key.span),
+                        format!("`allow` in `{ALLOW_FILE}` must be a list of rules, not {what}"),
+                        Some(example.into()),
+                    )
+                }
+                None => problem(
+                    None,
+                    format!("`{ALLOW_FILE}` has no `allow` list, so it allows nothing"),
+                    Some(example.into()),
+                ),
+            };
+            list.problems.push(found);
             return list;
         };
         for item in items {
             match item.as_str() {
-                Some(name) if registry::RULES.iter().any(|r| selects(name, r)) => list.names.push(name.to_string()),
-                Some(name) => list.problems.push((
-                    shown.clone(),
-                    Some(item.span),
-                    format!("unknown rule `{name}` in the allow-list"),
-                )),
-                None => list.problems.push((
-                    shown.clone(),
-                    Some(item.span),
-                    "allow-list entries are rule codes or names".into(),
-                )),
+                Some(name) if registry::RULES.iter().any(|r| selects(name, r)) || GROUPS.contains(&name) => {
+                    list.names.push(name.to_string())
+                }
+                Some(name) => {
+                    let help = match suggestion(name) {
+                        Some(known) => format!("did you mean `{known}`? {ENTRY_FORMS}"),
+                        None => ENTRY_FORMS.to_string(),
+                    };
+                    list.problems.push(problem(
+                        Some(item.span),
+                        format!("`{name}` in `{ALLOW_FILE}` is not a rule or group"),
+                        Some(help),
+                    ));
+                }
+                None => {
+                    let what = super::rules::support_a1::describe(item, &text);
+                    list.problems.push(problem(
+                        Some(item.span),
+                        format!("entries of `allow` must be rule codes or names, not {what}"),
+                        Some(ENTRY_FORMS.to_string()),
+                    ));
+                }
             }
         }
         list
@@ -111,9 +149,19 @@ impl AllowList {
 
     pub(crate) fn problems(&self, rule: &'static Rule) -> Vec<Diagnostic> {
         let mut reporter = Reporter::new(rule);
-        for (path, span, message) in &self.problems {
-            reporter.report(path, *span, message.clone());
+        for p in &self.problems {
+            reporter.report(&p.path, p.span, p.message.clone()).help = p.help.clone();
         }
         reporter.into_diagnostics()
     }
+}
+
+/// The rule code, rule name or group closest to a misspelt allow-list entry.
+fn suggestion(name: &str) -> Option<String> {
+    let mut known: Vec<&str> = registry::RULES.iter().flat_map(|r| [r.code, r.name]).collect();
+    known.extend(GROUPS);
+    let upper = name.to_ascii_uppercase();
+    let probe =
+        if upper.starts_with('F') && upper[1..].bytes().all(|b| b.is_ascii_digit()) { upper.as_str() } else { name };
+    super::rules::support_a1::closest(probe, &known).map(str::to_string)
 }

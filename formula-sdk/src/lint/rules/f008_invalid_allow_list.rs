@@ -20,3 +20,32 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let _ = (ctx, out);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::support_a1::messages;
+
+    const META: &str = "name: wiki\nsummary: s\ndescription: d\n";
+
+    #[test]
+    fn the_shape_of_the_allow_list() {
+        assert_eq!(
+            messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "allow: F503\n")]),
+            ["`allow` in `.formulalint.yaml` must be a list of rules, not the string `F503`"]
+        );
+        assert_eq!(
+            messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "ignore: [F503]\n")]),
+            ["`.formulalint.yaml` has no `allow` list, so it allows nothing"]
+        );
+        assert_eq!(messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "allow: [F503\n")]).len(), 1);
+        assert!(
+            messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "allow: [style, compat]\n")]).is_empty()
+        );
+    }
+
+    #[test]
+    fn allowed_rules_are_silenced() {
+        let files = [("metadata.yaml", "name: wiki\n"), (".formulalint.yaml", "allow: [missing-metadata-field]\n")];
+        assert!(messages("F102", &files).is_empty());
+    }
+}

@@ -1,8 +1,10 @@
 //! F009 `metadata-not-a-map`: metadata.yaml is not a mapping.
 #![doc = include_str!("f009_metadata_not_a_map.md")]
 
+use super::support_a1::{describe, first_line, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::NodeKind;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -18,5 +20,33 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    // An empty document is an empty map to Juju: F102 reports the fields it lacks.
+    if matches!(root.kind, NodeKind::Map(_) | NodeKind::Null) {
+        return;
+    }
+    let text = metadata_text(ctx);
+    let span = first_line(root.span, text);
+    out.report(
+        &ctx.metadata_path(),
+        Some(span),
+        format!("`metadata.yaml` must be a map of fields, not {}", describe(root, text)),
+    )
+    .help = Some("write one `field: value` per line, starting with `name:`, `summary:` and `description:`".into());
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::support_a1::messages;
+
+    #[test]
+    fn scalars_and_lists_but_not_empty_documents() {
+        assert_eq!(
+            messages("F009", &[("metadata.yaml", "wiki\n")]),
+            ["`metadata.yaml` must be a map of fields, not the string `wiki`"]
+        );
+        assert!(messages("F009", &[("metadata.yaml", "")]).is_empty());
+        assert!(messages("F009", &[("metadata.yaml", "# nothing yet\n")]).is_empty());
+        assert!(messages("F009", &[("metadata.yaml", "[a\n")]).is_empty(), "a syntax error is F002's");
+    }
 }

@@ -1,6 +1,7 @@
 //! F101 `unknown-metadata-field`: metadata.yaml has a top-level key that neither Juju nor proof knows.
 #![doc = include_str!("f101_unknown_metadata_field.md")]
 
+use super::support_a1::{closest, is_string_key, key_name, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -17,6 +18,70 @@ pub const RULE: Rule = Rule {
     check: Check::Formula(check),
 };
 
+/// The top-level fields `charm proof` knows.
+const PROOF_FIELDS: &[&str] = &[
+    "name",
+    "display-name",
+    "summary",
+    "docs",
+    "maintainer",
+    "maintainers",
+    "min-juju-version",
+    "description",
+    "categories",
+    "subordinate",
+    "provides",
+    "requires",
+    "format",
+    "peers",
+    "tags",
+    "series",
+    "storage",
+    "extra-bindings",
+    "payloads",
+    "terms",
+    "resources",
+    "devices",
+    "deployment",
+];
+
+/// Fields proof does not list that other rules report: the obsolete `revision` (F128) and the
+/// 2011 `ensemble: formula` marker (F133).
+const REPORTED_ELSEWHERE: &[&str] = &["revision", "ensemble"];
+
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = metadata_map(ctx) else {
+        return;
+    };
+    for (key, _) in root.map_entries().unwrap_or_default() {
+        let name = key_name(key);
+        if !is_string_key(key) {
+            // Juju's schema wants string keys only, and refuses the whole file otherwise.
+            let diagnostic = out.report(
+                &ctx.metadata_path(),
+                Some(key.span),
+                format!("metadata field name `{name}` is not a string"),
+            );
+            diagnostic.severity = Severity::Error;
+            diagnostic.help = Some(format!(
+                "Juju refuses metadata whose field names are not all strings; quote it (`\"{name}\":`), or remove it"
+            ));
+            continue;
+        }
+        if is_known(&name) {
+            continue;
+        }
+        let diagnostic = out.report(&ctx.metadata_path(), Some(key.span), format!("unknown metadata field `{name}`"));
+        diagnostic.help = Some(match closest(&name, PROOF_FIELDS) {
+            Some(known) => format!("did you mean `{known}`?"),
+            None => {
+                "Juju ignores fields it does not know; remove it, or keep it where tools that read it expect it".into()
+            }
+        });
+    }
+}
+
+/// Whether `charm proof` (or another of our rules) knows the top-level field `name`.
+fn is_known(name: &str) -> bool {
+    PROOF_FIELDS.contains(&name) || REPORTED_ELSEWHERE.contains(&name)
 }

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -17,6 +18,54 @@ pub const RULE: Rule = Rule {
     check: Check::Formula(check),
 };
 
+/// The fields Juju requires (`charm proof` asks for the first two only).
+const REQUIRED: &[&str] = &["name", "summary", "description"];
+
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = ctx.metadata() else { return };
+    // An empty document is an empty map to Juju; any other non-map is F009's.
+    if !matches!(root.kind, NodeKind::Map(_) | NodeKind::Null) {
+        return;
+    }
+    for field in REQUIRED {
+        let (span, message) = match root.entry(field) {
+            None => (None, format!("`metadata.yaml` has no `{field}`")),
+            Some((key, value)) if is_empty(value) => (Some(key.span), format!("`{field}` is empty")),
+            Some(_) => continue,
+        };
+        out.report(&ctx.metadata_path(), span, message).help = Some(help(ctx, field));
+    }
+}
+
+/// Whether a required field's value counts as missing: null, or a blank string.
+fn is_empty(value: &Node) -> bool {
+    match &value.kind {
+        NodeKind::Null => true,
+        NodeKind::Str(text) => text.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn help(ctx: &LintContext, field: &str) -> String {
+    match field {
+        "name" => format!("add `name: {}`, the name Juju deploys the formula under", ctx.formula.dir_name()),
+        "summary" => "add a one-line `summary` of what the formula deploys".into(),
+        _ => "add a `description` of a few lines; Juju refuses metadata without one".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::support_a1::messages;
+
+    #[test]
+    fn an_empty_file_lacks_everything() {
+        assert_eq!(messages("F102", &[("metadata.yaml", "")]).len(), 3);
+        assert!(messages("F102", &[("metadata.yaml", "- a\n")]).is_empty(), "not a map is F009's");
+        assert!(messages("F102", &[("config.yaml", "options: {}\n")]).is_empty(), "no metadata is F003's");
+        assert_eq!(
+            messages("F102", &[("metadata.yaml", "name: ' '\nsummary: 5\ndescription: d\n")]),
+            ["`name` is empty"]
+        );
+    }
 }

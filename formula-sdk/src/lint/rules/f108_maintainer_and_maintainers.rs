@@ -1,7 +1,8 @@
 //! F108 `maintainer-and-maintainers`: metadata has both maintainer and maintainers.
 #![doc = include_str!("f108_maintainer_and_maintainers.md")]
 
-use crate::diagnostic::Severity;
+use super::support_a1::metadata_map;
+use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -18,5 +19,20 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = metadata_map(ctx) else {
+        return;
+    };
+    let (Some((one, _)), Some((many, _))) = (root.entry("maintainer"), root.entry("maintainers")) else {
+        return;
+    };
+    let path = ctx.metadata_path();
+    let (first, second) = if one.span.start <= many.span.start { (one, many) } else { (many, one) };
+    let diagnostic = out.report(&path, Some(second.span), "both `maintainer` and `maintainers` are set");
+    diagnostic.labels.push(Label {
+        path: path.clone(),
+        span: first.span,
+        message: format!("`{}` is set here", first.display_value()),
+    });
+    diagnostic.help =
+        Some("keep one: `maintainer` with one `Name <email>`, or `maintainers` with a list of them".into());
 }

@@ -1,6 +1,7 @@
 //! F109 `maintainer-missing`: metadata has neither maintainer nor maintainers.
 #![doc = include_str!("f109_maintainer_missing.md")]
 
+use super::support_a1::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = metadata_map(ctx) else {
+        return;
+    };
+    if root.get("maintainer").is_some() || root.get("maintainers").is_some() {
+        return;
+    }
+    out.report(&ctx.metadata_path(), None, "`metadata.yaml` has no `maintainer` or `maintainers`").help =
+        Some("add `maintainer: Your Name <you@example.com>`".into());
 }

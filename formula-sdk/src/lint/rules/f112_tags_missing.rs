@@ -1,6 +1,7 @@
 //! F112 `tags-missing`: metadata has neither tags nor categories.
 #![doc = include_str!("f112_tags_missing.md")]
 
+use super::support_a1::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = metadata_map(ctx) else {
+        return;
+    };
+    if root.get("tags").is_some() || root.get("categories").is_some() {
+        return;
+    }
+    out.report(&ctx.metadata_path(), None, "`metadata.yaml` has no `tags`").help =
+        Some("add `tags:` with the store sections the formula belongs to, e.g. `tags: [databases]`".into());
 }

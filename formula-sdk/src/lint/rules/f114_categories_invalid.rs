@@ -1,6 +1,7 @@
 //! F114 `categories-invalid`: categories is not a non-empty list.
 #![doc = include_str!("f114_categories_invalid.md")]
 
+use super::support_a1::{check_string_list, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,28 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, value)) = metadata_map(ctx).and_then(|root| root.entry("categories")) else {
+        return;
+    };
+    check_string_list(
+        ctx,
+        out,
+        "categories",
+        key,
+        value,
+        "list one or more of `applications`, `app-servers`, `databases`, `file-servers`, `cache-proxy`, `misc`; better, rename the field to `tags`",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::support_a1::messages;
+
+    #[test]
+    fn a_string_is_not_a_list() {
+        assert_eq!(
+            messages("F114", &[("metadata.yaml", "name: w\ncategories: misc\n")]),
+            ["`categories` must be a list of strings, not the string `misc`"]
+        );
+    }
 }

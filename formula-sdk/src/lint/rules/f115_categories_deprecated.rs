@@ -1,6 +1,7 @@
 //! F115 `categories-deprecated`: categories is used instead of tags.
 #![doc = include_str!("f115_categories_deprecated.md")]
 
+use super::support_a1::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,17 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(root) = metadata_map(ctx) else {
+        return;
+    };
+    let Some((key, _)) = root.entry("categories") else {
+        return;
+    };
+    let help = if root.get("tags").is_some() {
+        "remove `categories`: `tags` is already set, and holds the same information"
+    } else {
+        "rename `categories` to `tags`"
+    };
+    out.report(&ctx.metadata_path(), Some(key.span), "`categories` is deprecated in favour of `tags`").help =
+        Some(help.into());
 }

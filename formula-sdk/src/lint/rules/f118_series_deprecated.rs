@@ -1,6 +1,7 @@
 //! F118 `series-deprecated`: series is ignored by today's tooling.
 #![doc = include_str!("f118_series_deprecated.md")]
 
+use super::support_a1::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some((key, _)) = metadata_map(ctx).and_then(|root| root.entry("series")) else {
+        return;
+    };
+    out.report(&ctx.metadata_path(), Some(key.span), "`series` is deprecated: charmcraft ignores it and reads `bases` from charmcraft.yaml").help =
+        Some("keep it while the formula is deployed from a directory by Juju 2.x; declare `bases` in charmcraft.yaml when packing with charmcraft".into());
 }

@@ -1,0 +1,339 @@
+//! Helpers shared by the file rules (F001–F009) and the metadata rules (F101–F118).
+
+use crate::diagnostic::Severity;
+use crate::format::{Formula, ReadProblem};
+use crate::lint::{LintContext, Reporter};
+use crate::source::{Pos, Span};
+use crate::yaml::{self, Node, NodeKind, YamlError};
+use std::path::{Path, PathBuf};
+
+/// `layer.yaml`, which `charm build` reads and whose `proof:` section extends `charm proof`.
+#[derive(Debug)]
+pub struct LayerFile {
+    /// The path as shown to the user.
+    pub path: PathBuf,
+    /// The text, when it could be read.
+    pub text: Option<String>,
+    /// The root node, when the text parsed.
+    pub node: Option<Node>,
+    /// The syntax error, when it did not.
+    pub error: Option<YamlError>,
+    /// Why it could not be read, when it could not.
+    pub problems: Vec<ReadProblem>,
+}
+
+/// Reads the formula's `layer.yaml`; `None` when there is none.
+pub fn layer(formula: &Formula) -> Option<LayerFile> {
+    let real = formula.dir.join("layer.yaml");
+    std::fs::symlink_metadata(&real).ok()?;
+    let path = formula.display("layer.yaml");
+    let mut problems = Vec::new();
+    let text = crate::format::read_text_public(&real, &path, &mut problems);
+    let (node, error) = match text.as_deref().map(yaml::parse) {
+        Some(Ok(node)) => (Some(node), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    Some(LayerFile { path, text, node, error, problems })
+}
+
+/// The field names that `layer.yaml`'s `proof: <section>:` declares as extensions, which
+/// `charm proof` then accepts in that metadata section. The section is a list of
+/// `{name, type}` schemas (dict2colander's form); a mapping's keys are taken as names too.
+pub fn proof_extension_fields(formula: &Formula, section: &str) -> Vec<String> {
+    let Some(layer) = layer(formula) else {
+        return Vec::new();
+    };
+    let Some(extensions) = layer.node.as_ref().and_then(|n| n.get("proof")).and_then(|p| p.get(section)) else {
+        return Vec::new();
+    };
+    match &extensions.kind {
+        NodeKind::Seq(items) => items.iter().filter_map(|i| i.get("name")).filter_map(Node::key_text).collect(),
+        NodeKind::Map(_) => {
+            extensions.map_entries().unwrap_or_default().iter().filter_map(|(k, _)| k.key_text()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// metadata.yaml's root, when it parsed into a mapping (other roots are F009's to report).
+pub fn metadata_map<'a>(ctx: &LintContext<'a>) -> Option<&'a Node> {
+    ctx.metadata().filter(|root| root.is_map())
+}
+
+/// metadata.yaml's text, for cutting spans to a line.
+pub fn metadata_text<'a>(ctx: &LintContext<'a>) -> &'a str {
+    ctx.formula.metadata_file.as_ref().map_or("", |f| f.source.text.as_str())
+}
+
+/// Checks a field that must be a non-empty list of strings (`tags`, `categories`). Juju
+/// refuses anything but a list of strings (error); `charm proof` also warns about an empty
+/// list, which Juju accepts (warning, the rule's level).
+pub fn check_string_list(ctx: &LintContext, out: &mut Reporter, field: &str, key: &Node, value: &Node, fill: &str) {
+    let path = ctx.metadata_path();
+    let text = metadata_text(ctx);
+    let Some(items) = value.as_seq() else {
+        let span = if value.is_null() { key.span } else { first_line(value.span, text) };
+        let diagnostic = out.report(
+            &path,
+            Some(span),
+            format!("`{field}` must be a list of strings, not {}", describe(value, text)),
+        );
+        diagnostic.severity = Severity::Error;
+        diagnostic.help = Some(match value.as_str() {
+            Some(one) => format!("make it a list: `{field}: [{one}]`; Juju refuses anything else"),
+            None => format!("{fill}; Juju refuses anything but a list"),
+        });
+        return;
+    };
+    if items.is_empty() {
+        out.report(&path, Some(value.span), format!("`{field}` is an empty list")).help = Some(fill.to_string());
+    }
+    for item in items.iter().filter(|i| i.as_str().is_none()) {
+        let diagnostic = out.report(
+            &path,
+            Some(first_line(item.span, text)),
+            format!("items of `{field}` must be strings, not {}", describe(item, text)),
+        );
+        diagnostic.severity = Severity::Error;
+        if !matches!(item.kind, NodeKind::Seq(_) | NodeKind::Map(_)) {
+            diagnostic.help =
+                Some(format!("quote it: `\"{}\"`; Juju refuses a list with anything but strings", written(item, text)));
+        }
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, which Juju's `schema.Int()` applies to strings:
+/// optional sign, then decimal, `0x`, `0o`/`0`, or `0b`.
+pub fn go_int(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
+        (16, b)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (2, b)
+    } else if let Some(b) = lower.strip_prefix("0o") {
+        (8, b)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    // Go allows `_` between digits when the base comes from the text.
+    if body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return None;
+    }
+    let body = body.replace('_', "");
+    let magnitude = i64::from_str_radix(&body, radix).ok()?;
+    Some(if s.starts_with('-') { -magnitude } else { magnitude })
+}
+
+/// The path of `shown` relative to the formula's shown directory, for messages.
+pub fn relative(formula: &Formula, shown: &Path) -> String {
+    shown.strip_prefix(&formula.display_dir).unwrap_or(shown).to_string_lossy().into_owned()
+}
+
+/// The file on disk that `shown` (a path under the formula's shown directory) names.
+pub fn real_path(formula: &Formula, shown: &Path) -> PathBuf {
+    formula.dir.join(shown.strip_prefix(&formula.display_dir).unwrap_or(shown))
+}
+
+/// A node described for a message: ``the string `abc` ``, `a list`, `null`. Numbers and
+/// booleans are shown as written in `text` (`yes`, not `true`) when `text` holds them.
+pub fn describe(node: &Node, text: &str) -> String {
+    let value = match &node.kind {
+        NodeKind::Null => return "null".into(),
+        NodeKind::Seq(_) => return "a list".into(),
+        NodeKind::Map(_) => return "a map".into(),
+        NodeKind::Str(s) if s.is_empty() => return "an empty string".into(),
+        NodeKind::Str(s) => s.clone(),
+        _ => Some(written(node, text))
+            .filter(|w| !w.is_empty() && !w.contains(['\n', '#']))
+            .map_or_else(|| node.display_value(), str::to_string),
+    };
+    format!("the {} `{}`", node.type_name(), shorten(&value))
+}
+
+/// The text a node was written as (for a scalar: `yes`, not `true`).
+pub fn written<'t>(node: &Node, text: &'t str) -> &'t str {
+    text.get(node.span.start.offset..node.span.end.offset).unwrap_or("")
+}
+
+/// `text` cut to one short line, for messages.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > MAX || line.len() < text.trim_end().len() {
+        let cut: String = line.chars().take(MAX).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_string()
+    }
+}
+
+/// A key's text for messages (collections, which Juju cannot use as keys, as `[…]`/`{…}`).
+pub fn key_name(key: &Node) -> String {
+    key.key_text().unwrap_or_else(|| key.display_value())
+}
+
+/// Whether a mapping key is a string, as Juju's schema requires of every field name.
+pub fn is_string_key(key: &Node) -> bool {
+    matches!(key.kind, NodeKind::Str(_))
+}
+
+/// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, counted in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// `span` cut at the end of its first line, so that a finding about a whole block points at
+/// the line where it starts.
+pub fn first_line(span: Span, text: &str) -> Span {
+    let start = span.start.offset.min(text.len());
+    let rest = text.get(start..span.end.offset.min(text.len()).max(start)).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    if line.len() == rest.len() {
+        return span;
+    }
+    // Leave out a comment that ends the line (`- a  # note`).
+    let line = line.find(" #").map_or(line, |i| &line[..i]).trim_end();
+    let end =
+        Pos { offset: start + line.len(), line: span.start.line, column: span.start.column + line.chars().count() };
+    Span { start: span.start, end }
+}
+
+/// An I/O error's text without Rust's ` (os error N)` suffix, starting lowercase.
+pub fn tidy_reason(reason: &str) -> String {
+    let trimmed = match reason.rfind(" (os error ") {
+        Some(i) if reason.ends_with(')') => &reason[..i],
+        _ => reason,
+    };
+    let mut chars = trimmed.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Lints a formula made of `files` (name, text) with the rule `code` alone, for unit tests.
+#[cfg(test)]
+pub fn lint_files(code: &str, files: &[(&str, &str)]) -> Vec<crate::Diagnostic> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("a directory");
+        }
+        std::fs::write(path, text).expect("a file");
+    }
+    let formula = Formula::load(dir.path());
+    let selection = crate::lint::Selection { select: vec![code.to_string()], ..Default::default() };
+    crate::lint::lint_formula(&formula, &selection)
+}
+
+/// The messages of `lint_files`, for short assertions.
+#[cfg(test)]
+pub fn messages(code: &str, files: &[(&str, &str)]) -> Vec<String> {
+    lint_files(code, files).into_iter().map(|d| d.message).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_integers() {
+        for (text, value) in
+            [("1", 1), ("-5", -5), ("0x10", 16), ("0o7", 7), ("017", 15), ("0b101", 5), ("1_000", 1000)]
+        {
+            assert_eq!(go_int(text), Some(value), "{text}");
+        }
+        for bad in ["", "1.5", "x", "0x", "_1", "1__0", " 1"] {
+            assert_eq!(go_int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn closest_finds_typos_only() {
+        let known = ["maintainer", "summary", "tags"];
+        assert_eq!(closest("maintaner", &known), Some("maintainer"));
+        assert_eq!(closest("sumary", &known), Some("summary"));
+        assert_eq!(closest("tag", &known), Some("tags"));
+        assert_eq!(closest("website", &known), None);
+    }
+
+    #[test]
+    fn reasons_are_tidied() {
+        assert_eq!(tidy_reason("Too many levels of symbolic links (os error 40)"), "too many levels of symbolic links");
+        assert_eq!(tidy_reason("is a directory, not a file"), "is a directory, not a file");
+    }
+
+    #[test]
+    fn first_line_cuts_multi_line_spans() {
+        let text = "- a\n- b\n";
+        let node = yaml::parse(text).unwrap();
+        let span = first_line(node.span, text);
+        assert_eq!((span.start.line, span.end.line, span.end.offset), (1, 1, 3));
+    }
+
+    #[test]
+    fn description_of_nodes() {
+        let text = "a: 5\nb: [1]\nc:\nd: yes\n";
+        let node = yaml::parse(text).unwrap();
+        assert_eq!(describe(node.get("a").unwrap(), text), "the int `5`");
+        assert_eq!(describe(node.get("b").unwrap(), text), "a list");
+        assert_eq!(describe(node.get("c").unwrap(), text), "null");
+        assert_eq!(describe(node.get("d").unwrap(), text), "the boolean `yes`");
+        assert_eq!(describe(node.get("d").unwrap(), ""), "the boolean `true`");
+    }
+
+    #[test]
+    fn the_rules_of_this_family_take_any_garbage() {
+        let codes = "F003 F004 F005 F006 F007 F008 F009 F101 F102 F103 F104 F106 F107 F108 F109 F110 F111 F112 F113 F114 F115 F116 F117 F118";
+        let docs = [
+            "", "~", "42", "[1, 2]", "name: [a]\nsummary: {a: 1}\ndescription: 5\n",
+            "? [a, b]\n: c\n{x: 1}: y\n", "storage: 5\ndevices: [a]\nmaintainer: {a: 1}\nmaintainers: 7\n",
+            "storage: {a: {type: [x], multiple: {range: [1]}, minimum-size: {}, shared: [], properties: 5}}\n",
+            "devices: {a: {type: 1, countmin: x, countmax: {}, count: [], description: 5}, 1: 2}\n",
+            "tags: {a: 1}\ncategories: 5\nseries: [1, [2]]\ndisplay-name: [x]\n",
+            "maintainers: [[a], {b: 1}, ~, '']\nprovides: 5\nformat: 1.5\n",
+            "a: &x {b: 1, b: 2}\nc: *x\nd: {<<: *x, b: 3}\n",
+            "name: é\nstorage: {é: {type: é, minimum-size: 1é, multiple: {range: 1é}}}\nmaintainer: é, ü <é>\ndisplay-name: \"é  \"\n",
+            "devices: {é: {type: é, countmin: é}}\nallow: [é, F1é]\nproof: é\ntags: [é]\n",
+        ];
+        for doc in docs {
+            let files = [
+                ("metadata.yaml", doc),
+                ("config.yaml", doc),
+                ("actions.yaml", doc),
+                ("layer.yaml", doc),
+                (".formulalint.yaml", doc),
+            ];
+            for code in codes.split(' ') {
+                let _ = lint_files(code, &files);
+            }
+        }
+    }
+}
