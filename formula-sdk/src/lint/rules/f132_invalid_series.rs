@@ -1,7 +1,6 @@
 //! F132 `invalid-series`: a series name is not valid.
 #![doc = include_str!("f132_invalid_series.md")]
 
-use super::support_a2::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;
@@ -42,14 +41,8 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 )
                 .help = Some(help);
             }
-            None => {
-                out.report(
-                    &ctx.metadata_path(),
-                    Some(item.span),
-                    format!("series entry `{}` is {}, not a series name", item.display_value(), a_type(item)),
-                )
-                .help = Some("a series is a code name such as `focal` or `jammy`, not a version number".into());
-            }
+            // An entry that is not a string is F103's (metadata-field-wrong-type).
+            None => {}
         }
     }
 }
