@@ -40,10 +40,10 @@ pub fn check(sim: &mut Sim, expect: &Expect) -> Vec<Failure> {
         }
     }
     for (unit, want) in &expect.status {
-        match sim.model.units.get(unit) {
+        match sim.shown_status(unit) {
             None => fail(format!("status of {unit}"), want.status.clone(), "no such unit".into()),
-            Some(u) => {
-                if u.status.status != want.status || want.message.as_ref().is_some_and(|m| *m != u.status.message) {
+            Some(shown) => {
+                if shown.status != want.status || want.message.as_ref().is_some_and(|m| *m != shown.message) {
                     let expected = match &want.message {
                         Some(m) => format!("{} ({m:?})", want.status),
                         None => want.status.clone(),
@@ -51,7 +51,7 @@ pub fn check(sim: &mut Sim, expect: &Expect) -> Vec<Failure> {
                     fail(
                         format!("status of {unit}"),
                         expected,
-                        format!("{} ({:?})", u.status.status, u.status.message),
+                        format!("{} ({:?})", shown.status, shown.message),
                     );
                 }
             }

@@ -97,7 +97,11 @@ fn apply(
         Step::Unrelate(a, b) => sim.unrelate(a, b),
         Step::RemoveApplication(app) => sim.remove_application(app),
         Step::Upgrade { app, formula } => sim.upgrade(app, formula),
-        Step::Action { unit, name, params } => sim.action(unit, name, params.clone()).map(|_| ()),
+        // Like `juju run`, the step waits for the action's result (other units go on too).
+        Step::Action { unit, name, params } => {
+            let id = sim.action(unit, name, params.clone())?;
+            sim.run_until_action_done(unit, id)
+        }
         Step::FailNextHook { unit, hook } => sim.fail_next_hook(unit, hook.as_deref()),
         Step::Resolve { unit, retry } => sim.resolve(unit, *retry),
         Step::Elect(unit) => sim.elect(unit),

@@ -627,11 +627,6 @@ impl Sim {
             }
             self.after_commit(unit, &error.hook);
         }
-        if let Some(u) = self.model.units.get_mut(unit) {
-            if u.status.status == "error" {
-                u.status = StatusInfo { status: "maintenance".into(), message: String::new(), data: BTreeMap::new() };
-            }
-        }
         self.emit("resolve", json!({"unit": unit, "retry": retry, "hook": error.hook.name()}));
         Ok(())
     }
@@ -785,6 +780,22 @@ impl Sim {
         }
     }
 
+    /// Runs steps until the action `id` on `unit` has finished (or nothing can run).
+    pub fn run_until_action_done(&mut self, unit: &str, id: u64) -> Result<(), SimError> {
+        let done = |sim: &Sim| sim.model.units.get(unit).is_none_or(|u| u.action_results.iter().any(|r| r.id == id));
+        let mut ran = 0;
+        while !done(self) {
+            if self.step()?.is_none() {
+                return err(format!("action {id} on {unit} cannot run: nothing more can happen in the model"));
+            }
+            ran += 1;
+            if ran >= self.cfg.max_hooks {
+                return err(format!("action {id} on {unit} did not run within {ran} hooks"));
+            }
+        }
+        Ok(())
+    }
+
     /// Runs steps until no unit has work, at most `max_hooks` of them.
     pub fn settle(&mut self) -> Result<u64, SimError> {
         let mut ran = 0;
@@ -895,9 +906,6 @@ impl Sim {
             if let Some(agent) = self.agents.get_mut(unit) {
                 agent.retry = None;
                 agent.error = Some(HookError { hook: hook.clone(), message: message.clone() });
-            }
-            if let Some(u) = self.model.units.get_mut(unit) {
-                u.status = StatusInfo { status: "error".into(), message, data: BTreeMap::new() };
             }
         }
         self.hook_count += 1;
@@ -1279,6 +1287,16 @@ impl Sim {
             let command = parts.next().unwrap_or("").to_string();
             let args: Vec<String> = parts.map(|a| self.scrub(a)).collect();
             self.emit("stub", json!({"step": step, "unit": unit, "command": command, "args": args}));
+        }
+    }
+
+    /// The workload status `juju status` shows for `unit`: `error` with the failed hook while
+    /// the agent is in error (the formula's own status comes back once resolved).
+    pub fn shown_status(&self, unit: &str) -> Option<StatusInfo> {
+        let u = self.model.units.get(unit)?;
+        match self.agents.get(unit).and_then(|a| a.error.as_ref()) {
+            Some(error) => Some(StatusInfo { status: "error".into(), message: error.message.clone(), data: BTreeMap::new() }),
+            None => Some(u.status.clone()),
         }
     }
 

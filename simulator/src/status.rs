@@ -51,13 +51,17 @@ pub fn render(model: &Model, agents: &std::collections::BTreeMap<String, crate::
             _ => "idle",
         };
         let ports: Vec<String> = u.ports.iter().map(|p| p.range.to_string()).collect();
+        let (workload, message) = match agent.and_then(|a| a.error.as_ref()) {
+            Some(error) => ("error".to_string(), error.message.clone()),
+            None => (u.status.status.clone(), u.status.message.clone()),
+        };
         rows.push(vec![
             format!("{name}{}", if leader { "*" } else { "" }),
-            u.status.status.clone(),
+            workload,
             agent_state.to_string(),
             u.address.clone(),
             ports.join(","),
-            u.status.message.clone(),
+            message,
         ]);
     }
     table(&mut out, &rows);
