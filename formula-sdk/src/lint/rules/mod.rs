@@ -102,3 +102,4 @@ pub mod f706_bundle_interface_mismatch;
 pub mod f707_bundle_invalid_units;
 pub mod support_a2;
 pub mod support_b;
+pub mod support_c;
