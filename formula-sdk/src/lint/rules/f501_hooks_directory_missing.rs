@@ -18,5 +18,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    if ctx.formula.has_hooks_dir {
+        return;
+    }
+    let message = match ctx.formula.root_entries.iter().any(|e| e == "hooks") {
+        true => "`hooks` is not a directory, so the formula has no hooks",
+        false => "the formula has no `hooks` directory",
+    };
+    out.report(&ctx.path("hooks"), None, message).help =
+        Some("add a `hooks` directory with at least an executable `install` hook".into());
 }

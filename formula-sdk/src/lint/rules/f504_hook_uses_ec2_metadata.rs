@@ -1,6 +1,7 @@
 //! F504 `hook-uses-ec2-metadata`: a hook reads the EC2 metadata service directly.
 #![doc = include_str!("f504_hook_uses_ec2_metadata.md")]
 
+use super::support_c::{file_label, lines, text_files, Locator};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,18 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    for file in text_files(ctx) {
+        let Some(text) = &file.text else { continue };
+        let locate = Locator::new(text);
+        for (start, line) in lines(text) {
+            for (at, _) in line.match_indices(EC2_METADATA_URL) {
+                let span = locate.span(start + at, start + at + EC2_METADATA_URL.len());
+                out.report(&file.display, Some(span), format!("{} reads the EC2 metadata service directly", file_label(ctx, file))).help =
+                    Some("ask Juju instead (`unit-get private-address`, `network-get`); the service exists only on some clouds".into());
+            }
+        }
+    }
 }
+
+/// What `charm proof` looks for (its pattern `http://169\.254\.169\.254/`).
+const EC2_METADATA_URL: &str = "http://169.254.169.254/";

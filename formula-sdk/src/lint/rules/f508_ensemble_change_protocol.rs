@@ -1,6 +1,7 @@
 //! F508 `ensemble-change-protocol`: a relation-changed hook switches on $ENSEMBLE_CHANGE, the early 2011 protocol.
 #![doc = include_str!("f508_ensemble_change_protocol.md")]
 
+use super::support_c::{file_label, relation_hook, text_files, variable_uses};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -18,5 +19,23 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    for file in text_files(ctx) {
+        let uses = variable_uses(file, |name| name == "ENSEMBLE_CHANGE");
+        let endpoint = relation_hook(&file.name).filter(|(_, kind)| *kind == "changed").map(|(e, _)| e);
+        for (_, span) in uses {
+            let (message, help) = match endpoint {
+                Some(endpoint) => (
+                    format!("hook `{}` switches on `$ENSEMBLE_CHANGE`, which no Juju sets", file.name),
+                    format!(
+                        "split it into `{endpoint}-relation-joined`, `{endpoint}-relation-changed` and `{endpoint}-relation-departed`; Juju runs each for its own event"
+                    ),
+                ),
+                None => (
+                    format!("{} reads `$ENSEMBLE_CHANGE`, which no Juju sets", file_label(ctx, file)),
+                    "handle `joined`, `modified` and `departed` in the `-relation-joined`, `-relation-changed` and `-relation-departed` hooks".to_string(),
+                ),
+            };
+            out.report(&file.display, Some(span), message).help = Some(help);
+        }
+    }
 }

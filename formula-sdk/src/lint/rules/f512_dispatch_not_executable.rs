@@ -1,4 +1,4 @@
-//! F512 `dispatch-not-executable`: a dispatch file exists but is not executable, so Juju ignores it.
+//! F512 `dispatch-not-executable`: a dispatch file exists but is not executable, so every hook fails.
 #![doc = include_str!("f512_dispatch_not_executable.md")]
 
 use crate::diagnostic::Severity;
@@ -8,9 +8,9 @@ use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 pub const RULE: Rule = Rule {
     code: "F512",
     name: "dispatch-not-executable",
-    severity: Severity::Warning,
-    group: Group::Suspicious,
-    summary: "a dispatch file exists but is not executable, so Juju ignores it",
+    severity: Severity::Error,
+    group: Group::Correctness,
+    summary: "a dispatch file exists but is not executable, so every hook fails",
     since: "0.1.0",
     proof: None,
     explanation: include_str!("f512_dispatch_not_executable.md"),
@@ -18,5 +18,22 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    let Some(dispatch) = &ctx.formula.dispatch else {
+        return;
+    };
+    if dispatch.symlink.as_ref().is_some_and(|s| !s.exists) {
+        return; // a dangling link is a missing dispatch to Juju (F507 reports it)
+    }
+    let message = if dispatch.is_dir {
+        "`dispatch` is a directory; Juju fails every hook because it cannot run it"
+    } else if !dispatch.executable {
+        "`dispatch` is not executable; Juju fails every hook because it cannot run it"
+    } else {
+        return;
+    };
+    out.report(&dispatch.display, None, message).help = Some(if dispatch.is_dir {
+        "remove or rename the `dispatch` directory".into()
+    } else {
+        format!("chmod +x {}", dispatch.display.display())
+    });
 }

@@ -1,8 +1,10 @@
 //! F703 `bundle-unknown-option`: a bundle sets an option the formula does not have.
 #![doc = include_str!("f703_bundle_unknown_option.md")]
 
+use super::support_c::list;
 use crate::diagnostic::Severity;
-use crate::lint::bundle::BundleContext;
+use crate::format::Formula;
+use crate::lint::bundle::{did_you_mean, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
 
 /// The rule's registration.
@@ -19,5 +21,46 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &BundleContext, out: &mut Reporter) {
-    let _ = (ctx, out);
+    for (app_name, formula) in &ctx.formulas {
+        let Some(options) = ctx.application(app_name).and_then(|a| a.get("options")).and_then(|o| o.map_entries())
+        else {
+            continue;
+        };
+        let Some(known) = known_options(formula) else {
+            continue;
+        };
+        let formula_name = formula.name();
+        for (key, _) in options {
+            let Some(option) = key.key_text() else {
+                continue;
+            };
+            if known.contains(&option.as_str()) {
+                continue;
+            }
+            let (message, help) = if known.is_empty() {
+                let why = if formula.config_file.is_none() { " (it has no config.yaml)" } else { "" };
+                (format!("application `{app_name}` sets option `{option}`, but formula `{formula_name}` has no options{why}"), None)
+            } else {
+                let help = match did_you_mean(&option, known.iter().copied()) {
+                    Some(guess) => format!("did you mean `{guess}`?"),
+                    None if known.len() <= 12 => format!("its options: {}", list(&known)),
+                    None => format!("see the formula's config.yaml for its {} options", known.len()),
+                };
+                (format!("formula `{formula_name}` of application `{app_name}` has no option `{option}`"), Some(help))
+            };
+            out.report(&ctx.path(), Some(key.span), message).help = help;
+        }
+    }
+}
+
+/// The option names of `formula`, or `None` when its config.yaml is there but unreadable
+/// (then nothing can be said).
+fn known_options(formula: &Formula) -> Option<Vec<&str>> {
+    match &formula.config_file {
+        None => Some(Vec::new()),
+        Some(file) => {
+            let options = file.node.as_ref()?.get("options")?;
+            options.is_map().then(|| formula.config.options.iter().map(|o| o.name.value.as_str()).collect())
+        }
+    }
 }

@@ -103,3 +103,4 @@ pub mod f707_bundle_invalid_units;
 pub mod support_a1;
 pub mod support_a2;
 pub mod support_b;
+pub mod support_c;
