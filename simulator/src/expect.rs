@@ -48,11 +48,7 @@ pub fn check(sim: &mut Sim, expect: &Expect) -> Vec<Failure> {
                         Some(m) => format!("{} ({m:?})", want.status),
                         None => want.status.clone(),
                     };
-                    fail(
-                        format!("status of {unit}"),
-                        expected,
-                        format!("{} ({:?})", shown.status, shown.message),
-                    );
+                    fail(format!("status of {unit}"), expected, format!("{} ({:?})", shown.status, shown.message));
                 }
             }
         }

@@ -1295,7 +1295,9 @@ impl Sim {
     pub fn shown_status(&self, unit: &str) -> Option<StatusInfo> {
         let u = self.model.units.get(unit)?;
         match self.agents.get(unit).and_then(|a| a.error.as_ref()) {
-            Some(error) => Some(StatusInfo { status: "error".into(), message: error.message.clone(), data: BTreeMap::new() }),
+            Some(error) => {
+                Some(StatusInfo { status: "error".into(), message: error.message.clone(), data: BTreeMap::new() })
+            }
             None => Some(u.status.clone()),
         }
     }

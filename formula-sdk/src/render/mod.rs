@@ -48,7 +48,9 @@ impl Sources {
         }
         // READMEs and the icon are read here, for findings that point into them.
         for name in &formula.root_entries {
-            if name.to_uppercase().contains("README") || matches!(name.as_str(), "icon.svg" | "layer.yaml" | crate::lint::ALLOW_FILE) {
+            if name.to_uppercase().contains("README")
+                || matches!(name.as_str(), "icon.svg" | "layer.yaml" | crate::lint::ALLOW_FILE)
+            {
                 let mut problems = Vec::new();
                 if let Some(text) =
                     crate::format::read_text_public(&formula.dir.join(name), &formula.display(name), &mut problems)
