@@ -90,10 +90,10 @@ pub(crate) fn read_dir(dir: &Path, shown: &Path, problems: &mut Vec<ReadProblem>
     let mut names: Vec<String> =
         entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    names.iter().map(|name| read_one(&dir.join(name), &shown.join(name), problems)).collect()
+    names.iter().map(|name| read_one(&dir.join(name), &shown.join(name), 1, problems)).collect()
 }
 
-pub(crate) fn read_one(path: &Path, shown: &Path, problems: &mut Vec<ReadProblem>) -> HookFile {
+pub(crate) fn read_one(path: &Path, shown: &Path, depth_below_root: i64, problems: &mut Vec<ReadProblem>) -> HookFile {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut hook = HookFile {
         name,
@@ -109,7 +109,7 @@ pub(crate) fn read_one(path: &Path, shown: &Path, problems: &mut Vec<ReadProblem
     if link_meta.file_type().is_symlink() {
         let link = std::fs::read_link(path).unwrap_or_default();
         let target = std::fs::metadata(path);
-        let leaves_formula = link.is_absolute() || climbs_out(&link, path);
+        let leaves_formula = link.is_absolute() || climbs_out(&link, depth_below_root);
         hook.symlink = Some(HookTarget { link, exists: target.is_ok(), leaves_formula });
         let Ok(meta) = target else { return hook };
         return fill(hook, &meta, problems);
@@ -152,10 +152,9 @@ fn interpreter(text: &str) -> Option<Interpreter> {
     Some(Interpreter { line, program })
 }
 
-/// Whether a relative link climbs above the formula root (`hooks/x` → `../../y`).
-fn climbs_out(link: &Path, path: &Path) -> bool {
-    // The hook lives one level below the root, so the link may climb at most one level.
-    let depth_below_root: i64 = if path.parent().and_then(Path::file_name).is_some() { 1 } else { 0 };
+/// Whether a relative link climbs above the formula root: `path` is the link's place, whose
+/// directory sits `depth_below_root` levels under the root (1 for `hooks/x`, 0 for `dispatch`).
+fn climbs_out(link: &Path, depth_below_root: i64) -> bool {
     let mut depth = depth_below_root;
     for part in link.components() {
         match part {
@@ -168,4 +167,19 @@ fn climbs_out(link: &Path, path: &Path) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::climbs_out;
+    use std::path::Path;
+
+    #[test]
+    fn links_that_leave_the_formula() {
+        assert!(!climbs_out(Path::new("../lib/run"), 1), "hooks/x -> ../lib/run stays inside");
+        assert!(climbs_out(Path::new("../../x"), 1));
+        assert!(climbs_out(Path::new("../x"), 0), "dispatch -> ../x leaves");
+        assert!(!climbs_out(Path::new("bin/dispatch"), 0));
+        assert!(climbs_out(Path::new("a/../../x"), 0));
+    }
 }

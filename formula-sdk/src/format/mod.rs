@@ -86,7 +86,7 @@ impl Formula {
         let dispatch = root_entries
             .iter()
             .any(|e| e == "dispatch")
-            .then(|| hooks::read_one(&dir.join("dispatch"), &display_dir.join("dispatch"), &mut read_problems));
+            .then(|| hooks::read_one(&dir.join("dispatch"), &display_dir.join("dispatch"), 0, &mut read_problems));
         Formula {
             dir: dir.to_path_buf(),
             display_dir: display_dir.to_path_buf(),

@@ -178,7 +178,7 @@ pub enum Target {
 
 /// Expands the paths given on the command line into formulas and bundles: a formula
 /// directory is itself; a directory that holds formulas gives each of them (and its
-/// bundle.yaml), searched two levels down; a file named `*.yaml` is a bundle.
+/// bundle.yaml), searched four levels down; a file named `*.yaml` is a bundle.
 ///
 /// A directory given explicitly that has `hooks/` or `config.yaml` but no `metadata.yaml` is
 /// linted as a formula, so that the missing file is reported as such (F003) instead of the
@@ -230,6 +230,9 @@ fn looks_like_formula(dir: &Path) -> bool {
     dir.join("hooks").is_dir() || dir.join("config.yaml").is_file()
 }
 
+/// How far below a given directory formulas are searched (`repo/examples/stack/formulas/x`).
+const MAX_SEARCH_DEPTH: usize = 4;
+
 fn collect(dir: &Path, depth: usize, out: &mut Vec<Target>) {
     if has_metadata(dir) {
         out.push(Target::Formula(dir.to_path_buf()));
@@ -238,7 +241,7 @@ fn collect(dir: &Path, depth: usize, out: &mut Vec<Target>) {
     if dir.join("bundle.yaml").is_file() {
         out.push(Target::Bundle(dir.join("bundle.yaml")));
     }
-    if depth >= 2 {
+    if depth >= MAX_SEARCH_DEPTH {
         return;
     }
     let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -246,7 +249,10 @@ fn collect(dir: &Path, depth: usize, out: &mut Vec<Target>) {
             entries
                 .filter_map(|e| e.ok())
                 .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    !name.starts_with('.') && name != "target" && name != "node_modules"
+                })
                 .map(|e| e.path())
                 .collect()
         })
