@@ -2,6 +2,7 @@
 //! (`ns`). One trait, the same engine above it.
 
 pub mod host;
+pub mod ns;
 
 use std::collections::BTreeMap;
 use std::io;
