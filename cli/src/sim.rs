@@ -1,8 +1,10 @@
 //! `formula sim`: run a scenario, print the hooks as they run and the status at the end.
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use simulator::backend::host::HostBackend;
+use simulator::backend::ns::{NsBackend, NsOptions};
+use simulator::backend::Backend;
 use simulator::run::{self, Report};
 use simulator::scenario;
 use simulator::sim::{Config, HookRecord, Sim};
@@ -32,9 +34,56 @@ pub struct SimArgs {
     /// Print no line per hook.
     #[arg(long, short)]
     quiet: bool,
+    /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
+    /// iproute2), `host` (a directory each, on this machine), or `auto`: `ns` when running as
+    /// root, else `host`.
+    #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
+    backend: BackendKind,
+    /// With `--backend ns`: the lower layer of every unit's root (default: this machine's /).
+    #[arg(long, value_name = "DIR")]
+    rootfs: Option<PathBuf>,
+    /// With `--backend ns`: the most tasks (processes and threads) a unit may have; 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    unit_pids: u64,
+    /// With `--backend ns`: the most memory a unit may use, in MiB; 0: no limit.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    unit_memory: u64,
+    /// Remove what `--backend ns` runs that died left behind (unit processes, cgroups,
+    /// mounts, run directories), then exit.
+    #[arg(long, conflicts_with = "scenario")]
+    clean: bool,
+}
+
+/// Where units live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendKind {
+    /// `ns` as root, else `host`.
+    Auto,
+    /// A directory per unit; hooks run as processes on this machine.
+    Host,
+    /// A container per unit, from Linux namespaces.
+    Ns,
 }
 
 pub fn run(args: SimArgs) -> Result<u8> {
+    if args.clean {
+        let done = simulator::backend::ns::clean_leftovers();
+        if done.is_empty() {
+            eprintln!("nothing to clean");
+        }
+        for line in done {
+            eprintln!("{line}");
+        }
+        return Ok(0);
+    }
+    let kind = match args.backend {
+        BackendKind::Auto if nix::unistd::geteuid().is_root() => BackendKind::Ns,
+        BackendKind::Auto => BackendKind::Host,
+        other => other,
+    };
+    if args.rootfs.is_some() && kind != BackendKind::Ns {
+        anyhow::bail!("--rootfs needs --backend ns");
+    }
     let (scenario_path, _examples) = match &args.scenario {
         Some(path) => (path.clone(), None),
         None => {
@@ -70,7 +119,23 @@ pub fn run(args: SimArgs) -> Result<u8> {
         tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
     }
     tee.sinks.push(Box::new(MemorySink::default()));
-    let backend = Box::new(HostBackend::new(&root));
+    let backend: Box<dyn Backend> = match kind {
+        BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(&root)),
+        BackendKind::Ns => {
+            let options = NsOptions {
+                rootfs: args.rootfs.clone(),
+                pids_max: (args.unit_pids > 0).then_some(args.unit_pids),
+                memory_max: (args.unit_memory > 0).then_some(args.unit_memory << 20),
+            };
+            let backend = NsBackend::new(&root, &tool_binary, options).context("cannot start the ns backend")?;
+            if !args.quiet {
+                for note in backend.notes() {
+                    eprintln!("ns: {note}");
+                }
+            }
+            Box::new(backend)
+        }
+    };
     let mut sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
     if !args.quiet {
         sim.on_hook = Some(Box::new(print_hook));

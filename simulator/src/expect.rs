@@ -240,7 +240,7 @@ pub fn run_in_unit(sim: &mut Sim, unit: &str, command: &str) -> (i32, String) {
     env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
     env.insert("LANG".to_string(), "C.UTF-8".to_string());
     env.insert("JUJU_UNIT_NAME".to_string(), unit.to_string());
-    env.insert("HOME".to_string(), places.dir.join("home").to_string_lossy().into_owned());
+    env.insert("HOME".to_string(), places.home.to_string_lossy().into_owned());
     let spec = ProcessSpec {
         program: "/bin/sh".into(),
         args: vec!["-c".into(), command.into()],

@@ -1097,7 +1097,7 @@ impl Sim {
         set("LC_ALL", "C.UTF-8".into());
         set("TZ", "UTC".into());
         set("TERM", "tmux-256color".into());
-        set("HOME", places.dir.join("home").to_string_lossy().into_owned());
+        set("HOME", places.home.to_string_lossy().into_owned());
         if let (Some(id), Some(endpoint)) = (hook.relation, &hook.endpoint) {
             set("JUJU_RELATION", endpoint.clone());
             set("JUJU_RELATION_ID", format!("{endpoint}:{id}"));
@@ -1139,7 +1139,6 @@ impl Sim {
     ) -> Result<Outcome, SimError> {
         let out_dir = places.dir.join("out");
         let _ = std::fs::create_dir_all(&out_dir);
-        let _ = std::fs::create_dir_all(places.dir.join("home"));
         let spec = ProcessSpec {
             program,
             args: Vec::new(),

@@ -32,7 +32,10 @@ impl Backend for HostBackend {
         let dir = self.root.join("units").join(unit_slug(unit));
         std::fs::create_dir_all(&dir)?;
         let charm = dir.join("charm");
+        let home = dir.join("home");
+        std::fs::create_dir_all(&home)?;
         Ok(UnitPlaces {
+            home,
             dir,
             charm_dir: charm.clone(),
             charm_dir_host: charm,

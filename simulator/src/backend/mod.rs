@@ -2,6 +2,7 @@
 //! (`ns`). One trait, the same engine above it.
 
 pub mod host;
+pub mod ns;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -38,6 +39,8 @@ pub struct UnitPlaces {
     pub address: String,
     /// The machine number (`JUJU_MACHINE_ID`).
     pub machine: u32,
+    /// `HOME` for hooks, inside the unit (`/root` on a machine of its own).
+    pub home: PathBuf,
 }
 
 /// A place for units to live.

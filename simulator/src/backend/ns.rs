@@ -1,0 +1,636 @@
+//! The `ns` backend: every unit a machine of its own, built from Linux namespaces, with no
+//! daemon.
+//!
+//! A unit is a long-lived process tree. Its pid 1 is a copy of this process made with
+//! `clone` in new mount, pid, uts, ipc and (unless the application asked for the machine's
+//! network) network namespaces. Before it starts reaping zombies, it builds the unit's root:
+//! an overlay with the machine's `/` (or `--rootfs`) as lower layer and an upper and work
+//! directory of the unit's own under the run's directory, then `pivot_root` into it, fresh
+//! `/proc`, `/sys` (read-only), a small `/dev`, tmpfs `/tmp` and `/run`, and bind mounts of
+//! what hooks need at the paths the engine gives them: the unit's charm directory at Juju's
+//! place, the run's directory (hook tools, the agent socket, stubs) and the `formula`
+//! executable the tools link to. All of this is done with plain system calls on paths
+//! computed beforehand (the copy of a many-threaded process may not allocate).
+//!
+//! A hook enters the unit as `nsenter` would: the spawning thread switches its pid namespace
+//! for children to the unit's, the child joins the other namespaces, chroots into the
+//! unit's root and changes to the hook's directory, then executes the hook. The hook is a
+//! direct child of the simulator, in a process group of its own.
+//!
+//! The network: a network namespace of the run's own (the "fabric", held by a file
+//! descriptor) has a bridge; each unit gets a veth pair whose outer end is a port of the
+//! bridge and whose inner end is the unit's `eth0`, with an address in 10.77.0.0/16 that
+//! depends only on the unit's index (so traces stay identical from run to run). The fabric
+//! is reachable from no other namespace, so parallel runs cannot collide and nothing is
+//! routed to the machine's networks. Interfaces are set up with iproute2's `ip`.
+//!
+//! Nothing outlives the run: pid 1 of every unit dies with the thread that made it
+//! (`PR_SET_PDEATHSIG`), which ends every process of the unit, its mounts and its network
+//! namespace with its veth; the fabric goes when its descriptor closes. What could stay
+//! after a crash (cgroup directories, the run's directory) is listed in `ns/state` under the
+//! run's directory, and [`clean_leftovers`] removes it for runs whose simulator is gone.
+//!
+//! Limits: where the machine offers cgroup controllers (v1 `pids` and `memory`, or v2 with
+//! them delegated to this process's cgroup), each unit gets a cgroup with a task and a
+//! memory limit; its pid 1 and every hook are placed in it.
+
+mod cgroup;
+mod clean;
+mod files;
+mod net;
+mod root;
+
+pub use clean::clean_leftovers;
+
+use super::{unit_slug, Backend, ProcessSpec, UnitPlaces};
+use cgroup::{remove_cgroup, CgroupRun};
+use files::{layered_path, resolve_within};
+use net::{bridge_address, find_ip, new_net_namespace, run_ip};
+use nix::libc;
+use nix::sched::CloneFlags;
+use root::{start_init, Op, Plan};
+use std::collections::BTreeMap;
+use std::ffi::{CStr, CString};
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The prefix of the run directories and cgroups this backend makes.
+pub const PREFIX: &str = "formula-sim-";
+
+/// Where the old root is kept for a moment inside a unit being built.
+const OLD_ROOT: &str = "/.formula-oldroot";
+
+/// Device nodes a unit's `/dev` gets (bind mounts of the machine's).
+const DEVICES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
+
+/// How units are built.
+#[derive(Clone, Debug, Default)]
+pub struct NsOptions {
+    /// The lower layer of every unit's root (default: the machine's `/`).
+    pub rootfs: Option<PathBuf>,
+    /// The most tasks (processes and threads) a unit may have.
+    pub pids_max: Option<u64>,
+    /// The most memory (bytes) a unit may use.
+    pub memory_max: Option<u64>,
+}
+
+/// Units as namespace containers.
+pub struct NsBackend {
+    root: PathBuf,
+    state_dir: PathBuf,
+    tool_binary: PathBuf,
+    lower: PathBuf,
+    layers_on_tmpfs: bool,
+    ip: PathBuf,
+    self_pid_ns: OwnedFd,
+    fabric: Option<OwnedFd>,
+    cgroups: Vec<CgroupRun>,
+    units: BTreeMap<String, UnitMachine>,
+    gone: BTreeMap<String, Layers>,
+    /// Cgroups of removed units, removed at the end (a cgroup's removal waits for the
+    /// kernel, several milliseconds each; at the end they go in parallel).
+    dead_cgroups: Vec<PathBuf>,
+    ports: u32,
+    notes: Vec<String>,
+    cleaned: bool,
+}
+
+/// Where a unit's files are on this machine.
+#[derive(Clone, Debug)]
+struct Layers {
+    upper: PathBuf,
+    lower: PathBuf,
+    charm_inside: PathBuf,
+    charm_host: PathBuf,
+}
+
+/// A running unit.
+struct UnitMachine {
+    pid: i32,
+    /// Its pid 1 ended and was reaped: the pid may belong to another process now.
+    ended: bool,
+    start_time: u64,
+    layers: Layers,
+    mnt: OwnedFd,
+    uts: OwnedFd,
+    ipc: OwnedFd,
+    net: OwnedFd,
+    pid_ns: OwnedFd,
+    root: OwnedFd,
+    cgroup_dirs: Vec<PathBuf>,
+    cgroup_procs: Vec<OwnedFd>,
+}
+
+impl NsBackend {
+    /// A backend keeping its state under `root/ns`; hooks call the tools that link to
+    /// `tool_binary`. Needs root.
+    pub fn new(root: &Path, tool_binary: &Path, options: NsOptions) -> io::Result<NsBackend> {
+        if !nix::unistd::geteuid().is_root() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the ns backend needs root (it makes namespaces, mounts and network interfaces)",
+            ));
+        }
+        let root = root.canonicalize()?;
+        let tool_binary = tool_binary.canonicalize()?;
+        let lower = match &options.rootfs {
+            Some(dir) => {
+                let dir = dir.canonicalize().map_err(|e| annotate(e, &format!("rootfs {}", dir.display())))?;
+                if !dir.join("bin").exists() && !dir.join("usr/bin").exists() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("{} does not look like a root file system (no bin or usr/bin)", dir.display()),
+                    ));
+                }
+                dir
+            }
+            None => PathBuf::from("/"),
+        };
+        let state_dir = root.join("ns");
+        for path in [&lower, &state_dir] {
+            if path.as_os_str().as_bytes().iter().any(|b| matches!(b, b',' | b':' | b'\\')) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} holds `,`, `:` or `\\`, which overlay options cannot carry", path.display()),
+                ));
+            }
+        }
+        std::fs::create_dir_all(&state_dir)?;
+        let layers_on_tmpfs = is_overlay(&state_dir);
+        let ip = find_ip().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::NotFound, "the ns backend needs iproute2's `ip` (apt-get install iproute2)")
+        })?;
+        let self_pid_ns: OwnedFd = File::open("/proc/self/ns/pid")?.into();
+        let mut backend = NsBackend {
+            root,
+            state_dir,
+            tool_binary,
+            lower,
+            layers_on_tmpfs,
+            ip,
+            self_pid_ns,
+            fabric: None,
+            cgroups: Vec::new(),
+            units: BTreeMap::new(),
+            gone: BTreeMap::new(),
+            dead_cgroups: Vec::new(),
+            ports: 0,
+            notes: Vec::new(),
+            cleaned: false,
+        };
+        backend.save_state();
+        let fabric = new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?;
+        run_ip(&backend.ip, &fabric, "link set lo up\nlink add br0 type bridge\nlink set br0 up\n")
+            .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
+        backend.fabric = Some(fabric);
+        if options.pids_max.is_some() || options.memory_max.is_some() {
+            match CgroupRun::create_all(&options) {
+                Ok((runs, note)) => {
+                    backend.cgroups = runs;
+                    backend.notes.push(note);
+                }
+                Err(e) => backend.notes.push(format!("units run without task or memory limits: {e}")),
+            }
+        }
+        backend.save_state();
+        Ok(backend)
+    }
+
+    /// What the backend found worth saying (limits applied or not).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    fn build_unit(
+        &mut self,
+        unit: &str,
+        slug: &str,
+        index: u32,
+        host_network: bool,
+    ) -> io::Result<(UnitMachine, UnitPlaces)> {
+        let dir = self.root.join("units").join(slug);
+        let layers = Layers {
+            upper: self.state_dir.join(slug).join("upper"),
+            lower: self.lower.clone(),
+            charm_inside: PathBuf::from(format!("/var/lib/juju/agents/unit-{slug}/charm")),
+            charm_host: dir.join("charm"),
+        };
+        std::fs::create_dir_all(&layers.charm_host)?;
+        let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { bridge_address(index)? };
+        let plan = self.plan_root(slug, &layers, &address, host_network)?;
+        let mut machine = UnitMachine::start(&plan, host_network, layers)?;
+        if let Err(e) = self.attach(&mut machine, slug, &address, host_network) {
+            machine.stop();
+            self.dead_cgroups.append(&mut machine.cgroup_dirs);
+            return Err(annotate(e, &format!("cannot set up unit {unit}")));
+        }
+        let places = UnitPlaces {
+            dir,
+            charm_dir: machine.layers.charm_inside.clone(),
+            charm_dir_host: machine.layers.charm_host.clone(),
+            address,
+            machine: index,
+            home: PathBuf::from("/root"),
+        };
+        Ok((machine, places))
+    }
+
+    /// The steps that make a unit's root: the overlay, `pivot_root`, the file systems of a
+    /// machine, and bind mounts of what hooks need, at the paths the engine gives them.
+    fn plan_root(&self, slug: &str, layers: &Layers, address: &str, host_network: bool) -> io::Result<Plan> {
+        let layers_dir = layers.upper.parent().unwrap_or(&self.state_dir);
+        let (upper, work, merged) = (&layers.upper, layers_dir.join("work"), layers_dir.join("merged"));
+        let mut plan = Plan::default();
+        plan.push(Op::Private);
+        if self.layers_on_tmpfs {
+            // The run's directory is on an overlay (a container): an overlay cannot have its
+            // upper layer there, so the unit's layers live on a tmpfs of its own.
+            std::fs::create_dir_all(layers_dir)?;
+            plan.mount("tmpfs", layers_dir, "tmpfs", 0, "mode=0755");
+            for d in [upper, &work, &merged] {
+                plan.mkdir(d, 0o755);
+            }
+        } else {
+            for d in [upper, &work, &merged] {
+                std::fs::create_dir_all(d)?;
+            }
+        }
+        let data = format!("lowerdir={},upperdir={},workdir={}", self.lower.display(), upper.display(), work.display());
+        plan.mount("overlay", &merged, "overlay", 0, &data);
+        plan.mkdir(&merged.join(&OLD_ROOT[1..]), 0o700);
+        plan.push(Op::PivotRoot { dir: cstr(&merged), old: cstr(Path::new(&OLD_ROOT[1..])) });
+        // From here on, paths are inside the unit (symbolic links resolve there, so nothing
+        // can be written on the machine); the machine's tree is under OLD_ROOT.
+        let old = |p: &Path| Path::new(OLD_ROOT).join(p.strip_prefix("/").unwrap_or(p));
+        for d in ["/proc", "/sys", "/dev", "/tmp", "/run"] {
+            plan.mkdir(Path::new(d), 0o755);
+        }
+        let (nosuid, nodev, noexec, rdonly) = (libc::MS_NOSUID, libc::MS_NODEV, libc::MS_NOEXEC, libc::MS_RDONLY);
+        plan.mount("proc", Path::new("/proc"), "proc", nosuid | nodev | noexec, "");
+        plan.mount("sysfs", Path::new("/sys"), "sysfs", nosuid | nodev | noexec | rdonly, "");
+        plan.mount("tmpfs", Path::new("/dev"), "tmpfs", nosuid, "mode=0755,size=1m");
+        for name in DEVICES {
+            let node = Path::new("/dev").join(name);
+            plan.push(Op::Touch { path: cstr(&node), mode: 0o666 });
+            plan.bind(&old(&node), &node, false);
+        }
+        plan.mkdir(Path::new("/dev/pts"), 0o755);
+        plan.mount("devpts", Path::new("/dev/pts"), "devpts", nosuid | noexec, "newinstance,ptmxmode=0666,mode=0620");
+        plan.mkdir(Path::new("/dev/shm"), 0o1777);
+        plan.mount("tmpfs", Path::new("/dev/shm"), "tmpfs", nosuid | nodev, "mode=1777");
+        for (link, target) in [
+            ("ptmx", "pts/ptmx"),
+            ("fd", "/proc/self/fd"),
+            ("stdin", "/proc/self/fd/0"),
+            ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"),
+        ] {
+            plan.push(Op::Symlink { target: cstr(Path::new(target)), link: cstr(&Path::new("/dev").join(link)) });
+        }
+        plan.mount("tmpfs", Path::new("/tmp"), "tmpfs", nosuid | nodev, "mode=1777");
+        plan.mount("tmpfs", Path::new("/run"), "tmpfs", nosuid | nodev, "mode=0755");
+        plan.mkdir(Path::new("/run/lock"), 0o1777);
+        // The run's directory (hook tools, the agent socket, the unit's stubs and home), with
+        // the backend's own directory hidden.
+        plan.mkdir_all(&self.root);
+        plan.bind(&old(&self.root), &self.root, false);
+        plan.mount("tmpfs", &self.state_dir, "tmpfs", rdonly | nosuid | nodev | noexec, "mode=0755,size=4k");
+        // The executable the hook tools link to.
+        if let Some(parent) = self.tool_binary.parent() {
+            plan.mkdir_all(parent);
+        }
+        plan.push(Op::Touch { path: cstr(&self.tool_binary), mode: 0o755 });
+        plan.bind(&old(&self.tool_binary), &self.tool_binary, true);
+        // The charm, where Juju keeps it.
+        plan.mkdir_all(&layers.charm_inside);
+        plan.bind(&old(&layers.charm_host), &layers.charm_inside, false);
+        // The machine's name.
+        let hosts = std::fs::read(self.lower.join("etc/hosts")).unwrap_or_default();
+        let mut hosts = String::from_utf8_lossy(&hosts).into_owned();
+        if !hosts.is_empty() && !hosts.ends_with('\n') {
+            hosts.push('\n');
+        }
+        hosts.push_str(&format!("{address}\t{slug}\n"));
+        plan.mkdir(Path::new("/etc"), 0o755);
+        plan.push(Op::WriteFile { path: cstr(Path::new("/etc/hosts")), content: hosts.into_bytes(), mode: 0o644 });
+        let hostname = format!("{slug}\n").into_bytes();
+        plan.push(Op::WriteFile { path: cstr(Path::new("/etc/hostname")), content: hostname, mode: 0o644 });
+        if host_network {
+            // Name resolution as on the machine, wherever the unit's resolv.conf points.
+            if let Ok(source) = Path::new("/etc/resolv.conf").canonicalize() {
+                let target = resolve_within(&self.lower, Path::new("/etc/resolv.conf"));
+                if let Some(parent) = target.parent() {
+                    plan.mkdir_all(parent);
+                }
+                plan.push(Op::Touch { path: cstr(&target), mode: 0o644 });
+                plan.bind(&old(&source), &target, true);
+            }
+        }
+        plan.push(Op::Hostname(CString::new(slug).unwrap_or_default()));
+        plan.push(Op::Detach(cstr(Path::new(OLD_ROOT))));
+        plan.push(Op::Rmdir(cstr(Path::new(OLD_ROOT))));
+        Ok(plan)
+    }
+
+    /// Connects a new unit to the run's bridge and puts it in its cgroups.
+    fn attach(&mut self, machine: &mut UnitMachine, slug: &str, address: &str, host_network: bool) -> io::Result<()> {
+        if !host_network {
+            let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
+            self.ports += 1;
+            let (port, pid) = (format!("v{}", self.ports), machine.pid);
+            let outside =
+                format!("link add {port} type veth peer name eth0 netns {pid}\nlink set {port} master br0 up\n");
+            run_ip(&self.ip, fabric, &outside)?;
+            let inside = format!("link set lo up\naddr add {address}/16 dev eth0\nlink set eth0 up\n");
+            run_ip(&self.ip, &machine.net, &inside)?;
+        }
+        for run in &self.cgroups {
+            let (dir, procs) = run.add_unit(slug, machine.pid)?;
+            machine.cgroup_dirs.push(dir);
+            machine.cgroup_procs.push(procs);
+        }
+        Ok(())
+    }
+
+    /// Writes what exists now to `ns/state`, for [`clean_leftovers`] after a crash.
+    fn save_state(&self) {
+        let me = std::process::id();
+        let mut text = format!("owner {me} {}\n", process_start_time(me as i32).unwrap_or(0));
+        for run in &self.cgroups {
+            text.push_str(&format!("cgroup {}\n", run.dir.display()));
+        }
+        for (unit, m) in &self.units {
+            text.push_str(&format!("unit {} {} {}\n", unit_slug(unit), m.pid, m.start_time));
+            for dir in &m.cgroup_dirs {
+                text.push_str(&format!("cgroup {}\n", dir.display()));
+            }
+        }
+        let path = self.state_dir.join("state");
+        let temp = self.state_dir.join("state.new");
+        if std::fs::write(&temp, text).is_ok() {
+            let _ = std::fs::rename(&temp, &path);
+        }
+    }
+}
+
+impl Backend for NsBackend {
+    fn name(&self) -> &'static str {
+        "ns"
+    }
+
+    fn create_unit(&mut self, unit: &str, index: u32, host_network: bool) -> io::Result<UnitPlaces> {
+        if self.units.contains_key(unit) {
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("unit {unit} exists")));
+        }
+        let slug = unit_slug(unit);
+        let (machine, places) = self.build_unit(unit, &slug, index, host_network)?;
+        self.gone.remove(unit);
+        self.units.insert(unit.to_string(), machine);
+        self.save_state();
+        Ok(places)
+    }
+
+    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+        let Some(machine) = self.units.get_mut(unit) else {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {unit} has no machine")));
+        };
+        if !machine.is_running() {
+            return Err(io::Error::other(format!("the machine of unit {unit} is gone (its init ended)")));
+        }
+        let stdout = File::create(&spec.stdout)?;
+        let stderr = File::create(&spec.stderr)?;
+        let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
+        let namespaces = [
+            (machine.net.as_raw_fd(), libc::CLONE_NEWNET),
+            (machine.uts.as_raw_fd(), libc::CLONE_NEWUTS),
+            (machine.ipc.as_raw_fd(), libc::CLONE_NEWIPC),
+            (machine.mnt.as_raw_fd(), libc::CLONE_NEWNS),
+        ];
+        let root = machine.root.as_raw_fd();
+        let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
+        let mut command = Command::new(&spec.program);
+        command
+            .args(&spec.args)
+            .env_clear()
+            .envs(&spec.env)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .process_group(0);
+        // SAFETY: the closure runs in the forked child and makes only system calls (no
+        // allocation, no locks); every descriptor it uses is owned by `self`, alive until
+        // `spawn` returns.
+        unsafe {
+            command.pre_exec(move || enter_unit(&namespaces, root, &cwd, &procs));
+        }
+        let _switch = PidNsSwitch::enter(&machine.pid_ns, &self.self_pid_ns)?;
+        command.spawn()
+    }
+
+    fn host_path(&self, unit: &str, path: &Path) -> PathBuf {
+        // A pid 1 that was not reaped (`ended`) cannot have had its pid reused.
+        if let Some(machine) = self.units.get(unit).filter(|m| !m.ended) {
+            let base = PathBuf::from(format!("/proc/{}/root", machine.pid));
+            let inside = resolve_within(&base, path);
+            return base.join(inside.strip_prefix("/").unwrap_or(&inside));
+        }
+        let absent = self.state_dir.join("absent");
+        let layers = self.units.get(unit).map(|m| &m.layers).or_else(|| self.gone.get(unit));
+        layers.and_then(|layers| layered_path(layers, &self.root, path)).unwrap_or(absent)
+    }
+
+    fn destroy_unit(&mut self, unit: &str) {
+        if let Some(mut machine) = self.units.remove(unit) {
+            machine.stop();
+            self.dead_cgroups.append(&mut machine.cgroup_dirs);
+            self.gone.insert(unit.to_string(), machine.layers.clone());
+            self.save_state();
+        }
+    }
+
+    fn cleanup(&mut self) {
+        if self.cleaned {
+            return;
+        }
+        self.cleaned = true;
+        // Every unit's pid 1 first, then wait for them: their ends overlap.
+        for machine in self.units.values().filter(|m| !m.ended) {
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(machine.pid), nix::sys::signal::SIGKILL);
+        }
+        let units: Vec<String> = self.units.keys().cloned().collect();
+        for unit in units {
+            self.destroy_unit(&unit);
+        }
+        self.fabric = None;
+        let dead = std::mem::take(&mut self.dead_cgroups);
+        std::thread::scope(|scope| {
+            for dir in &dead {
+                scope.spawn(move || remove_cgroup(dir));
+            }
+        });
+        for run in &self.cgroups {
+            remove_cgroup(&run.dir);
+        }
+        self.cgroups.clear();
+        let _ = std::fs::remove_file(self.state_dir.join("state"));
+    }
+}
+
+impl Drop for NsBackend {
+    fn drop(&mut self) {
+        self.cleanup();
+    }
+}
+
+impl UnitMachine {
+    /// Starts the unit's pid 1, which runs `plan`, and opens its namespaces.
+    fn start(plan: &Plan, host_network: bool, layers: Layers) -> io::Result<UnitMachine> {
+        let mut flags =
+            CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWUTS | CloneFlags::CLONE_NEWIPC;
+        if !host_network {
+            flags |= CloneFlags::CLONE_NEWNET;
+        }
+        let pid = start_init(plan, flags)?;
+        // The kernel's out-of-memory killer picks a unit's hooks and daemons, never its init.
+        let _ = std::fs::write(format!("/proc/{pid}/oom_score_adj"), "-1000");
+        let open = |what: &str| -> io::Result<OwnedFd> { Ok(File::open(format!("/proc/{pid}/{what}"))?.into()) };
+        let opened = (|| -> io::Result<UnitMachine> {
+            let root = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+                .open(format!("/proc/{pid}/root"))?;
+            Ok(UnitMachine {
+                pid,
+                ended: false,
+                start_time: process_start_time(pid).unwrap_or(0),
+                layers,
+                mnt: open("ns/mnt")?,
+                uts: open("ns/uts")?,
+                ipc: open("ns/ipc")?,
+                net: open("ns/net")?,
+                pid_ns: open("ns/pid")?,
+                root: root.into(),
+                cgroup_dirs: Vec::new(),
+                cgroup_procs: Vec::new(),
+            })
+        })();
+        opened.map_err(|e| {
+            kill_and_reap(pid);
+            annotate(e, "cannot open the unit's namespaces")
+        })
+    }
+
+    /// Whether its pid 1 still runs (reaping it, if it ended).
+    fn is_running(&mut self) -> bool {
+        if !self.ended {
+            let init = nix::unistd::Pid::from_raw(self.pid);
+            let status = nix::sys::wait::waitpid(init, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            self.ended = !matches!(status, Ok(nix::sys::wait::WaitStatus::StillAlive));
+        }
+        !self.ended
+    }
+
+    /// Ends every process of the unit (the kernel kills a pid namespace with its pid 1),
+    /// which releases its mounts and network namespace (its descriptors close here).
+    fn stop(&mut self) {
+        if !self.ended {
+            kill_and_reap(self.pid);
+            self.ended = true;
+        }
+        self.cgroup_procs.clear();
+    }
+}
+
+/// In the child of `spawn`, before exec: joins the unit's cgroups and namespaces and its
+/// root. System calls only.
+fn enter_unit(namespaces: &[(RawFd, libc::c_int)], root: RawFd, cwd: &CStr, procs: &[RawFd]) -> io::Result<()> {
+    // SAFETY: plain system calls on descriptors and strings owned by the parent.
+    unsafe {
+        for fd in procs {
+            if libc::write(*fd, b"0".as_ptr().cast(), 1) != 1 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        for (fd, kind) in namespaces {
+            if libc::setns(*fd, *kind) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        if libc::fchdir(root) != 0 || libc::chroot(c".".as_ptr()) != 0 || libc::chdir(cwd.as_ptr()) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// While alive, children this thread makes are born in a unit's pid namespace.
+struct PidNsSwitch<'a> {
+    back: &'a OwnedFd,
+}
+
+impl<'a> PidNsSwitch<'a> {
+    fn enter(unit: &OwnedFd, back: &'a OwnedFd) -> io::Result<PidNsSwitch<'a>> {
+        nix::sched::setns(unit, CloneFlags::CLONE_NEWPID)
+            .map_err(|e| annotate(e.into(), "cannot enter the unit's pid namespace"))?;
+        Ok(PidNsSwitch { back })
+    }
+}
+
+impl Drop for PidNsSwitch<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = nix::sched::setns(self.back, CloneFlags::CLONE_NEWPID) {
+            // Threads cannot be made while this thread's children would be born elsewhere.
+            eprintln!("error: cannot return to the simulator's pid namespace: {e}");
+        }
+    }
+}
+
+/// A path for a system call.
+fn cstr(path: &Path) -> CString {
+    CString::new(path.as_os_str().as_bytes()).unwrap_or_default()
+}
+
+/// `e` with what was being done.
+fn annotate(e: io::Error, context: &str) -> io::Error {
+    io::Error::new(e.kind(), format!("{context}: {e}"))
+}
+
+/// Kills `pid` and, if it is a child of this process, waits (a bounded while) for its end.
+fn kill_and_reap(pid: i32) {
+    let target = nix::unistd::Pid::from_raw(pid);
+    let _ = nix::sys::signal::kill(target, nix::sys::signal::SIGKILL);
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut pause = Duration::from_micros(200);
+    loop {
+        match nix::sys::wait::waitpid(target, Some(nix::sys::wait::WaitPidFlag::WNOHANG)) {
+            Ok(nix::sys::wait::WaitStatus::StillAlive) if Instant::now() < until => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(20));
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Whether `path` is on an overlay file system (which cannot hold an overlay's upper layer).
+fn is_overlay(path: &Path) -> bool {
+    nix::sys::statfs::statfs(path).is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::OVERLAYFS_SUPER_MAGIC)
+}
+
+/// When a live (not zombie) process started, in clock ticks since boot (field 22 of
+/// /proc/PID/stat): with its pid, it names the process (pids are reused).
+fn process_start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
+        return None;
+    }
+    fields.get(19)?.parse().ok()
+}

@@ -1,0 +1,162 @@
+//! Limits: a cgroup per unit in the hierarchies this machine offers (v1 `pids` and `memory`,
+//! or v2 with those controllers delegated to this process's cgroup).
+
+use super::{annotate, process_start_time, NsOptions, PREFIX};
+use nix::libc;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The cgroup of a run in one hierarchy.
+pub(super) struct CgroupRun {
+    pub(super) dir: PathBuf,
+    /// (file, value) written in each unit's cgroup.
+    limits: Vec<(&'static str, String)>,
+}
+
+impl CgroupRun {
+    /// Makes the run's cgroups: one per v1 hierarchy with `pids` or `memory`, else one in
+    /// the v2 hierarchy if those controllers are delegated to this process's cgroup.
+    pub(super) fn create_all(options: &NsOptions) -> io::Result<(Vec<CgroupRun>, String)> {
+        let mine = std::fs::read_to_string("/proc/self/cgroup")?;
+        let mounts = std::fs::read_to_string("/proc/self/mountinfo")?;
+        let name = run_cgroup_name();
+        let mut runs = Vec::new();
+        let mut said = Vec::new();
+        for (controller, file, value) in
+            [("pids", "pids.max", options.pids_max), ("memory", "memory.limit_in_bytes", options.memory_max)]
+        {
+            let Some(value) = value else { continue };
+            let Some(base) = v1_dir(&mine, &mounts, controller) else { continue };
+            let dir = base.join(&name);
+            std::fs::create_dir_all(&dir)?;
+            runs.push(CgroupRun { dir, limits: vec![(file, value.to_string())] });
+            said.push(describe_limit(controller, value));
+        }
+        if !runs.is_empty() {
+            return Ok((runs, format!("units are limited to {} (cgroup v1)", said.join(" and "))));
+        }
+        let base = v2_dir(&mine, &mounts).ok_or_else(|| io::Error::other("no cgroup hierarchy with pids or memory"))?;
+        let delegated = std::fs::read_to_string(base.join("cgroup.subtree_control")).unwrap_or_default();
+        let mut limits = Vec::new();
+        for (controller, file, value) in
+            [("pids", "pids.max", options.pids_max), ("memory", "memory.max", options.memory_max)]
+        {
+            if let (Some(value), true) = (value, delegated.split_whitespace().any(|c| c == controller)) {
+                limits.push((controller, file, value));
+            }
+        }
+        if limits.is_empty() {
+            return Err(io::Error::other(format!(
+                "cgroup v2 at {} does not delegate pids or memory to this process",
+                base.display()
+            )));
+        }
+        let dir = base.join(&name);
+        std::fs::create_dir_all(&dir)?;
+        let enable: Vec<String> = limits.iter().map(|(c, _, _)| format!("+{c}")).collect();
+        if let Err(e) = std::fs::write(dir.join("cgroup.subtree_control"), enable.join(" ")) {
+            let _ = std::fs::remove_dir(&dir);
+            return Err(e);
+        }
+        let said: Vec<String> = limits.iter().map(|(c, _, v)| describe_limit(c, *v)).collect();
+        let limits = limits.into_iter().map(|(_, f, v)| (f, v.to_string())).collect();
+        Ok((vec![CgroupRun { dir, limits }], format!("units are limited to {} (cgroup v2)", said.join(" and "))))
+    }
+
+    /// Makes the unit's cgroup, sets its limits and moves `pid` into it; returns the
+    /// directory and an open `cgroup.procs` for hooks to join.
+    pub(super) fn add_unit(&self, slug: &str, pid: i32) -> io::Result<(PathBuf, OwnedFd)> {
+        let dir = self.dir.join(slug);
+        std::fs::create_dir_all(&dir)?;
+        for (file, value) in &self.limits {
+            std::fs::write(dir.join(file), value).map_err(|e| annotate(e, &format!("cannot set {file}")))?;
+        }
+        let procs = dir.join("cgroup.procs");
+        std::fs::write(&procs, pid.to_string())?;
+        let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(&procs)?;
+        Ok((dir, file.into()))
+    }
+}
+
+fn describe_limit(controller: &str, value: u64) -> String {
+    if controller == "memory" {
+        format!("{} MiB", value >> 20)
+    } else {
+        format!("{value} tasks")
+    }
+}
+
+fn run_cgroup_name() -> String {
+    let me = std::process::id();
+    format!("{PREFIX}{me}-{}", process_start_time(me as i32).unwrap_or(0))
+}
+
+/// The directory of this process's cgroup in the v1 hierarchy of `controller`.
+pub(super) fn v1_dir(mine: &str, mountinfo: &str, controller: &str) -> Option<PathBuf> {
+    let path = mine.lines().find_map(|l| {
+        let mut parts = l.splitn(3, ':');
+        let (_, list, path) = (parts.next()?, parts.next()?, parts.next()?);
+        list.split(',').any(|c| c == controller).then(|| path.to_string())
+    })?;
+    mountinfo.lines().find_map(|l| {
+        let (left, right) = l.split_once(" - ")?;
+        let mut r = right.split_whitespace();
+        let (fstype, _source, options) = (r.next()?, r.next()?, r.next()?);
+        if fstype != "cgroup" || !options.split(',').any(|o| o == controller) {
+            return None;
+        }
+        let f: Vec<&str> = left.split_whitespace().collect();
+        join_cgroup(f.get(4)?, f.get(3)?, &path)
+    })
+}
+
+/// The directory of this process's cgroup in the v2 hierarchy.
+pub(super) fn v2_dir(mine: &str, mountinfo: &str) -> Option<PathBuf> {
+    let path = mine.lines().find_map(|l| l.strip_prefix("0::"))?.to_string();
+    mountinfo.lines().find_map(|l| {
+        let (left, right) = l.split_once(" - ")?;
+        if right.split_whitespace().next()? != "cgroup2" {
+            return None;
+        }
+        let f: Vec<&str> = left.split_whitespace().collect();
+        join_cgroup(f.get(4)?, f.get(3)?, &path)
+    })
+}
+
+fn join_cgroup(mount_point: &str, mount_root: &str, path: &str) -> Option<PathBuf> {
+    let rest = path.strip_prefix(mount_root)?;
+    let dir = Path::new(mount_point).join(rest.trim_start_matches('/'));
+    dir.is_dir().then_some(dir)
+}
+
+/// Removes a cgroup directory and the ones below it, killing what is still inside.
+pub(super) fn remove_cgroup(dir: &Path) {
+    if !dir.is_dir() {
+        return;
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_cgroup(&entry.path());
+            }
+        }
+    }
+    for attempt in 0..200 {
+        match std::fs::remove_dir(dir) {
+            Ok(()) => return,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return,
+            Err(_) => {
+                if attempt % 20 == 0 {
+                    let procs = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+                    for pid in procs.lines().filter_map(|p| p.trim().parse::<i32>().ok()) {
+                        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::SIGKILL);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Leftovers of runs that died: what `formula sim --clean` removes.
+
+use super::cgroup::{remove_cgroup, v1_dir, v2_dir};
+use super::{kill_and_reap, process_start_time, PREFIX};
+use std::path::{Path, PathBuf};
+
+/// Removes what runs of this backend left when their simulator died: processes of their
+/// units, their cgroups, mounts under their directories, and the directories. Runs whose
+/// simulator is alive are left alone. Returns one line per thing done.
+pub fn clean_leftovers() -> Vec<String> {
+    let mut done = Vec::new();
+    let temp = std::env::temp_dir();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&temp)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(PREFIX))
+                .map(|e| e.path())
+                .filter(|p| p.join("ns/state").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    for dir in dirs {
+        let state = std::fs::read_to_string(dir.join("ns/state")).unwrap_or_default();
+        let mut owner_alive = false;
+        let mut cgroups = Vec::new();
+        for line in state.lines() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match parts.as_slice() {
+                ["owner", pid, start] => owner_alive = same_process(pid, start),
+                ["unit", slug, pid, start] if !owner_alive && same_process(pid, start) => {
+                    if let Ok(pid) = pid.parse::<i32>() {
+                        kill_and_reap(pid);
+                        done.push(format!("killed unit {slug} (pid {pid}) of {}", dir.display()));
+                    }
+                }
+                ["cgroup", path] => cgroups.push(PathBuf::from(path)),
+                _ => {}
+            }
+        }
+        if owner_alive {
+            done.push(format!("left {} alone: its run is still going", dir.display()));
+            continue;
+        }
+        cgroups.reverse();
+        for cgroup in cgroups {
+            if cgroup.is_dir() && cgroup.to_string_lossy().contains(PREFIX) {
+                remove_cgroup(&cgroup);
+                done.push(format!("removed cgroup {}", cgroup.display()));
+            }
+        }
+        done.extend(unmount_under(&dir));
+        if mounts_under(&dir).is_empty() {
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => done.push(format!("removed {}", dir.display())),
+                Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
+            }
+        } else {
+            done.push(format!("kept {}: something is still mounted under it", dir.display()));
+        }
+    }
+    done.extend(clean_stray_cgroups());
+    done.extend(clean_named_netns());
+    done
+}
+
+/// Whether process `pid` is alive and started at `start` (so it is not a reused pid).
+fn same_process(pid: &str, start: &str) -> bool {
+    match (pid.parse::<i32>(), start.parse::<u64>()) {
+        (Ok(pid), Ok(start)) => process_start_time(pid) == Some(start),
+        _ => false,
+    }
+}
+
+/// Mount points in this mount namespace under `dir`, deepest first.
+fn mounts_under(dir: &Path) -> Vec<PathBuf> {
+    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mut found: Vec<PathBuf> = info
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .map(|p| PathBuf::from(unescape_mount_path(p)))
+        .filter(|p| p.starts_with(dir))
+        .collect();
+    found.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    found
+}
+
+fn unmount_under(dir: &Path) -> Vec<String> {
+    let mut done = Vec::new();
+    for mount in mounts_under(dir) {
+        if nix::mount::umount2(&mount, nix::mount::MntFlags::MNT_DETACH).is_ok() {
+            done.push(format!("unmounted {}", mount.display()));
+        }
+    }
+    done
+}
+
+fn unescape_mount_path(p: &str) -> String {
+    let bytes = p.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && i + 3 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&p[i + 1..i + 4], 8) {
+                out.push(v);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Run cgroups (`formula-sim-PID-START`) in this process's hierarchies whose run is gone.
+fn clean_stray_cgroups() -> Vec<String> {
+    let mut done = Vec::new();
+    let (Ok(mine), Ok(mounts)) =
+        (std::fs::read_to_string("/proc/self/cgroup"), std::fs::read_to_string("/proc/self/mountinfo"))
+    else {
+        return done;
+    };
+    let bases: Vec<PathBuf> =
+        ["pids", "memory"].iter().filter_map(|c| v1_dir(&mine, &mounts, c)).chain(v2_dir(&mine, &mounts)).collect();
+    for base in bases {
+        let Ok(entries) = std::fs::read_dir(&base) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(PREFIX) else { continue };
+            let Some((pid, start)) = rest.split_once('-') else { continue };
+            if !same_process(pid, start) {
+                remove_cgroup(&entry.path());
+                done.push(format!("removed cgroup {}", entry.path().display()));
+            }
+        }
+    }
+    done
+}
+
+/// Named network namespaces with this backend's prefix (it makes none; older or other
+/// tools might have).
+fn clean_named_netns() -> Vec<String> {
+    let mut done = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/run/netns") else {
+        return done;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            let path = entry.path();
+            let _ = nix::mount::umount2(&path, nix::mount::MntFlags::MNT_DETACH);
+            if std::fs::remove_file(&path).is_ok() {
+                done.push(format!("removed network namespace {}", path.display()));
+            }
+        }
+    }
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_paths_unescape() {
+        assert_eq!(unescape_mount_path("/tmp/a\\040b"), "/tmp/a b");
+    }
+}

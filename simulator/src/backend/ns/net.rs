@@ -1,0 +1,81 @@
+//! The run's network: a network namespace of its own with a bridge, set up with iproute2's
+//! `ip` run inside the namespace it configures.
+
+use super::annotate;
+use nix::libc;
+use nix::sched::CloneFlags;
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A network namespace of the run's own, held by a descriptor (it goes when that closes).
+pub(super) fn new_net_namespace() -> io::Result<OwnedFd> {
+    let here = File::open("/proc/thread-self/ns/net")?;
+    nix::sched::unshare(CloneFlags::CLONE_NEWNET)?;
+    let made = File::open("/proc/thread-self/ns/net");
+    nix::sched::setns(&here, CloneFlags::CLONE_NEWNET)
+        .map_err(|e| io::Error::other(format!("cannot return to the machine's network namespace: {e}")))?;
+    Ok(made?.into())
+}
+
+/// Runs `ip -batch -` with `commands` inside the network namespace `netns`.
+pub(super) fn run_ip(ip: &Path, netns: &OwnedFd, commands: &str) -> io::Result<()> {
+    let fd = netns.as_raw_fd();
+    let mut command = Command::new(ip);
+    command.args(["-batch", "-"]).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
+    // SAFETY: one system call on a descriptor the parent keeps open.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setns(fd, libc::CLONE_NEWNET) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(|e| annotate(e, &format!("cannot run {}", ip.display())))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(commands.as_bytes());
+    }
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        return Err(io::Error::other(format!(
+            "`ip` failed on `{}`: {}",
+            commands.trim().replace('\n', "; "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn find_ip() -> Option<PathBuf> {
+    let known = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].map(PathBuf::from);
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("ip")).collect::<Vec<_>>())
+        .unwrap_or_default();
+    known.into_iter().chain(on_path).find(|p| p.is_file())
+}
+
+/// The address of the unit with model-wide `index` on the run's bridge.
+pub(super) fn bridge_address(index: u32) -> io::Result<String> {
+    let host = index + 10;
+    if host >= 65534 {
+        return Err(io::Error::other("the run's network has no address left (10.77.0.0/16)"));
+    }
+    Ok(format!("10.77.{}.{}", host >> 8, host & 255))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_depend_only_on_the_index() {
+        assert_eq!(bridge_address(0).unwrap(), "10.77.0.10");
+        assert_eq!(bridge_address(245).unwrap(), "10.77.0.255");
+        assert_eq!(bridge_address(246).unwrap(), "10.77.1.0");
+        assert!(bridge_address(70000).is_err());
+    }
+}

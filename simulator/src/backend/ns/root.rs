@@ -1,0 +1,295 @@
+//! Building a unit's root: a plan of system calls, prepared by the simulator and run by the
+//! unit's pid 1 (a copy of the simulator made with `clone`) before it starts reaping.
+
+use super::{annotate, cstr, kill_and_reap};
+use nix::libc;
+use nix::sched::CloneFlags;
+use std::ffi::CString;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::fd::{AsRawFd, RawFd};
+use std::path::{Component, Path, PathBuf};
+
+/// One step of building a unit's root. Every string is made beforehand: the step runs in a
+/// copy of a many-threaded process, where only system calls are safe.
+pub(super) enum Op {
+    /// Makes every mount of the new mount namespace private (nothing propagates back).
+    Private,
+    Mount {
+        source: CString,
+        target: CString,
+        fstype: CString,
+        flags: libc::c_ulong,
+        data: CString,
+    },
+    Bind {
+        source: CString,
+        target: CString,
+        read_only: bool,
+    },
+    /// Creates a directory (an existing one is fine).
+    Mkdir {
+        path: CString,
+        mode: libc::mode_t,
+    },
+    /// Creates an empty file if there is none (a place to bind a file onto).
+    Touch {
+        path: CString,
+        mode: libc::mode_t,
+    },
+    WriteFile {
+        path: CString,
+        content: Vec<u8>,
+        mode: libc::mode_t,
+    },
+    Symlink {
+        target: CString,
+        link: CString,
+    },
+    /// Makes `dir` the root; the old root goes to `dir/old`.
+    PivotRoot {
+        dir: CString,
+        old: CString,
+    },
+    Hostname(CString),
+    Detach(CString),
+    Rmdir(CString),
+}
+
+#[derive(Default)]
+pub(super) struct Plan {
+    ops: Vec<Op>,
+}
+
+impl Plan {
+    pub(super) fn push(&mut self, op: Op) {
+        self.ops.push(op);
+    }
+
+    pub(super) fn mount(&mut self, source: &str, target: &Path, fstype: &str, flags: libc::c_ulong, data: &str) {
+        self.push(Op::Mount {
+            source: CString::new(source).unwrap_or_default(),
+            target: cstr(target),
+            fstype: CString::new(fstype).unwrap_or_default(),
+            flags,
+            data: CString::new(data).unwrap_or_default(),
+        });
+    }
+
+    pub(super) fn bind(&mut self, source: &Path, target: &Path, read_only: bool) {
+        self.push(Op::Bind { source: cstr(source), target: cstr(target), read_only });
+    }
+
+    pub(super) fn mkdir(&mut self, path: &Path, mode: libc::mode_t) {
+        self.push(Op::Mkdir { path: cstr(path), mode });
+    }
+
+    /// Creates `path` and its missing parents.
+    pub(super) fn mkdir_all(&mut self, path: &Path) {
+        let mut so_far = PathBuf::from("/");
+        for part in path.components() {
+            if let Component::Normal(name) = part {
+                so_far.push(name);
+                self.mkdir(&so_far, 0o755);
+            }
+        }
+    }
+}
+
+impl Op {
+    /// Runs the step; the error is an errno. Only system calls.
+    fn run(&self) -> Result<(), i32> {
+        // SAFETY: every pointer is a NUL-terminated string or a buffer owned by `self`.
+        unsafe {
+            let check = |r: libc::c_int| if r == 0 { Ok(()) } else { Err(errno()) };
+            match self {
+                Op::Private => check(libc::mount(
+                    std::ptr::null(),
+                    c"/".as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_REC | libc::MS_PRIVATE,
+                    std::ptr::null(),
+                )),
+                Op::Mount { source, target, fstype, flags, data } => check(libc::mount(
+                    source.as_ptr(),
+                    target.as_ptr(),
+                    fstype.as_ptr(),
+                    *flags,
+                    if data.is_empty() { std::ptr::null() } else { data.as_ptr().cast() },
+                )),
+                Op::Bind { source, target, read_only } => {
+                    check(libc::mount(
+                        source.as_ptr(),
+                        target.as_ptr(),
+                        std::ptr::null(),
+                        libc::MS_BIND,
+                        std::ptr::null(),
+                    ))?;
+                    if *read_only {
+                        check(libc::mount(
+                            std::ptr::null(),
+                            target.as_ptr(),
+                            std::ptr::null(),
+                            libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY,
+                            std::ptr::null(),
+                        ))?;
+                    }
+                    Ok(())
+                }
+                Op::Mkdir { path, mode } => {
+                    if libc::mkdir(path.as_ptr(), *mode) == 0 || errno() == libc::EEXIST {
+                        Ok(())
+                    } else {
+                        Err(errno())
+                    }
+                }
+                Op::Touch { path, mode } => {
+                    let fd = libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CREAT | libc::O_CLOEXEC, *mode);
+                    if fd < 0 {
+                        return Err(errno());
+                    }
+                    libc::close(fd);
+                    Ok(())
+                }
+                Op::WriteFile { path, content, mode } => {
+                    let fd = libc::open(
+                        path.as_ptr(),
+                        libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
+                        *mode,
+                    );
+                    if fd < 0 {
+                        return Err(errno());
+                    }
+                    let mut done = 0;
+                    while done < content.len() {
+                        let n = libc::write(fd, content[done..].as_ptr().cast(), content.len() - done);
+                        if n <= 0 {
+                            let e = errno();
+                            libc::close(fd);
+                            return Err(e);
+                        }
+                        done += n as usize;
+                    }
+                    libc::close(fd);
+                    Ok(())
+                }
+                Op::Symlink { target, link } => {
+                    if libc::symlink(target.as_ptr(), link.as_ptr()) == 0 || errno() == libc::EEXIST {
+                        Ok(())
+                    } else {
+                        Err(errno())
+                    }
+                }
+                Op::PivotRoot { dir, old } => {
+                    check(libc::chdir(dir.as_ptr()))?;
+                    let r = libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), old.as_ptr());
+                    if r != 0 {
+                        return Err(errno());
+                    }
+                    check(libc::chdir(c"/".as_ptr()))
+                }
+                Op::Hostname(name) => check(libc::sethostname(name.as_ptr(), name.as_bytes().len())),
+                Op::Detach(path) => check(libc::umount2(path.as_ptr(), libc::MNT_DETACH)),
+                Op::Rmdir(path) => check(libc::rmdir(path.as_ptr())),
+            }
+        }
+    }
+
+    /// What the step does, for an error message.
+    fn describe(&self) -> String {
+        let s = |c: &CString| c.to_string_lossy().into_owned();
+        match self {
+            Op::Private => "make the unit's mounts private".into(),
+            Op::Mount { source, target, fstype, data, .. } => {
+                format!("mount {} ({}) on {} with `{}`", s(source), s(fstype), s(target), s(data))
+            }
+            Op::Bind { source, target, .. } => format!("bind {} on {}", s(source), s(target)),
+            Op::Mkdir { path, .. } => format!("create directory {}", s(path)),
+            Op::Touch { path, .. } => format!("create {}", s(path)),
+            Op::WriteFile { path, .. } => format!("write {}", s(path)),
+            Op::Symlink { target, link } => format!("link {} to {}", s(link), s(target)),
+            Op::PivotRoot { dir, .. } => format!("pivot_root into {}", s(dir)),
+            Op::Hostname(name) => format!("set the host name {}", s(name)),
+            Op::Detach(path) => format!("unmount {}", s(path)),
+            Op::Rmdir(path) => format!("remove {}", s(path)),
+        }
+    }
+}
+
+/// Clones the unit's pid 1 in new namespaces, lets it run `plan` and waits until it reports
+/// that its root is ready (the pipe closes) or that a step failed (step index and errno).
+pub(super) fn start_init(plan: &Plan, flags: CloneFlags) -> io::Result<i32> {
+    let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+    let report = writer.as_raw_fd();
+    let ops = &plan.ops;
+    let mut stack = vec![0u8; 256 * 1024];
+    let callback = Box::new(move || -> isize { unit_init(ops, report) });
+    // SAFETY: the child runs `unit_init`, which makes only system calls on memory prepared
+    // before the clone (its own copy), and never returns.
+    let pid = unsafe { nix::sched::clone(callback, &mut stack, flags, Some(libc::SIGCHLD)) }
+        .map_err(|e| annotate(e.into(), "cannot make the unit's namespaces (clone)"))?
+        .as_raw();
+    drop(writer);
+    let mut answer = Vec::new();
+    let mut reader = File::from(reader);
+    let read = reader.read_to_end(&mut answer);
+    if read.is_ok() && answer.is_empty() {
+        return Ok(pid);
+    }
+    kill_and_reap(pid);
+    if answer.len() >= 8 {
+        let step = u32::from_ne_bytes(answer[0..4].try_into().unwrap_or_default()) as usize;
+        let errno = i32::from_ne_bytes(answer[4..8].try_into().unwrap_or_default());
+        let what = plan.ops.get(step).map(Op::describe).unwrap_or_else(|| format!("step {step}"));
+        let cause = io::Error::from_raw_os_error(errno);
+        return Err(io::Error::new(cause.kind(), format!("cannot {what}: {cause}")));
+    }
+    Err(io::Error::other("the unit's init ended before its root was ready"))
+}
+
+/// The unit's pid 1: builds the root, says so, then reaps orphans until it is killed.
+fn unit_init(ops: &[Op], report: RawFd) -> ! {
+    // SAFETY: system calls only; see `start_init`.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        libc::umask(0);
+        for (i, op) in ops.iter().enumerate() {
+            if let Err(e) = op.run() {
+                let mut message = [0u8; 8];
+                message[0..4].copy_from_slice(&(i as u32).to_ne_bytes());
+                message[4..8].copy_from_slice(&e.to_ne_bytes());
+                libc::write(report, message.as_ptr().cast(), message.len());
+                libc::_exit(1);
+            }
+        }
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+        if null >= 0 {
+            for fd in 0..3 {
+                libc::dup2(null, fd);
+            }
+        }
+        // Close everything else, the report pipe too: that tells the parent we are ready.
+        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
+            for fd in 3..65536 {
+                libc::close(fd);
+            }
+        }
+        libc::setsid();
+        libc::prctl(libc::PR_SET_NAME, c"unit-init".as_ptr());
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::sigprocmask(libc::SIG_SETMASK, &all, std::ptr::null_mut());
+        let mut child: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut child);
+        libc::sigaddset(&mut child, libc::SIGCHLD);
+        loop {
+            while libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) > 0 {}
+            let mut signal = 0;
+            libc::sigwait(&child, &mut signal);
+        }
+    }
+}
+
+fn errno() -> i32 {
+    nix::errno::Errno::last_raw()
+}

@@ -1,0 +1,400 @@
+//! The `ns` backend end to end: units as machines of their own (files, host name, network
+//! between units), the machine's network on request, another root file system, limits and
+//! timeouts for runaway hooks, and nothing left behind: after a run, after a failed run and,
+//! with `formula sim --clean`, after a run whose simulator was killed.
+//!
+//! These tests need root (namespaces, mounts, veth); without it they say so and pass. They
+//! run one at a time, so that each can check the machine for leftovers.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use support::*;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Takes the lock, or None (and a note) when the tests cannot run here.
+fn ns_guard() -> Option<std::sync::MutexGuard<'static, ()>> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+    if !root {
+        eprintln!("skipped: the ns backend needs root");
+        return None;
+    }
+    Some(ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn run_ns(text: &str, args: &[&str]) -> SimRun {
+    let dir = tempfile::tempdir().expect("temp dir");
+    run_ns_file(&scenario_file(dir.path(), text), args)
+}
+
+fn run_ns_file(scenario: &Path, args: &[&str]) -> SimRun {
+    let mut all = vec!["--backend", "ns"];
+    all.extend_from_slice(args);
+    sim(scenario, &all)
+}
+
+/// The namespaces (`net:[…]`, …) that hooks logged with `ns-ids`.
+fn logged_namespaces(run: &SimRun) -> Vec<String> {
+    run.events_of("log")
+        .iter()
+        .filter_map(|e| e["line"].as_str())
+        .filter_map(|l| l.split_once("ns-ids ").map(|(_, ids)| ids.to_string()))
+        .flat_map(|ids| ids.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+fn pids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .map(|rd| rd.flatten().filter_map(|e| e.file_name().to_string_lossy().parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string()
+}
+
+fn cmdline(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+/// Cgroup directories named like a run's, anywhere in the machine's hierarchies.
+fn run_cgroups() -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if entry.file_name().to_string_lossy().starts_with("formula-sim-") {
+                out.push(entry.path());
+            } else if depth > 0 {
+                walk(&entry.path(), depth - 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(Path::new("/sys/fs/cgroup"), 4, &mut out);
+    out
+}
+
+/// Fails if anything of a run is still on the machine: a process in one of `namespaces`, a
+/// unit's pid 1, a hook's daemon, a mount, a named network namespace or a cgroup.
+fn assert_nothing_left(namespaces: &[String]) {
+    // A pid namespace ends a moment after its pid 1; give the kernel that moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut problems = Vec::new();
+        for pid in pids() {
+            for kind in ["net", "pid", "mnt"] {
+                let Ok(link) = std::fs::read_link(format!("/proc/{pid}/ns/{kind}")) else { continue };
+                let link = link.to_string_lossy().into_owned();
+                if namespaces.contains(&link) {
+                    problems.push(format!("process {pid} ({}) is still in {link}", cmdline(pid)));
+                }
+            }
+            if comm(pid) == "unit-init" {
+                problems.push(format!("a unit's pid 1 is still running: {pid}"));
+            }
+            if cmdline(pid).contains("/srv/ns-web") {
+                problems.push(format!("the web daemon is still running: {pid}"));
+            }
+        }
+        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        for line in mounts.lines() {
+            if line.contains("formula-sim-") || namespaces.iter().any(|n| line.contains(n.as_str())) {
+                problems.push(format!("still mounted: {line}"));
+            }
+        }
+        if let Ok(out) = std::process::Command::new("ip").args(["netns", "list"]).output() {
+            let list = String::from_utf8_lossy(&out.stdout).into_owned();
+            if list.contains("formula") {
+                problems.push(format!("named network namespaces remain: {list}"));
+            }
+        }
+        for cgroup in run_cgroups() {
+            problems.push(format!("cgroup remains: {}", cgroup.display()));
+        }
+        if problems.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "left behind:\n{}", problems.join("\n"));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const MACHINES: &str = r#"
+formulas: {probe: FORMULAS/ns-probe, web: FORMULAS/ns-web, fetch: FORMULAS/ns-fetch}
+applications:
+  probe: {formula: probe, units: 2}
+  web: {formula: web, units: 1}
+  fetch: {formula: fetch, units: 1}
+relations:
+  - [web, fetch]
+steps:
+  - settle
+  - expect:
+      files:
+        probe/0:
+          /etc/probe.conf: {equals: "probe/0\n"}
+          /root/hostname: {equals: "probe-0\n"}
+          /root/address: {equals: "10.77.0.10\n"}
+          /root/interfaces: {equals: "10.77.0.10\n"}
+        probe/1: {/etc/probe.conf: {equals: "probe/1\n"}, /root/hostname: {equals: "probe-1\n"}}
+        fetch/0: {/etc/fetched: {equals: "hello from web/0\n"}}
+      run:
+        - {unit: probe/1, command: "cat /etc/probe.conf; hostname", stdout-contains: "probe/1\nprobe-1\n"}
+        # no route leaves the unit network: the connection fails at once, nothing is sent
+        - {unit: fetch/0, command: "python3 -c \"import socket; socket.create_connection(('192.0.2.1', 80), timeout=2)\"", exit: 1}
+  # a removed unit's machine goes; a new one gets the next address
+  - remove-unit: probe/1
+  - add-unit: {application: probe, count: 1}
+  - settle
+  - expect:
+      units: {probe/1: false}
+      files: {probe/2: {/etc/probe.conf: {equals: "probe/2\n"}, /root/address: {equals: "10.77.0.14\n"}}}
+"#;
+
+#[test]
+fn units_are_machines_of_their_own() {
+    let Some(_guard) = ns_guard() else { return };
+    let host_probe = std::fs::read("/etc/probe.conf").ok();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(dir.path(), MACHINES);
+    let run = run_ns_file(&scenario, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // Each unit wrote /etc/probe.conf on its own machine; the machine's /etc is untouched.
+    assert_eq!(std::fs::read("/etc/probe.conf").ok(), host_probe, "the machine's /etc/probe.conf changed");
+
+    // unit-get private-address is the address of the unit's eth0 on the bridge, and it
+    // depends only on the unit's place in the model.
+    let addresses: Vec<String> = run
+        .events_of("tool")
+        .iter()
+        .filter(|e| e["tool"] == "unit-get" && e["unit"].as_str().is_some_and(|u| u.starts_with("probe/")))
+        .map(|e| e["stdout"].as_str().unwrap_or("").trim().to_string())
+        .collect();
+    assert_eq!(addresses, ["10.77.0.10", "10.77.0.11", "10.77.0.14"], "{:?}", run.events_of("tool"));
+    for address in ["10.77.0.10", "10.77.0.14"] {
+        assert!(run.stdout.contains(address), "status shows {address}:\n{}", run.stdout);
+    }
+
+    // Same scenario, same trace (but for the namespaces the probe logs).
+    let again = run_ns_file(&scenario, &[]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let without_ids = |r: &SimRun| -> Vec<String> {
+        String::from_utf8_lossy(&r.trace_bytes).lines().filter(|l| !l.contains("ns-ids")).map(str::to_string).collect()
+    };
+    let (first, second) = (without_ids(&run), without_ids(&again));
+    let differ = first.iter().zip(&second).find(|(a, b)| a != b);
+    assert!(differ.is_none() && first.len() == second.len(), "two runs gave different traces: {differ:?}");
+
+    let mut namespaces = logged_namespaces(&run);
+    namespaces.extend(logged_namespaces(&again));
+    assert_eq!(namespaces.len(), 2 * 3 * 3, "three probes, three namespaces each, two runs: {namespaces:?}");
+    let mine: BTreeSet<String> = ["net", "pid", "mnt"]
+        .iter()
+        .map(|k| std::fs::read_link(format!("/proc/self/ns/{k}")).unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(namespaces.iter().all(|n| !mine.contains(n)), "a unit shared a namespace with the machine: {namespaces:?}");
+    assert_nothing_left(&namespaces);
+}
+
+#[test]
+fn host_network_units_share_the_machines_network_only() {
+    let Some(_guard) = ns_guard() else { return };
+    let resolv = std::fs::read_to_string("/etc/resolv.conf").ok();
+    let files = match &resolv {
+        Some(text) => {
+            format!("      files: {{probe/0: {{/etc/resolv.conf: {{equals: {}}}}}}}\n", serde_json::json!(text))
+        }
+        None => String::new(),
+    };
+    let text = format!(
+        "formulas: {{probe: FORMULAS/ns-probe}}\napplications:\n  probe: {{formula: probe, network: host}}\nsteps:\n  - settle\n  - expect:\n      status: {{probe/0: active}}\n{files}      run: {{unit: probe/0, command: hostname, stdout-contains: probe-0}}\n"
+    );
+    let run = run_ns(&text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let namespaces = logged_namespaces(&run);
+    let mine = |k: &str| std::fs::read_link(format!("/proc/self/ns/{k}")).unwrap().to_string_lossy().into_owned();
+    assert_eq!(namespaces.len(), 3, "{namespaces:?}");
+    assert_eq!(namespaces[0], mine("net"), "the unit should be on the machine's network");
+    assert_ne!(namespaces[1], mine("pid"));
+    assert_ne!(namespaces[2], mine("mnt"));
+    assert!(run.stdout.contains("127.0.1.10"), "{}", run.stdout);
+    assert_nothing_left(&namespaces[1..]);
+}
+
+#[test]
+fn runaway_hooks_are_stopped_and_failed_runs_leave_nothing() {
+    let Some(_guard) = ns_guard() else { return };
+    let text = r#"
+formulas: {bomb: FORMULAS/ns-bomb, hog: FORMULAS/ns-hog, probe: FORMULAS/ns-probe}
+applications:
+  bomb: {formula: bomb}
+  hog: {formula: hog}
+  probe: {formula: probe}
+steps:
+  - settle
+  - expect:
+      agent: {bomb/0: error}
+      run:
+        # the timeout killed every process the hook started
+        - {unit: bomb/0, command: "test $(ls -d /proc/[0-9]* | wc -l) -le 4", exit: 0}
+  - expect:
+      files: {probe/0: {/etc/probe.conf: {equals: "not what the unit wrote"}}}
+"#;
+    let started = Instant::now();
+    let run = run_ns(text, &["--unit-pids", "64", "--unit-memory", "128", "--hook-timeout", "4"]);
+    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    // The deliberately wrong expectation fails the run; everything must go all the same.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("not what the unit wrote"), "{}", run.stderr);
+    let result = |unit: &str| run.unit_hooks(unit).first().map(|h| h.result.clone()).unwrap_or_default();
+    assert!(result("bomb/0").contains("timed out"), "{}", run.stderr);
+    let limited = run.stderr.contains("limited to 64 tasks and 128 MiB");
+    if limited {
+        assert!(result("hog/0").contains("signal 9"), "the memory limit should kill the hog: {}", run.stderr);
+        assert!(run.stderr.contains("Resource temporarily unavailable"), "the task limit should stop the forks");
+    } else {
+        eprintln!("note: this machine gave no cgroup limits; only the timeout was checked:\n{}", run.stderr);
+    }
+    assert_nothing_left(&logged_namespaces(&run));
+}
+
+#[test]
+fn rootfs_replaces_the_machines_root() {
+    let Some(_guard) = ns_guard() else { return };
+    let rootfs = tempfile::tempdir().expect("temp dir");
+    mini_rootfs(rootfs.path());
+    let text = "formulas: {tiny: FORMULAS/ns-rootfs}\napplications:\n  tiny: {formula: tiny}\nsteps:\n  - settle\n  - expect:\n      status: {tiny/0: active}\n      files: {tiny/0: {/etc/rootfs-probe: {equals: \"tiny/0\\n\"}}}\n";
+    let run = run_ns(text, &["--rootfs", &rootfs.path().to_string_lossy()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!rootfs.path().join("etc/rootfs-probe").exists(), "the unit wrote into its lower layer");
+    assert_nothing_left(&[]);
+}
+
+#[test]
+fn clean_removes_what_a_killed_run_left() {
+    let Some(_guard) = ns_guard() else { return };
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(
+        dir.path(),
+        "formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n",
+    );
+    let mut child = formula()
+        .env("TMPDIR", temp.path())
+        .args(["sim", "--backend", "ns", "-q"])
+        .arg(&scenario)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start formula sim");
+    // Wait until the unit runs its (endless) install hook.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let state = loop {
+        let found = std::fs::read_dir(temp.path())
+            .ok()
+            .and_then(|rd| rd.flatten().map(|e| e.path().join("ns/state")).find(|p| p.is_file()))
+            .filter(|p| std::fs::read_to_string(p).is_ok_and(|s| s.contains("\nunit ")));
+        let sleeping = pids().into_iter().any(|p| cmdline(p).starts_with("sleep 600"));
+        if let (Some(state), true) = (found, sleeping) {
+            break state;
+        }
+        assert!(Instant::now() < deadline, "the run did not start its unit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let run_dir = state.parent().and_then(Path::parent).unwrap().to_path_buf();
+    child.kill().expect("kill formula sim");
+    child.wait().expect("reap formula sim");
+    // The unit dies with its simulator; its cgroup and directory stay until --clean.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while pids().into_iter().any(|p| comm(p) == "unit-init" || cmdline(p).starts_with("sleep 600")) {
+        assert!(Instant::now() < deadline, "the unit outlived its simulator");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(run_dir.is_dir());
+    let cleaned = formula().env("TMPDIR", temp.path()).args(["sim", "--clean"]).output().expect("formula sim --clean");
+    let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
+    assert!(cleaned.status.success(), "{said}");
+    assert!(said.contains(&format!("removed {}", run_dir.display())), "{said}");
+    assert!(!run_dir.exists(), "{said}");
+    assert_nothing_left(&[]);
+    let again = formula().env("TMPDIR", temp.path()).args(["sim", "--clean"]).output().expect("formula sim --clean");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to clean"));
+}
+
+/// A root file system with only /bin/sh and the libraries that it and `formula` need.
+fn mini_rootfs(root: &Path) {
+    for dir in ["bin", "etc", "proc", "sys", "dev", "tmp", "run", "root", "var"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    let shell = Path::new("/bin/sh").canonicalize().unwrap();
+    std::fs::copy(&shell, root.join("bin/sh")).unwrap();
+    for binary in [shell.clone(), PathBuf::from(env!("CARGO_BIN_EXE_formula"))] {
+        let out = std::process::Command::new("ldd").arg(&binary).output().expect("ldd");
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let path = line.split_whitespace().find(|w| w.starts_with('/'));
+            if let Some(path) = path {
+                let dest = root.join(path.trim_start_matches('/'));
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                std::fs::copy(path, &dest).unwrap();
+            }
+        }
+    }
+}
+
+/// What a unit and a hook cost: `cargo test --release --test sim_ns -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn costs() {
+    use simulator::backend::{host::HostBackend, ns::NsBackend, ns::NsOptions, Backend, ProcessSpec};
+    let Some(_guard) = ns_guard() else { return };
+    let (units, hooks) = (10u32, 200u32);
+    for kind in ["host", "ns"] {
+        let dir = tempfile::Builder::new().prefix("formula-sim-").tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().unwrap();
+        let tool = PathBuf::from(env!("CARGO_BIN_EXE_formula"));
+        let options = NsOptions { rootfs: None, pids_max: Some(4096), memory_max: Some(4096 << 20) };
+        let mut backend: Box<dyn Backend> = match kind {
+            "ns" => Box::new(NsBackend::new(&root, &tool, options).expect("ns backend")),
+            _ => Box::new(HostBackend::new(&root)),
+        };
+        let started = Instant::now();
+        for i in 0..units {
+            backend.create_unit(&format!("app/{i}"), i, false).expect("create unit");
+        }
+        let create = started.elapsed() / units;
+        let out = root.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let env = [("PATH".to_string(), "/usr/bin:/bin".to_string())].into_iter().collect();
+        let spec = ProcessSpec {
+            program: "/bin/true".into(),
+            args: Vec::new(),
+            env,
+            cwd: "/".into(),
+            stdout: out.join("stdout"),
+            stderr: out.join("stderr"),
+        };
+        let started = Instant::now();
+        for i in 0..hooks {
+            backend.spawn(&format!("app/{}", i % units), &spec).expect("spawn").wait().expect("wait");
+        }
+        let hook = started.elapsed() / hooks;
+        let started = Instant::now();
+        for i in 0..units {
+            backend.destroy_unit(&format!("app/{i}"));
+        }
+        backend.cleanup();
+        let destroy = started.elapsed() / units;
+        eprintln!("{kind:>4}: create a unit {create:?}, run /bin/true in it {hook:?}, remove it {destroy:?}");
+    }
+}
