@@ -223,7 +223,7 @@ fn ensemble_formulas_get_their_names_and_ensemble_log() {
     assert_eq!(hook["env"]["ENSEMBLE_UNIT_NAME"], "oldstyle/0");
     let logs: Vec<&str> = run.events_of("log").iter().filter_map(|e| e["line"].as_str()).collect();
     assert!(logs.iter().any(|l| l.contains("installing oldstyle/0")), "{logs:?}");
-    assert!(logs.iter().any(|l| l.contains("server server/0 is at 127.0.1.")), "{logs:?}");
+    assert!(logs.iter().any(|l| l.contains("server server/0 is at ")), "{logs:?}");
 }
 
 #[test]
