@@ -30,6 +30,15 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, u32, String)>, links: 
 }
 
 fn main() {
+    // The binary is also every hook tool (`relation-get`, … are links to it), started twice
+    // or more per hook. As a position-independent executable it has ~19,000 relative
+    // relocations that the loader applies at each start, writing to ~85 pages; linked at a
+    // fixed address it has none, and starts in ~0.7 ms of CPU instead of ~1.2–1.9 ms (see
+    // BENCHMARKS.md, "Simulator"). Only the `formula` binary is linked so.
+    let target = |key: &str| std::env::var(key).unwrap_or_default();
+    if target("CARGO_CFG_TARGET_OS") == "linux" && target("CARGO_CFG_TARGET_ENV") == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let root = Path::new(&manifest).join("../examples");
     println!("cargo:rerun-if-changed={}", root.display());

@@ -40,7 +40,7 @@ impl ToolServer {
                 let Ok(mut stream) = stream else { continue };
                 let sender = accept_sender.clone();
                 let _ = std::thread::Builder::new().name("tool-call".into()).spawn(move || {
-                    let Ok(request) = wire::read_request(&mut stream) else {
+                    let Ok(request) = wire::read_request(&mut std::io::BufReader::new(&stream)) else {
                         return;
                     };
                     let (reply, answer) = channel();

@@ -68,11 +68,14 @@ fn read_frame(r: &mut impl Read) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Writes a request.
+/// Writes a request, in one write: each write on a socket may wake the reader, and frames
+/// written one by one cost a call several wake-ups.
 pub fn write_request(w: &mut impl Write, request: &Request) -> io::Result<()> {
     let header = serde_json::to_vec(request).map_err(io::Error::other)?;
-    write_frame(w, &header)?;
-    write_frame(w, &request.stdin)?;
+    let mut buf = Vec::with_capacity(8 + header.len() + request.stdin.len());
+    write_frame(&mut buf, &header)?;
+    write_frame(&mut buf, &request.stdin)?;
+    w.write_all(&buf)?;
     w.flush()
 }
 
@@ -85,12 +88,14 @@ pub fn read_request(r: &mut impl Read) -> io::Result<Request> {
     Ok(request)
 }
 
-/// Writes a response.
+/// Writes a response, in one write (see [`write_request`]).
 pub fn write_response(w: &mut impl Write, response: &Response) -> io::Result<()> {
     let header = serde_json::to_vec(&ResponseHeader { code: response.code }).map_err(io::Error::other)?;
-    write_frame(w, &header)?;
-    write_frame(w, &response.stdout)?;
-    write_frame(w, &response.stderr)?;
+    let mut buf = Vec::with_capacity(12 + header.len() + response.stdout.len() + response.stderr.len());
+    write_frame(&mut buf, &header)?;
+    write_frame(&mut buf, &response.stdout)?;
+    write_frame(&mut buf, &response.stderr)?;
+    w.write_all(&buf)?;
     w.flush()
 }
 
@@ -108,7 +113,7 @@ pub fn call(socket: &std::path::Path, request: &Request, read_stdin: impl FnOnce
     let once = |request: &Request| -> io::Result<Response> {
         let mut stream = std::os::unix::net::UnixStream::connect(socket)?;
         write_request(&mut stream, request)?;
-        read_response(&mut stream)
+        read_response(&mut io::BufReader::new(stream))
     };
     let response = once(request)?;
     if response.code != NEEDS_STDIN {
