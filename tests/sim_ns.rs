@@ -373,16 +373,14 @@ fn costs() {
             backend.create_unit(&format!("app/{i}"), i, false).expect("create unit");
         }
         let create = started.elapsed() / units;
-        let out = root.join("out");
-        std::fs::create_dir_all(&out).unwrap();
         let env = [("PATH".to_string(), "/usr/bin:/bin".to_string())].into_iter().collect();
         let spec = ProcessSpec {
             program: "/bin/true".into(),
             args: Vec::new(),
             env,
             cwd: "/".into(),
-            stdout: out.join("stdout"),
-            stderr: out.join("stderr"),
+            stdout: simulator::backend::Capture::new("stdout").expect("capture"),
+            stderr: simulator::backend::Capture::new("stderr").expect("capture"),
         };
         let started = Instant::now();
         for i in 0..hooks {

@@ -1,6 +1,6 @@
 //! Checking what a scenario expects against the model.
 
-use crate::backend::ProcessSpec;
+use crate::backend::{Capture, ProcessSpec};
 use crate::model::Life;
 use crate::scenario::Expect;
 use crate::sim::Sim;
@@ -246,15 +246,21 @@ pub fn run_in_unit(sim: &mut Sim, unit: &str, command: &str) -> (i32, String) {
         args: vec!["-c".into(), command.into()],
         env,
         cwd: places.charm_dir.clone(),
-        stdout: out.join("run.stdout"),
-        stderr: out.join("run.stderr"),
+        stdout: match Capture::new("run-stdout") {
+            Ok(c) => c,
+            Err(e) => return (-1, e.to_string()),
+        },
+        stderr: match Capture::new("run-stderr") {
+            Ok(c) => c,
+            Err(e) => return (-1, e.to_string()),
+        },
     };
     let child = sim.backend().spawn(unit, &spec);
     let code = match child {
         Ok(mut child) => wait_bounded(&mut child, std::time::Duration::from_secs(60)),
         Err(e) => return (-1, e.to_string()),
     };
-    let stdout = std::fs::read(&spec.stdout).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let stdout = spec.stdout.text(1 << 20);
     (code, stdout)
 }
 

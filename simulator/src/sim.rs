@@ -8,7 +8,7 @@
 //! because no hook can see another's uncommitted writes.
 
 use crate::agent::{Agent, HookError, Snapshot};
-use crate::backend::{self, Backend, ProcessSpec, UnitPlaces};
+use crate::backend::{self, Backend, Capture, ProcessSpec, UnitPlaces};
 use crate::choice::Choices;
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
@@ -28,6 +28,9 @@ use std::time::{Duration, Instant};
 
 /// Called with each hook that ran (the live log).
 pub type HookCallback = Box<dyn FnMut(&HookRecord)>;
+
+/// How much of a hook's stdout and stderr the trace keeps.
+const MAX_OUTPUT: usize = 64 * 1024;
 
 /// An error that stops a run (as opposed to a hook failing, which the model records).
 #[derive(Debug)]
@@ -860,18 +863,17 @@ impl Sim {
             });
             action_run.action = pending;
         }
-        let outcome = if injected {
-            Outcome::Injected
+        let (outcome, stdout, stderr) = if injected {
+            (Outcome::Injected, String::new(), String::new())
         } else {
             match program {
-                Program::Missing => Outcome::Missing,
-                Program::NotExecutable(path) => Outcome::NotExecutable(path),
+                Program::Missing => (Outcome::Missing, String::new(), String::new()),
+                Program::NotExecutable(path) => (Outcome::NotExecutable(path), String::new(), String::new()),
                 Program::Run(path) => {
                     self.run_process(unit, &hook, snap, &places, path, env, &context_id, &mut buffers, &mut action_run)?
                 }
             }
         };
-        let (stdout, stderr) = read_outputs(&places, step);
         let (stdout, stderr) = (self.scrub(&stdout), self.scrub(&stderr));
         self.emit_stub_calls(unit, &places, step);
         let ok = matches!(outcome, Outcome::Exit(0) | Outcome::Missing);
@@ -1136,20 +1138,19 @@ impl Sim {
         context_id: &str,
         buffers: &mut Buffers,
         action_run: &mut ActionRun,
-    ) -> Result<Outcome, SimError> {
-        let out_dir = places.dir.join("out");
-        let _ = std::fs::create_dir_all(&out_dir);
+    ) -> Result<(Outcome, String, String), SimError> {
+        let capture = |name| Capture::new(name).map_err(|e| SimError(format!("cannot capture the hook's output: {e}")));
         let spec = ProcessSpec {
             program,
             args: Vec::new(),
             env,
             cwd: places.charm_dir.clone(),
-            stdout: out_dir.join(format!("{}.stdout", self.step_no)),
-            stderr: out_dir.join(format!("{}.stderr", self.step_no)),
+            stdout: capture("stdout")?,
+            stderr: capture("stderr")?,
         };
         let mut child = match self.backend.spawn(unit, &spec) {
             Ok(child) => child,
-            Err(e) => return Ok(Outcome::SpawnFailed(e.to_string())),
+            Err(e) => return Ok((Outcome::SpawnFailed(e.to_string()), String::new(), String::new())),
         };
         let pid = child.id();
         let serial = self.serial;
@@ -1224,7 +1225,8 @@ impl Sim {
         for line in logs {
             self.emit("log", json!({"step": self.step_no, "unit": unit, "line": self.scrub(&line)}));
         }
-        Ok(if timed_out { Outcome::Timeout(self.cfg.hook_timeout) } else { Outcome::Exit(code) })
+        let outcome = if timed_out { Outcome::Timeout(self.cfg.hook_timeout) } else { Outcome::Exit(code) };
+        Ok((outcome, spec.stdout.text(MAX_OUTPUT), spec.stderr.text(MAX_OUTPUT)))
     }
 
     /// Relation members as the hook sees them: the agent's members, with a joining unit
@@ -1364,17 +1366,6 @@ fn resolve_program(_formula: &Formula, places: &UnitPlaces, hook: &Hook) -> Prog
         return Program::NotExecutable(PathBuf::from(relative));
     }
     Program::Run(places.charm_dir.join(relative))
-}
-
-fn read_outputs(places: &UnitPlaces, step: u64) -> (String, String) {
-    let read = |ext: &str| {
-        let path = places.dir.join("out").join(format!("{step}.{ext}"));
-        let mut bytes = std::fs::read(&path).unwrap_or_default();
-        bytes.truncate(64 * 1024);
-        let _ = std::fs::remove_file(&path);
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    (read("stdout"), read("stderr"))
 }
 
 fn kill_group(pid: u32) {

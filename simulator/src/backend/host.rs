@@ -61,8 +61,8 @@ impl Backend for HostBackend {
 
 /// Starts `spec`'s process in a new process group, stdin from /dev/null, output to files.
 pub(crate) fn spawn_process(spec: &ProcessSpec, wrapper: Option<&[String]>) -> io::Result<Child> {
-    let stdout = std::fs::File::create(&spec.stdout)?;
-    let stderr = std::fs::File::create(&spec.stderr)?;
+    let stdout = spec.stdout.stdio()?;
+    let stderr = spec.stderr.stdio()?;
     let mut command = match wrapper {
         Some([first, rest @ ..]) => {
             let mut c = Command::new(first);

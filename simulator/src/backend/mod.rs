@@ -20,10 +20,49 @@ pub struct ProcessSpec {
     pub env: BTreeMap<String, String>,
     /// The working directory, inside the unit.
     pub cwd: PathBuf,
-    /// Where its standard output goes (a file on this machine).
-    pub stdout: PathBuf,
+    /// Where its standard output goes.
+    pub stdout: Capture,
     /// Where its standard error goes.
-    pub stderr: PathBuf,
+    pub stderr: Capture,
+}
+
+/// An in-memory file that keeps a process's output: files, not pipes, so that a daemon that
+/// keeps the hook's output open cannot hang the run, and in memory, so that a hook costs no
+/// disk writes.
+#[derive(Clone, Debug)]
+pub struct Capture {
+    file: std::sync::Arc<std::fs::File>,
+}
+
+impl Capture {
+    /// A new, empty capture (a memfd, or an unlinked temporary file where memfd is missing).
+    pub fn new(name: &str) -> io::Result<Capture> {
+        let file = match nix::sys::memfd::memfd_create(name, nix::sys::memfd::MFdFlags::MFD_CLOEXEC) {
+            Ok(fd) => std::fs::File::from(fd),
+            Err(_) => tempfile::tempfile()?,
+        };
+        Ok(Capture { file: std::sync::Arc::new(file) })
+    }
+
+    /// A handle for a child's stdout or stderr.
+    pub fn stdio(&self) -> io::Result<std::process::Stdio> {
+        Ok(std::process::Stdio::from(self.file.try_clone()?))
+    }
+
+    /// What was written, at most `limit` bytes, as text.
+    pub fn text(&self, limit: usize) -> String {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0u8; limit];
+        let mut read = 0;
+        while read < limit {
+            match self.file.read_at(&mut bytes[read..], read as u64) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+        bytes.truncate(read);
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
 }
 
 /// The places of one unit.

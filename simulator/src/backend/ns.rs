@@ -404,8 +404,8 @@ impl Backend for NsBackend {
         if !machine.is_running() {
             return Err(io::Error::other(format!("the machine of unit {unit} is gone (its init ended)")));
         }
-        let stdout = File::create(&spec.stdout)?;
-        let stderr = File::create(&spec.stderr)?;
+        let stdout = spec.stdout.stdio()?;
+        let stderr = spec.stderr.stdio()?;
         let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
         let namespaces = [
             (machine.net.as_raw_fd(), libc::CLONE_NEWNET),
