@@ -347,31 +347,6 @@ pub fn parse_endpoint(text: &str) -> Option<(String, Option<String>)> {
     }
 }
 
-/// The closest of `candidates` to `wanted` when it is close enough to be a typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, c)| *d <= 2.max(wanted.len().min(c.len()) / 4) && *d < wanted.len().max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
-}
-
 /// The kind of a node for messages: `a string`, `an int`, `a map`, …
 pub fn kind_with_article(node: &Node) -> String {
     let name = node.type_name();
@@ -405,11 +380,5 @@ mod tests {
         assert_eq!(local_path("/srv/wiki"), Some("/srv/wiki"));
         assert_eq!(local_path("cs:wiki"), None);
         assert_eq!(local_path("local:trusty/wiki"), None);
-    }
-
-    #[test]
-    fn typos() {
-        assert_eq!(did_you_mean("titel", ["title", "port"]), Some("title"));
-        assert_eq!(did_you_mean("x", ["port"]), None);
     }
 }

@@ -163,5 +163,5 @@ fn suggestion(name: &str) -> Option<String> {
     let upper = name.to_ascii_uppercase();
     let probe =
         if upper.starts_with('F') && upper[1..].bytes().all(|b| b.is_ascii_digit()) { upper.as_str() } else { name };
-    super::rules::support_a1::closest(probe, &known).map(str::to_string)
+    super::rules::support::names::closest(probe, known).map(str::to_string)
 }

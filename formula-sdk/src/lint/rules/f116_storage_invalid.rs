@@ -1,8 +1,9 @@
 //! F116 `storage-invalid`: a storage definition is malformed.
 #![doc = include_str!("f116_storage_invalid.md")]
 
+use super::support::names::closest;
 use super::support_a1::{
-    closest, describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
+    describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
 };
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -150,10 +151,9 @@ impl Checker<'_, '_> {
                 "description" | "location" => {}
                 _ if self.extensions.contains(&field) => {}
                 _ => {
-                    let mut known = FIELDS.to_vec();
-                    known.push(JUJU_ONLY);
+                    let known = FIELDS.iter().copied().chain([JUJU_ONLY]);
                     self.error(key.span, format!("storage `{name}` has an unknown field `{field}`")).help =
-                        Some(match closest(&field, &known) {
+                        Some(match closest(&field, known) {
                             Some(guess) => format!("did you mean `{guess}`?"),
                             None => format!("Juju ignores it and `charm proof` refuses it; remove it, or {EXTEND}"),
                         });

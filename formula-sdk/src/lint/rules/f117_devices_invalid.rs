@@ -1,8 +1,9 @@
 //! F117 `devices-invalid`: a device definition is malformed.
 #![doc = include_str!("f117_devices_invalid.md")]
 
+use super::support::names::closest;
 use super::support_a1::{
-    closest, describe, first_line, go_int, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
+    describe, first_line, go_int, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
 };
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -137,7 +138,7 @@ impl Checker<'_, '_> {
                 _ => {
                     let known = ["type", "description", "countmin", "countmax"];
                     self.error(key.span, format!("device `{name}` has an unknown field `{field}`")).help =
-                        Some(match closest(&field, &known) {
+                        Some(match closest(&field, known) {
                             Some(guess) => format!("did you mean `{guess}`?"),
                             None => "Juju ignores it and `charm proof` refuses it; remove it".into(),
                         });

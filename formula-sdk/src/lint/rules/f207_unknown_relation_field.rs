@@ -1,7 +1,8 @@
 //! F207 `unknown-relation-field`: an endpoint declaration has a key Juju does not know.
 #![doc = include_str!("f207_unknown_relation_field.md")]
 
-use super::support_a2::{closest, relation_decls};
+use super::support::names::closest;
+use super::support_a2::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,8 @@
 //! F214 `hook-for-undeclared-relation`: a relation hook names an endpoint the formula does not declare.
 #![doc = include_str!("f214_hook_for_undeclared_relation.md")]
 
-use super::support_a2::{closest, relation_decls};
+use super::support::names::closest;
+use super::support_a2::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,8 +1,9 @@
 //! F701 `bundle-invalid-structure`: a bundle is not a mapping of applications and relations.
 #![doc = include_str!("f701_bundle_invalid_structure.md")]
 
+use super::support::names::closest;
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{did_you_mean, is_valid_application_name, kind_with_article, parse_endpoint, BundleContext};
+use crate::lint::bundle::{is_valid_application_name, kind_with_article, parse_endpoint, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{resolve_bool, Node, NodeKind};
 use std::path::Path;
@@ -60,8 +61,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
             }
             known if TOP_LEVEL_KEYS.contains(&known) => {}
             unknown => {
-                let help =
-                    did_you_mean(unknown, TOP_LEVEL_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+                let help = closest(unknown, TOP_LEVEL_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
                 checker
                     .report(
                         key,
@@ -235,8 +235,7 @@ impl Checker<'_, '_> {
                 continue;
             };
             if !APPLICATION_KEYS.contains(&field.as_str()) {
-                let help =
-                    did_you_mean(&field, APPLICATION_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+                let help = closest(&field, APPLICATION_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
                 self.report(key, format!("unknown key `{field}` in application `{app_name}`; Juju refuses it unless deployed with `--force`"))
                     .help = help;
                 continue;

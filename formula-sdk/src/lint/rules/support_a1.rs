@@ -181,33 +181,6 @@ pub fn is_string_key(key: &Node) -> bool {
     matches!(key.kind, NodeKind::Str(_))
 }
 
-/// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, counted in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
-}
-
 /// `span` cut at the end of its first line, so that a finding about a whole block points at
 /// the line where it starts.
 pub fn first_line(span: Span, text: &str) -> Span {
@@ -273,15 +246,6 @@ mod tests {
         for bad in ["", "1.5", "x", "0x", "_1", "1__0", " 1"] {
             assert_eq!(go_int(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn closest_finds_typos_only() {
-        let known = ["maintainer", "summary", "tags"];
-        assert_eq!(closest("maintaner", &known), Some("maintainer"));
-        assert_eq!(closest("sumary", &known), Some("summary"));
-        assert_eq!(closest("tag", &known), Some("tags"));
-        assert_eq!(closest("website", &known), None);
     }
 
     #[test]

@@ -157,35 +157,6 @@ pub(crate) fn a_type(node: &Node) -> &'static str {
     }
 }
 
-/// Levenshtein distance, in characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb { diagonal } else { 1 + diagonal.min(above).min(row[j]) };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
-/// The candidate closest to `name` within two edits (and closer than `name` is long), if any;
-/// ties go to the first.
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
-        let distance = edit_distance(name, candidate);
-        if distance <= 2 && distance < name.chars().count() && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
 /// Runs `rule` on a formula made of `files` (`hooks/*` and `dispatch` made executable) and returns the
 /// messages, for tests of the cases a fixture cannot hold.
 #[cfg(test)]
@@ -235,13 +206,5 @@ mod tests {
         assert!(!is_reserved_name(Some("wiki"), "jujuish"));
         assert!(!is_reserved_name(Some("juju-gui"), "juju-info"));
         assert!(is_reserved_name(None, "juju-info"));
-    }
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("db", "dbb"), 1);
-        assert_eq!(edit_distance("website", "webiste"), 2);
-        assert_eq!(closest("dbb", ["website", "db"]), Some("db"));
-        assert_eq!(closest("x", ["db"]), None);
     }
 }

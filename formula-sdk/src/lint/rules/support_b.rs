@@ -158,23 +158,6 @@ pub enum PyType {
     Dict,
 }
 
-impl PyType {
-    /// The name `type(x).__name__` prints, as `charm proof` quotes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            PyType::None => "NoneType",
-            PyType::Bool => "bool",
-            PyType::Int => "int",
-            PyType::Float => "float",
-            PyType::Str => "str",
-            PyType::Date => "date",
-            PyType::DateTime => "datetime",
-            PyType::List => "list",
-            PyType::Dict => "dict",
-        }
-    }
-}
-
 static PY_BOOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
         .expect("valid regex")
