@@ -1,6 +1,7 @@
 //! F116 `storage-invalid`: a storage definition is malformed.
 #![doc = include_str!("f116_storage_invalid.md")]
 
+use super::support::go;
 use super::support::names::closest;
 use super::support_a1::{
     describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
@@ -165,7 +166,7 @@ impl Checker<'_, '_> {
     fn boolean(&mut self, name: &str, field: &str, span: Span, value: &Node) {
         match (&value.kind, value.as_str()) {
             (NodeKind::Bool(_), _) | (_, Some("true" | "false")) => {}
-            (_, Some(text)) if go_parse_bool(text) => self.proof_only(
+            (_, Some(text)) if go::parse_bool(text).is_some() => self.proof_only(
                 span,
                 format!("`charm proof` reads only `true` or `false` for `{field}` of storage `{name}`, not `{text}`"),
                 format!("Juju reads `{text}` as a boolean too; write `true` or `false` to satisfy both"),
@@ -310,11 +311,6 @@ impl Checker<'_, '_> {
             );
         }
     }
-}
-
-/// Go's `strconv.ParseBool`, which Juju's schema uses for strings.
-fn go_parse_bool(text: &str) -> bool {
-    matches!(text, "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False")
 }
 
 /// Juju's `utils.ParseSize`: a non-negative number, then an optional multiplier `M`, `G`, `T`,

@@ -1,9 +1,10 @@
 //! F117 `devices-invalid`: a device definition is malformed.
 #![doc = include_str!("f117_devices_invalid.md")]
 
+use super::support::go;
 use super::support::names::closest;
 use super::support_a1::{
-    describe, first_line, go_int, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
+    describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
 };
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -216,7 +217,7 @@ impl Checker<'_, '_> {
 fn device_count(value: &Node) -> Option<i64> {
     let n = match &value.kind {
         NodeKind::Int(n) => *n,
-        NodeKind::Str(s) => go_int(s)?,
+        NodeKind::Str(s) => go::parse_int(s)?,
         _ => return None,
     };
     (n >= 0).then_some(n)

@@ -1,7 +1,8 @@
 //! F129 `metadata-revision-invalid`: metadata's revision is not a non-negative integer.
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
-use super::support_a2::{describe, go_parse_int, value_or_key};
+use super::support::go;
+use super::support_a2::{describe, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -65,7 +66,7 @@ enum Verdict {
 fn judge(value: &Node) -> Option<Verdict> {
     let juju = match &value.kind {
         NodeKind::Int(n) => Some(*n),
-        NodeKind::Str(s) => go_parse_int(s),
+        NodeKind::Str(s) => go::parse_int(s),
         _ => None,
     };
     let Some(number) = juju else {

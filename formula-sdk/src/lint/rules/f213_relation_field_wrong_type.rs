@@ -1,7 +1,8 @@
 //! F213 `relation-field-wrong-type`: limit, optional, scope or interface has the wrong type.
 #![doc = include_str!("f213_relation_field_wrong_type.md")]
 
-use super::support_a2::{describe, go_parse_bool, go_parse_int, relation_decls, value_or_key};
+use super::support::go;
+use super::support_a2::{describe, relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -44,10 +45,10 @@ fn wrong_type(field: &str, value: &Node) -> Option<&'static str> {
         ("interface", NodeKind::Str(_) | NodeKind::Null) => true,
         ("interface", _) => false,
         ("limit", NodeKind::Null | NodeKind::Int(_)) => true,
-        ("limit", NodeKind::Str(s)) => go_parse_int(s).is_some(),
+        ("limit", NodeKind::Str(s)) => go::parse_int(s).is_some(),
         ("limit", _) => false,
         ("optional", NodeKind::Bool(_)) => true,
-        ("optional", NodeKind::Str(s)) => go_parse_bool(s).is_some(),
+        ("optional", NodeKind::Str(s)) => go::parse_bool(s).is_some(),
         ("optional", _) => false,
         ("scope", NodeKind::Str(_)) => true,
         ("scope", _) => false,

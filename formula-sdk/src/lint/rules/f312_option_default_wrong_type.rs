@@ -1,7 +1,8 @@
 //! F312 `option-default-wrong-type`: a config option's default does not match its type.
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
-use super::support_b::{a_type, go_parse_int, proof_type, raw_text, tight_span, Options, PyType};
+use super::support::go;
+use super::support_b::{a_type, proof_type, raw_text, tight_span, Options, PyType};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -85,10 +86,10 @@ fn juju_accepts(kind: OptionType, default: &Node) -> bool {
         (NodeKind::Null, _) => true,
         (NodeKind::Str(_), OptionType::String | OptionType::Secret) => true,
         (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => go_parse_int(s).is_some(),
+        (NodeKind::Str(s), OptionType::Int) => go::parse_int(s).is_some(),
         (NodeKind::Float(_), OptionType::Float) => true,
         (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => go_parse_bool(s).is_some(),
+        (NodeKind::Str(s), OptionType::Boolean) => go::parse_bool(s).is_some(),
         _ => false,
     }
 }
@@ -134,7 +135,7 @@ fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
             format!("quote it: `default: \"{}\"`", raw.replace('"', "\\\""))
         }
         (OptionType::Int, NodeKind::Float(_)) => "write a whole number, or make the option a `float`".into(),
-        (OptionType::Int, NodeKind::Str(s)) => match go_parse_int(s) {
+        (OptionType::Int, NodeKind::Str(s)) => match go::parse_int(s) {
             Some(i) => format!("write the number without quotes: `default: {i}`"),
             None => "write a whole number without quotes".into(),
         },
@@ -151,7 +152,7 @@ fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
             _ => "write a number with a decimal point, e.g. `1.0`".into(),
         },
         (OptionType::Float, _) => "write a number with a decimal point, e.g. `1.0`".into(),
-        (OptionType::Boolean, NodeKind::Str(s)) => match go_parse_bool(s) {
+        (OptionType::Boolean, NodeKind::Str(s)) => match go::parse_bool(s) {
             Some(b) => format!("write `{b}` without quotes"),
             None => "write `true` or `false` without quotes".into(),
         },
@@ -176,26 +177,5 @@ fn shown(raw: &str) -> String {
         format!("{}…", line.chars().take(40).collect::<String>())
     } else {
         line.to_string()
-    }
-}
-
-/// Go's `strconv.ParseBool`.
-fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_booleans() {
-        assert_eq!(go_parse_bool("T"), Some(true));
-        assert_eq!(go_parse_bool("0"), Some(false));
-        assert_eq!(go_parse_bool("yes"), None);
     }
 }

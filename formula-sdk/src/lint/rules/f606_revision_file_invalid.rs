@@ -1,7 +1,8 @@
 //! F606 `revision-file-invalid`: the revision file does not hold a number.
 #![doc = include_str!("f606_revision_file_invalid.md")]
 
-use super::support_b::{go_parse_int, span_of_bytes};
+use super::support::go;
+use super::support_b::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;
@@ -115,7 +116,7 @@ fn juju_reads(text: &str) -> Option<Reading> {
     if !have_digits {
         return None;
     }
-    go_parse_int(&s[..i]).map(|value| Reading { value, length: i })
+    go::parse_int(&s[..i]).map(|value| Reading { value, length: i })
 }
 
 /// Python's `int(content.rstrip())`: surrounding white space, a sign, decimal digits (any

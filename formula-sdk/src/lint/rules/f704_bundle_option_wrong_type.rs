@@ -1,6 +1,7 @@
 //! F704 `bundle-option-wrong-type`: a bundle sets an option to a value of the wrong type.
 #![doc = include_str!("f704_bundle_option_wrong_type.md")]
 
+use super::support::go;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::bundle::{kind_with_article, BundleContext};
@@ -58,10 +59,10 @@ fn accepts(kind: OptionType, value: &Node) -> bool {
         (NodeKind::Str(_), OptionType::String) => true,
         (NodeKind::Str(s), OptionType::Secret) => s.is_empty() || s.starts_with("secret:"),
         (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => parses_as_go_int(s),
+        (NodeKind::Str(s), OptionType::Int) => go::parse_int(s).is_some(),
         (NodeKind::Float(_), OptionType::Float) => true,
         (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => parses_as_go_bool(s),
+        (NodeKind::Str(s), OptionType::Boolean) => go::parse_bool(s).is_some(),
         _ => false,
     }
 }
@@ -81,53 +82,5 @@ fn help(kind: OptionType, value: &Node) -> Option<String> {
         (_, OptionType::Boolean) => Some("write `true` or `false`".into()),
         (_, OptionType::Int) => Some("write a whole number, e.g. `8080`".into()),
         _ => None,
-    }
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: a sign, then decimal, `0x`, `0o`, `0b` or
-/// leading-zero octal digits, with `_` allowed between digits.
-fn parses_as_go_int(s: &str) -> bool {
-    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let lower = unsigned.to_ascii_lowercase();
-    let (radix, digits) = if let Some(rest) = lower.strip_prefix("0x") {
-        (16, rest)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (8, rest)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (2, rest)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    let underscores_ok = !digits.starts_with('_') && !digits.ends_with('_') && !digits.contains("__");
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    if clean.is_empty() || !underscores_ok {
-        return false;
-    }
-    let negative = s.starts_with('-');
-    let magnitude = u64::from_str_radix(&clean, radix);
-    magnitude.is_ok_and(|m| if negative { m <= 1 << 63 } else { m < 1 << 63 })
-}
-
-/// Go's `strconv.ParseBool`.
-fn parses_as_go_bool(s: &str) -> bool {
-    matches!(s, "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_integers() {
-        for ok in
-            ["80", "-1", "+7", "0x1F", "0o17", "017", "0b101", "1_000", "9223372036854775807", "-9223372036854775808"]
-        {
-            assert!(parses_as_go_int(ok), "{ok}");
-        }
-        for bad in ["", "eighty", "1.0", "0x", "_1", "1__0", "9223372036854775808", "08"] {
-            assert!(!parses_as_go_int(bad), "{bad}");
-        }
     }
 }

@@ -103,31 +103,6 @@ pub fn check_string_list(ctx: &LintContext, out: &mut Reporter, field: &str, key
     }
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`, which Juju's `schema.Int()` applies to strings:
-/// optional sign, then decimal, `0x`, `0o`/`0`, or `0b`.
-pub fn go_int(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let lower = digits.to_ascii_lowercase();
-    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
-        (16, b)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (2, b)
-    } else if let Some(b) = lower.strip_prefix("0o") {
-        (8, b)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    // Go allows `_` between digits when the base comes from the text.
-    if body.starts_with('_') || body.ends_with('_') || body.contains("__") {
-        return None;
-    }
-    let body = body.replace('_', "");
-    let magnitude = i64::from_str_radix(&body, radix).ok()?;
-    Some(if s.starts_with('-') { -magnitude } else { magnitude })
-}
-
 /// The path of `shown` relative to the formula's shown directory, for messages.
 pub fn relative(formula: &Formula, shown: &Path) -> String {
     shown.strip_prefix(&formula.display_dir).unwrap_or(shown).to_string_lossy().into_owned()
@@ -235,18 +210,6 @@ pub fn messages(code: &str, files: &[(&str, &str)]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_integers() {
-        for (text, value) in
-            [("1", 1), ("-5", -5), ("0x10", 16), ("0o7", 7), ("017", 15), ("0b101", 5), ("1_000", 1000)]
-        {
-            assert_eq!(go_int(text), Some(value), "{text}");
-        }
-        for bad in ["", "1.5", "x", "0x", "_1", "1__0", " 1"] {
-            assert_eq!(go_int(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn reasons_are_tidied() {

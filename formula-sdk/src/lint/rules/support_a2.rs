@@ -61,28 +61,9 @@ pub(crate) fn relation_decls(root: &Node) -> Vec<RelationDecl<'_>> {
 pub(crate) fn is_subordinate(root: &Node) -> bool {
     match root.get("subordinate").map(|n| &n.kind) {
         Some(NodeKind::Bool(b)) => *b,
-        Some(NodeKind::Str(s)) => go_parse_bool(s) == Some(true),
+        Some(NodeKind::Str(s)) => super::support::go::parse_bool(s) == Some(true),
         _ => false,
     }
-}
-
-/// Go's `strconv.ParseBool`, which Juju's schema applies to strings given for booleans.
-pub(crate) fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`, which Juju's schema applies to strings given for
-/// integers (sign, `0x`/`0o`/`0b`/leading-zero prefixes, `_` separators).
-pub(crate) fn go_parse_int(s: &str) -> Option<i64> {
-    if s.contains("__") || s.ends_with('_') {
-        return None;
-    }
-    let lower = s.replacen("0X", "0x", 1).replacen("0O", "0o", 1).replacen("0B", "0b", 1);
-    crate::yaml::resolve_int(&lower)
 }
 
 /// The name from metadata, when it is a string.
@@ -188,16 +169,6 @@ pub(crate) const TEST_HEAD: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_booleans_and_integers() {
-        assert_eq!(go_parse_bool("T"), Some(true));
-        assert_eq!(go_parse_bool("yes"), None);
-        assert_eq!(go_parse_int("0x10"), Some(16));
-        assert_eq!(go_parse_int("-3"), Some(-3));
-        assert_eq!(go_parse_int(" 3"), None);
-        assert_eq!(go_parse_int("1__0"), None);
-    }
 
     #[test]
     fn reserved_names_follow_juju() {

@@ -288,69 +288,6 @@ pub fn proof_reserves_action(name: &str) -> bool {
     name.starts_with("juju")
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`: a sign, then a decimal, `0x`, `0o`, `0b` or leading-`0`
-/// octal number, with `_` only between digits (or after a base prefix).
-pub fn go_parse_int(s: &str) -> Option<i64> {
-    let (negative, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(rest) = lower.strip_prefix("0x") {
-        (16, rest)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (2, rest)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (8, rest)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    if body.contains('_') && !go_underscores_ok(body) {
-        return None;
-    }
-    let cleaned: String = digits.chars().filter(|c| *c != '_').collect();
-    if cleaned.is_empty() || cleaned.starts_with(['+', '-']) {
-        return None;
-    }
-    let magnitude = i128::from_str_radix(&cleaned, radix).ok()?;
-    let value = if negative { -magnitude } else { magnitude };
-    i64::try_from(value).ok()
-}
-
-/// Go's rule for `_` in integer literals: each one sits between digits, or after the prefix.
-fn go_underscores_ok(body: &str) -> bool {
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    let mut saw = b'^';
-    let mut hex = false;
-    if bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = bytes[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
-
 /// The entries of the formula's root whose upper-cased name contains `README`, as `charm
 /// proof` finds READMEs.
 pub fn readme_names(formula: &Formula) -> Vec<&str> {
@@ -372,22 +309,6 @@ mod tests {
         let doc = "a: y\nb: 1e3\nc: 1.5e+3\nd: 2020-01-01\ne: '1'\nf: 0x10\ng: yes\nh: 1.0\ni: \"yes\"\nj: ~\nk: [1]\nl: 0o17\n";
         use PyType::*;
         assert_eq!(types(doc), vec![Str, Str, Float, Date, Str, Int, Bool, Float, Str, None, List, Str]);
-    }
-
-    #[test]
-    fn go_integers() {
-        assert_eq!(go_parse_int("0x10"), Some(16));
-        assert_eq!(go_parse_int("-0b11"), Some(-3));
-        assert_eq!(go_parse_int("017"), Some(15));
-        assert_eq!(go_parse_int("0o17"), Some(15));
-        assert_eq!(go_parse_int("1_000"), Some(1000));
-        assert_eq!(go_parse_int("0x_1F"), Some(31));
-        assert_eq!(go_parse_int("42"), Some(42));
-        assert_eq!(go_parse_int("0"), Some(0));
-        for bad in ["", "-", "0x", "1__0", "_1", "1_", "08", "1.0", " 1", "abc", "9223372036854775808", "+-1"] {
-            assert_eq!(go_parse_int(bad), None, "{bad}");
-        }
-        assert_eq!(go_parse_int("-9223372036854775808"), Some(i64::MIN));
     }
 
     #[test]
