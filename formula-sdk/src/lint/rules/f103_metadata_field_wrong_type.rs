@@ -2,7 +2,8 @@
 #![doc = include_str!("f103_metadata_field_wrong_type.md")]
 
 use super::support::go;
-use super::support_a1::{describe, first_line, metadata_map, metadata_text, written};
+use super::support::spans::written;
+use super::support_a1::{describe, first_line, metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};

@@ -2,7 +2,8 @@
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
 use super::support::go;
-use super::support_b::{a_type, proof_type, raw_text, tight_span, Options, PyType};
+use super::support::spans::written;
+use super::support_b::{a_type, proof_type, Options, PyType};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -33,7 +34,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         }; // F310
         let name = options.name(key);
-        let raw = shown(raw_text(options.text, default.span));
+        let raw = shown(written(default, options.text));
         let py = proof_type(default, options.text);
         let juju_ok = juju_accepts(kind, default);
         let proof_ok = !proof_checks || proof_accepts(kind, py);
@@ -59,7 +60,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 format!("option `{name}` has type `{t}` and Juju accepts its default `{raw}`, but charm proof refuses it as {}", py_phrase(py))
             }
         };
-        let diagnostic = out.report(&ctx.config_path(), Some(tight_span(options.text, default.span)), message);
+        let diagnostic = out.report(&ctx.config_path(), Some(default.span), message);
         diagnostic.help = fix(kind, default, &raw).map(|fix| match (juju_ok, proof_ok, proof_checks) {
             (false, true, true) => format!("{fix} ({})", why_proof_passes(default, py)),
             _ => fix,

@@ -2,7 +2,7 @@
 #![doc = include_str!("f606_revision_file_invalid.md")]
 
 use super::support::go;
-use super::support_b::span_of_bytes;
+use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;

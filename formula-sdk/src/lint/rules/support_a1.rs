@@ -1,5 +1,6 @@
 //! Helpers shared by the file rules (F001–F009) and the metadata rules (F101–F118).
 
+use super::support::spans::written;
 use crate::diagnostic::Severity;
 use crate::format::{Formula, ReadProblem};
 use crate::lint::{LintContext, Reporter};
@@ -127,11 +128,6 @@ pub fn describe(node: &Node, text: &str) -> String {
             .map_or_else(|| node.display_value(), str::to_string),
     };
     format!("the {} `{}`", node.type_name(), shorten(&value))
-}
-
-/// The text a node was written as (for a scalar: `yes`, not `true`).
-pub fn written<'t>(node: &Node, text: &'t str) -> &'t str {
-    text.get(node.span.start.offset..node.span.end.offset).unwrap_or("")
 }
 
 /// `text` cut to one short line, for messages.

@@ -5,99 +5,12 @@
 //! for Go, `1e3` is a float only for Go, `2020-01-01` is a date only for Python). The node
 //! tree follows Go; [`proof_type`] says what Python would have made of the same text.
 
+use super::support::spans::written;
 use crate::format::Formula;
 use crate::lint::LintContext;
-use crate::source::{PositionIndex, Span};
 use crate::yaml::{Node, NodeKind};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// The text a node was written as (quotes and tags included), or `""` when the span does not
-/// fit the text.
-pub fn raw_text(text: &str, span: Span) -> &str {
-    text.get(span.start.offset..tight_end(text, span)).unwrap_or("").trim()
-}
-
-/// `span` without what the parser sometimes counts after a quoted scalar or a flow collection
-/// at the end of a line (the blanks and the `# comment` that follow it).
-pub fn tight_span(text: &str, span: Span) -> Span {
-    let end = tight_end(text, span);
-    if end == span.end.offset {
-        span
-    } else {
-        span_of_bytes(text, span.start.offset, end)
-    }
-}
-
-/// The byte where the node starting at `span` really ends.
-fn tight_end(text: &str, span: Span) -> usize {
-    let Some(written) = text.get(span.start.offset..span.end.offset) else {
-        return span.end.offset;
-    };
-    let length = match written.chars().next() {
-        Some('"') => closing_double_quote(written),
-        Some('\'') => closing_single_quote(written),
-        Some('[' | '{') => closing_bracket(written),
-        _ => None,
-    };
-    span.start.offset + length.unwrap_or(written.len())
-}
-
-fn closing_double_quote(written: &str) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in written.char_indices().skip(1) {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
-fn closing_single_quote(written: &str) -> Option<usize> {
-    let bytes = written.as_bytes();
-    let mut i = 1;
-    while i < bytes.len() {
-        if bytes[i] == b'\'' {
-            if bytes.get(i + 1) == Some(&b'\'') {
-                i += 2;
-                continue;
-            }
-            return Some(i + 1);
-        }
-        i += 1;
-    }
-    None
-}
-
-fn closing_bracket(written: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut rest = written;
-    let mut offset = 0;
-    while let Some(c) = rest.chars().next() {
-        let step = match c {
-            '"' => closing_double_quote(rest)?,
-            '\'' => closing_single_quote(rest)?,
-            '[' | '{' => {
-                depth += 1;
-                1
-            }
-            ']' | '}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(offset + 1);
-                }
-                1
-            }
-            _ => c.len_utf8(),
-        };
-        offset += step;
-        rest = &written[offset..];
-    }
-    None
-}
 
 /// A mapping key as Go's `yaml.v2` decodes it into a string-keyed map: a string as it is,
 /// another scalar as written (`yes`, not `true`); `None` for a collection.
@@ -106,7 +19,7 @@ pub fn go_key_name(key: &Node, text: &str) -> Option<String> {
         NodeKind::Str(s) => Some(s.clone()),
         NodeKind::Seq(_) | NodeKind::Map(_) => None,
         _ => {
-            let raw = raw_text(text, key.span);
+            let raw = written(key, text);
             if raw.is_empty() || raw.starts_with(['!', '&', '*']) {
                 key.key_text()
             } else {
@@ -127,12 +40,6 @@ pub fn a_type(node: &Node) -> &'static str {
         NodeKind::Seq(_) => "a list",
         NodeKind::Map(_) => "a mapping",
     }
-}
-
-/// The span from byte `start` to byte `end` of `text`, with lines and character columns.
-pub fn span_of_bytes(text: &str, start: usize, end: usize) -> Span {
-    let index = PositionIndex::new(text);
-    Span { start: index.at_byte(start), end: index.at_byte(end.max(start)) }
 }
 
 /// The Python type PyYAML's `safe_load` gives a value, as `charm proof` sees it.
@@ -204,7 +111,7 @@ pub fn proof_type(node: &Node, text: &str) -> PyType {
         NodeKind::Seq(_) => return PyType::List,
         NodeKind::Map(_) => return PyType::Dict,
     };
-    let raw = raw_text(text, node.span);
+    let raw = written(node, text);
     let plain = match &node.kind {
         // A string is plain when it was written as itself (no quotes, no block indicator).
         NodeKind::Str(s) => raw == s.trim() && !raw.is_empty(),
@@ -255,7 +162,7 @@ impl<'a> Options<'a> {
 
     /// The option's name as Juju reads it.
     pub fn name(&self, key: &Node) -> String {
-        go_key_name(key, self.text).unwrap_or_else(|| raw_text(self.text, key.span).to_string())
+        go_key_name(key, self.text).unwrap_or_else(|| written(key, self.text).to_string())
     }
 }
 
@@ -309,14 +216,6 @@ mod tests {
         let doc = "a: y\nb: 1e3\nc: 1.5e+3\nd: 2020-01-01\ne: '1'\nf: 0x10\ng: yes\nh: 1.0\ni: \"yes\"\nj: ~\nk: [1]\nl: 0o17\n";
         use PyType::*;
         assert_eq!(types(doc), vec![Str, Str, Float, Date, Str, Int, Bool, Float, Str, None, List, Str]);
-    }
-
-    #[test]
-    fn tight_spans_stop_at_the_closing_quote_or_bracket() {
-        let doc = "a: \"8\\\"0\"  # c\nb: 'it''s'  # c\nc: [x, \"]\", {d: 1}]  # c\ne: plain  # c\n";
-        let root = yaml::parse(doc).unwrap();
-        let texts: Vec<&str> = root.map_entries().unwrap().iter().map(|(_, v)| raw_text(doc, v.span)).collect();
-        assert_eq!(texts, vec!["\"8\\\"0\"", "'it''s'", "[x, \"]\", {d: 1}]", "plain"]);
     }
 
     #[test]

@@ -5,3 +5,4 @@
 
 pub mod go;
 pub mod names;
+pub mod spans;
