@@ -8,7 +8,7 @@
 //! against the formulas' config.yaml and metadata.yaml.
 
 use crate::format::{Formula, Role, YamlFile};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::Node;
 use std::path::{Path, PathBuf};
 
 /// A bundle, with the local formulas it names loaded.
@@ -345,13 +345,6 @@ pub fn parse_endpoint(text: &str) -> Option<(String, Option<String>)> {
             .then(|| (app.to_string(), Some(endpoint.to_string()))),
         None => is_valid_application_name(text).then(|| (text.to_string(), None)),
     }
-}
-
-/// The kind of a node for messages: `a string`, `an int`, `a map`, …
-pub fn kind_with_article(node: &Node) -> String {
-    let name = node.type_name();
-    let article = if matches!(node.kind, NodeKind::Int(_)) { "an" } else { "a" };
-    format!("{article} {name}")
 }
 
 #[cfg(test)]

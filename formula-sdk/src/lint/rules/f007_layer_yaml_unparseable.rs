@@ -1,7 +1,8 @@
 //! F007 `layer-yaml-unparseable`: layer.yaml does not parse.
 #![doc = include_str!("f007_layer_yaml_unparseable.md")]
 
-use super::support_a1::{describe, first_line, layer};
+use super::support::wording::describe;
+use super::support_a1::{first_line, layer};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

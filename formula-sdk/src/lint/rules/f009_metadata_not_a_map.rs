@@ -1,7 +1,8 @@
 //! F009 `metadata-not-a-map`: metadata.yaml is not a mapping.
 #![doc = include_str!("f009_metadata_not_a_map.md")]
 
-use super::support_a1::{describe, first_line, metadata_text};
+use super::support::wording::describe;
+use super::support_a1::{first_line, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

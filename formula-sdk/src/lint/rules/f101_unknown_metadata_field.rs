@@ -2,7 +2,8 @@
 #![doc = include_str!("f101_unknown_metadata_field.md")]
 
 use super::support::names::closest;
-use super::support_a1::{is_string_key, key_name, metadata_map};
+use super::support::wording::key_name;
+use super::support_a1::{is_string_key, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

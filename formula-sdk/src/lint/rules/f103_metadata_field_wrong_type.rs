@@ -3,7 +3,8 @@
 
 use super::support::go;
 use super::support::spans::written;
-use super::support_a1::{describe, first_line, metadata_map, metadata_text};
+use super::support::wording::describe;
+use super::support_a1::{first_line, metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};

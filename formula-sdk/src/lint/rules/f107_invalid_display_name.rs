@@ -1,7 +1,8 @@
 //! F107 `invalid-display-name`: display-name has characters the store refuses.
 #![doc = include_str!("f107_invalid_display_name.md")]
 
-use super::support_a1::{describe, metadata_map, metadata_text};
+use super::support::wording::describe;
+use super::support_a1::{metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

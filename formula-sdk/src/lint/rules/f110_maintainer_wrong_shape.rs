@@ -1,7 +1,8 @@
 //! F110 `maintainer-wrong-shape`: maintainer is a list, or maintainers is not.
 #![doc = include_str!("f110_maintainer_wrong_shape.md")]
 
-use super::support_a1::{describe, first_line, metadata_map, metadata_text};
+use super::support::wording::describe;
+use super::support_a1::{first_line, metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

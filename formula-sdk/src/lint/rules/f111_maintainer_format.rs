@@ -1,7 +1,8 @@
 //! F111 `maintainer-format`: a maintainer is not written as Name <email>.
 #![doc = include_str!("f111_maintainer_format.md")]
 
-use super::support_a1::{describe, first_line, metadata_map, metadata_text};
+use super::support::wording::describe;
+use super::support_a1::{first_line, metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;

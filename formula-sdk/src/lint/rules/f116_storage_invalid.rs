@@ -3,9 +3,8 @@
 
 use super::support::go;
 use super::support::names::closest;
-use super::support_a1::{
-    describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
-};
+use super::support::wording::{describe, key_name};
+use super::support_a1::{first_line, is_string_key, metadata_map, metadata_text, proof_extension_fields};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;

@@ -3,9 +3,8 @@
 
 use super::support::go;
 use super::support::names::closest;
-use super::support_a1::{
-    describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
-};
+use super::support::wording::{describe, key_name, list};
+use super::support_a1::{first_line, is_string_key, metadata_map, metadata_text, proof_extension_fields};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -148,11 +147,10 @@ impl Checker<'_, '_> {
         }
         self.counts(&name, device);
         if let Some(first) = unknown_to_proof.first() {
-            let names: Vec<String> = unknown_to_proof.iter().map(|k| format!("`{}`", key_name(k))).collect();
-            let fields = match names.split_last() {
-                Some((last, [])) => format!("the field {last}"),
-                Some((last, rest)) => format!("the fields {} and {last}", rest.join(", ")),
-                None => String::new(),
+            let names: Vec<String> = unknown_to_proof.iter().map(|k| key_name(k)).collect();
+            let fields = match names.len() {
+                1 => format!("the field {}", list(&names)),
+                _ => format!("the fields {}", list(&names)),
             };
             let diagnostic = self.error(
                 first.span,

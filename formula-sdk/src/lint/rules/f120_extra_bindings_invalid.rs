@@ -1,7 +1,8 @@
 //! F120 `extra-bindings-invalid`: extra-bindings is malformed or clashes with an endpoint.
 #![doc = include_str!("f120_extra_bindings_invalid.md")]
 
-use super::support_a2::{a_type, describe, join, relation_decls, value_or_key};
+use super::support::wording::{a_type, describe_read};
+use super::support_a2::{join, relation_decls, value_or_key};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -64,7 +65,10 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             out.report(
                 &path,
                 Some(binding.span),
-                format!("extra binding `{name}` has a value ({}), but binding values must be empty", describe(binding)),
+                format!(
+                    "extra binding `{name}` has a value ({}), but binding values must be empty",
+                    describe_read(binding)
+                ),
             )
             .help = Some(format!("write `{name}:` with nothing after the colon"));
         }

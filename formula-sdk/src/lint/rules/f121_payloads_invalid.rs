@@ -1,7 +1,8 @@
 //! F121 `payloads-invalid`: a payload definition is malformed.
 #![doc = include_str!("f121_payloads_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::wording::{a_type, describe_read};
+use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
@@ -71,7 +72,7 @@ fn payload_problems(name: &str, name_node: &Node, payload: &Node) -> Vec<(crate:
             )),
             None => problems.push((
                 type_value.span,
-                format!("`type` of payload `{name}` is {}, not `docker` or `kvm`", describe(type_value)),
+                format!("`type` of payload `{name}` is {}, not `docker` or `kvm`", describe_read(type_value)),
             )),
         },
     }

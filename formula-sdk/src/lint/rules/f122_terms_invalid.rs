@@ -1,7 +1,8 @@
 //! F122 `terms-invalid`: terms is not a list of term ids.
 #![doc = include_str!("f122_terms_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::wording::{a_type, describe_read};
+use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;
@@ -37,7 +38,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     for item in items {
         match item.as_str() {
             None => {
-                out.report(&path, Some(item.span), format!("term {} is not a string", describe(item)));
+                out.report(&path, Some(item.span), format!("term {} is not a string", describe_read(item)));
             }
             Some(term) => {
                 if let Err(reason) = parse_term(term) {

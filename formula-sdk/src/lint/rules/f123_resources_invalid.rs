@@ -1,7 +1,8 @@
 //! F123 `resources-invalid`: a resource definition is malformed.
 #![doc = include_str!("f123_resources_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::wording::{a_type, describe_read};
+use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -88,7 +89,8 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
             }
             None => {
                 is_file = false;
-                let message = format!("`type` of resource `{name}` is {}, not `file` or `oci-image`", describe(kind));
+                let message =
+                    format!("`type` of resource `{name}` is {}, not `file` or `oci-image`", describe_read(kind));
                 problems.push(problem(value_or_key(type_key, kind), message, None));
             }
         },
@@ -97,7 +99,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
         Some((_, filename)) if !filename.is_null() && filename.as_str().is_none() => {
             problems.push(problem(
                 filename.span,
-                format!("`filename` of resource `{name}` is {}, not a string", describe(filename)),
+                format!("`filename` of resource `{name}` is {}, not a string", describe_read(filename)),
                 None,
             ));
         }
@@ -124,7 +126,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
         if !description.is_null() && description.as_str().is_none() {
             problems.push(problem(
                 description.span,
-                format!("`description` of resource `{name}` is {}, not a string", describe(description)),
+                format!("`description` of resource `{name}` is {}, not a string", describe_read(description)),
                 None,
             ));
         }

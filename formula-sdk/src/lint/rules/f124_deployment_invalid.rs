@@ -1,7 +1,8 @@
 //! F124 `deployment-invalid`: the deployment section is malformed.
 #![doc = include_str!("f124_deployment_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::wording::{a_type, describe_read};
+use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
@@ -52,7 +53,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             out.report(
                 &path,
                 Some(value_or_key(version_key, version)),
-                format!("`deployment.min-version` is {}, not a string", describe(version)),
+                format!("`deployment.min-version` is {}, not a string", describe_read(version)),
             );
         }
     }
@@ -79,7 +80,7 @@ fn check_choice(out: &mut Reporter, ctx: &LintContext, deployment: &Node, field:
     let choices = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
     let shown = match value.as_str() {
         Some(text) => format!("`{text}`"),
-        None => describe(value),
+        None => describe_read(value),
     };
     out.report(
         &ctx.metadata_path(),

@@ -2,7 +2,8 @@
 #![doc = include_str!("f125_subordinate_not_boolean.md")]
 
 use super::support::go;
-use super::support_a2::{describe, value_or_key};
+use super::support::wording::describe_read;
+use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -34,7 +35,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     out.report(
         &ctx.metadata_path(),
         Some(value_or_key(key, value)),
-        format!("`subordinate` is {}, not a boolean", describe(value)),
+        format!("`subordinate` is {}, not a boolean", describe_read(value)),
     )
     .help = Some(help);
 }

@@ -2,7 +2,8 @@
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
 use super::support::go;
-use super::support_a2::{describe, value_or_key};
+use super::support::wording::describe_read;
+use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -31,7 +32,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             let d = out.report(
                 &ctx.metadata_path(),
                 Some(span),
-                format!("metadata `revision` is {}, not an integer", describe(value)),
+                format!("metadata `revision` is {}, not an integer", describe_read(value)),
             );
             d.severity = Severity::Error;
             d
@@ -44,7 +45,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         Verdict::NotDecimal => out.report(
             &ctx.metadata_path(),
             Some(span),
-            format!("metadata `revision` is {}, not a plain decimal integer", describe(value)),
+            format!("metadata `revision` is {}, not a plain decimal integer", describe_read(value)),
         ),
     };
     diagnostic.help = Some("write the revision as a plain number, or better, move it to the `revision` file".into());

@@ -1,7 +1,8 @@
 //! F202 `relation-not-a-map`: an endpoint declaration is neither a map nor an interface name.
 #![doc = include_str!("f202_relation_not_a_map.md")]
 
-use super::support_a2::{a_type, relation_decls, value_or_key};
+use super::support::wording::a_type;
+use super::support_a2::{relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

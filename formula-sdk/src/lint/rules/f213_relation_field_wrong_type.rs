@@ -2,7 +2,8 @@
 #![doc = include_str!("f213_relation_field_wrong_type.md")]
 
 use super::support::go;
-use super::support_a2::{describe, relation_decls, value_or_key};
+use super::support::wording::describe_read;
+use super::support_a2::{relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -31,7 +32,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             let Some(expected) = wrong_type(field, value) else {
                 continue;
             };
-            let message = format!("`{field}` of endpoint `{}` is {}, not {expected}", decl.name, describe(value));
+            let message = format!("`{field}` of endpoint `{}` is {}, not {expected}", decl.name, describe_read(value));
             out.report(&ctx.metadata_path(), Some(value_or_key(key, value)), message).help = Some(help(field).into());
         }
     }

@@ -1,7 +1,7 @@
 //! F304 `options-not-a-map`: options in config.yaml is not a mapping.
 #![doc = include_str!("f304_options_not_a_map.md")]
 
-use super::support_b::a_type;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -2,7 +2,8 @@
 #![doc = include_str!("f306_option_not_a_map.md")]
 
 use super::support::spans::written;
-use super::support_b::{a_type, Options};
+use super::support::wording::a_type;
+use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -2,7 +2,8 @@
 #![doc = include_str!("f310_invalid_option_type.md")]
 
 use super::support::spans::written;
-use super::support_b::{a_type, Options};
+use super::support::wording::a_type;
+use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

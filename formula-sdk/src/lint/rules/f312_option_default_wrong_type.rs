@@ -3,7 +3,8 @@
 
 use super::support::go;
 use super::support::spans::written;
-use super::support_b::{a_type, proof_type, Options, PyType};
+use super::support::wording::{a_type, shorten};
+use super::support_b::{proof_type, Options, PyType};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -34,7 +35,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         }; // F310
         let name = options.name(key);
-        let raw = shown(written(default, options.text));
+        let raw = shorten(written(default, options.text));
         let py = proof_type(default, options.text);
         let juju_ok = juju_accepts(kind, default);
         let proof_ok = !proof_checks || proof_accepts(kind, py);
@@ -168,15 +169,5 @@ fn plain_decimal(x: f64) -> String {
         format!("{x:.1}")
     } else {
         text
-    }
-}
-
-/// The default as written, cut to one short line.
-fn shown(raw: &str) -> String {
-    let line = raw.lines().next().unwrap_or("");
-    if line.chars().count() > 40 || raw.contains('\n') {
-        format!("{}…", line.chars().take(40).collect::<String>())
-    } else {
-        line.to_string()
     }
 }

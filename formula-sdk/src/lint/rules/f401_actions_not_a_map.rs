@@ -1,7 +1,7 @@
 //! F401 `actions-not-a-map`: actions.yaml is not a mapping of action definitions.
 #![doc = include_str!("f401_actions_not_a_map.md")]
 
-use super::support_b::a_type;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

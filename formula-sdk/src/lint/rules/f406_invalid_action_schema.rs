@@ -2,7 +2,8 @@
 #![doc = include_str!("f406_invalid_action_schema.md")]
 
 use super::support::spans::written;
-use super::support_b::{a_type, ActionDefs};
+use super::support::wording::a_type;
+use super::support_b::ActionDefs;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;

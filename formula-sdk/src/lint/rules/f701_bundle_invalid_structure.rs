@@ -2,8 +2,9 @@
 #![doc = include_str!("f701_bundle_invalid_structure.md")]
 
 use super::support::names::closest;
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{is_valid_application_name, kind_with_article, parse_endpoint, BundleContext};
+use crate::lint::bundle::{is_valid_application_name, parse_endpoint, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{resolve_bool, Node, NodeKind};
 use std::path::Path;
@@ -37,7 +38,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
     let Some(entries) = root.map_entries() else {
         let message = match root.kind {
             NodeKind::Null => format!("`{name}` is empty, not a bundle"),
-            _ => format!("`{name}` is {}, not a map of applications and relations", kind_with_article(root)),
+            _ => format!("`{name}` is {}, not a map of applications and relations", a_type(root)),
         };
         out.report(&path, Some(root.span), message);
         return;
@@ -188,7 +189,7 @@ impl Checker<'_, '_> {
                 NodeKind::Null => "the bundle defines no applications".to_string(),
                 _ => format!(
                     "`{section_name}` must map application names to their definitions, not be {}",
-                    kind_with_article(section)
+                    a_type(section)
                 ),
             };
             self.report(if section.is_null() { key } else { section }, message);
@@ -214,7 +215,7 @@ impl Checker<'_, '_> {
         let Some(fields) = app.map_entries() else {
             let message = match app.kind {
                 NodeKind::Null => format!("application `{app_name}` has no definition"),
-                _ => format!("application `{app_name}` must be a map of settings, not {}", kind_with_article(app)),
+                _ => format!("application `{app_name}` must be a map of settings, not {}", a_type(app)),
             };
             self.report(if app.is_null() { app_key } else { app }, message).help =
                 Some("give at least its `charm:`".into());
@@ -266,11 +267,8 @@ impl Checker<'_, '_> {
                 Expect::List => "a list of strings",
             };
             let got = match &value.kind {
-                NodeKind::Str(s) => format!("the string `{s}`"),
-                _ if value.as_seq().is_some() && expect == Expect::List => {
-                    "a list with a nested map or list".to_string()
-                }
-                _ => kind_with_article(value),
+                NodeKind::Seq(_) if expect == Expect::List => "a list with a nested map or list".to_string(),
+                _ => describe_read(value),
             };
             let diagnostic =
                 self.report(value, format!("`{field}` of application `{app_name}` must be {want}, not {got}"));
@@ -288,10 +286,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(items) = value.as_seq() else {
-            self.report(
-                value,
-                format!("`relations` must be a list of endpoint pairs, not {}", kind_with_article(value)),
-            );
+            self.report(value, format!("`relations` must be a list of endpoint pairs, not {}", a_type(value)));
             return;
         };
         let mut seen: Vec<[String; 2]> = Vec::new();
@@ -299,10 +294,7 @@ impl Checker<'_, '_> {
             let Some(ends) = item.as_seq() else {
                 self.report(
                     item,
-                    format!(
-                        "a relation must be a pair of endpoints like `[wiki:db, db:db]`, not {}",
-                        kind_with_article(item)
-                    ),
+                    format!("a relation must be a pair of endpoints like `[wiki:db, db:db]`, not {}", a_type(item)),
                 )
                 .help = item.as_str().filter(|s| s.contains(',')).map(|s| format!("write it as a list: `[{s}]`"));
                 continue;
@@ -317,7 +309,7 @@ impl Checker<'_, '_> {
                 let Some(text) = end.key_text() else {
                     self.report(
                         end,
-                        format!("a relation endpoint must be a string like `wiki:db`, not {}", kind_with_article(end)),
+                        format!("a relation endpoint must be a string like `wiki:db`, not {}", a_type(end)),
                     );
                     continue;
                 };
@@ -346,10 +338,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(entries) = value.map_entries() else {
-            self.report(
-                value,
-                format!("`machines` must map machine numbers to their settings, not {}", kind_with_article(value)),
-            );
+            self.report(value, format!("`machines` must map machine numbers to their settings, not {}", a_type(value)));
             return;
         };
         for (key, machine) in entries {
@@ -362,10 +351,7 @@ impl Checker<'_, '_> {
                 continue;
             }
             let Some(fields) = machine.map_entries() else {
-                self.report(
-                    machine,
-                    format!("machine `{id}` must be a map of settings, not {}", kind_with_article(machine)),
-                );
+                self.report(machine, format!("machine `{id}` must be a map of settings, not {}", a_type(machine)));
                 continue;
             };
             for (field_key, _) in fields {

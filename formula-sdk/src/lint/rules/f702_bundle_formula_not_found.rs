@@ -2,7 +2,7 @@
 #![doc = include_str!("f702_bundle_formula_not_found.md")]
 
 use super::support::names::closest;
-use super::support_c::list;
+use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
 use crate::lint::bundle::{local_path, BundleContext};

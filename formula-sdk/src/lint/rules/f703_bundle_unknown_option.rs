@@ -2,7 +2,7 @@
 #![doc = include_str!("f703_bundle_unknown_option.md")]
 
 use super::support::names::closest;
-use super::support_c::list;
+use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
 use crate::lint::bundle::BundleContext;

@@ -2,9 +2,10 @@
 #![doc = include_str!("f704_bundle_option_wrong_type.md")]
 
 use super::support::go;
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
-use crate::lint::bundle::{kind_with_article, BundleContext};
+use crate::lint::bundle::BundleContext;
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
@@ -35,14 +36,10 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
             if accepts(kind, value) {
                 continue;
             }
-            let got = match &value.kind {
-                NodeKind::Str(s) => format!("the string `{s}`"),
-                NodeKind::Map(_) | NodeKind::Seq(_) => kind_with_article(value),
-                _ => format!("{} `{}`", kind_with_article(value), value.display_value()),
-            };
             let message = format!(
-                "option `{name}` of application `{app_name}` is of type `{}`, but the bundle sets it to {got}",
-                kind.as_str()
+                "option `{name}` of application `{app_name}` is of type `{}`, but the bundle sets it to {}",
+                kind.as_str(),
+                describe_read(value)
             );
             out.report(&ctx.path(), Some(value.span), message).help = help(kind, value);
         }

@@ -2,7 +2,7 @@
 #![doc = include_str!("f705_bundle_unknown_endpoint.md")]
 
 use super::support::names::closest;
-use super::support_c::list;
+use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::lint::bundle::{endpoints, infer, BundleContext, Inference};
 use crate::lint::{Check, Group, Reporter, Rule};

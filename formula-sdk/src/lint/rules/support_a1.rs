@@ -1,6 +1,7 @@
 //! Helpers shared by the file rules (F001–F009) and the metadata rules (F101–F118).
 
 use super::support::spans::written;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::format::{Formula, ReadProblem};
 use crate::lint::{LintContext, Reporter};
@@ -114,39 +115,6 @@ pub fn real_path(formula: &Formula, shown: &Path) -> PathBuf {
     formula.dir.join(shown.strip_prefix(&formula.display_dir).unwrap_or(shown))
 }
 
-/// A node described for a message: ``the string `abc` ``, `a list`, `null`. Numbers and
-/// booleans are shown as written in `text` (`yes`, not `true`) when `text` holds them.
-pub fn describe(node: &Node, text: &str) -> String {
-    let value = match &node.kind {
-        NodeKind::Null => return "null".into(),
-        NodeKind::Seq(_) => return "a list".into(),
-        NodeKind::Map(_) => return "a map".into(),
-        NodeKind::Str(s) if s.is_empty() => return "an empty string".into(),
-        NodeKind::Str(s) => s.clone(),
-        _ => Some(written(node, text))
-            .filter(|w| !w.is_empty() && !w.contains(['\n', '#']))
-            .map_or_else(|| node.display_value(), str::to_string),
-    };
-    format!("the {} `{}`", node.type_name(), shorten(&value))
-}
-
-/// `text` cut to one short line, for messages.
-pub fn shorten(text: &str) -> String {
-    const MAX: usize = 40;
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > MAX || line.len() < text.trim_end().len() {
-        let cut: String = line.chars().take(MAX).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        line.to_string()
-    }
-}
-
-/// A key's text for messages (collections, which Juju cannot use as keys, as `[…]`/`{…}`).
-pub fn key_name(key: &Node) -> String {
-    key.key_text().unwrap_or_else(|| key.display_value())
-}
-
 /// Whether a mapping key is a string, as Juju's schema requires of every field name.
 pub fn is_string_key(key: &Node) -> bool {
     matches!(key.kind, NodeKind::Str(_))
@@ -166,19 +134,6 @@ pub fn first_line(span: Span, text: &str) -> Span {
     let end =
         Pos { offset: start + line.len(), line: span.start.line, column: span.start.column + line.chars().count() };
     Span { start: span.start, end }
-}
-
-/// An I/O error's text without Rust's ` (os error N)` suffix, starting lowercase.
-pub fn tidy_reason(reason: &str) -> String {
-    let trimmed = match reason.rfind(" (os error ") {
-        Some(i) if reason.ends_with(')') => &reason[..i],
-        _ => reason,
-    };
-    let mut chars = trimmed.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Lints a formula made of `files` (name, text) with the rule `code` alone, for unit tests.
@@ -208,28 +163,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reasons_are_tidied() {
-        assert_eq!(tidy_reason("Too many levels of symbolic links (os error 40)"), "too many levels of symbolic links");
-        assert_eq!(tidy_reason("is a directory, not a file"), "is a directory, not a file");
-    }
-
-    #[test]
     fn first_line_cuts_multi_line_spans() {
         let text = "- a\n- b\n";
         let node = yaml::parse(text).unwrap();
         let span = first_line(node.span, text);
         assert_eq!((span.start.line, span.end.line, span.end.offset), (1, 1, 3));
-    }
-
-    #[test]
-    fn description_of_nodes() {
-        let text = "a: 5\nb: [1]\nc:\nd: yes\n";
-        let node = yaml::parse(text).unwrap();
-        assert_eq!(describe(node.get("a").unwrap(), text), "the int `5`");
-        assert_eq!(describe(node.get("b").unwrap(), text), "a list");
-        assert_eq!(describe(node.get("c").unwrap(), text), "null");
-        assert_eq!(describe(node.get("d").unwrap(), text), "the boolean `yes`");
-        assert_eq!(describe(node.get("d").unwrap(), ""), "the boolean `true`");
     }
 
     #[test]

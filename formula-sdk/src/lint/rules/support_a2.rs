@@ -115,29 +115,6 @@ pub(crate) fn value_or_key(key: &Node, value: &Node) -> Span {
     }
 }
 
-/// The node's value for a message: ``the int `5` ``, `a list`, `empty`.
-pub(crate) fn describe(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Null => "empty".into(),
-        NodeKind::Seq(_) => "a list".into(),
-        NodeKind::Map(_) => "a map".into(),
-        _ => format!("the {} `{}`", node.type_name(), node.display_value()),
-    }
-}
-
-/// The node's type with its article: `a list`, `an int`, `null`.
-pub(crate) fn a_type(node: &Node) -> &'static str {
-    match node.kind {
-        NodeKind::Null => "null",
-        NodeKind::Bool(_) => "a boolean",
-        NodeKind::Int(_) => "an int",
-        NodeKind::Float(_) => "a float",
-        NodeKind::Str(_) => "a string",
-        NodeKind::Seq(_) => "a list",
-        NodeKind::Map(_) => "a map",
-    }
-}
-
 /// Runs `rule` on a formula made of `files` (`hooks/*` and `dispatch` made executable) and returns the
 /// messages, for tests of the cases a fixture cannot hold.
 #[cfg(test)]

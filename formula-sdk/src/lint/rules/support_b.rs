@@ -29,19 +29,6 @@ pub fn go_key_name(key: &Node, text: &str) -> Option<String> {
     }
 }
 
-/// The node's type with an article, for messages: `a list`, `an int`, `null`.
-pub fn a_type(node: &Node) -> &'static str {
-    match node.kind {
-        NodeKind::Null => "null",
-        NodeKind::Bool(_) => "a boolean",
-        NodeKind::Int(_) => "an int",
-        NodeKind::Float(_) => "a float",
-        NodeKind::Str(_) => "a string",
-        NodeKind::Seq(_) => "a list",
-        NodeKind::Map(_) => "a mapping",
-    }
-}
-
 /// The Python type PyYAML's `safe_load` gives a value, as `charm proof` sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PyType {

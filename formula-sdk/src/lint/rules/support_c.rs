@@ -252,16 +252,6 @@ pub fn linked_files(formula: &Formula) -> Vec<(PathBuf, &HookFile)> {
     hooks.chain(actions).chain(dispatch).collect()
 }
 
-/// `a`, `a` and `b`, `a`, `b` and `c`: names in backticks, for messages.
-pub fn list(names: &[impl AsRef<str>]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +280,5 @@ mod tests {
         assert_eq!(code_part("x = 1  # ENSEMBLE_X"), "x = 1  ");
         assert_eq!(code_part("echo a#b"), "echo a#b");
         assert_eq!(word_matches("ensemble-log x; my-ensemble-log", "ensemble-log"), vec![0..12]);
-        assert_eq!(list(&["a", "b", "c"]), "`a`, `b` and `c`");
     }
 }

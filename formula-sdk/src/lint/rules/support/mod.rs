@@ -6,3 +6,4 @@
 pub mod go;
 pub mod names;
 pub mod spans;
+pub mod wording;
