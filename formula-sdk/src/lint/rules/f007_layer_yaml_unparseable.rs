@@ -1,8 +1,9 @@
 //! F007 `layer-yaml-unparseable`: layer.yaml does not parse.
 #![doc = include_str!("f007_layer_yaml_unparseable.md")]
 
+use super::support::layer::layer;
+use super::support::spans::first_line;
 use super::support::wording::describe;
-use super::support_a1::{first_line, layer};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

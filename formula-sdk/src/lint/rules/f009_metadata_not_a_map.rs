@@ -1,8 +1,8 @@
 //! F009 `metadata-not-a-map`: metadata.yaml is not a mapping.
 #![doc = include_str!("f009_metadata_not_a_map.md")]
 
+use super::support::spans::first_line;
 use super::support::wording::describe;
-use super::support_a1::{first_line, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -26,7 +26,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     if matches!(root.kind, NodeKind::Map(_) | NodeKind::Null) {
         return;
     }
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     let span = first_line(root.span, text);
     out.report(
         &ctx.metadata_path(),

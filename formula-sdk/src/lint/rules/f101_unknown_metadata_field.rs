@@ -1,9 +1,9 @@
 //! F101 `unknown-metadata-field`: metadata.yaml has a top-level key that neither Juju nor proof knows.
 #![doc = include_str!("f101_unknown_metadata_field.md")]
 
+use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
 use super::support::wording::key_name;
-use super::support_a1::{is_string_key, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

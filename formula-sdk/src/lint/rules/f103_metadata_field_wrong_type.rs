@@ -2,9 +2,10 @@
 #![doc = include_str!("f103_metadata_field_wrong_type.md")]
 
 use super::support::go;
+use super::support::metadata::metadata_map;
+use super::support::spans::first_line;
 use super::support::spans::written;
 use super::support::wording::describe;
-use super::support_a1::{first_line, metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -53,7 +54,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = metadata_map(ctx) else {
         return;
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     for (field, want) in FIELDS {
         let Some((key, value)) = root.entry(field) else {
             continue;

@@ -1,8 +1,9 @@
 //! F110 `maintainer-wrong-shape`: maintainer is a list, or maintainers is not.
 #![doc = include_str!("f110_maintainer_wrong_shape.md")]
 
+use super::support::metadata::metadata_map;
+use super::support::spans::first_line;
 use super::support::wording::describe;
-use super::support_a1::{first_line, metadata_map, metadata_text};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -23,7 +24,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = metadata_map(ctx) else {
         return;
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     match (root.entry("maintainer"), root.entry("maintainers")) {
         // Both set is F108's, and `charm proof` looks no further.
         (Some(_), Some(_)) => {}

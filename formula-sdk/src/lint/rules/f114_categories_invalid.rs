@@ -1,7 +1,7 @@
 //! F114 `categories-invalid`: categories is not a non-empty list.
 #![doc = include_str!("f114_categories_invalid.md")]
 
-use super::support_a1::{check_string_list, metadata_map};
+use super::support::metadata::{check_string_list, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

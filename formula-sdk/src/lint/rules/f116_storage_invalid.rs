@@ -2,9 +2,11 @@
 #![doc = include_str!("f116_storage_invalid.md")]
 
 use super::support::go;
+use super::support::layer::proof_extension_fields;
+use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
+use super::support::spans::first_line;
 use super::support::wording::{describe, key_name};
-use super::support_a1::{first_line, is_string_key, metadata_map, metadata_text, proof_extension_fields};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -38,7 +40,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let mut c = Checker {
         out,
         path: ctx.metadata_path(),
-        text: metadata_text(ctx),
+        text: ctx.metadata_text(),
         extensions: proof_extension_fields(ctx.formula, "storage"),
     };
     let Some(stores) = storage.map_entries() else {

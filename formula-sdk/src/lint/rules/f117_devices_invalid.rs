@@ -2,9 +2,11 @@
 #![doc = include_str!("f117_devices_invalid.md")]
 
 use super::support::go;
+use super::support::layer::proof_extension_fields;
+use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
+use super::support::spans::first_line;
 use super::support::wording::{describe, key_name, list};
-use super::support_a1::{first_line, is_string_key, metadata_map, metadata_text, proof_extension_fields};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -33,7 +35,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some((key, devices)) = metadata_map(ctx).and_then(|root| root.entry("devices")) else {
         return;
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     let mut c =
         Checker { out, path: ctx.metadata_path(), text, extensions: proof_extension_fields(ctx.formula, "devices") };
     let Some(entries) = devices.map_entries() else {

@@ -1,8 +1,8 @@
 //! F119 `min-juju-version-invalid`: min-juju-version is not a valid version.
 #![doc = include_str!("f119_min_juju_version_invalid.md")]
 
+use super::support::spans::value_or_key;
 use super::support::wording::a_type;
-use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;

@@ -1,8 +1,9 @@
 //! F120 `extra-bindings-invalid`: extra-bindings is malformed or clashes with an endpoint.
 #![doc = include_str!("f120_extra_bindings_invalid.md")]
 
+use super::support::relations::relation_decls;
+use super::support::spans::{join, value_or_key};
 use super::support::wording::{a_type, describe_read};
-use super::support_a2::{join, relation_decls, value_or_key};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -1,8 +1,8 @@
 //! F122 `terms-invalid`: terms is not a list of term ids.
 #![doc = include_str!("f122_terms_invalid.md")]
 
+use super::support::spans::value_or_key;
 use super::support::wording::{a_type, describe_read};
-use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;

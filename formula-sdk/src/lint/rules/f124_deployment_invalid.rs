@@ -1,8 +1,8 @@
 //! F124 `deployment-invalid`: the deployment section is malformed.
 #![doc = include_str!("f124_deployment_invalid.md")]
 
+use super::support::spans::value_or_key;
 use super::support::wording::{a_type, describe_read};
-use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;

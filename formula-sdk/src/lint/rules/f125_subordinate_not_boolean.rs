@@ -2,8 +2,8 @@
 #![doc = include_str!("f125_subordinate_not_boolean.md")]
 
 use super::support::go;
+use super::support::spans::value_or_key;
 use super::support::wording::describe_read;
-use super::support_a2::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -1,7 +1,7 @@
 //! F128 `revision-in-metadata`: the revision is kept in metadata.yaml, as in 2011.
 #![doc = include_str!("f128_revision_in_metadata.md")]
 
-use super::support_a2::{join, value_or_key};
+use super::support::spans::{join, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,7 @@
 //! F133 `ensemble-format-marker`: metadata carries the 2011 `ensemble: formula` marker.
 #![doc = include_str!("f133_ensemble_format_marker.md")]
 
-use super::support_a2::{join, value_or_key};
+use super::support::spans::{join, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

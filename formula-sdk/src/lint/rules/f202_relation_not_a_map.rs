@@ -1,8 +1,9 @@
 //! F202 `relation-not-a-map`: an endpoint declaration is neither a map nor an interface name.
 #![doc = include_str!("f202_relation_not_a_map.md")]
 
+use super::support::relations::relation_decls;
+use super::support::spans::value_or_key;
 use super::support::wording::a_type;
-use super::support_a2::{relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -1,7 +1,8 @@
 //! F206 `relation-missing-interface`: an endpoint has no interface.
 #![doc = include_str!("f206_relation_missing_interface.md")]
 
-use super::support_a2::{relation_decls, value_or_key};
+use super::support::relations::relation_decls;
+use super::support::spans::value_or_key;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -2,7 +2,7 @@
 #![doc = include_str!("f207_unknown_relation_field.md")]
 
 use super::support::names::closest;
-use super::support_a2::relation_decls;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

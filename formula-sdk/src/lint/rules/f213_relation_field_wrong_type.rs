@@ -2,8 +2,9 @@
 #![doc = include_str!("f213_relation_field_wrong_type.md")]
 
 use super::support::go;
+use super::support::relations::relation_decls;
+use super::support::spans::value_or_key;
 use super::support::wording::describe_read;
-use super::support_a2::{relation_decls, value_or_key};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};

@@ -2,7 +2,7 @@
 #![doc = include_str!("f214_hook_for_undeclared_relation.md")]
 
 use super::support::names::closest;
-use super::support_a2::relation_decls;
+use super::support::relations::{relation_decls, relation_hook};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -48,31 +48,6 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 /// The endpoint every formula provides without declaring it.
 const IMPLICIT_ENDPOINT: &str = "juju-info";
-
-/// The relation hook kinds Juju runs.
-const KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
-
-/// `(endpoint, kind)` when `name` is `<endpoint>-relation-<kind>`.
-fn relation_hook(name: &str) -> Option<(&str, &str)> {
-    KINDS.iter().find_map(|kind| {
-        let endpoint = name.strip_suffix(kind)?.strip_suffix("-relation-")?;
-        (!endpoint.is_empty()).then_some((endpoint, *kind))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relation_hook;
-
-    #[test]
-    fn hook_names() {
-        assert_eq!(relation_hook("db-relation-joined"), Some(("db", "joined")));
-        assert_eq!(relation_hook("shared-db-relation-broken"), Some(("shared-db", "broken")));
-        assert_eq!(relation_hook("-relation-changed"), None);
-        assert_eq!(relation_hook("relation-common.sh"), None);
-        assert_eq!(relation_hook("install"), None);
-    }
-}
 
 #[cfg(test)]
 mod juju_cases {

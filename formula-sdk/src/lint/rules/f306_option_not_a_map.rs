@@ -1,9 +1,9 @@
 //! F306 `option-not-a-map`: a config option's definition is not a mapping.
 #![doc = include_str!("f306_option_not_a_map.md")]
 
+use super::support::config::Options;
 use super::support::spans::written;
 use super::support::wording::a_type;
-use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -1,8 +1,8 @@
 //! F308 `option-unknown-keys`: a config option has keys Juju ignores.
 #![doc = include_str!("f308_option_unknown_keys.md")]
 
+use super::support::config::Options;
 use super::support::names::edit_distance;
-use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,8 +1,8 @@
 //! F309 `option-description-empty`: a config option's description is not a non-empty string.
 #![doc = include_str!("f309_option_description_empty.md")]
 
+use super::support::config::Options;
 use super::support::wording::a_type;
-use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

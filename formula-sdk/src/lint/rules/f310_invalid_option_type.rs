@@ -1,9 +1,9 @@
 //! F310 `invalid-option-type`: a config option has a type Juju does not know.
 #![doc = include_str!("f310_invalid_option_type.md")]
 
+use super::support::config::Options;
 use super::support::spans::written;
 use super::support::wording::a_type;
-use super::support_b::Options;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

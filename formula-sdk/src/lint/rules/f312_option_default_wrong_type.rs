@@ -1,10 +1,11 @@
 //! F312 `option-default-wrong-type`: a config option's default does not match its type.
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
+use super::support::config::Options;
 use super::support::go;
+use super::support::python::{proof_type, PyType};
 use super::support::spans::written;
 use super::support::wording::{a_type, shorten};
-use super::support_b::{proof_type, Options, PyType};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,9 +1,9 @@
 //! F406 `invalid-action-schema`: an action's definition is not a schema Juju accepts.
 #![doc = include_str!("f406_invalid_action_schema.md")]
 
+use super::support::actions::ActionDefs;
 use super::support::spans::written;
 use super::support::wording::a_type;
-use super::support_b::ActionDefs;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;

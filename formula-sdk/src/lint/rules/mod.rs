@@ -101,7 +101,7 @@ pub mod f705_bundle_unknown_endpoint;
 pub mod f706_bundle_interface_mismatch;
 pub mod f707_bundle_invalid_units;
 pub(crate) mod support;
-pub(crate) mod support_a1;
-pub(crate) mod support_a2;
-pub(crate) mod support_b;
-pub(crate) mod support_c;
+#[cfg(test)]
+mod support_a1;
+#[cfg(test)]
+mod support_a2;

@@ -2,7 +2,11 @@
 //!
 //! Juju's `schema.Int()` and `schema.Bool()` accept a string as well, and convert it with
 //! Go's `strconv.ParseInt(s, 0, 64)` and `strconv.ParseBool`. A formula that writes
-//! `limit: "0x10"` or `optional: "T"` is therefore valid for Juju.
+//! `limit: "0x10"` or `optional: "T"` is therefore valid for Juju. Go's `yaml.v2` also has its
+//! own idea of a key's name when it decodes into a string-keyed map ([`key_name`]).
+
+use super::spans::written;
+use crate::yaml::{Node, NodeKind};
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: a sign, then a decimal, `0x`, `0o`, `0b` or leading-`0`
 /// octal number, with `_` only between digits (or after a base prefix).
@@ -77,9 +81,27 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// A mapping key as Go's `yaml.v2` decodes it into a string-keyed map: a string as it is,
+/// another scalar as written (`yes`, not `true`); `None` for a collection.
+pub fn key_name(key: &Node, text: &str) -> Option<String> {
+    match &key.kind {
+        NodeKind::Str(s) => Some(s.clone()),
+        NodeKind::Seq(_) | NodeKind::Map(_) => None,
+        _ => {
+            let raw = written(key, text);
+            if raw.is_empty() || raw.starts_with(['!', '&', '*']) {
+                key.key_text()
+            } else {
+                Some(raw.to_string())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml;
 
     #[test]
     fn integers() {
@@ -135,5 +157,13 @@ mod tests {
         assert_eq!(parse_bool("0"), Some(false));
         assert_eq!(parse_bool("yes"), None);
         assert_eq!(parse_bool("tRUE"), None);
+    }
+
+    #[test]
+    fn key_names_keep_the_written_text() {
+        let doc = "yes: 1\n2: 2\nname: 3\n";
+        let root = yaml::parse(doc).unwrap();
+        let names: Vec<String> = root.map_entries().unwrap().iter().filter_map(|(k, _)| key_name(k, doc)).collect();
+        assert_eq!(names, vec!["yes", "2", "name"]);
     }
 }

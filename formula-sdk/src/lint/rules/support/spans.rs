@@ -4,8 +4,8 @@
 //! a flow collection at its bracket, never on a comment that follows (`yaml::parse`), so the
 //! spans are used as they are.
 
-use crate::source::{PositionIndex, Span};
-use crate::yaml::Node;
+use crate::source::{Pos, PositionIndex, Span};
+use crate::yaml::{Node, NodeKind};
 
 /// The text `node` was written as in `text` (quotes, tags and anchors included; `yes`, not
 /// `true`), or `""` when the span does not fit the text.
@@ -15,8 +15,67 @@ pub fn written<'t>(node: &Node, text: &'t str) -> &'t str {
 
 /// The span from byte `start` to byte `end` of `text`, with lines and character columns.
 pub fn span_of_bytes(text: &str, start: usize, end: usize) -> Span {
-    let index = PositionIndex::new(text);
-    Span { start: index.at_byte(start), end: index.at_byte(end.max(start)) }
+    Locator::new(text).span(start, end.max(start))
+}
+
+/// `span` cut at the end of its first line, so that a finding about a whole block points at
+/// the line where it starts.
+pub fn first_line(span: Span, text: &str) -> Span {
+    let start = span.start.offset.min(text.len());
+    let rest = text.get(start..span.end.offset.min(text.len()).max(start)).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    if line.len() == rest.len() {
+        return span;
+    }
+    // Leave out a comment that ends the line (`- a  # note`).
+    let line = line.find(" #").map_or(line, |i| &line[..i]).trim_end();
+    let end =
+        Pos { offset: start + line.len(), line: span.start.line, column: span.start.column + line.chars().count() };
+    Span { start: span.start, end }
+}
+
+/// The span from `first`'s start to `last`'s end (a key and its value, say).
+pub fn join(first: Span, last: Span) -> Span {
+    if last.end.offset >= first.start.offset {
+        Span { start: first.start, end: last.end }
+    } else {
+        first
+    }
+}
+
+/// Where a finding about a value belongs: the value itself; its key when the value is empty
+/// (an empty value has no text to point at); for a block list or map that spans several
+/// lines, its first item only.
+pub fn value_or_key(key: &Node, value: &Node) -> Span {
+    if value.is_null() || value.span.start.offset == value.span.end.offset {
+        return key.span;
+    }
+    let first_end = match &value.kind {
+        NodeKind::Seq(items) => items.first().map(|i| i.span.end),
+        NodeKind::Map(entries) => entries.first().map(|(_, v)| v.span.end),
+        _ => None,
+    };
+    match first_end {
+        Some(end) if value.span.end.line > value.span.start.line && end.offset >= value.span.start.offset => {
+            Span { start: value.span.start, end }
+        }
+        _ => value.span,
+    }
+}
+
+/// Turns byte ranges of one text into spans (index the text once, look up many times).
+pub struct Locator<'a>(PositionIndex<'a>);
+
+impl<'a> Locator<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        Locator(PositionIndex::new(text))
+    }
+
+    /// The span of the bytes `start..end`.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        Span { start: self.0.at_byte(start), end: self.0.at_byte(end) }
+    }
 }
 
 #[cfg(test)]
@@ -30,6 +89,14 @@ mod tests {
         let root = yaml::parse(doc).unwrap();
         let texts: Vec<&str> = root.map_entries().unwrap().iter().map(|(_, v)| written(v, doc)).collect();
         assert_eq!(texts, vec!["\"8\\\"0\"", "'it''s'", "[x, \"]\", {d: 1}]", "plain", "yes"]);
+    }
+
+    #[test]
+    fn first_line_cuts_multi_line_spans() {
+        let text = "- a\n- b\n";
+        let node = yaml::parse(text).unwrap();
+        let span = first_line(node.span, text);
+        assert_eq!((span.start.line, span.end.line, span.end.offset), (1, 1, 3));
     }
 
     #[test]

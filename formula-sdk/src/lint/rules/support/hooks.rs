@@ -1,9 +1,10 @@
-//! Helpers shared by the hook rules (F50x, F51x): which files Juju runs, which files to
-//! read, and where in them a match lies.
+//! Hooks: which files Juju runs for a formula, which files to read, and where in them a
+//! match lies.
 
+use super::spans::Locator;
 use crate::format::{Formula, HookFile};
 use crate::lint::LintContext;
-use crate::source::{PositionIndex, Span};
+use crate::source::Span;
 use std::path::{Component, Path, PathBuf};
 
 /// Whether the formula has an executable `dispatch`, which Juju (2.8 and later) runs for
@@ -153,34 +154,6 @@ pub fn file_label(ctx: &LintContext, file: &HookFile) -> String {
     }
 }
 
-/// The endpoint and the kind of a relation hook name (`db-relation-changed` →
-/// (`db`, `changed`)).
-pub fn relation_hook(name: &str) -> Option<(&str, &str)> {
-    for kind in ["created", "joined", "changed", "departed", "broken"] {
-        if let Some(endpoint) = name.strip_suffix(kind).and_then(|rest| rest.strip_suffix("-relation-")) {
-            if !endpoint.is_empty() {
-                return Some((endpoint, kind));
-            }
-        }
-    }
-    None
-}
-
-/// Turns byte ranges of one text into spans (index the text once, look up many times).
-pub struct Locator<'a>(PositionIndex<'a>);
-
-impl<'a> Locator<'a> {
-    /// Indexes `text`.
-    pub fn new(text: &'a str) -> Self {
-        Locator(PositionIndex::new(text))
-    }
-
-    /// The span of the bytes `start..end`.
-    pub fn span(&self, start: usize, end: usize) -> Span {
-        Span { start: self.0.at_byte(start), end: self.0.at_byte(end) }
-    }
-}
-
 /// The lines of `text` with the byte offset each starts at; a `\r` before the newline is
 /// left out.
 pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -255,14 +228,6 @@ pub fn linked_files(formula: &Formula) -> Vec<(PathBuf, &HookFile)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relation_hooks_split_at_the_last_relation_word() {
-        assert_eq!(relation_hook("db-relation-changed"), Some(("db", "changed")));
-        assert_eq!(relation_hook("my-relation-relation-joined"), Some(("my-relation", "joined")));
-        assert_eq!(relation_hook("install"), None);
-        assert_eq!(relation_hook("-relation-joined"), None);
-    }
 
     #[test]
     fn links_that_leave() {

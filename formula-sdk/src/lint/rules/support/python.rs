@@ -1,33 +1,14 @@
-//! Helpers shared by the config, actions and root-file rules (F3xx, F4xx, F6xx).
+//! How `charm proof` sees a formula's YAML: PyYAML's reading of plain scalars.
 //!
 //! Two readers look at a formula's YAML: Juju (Go's `yaml.v2`) and `charm proof` (PyYAML).
 //! Both are YAML 1.1, but they resolve a few plain scalars differently (`y` is a boolean only
 //! for Go, `1e3` is a float only for Go, `2020-01-01` is a date only for Python). The node
 //! tree follows Go; [`proof_type`] says what Python would have made of the same text.
 
-use super::support::spans::written;
-use crate::format::Formula;
-use crate::lint::LintContext;
+use super::spans::written;
 use crate::yaml::{Node, NodeKind};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// A mapping key as Go's `yaml.v2` decodes it into a string-keyed map: a string as it is,
-/// another scalar as written (`yes`, not `true`); `None` for a collection.
-pub fn go_key_name(key: &Node, text: &str) -> Option<String> {
-    match &key.kind {
-        NodeKind::Str(s) => Some(s.clone()),
-        NodeKind::Seq(_) | NodeKind::Map(_) => None,
-        _ => {
-            let raw = written(key, text);
-            if raw.is_empty() || raw.starts_with(['!', '&', '*']) {
-                key.key_text()
-            } else {
-                Some(raw.to_string())
-            }
-        }
-    }
-}
 
 /// The Python type PyYAML's `safe_load` gives a value, as `charm proof` sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,64 +111,6 @@ fn pyyaml_plain(raw: &str) -> PyType {
     }
 }
 
-/// config.yaml's `options` mapping, when the file parsed into a mapping whose `options` is a
-/// mapping (the shape every per-option rule needs), with the file's text.
-pub struct Options<'a> {
-    /// The text of config.yaml.
-    pub text: &'a str,
-    /// The options, repeated keys resolved to the last.
-    pub entries: Vec<(&'a Node, &'a Node)>,
-}
-
-impl<'a> Options<'a> {
-    /// Reads the options of `ctx`'s config.yaml.
-    pub fn of(ctx: &LintContext<'a>) -> Option<Options<'a>> {
-        let file = ctx.formula.config_file.as_ref()?;
-        let entries = file.node.as_ref()?.get("options")?.map_entries()?;
-        Some(Options { text: &file.source.text, entries })
-    }
-
-    /// The option's name as Juju reads it.
-    pub fn name(&self, key: &Node) -> String {
-        go_key_name(key, self.text).unwrap_or_else(|| written(key, self.text).to_string())
-    }
-}
-
-/// actions.yaml's actions, when the file parsed into a mapping, with the file's text.
-pub struct ActionDefs<'a> {
-    /// The text of actions.yaml.
-    pub text: &'a str,
-    /// `(name as Juju reads it, key, definition)`, repeated keys resolved to the last.
-    pub entries: Vec<(String, &'a Node, &'a Node)>,
-}
-
-impl<'a> ActionDefs<'a> {
-    /// Reads the actions of `ctx`'s actions.yaml.
-    pub fn of(ctx: &LintContext<'a>) -> Option<ActionDefs<'a>> {
-        let file = ctx.formula.actions_file.as_ref()?;
-        let text = file.source.text.as_str();
-        let entries = file
-            .node
-            .as_ref()?
-            .map_entries()?
-            .into_iter()
-            .filter_map(|(k, v)| go_key_name(k, text).map(|name| (name, k, v)))
-            .collect();
-        Some(ActionDefs { text, entries })
-    }
-}
-
-/// Whether `charm proof` treats an action name as reserved: it starts with `juju`.
-pub fn proof_reserves_action(name: &str) -> bool {
-    name.starts_with("juju")
-}
-
-/// The entries of the formula's root whose upper-cased name contains `README`, as `charm
-/// proof` finds READMEs.
-pub fn readme_names(formula: &Formula) -> Vec<&str> {
-    formula.root_entries.iter().map(String::as_str).filter(|name| name.to_uppercase().contains("README")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,13 +126,5 @@ mod tests {
         let doc = "a: y\nb: 1e3\nc: 1.5e+3\nd: 2020-01-01\ne: '1'\nf: 0x10\ng: yes\nh: 1.0\ni: \"yes\"\nj: ~\nk: [1]\nl: 0o17\n";
         use PyType::*;
         assert_eq!(types(doc), vec![Str, Str, Float, Date, Str, Int, Bool, Float, Str, None, List, Str]);
-    }
-
-    #[test]
-    fn go_key_names_keep_the_written_text() {
-        let doc = "yes: 1\n2: 2\nname: 3\n";
-        let root = yaml::parse(doc).unwrap();
-        let names: Vec<String> = root.map_entries().unwrap().iter().filter_map(|(k, _)| go_key_name(k, doc)).collect();
-        assert_eq!(names, vec!["yes", "2", "name"]);
     }
 }
