@@ -38,16 +38,17 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn scalars_and_lists_but_not_empty_documents() {
         assert_eq!(
-            messages("F009", &[("metadata.yaml", "wiki\n")]),
+            messages(&RULE, &[("metadata.yaml", "wiki\n")]),
             ["`metadata.yaml` must be a map of fields, not the string `wiki`"]
         );
-        assert!(messages("F009", &[("metadata.yaml", "")]).is_empty());
-        assert!(messages("F009", &[("metadata.yaml", "# nothing yet\n")]).is_empty());
-        assert!(messages("F009", &[("metadata.yaml", "[a\n")]).is_empty(), "a syntax error is F002's");
+        assert!(messages(&RULE, &[("metadata.yaml", "")]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", "# nothing yet\n")]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", "[a\n")]).is_empty(), "a syntax error is F002's");
     }
 }

@@ -50,22 +50,23 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn maintainers_must_be_a_list() {
         assert_eq!(
-            messages("F110", &[("metadata.yaml", "name: w\nmaintainers: Ann <a@b.c>\n")]),
+            messages(&RULE, &[("metadata.yaml", "name: w\nmaintainers: Ann <a@b.c>\n")]),
             ["`maintainers` must be a list, not the string `Ann <a@b.c>`"]
         );
         assert_eq!(
-            messages("F110", &[("metadata.yaml", "name: w\nmaintainers:\n")]),
+            messages(&RULE, &[("metadata.yaml", "name: w\nmaintainers:\n")]),
             ["`maintainers` must be a list, not null"]
         );
         assert!(
-            messages("F110", &[("metadata.yaml", "maintainer: [a]\nmaintainers: b\n")]).is_empty(),
+            messages(&RULE, &[("metadata.yaml", "maintainer: [a]\nmaintainers: b\n")]).is_empty(),
             "both is F108's"
         );
-        assert!(messages("F110", &[("metadata.yaml", "maintainer: Ann <a@b.c>\n")]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", "maintainer: Ann <a@b.c>\n")]).is_empty());
     }
 }

@@ -82,21 +82,20 @@ mod tests {
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("min-juju-version: 2.9.0\n").is_empty());
-        assert!(check("min-juju-version: 2.9-beta1\n").is_empty());
-        assert_eq!(check("min-juju-version: 1.25.0\n"), ["`min-juju-version` `1.25.0` is older than 2.0.0"]);
+        assert!(metadata_messages(&RULE, "min-juju-version: 2.9.0\n").is_empty());
+        assert!(metadata_messages(&RULE, "min-juju-version: 2.9-beta1\n").is_empty());
         assert_eq!(
-            check("min-juju-version: 2.9.0-ubuntu\n"),
+            metadata_messages(&RULE, "min-juju-version: 1.25.0\n"),
+            ["`min-juju-version` `1.25.0` is older than 2.0.0"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "min-juju-version: 2.9.0-ubuntu\n"),
             ["`min-juju-version` `2.9.0-ubuntu` is not a version of the form X.Y.Z"]
         );
-        assert_eq!(check("min-juju-version:\n"), ["`min-juju-version` is empty"]);
+        assert_eq!(metadata_messages(&RULE, "min-juju-version:\n"), ["`min-juju-version` is empty"]);
     }
 }

@@ -90,22 +90,27 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn juju_rules() {
-        assert_eq!(check("extra-bindings:\n  public:\n  admin: ~\n"), Vec::<String>::new());
-        assert_eq!(check("extra-bindings: {}\n"), ["`extra-bindings` is empty"]);
-        assert_eq!(check("extra-bindings:\n"), ["`extra-bindings` must be a map of binding names, not null"]);
+        assert_eq!(metadata_messages(&RULE, "extra-bindings:\n  public:\n  admin: ~\n"), Vec::<String>::new());
+        assert_eq!(metadata_messages(&RULE, "extra-bindings: {}\n"), ["`extra-bindings` is empty"]);
         assert_eq!(
-            check("extra-bindings:\n  public: yes\n"),
+            metadata_messages(&RULE, "extra-bindings:\n"),
+            ["`extra-bindings` must be a map of binding names, not null"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "extra-bindings:\n  public: yes\n"),
             ["extra binding `public` has a value (the boolean `true`), but binding values must be empty"]
         );
-        assert_eq!(check("extra-bindings:\n  website:\n"), ["extra binding `website` has the name of an endpoint"]);
-        assert_eq!(check("extra-bindings:\n  1:\n"), ["extra binding name `1` is an int, not a string"]);
+        assert_eq!(
+            metadata_messages(&RULE, "extra-bindings:\n  website:\n"),
+            ["extra binding `website` has the name of an endpoint"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "extra-bindings:\n  1:\n"),
+            ["extra binding name `1` is an int, not a string"]
+        );
     }
 }

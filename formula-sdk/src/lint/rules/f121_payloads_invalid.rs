@@ -95,21 +95,23 @@ static PAYLOAD_NAME: LazyLock<Regex> =
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("payloads:\n  monitor: {type: docker}\n  vm-2: {type: kvm}\n").is_empty());
-        assert_eq!(check("payloads: {}\n"), ["`payloads` must be a map of payload definitions, not an empty map"]);
-        assert_eq!(check("payloads:\n  backup:\n"), ["payload `backup` must be a map with a `type`, not null"]);
+        assert!(metadata_messages(&RULE, "payloads:\n  monitor: {type: docker}\n  vm-2: {type: kvm}\n").is_empty());
         assert_eq!(
-            check("payloads:\n  backup: {type: \"\"}\n"),
+            metadata_messages(&RULE, "payloads: {}\n"),
+            ["`payloads` must be a map of payload definitions, not an empty map"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "payloads:\n  backup:\n"),
+            ["payload `backup` must be a map with a `type`, not null"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "payloads:\n  backup: {type: \"\"}\n"),
             ["payload `backup` has an empty `type`; use `docker` or `kvm`"]
         );
-        assert_eq!(check("payloads:\n  my_vm: {type: kvm}\n").len(), 1);
+        assert_eq!(metadata_messages(&RULE, "payloads:\n  my_vm: {type: kvm}\n").len(), 1);
     }
 }

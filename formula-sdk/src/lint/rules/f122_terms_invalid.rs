@@ -113,17 +113,13 @@ mod tests {
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("terms: [site-terms, acme/site-terms/2]\n").is_empty());
-        assert_eq!(check("terms: [Site-Terms]\n").len(), 1);
-        assert_eq!(check("terms: [5]\n"), ["term the int `5` is not a string"]);
-        assert_eq!(check("terms:\n"), ["`terms` must be a list of term ids, not null"]);
+        assert!(metadata_messages(&RULE, "terms: [site-terms, acme/site-terms/2]\n").is_empty());
+        assert_eq!(metadata_messages(&RULE, "terms: [Site-Terms]\n").len(), 1);
+        assert_eq!(metadata_messages(&RULE, "terms: [5]\n"), ["term the int `5` is not a string"]);
+        assert_eq!(metadata_messages(&RULE, "terms:\n"), ["`terms` must be a list of term ids, not null"]);
     }
 }

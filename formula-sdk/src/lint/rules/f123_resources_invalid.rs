@@ -148,20 +148,22 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("resources:\n  image: {type: oci-image}\n").is_empty());
+        assert!(metadata_messages(&RULE, "resources:\n  image: {type: oci-image}\n").is_empty());
         assert_eq!(
-            check("resources:\n  software: {type: file}\n"),
+            metadata_messages(&RULE, "resources:\n  software: {type: file}\n"),
             ["resource `software` of type `file` has no `filename`"]
         );
-        assert_eq!(check("resources:\n  software:\n"), ["resource `software` must be a map with a `type`, not null"]);
-        assert_eq!(check("resources: {}\n"), ["`resources` must be a map of resource definitions, not an empty map"]);
+        assert_eq!(
+            metadata_messages(&RULE, "resources:\n  software:\n"),
+            ["resource `software` must be a map with a `type`, not null"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "resources: {}\n"),
+            ["`resources` must be a map of resource definitions, not an empty map"]
+        );
     }
 }

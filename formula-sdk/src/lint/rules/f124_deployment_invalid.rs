@@ -105,24 +105,26 @@ fn series_problem(root: &Node) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("series: [kubernetes]\ndeployment: {service: omit}\n").is_empty());
+        assert!(metadata_messages(&RULE, "series: [kubernetes]\ndeployment: {service: omit}\n").is_empty());
         assert_eq!(
-            check("deployment: {service: omit}\n"),
+            metadata_messages(&RULE, "deployment: {service: omit}\n"),
             ["`deployment` needs at least one series, and metadata declares none"]
         );
         assert_eq!(
-            check("series: [focal]\ndeployment: {}\n"),
+            metadata_messages(&RULE, "series: [focal]\ndeployment: {}\n"),
             ["`deployment` is only supported for the `kubernetes` series, but the first series is `focal`"]
         );
-        assert_eq!(check("series: [kubernetes]\ndeployment: {type: stateless}\n"), ["`deployment` has no `service`"]);
-        assert_eq!(check("series: [kubernetes]\ndeployment:\n"), ["`deployment` must be a map, not null"]);
+        assert_eq!(
+            metadata_messages(&RULE, "series: [kubernetes]\ndeployment: {type: stateless}\n"),
+            ["`deployment` has no `service`"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "series: [kubernetes]\ndeployment:\n"),
+            ["`deployment` must be a map, not null"]
+        );
     }
 }

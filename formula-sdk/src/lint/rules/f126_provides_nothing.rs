@@ -49,7 +49,7 @@ fn provides_nothing(value: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::messages;
+    use crate::lint::rules::support::testing::messages;
 
     fn check(yaml: &str) -> Vec<String> {
         messages(&RULE, &[("metadata.yaml", yaml)])

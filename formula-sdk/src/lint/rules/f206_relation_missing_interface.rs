@@ -57,16 +57,15 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert_eq!(check("requires:\n  db:\n    interface:\n"), ["endpoint `db` has an empty `interface`"]);
-        assert_eq!(check("requires:\n  db: \"\"\n"), ["endpoint `db` has an empty interface"]);
-        assert!(check("requires:\n  db: mysql\n").is_empty());
+        assert_eq!(
+            metadata_messages(&RULE, "requires:\n  db:\n    interface:\n"),
+            ["endpoint `db` has an empty `interface`"]
+        );
+        assert_eq!(metadata_messages(&RULE, "requires:\n  db: \"\"\n"), ["endpoint `db` has an empty interface"]);
+        assert!(metadata_messages(&RULE, "requires:\n  db: mysql\n").is_empty());
     }
 }

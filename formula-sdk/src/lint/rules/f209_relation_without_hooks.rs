@@ -60,7 +60,7 @@ fn has_hook(formula: &Formula, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+    use crate::lint::rules::support::testing::{messages, TEST_HEAD};
 
     #[test]
     fn dispatch_and_subordinates() {

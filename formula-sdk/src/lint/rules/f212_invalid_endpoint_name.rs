@@ -117,7 +117,7 @@ mod tests {
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::messages;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn yaml_booleans_as_names() {

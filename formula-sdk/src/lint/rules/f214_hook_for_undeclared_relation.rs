@@ -52,7 +52,7 @@ const IMPLICIT_ENDPOINT: &str = "juju-info";
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+    use crate::lint::rules::support::testing::{messages, TEST_HEAD};
 
     #[test]
     fn implicit_and_declared_endpoints() {

@@ -391,33 +391,25 @@ fn file_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The messages F701 gives for a bundle file with `text`.
-    fn messages(text: &str) -> Vec<String> {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("f701-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).ok();
-        let path = dir.join("bundle.yaml");
-        std::fs::write(&path, text).ok();
-        let ctx = BundleContext::load(&path, Path::new("bundle.yaml"));
-        let mut out = Reporter::new(&RULE);
-        check(&ctx, &mut out);
-        std::fs::remove_dir_all(&dir).ok();
-        out.into_diagnostics().into_iter().map(|d| d.message).collect()
-    }
+    use crate::lint::rules::support::testing::bundle_messages;
 
     #[test]
     fn files_that_are_not_bundles() {
-        assert_eq!(messages(""), ["`bundle.yaml` is empty, not a bundle"]);
-        assert_eq!(messages("- a\n- b\n"), ["`bundle.yaml` is a list, not a map of applications and relations"]);
-        assert_eq!(messages("name: wiki\nsummary: s\n"), ["`bundle.yaml` is not a bundle: it has no `applications`"]);
+        assert_eq!(bundle_messages(&RULE, ""), ["`bundle.yaml` is empty, not a bundle"]);
         assert_eq!(
-            messages("wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n"),
+            bundle_messages(&RULE, "- a\n- b\n"),
+            ["`bundle.yaml` is a list, not a map of applications and relations"]
+        );
+        assert_eq!(
+            bundle_messages(&RULE, "name: wiki\nsummary: s\n"),
+            ["`bundle.yaml` is not a bundle: it has no `applications`"]
+        );
+        assert_eq!(
+            bundle_messages(&RULE, "wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n"),
             ["`bundle.yaml` is in the juju-deployer format (bundles named at the top level), which Juju does not deploy"]
         );
-        assert!(messages("applications: [\n")[0].starts_with("cannot parse `bundle.yaml`"));
-        assert_eq!(messages("applications: {}\n"), ["the bundle defines no applications"]);
+        assert!(bundle_messages(&RULE, "applications: [\n")[0].starts_with("cannot parse `bundle.yaml`"));
+        assert_eq!(bundle_messages(&RULE, "applications: {}\n"), ["the bundle defines no applications"]);
     }
 
     #[test]

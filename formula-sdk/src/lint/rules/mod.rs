@@ -101,7 +101,3 @@ pub mod f705_bundle_unknown_endpoint;
 pub mod f706_bundle_interface_mismatch;
 pub mod f707_bundle_invalid_units;
 pub(crate) mod support;
-#[cfg(test)]
-mod support_a1;
-#[cfg(test)]
-mod support_a2;

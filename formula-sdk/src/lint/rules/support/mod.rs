@@ -14,4 +14,6 @@ pub mod names;
 pub mod python;
 pub mod relations;
 pub mod spans;
+#[cfg(test)]
+pub mod testing;
 pub mod wording;
