@@ -5,7 +5,7 @@ use super::support::go;
 use super::support::layer::proof_extension_fields;
 use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
-use super::support::spans::first_line;
+use super::support::spans::value_span;
 use super::support::wording::{describe, key_name};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -44,7 +44,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         extensions: proof_extension_fields(ctx.formula, "storage"),
     };
     let Some(stores) = storage.map_entries() else {
-        let span = c.value_span(key, storage);
+        let span = value_span(key, storage, c.text);
         c.error(span, format!("`storage` must be a map of storage definitions, not {}", describe(storage, c.text)))
             .help =
             Some("write each store under `storage:` as `name:` followed by `type: filesystem` or `type: block`".into());
@@ -80,15 +80,6 @@ impl Checker<'_, '_> {
         diagnostic.help = Some(help);
     }
 
-    /// Where to point for a value: its first line, or its key when it is null.
-    fn value_span(&self, key: &Node, value: &Node) -> Span {
-        if value.is_null() {
-            key.span
-        } else {
-            first_line(value.span, self.text)
-        }
-    }
-
     fn store(&mut self, name_node: &Node, store: &Node) {
         let name = key_name(name_node);
         if !is_string_key(name_node) {
@@ -97,7 +88,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(fields) = store.map_entries() else {
-            let span = self.value_span(name_node, store);
+            let span = value_span(name_node, store, self.text);
             let diagnostic = self.error(
                 span,
                 format!("storage `{name}` must be a map with at least a `type`, not {}", describe(store, self.text)),
@@ -114,7 +105,7 @@ impl Checker<'_, '_> {
                     Some("add `type: filesystem` or `type: block`".into());
             }
             Some(kind) if !matches!(kind.as_str(), Some("filesystem" | "block")) => {
-                let span = self.value_span(name_node, kind);
+                let span = value_span(name_node, kind, self.text);
                 self.error(
                     span,
                     format!(
@@ -127,7 +118,7 @@ impl Checker<'_, '_> {
         }
         for (key, value) in fields {
             let field = key_name(key);
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             match field.as_str() {
                 "type" => {}
                 "description" | "location" if value.as_str().is_none() => {
@@ -216,7 +207,7 @@ impl Checker<'_, '_> {
 
     fn multiple(&mut self, name: &str, key: &Node, value: &Node) {
         let Some(entries) = value.map_entries() else {
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             self.error(
                 span,
                 format!(
@@ -240,7 +231,7 @@ impl Checker<'_, '_> {
                 Some("add `range: 1-` (one or more), `range: 2-4`, or `range: 3`".into());
             return;
         };
-        let span = self.value_span(range_key, range);
+        let span = value_span(range_key, range, self.text);
         match (&range.kind, range.as_str()) {
             (NodeKind::Int(count), _) if *count <= 0 => {
                 self.error(span, format!("storage `{name}` asks for {count} instances; the count must be at least 1"));
@@ -295,7 +286,7 @@ impl Checker<'_, '_> {
     fn properties(&mut self, name: &str, key: &Node, value: &Node) {
         let valid = value.as_seq().is_some_and(|items| items.iter().all(|i| i.as_str() == Some("transient")));
         if !valid {
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             self.error(
                 span,
                 format!(

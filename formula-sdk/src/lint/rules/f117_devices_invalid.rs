@@ -5,7 +5,7 @@ use super::support::go;
 use super::support::layer::proof_extension_fields;
 use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
-use super::support::spans::first_line;
+use super::support::spans::value_span;
 use super::support::wording::{describe, key_name, list};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -39,7 +39,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let mut c =
         Checker { out, path: ctx.metadata_path(), text, extensions: proof_extension_fields(ctx.formula, "devices") };
     let Some(entries) = devices.map_entries() else {
-        let span = if devices.is_null() { key.span } else { first_line(devices.span, text) };
+        let span = value_span(key, devices, text);
         c.error(span, format!("`devices` must be a map of device definitions, not {}", describe(devices, text))).help =
             Some("write each device under `devices:` as `name:` followed by `type: gpu`".into());
         return;
@@ -61,14 +61,6 @@ impl Checker<'_, '_> {
         self.out.report(&self.path, Some(span), message)
     }
 
-    fn value_span(&self, key: &Node, value: &Node) -> Span {
-        if value.is_null() {
-            key.span
-        } else {
-            first_line(value.span, self.text)
-        }
-    }
-
     fn device(&mut self, name_node: &Node, device: &Node) {
         let name = key_name(name_node);
         if !is_string_key(name_node) {
@@ -77,7 +69,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(fields) = device.map_entries() else {
-            let span = self.value_span(name_node, device);
+            let span = value_span(name_node, device, self.text);
             let diagnostic = self.error(
                 span,
                 format!("device `{name}` must be a map with at least a `type`, not {}", describe(device, self.text)),
@@ -93,12 +85,12 @@ impl Checker<'_, '_> {
                     Some("add the kind of device, e.g. `type: gpu` or `type: nvidia.com/gpu`".into());
             }
             Some((key, kind)) if kind.as_str().is_some_and(|k| k.trim().is_empty()) => {
-                let span = self.value_span(key, kind);
+                let span = value_span(key, kind, self.text);
                 self.error(span, format!("device `{name}` has an empty `type`")).help =
                     Some("name the kind of device, e.g. `type: gpu` or `type: nvidia.com/gpu`".into());
             }
             Some((key, kind)) if kind.as_str().is_none() => {
-                let span = self.value_span(key, kind);
+                let span = value_span(key, kind, self.text);
                 self.error(
                     span,
                     format!("`type` of device `{name}` must be a string, not {}", describe(kind, self.text)),
@@ -109,7 +101,7 @@ impl Checker<'_, '_> {
         let mut unknown_to_proof = Vec::new();
         for (key, value) in &fields {
             let field = key_name(key);
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             match field.as_str() {
                 "type" => {}
                 "description" if value.as_str().is_none() => {
@@ -166,7 +158,7 @@ impl Checker<'_, '_> {
 
     /// `count` is what `charm proof` knows; Juju ignores it and reads `countmin`/`countmax`.
     fn count(&mut self, name: &str, key: &Node, value: &Node) {
-        let span = self.value_span(key, value);
+        let span = value_span(key, value, self.text);
         if !proof_integer(value) {
             self.error(
                 span,

@@ -1,7 +1,7 @@
 //! F119 `min-juju-version-invalid`: min-juju-version is not a valid version.
 #![doc = include_str!("f119_min_juju_version_invalid.md")]
 
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -32,7 +32,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         } else {
             format!("`min-juju-version` is {} `{}`, not a version string", a_type(value), value.display_value())
         };
-        out.report(&path, Some(value_or_key(key, value)), message).help =
+        out.report(&path, Some(value_span(key, value, ctx.metadata_text())), message).help =
             Some("write the version as a quoted string of three numbers, e.g. `min-juju-version: \"2.9.0\"`".into());
         return;
     };

@@ -2,7 +2,7 @@
 #![doc = include_str!("f120_extra_bindings_invalid.md")]
 
 use super::support::relations::relation_decls;
-use super::support::spans::{join, value_or_key};
+use super::support::spans::{join, value_span};
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -30,7 +30,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(bindings) = value.map_entries() else {
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`extra-bindings` must be a map of binding names, not {}", a_type(value)),
         )
         .help = Some("list each binding under `extra-bindings` as a key with no value, e.g. `public:`".into());

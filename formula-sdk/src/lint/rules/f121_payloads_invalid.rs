@@ -1,7 +1,7 @@
 //! F121 `payloads-invalid`: a payload definition is malformed.
 #![doc = include_str!("f121_payloads_invalid.md")]
 
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -32,7 +32,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`payloads` must be a map of payload definitions, not {what}"),
         )
         .help = Some("declare each payload class as `<name>: {type: docker}` or remove `payloads`".into());
@@ -40,7 +40,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     }
     for (name_node, payload) in entries {
         let name = name_node.key_text().unwrap_or_default();
-        for (span, message) in payload_problems(&name, name_node, payload) {
+        for (span, message) in payload_problems(&name, name_node, payload, ctx.metadata_text()) {
             out.report(&path, Some(span), message);
         }
     }
@@ -48,13 +48,13 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 /// What Juju (`PayloadClass.Validate`) and `charm proof` (strict schema, type kvm or docker)
 /// refuse in one payload class.
-fn payload_problems(name: &str, name_node: &Node, payload: &Node) -> Vec<(crate::source::Span, String)> {
+fn payload_problems(name: &str, name_node: &Node, payload: &Node, text: &str) -> Vec<(crate::source::Span, String)> {
     let mut problems = Vec::new();
     if !PAYLOAD_NAME.is_match(name) {
         problems.push((name_node.span, format!("payload class name `{name}` is not valid: use letters, digits and inner hyphens, starting with a letter")));
     }
     let Some(fields) = payload.map_entries() else {
-        let span = value_or_key(name_node, payload);
+        let span = value_span(name_node, payload, text);
         problems.push((span, format!("payload `{name}` must be a map with a `type`, not {}", a_type(payload))));
         return problems;
     };
@@ -62,7 +62,7 @@ fn payload_problems(name: &str, name_node: &Node, payload: &Node) -> Vec<(crate:
         None => problems.push((name_node.span, format!("payload `{name}` has no `type` (`docker` or `kvm`)"))),
         Some((type_key, type_value)) => match type_value.as_str() {
             _ if type_value.is_null() || type_value.as_str() == Some("") => problems.push((
-                value_or_key(type_key, type_value),
+                value_span(type_key, type_value, text),
                 format!("payload `{name}` has an empty `type`; use `docker` or `kvm`"),
             )),
             Some("kvm" | "docker") => {}

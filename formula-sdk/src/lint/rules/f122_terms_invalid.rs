@@ -1,7 +1,7 @@
 //! F122 `terms-invalid`: terms is not a list of term ids.
 #![doc = include_str!("f122_terms_invalid.md")]
 
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -29,7 +29,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(items) = value.as_seq() else {
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`terms` must be a list of term ids, not {}", a_type(value)),
         )
         .help = Some("write one term id per item, e.g. `terms: [my-terms/2]`".into());

@@ -1,7 +1,7 @@
 //! F123 `resources-invalid`: a resource definition is malformed.
 #![doc = include_str!("f123_resources_invalid.md")]
 
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -31,7 +31,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`resources` must be a map of resource definitions, not {what}"),
         )
         .help = Some("declare each resource as `<name>: {type: file, filename: <file>}` or remove `resources`".into());
@@ -39,7 +39,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     }
     for (name_node, resource) in entries {
         let name = name_node.key_text().unwrap_or_default();
-        for problem in resource_problems(&name, name_node, resource) {
+        for problem in resource_problems(&name, name_node, resource, ctx.metadata_text()) {
             out.report(&path, Some(problem.span), problem.message).help = problem.help;
         }
     }
@@ -60,12 +60,12 @@ const KNOWN_KEYS: &[&str] = &["type", "filename", "description"];
 
 /// What Juju (`resource.Meta.Validate`) and `charm proof` (type required, strict keys) refuse
 /// in one resource definition.
-fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Problem> {
+fn resource_problems(name: &str, name_node: &Node, resource: &Node, text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Some(fields) = resource.map_entries() else {
         let message = format!("resource `{name}` must be a map with a `type`, not {}", a_type(resource));
         problems.push(problem(
-            value_or_key(name_node, resource),
+            value_span(name_node, resource, text),
             message,
             Some("write e.g. `type: file` and `filename: <file>` under it"),
         ));
@@ -91,7 +91,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
                 is_file = false;
                 let message =
                     format!("`type` of resource `{name}` is {}, not `file` or `oci-image`", describe_read(kind));
-                problems.push(problem(value_or_key(type_key, kind), message, None));
+                problems.push(problem(value_span(type_key, kind, text), message, None));
             }
         },
     }
@@ -113,7 +113,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
             ));
         }
         found if is_file && found.is_none_or(|(_, f)| f.as_str().is_none_or(str::is_empty)) => {
-            let span = found.map_or(name_node.span, |(k, f)| value_or_key(k, f));
+            let span = found.map_or(name_node.span, |(k, f)| value_span(k, f, text));
             problems.push(problem(
                 span,
                 format!("resource `{name}` of type `file` has no `filename`"),

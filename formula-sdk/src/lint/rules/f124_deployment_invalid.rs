@@ -1,7 +1,7 @@
 //! F124 `deployment-invalid`: the deployment section is malformed.
 #![doc = include_str!("f124_deployment_invalid.md")]
 
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -29,7 +29,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(fields) = value.map_entries() else {
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`deployment` must be a map, not {}", a_type(value)),
         )
         .help = Some("write e.g. `deployment: {type: stateless, service: loadbalancer}`, or remove it".into());
@@ -52,7 +52,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         if version.as_str().is_none() {
             out.report(
                 &path,
-                Some(value_or_key(version_key, version)),
+                Some(value_span(version_key, version, ctx.metadata_text())),
                 format!("`deployment.min-version` is {}, not a string", describe_read(version)),
             );
         }
@@ -84,7 +84,7 @@ fn check_choice(out: &mut Reporter, ctx: &LintContext, deployment: &Node, field:
     };
     out.report(
         &ctx.metadata_path(),
-        Some(value_or_key(key, value)),
+        Some(value_span(key, value, ctx.metadata_text())),
         format!("`deployment.{field}` is {shown}, not one of {choices}"),
     );
 }

@@ -2,7 +2,7 @@
 #![doc = include_str!("f125_subordinate_not_boolean.md")]
 
 use super::support::go;
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -34,7 +34,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     };
     out.report(
         &ctx.metadata_path(),
-        Some(value_or_key(key, value)),
+        Some(value_span(key, value, ctx.metadata_text())),
         format!("`subordinate` is {}, not a boolean", describe_read(value)),
     )
     .help = Some(help);

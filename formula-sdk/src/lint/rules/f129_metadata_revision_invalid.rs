@@ -2,7 +2,7 @@
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
 use super::support::go;
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -26,7 +26,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         return;
     };
     let Some(verdict) = judge(value) else { return };
-    let span = value_or_key(key, value);
+    let span = value_span(key, value, ctx.metadata_text());
     let diagnostic = match verdict {
         Verdict::Refused => {
             let d = out.report(

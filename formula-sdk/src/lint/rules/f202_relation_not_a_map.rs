@@ -2,7 +2,7 @@
 #![doc = include_str!("f202_relation_not_a_map.md")]
 
 use super::support::relations::relation_decls;
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -38,8 +38,12 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             }
             _ => {
                 let message = format!("endpoint `{name}` in `{section}` is {}, not a map", a_type(decl.value));
-                out.report(&ctx.metadata_path(), Some(value_or_key(decl.key, decl.value)), message).help =
-                    Some(format!("declare it as a map, e.g. `{name}: {{interface: <interface>}}`"));
+                out.report(
+                    &ctx.metadata_path(),
+                    Some(value_span(decl.key, decl.value, ctx.metadata_text())),
+                    message,
+                )
+                .help = Some(format!("declare it as a map, e.g. `{name}: {{interface: <interface>}}`"));
             }
         }
     }

@@ -2,7 +2,7 @@
 #![doc = include_str!("f206_relation_missing_interface.md")]
 
 use super::support::relations::relation_decls;
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -30,7 +30,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             NodeKind::Str(s) if s.trim().is_empty() => {
                 out.report(
                     &path,
-                    Some(value_or_key(decl.key, decl.value)),
+                    Some(value_span(decl.key, decl.value, ctx.metadata_text())),
                     format!("endpoint `{name}` has an empty interface"),
                 )
                 .help = help;
@@ -42,7 +42,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 Some((key, value)) if value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()) => {
                     out.report(
                         &path,
-                        Some(value_or_key(key, value)),
+                        Some(value_span(key, value, ctx.metadata_text())),
                         format!("endpoint `{name}` has an empty `interface`"),
                     )
                     .help = help;

@@ -3,7 +3,7 @@
 
 use super::support::go;
 use super::support::relations::relation_decls;
-use super::support::spans::value_or_key;
+use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -34,7 +34,8 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 continue;
             };
             let message = format!("`{field}` of endpoint `{}` is {}, not {expected}", decl.name, describe_read(value));
-            out.report(&ctx.metadata_path(), Some(value_or_key(key, value)), message).help = Some(help(field).into());
+            out.report(&ctx.metadata_path(), Some(value_span(key, value, ctx.metadata_text())), message).help =
+                Some(help(field).into());
         }
     }
 }

@@ -1,7 +1,7 @@
 //! What metadata.yaml says, read the way several rules need it.
 
 use super::go;
-use super::spans::{first_line, written};
+use super::spans::{first_line, value_span, written};
 use super::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{LintContext, Reporter};
@@ -39,7 +39,7 @@ pub fn check_string_list(ctx: &LintContext, out: &mut Reporter, field: &str, key
     let path = ctx.metadata_path();
     let text = ctx.metadata_text();
     let Some(items) = value.as_seq() else {
-        let span = if value.is_null() { key.span } else { first_line(value.span, text) };
+        let span = value_span(key, value, text);
         let diagnostic = out.report(
             &path,
             Some(span),

@@ -5,7 +5,7 @@
 //! spans are used as they are.
 
 use crate::source::{Pos, PositionIndex, Span};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::Node;
 
 /// The text `node` was written as in `text` (quotes, tags and anchors included; `yes`, not
 /// `true`), or `""` when the span does not fit the text.
@@ -43,23 +43,14 @@ pub fn join(first: Span, last: Span) -> Span {
     }
 }
 
-/// Where a finding about a value belongs: the value itself; its key when the value is empty
-/// (an empty value has no text to point at); for a block list or map that spans several
-/// lines, its first item only.
-pub fn value_or_key(key: &Node, value: &Node) -> Span {
+/// Where a finding about a value belongs: its key when the value is empty (an empty value has
+/// no text to point at), else the value's first line (for a block list or map, its first
+/// item), without a comment that ends that line.
+pub fn value_span(key: &Node, value: &Node, text: &str) -> Span {
     if value.is_null() || value.span.start.offset == value.span.end.offset {
-        return key.span;
-    }
-    let first_end = match &value.kind {
-        NodeKind::Seq(items) => items.first().map(|i| i.span.end),
-        NodeKind::Map(entries) => entries.first().map(|(_, v)| v.span.end),
-        _ => None,
-    };
-    match first_end {
-        Some(end) if value.span.end.line > value.span.start.line && end.offset >= value.span.start.offset => {
-            Span { start: value.span.start, end }
-        }
-        _ => value.span,
+        key.span
+    } else {
+        first_line(value.span, text)
     }
 }
 
@@ -97,6 +88,18 @@ mod tests {
         let node = yaml::parse(text).unwrap();
         let span = first_line(node.span, text);
         assert_eq!((span.start.line, span.end.line, span.end.offset), (1, 1, 3));
+    }
+
+    #[test]
+    fn a_value_is_shown_by_its_first_line_or_its_key() {
+        let text = "a:\nb: [1,\n  2]  # c\nc:\n  - x  # c\n  - y\nd: ''\n";
+        let root = yaml::parse(text).unwrap();
+        let shown = |k: &str| {
+            let (key, value) = root.entry(k).unwrap();
+            let span = value_span(key, value, text);
+            &text[span.start.offset..span.end.offset]
+        };
+        assert_eq!([shown("a"), shown("b"), shown("c"), shown("d")], ["a", "[1,", "- x", "''"]);
     }
 
     #[test]
