@@ -89,6 +89,12 @@ impl BundleContext {
         self.applications().into_iter().find(|(k, _)| k.key_text().as_deref() == Some(app)).map(|(_, v)| v)
     }
 
+    /// The `options:` that application `app` sets: (name key, value), in file order. Empty when
+    /// there are none or they are not a map.
+    pub fn options(&self, app: &str) -> Vec<(&Node, &Node)> {
+        self.application(app).and_then(|a| a.get("options")).and_then(Node::map_entries).unwrap_or_default()
+    }
+
     /// The names of the applications, then of the `saas:` offers, in file order.
     pub fn application_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.applications().iter().filter_map(|(k, _)| k.key_text()).collect();

@@ -1,6 +1,7 @@
 //! F121 `payloads-invalid`: a payload definition is malformed.
 #![doc = include_str!("f121_payloads_invalid.md")]
 
+use super::support::metadata::definitions;
 use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
@@ -23,25 +24,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("payloads")) else {
-        return;
-    };
-    let path = ctx.metadata_path();
-    let entries = value.map_entries().unwrap_or_default();
-    if entries.is_empty() {
-        let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
-        out.report(
-            &path,
-            Some(value_span(key, value, ctx.metadata_text())),
-            format!("`payloads` must be a map of payload definitions, not {what}"),
-        )
-        .help = Some("declare each payload class as `<name>: {type: docker}` or remove `payloads`".into());
-        return;
-    }
-    for (name_node, payload) in entries {
+    let help = "declare each payload class as `<name>: {type: docker}` or remove `payloads`";
+    for (name_node, payload) in definitions(ctx, out, "payloads", "payload", help) {
         let name = name_node.key_text().unwrap_or_default();
         for (span, message) in payload_problems(&name, name_node, payload, ctx.metadata_text()) {
-            out.report(&path, Some(span), message);
+            out.report(&ctx.metadata_path(), Some(span), message);
         }
     }
 }

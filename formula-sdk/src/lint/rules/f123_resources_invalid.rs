@@ -1,6 +1,7 @@
 //! F123 `resources-invalid`: a resource definition is malformed.
 #![doc = include_str!("f123_resources_invalid.md")]
 
+use super::support::metadata::definitions;
 use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
@@ -22,25 +23,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("resources")) else {
-        return;
-    };
-    let path = ctx.metadata_path();
-    let entries = value.map_entries().unwrap_or_default();
-    if entries.is_empty() {
-        let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
-        out.report(
-            &path,
-            Some(value_span(key, value, ctx.metadata_text())),
-            format!("`resources` must be a map of resource definitions, not {what}"),
-        )
-        .help = Some("declare each resource as `<name>: {type: file, filename: <file>}` or remove `resources`".into());
-        return;
-    }
-    for (name_node, resource) in entries {
+    let help = "declare each resource as `<name>: {type: file, filename: <file>}` or remove `resources`";
+    for (name_node, resource) in definitions(ctx, out, "resources", "resource", help) {
         let name = name_node.key_text().unwrap_or_default();
         for problem in resource_problems(&name, name_node, resource, ctx.metadata_text()) {
-            out.report(&path, Some(problem.span), problem.message).help = problem.help;
+            out.report(&ctx.metadata_path(), Some(problem.span), problem.message).help = problem.help;
         }
     }
 }

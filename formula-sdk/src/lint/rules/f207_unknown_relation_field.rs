@@ -22,10 +22,7 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = ctx.metadata() else { return };
     for decl in relation_decls(root) {
-        let Some(fields) = decl.value.map_entries() else {
-            continue;
-        };
-        for (key, _) in fields {
+        for (key, _) in decl.fields() {
             let field = key.key_text().unwrap_or_default();
             if KNOWN_FIELDS.contains(&field.as_str()) {
                 continue;

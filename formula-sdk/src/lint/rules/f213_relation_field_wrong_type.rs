@@ -25,10 +25,7 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = ctx.metadata() else { return };
     for decl in relation_decls(root) {
-        let Some(fields) = decl.value.map_entries() else {
-            continue;
-        };
-        for (key, value) in fields {
+        for (key, value) in decl.fields() {
             let Some(field) = key.as_str() else { continue };
             let Some(expected) = wrong_type(field, value) else {
                 continue;

@@ -1,7 +1,7 @@
 //! F312 `option-default-wrong-type`: a config option's default does not match its type.
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
-use super::support::config::Options;
+use super::support::config::{juju_takes, Options};
 use super::support::go;
 use super::support::python::{proof_type, PyType};
 use super::support::spans::written;
@@ -38,7 +38,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         let name = options.name(key);
         let raw = shorten(written(default, options.text));
         let py = proof_type(default, options.text);
-        let juju_ok = juju_accepts(kind, default);
+        let juju_ok = juju_takes(kind, default);
         let proof_ok = !proof_checks || proof_accepts(kind, py);
         let t = kind.as_str();
         let message = match (juju_ok, proof_ok) {
@@ -78,22 +78,6 @@ fn declared_type(definition: &Node) -> Option<(OptionType, bool)> {
         Some(NodeKind::Null) => Some((OptionType::String, false)), // proof warns about `None` instead
         Some(NodeKind::Str(t)) => OptionType::parse(t).map(|kind| (kind, kind != OptionType::Secret)),
         Some(_) => None,
-    }
-}
-
-/// Whether Juju's `ReadConfig` accepts `default` for an option of type `kind` (the coercions
-/// of `juju/schema`: int takes strings `ParseInt(s, 0, 64)` reads, boolean strings
-/// `ParseBool` reads; float takes floats only; an empty string is never checked).
-fn juju_accepts(kind: OptionType, default: &Node) -> bool {
-    match (&default.kind, kind) {
-        (NodeKind::Null, _) => true,
-        (NodeKind::Str(_), OptionType::String | OptionType::Secret) => true,
-        (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => go::parse_int(s).is_some(),
-        (NodeKind::Float(_), OptionType::Float) => true,
-        (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => go::parse_bool(s).is_some(),
-        _ => false,
     }
 }
 

@@ -23,10 +23,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &BundleContext, out: &mut Reporter) {
     for (app_name, formula) in &ctx.formulas {
-        let Some(options) = ctx.application(app_name).and_then(|a| a.get("options")).and_then(|o| o.map_entries())
-        else {
-            continue;
-        };
+        let options = ctx.options(app_name);
         let Some(known) = known_options(formula) else {
             continue;
         };

@@ -1,7 +1,7 @@
 //! F704 `bundle-option-wrong-type`: a bundle sets an option to a value of the wrong type.
 #![doc = include_str!("f704_bundle_option_wrong_type.md")]
 
-use super::support::go;
+use super::support::config::juju_takes;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
@@ -24,11 +24,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &BundleContext, out: &mut Reporter) {
     for (app_name, formula) in &ctx.formulas {
-        let Some(options) = ctx.application(app_name).and_then(|a| a.get("options")).and_then(|o| o.map_entries())
-        else {
-            continue;
-        };
-        for (key, value) in options {
+        for (key, value) in ctx.options(app_name) {
             let Some(name) = key.key_text() else { continue };
             let Some(kind) = formula.config.option(&name).and_then(|o| o.kind) else {
                 continue;
@@ -46,21 +42,12 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
     }
 }
 
-/// Whether Juju's option check accepts `value` for an option of type `kind` (`charm`'s
-/// `Option.validate` with `juju/schema` checkers): null always; a string only for string
-/// options; ints, or strings Go's `ParseInt(s, 0, 64)` reads, for int; only real floats
-/// for float; booleans, or strings Go's `ParseBool` reads, for boolean.
+/// Whether Juju's option check (`charm`'s `Option.validate`) accepts `value` for an option of
+/// type `kind`: its schema's reading, and for a secret an empty string or a `secret:` URI.
 fn accepts(kind: OptionType, value: &Node) -> bool {
     match (&value.kind, kind) {
-        (NodeKind::Null, _) => true,
-        (NodeKind::Str(_), OptionType::String) => true,
         (NodeKind::Str(s), OptionType::Secret) => s.is_empty() || s.starts_with("secret:"),
-        (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => go::parse_int(s).is_some(),
-        (NodeKind::Float(_), OptionType::Float) => true,
-        (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => go::parse_bool(s).is_some(),
-        _ => false,
+        _ => juju_takes(kind, value),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::go;
 use super::spans::{first_line, value_span, written};
-use super::wording::describe;
+use super::wording::{a_type, describe};
 use crate::diagnostic::Severity;
 use crate::lint::{LintContext, Reporter};
 use crate::yaml::{Node, NodeKind};
@@ -67,4 +67,31 @@ pub fn check_string_list(ctx: &LintContext, out: &mut Reporter, field: &str, key
                 Some(format!("quote it: `\"{}\"`; Juju refuses a list with anything but strings", written(item, text)));
         }
     }
+}
+
+/// The definitions under `field`, a field that must be a non-empty map of `kind` definitions
+/// (`payloads`, `resources`): (name key, definition), repeated names resolved to the last.
+/// When the field is empty or not a map, reports it (with `help`) and gives nothing; when it
+/// is absent, gives nothing.
+pub fn definitions<'a>(
+    ctx: &LintContext<'a>,
+    out: &mut Reporter,
+    field: &str,
+    kind: &str,
+    help: &str,
+) -> Vec<(&'a Node, &'a Node)> {
+    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry(field)) else {
+        return Vec::new();
+    };
+    let entries = value.map_entries().unwrap_or_default();
+    if entries.is_empty() {
+        let what = if value.is_map() { "an empty map" } else { a_type(value) };
+        out.report(
+            &ctx.metadata_path(),
+            Some(value_span(key, value, ctx.metadata_text())),
+            format!("`{field}` must be a map of {kind} definitions, not {what}"),
+        )
+        .help = Some(help.into());
+    }
+    entries
 }

@@ -22,6 +22,12 @@ impl RelationDecl<'_> {
         self.value.get(field)
     }
 
+    /// The declaration's keys and values when it is a map (repeated keys resolved to the
+    /// last); nothing for the shorthand or anything else.
+    pub fn fields(&self) -> Vec<(&Node, &Node)> {
+        self.value.map_entries().unwrap_or_default()
+    }
+
     /// Whether the declaration is a map with `scope: container`.
     pub fn is_container_scoped(&self) -> bool {
         self.field("scope").and_then(Node::as_str) == Some("container")
