@@ -5,6 +5,7 @@ use super::support::go;
 use super::support::layer::proof_extension_fields;
 use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
+use super::support::python;
 use super::support::spans::value_span;
 use super::support::wording::{describe, key_name, list};
 use crate::diagnostic::{Label, Severity};
@@ -216,11 +217,11 @@ fn device_count(value: &Node) -> Option<i64> {
 }
 
 /// Whether colander's `Integer` (Python's `int()`) reads the value: numbers, booleans, and
-/// strings of digits.
+/// strings Python's `int()` reads.
 fn proof_integer(value: &Node) -> bool {
     match &value.kind {
         NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) => true,
-        NodeKind::Str(s) => s.trim().parse::<i64>().is_ok(),
+        NodeKind::Str(s) => python::is_int(s),
         _ => false,
     }
 }

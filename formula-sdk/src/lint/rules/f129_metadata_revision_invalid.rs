@@ -2,6 +2,7 @@
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
 use super::support::go;
+use super::support::python;
 use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
@@ -74,7 +75,7 @@ fn judge(value: &Node) -> Option<Verdict> {
         return Some(Verdict::Refused);
     };
     let proof = match &value.kind {
-        NodeKind::Str(s) => python_int(s),
+        NodeKind::Str(s) => python::int(s),
         _ => Some(number),
     };
     match proof {
@@ -82,22 +83,6 @@ fn judge(value: &Node) -> Option<Verdict> {
         Some(n) if n < 0 => Some(Verdict::Negative(n)),
         Some(_) => None,
     }
-}
-
-/// Python's `int(text)`: surrounding whitespace, an optional sign, decimal digits with single
-/// `_` between them.
-fn python_int(text: &str) -> Option<i64> {
-    let trimmed = text.trim();
-    let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
-    let well_formed = !digits.is_empty()
-        && !digits.starts_with('_')
-        && !digits.ends_with('_')
-        && !digits.contains("__")
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
-    if !well_formed {
-        return None;
-    }
-    trimmed.replace('_', "").parse().ok()
 }
 
 #[cfg(test)]

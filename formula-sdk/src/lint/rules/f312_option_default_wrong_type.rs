@@ -59,7 +59,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 )
             }
             (true, false) => {
-                format!("option `{name}` has type `{t}` and Juju accepts its default `{raw}`, but charm proof refuses it as {}", py_phrase(py))
+                format!("option `{name}` has type `{t}` and Juju accepts its default `{raw}`, but charm proof refuses it as {}", py.a_type())
             }
         };
         let diagnostic = out.report(&ctx.config_path(), Some(default.span), message);
@@ -97,20 +97,6 @@ fn why_proof_passes(default: &Node, py: PyType) -> &'static str {
         (NodeKind::Bool(_), PyType::Bool) => "charm proof misses it: Python counts booleans as ints",
         (NodeKind::Bool(_), PyType::Str) => "charm proof misses it: only Go's YAML reads `y` and `n` as booleans",
         _ => "charm proof reads it differently and misses it",
-    }
-}
-
-fn py_phrase(py: PyType) -> &'static str {
-    match py {
-        PyType::None => "null",
-        PyType::Bool => "a boolean",
-        PyType::Int => "an int",
-        PyType::Float => "a float",
-        PyType::Str => "a string",
-        PyType::Date => "a date",
-        PyType::DateTime => "a timestamp",
-        PyType::List => "a list",
-        PyType::Dict => "a mapping",
     }
 }
 

@@ -33,6 +33,24 @@ pub enum PyType {
     Dict,
 }
 
+impl PyType {
+    /// The type with its article, for messages, in the words of [`super::wording::a_type`]:
+    /// `a string`, `a date`, `a map`.
+    pub fn a_type(self) -> &'static str {
+        match self {
+            PyType::None => "null",
+            PyType::Bool => "a boolean",
+            PyType::Int => "an int",
+            PyType::Float => "a float",
+            PyType::Str => "a string",
+            PyType::Date => "a date",
+            PyType::DateTime => "a timestamp",
+            PyType::List => "a list",
+            PyType::Dict => "a map",
+        }
+    }
+}
+
 static PY_BOOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
         .expect("valid regex")
@@ -111,6 +129,25 @@ fn pyyaml_plain(raw: &str) -> PyType {
     }
 }
 
+/// Python's `int(text)` for a string: surrounding white space, an optional sign, then decimal
+/// digits (of any script) with single `_` between them.
+pub fn is_int(text: &str) -> bool {
+    PYTHON_INT.is_match(text)
+}
+
+/// The value of Python's `int(text)`, when [`is_int`] and the digits are ASCII and fit an
+/// `i64`.
+pub fn int(text: &str) -> Option<i64> {
+    if !is_int(text) {
+        return None;
+    }
+    let cleaned = text.trim().replace('_', "");
+    cleaned.parse().ok()
+}
+
+static PYTHON_INT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[+-]?\p{Nd}+(?:_\p{Nd}+)*\s*$").expect("valid regex"));
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +163,21 @@ mod tests {
         let doc = "a: y\nb: 1e3\nc: 1.5e+3\nd: 2020-01-01\ne: '1'\nf: 0x10\ng: yes\nh: 1.0\ni: \"yes\"\nj: ~\nk: [1]\nl: 0o17\n";
         use PyType::*;
         assert_eq!(types(doc), vec![Str, Str, Float, Date, Str, Int, Bool, Float, Str, None, List, Str]);
+    }
+
+    #[test]
+    fn python_ints() {
+        for (ok, value) in
+            [("12", Some(12)), (" 12\n", Some(12)), ("+3", Some(3)), ("-1", Some(-1)), ("1_000", Some(1000))]
+        {
+            assert!(is_int(ok), "{ok:?}");
+            assert_eq!(int(ok), value, "{ok:?}");
+        }
+        assert!(is_int("\u{0661}\u{0662}"));
+        assert_eq!(int("\u{0661}\u{0662}"), None);
+        for bad in ["", "0x10", "12 abc", "1.5", "1__0", "_1", "1_", "v1", "+-1"] {
+            assert!(!is_int(bad), "{bad:?}");
+            assert_eq!(int(bad), None, "{bad:?}");
+        }
     }
 }
