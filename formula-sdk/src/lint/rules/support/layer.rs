@@ -1,4 +1,4 @@
-//! `layer.yaml`, which `charm build` reads and whose `proof:` section extends `charm proof`.
+//! Reading `layer.yaml` and the fields its `proof:` section teaches `charm proof`.
 
 use crate::format::{Formula, ReadProblem};
 use crate::yaml::{self, Node, NodeKind, YamlError};

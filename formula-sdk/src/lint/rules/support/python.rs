@@ -1,4 +1,5 @@
-//! How `charm proof` sees a formula's YAML: PyYAML's reading of plain scalars.
+//! How `charm proof` sees a formula's values: PyYAML's reading of plain scalars, and Python's
+//! `int()`.
 //!
 //! Two readers look at a formula's YAML: Juju (Go's `yaml.v2`) and `charm proof` (PyYAML).
 //! Both are YAML 1.1, but they resolve a few plain scalars differently (`y` is a boolean only
