@@ -8,7 +8,7 @@
 //! against the formulas' config.yaml and metadata.yaml.
 
 use crate::format::{Formula, Role, YamlFile};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::Node;
 use std::path::{Path, PathBuf};
 
 /// A bundle, with the local formulas it names loaded.
@@ -87,6 +87,12 @@ impl BundleContext {
     /// The definition of application `app`.
     pub fn application(&self, app: &str) -> Option<&Node> {
         self.applications().into_iter().find(|(k, _)| k.key_text().as_deref() == Some(app)).map(|(_, v)| v)
+    }
+
+    /// The `options:` that application `app` sets: (name key, value), in file order. Empty when
+    /// there are none or they are not a map.
+    pub fn options(&self, app: &str) -> Vec<(&Node, &Node)> {
+        self.application(app).and_then(|a| a.get("options")).and_then(Node::map_entries).unwrap_or_default()
     }
 
     /// The names of the applications, then of the `saas:` offers, in file order.
@@ -347,38 +353,6 @@ pub fn parse_endpoint(text: &str) -> Option<(String, Option<String>)> {
     }
 }
 
-/// The closest of `candidates` to `wanted` when it is close enough to be a typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, c)| *d <= 2.max(wanted.len().min(c.len()) / 4) && *d < wanted.len().max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
-}
-
-/// The kind of a node for messages: `a string`, `an int`, `a map`, …
-pub fn kind_with_article(node: &Node) -> String {
-    let name = node.type_name();
-    let article = if matches!(node.kind, NodeKind::Int(_)) { "an" } else { "a" };
-    format!("{article} {name}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,11 +379,5 @@ mod tests {
         assert_eq!(local_path("/srv/wiki"), Some("/srv/wiki"));
         assert_eq!(local_path("cs:wiki"), None);
         assert_eq!(local_path("local:trusty/wiki"), None);
-    }
-
-    #[test]
-    fn typos() {
-        assert_eq!(did_you_mean("titel", ["title", "port"]), Some("title"));
-        assert_eq!(did_you_mean("x", ["port"]), None);
     }
 }

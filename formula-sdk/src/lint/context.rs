@@ -32,6 +32,12 @@ impl<'a> LintContext<'a> {
         self.formula.actions_file.as_ref().and_then(|f| f.node.as_ref())
     }
 
+    /// metadata.yaml's text (`""` when the file could not be read), for what a node was
+    /// written as and for cutting spans to a line.
+    pub fn metadata_text(&self) -> &'a str {
+        self.formula.metadata_file.as_ref().map_or("", |f| f.source.text.as_str())
+    }
+
     /// The path of a root file, as shown to the user.
     pub fn path(&self, name: &str) -> PathBuf {
         self.formula.display(name)

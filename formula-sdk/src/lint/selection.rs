@@ -98,7 +98,7 @@ impl AllowList {
         let Some(items) = root.get("allow").and_then(Node::as_seq) else {
             let found = match root.entry("allow") {
                 Some((key, value)) => {
-                    let what = super::rules::support_a1::describe(value, &text);
+                    let what = super::rules::support::wording::describe(value, &text);
                     problem(
                         Some(key.span),
                         format!("`allow` in `{ALLOW_FILE}` must be a list of rules, not {what}"),
@@ -131,7 +131,7 @@ impl AllowList {
                     ));
                 }
                 None => {
-                    let what = super::rules::support_a1::describe(item, &text);
+                    let what = super::rules::support::wording::describe(item, &text);
                     list.problems.push(problem(
                         Some(item.span),
                         format!("entries of `allow` must be rule codes or names, not {what}"),
@@ -163,5 +163,5 @@ fn suggestion(name: &str) -> Option<String> {
     let upper = name.to_ascii_uppercase();
     let probe =
         if upper.starts_with('F') && upper[1..].bytes().all(|b| b.is_ascii_digit()) { upper.as_str() } else { name };
-    super::rules::support_a1::closest(probe, &known).map(str::to_string)
+    super::rules::support::names::closest(probe, known).map(str::to_string)
 }

@@ -1,7 +1,9 @@
 //! F004 `file-unreadable`: a file of the formula cannot be read.
 #![doc = include_str!("f004_file_unreadable.md")]
 
-use super::support_a1::{layer, real_path, relative, tidy_reason};
+use super::support::files::{real_path, relative};
+use super::support::layer::layer;
+use super::support::wording::tidy_reason;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,8 @@
 //! F005 `file-too-large`: a formula file is too large to be what it claims.
 #![doc = include_str!("f005_file_too_large.md")]
 
-use super::support_a1::{layer, real_path, relative};
+use super::support::files::{real_path, relative};
+use super::support::layer::layer;
 use crate::diagnostic::Severity;
 use crate::format::MAX_FILE_BYTES;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,8 @@
 //! F006 `duplicate-yaml-key`: a mapping repeats a key, and only the last one counts.
 #![doc = include_str!("f006_duplicate_yaml_key.md")]
 
-use super::support_a1::{key_name, layer};
+use super::support::layer::layer;
+use super::support::wording::key_name;
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;

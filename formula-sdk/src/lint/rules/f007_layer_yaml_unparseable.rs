@@ -1,7 +1,9 @@
 //! F007 `layer-yaml-unparseable`: layer.yaml does not parse.
 #![doc = include_str!("f007_layer_yaml_unparseable.md")]
 
-use super::support_a1::{describe, first_line, layer};
+use super::support::layer::layer;
+use super::support::spans::first_line;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -63,24 +65,25 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     const META: &str = "name: wiki\nsummary: s\ndescription: d\n";
 
     #[test]
     fn what_charm_proof_cannot_use() {
-        assert_eq!(messages("F007", &[("metadata.yaml", META), ("layer.yaml", "")]), ["`layer.yaml` is empty"]);
+        assert_eq!(messages(&RULE, &[("metadata.yaml", META), ("layer.yaml", "")]), ["`layer.yaml` is empty"]);
         assert_eq!(
-            messages("F007", &[("metadata.yaml", META), ("layer.yaml", "- layer:basic\n")]),
+            messages(&RULE, &[("metadata.yaml", META), ("layer.yaml", "- layer:basic\n")]),
             ["`layer.yaml` must be a map, not a list"]
         );
         assert_eq!(
-            messages("F007", &[("metadata.yaml", META), ("layer.yaml", "proof: 5\n")]),
+            messages(&RULE, &[("metadata.yaml", META), ("layer.yaml", "proof: 5\n")]),
             ["`proof` in `layer.yaml` must be a map of metadata sections, not the int `5`"]
         );
-        assert_eq!(messages("F007", &[("metadata.yaml", META), ("layer.yaml", "proof:\n")]).len(), 1);
-        assert!(messages("F007", &[("metadata.yaml", META), ("layer.yaml", "includes: [layer:basic]\nproof: {}\n")])
+        assert_eq!(messages(&RULE, &[("metadata.yaml", META), ("layer.yaml", "proof:\n")]).len(), 1);
+        assert!(messages(&RULE, &[("metadata.yaml", META), ("layer.yaml", "includes: [layer:basic]\nproof: {}\n")])
             .is_empty());
-        assert!(messages("F007", &[("metadata.yaml", META)]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", META)]).is_empty());
     }
 }

@@ -23,29 +23,31 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::f102_missing_metadata_field;
+    use crate::lint::rules::support::testing::messages;
 
     const META: &str = "name: wiki\nsummary: s\ndescription: d\n";
 
     #[test]
     fn the_shape_of_the_allow_list() {
         assert_eq!(
-            messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "allow: F503\n")]),
+            messages(&RULE, &[("metadata.yaml", META), (".formulalint.yaml", "allow: F503\n")]),
             ["`allow` in `.formulalint.yaml` must be a list of rules, not the string `F503`"]
         );
         assert_eq!(
-            messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "ignore: [F503]\n")]),
+            messages(&RULE, &[("metadata.yaml", META), (".formulalint.yaml", "ignore: [F503]\n")]),
             ["`.formulalint.yaml` has no `allow` list, so it allows nothing"]
         );
-        assert_eq!(messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "allow: [F503\n")]).len(), 1);
+        assert_eq!(messages(&RULE, &[("metadata.yaml", META), (".formulalint.yaml", "allow: [F503\n")]).len(), 1);
         assert!(
-            messages("F008", &[("metadata.yaml", META), (".formulalint.yaml", "allow: [style, compat]\n")]).is_empty()
+            messages(&RULE, &[("metadata.yaml", META), (".formulalint.yaml", "allow: [style, compat]\n")]).is_empty()
         );
     }
 
     #[test]
     fn allowed_rules_are_silenced() {
         let files = [("metadata.yaml", "name: wiki\n"), (".formulalint.yaml", "allow: [missing-metadata-field]\n")];
-        assert!(messages("F102", &files).is_empty());
+        assert!(messages(&f102_missing_metadata_field::RULE, &files).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! F009 `metadata-not-a-map`: metadata.yaml is not a mapping.
 #![doc = include_str!("f009_metadata_not_a_map.md")]
 
-use super::support_a1::{describe, first_line, metadata_text};
+use super::support::spans::first_line;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -25,7 +26,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     if matches!(root.kind, NodeKind::Map(_) | NodeKind::Null) {
         return;
     }
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     let span = first_line(root.span, text);
     out.report(
         &ctx.metadata_path(),
@@ -37,16 +38,17 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn scalars_and_lists_but_not_empty_documents() {
         assert_eq!(
-            messages("F009", &[("metadata.yaml", "wiki\n")]),
+            messages(&RULE, &[("metadata.yaml", "wiki\n")]),
             ["`metadata.yaml` must be a map of fields, not the string `wiki`"]
         );
-        assert!(messages("F009", &[("metadata.yaml", "")]).is_empty());
-        assert!(messages("F009", &[("metadata.yaml", "# nothing yet\n")]).is_empty());
-        assert!(messages("F009", &[("metadata.yaml", "[a\n")]).is_empty(), "a syntax error is F002's");
+        assert!(messages(&RULE, &[("metadata.yaml", "")]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", "# nothing yet\n")]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", "[a\n")]).is_empty(), "a syntax error is F002's");
     }
 }

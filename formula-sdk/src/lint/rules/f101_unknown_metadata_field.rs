@@ -1,7 +1,9 @@
 //! F101 `unknown-metadata-field`: metadata.yaml has a top-level key that neither Juju nor proof knows.
 #![doc = include_str!("f101_unknown_metadata_field.md")]
 
-use super::support_a1::{closest, is_string_key, key_name, metadata_map};
+use super::support::metadata::{is_string_key, metadata_map};
+use super::support::names::closest;
+use super::support::wording::key_name;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -72,7 +74,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         }
         let diagnostic = out.report(&ctx.metadata_path(), Some(key.span), format!("unknown metadata field `{name}`"));
-        diagnostic.help = Some(match closest(&name, PROOF_FIELDS) {
+        diagnostic.help = Some(match closest(&name, PROOF_FIELDS.iter().copied()) {
             Some(known) => format!("did you mean `{known}`?"),
             None => {
                 "Juju ignores fields it does not know; remove it, or keep it where tools that read it expect it".into()

@@ -56,15 +56,16 @@ fn help(ctx: &LintContext, field: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn an_empty_file_lacks_everything() {
-        assert_eq!(messages("F102", &[("metadata.yaml", "")]).len(), 3);
-        assert!(messages("F102", &[("metadata.yaml", "- a\n")]).is_empty(), "not a map is F009's");
-        assert!(messages("F102", &[("config.yaml", "options: {}\n")]).is_empty(), "no metadata is F003's");
+        assert_eq!(messages(&RULE, &[("metadata.yaml", "")]).len(), 3);
+        assert!(messages(&RULE, &[("metadata.yaml", "- a\n")]).is_empty(), "not a map is F009's");
+        assert!(messages(&RULE, &[("config.yaml", "options: {}\n")]).is_empty(), "no metadata is F003's");
         assert_eq!(
-            messages("F102", &[("metadata.yaml", "name: ' '\nsummary: 5\ndescription: d\n")]),
+            messages(&RULE, &[("metadata.yaml", "name: ' '\nsummary: 5\ndescription: d\n")]),
             ["`name` is empty"]
         );
     }

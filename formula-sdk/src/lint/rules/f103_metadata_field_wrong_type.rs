@@ -1,7 +1,11 @@
 //! F103 `metadata-field-wrong-type`: a metadata field has a type Juju's schema rejects.
 #![doc = include_str!("f103_metadata_field_wrong_type.md")]
 
-use super::support_a1::{describe, first_line, go_int, metadata_map, metadata_text, written};
+use super::support::go;
+use super::support::metadata::metadata_map;
+use super::support::spans::first_line;
+use super::support::spans::written;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -50,7 +54,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = metadata_map(ctx) else {
         return;
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     for (field, want) in FIELDS {
         let Some((key, value)) = root.entry(field) else {
             continue;
@@ -119,7 +123,7 @@ fn check_strings(ctx: &LintContext, out: &mut Reporter, field: &str, key: &Node,
 fn is_int(value: &Node) -> bool {
     match &value.kind {
         NodeKind::Int(_) => true,
-        NodeKind::Str(s) => go_int(s).is_some(),
+        NodeKind::Str(s) => go::parse_int(s).is_some(),
         _ => false,
     }
 }

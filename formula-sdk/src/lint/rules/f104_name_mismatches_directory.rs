@@ -1,7 +1,7 @@
 //! F104 `name-mismatches-directory`: the formula name differs from its directory name.
 #![doc = include_str!("f104_name_mismatches_directory.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

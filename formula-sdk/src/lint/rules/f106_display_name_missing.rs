@@ -1,7 +1,7 @@
 //! F106 `display-name-missing`: metadata has no display-name.
 #![doc = include_str!("f106_display_name_missing.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,8 @@
 //! F107 `invalid-display-name`: display-name has characters the store refuses.
 #![doc = include_str!("f107_invalid_display_name.md")]
 
-use super::support_a1::{describe, metadata_map, metadata_text};
+use super::support::metadata::metadata_map;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -25,7 +26,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         return;
     };
     let Some(text) = value.as_str() else {
-        let text = metadata_text(ctx);
+        let text = ctx.metadata_text();
         let span = if value.is_null() { key.span } else { value.span };
         out.report(
             &ctx.metadata_path(),

@@ -1,7 +1,7 @@
 //! F108 `maintainer-and-maintainers`: metadata has both maintainer and maintainers.
 #![doc = include_str!("f108_maintainer_and_maintainers.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

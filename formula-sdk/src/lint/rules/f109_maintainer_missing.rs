@@ -1,7 +1,7 @@
 //! F109 `maintainer-missing`: metadata has neither maintainer nor maintainers.
 #![doc = include_str!("f109_maintainer_missing.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,9 @@
 //! F110 `maintainer-wrong-shape`: maintainer is a list, or maintainers is not.
 #![doc = include_str!("f110_maintainer_wrong_shape.md")]
 
-use super::support_a1::{describe, first_line, metadata_map, metadata_text};
+use super::support::metadata::metadata_map;
+use super::support::spans::first_line;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -22,7 +24,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = metadata_map(ctx) else {
         return;
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     match (root.entry("maintainer"), root.entry("maintainers")) {
         // Both set is F108's, and `charm proof` looks no further.
         (Some(_), Some(_)) => {}
@@ -48,22 +50,23 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn maintainers_must_be_a_list() {
         assert_eq!(
-            messages("F110", &[("metadata.yaml", "name: w\nmaintainers: Ann <a@b.c>\n")]),
+            messages(&RULE, &[("metadata.yaml", "name: w\nmaintainers: Ann <a@b.c>\n")]),
             ["`maintainers` must be a list, not the string `Ann <a@b.c>`"]
         );
         assert_eq!(
-            messages("F110", &[("metadata.yaml", "name: w\nmaintainers:\n")]),
+            messages(&RULE, &[("metadata.yaml", "name: w\nmaintainers:\n")]),
             ["`maintainers` must be a list, not null"]
         );
         assert!(
-            messages("F110", &[("metadata.yaml", "maintainer: [a]\nmaintainers: b\n")]).is_empty(),
+            messages(&RULE, &[("metadata.yaml", "maintainer: [a]\nmaintainers: b\n")]).is_empty(),
             "both is F108's"
         );
-        assert!(messages("F110", &[("metadata.yaml", "maintainer: Ann <a@b.c>\n")]).is_empty());
+        assert!(messages(&RULE, &[("metadata.yaml", "maintainer: Ann <a@b.c>\n")]).is_empty());
     }
 }

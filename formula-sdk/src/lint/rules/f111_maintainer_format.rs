@@ -1,7 +1,9 @@
 //! F111 `maintainer-format`: a maintainer is not written as Name <email>.
 #![doc = include_str!("f111_maintainer_format.md")]
 
-use super::support_a1::{describe, first_line, metadata_map, metadata_text};
+use super::support::metadata::metadata_map;
+use super::support::spans::first_line;
+use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
@@ -29,7 +31,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         (None, Some(many)) => many.as_seq().map(|items| items.iter().collect()).unwrap_or_default(),
         _ => return,
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     for person in people {
         let Some(written) = person.as_str() else {
             out.report(

@@ -1,7 +1,7 @@
 //! F112 `tags-missing`: metadata has neither tags nor categories.
 #![doc = include_str!("f112_tags_missing.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

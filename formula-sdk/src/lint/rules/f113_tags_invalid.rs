@@ -1,7 +1,7 @@
 //! F113 `tags-invalid`: tags is not a non-empty list.
 #![doc = include_str!("f113_tags_invalid.md")]
 
-use super::support_a1::{check_string_list, metadata_map};
+use super::support::metadata::{check_string_list, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -27,21 +27,22 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
+    use super::RULE;
     use crate::diagnostic::Severity;
-    use crate::lint::rules::support_a1::lint_files;
+    use crate::lint::rules::support::testing::lint_files;
 
     #[test]
     fn juju_refuses_what_is_not_a_list_of_strings() {
-        let found = lint_files("F113", &[("metadata.yaml", "name: w\ntags: [web, 5, yes]\n")]);
+        let found = lint_files(&RULE, &[("metadata.yaml", "name: w\ntags: [web, 5, yes]\n")]);
         let got: Vec<_> =
             found.iter().map(|d| (d.message.as_str(), d.severity, d.help.as_deref().unwrap_or(""))).collect();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].0, "items of `tags` must be strings, not the int `5`");
         assert_eq!(got[0].1, Severity::Error);
         assert!(got[1].2.contains("\"yes\""), "{}", got[1].2);
-        let empty = lint_files("F113", &[("metadata.yaml", "name: w\ntags: []\n")]);
+        let empty = lint_files(&RULE, &[("metadata.yaml", "name: w\ntags: []\n")]);
         assert_eq!(empty.iter().map(|d| d.severity).collect::<Vec<_>>(), [Severity::Warning]);
-        let null = lint_files("F113", &[("metadata.yaml", "name: w\ntags:\n")]);
+        let null = lint_files(&RULE, &[("metadata.yaml", "name: w\ntags:\n")]);
         assert_eq!(null.iter().map(|d| d.severity).collect::<Vec<_>>(), [Severity::Error]);
     }
 }

@@ -1,7 +1,7 @@
 //! F114 `categories-invalid`: categories is not a non-empty list.
 #![doc = include_str!("f114_categories_invalid.md")]
 
-use super::support_a1::{check_string_list, metadata_map};
+use super::support::metadata::{check_string_list, metadata_map};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -34,12 +34,13 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::rules::support_a1::messages;
+    use super::RULE;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn a_string_is_not_a_list() {
         assert_eq!(
-            messages("F114", &[("metadata.yaml", "name: w\ncategories: misc\n")]),
+            messages(&RULE, &[("metadata.yaml", "name: w\ncategories: misc\n")]),
             ["`categories` must be a list of strings, not the string `misc`"]
         );
     }

@@ -1,7 +1,7 @@
 //! F115 `categories-deprecated`: categories is used instead of tags.
 #![doc = include_str!("f115_categories_deprecated.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

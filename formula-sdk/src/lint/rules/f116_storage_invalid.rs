@@ -1,9 +1,12 @@
 //! F116 `storage-invalid`: a storage definition is malformed.
 #![doc = include_str!("f116_storage_invalid.md")]
 
-use super::support_a1::{
-    closest, describe, first_line, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
-};
+use super::support::go;
+use super::support::layer::proof_extension_fields;
+use super::support::metadata::{is_string_key, metadata_map};
+use super::support::names::closest;
+use super::support::spans::value_span;
+use super::support::wording::{describe, key_name};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -37,11 +40,11 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let mut c = Checker {
         out,
         path: ctx.metadata_path(),
-        text: metadata_text(ctx),
+        text: ctx.metadata_text(),
         extensions: proof_extension_fields(ctx.formula, "storage"),
     };
     let Some(stores) = storage.map_entries() else {
-        let span = c.value_span(key, storage);
+        let span = value_span(key, storage, c.text);
         c.error(span, format!("`storage` must be a map of storage definitions, not {}", describe(storage, c.text)))
             .help =
             Some("write each store under `storage:` as `name:` followed by `type: filesystem` or `type: block`".into());
@@ -77,15 +80,6 @@ impl Checker<'_, '_> {
         diagnostic.help = Some(help);
     }
 
-    /// Where to point for a value: its first line, or its key when it is null.
-    fn value_span(&self, key: &Node, value: &Node) -> Span {
-        if value.is_null() {
-            key.span
-        } else {
-            first_line(value.span, self.text)
-        }
-    }
-
     fn store(&mut self, name_node: &Node, store: &Node) {
         let name = key_name(name_node);
         if !is_string_key(name_node) {
@@ -94,7 +88,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(fields) = store.map_entries() else {
-            let span = self.value_span(name_node, store);
+            let span = value_span(name_node, store, self.text);
             let diagnostic = self.error(
                 span,
                 format!("storage `{name}` must be a map with at least a `type`, not {}", describe(store, self.text)),
@@ -111,7 +105,7 @@ impl Checker<'_, '_> {
                     Some("add `type: filesystem` or `type: block`".into());
             }
             Some(kind) if !matches!(kind.as_str(), Some("filesystem" | "block")) => {
-                let span = self.value_span(name_node, kind);
+                let span = value_span(name_node, kind, self.text);
                 self.error(
                     span,
                     format!(
@@ -124,7 +118,7 @@ impl Checker<'_, '_> {
         }
         for (key, value) in fields {
             let field = key_name(key);
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             match field.as_str() {
                 "type" => {}
                 "description" | "location" if value.as_str().is_none() => {
@@ -150,10 +144,9 @@ impl Checker<'_, '_> {
                 "description" | "location" => {}
                 _ if self.extensions.contains(&field) => {}
                 _ => {
-                    let mut known = FIELDS.to_vec();
-                    known.push(JUJU_ONLY);
+                    let known = FIELDS.iter().copied().chain([JUJU_ONLY]);
                     self.error(key.span, format!("storage `{name}` has an unknown field `{field}`")).help =
-                        Some(match closest(&field, &known) {
+                        Some(match closest(&field, known) {
                             Some(guess) => format!("did you mean `{guess}`?"),
                             None => format!("Juju ignores it and `charm proof` refuses it; remove it, or {EXTEND}"),
                         });
@@ -165,7 +158,7 @@ impl Checker<'_, '_> {
     fn boolean(&mut self, name: &str, field: &str, span: Span, value: &Node) {
         match (&value.kind, value.as_str()) {
             (NodeKind::Bool(_), _) | (_, Some("true" | "false")) => {}
-            (_, Some(text)) if go_parse_bool(text) => self.proof_only(
+            (_, Some(text)) if go::parse_bool(text).is_some() => self.proof_only(
                 span,
                 format!("`charm proof` reads only `true` or `false` for `{field}` of storage `{name}`, not `{text}`"),
                 format!("Juju reads `{text}` as a boolean too; write `true` or `false` to satisfy both"),
@@ -214,7 +207,7 @@ impl Checker<'_, '_> {
 
     fn multiple(&mut self, name: &str, key: &Node, value: &Node) {
         let Some(entries) = value.map_entries() else {
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             self.error(
                 span,
                 format!(
@@ -238,7 +231,7 @@ impl Checker<'_, '_> {
                 Some("add `range: 1-` (one or more), `range: 2-4`, or `range: 3`".into());
             return;
         };
-        let span = self.value_span(range_key, range);
+        let span = value_span(range_key, range, self.text);
         match (&range.kind, range.as_str()) {
             (NodeKind::Int(count), _) if *count <= 0 => {
                 self.error(span, format!("storage `{name}` asks for {count} instances; the count must be at least 1"));
@@ -293,7 +286,7 @@ impl Checker<'_, '_> {
     fn properties(&mut self, name: &str, key: &Node, value: &Node) {
         let valid = value.as_seq().is_some_and(|items| items.iter().all(|i| i.as_str() == Some("transient")));
         if !valid {
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             self.error(
                 span,
                 format!(
@@ -310,11 +303,6 @@ impl Checker<'_, '_> {
             );
         }
     }
-}
-
-/// Go's `strconv.ParseBool`, which Juju's schema uses for strings.
-fn go_parse_bool(text: &str) -> bool {
-    matches!(text, "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False")
 }
 
 /// Juju's `utils.ParseSize`: a non-negative number, then an optional multiplier `M`, `G`, `T`,

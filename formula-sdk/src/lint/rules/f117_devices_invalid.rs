@@ -1,9 +1,13 @@
 //! F117 `devices-invalid`: a device definition is malformed.
 #![doc = include_str!("f117_devices_invalid.md")]
 
-use super::support_a1::{
-    closest, describe, first_line, go_int, is_string_key, key_name, metadata_map, metadata_text, proof_extension_fields,
-};
+use super::support::go;
+use super::support::layer::proof_extension_fields;
+use super::support::metadata::{is_string_key, metadata_map};
+use super::support::names::closest;
+use super::support::python;
+use super::support::spans::value_span;
+use super::support::wording::{describe, key_name, list};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -32,11 +36,11 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some((key, devices)) = metadata_map(ctx).and_then(|root| root.entry("devices")) else {
         return;
     };
-    let text = metadata_text(ctx);
+    let text = ctx.metadata_text();
     let mut c =
         Checker { out, path: ctx.metadata_path(), text, extensions: proof_extension_fields(ctx.formula, "devices") };
     let Some(entries) = devices.map_entries() else {
-        let span = if devices.is_null() { key.span } else { first_line(devices.span, text) };
+        let span = value_span(key, devices, text);
         c.error(span, format!("`devices` must be a map of device definitions, not {}", describe(devices, text))).help =
             Some("write each device under `devices:` as `name:` followed by `type: gpu`".into());
         return;
@@ -58,14 +62,6 @@ impl Checker<'_, '_> {
         self.out.report(&self.path, Some(span), message)
     }
 
-    fn value_span(&self, key: &Node, value: &Node) -> Span {
-        if value.is_null() {
-            key.span
-        } else {
-            first_line(value.span, self.text)
-        }
-    }
-
     fn device(&mut self, name_node: &Node, device: &Node) {
         let name = key_name(name_node);
         if !is_string_key(name_node) {
@@ -74,7 +70,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(fields) = device.map_entries() else {
-            let span = self.value_span(name_node, device);
+            let span = value_span(name_node, device, self.text);
             let diagnostic = self.error(
                 span,
                 format!("device `{name}` must be a map with at least a `type`, not {}", describe(device, self.text)),
@@ -90,12 +86,12 @@ impl Checker<'_, '_> {
                     Some("add the kind of device, e.g. `type: gpu` or `type: nvidia.com/gpu`".into());
             }
             Some((key, kind)) if kind.as_str().is_some_and(|k| k.trim().is_empty()) => {
-                let span = self.value_span(key, kind);
+                let span = value_span(key, kind, self.text);
                 self.error(span, format!("device `{name}` has an empty `type`")).help =
                     Some("name the kind of device, e.g. `type: gpu` or `type: nvidia.com/gpu`".into());
             }
             Some((key, kind)) if kind.as_str().is_none() => {
-                let span = self.value_span(key, kind);
+                let span = value_span(key, kind, self.text);
                 self.error(
                     span,
                     format!("`type` of device `{name}` must be a string, not {}", describe(kind, self.text)),
@@ -106,7 +102,7 @@ impl Checker<'_, '_> {
         let mut unknown_to_proof = Vec::new();
         for (key, value) in &fields {
             let field = key_name(key);
-            let span = self.value_span(key, value);
+            let span = value_span(key, value, self.text);
             match field.as_str() {
                 "type" => {}
                 "description" if value.as_str().is_none() => {
@@ -137,7 +133,7 @@ impl Checker<'_, '_> {
                 _ => {
                     let known = ["type", "description", "countmin", "countmax"];
                     self.error(key.span, format!("device `{name}` has an unknown field `{field}`")).help =
-                        Some(match closest(&field, &known) {
+                        Some(match closest(&field, known) {
                             Some(guess) => format!("did you mean `{guess}`?"),
                             None => "Juju ignores it and `charm proof` refuses it; remove it".into(),
                         });
@@ -146,11 +142,10 @@ impl Checker<'_, '_> {
         }
         self.counts(&name, device);
         if let Some(first) = unknown_to_proof.first() {
-            let names: Vec<String> = unknown_to_proof.iter().map(|k| format!("`{}`", key_name(k))).collect();
-            let fields = match names.split_last() {
-                Some((last, [])) => format!("the field {last}"),
-                Some((last, rest)) => format!("the fields {} and {last}", rest.join(", ")),
-                None => String::new(),
+            let names: Vec<String> = unknown_to_proof.iter().map(|k| key_name(k)).collect();
+            let fields = match names.len() {
+                1 => format!("the field {}", list(&names)),
+                _ => format!("the fields {}", list(&names)),
             };
             let diagnostic = self.error(
                 first.span,
@@ -164,7 +159,7 @@ impl Checker<'_, '_> {
 
     /// `count` is what `charm proof` knows; Juju ignores it and reads `countmin`/`countmax`.
     fn count(&mut self, name: &str, key: &Node, value: &Node) {
-        let span = self.value_span(key, value);
+        let span = value_span(key, value, self.text);
         if !proof_integer(value) {
             self.error(
                 span,
@@ -215,18 +210,18 @@ impl Checker<'_, '_> {
 fn device_count(value: &Node) -> Option<i64> {
     let n = match &value.kind {
         NodeKind::Int(n) => *n,
-        NodeKind::Str(s) => go_int(s)?,
+        NodeKind::Str(s) => go::parse_int(s)?,
         _ => return None,
     };
     (n >= 0).then_some(n)
 }
 
 /// Whether colander's `Integer` (Python's `int()`) reads the value: numbers, booleans, and
-/// strings of digits.
+/// strings Python's `int()` reads.
 fn proof_integer(value: &Node) -> bool {
     match &value.kind {
         NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) => true,
-        NodeKind::Str(s) => s.trim().parse::<i64>().is_ok(),
+        NodeKind::Str(s) => python::is_int(s),
         _ => false,
     }
 }

@@ -1,7 +1,7 @@
 //! F118 `series-deprecated`: series is ignored by today's tooling.
 #![doc = include_str!("f118_series_deprecated.md")]
 
-use super::support_a1::metadata_map;
+use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,8 @@
 //! F119 `min-juju-version-invalid`: min-juju-version is not a valid version.
 #![doc = include_str!("f119_min_juju_version_invalid.md")]
 
-use super::support_a2::{a_type, value_or_key};
+use super::support::spans::value_span;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;
@@ -31,7 +32,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         } else {
             format!("`min-juju-version` is {} `{}`, not a version string", a_type(value), value.display_value())
         };
-        out.report(&path, Some(value_or_key(key, value)), message).help =
+        out.report(&path, Some(value_span(key, value, ctx.metadata_text())), message).help =
             Some("write the version as a quoted string of three numbers, e.g. `min-juju-version: \"2.9.0\"`".into());
         return;
     };
@@ -81,21 +82,20 @@ mod tests {
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("min-juju-version: 2.9.0\n").is_empty());
-        assert!(check("min-juju-version: 2.9-beta1\n").is_empty());
-        assert_eq!(check("min-juju-version: 1.25.0\n"), ["`min-juju-version` `1.25.0` is older than 2.0.0"]);
+        assert!(metadata_messages(&RULE, "min-juju-version: 2.9.0\n").is_empty());
+        assert!(metadata_messages(&RULE, "min-juju-version: 2.9-beta1\n").is_empty());
         assert_eq!(
-            check("min-juju-version: 2.9.0-ubuntu\n"),
+            metadata_messages(&RULE, "min-juju-version: 1.25.0\n"),
+            ["`min-juju-version` `1.25.0` is older than 2.0.0"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "min-juju-version: 2.9.0-ubuntu\n"),
             ["`min-juju-version` `2.9.0-ubuntu` is not a version of the form X.Y.Z"]
         );
-        assert_eq!(check("min-juju-version:\n"), ["`min-juju-version` is empty"]);
+        assert_eq!(metadata_messages(&RULE, "min-juju-version:\n"), ["`min-juju-version` is empty"]);
     }
 }

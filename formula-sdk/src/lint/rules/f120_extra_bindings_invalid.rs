@@ -1,7 +1,9 @@
 //! F120 `extra-bindings-invalid`: extra-bindings is malformed or clashes with an endpoint.
 #![doc = include_str!("f120_extra_bindings_invalid.md")]
 
-use super::support_a2::{a_type, describe, join, relation_decls, value_or_key};
+use super::support::relations::relation_decls;
+use super::support::spans::{join, value_span};
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -28,7 +30,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(bindings) = value.map_entries() else {
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`extra-bindings` must be a map of binding names, not {}", a_type(value)),
         )
         .help = Some("list each binding under `extra-bindings` as a key with no value, e.g. `public:`".into());
@@ -64,7 +66,10 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             out.report(
                 &path,
                 Some(binding.span),
-                format!("extra binding `{name}` has a value ({}), but binding values must be empty", describe(binding)),
+                format!(
+                    "extra binding `{name}` has a value ({}), but binding values must be empty",
+                    describe_read(binding)
+                ),
             )
             .help = Some(format!("write `{name}:` with nothing after the colon"));
         }
@@ -85,22 +90,27 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn juju_rules() {
-        assert_eq!(check("extra-bindings:\n  public:\n  admin: ~\n"), Vec::<String>::new());
-        assert_eq!(check("extra-bindings: {}\n"), ["`extra-bindings` is empty"]);
-        assert_eq!(check("extra-bindings:\n"), ["`extra-bindings` must be a map of binding names, not null"]);
+        assert_eq!(metadata_messages(&RULE, "extra-bindings:\n  public:\n  admin: ~\n"), Vec::<String>::new());
+        assert_eq!(metadata_messages(&RULE, "extra-bindings: {}\n"), ["`extra-bindings` is empty"]);
         assert_eq!(
-            check("extra-bindings:\n  public: yes\n"),
+            metadata_messages(&RULE, "extra-bindings:\n"),
+            ["`extra-bindings` must be a map of binding names, not null"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "extra-bindings:\n  public: yes\n"),
             ["extra binding `public` has a value (the boolean `true`), but binding values must be empty"]
         );
-        assert_eq!(check("extra-bindings:\n  website:\n"), ["extra binding `website` has the name of an endpoint"]);
-        assert_eq!(check("extra-bindings:\n  1:\n"), ["extra binding name `1` is an int, not a string"]);
+        assert_eq!(
+            metadata_messages(&RULE, "extra-bindings:\n  website:\n"),
+            ["extra binding `website` has the name of an endpoint"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "extra-bindings:\n  1:\n"),
+            ["extra binding name `1` is an int, not a string"]
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! F121 `payloads-invalid`: a payload definition is malformed.
 #![doc = include_str!("f121_payloads_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::metadata::definitions;
+use super::support::spans::value_span;
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
@@ -22,38 +24,24 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("payloads")) else {
-        return;
-    };
-    let path = ctx.metadata_path();
-    let entries = value.map_entries().unwrap_or_default();
-    if entries.is_empty() {
-        let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
-        out.report(
-            &path,
-            Some(value_or_key(key, value)),
-            format!("`payloads` must be a map of payload definitions, not {what}"),
-        )
-        .help = Some("declare each payload class as `<name>: {type: docker}` or remove `payloads`".into());
-        return;
-    }
-    for (name_node, payload) in entries {
+    let help = "declare each payload class as `<name>: {type: docker}` or remove `payloads`";
+    for (name_node, payload) in definitions(ctx, out, "payloads", "payload", help) {
         let name = name_node.key_text().unwrap_or_default();
-        for (span, message) in payload_problems(&name, name_node, payload) {
-            out.report(&path, Some(span), message);
+        for (span, message) in payload_problems(&name, name_node, payload, ctx.metadata_text()) {
+            out.report(&ctx.metadata_path(), Some(span), message);
         }
     }
 }
 
 /// What Juju (`PayloadClass.Validate`) and `charm proof` (strict schema, type kvm or docker)
 /// refuse in one payload class.
-fn payload_problems(name: &str, name_node: &Node, payload: &Node) -> Vec<(crate::source::Span, String)> {
+fn payload_problems(name: &str, name_node: &Node, payload: &Node, text: &str) -> Vec<(crate::source::Span, String)> {
     let mut problems = Vec::new();
     if !PAYLOAD_NAME.is_match(name) {
         problems.push((name_node.span, format!("payload class name `{name}` is not valid: use letters, digits and inner hyphens, starting with a letter")));
     }
     let Some(fields) = payload.map_entries() else {
-        let span = value_or_key(name_node, payload);
+        let span = value_span(name_node, payload, text);
         problems.push((span, format!("payload `{name}` must be a map with a `type`, not {}", a_type(payload))));
         return problems;
     };
@@ -61,7 +49,7 @@ fn payload_problems(name: &str, name_node: &Node, payload: &Node) -> Vec<(crate:
         None => problems.push((name_node.span, format!("payload `{name}` has no `type` (`docker` or `kvm`)"))),
         Some((type_key, type_value)) => match type_value.as_str() {
             _ if type_value.is_null() || type_value.as_str() == Some("") => problems.push((
-                value_or_key(type_key, type_value),
+                value_span(type_key, type_value, text),
                 format!("payload `{name}` has an empty `type`; use `docker` or `kvm`"),
             )),
             Some("kvm" | "docker") => {}
@@ -71,7 +59,7 @@ fn payload_problems(name: &str, name_node: &Node, payload: &Node) -> Vec<(crate:
             )),
             None => problems.push((
                 type_value.span,
-                format!("`type` of payload `{name}` is {}, not `docker` or `kvm`", describe(type_value)),
+                format!("`type` of payload `{name}` is {}, not `docker` or `kvm`", describe_read(type_value)),
             )),
         },
     }
@@ -94,21 +82,23 @@ static PAYLOAD_NAME: LazyLock<Regex> =
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("payloads:\n  monitor: {type: docker}\n  vm-2: {type: kvm}\n").is_empty());
-        assert_eq!(check("payloads: {}\n"), ["`payloads` must be a map of payload definitions, not an empty map"]);
-        assert_eq!(check("payloads:\n  backup:\n"), ["payload `backup` must be a map with a `type`, not null"]);
+        assert!(metadata_messages(&RULE, "payloads:\n  monitor: {type: docker}\n  vm-2: {type: kvm}\n").is_empty());
         assert_eq!(
-            check("payloads:\n  backup: {type: \"\"}\n"),
+            metadata_messages(&RULE, "payloads: {}\n"),
+            ["`payloads` must be a map of payload definitions, not an empty map"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "payloads:\n  backup:\n"),
+            ["payload `backup` must be a map with a `type`, not null"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "payloads:\n  backup: {type: \"\"}\n"),
             ["payload `backup` has an empty `type`; use `docker` or `kvm`"]
         );
-        assert_eq!(check("payloads:\n  my_vm: {type: kvm}\n").len(), 1);
+        assert_eq!(metadata_messages(&RULE, "payloads:\n  my_vm: {type: kvm}\n").len(), 1);
     }
 }

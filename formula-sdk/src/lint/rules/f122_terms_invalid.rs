@@ -1,7 +1,8 @@
 //! F122 `terms-invalid`: terms is not a list of term ids.
 #![doc = include_str!("f122_terms_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::spans::value_span;
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;
@@ -28,7 +29,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(items) = value.as_seq() else {
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`terms` must be a list of term ids, not {}", a_type(value)),
         )
         .help = Some("write one term id per item, e.g. `terms: [my-terms/2]`".into());
@@ -37,7 +38,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     for item in items {
         match item.as_str() {
             None => {
-                out.report(&path, Some(item.span), format!("term {} is not a string", describe(item)));
+                out.report(&path, Some(item.span), format!("term {} is not a string", describe_read(item)));
             }
             Some(term) => {
                 if let Err(reason) = parse_term(term) {
@@ -112,17 +113,13 @@ mod tests {
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("terms: [site-terms, acme/site-terms/2]\n").is_empty());
-        assert_eq!(check("terms: [Site-Terms]\n").len(), 1);
-        assert_eq!(check("terms: [5]\n"), ["term the int `5` is not a string"]);
-        assert_eq!(check("terms:\n"), ["`terms` must be a list of term ids, not null"]);
+        assert!(metadata_messages(&RULE, "terms: [site-terms, acme/site-terms/2]\n").is_empty());
+        assert_eq!(metadata_messages(&RULE, "terms: [Site-Terms]\n").len(), 1);
+        assert_eq!(metadata_messages(&RULE, "terms: [5]\n"), ["term the int `5` is not a string"]);
+        assert_eq!(metadata_messages(&RULE, "terms:\n"), ["`terms` must be a list of term ids, not null"]);
     }
 }

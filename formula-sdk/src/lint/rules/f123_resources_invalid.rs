@@ -1,7 +1,9 @@
 //! F123 `resources-invalid`: a resource definition is malformed.
 #![doc = include_str!("f123_resources_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::metadata::definitions;
+use super::support::spans::value_span;
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -21,25 +23,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("resources")) else {
-        return;
-    };
-    let path = ctx.metadata_path();
-    let entries = value.map_entries().unwrap_or_default();
-    if entries.is_empty() {
-        let what = if value.is_map() { "an empty map".to_string() } else { a_type(value).to_string() };
-        out.report(
-            &path,
-            Some(value_or_key(key, value)),
-            format!("`resources` must be a map of resource definitions, not {what}"),
-        )
-        .help = Some("declare each resource as `<name>: {type: file, filename: <file>}` or remove `resources`".into());
-        return;
-    }
-    for (name_node, resource) in entries {
+    let help = "declare each resource as `<name>: {type: file, filename: <file>}` or remove `resources`";
+    for (name_node, resource) in definitions(ctx, out, "resources", "resource", help) {
         let name = name_node.key_text().unwrap_or_default();
-        for problem in resource_problems(&name, name_node, resource) {
-            out.report(&path, Some(problem.span), problem.message).help = problem.help;
+        for problem in resource_problems(&name, name_node, resource, ctx.metadata_text()) {
+            out.report(&ctx.metadata_path(), Some(problem.span), problem.message).help = problem.help;
         }
     }
 }
@@ -59,12 +47,12 @@ const KNOWN_KEYS: &[&str] = &["type", "filename", "description"];
 
 /// What Juju (`resource.Meta.Validate`) and `charm proof` (type required, strict keys) refuse
 /// in one resource definition.
-fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Problem> {
+fn resource_problems(name: &str, name_node: &Node, resource: &Node, text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Some(fields) = resource.map_entries() else {
         let message = format!("resource `{name}` must be a map with a `type`, not {}", a_type(resource));
         problems.push(problem(
-            value_or_key(name_node, resource),
+            value_span(name_node, resource, text),
             message,
             Some("write e.g. `type: file` and `filename: <file>` under it"),
         ));
@@ -88,8 +76,9 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
             }
             None => {
                 is_file = false;
-                let message = format!("`type` of resource `{name}` is {}, not `file` or `oci-image`", describe(kind));
-                problems.push(problem(value_or_key(type_key, kind), message, None));
+                let message =
+                    format!("`type` of resource `{name}` is {}, not `file` or `oci-image`", describe_read(kind));
+                problems.push(problem(value_span(type_key, kind, text), message, None));
             }
         },
     }
@@ -97,7 +86,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
         Some((_, filename)) if !filename.is_null() && filename.as_str().is_none() => {
             problems.push(problem(
                 filename.span,
-                format!("`filename` of resource `{name}` is {}, not a string", describe(filename)),
+                format!("`filename` of resource `{name}` is {}, not a string", describe_read(filename)),
                 None,
             ));
         }
@@ -111,7 +100,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
             ));
         }
         found if is_file && found.is_none_or(|(_, f)| f.as_str().is_none_or(str::is_empty)) => {
-            let span = found.map_or(name_node.span, |(k, f)| value_or_key(k, f));
+            let span = found.map_or(name_node.span, |(k, f)| value_span(k, f, text));
             problems.push(problem(
                 span,
                 format!("resource `{name}` of type `file` has no `filename`"),
@@ -124,7 +113,7 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
         if !description.is_null() && description.as_str().is_none() {
             problems.push(problem(
                 description.span,
-                format!("`description` of resource `{name}` is {}, not a string", describe(description)),
+                format!("`description` of resource `{name}` is {}, not a string", describe_read(description)),
                 None,
             ));
         }
@@ -146,20 +135,22 @@ fn resource_problems(name: &str, name_node: &Node, resource: &Node) -> Vec<Probl
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("resources:\n  image: {type: oci-image}\n").is_empty());
+        assert!(metadata_messages(&RULE, "resources:\n  image: {type: oci-image}\n").is_empty());
         assert_eq!(
-            check("resources:\n  software: {type: file}\n"),
+            metadata_messages(&RULE, "resources:\n  software: {type: file}\n"),
             ["resource `software` of type `file` has no `filename`"]
         );
-        assert_eq!(check("resources:\n  software:\n"), ["resource `software` must be a map with a `type`, not null"]);
-        assert_eq!(check("resources: {}\n"), ["`resources` must be a map of resource definitions, not an empty map"]);
+        assert_eq!(
+            metadata_messages(&RULE, "resources:\n  software:\n"),
+            ["resource `software` must be a map with a `type`, not null"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "resources: {}\n"),
+            ["`resources` must be a map of resource definitions, not an empty map"]
+        );
     }
 }

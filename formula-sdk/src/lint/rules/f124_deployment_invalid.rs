@@ -1,7 +1,8 @@
 //! F124 `deployment-invalid`: the deployment section is malformed.
 #![doc = include_str!("f124_deployment_invalid.md")]
 
-use super::support_a2::{a_type, describe, value_or_key};
+use super::support::spans::value_span;
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
@@ -28,7 +29,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(fields) = value.map_entries() else {
         out.report(
             &path,
-            Some(value_or_key(key, value)),
+            Some(value_span(key, value, ctx.metadata_text())),
             format!("`deployment` must be a map, not {}", a_type(value)),
         )
         .help = Some("write e.g. `deployment: {type: stateless, service: loadbalancer}`, or remove it".into());
@@ -51,8 +52,8 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         if version.as_str().is_none() {
             out.report(
                 &path,
-                Some(value_or_key(version_key, version)),
-                format!("`deployment.min-version` is {}, not a string", describe(version)),
+                Some(value_span(version_key, version, ctx.metadata_text())),
+                format!("`deployment.min-version` is {}, not a string", describe_read(version)),
             );
         }
     }
@@ -79,11 +80,11 @@ fn check_choice(out: &mut Reporter, ctx: &LintContext, deployment: &Node, field:
     let choices = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
     let shown = match value.as_str() {
         Some(text) => format!("`{text}`"),
-        None => describe(value),
+        None => describe_read(value),
     };
     out.report(
         &ctx.metadata_path(),
-        Some(value_or_key(key, value)),
+        Some(value_span(key, value, ctx.metadata_text())),
         format!("`deployment.{field}` is {shown}, not one of {choices}"),
     );
 }
@@ -104,24 +105,26 @@ fn series_problem(root: &Node) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert!(check("series: [kubernetes]\ndeployment: {service: omit}\n").is_empty());
+        assert!(metadata_messages(&RULE, "series: [kubernetes]\ndeployment: {service: omit}\n").is_empty());
         assert_eq!(
-            check("deployment: {service: omit}\n"),
+            metadata_messages(&RULE, "deployment: {service: omit}\n"),
             ["`deployment` needs at least one series, and metadata declares none"]
         );
         assert_eq!(
-            check("series: [focal]\ndeployment: {}\n"),
+            metadata_messages(&RULE, "series: [focal]\ndeployment: {}\n"),
             ["`deployment` is only supported for the `kubernetes` series, but the first series is `focal`"]
         );
-        assert_eq!(check("series: [kubernetes]\ndeployment: {type: stateless}\n"), ["`deployment` has no `service`"]);
-        assert_eq!(check("series: [kubernetes]\ndeployment:\n"), ["`deployment` must be a map, not null"]);
+        assert_eq!(
+            metadata_messages(&RULE, "series: [kubernetes]\ndeployment: {type: stateless}\n"),
+            ["`deployment` has no `service`"]
+        );
+        assert_eq!(
+            metadata_messages(&RULE, "series: [kubernetes]\ndeployment:\n"),
+            ["`deployment` must be a map, not null"]
+        );
     }
 }

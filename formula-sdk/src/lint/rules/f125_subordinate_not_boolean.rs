@@ -1,7 +1,9 @@
 //! F125 `subordinate-not-boolean`: subordinate is not a boolean.
 #![doc = include_str!("f125_subordinate_not_boolean.md")]
 
-use super::support_a2::{describe, go_parse_bool, value_or_key};
+use super::support::go;
+use super::support::spans::value_span;
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -26,14 +28,14 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     if matches!(value.kind, NodeKind::Bool(_)) {
         return; // YAML 1.1: `yes`, `no`, `on`, `off` are booleans too
     }
-    let help = match value.as_str().and_then(go_parse_bool) {
+    let help = match value.as_str().and_then(go::parse_bool) {
         Some(b) => format!("write `subordinate: {b}` without quotes"),
         None => "write `subordinate: true` for a subordinate formula, or remove the key".to_string(),
     };
     out.report(
         &ctx.metadata_path(),
-        Some(value_or_key(key, value)),
-        format!("`subordinate` is {}, not a boolean", describe(value)),
+        Some(value_span(key, value, ctx.metadata_text())),
+        format!("`subordinate` is {}, not a boolean", describe_read(value)),
     )
     .help = Some(help);
 }

@@ -1,7 +1,7 @@
 //! F126 `provides-nothing`: a principal formula provides no endpoint.
 #![doc = include_str!("f126_provides_nothing.md")]
 
-use super::support_a2::is_subordinate;
+use super::support::metadata::is_subordinate;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
@@ -49,7 +49,7 @@ fn provides_nothing(value: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::messages;
+    use crate::lint::rules::support::testing::messages;
 
     fn check(yaml: &str) -> Vec<String> {
         messages(&RULE, &[("metadata.yaml", yaml)])

@@ -1,7 +1,9 @@
 //! F127 `subordinate-without-container-scope`: a subordinate has no requires endpoint with container scope.
 #![doc = include_str!("f127_subordinate_without_container_scope.md")]
 
-use super::support_a2::{is_subordinate, join, relation_decls, value_or_key};
+use super::support::metadata::is_subordinate;
+use super::support::relations::relation_decls;
+use super::support::spans::{join, value_span};
 use crate::diagnostic::{Label, Severity};
 use crate::format::Role;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -34,7 +36,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let path = ctx.metadata_path();
     let diagnostic = out.report(
         &path,
-        Some(join(key.span, value_or_key(key, value))),
+        Some(join(key.span, value_span(key, value, ctx.metadata_text()))),
         "subordinate formula has no `requires` endpoint with `scope: container`",
     );
     if let Some((requires_key, _)) = root.entry("requires") {

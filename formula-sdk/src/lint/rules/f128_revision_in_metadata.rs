@@ -1,7 +1,7 @@
 //! F128 `revision-in-metadata`: the revision is kept in metadata.yaml, as in 2011.
 #![doc = include_str!("f128_revision_in_metadata.md")]
 
-use super::support_a2::{join, value_or_key};
+use super::support::spans::{join, value_span};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -31,7 +31,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             "move it to a file named `revision` that holds the number, and remove it from metadata.yaml".to_string()
         }
     };
-    let span = join(key.span, value_or_key(key, value));
+    let span = join(key.span, value_span(key, value, ctx.metadata_text()));
     out.report(
         &ctx.metadata_path(),
         Some(span),

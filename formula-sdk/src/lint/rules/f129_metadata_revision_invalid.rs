@@ -1,7 +1,10 @@
 //! F129 `metadata-revision-invalid`: metadata's revision is not a non-negative integer.
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
-use super::support_a2::{describe, go_parse_int, value_or_key};
+use super::support::go;
+use super::support::python;
+use super::support::spans::value_span;
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -24,13 +27,13 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         return;
     };
     let Some(verdict) = judge(value) else { return };
-    let span = value_or_key(key, value);
+    let span = value_span(key, value, ctx.metadata_text());
     let diagnostic = match verdict {
         Verdict::Refused => {
             let d = out.report(
                 &ctx.metadata_path(),
                 Some(span),
-                format!("metadata `revision` is {}, not an integer", describe(value)),
+                format!("metadata `revision` is {}, not an integer", describe_read(value)),
             );
             d.severity = Severity::Error;
             d
@@ -43,7 +46,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         Verdict::NotDecimal => out.report(
             &ctx.metadata_path(),
             Some(span),
-            format!("metadata `revision` is {}, not a plain decimal integer", describe(value)),
+            format!("metadata `revision` is {}, not a plain decimal integer", describe_read(value)),
         ),
     };
     diagnostic.help = Some("write the revision as a plain number, or better, move it to the `revision` file".into());
@@ -65,14 +68,14 @@ enum Verdict {
 fn judge(value: &Node) -> Option<Verdict> {
     let juju = match &value.kind {
         NodeKind::Int(n) => Some(*n),
-        NodeKind::Str(s) => go_parse_int(s),
+        NodeKind::Str(s) => go::parse_int(s),
         _ => None,
     };
     let Some(number) = juju else {
         return Some(Verdict::Refused);
     };
     let proof = match &value.kind {
-        NodeKind::Str(s) => python_int(s),
+        NodeKind::Str(s) => python::int(s),
         _ => Some(number),
     };
     match proof {
@@ -80,22 +83,6 @@ fn judge(value: &Node) -> Option<Verdict> {
         Some(n) if n < 0 => Some(Verdict::Negative(n)),
         Some(_) => None,
     }
-}
-
-/// Python's `int(text)`: surrounding whitespace, an optional sign, decimal digits with single
-/// `_` between them.
-fn python_int(text: &str) -> Option<i64> {
-    let trimmed = text.trim();
-    let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
-    let well_formed = !digits.is_empty()
-        && !digits.starts_with('_')
-        && !digits.ends_with('_')
-        && !digits.contains("__")
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
-    if !well_formed {
-        return None;
-    }
-    trimmed.replace('_', "").parse().ok()
 }
 
 #[cfg(test)]

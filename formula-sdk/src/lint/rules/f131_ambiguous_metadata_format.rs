@@ -89,7 +89,7 @@ fn juju_split<'a>(v1: &[Keyed<'a>], v2: &[Keyed<'a>]) -> (Vec<Keyed<'a>>, Vec<Ke
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+    use crate::lint::rules::support::testing::{messages, TEST_HEAD};
 
     #[test]
     fn v2_keys_in_a_classic_formula() {

@@ -1,7 +1,7 @@
 //! F133 `ensemble-format-marker`: metadata carries the 2011 `ensemble: formula` marker.
 #![doc = include_str!("f133_ensemble_format_marker.md")]
 
-use super::support_a2::{join, value_or_key};
+use super::support::spans::{join, value_span};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -22,7 +22,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some((key, value)) = ctx.metadata().and_then(|root| root.entry("ensemble")) else {
         return;
     };
-    let span = join(key.span, value_or_key(key, value));
+    let span = join(key.span, value_span(key, value, ctx.metadata_text()));
     if value.as_str() == Some("formula") {
         out.report(
             &ctx.metadata_path(),

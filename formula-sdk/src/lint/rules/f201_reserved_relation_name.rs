@@ -1,7 +1,8 @@
 //! F201 `reserved-relation-name`: an endpoint uses the reserved juju or juju-* name.
 #![doc = include_str!("f201_reserved_relation_name.md")]
 
-use super::support_a2::{formula_name, is_reserved_name, is_subordinate, relation_decls, RelationDecl};
+use super::support::metadata::{formula_name, is_subordinate};
+use super::support::relations::{is_reserved_name, relation_decls, RelationDecl};
 use crate::diagnostic::Severity;
 use crate::format::Role;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -79,7 +80,8 @@ fn judge(formula: Option<&str>, subordinate: bool, decl: &RelationDecl) -> Optio
 #[cfg(test)]
 mod tests {
     use super::{judge, Verdict};
-    use crate::lint::rules::support_a2::{formula_name, is_subordinate, relation_decls};
+    use crate::lint::rules::support::metadata::{formula_name, is_subordinate};
+    use crate::lint::rules::support::relations::relation_decls;
     use crate::yaml::parse;
 
     fn verdicts(yaml: &str) -> Vec<(String, Option<Verdict>)> {

@@ -1,7 +1,9 @@
 //! F202 `relation-not-a-map`: an endpoint declaration is neither a map nor an interface name.
 #![doc = include_str!("f202_relation_not_a_map.md")]
 
-use super::support_a2::{a_type, relation_decls, value_or_key};
+use super::support::relations::relation_decls;
+use super::support::spans::value_span;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -36,8 +38,12 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             }
             _ => {
                 let message = format!("endpoint `{name}` in `{section}` is {}, not a map", a_type(decl.value));
-                out.report(&ctx.metadata_path(), Some(value_or_key(decl.key, decl.value)), message).help =
-                    Some(format!("declare it as a map, e.g. `{name}: {{interface: <interface>}}`"));
+                out.report(
+                    &ctx.metadata_path(),
+                    Some(value_span(decl.key, decl.value, ctx.metadata_text())),
+                    message,
+                )
+                .help = Some(format!("declare it as a map, e.g. `{name}: {{interface: <interface>}}`"));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! F203 `relation-shorthand`: an endpoint is declared in the shorthand `name: interface`.
 #![doc = include_str!("f203_relation_shorthand.md")]
 
-use super::support_a2::relation_decls;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,7 @@
 //! F204 `unknown-relation-scope`: an endpoint has a scope other than global or container.
 #![doc = include_str!("f204_unknown_relation_scope.md")]
 
-use super::support_a2::relation_decls;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

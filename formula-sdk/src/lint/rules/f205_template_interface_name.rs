@@ -1,7 +1,7 @@
 //! F205 `template-interface-name`: an interface keeps the template's name.
 #![doc = include_str!("f205_template_interface_name.md")]
 
-use super::support_a2::relation_decls;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

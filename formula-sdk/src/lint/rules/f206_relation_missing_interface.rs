@@ -1,7 +1,8 @@
 //! F206 `relation-missing-interface`: an endpoint has no interface.
 #![doc = include_str!("f206_relation_missing_interface.md")]
 
-use super::support_a2::{relation_decls, value_or_key};
+use super::support::relations::relation_decls;
+use super::support::spans::value_span;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -29,7 +30,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             NodeKind::Str(s) if s.trim().is_empty() => {
                 out.report(
                     &path,
-                    Some(value_or_key(decl.key, decl.value)),
+                    Some(value_span(decl.key, decl.value, ctx.metadata_text())),
                     format!("endpoint `{name}` has an empty interface"),
                 )
                 .help = help;
@@ -41,7 +42,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 Some((key, value)) if value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()) => {
                     out.report(
                         &path,
-                        Some(value_or_key(key, value)),
+                        Some(value_span(key, value, ctx.metadata_text())),
                         format!("endpoint `{name}` has an empty `interface`"),
                     )
                     .help = help;
@@ -56,16 +57,15 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
-
-    fn check(extra: &str) -> Vec<String> {
-        messages(&RULE, &[("metadata.yaml", &format!("{TEST_HEAD}{extra}"))])
-    }
+    use crate::lint::rules::support::testing::metadata_messages;
 
     #[test]
     fn cases() {
-        assert_eq!(check("requires:\n  db:\n    interface:\n"), ["endpoint `db` has an empty `interface`"]);
-        assert_eq!(check("requires:\n  db: \"\"\n"), ["endpoint `db` has an empty interface"]);
-        assert!(check("requires:\n  db: mysql\n").is_empty());
+        assert_eq!(
+            metadata_messages(&RULE, "requires:\n  db:\n    interface:\n"),
+            ["endpoint `db` has an empty `interface`"]
+        );
+        assert_eq!(metadata_messages(&RULE, "requires:\n  db: \"\"\n"), ["endpoint `db` has an empty interface"]);
+        assert!(metadata_messages(&RULE, "requires:\n  db: mysql\n").is_empty());
     }
 }

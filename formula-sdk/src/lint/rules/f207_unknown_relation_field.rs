@@ -1,7 +1,8 @@
 //! F207 `unknown-relation-field`: an endpoint declaration has a key Juju does not know.
 #![doc = include_str!("f207_unknown_relation_field.md")]
 
-use super::support_a2::{closest, relation_decls};
+use super::support::names::closest;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -21,10 +22,7 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = ctx.metadata() else { return };
     for decl in relation_decls(root) {
-        let Some(fields) = decl.value.map_entries() else {
-            continue;
-        };
-        for (key, _) in fields {
+        for (key, _) in decl.fields() {
             let field = key.key_text().unwrap_or_default();
             if KNOWN_FIELDS.contains(&field.as_str()) {
                 continue;

@@ -1,7 +1,7 @@
 //! F208 `template-relation-name`: an endpoint keeps the template's name.
 #![doc = include_str!("f208_template_relation_name.md")]
 
-use super::support_a2::relation_decls;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

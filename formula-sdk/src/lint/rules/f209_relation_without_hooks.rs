@@ -1,7 +1,8 @@
 //! F209 `relation-without-hooks`: an endpoint has none of its relation hooks.
 #![doc = include_str!("f209_relation_without_hooks.md")]
 
-use super::support_a2::{is_subordinate, relation_decls};
+use super::support::metadata::is_subordinate;
+use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::format::{Formula, Role};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -59,7 +60,7 @@ fn has_hook(formula: &Formula, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+    use crate::lint::rules::support::testing::{messages, TEST_HEAD};
 
     #[test]
     fn dispatch_and_subordinates() {

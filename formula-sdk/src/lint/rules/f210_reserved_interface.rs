@@ -1,7 +1,8 @@
 //! F210 `reserved-interface`: a provides or peers endpoint uses a juju or juju-* interface.
 #![doc = include_str!("f210_reserved_interface.md")]
 
-use super::support_a2::{formula_name, is_reserved_name, relation_decls};
+use super::support::metadata::formula_name;
+use super::support::relations::{is_reserved_name, relation_decls};
 use crate::diagnostic::Severity;
 use crate::format::Role;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,7 @@
 //! F211 `duplicate-endpoint-name`: one endpoint name is declared in two sections.
 #![doc = include_str!("f211_duplicate_endpoint_name.md")]
 
-use super::support_a2::relation_decls;
+use super::support::relations::relation_decls;
 use crate::diagnostic::{Label, Severity};
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

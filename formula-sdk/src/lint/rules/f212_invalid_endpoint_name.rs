@@ -1,7 +1,9 @@
 //! F212 `invalid-endpoint-name`: an endpoint name is not a valid relation name.
 #![doc = include_str!("f212_invalid_endpoint_name.md")]
 
-use super::support_a2::{describe, metadata_text, relation_decls};
+use super::support::relations::relation_decls;
+use super::support::spans::written;
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;
@@ -26,10 +28,11 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         if decl.key.as_str().is_none() {
             // YAML 1.1 reads `on:`, `no:` or `1:` as a boolean or a number, and Juju wants
             // string keys.
-            let written = metadata_text(ctx, decl.key.span).unwrap_or(&decl.name);
-            let message = format!("endpoint name `{written}` is read as {}, not a string", describe(decl.key));
+            let as_written =
+                Some(written(decl.key, ctx.metadata_text())).filter(|w| !w.is_empty()).unwrap_or(&decl.name);
+            let message = format!("endpoint name `{as_written}` is read as {}, not a string", describe_read(decl.key));
             out.report(&ctx.metadata_path(), Some(decl.key.span), message).help =
-                Some(format!("quote it (`\"{written}\":`) or choose another name"));
+                Some(format!("quote it (`\"{as_written}\":`) or choose another name"));
             continue;
         }
         let Some(reason) = name_problem(&decl.name) else {
@@ -114,7 +117,7 @@ mod tests {
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::messages;
+    use crate::lint::rules::support::testing::messages;
 
     #[test]
     fn yaml_booleans_as_names() {

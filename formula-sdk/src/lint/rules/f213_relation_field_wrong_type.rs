@@ -1,7 +1,10 @@
 //! F213 `relation-field-wrong-type`: limit, optional, scope or interface has the wrong type.
 #![doc = include_str!("f213_relation_field_wrong_type.md")]
 
-use super::support_a2::{describe, go_parse_bool, go_parse_int, relation_decls, value_or_key};
+use super::support::go;
+use super::support::relations::relation_decls;
+use super::support::spans::value_span;
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
@@ -22,16 +25,14 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = ctx.metadata() else { return };
     for decl in relation_decls(root) {
-        let Some(fields) = decl.value.map_entries() else {
-            continue;
-        };
-        for (key, value) in fields {
+        for (key, value) in decl.fields() {
             let Some(field) = key.as_str() else { continue };
             let Some(expected) = wrong_type(field, value) else {
                 continue;
             };
-            let message = format!("`{field}` of endpoint `{}` is {}, not {expected}", decl.name, describe(value));
-            out.report(&ctx.metadata_path(), Some(value_or_key(key, value)), message).help = Some(help(field).into());
+            let message = format!("`{field}` of endpoint `{}` is {}, not {expected}", decl.name, describe_read(value));
+            out.report(&ctx.metadata_path(), Some(value_span(key, value, ctx.metadata_text())), message).help =
+                Some(help(field).into());
         }
     }
 }
@@ -44,10 +45,10 @@ fn wrong_type(field: &str, value: &Node) -> Option<&'static str> {
         ("interface", NodeKind::Str(_) | NodeKind::Null) => true,
         ("interface", _) => false,
         ("limit", NodeKind::Null | NodeKind::Int(_)) => true,
-        ("limit", NodeKind::Str(s)) => go_parse_int(s).is_some(),
+        ("limit", NodeKind::Str(s)) => go::parse_int(s).is_some(),
         ("limit", _) => false,
         ("optional", NodeKind::Bool(_)) => true,
-        ("optional", NodeKind::Str(s)) => go_parse_bool(s).is_some(),
+        ("optional", NodeKind::Str(s)) => go::parse_bool(s).is_some(),
         ("optional", _) => false,
         ("scope", NodeKind::Str(_)) => true,
         ("scope", _) => false,

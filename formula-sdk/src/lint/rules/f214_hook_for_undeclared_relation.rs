@@ -1,7 +1,8 @@
 //! F214 `hook-for-undeclared-relation`: a relation hook names an endpoint the formula does not declare.
 #![doc = include_str!("f214_hook_for_undeclared_relation.md")]
 
-use super::support_a2::{closest, relation_decls};
+use super::support::names::closest;
+use super::support::relations::{relation_decls, relation_hook};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -48,35 +49,10 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
 /// The endpoint every formula provides without declaring it.
 const IMPLICIT_ENDPOINT: &str = "juju-info";
 
-/// The relation hook kinds Juju runs.
-const KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
-
-/// `(endpoint, kind)` when `name` is `<endpoint>-relation-<kind>`.
-fn relation_hook(name: &str) -> Option<(&str, &str)> {
-    KINDS.iter().find_map(|kind| {
-        let endpoint = name.strip_suffix(kind)?.strip_suffix("-relation-")?;
-        (!endpoint.is_empty()).then_some((endpoint, *kind))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relation_hook;
-
-    #[test]
-    fn hook_names() {
-        assert_eq!(relation_hook("db-relation-joined"), Some(("db", "joined")));
-        assert_eq!(relation_hook("shared-db-relation-broken"), Some(("shared-db", "broken")));
-        assert_eq!(relation_hook("-relation-changed"), None);
-        assert_eq!(relation_hook("relation-common.sh"), None);
-        assert_eq!(relation_hook("install"), None);
-    }
-}
-
 #[cfg(test)]
 mod juju_cases {
     use super::RULE;
-    use crate::lint::rules::support_a2::{messages, TEST_HEAD};
+    use crate::lint::rules::support::testing::{messages, TEST_HEAD};
 
     #[test]
     fn implicit_and_declared_endpoints() {

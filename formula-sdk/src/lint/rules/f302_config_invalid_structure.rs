@@ -1,7 +1,7 @@
 //! F302 `config-invalid-structure`: config.yaml is not a mapping with an options key.
 #![doc = include_str!("f302_config_invalid_structure.md")]
 
-use super::support_b::{a_type, tight_span};
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::format::first_line_span;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -62,7 +62,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         _ => {
             out.report(
                 &path,
-                Some(tight_span(&file.source.text, root.span)),
+                Some(root.span),
                 format!("`config.yaml` holds {}, not a mapping with an `options` key", a_type(root)),
             )
             .help = Some(HELP.into());

@@ -1,7 +1,7 @@
 //! F304 `options-not-a-map`: options in config.yaml is not a mapping.
 #![doc = include_str!("f304_options_not_a_map.md")]
 
-use super::support_b::{a_type, tight_span};
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -40,7 +40,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         _ => {
             out.report(
                 &ctx.config_path(),
-                Some(tight_span(&file.source.text, options.span)),
+                Some(options.span),
                 format!("`options` holds {}, not a mapping of options", a_type(options)),
             )
             .help = Some("write each option as `name:` followed by its `type`, `default` and `description`".into());

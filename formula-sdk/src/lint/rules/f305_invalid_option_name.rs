@@ -1,7 +1,7 @@
 //! F305 `invalid-option-name`: a config option's name breaks the naming pattern.
 #![doc = include_str!("f305_invalid_option_name.md")]
 
-use super::support_b::Options;
+use super::support::config::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;

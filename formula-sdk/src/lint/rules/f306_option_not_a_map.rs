@@ -1,7 +1,9 @@
 //! F306 `option-not-a-map`: a config option's definition is not a mapping.
 #![doc = include_str!("f306_option_not_a_map.md")]
 
-use super::support_b::{a_type, raw_text, tight_span, Options};
+use super::support::config::Options;
+use super::support::spans::written;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -39,16 +41,16 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             NodeKind::Seq(_) => {
                 out.report(
                     &ctx.config_path(),
-                    Some(tight_span(options.text, value.span)),
+                    Some(value.span),
                     format!("option `{name}` is defined as a list, not a mapping"),
                 )
                 .help = Some("an option is a mapping with `type`, `default` and `description`".into());
             }
             kind => {
-                let written = raw_text(options.text, value.span);
+                let as_written = written(value, options.text);
                 let diagnostic = out.report(
                     &ctx.config_path(),
-                    Some(tight_span(options.text, value.span)),
+                    Some(value.span),
                     format!("option `{name}` is defined as {}, not a mapping", a_type(value)),
                 );
                 let guessed = match kind {
@@ -57,7 +59,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                     NodeKind::Float(_) => "float",
                     _ => "string",
                 };
-                diagnostic.help = Some(format!("to make `{written}` the default, write `{name}: {{type: {guessed}, default: {written}, description: …}}`"));
+                diagnostic.help = Some(format!("to make `{as_written}` the default, write `{name}: {{type: {guessed}, default: {as_written}, description: …}}`"));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! F307 `option-missing-keys`: a config option lacks description, type or default.
 #![doc = include_str!("f307_option_missing_keys.md")]
 
-use super::support_b::Options;
+use super::support::config::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;

@@ -1,7 +1,8 @@
 //! F308 `option-unknown-keys`: a config option has keys Juju ignores.
 #![doc = include_str!("f308_option_unknown_keys.md")]
 
-use super::support_b::Options;
+use super::support::config::Options;
+use super::support::names::edit_distance;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
@@ -53,22 +54,6 @@ fn near_miss(field: &str) -> Option<&'static str> {
             || (known.len() > 4 && lower.len() >= 4 && known.starts_with(&lower))
             || edit_distance(&lower, known) <= 2
     })
-}
-
-/// Levenshtein distance, for short keys.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb { previous } else { 1 + previous.min(row[j]).min(current) };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

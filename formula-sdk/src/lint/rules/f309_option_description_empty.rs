@@ -1,7 +1,8 @@
 //! F309 `option-description-empty`: a config option's description is not a non-empty string.
 #![doc = include_str!("f309_option_description_empty.md")]
 
-use super::support_b::{a_type, tight_span, Options};
+use super::support::config::Options;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -39,7 +40,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 // Juju decodes the description into a string and refuses the file.
                 let diagnostic = out.report(
                     &path,
-                    Some(tight_span(options.text, description.span)),
+                    Some(description.span),
                     format!("option `{name}` has a description that is {}, which Juju refuses", a_type(description)),
                 );
                 diagnostic.severity = Severity::Error;
@@ -48,7 +49,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             _ => {
                 out.report(
                     &path,
-                    Some(tight_span(options.text, description.span)),
+                    Some(description.span),
                     format!("option `{name}` has a description that is {}, not text", a_type(description)),
                 )
                 .help = Some("quote it, or say in words what the option does".into());

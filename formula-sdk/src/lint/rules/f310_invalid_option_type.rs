@@ -1,7 +1,9 @@
 //! F310 `invalid-option-type`: a config option has a type Juju does not know.
 #![doc = include_str!("f310_invalid_option_type.md")]
 
-use super::support_b::{a_type, raw_text, tight_span, Options};
+use super::support::config::Options;
+use super::support::spans::written;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -40,24 +42,23 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             NodeKind::Seq(_) | NodeKind::Map(_) => {
                 out.report(
                     &path,
-                    Some(tight_span(options.text, kind.span)),
+                    Some(kind.span),
                     format!("option `{name}` has a `type` that is {}, which Juju refuses", a_type(kind)),
                 )
                 .help = Some(KNOWN_HELP.into());
             }
             _ => {
                 // Juju reads a scalar as the text it was written as (`type: yes` is "yes").
-                let written =
-                    kind.as_str().map_or_else(|| raw_text(options.text, kind.span).to_string(), str::to_string);
-                if OptionType::parse(&written).is_some() {
+                let as_written = kind.as_str().unwrap_or_else(|| written(kind, options.text));
+                if OptionType::parse(as_written).is_some() {
                     continue;
                 }
                 let diagnostic = out.report(
                     &path,
-                    Some(tight_span(options.text, kind.span)),
-                    format!("option `{name}` has type `{written}`, which Juju does not know"),
+                    Some(kind.span),
+                    format!("option `{name}` has type `{as_written}`, which Juju does not know"),
                 );
-                diagnostic.help = Some(match likely_meant(&written) {
+                diagnostic.help = Some(match likely_meant(as_written) {
                     Some(meant) => format!("did you mean `{meant}`?"),
                     None => KNOWN_HELP.into(),
                 });

@@ -1,7 +1,7 @@
 //! F311 `option-without-default`: a config option has no default.
 #![doc = include_str!("f311_option_without_default.md")]
 
-use super::support_b::Options;
+use super::support::config::Options;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;

@@ -1,7 +1,11 @@
 //! F312 `option-default-wrong-type`: a config option's default does not match its type.
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
-use super::support_b::{a_type, go_parse_int, proof_type, raw_text, tight_span, Options, PyType};
+use super::support::config::{juju_takes, Options};
+use super::support::go;
+use super::support::python::{proof_type, PyType};
+use super::support::spans::written;
+use super::support::wording::{a_type, shorten};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
@@ -32,9 +36,9 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         }; // F310
         let name = options.name(key);
-        let raw = shown(raw_text(options.text, default.span));
+        let raw = shorten(written(default, options.text));
         let py = proof_type(default, options.text);
-        let juju_ok = juju_accepts(kind, default);
+        let juju_ok = juju_takes(kind, default);
         let proof_ok = !proof_checks || proof_accepts(kind, py);
         let t = kind.as_str();
         let message = match (juju_ok, proof_ok) {
@@ -55,10 +59,10 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
                 )
             }
             (true, false) => {
-                format!("option `{name}` has type `{t}` and Juju accepts its default `{raw}`, but charm proof refuses it as {}", py_phrase(py))
+                format!("option `{name}` has type `{t}` and Juju accepts its default `{raw}`, but charm proof refuses it as {}", py.a_type())
             }
         };
-        let diagnostic = out.report(&ctx.config_path(), Some(tight_span(options.text, default.span)), message);
+        let diagnostic = out.report(&ctx.config_path(), Some(default.span), message);
         diagnostic.help = fix(kind, default, &raw).map(|fix| match (juju_ok, proof_ok, proof_checks) {
             (false, true, true) => format!("{fix} ({})", why_proof_passes(default, py)),
             _ => fix,
@@ -74,22 +78,6 @@ fn declared_type(definition: &Node) -> Option<(OptionType, bool)> {
         Some(NodeKind::Null) => Some((OptionType::String, false)), // proof warns about `None` instead
         Some(NodeKind::Str(t)) => OptionType::parse(t).map(|kind| (kind, kind != OptionType::Secret)),
         Some(_) => None,
-    }
-}
-
-/// Whether Juju's `ReadConfig` accepts `default` for an option of type `kind` (the coercions
-/// of `juju/schema`: int takes strings `ParseInt(s, 0, 64)` reads, boolean strings
-/// `ParseBool` reads; float takes floats only; an empty string is never checked).
-fn juju_accepts(kind: OptionType, default: &Node) -> bool {
-    match (&default.kind, kind) {
-        (NodeKind::Null, _) => true,
-        (NodeKind::Str(_), OptionType::String | OptionType::Secret) => true,
-        (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => go_parse_int(s).is_some(),
-        (NodeKind::Float(_), OptionType::Float) => true,
-        (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => go_parse_bool(s).is_some(),
-        _ => false,
     }
 }
 
@@ -112,20 +100,6 @@ fn why_proof_passes(default: &Node, py: PyType) -> &'static str {
     }
 }
 
-fn py_phrase(py: PyType) -> &'static str {
-    match py {
-        PyType::None => "null",
-        PyType::Bool => "a boolean",
-        PyType::Int => "an int",
-        PyType::Float => "a float",
-        PyType::Str => "a string",
-        PyType::Date => "a date",
-        PyType::DateTime => "a timestamp",
-        PyType::List => "a list",
-        PyType::Dict => "a mapping",
-    }
-}
-
 /// How to write the default so that both readers take it.
 fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
     Some(match (kind, &default.kind) {
@@ -134,7 +108,7 @@ fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
             format!("quote it: `default: \"{}\"`", raw.replace('"', "\\\""))
         }
         (OptionType::Int, NodeKind::Float(_)) => "write a whole number, or make the option a `float`".into(),
-        (OptionType::Int, NodeKind::Str(s)) => match go_parse_int(s) {
+        (OptionType::Int, NodeKind::Str(s)) => match go::parse_int(s) {
             Some(i) => format!("write the number without quotes: `default: {i}`"),
             None => "write a whole number without quotes".into(),
         },
@@ -151,7 +125,7 @@ fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
             _ => "write a number with a decimal point, e.g. `1.0`".into(),
         },
         (OptionType::Float, _) => "write a number with a decimal point, e.g. `1.0`".into(),
-        (OptionType::Boolean, NodeKind::Str(s)) => match go_parse_bool(s) {
+        (OptionType::Boolean, NodeKind::Str(s)) => match go::parse_bool(s) {
             Some(b) => format!("write `{b}` without quotes"),
             None => "write `true` or `false` without quotes".into(),
         },
@@ -166,36 +140,5 @@ fn plain_decimal(x: f64) -> String {
         format!("{x:.1}")
     } else {
         text
-    }
-}
-
-/// The default as written, cut to one short line.
-fn shown(raw: &str) -> String {
-    let line = raw.lines().next().unwrap_or("");
-    if line.chars().count() > 40 || raw.contains('\n') {
-        format!("{}…", line.chars().take(40).collect::<String>())
-    } else {
-        line.to_string()
-    }
-}
-
-/// Go's `strconv.ParseBool`.
-fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_booleans() {
-        assert_eq!(go_parse_bool("T"), Some(true));
-        assert_eq!(go_parse_bool("0"), Some(false));
-        assert_eq!(go_parse_bool("yes"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! F401 `actions-not-a-map`: actions.yaml is not a mapping of action definitions.
 #![doc = include_str!("f401_actions_not_a_map.md")]
 
-use super::support_b::{a_type, tight_span};
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
@@ -29,7 +29,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     }
     out.report(
         &ctx.path("actions.yaml"),
-        Some(tight_span(&file.source.text, root.span)),
+        Some(root.span),
         format!("`actions.yaml` holds {}, not a mapping of actions", a_type(root)),
     )
     .help = Some("write each action as `name:` followed by its `description` and `params`".into());

@@ -1,7 +1,7 @@
 //! F402 `reserved-action-name`: an action uses the reserved juju prefix.
 #![doc = include_str!("f402_reserved_action_name.md")]
 
-use super::support_b::{proof_reserves_action, ActionDefs};
+use super::support::actions::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

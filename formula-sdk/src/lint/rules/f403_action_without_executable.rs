@@ -1,7 +1,7 @@
 //! F403 `action-without-executable`: an action has no executable under actions/.
 #![doc = include_str!("f403_action_without_executable.md")]
 
-use super::support_b::{proof_reserves_action, ActionDefs};
+use super::support::actions::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,7 @@
 //! F404 `action-not-executable`: an action's executable lacks the execute bit.
 #![doc = include_str!("f404_action_not_executable.md")]
 
-use super::support_b::{proof_reserves_action, ActionDefs};
+use super::support::actions::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use std::os::unix::fs::PermissionsExt;

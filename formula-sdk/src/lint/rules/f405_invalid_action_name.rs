@@ -1,7 +1,7 @@
 //! F405 `invalid-action-name`: an action name is not valid.
 #![doc = include_str!("f405_invalid_action_name.md")]
 
-use super::support_b::ActionDefs;
+use super::support::actions::ActionDefs;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use regex::Regex;

@@ -1,7 +1,9 @@
 //! F406 `invalid-action-schema`: an action's definition is not a schema Juju accepts.
 #![doc = include_str!("f406_invalid_action_schema.md")]
 
-use super::support_b::{a_type, raw_text, tight_span, ActionDefs};
+use super::support::actions::ActionDefs;
+use super::support::spans::written;
+use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
@@ -57,11 +59,7 @@ struct Checker<'a, 'r> {
 
 impl Checker<'_, '_> {
     fn report(&mut self, span: Span, problem: String, help: Option<String>) -> &mut crate::diagnostic::Diagnostic {
-        let diagnostic = self.out.report(
-            &self.path,
-            Some(tight_span(self.text, span)),
-            format!("action `{}`: {problem}", self.action),
-        );
+        let diagnostic = self.out.report(&self.path, Some(span), format!("action `{}`: {problem}", self.action));
         diagnostic.help = help;
         diagnostic
     }
@@ -137,7 +135,7 @@ impl Checker<'_, '_> {
             let help = match &value.kind {
                 NodeKind::Null => Some(format!("write some text after `{key}:`, or leave the key out")),
                 NodeKind::Seq(_) | NodeKind::Map(_) => None,
-                _ => Some(format!("quote it: `{key}: \"{}\"`", raw_text(self.text, value.span))),
+                _ => Some(format!("quote it: `{key}: \"{}\"`", written(value, self.text))),
             };
             self.report(value.span, format!("`{key}` is {}, but Juju needs a string", a_type(value)), help);
         }
@@ -162,7 +160,7 @@ impl Checker<'_, '_> {
                             self.report(key.span, "a key is a collection, but Juju needs string keys".into(), None);
                         }
                         _ => {
-                            let raw = raw_text(self.text, key.span);
+                            let raw = written(key, self.text);
                             let yaml11 = if matches!(key.kind, NodeKind::Bool(_)) { " (YAML 1.1)" } else { "" };
                             self.report(
                                 key.span,
@@ -301,11 +299,7 @@ impl Checker<'_, '_> {
                 Some(items) => {
                     for (index, item) in items.iter().enumerate() {
                         if items[..index].iter().any(|earlier| earlier.to_json() == item.to_json()) {
-                            self.report(
-                                item.span,
-                                format!("`enum` lists `{}` twice", raw_text(self.text, item.span)),
-                                None,
-                            );
+                            self.report(item.span, format!("`enum` lists `{}` twice", written(item, self.text)), None);
                         }
                     }
                 }

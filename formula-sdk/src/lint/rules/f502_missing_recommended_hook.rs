@@ -1,7 +1,7 @@
 //! F502 `missing-recommended-hook`: install, start, stop or config-changed is missing.
 #![doc = include_str!("f502_missing_recommended_hook.md")]
 
-use super::support_c::dispatch_runs_everything;
+use super::support::hooks::dispatch_runs_everything;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,8 @@
 //! F504 `hook-uses-ec2-metadata`: a hook reads the EC2 metadata service directly.
 #![doc = include_str!("f504_hook_uses_ec2_metadata.md")]
 
-use super::support_c::{file_label, lines, text_files, Locator};
+use super::support::hooks::{file_label, lines, text_files};
+use super::support::spans::Locator;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

@@ -1,7 +1,7 @@
 //! F505 `hook-without-shebang`: a hook script has no #! line, so it cannot be executed.
 #![doc = include_str!("f505_hook_without_shebang.md")]
 
-use super::support_c::executed;
+use super::support::hooks::executed;
 use crate::diagnostic::Severity;
 use crate::format::first_line_span;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,7 @@
 //! F506 `hook-interpreter-missing`: a hook's interpreter is not on a current Ubuntu unit.
 #![doc = include_str!("f506_hook_interpreter_missing.md")]
 
-use super::support_c::executed;
+use super::support::hooks::executed;
 use crate::diagnostic::Severity;
 use crate::format::first_line_span;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

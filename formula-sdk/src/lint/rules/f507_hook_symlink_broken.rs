@@ -1,7 +1,7 @@
 //! F507 `hook-symlink-broken`: a symlinked hook points at nothing.
 #![doc = include_str!("f507_hook_symlink_broken.md")]
 
-use super::support_c::{link_leaves_formula, linked_files};
+use super::support::hooks::{link_leaves_formula, linked_files};
 use crate::diagnostic::Severity;
 use crate::format::HookFile;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,8 @@
 //! F508 `ensemble-change-protocol`: a relation-changed hook switches on $ENSEMBLE_CHANGE, the early 2011 protocol.
 #![doc = include_str!("f508_ensemble_change_protocol.md")]
 
-use super::support_c::{file_label, relation_hook, text_files, variable_uses};
+use super::support::hooks::{file_label, text_files, variable_uses};
+use super::support::relations::relation_hook;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

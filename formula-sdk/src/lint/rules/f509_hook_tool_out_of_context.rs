@@ -1,7 +1,8 @@
 //! F509 `hook-tool-out-of-context`: a shell hook calls a hook tool where it cannot work.
 #![doc = include_str!("f509_hook_tool_out_of_context.md")]
 
-use super::support_c::{executed, relation_hook};
+use super::support::hooks::executed;
+use super::support::relations::relation_hook;
 use crate::diagnostic::Severity;
 use crate::lint::shell;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,9 +1,8 @@
 //! F510 `ensemble-hook-tool`: a hook uses ensemble-log or ENSEMBLE_* names that Juju does not provide.
 #![doc = include_str!("f510_ensemble_hook_tool.md")]
 
-use super::support_c::{
-    code_part, file_label, is_shell_script, lines, text_files, variable_uses, word_matches, Locator,
-};
+use super::support::hooks::{code_part, file_label, is_shell_script, lines, text_files, variable_uses, word_matches};
+use super::support::spans::Locator;
 use crate::diagnostic::Severity;
 use crate::format::HookFile;
 use crate::lint::shell;

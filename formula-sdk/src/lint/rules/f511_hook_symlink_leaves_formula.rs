@@ -1,7 +1,7 @@
 //! F511 `hook-symlink-leaves-formula`: a symlinked hook points outside the formula.
 #![doc = include_str!("f511_hook_symlink_leaves_formula.md")]
 
-use super::support_c::{link_leaves_formula, linked_files};
+use super::support::hooks::{link_leaves_formula, linked_files};
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

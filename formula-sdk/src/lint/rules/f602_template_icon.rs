@@ -1,7 +1,7 @@
 //! F602 `template-icon`: icon.svg is the template's icon.
 #![doc = include_str!("f602_template_icon.md")]
 
-use super::support_b::span_of_bytes;
+use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::format::read_text_public;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,7 +1,7 @@
 //! F604 `readme-missing`: the formula has no README.
 #![doc = include_str!("f604_readme_missing.md")]
 
-use super::support_b::readme_names;
+use super::support::files::readme_names;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 

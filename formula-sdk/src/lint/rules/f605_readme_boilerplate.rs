@@ -1,7 +1,8 @@
 //! F605 `readme-boilerplate`: the README keeps the template's text.
 #![doc = include_str!("f605_readme_boilerplate.md")]
 
-use super::support_b::{readme_names, span_of_bytes};
+use super::support::files::readme_names;
+use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::format::read_text_public;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};

@@ -1,11 +1,11 @@
 //! F606 `revision-file-invalid`: the revision file does not hold a number.
 #![doc = include_str!("f606_revision_file_invalid.md")]
 
-use super::support_b::{go_parse_int, span_of_bytes};
+use super::support::go;
+use super::support::python;
+use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     };
     let text = &revision.source.text;
     let juju = juju_reads(text);
-    let proof_ok = proof_accepts(text);
+    let proof_ok = python::is_int(text);
     let trimmed = text.trim();
     let shown = abridged(trimmed.lines().next().unwrap_or(""));
     let start = text.len() - text.trim_start().len();
@@ -115,17 +115,7 @@ fn juju_reads(text: &str) -> Option<Reading> {
     if !have_digits {
         return None;
     }
-    go_parse_int(&s[..i]).map(|value| Reading { value, length: i })
-}
-
-/// Python's `int(content.rstrip())`: surrounding white space, a sign, decimal digits (any
-/// script's), `_` between digits.
-static PYTHON_INT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*[+-]?\p{Nd}+(?:_\p{Nd}+)*\s*$").expect("valid regex"));
-
-/// Whether `charm proof` accepts the revision file.
-fn proof_accepts(text: &str) -> bool {
-    PYTHON_INT.is_match(text)
+    go::parse_int(&s[..i]).map(|value| Reading { value, length: i })
 }
 
 #[cfg(test)]
@@ -143,16 +133,6 @@ mod tests {
         assert_eq!(juju_reads("-3"), Some(Reading { value: -3, length: 2 }));
         for bad in ["", "  \n", "abc", "-", "0x", "v12", "99999999999999999999"] {
             assert_eq!(juju_reads(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn python_int() {
-        for ok in ["12", " 12\n", "+3", "-1", "1_000", "\u{0661}\u{0662}"] {
-            assert!(proof_accepts(ok), "{ok:?}");
-        }
-        for bad in ["", "0x10", "12 abc", "1.5", "1__0", "_1", "v1"] {
-            assert!(!proof_accepts(bad), "{bad:?}");
         }
     }
 }

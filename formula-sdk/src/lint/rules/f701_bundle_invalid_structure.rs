@@ -1,8 +1,10 @@
 //! F701 `bundle-invalid-structure`: a bundle is not a mapping of applications and relations.
 #![doc = include_str!("f701_bundle_invalid_structure.md")]
 
+use super::support::names::closest;
+use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{did_you_mean, is_valid_application_name, kind_with_article, parse_endpoint, BundleContext};
+use crate::lint::bundle::{is_valid_application_name, parse_endpoint, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{resolve_bool, Node, NodeKind};
 use std::path::Path;
@@ -36,7 +38,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
     let Some(entries) = root.map_entries() else {
         let message = match root.kind {
             NodeKind::Null => format!("`{name}` is empty, not a bundle"),
-            _ => format!("`{name}` is {}, not a map of applications and relations", kind_with_article(root)),
+            _ => format!("`{name}` is {}, not a map of applications and relations", a_type(root)),
         };
         out.report(&path, Some(root.span), message);
         return;
@@ -60,8 +62,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
             }
             known if TOP_LEVEL_KEYS.contains(&known) => {}
             unknown => {
-                let help =
-                    did_you_mean(unknown, TOP_LEVEL_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+                let help = closest(unknown, TOP_LEVEL_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
                 checker
                     .report(
                         key,
@@ -188,7 +189,7 @@ impl Checker<'_, '_> {
                 NodeKind::Null => "the bundle defines no applications".to_string(),
                 _ => format!(
                     "`{section_name}` must map application names to their definitions, not be {}",
-                    kind_with_article(section)
+                    a_type(section)
                 ),
             };
             self.report(if section.is_null() { key } else { section }, message);
@@ -214,7 +215,7 @@ impl Checker<'_, '_> {
         let Some(fields) = app.map_entries() else {
             let message = match app.kind {
                 NodeKind::Null => format!("application `{app_name}` has no definition"),
-                _ => format!("application `{app_name}` must be a map of settings, not {}", kind_with_article(app)),
+                _ => format!("application `{app_name}` must be a map of settings, not {}", a_type(app)),
             };
             self.report(if app.is_null() { app_key } else { app }, message).help =
                 Some("give at least its `charm:`".into());
@@ -235,8 +236,7 @@ impl Checker<'_, '_> {
                 continue;
             };
             if !APPLICATION_KEYS.contains(&field.as_str()) {
-                let help =
-                    did_you_mean(&field, APPLICATION_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+                let help = closest(&field, APPLICATION_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
                 self.report(key, format!("unknown key `{field}` in application `{app_name}`; Juju refuses it unless deployed with `--force`"))
                     .help = help;
                 continue;
@@ -267,11 +267,8 @@ impl Checker<'_, '_> {
                 Expect::List => "a list of strings",
             };
             let got = match &value.kind {
-                NodeKind::Str(s) => format!("the string `{s}`"),
-                _ if value.as_seq().is_some() && expect == Expect::List => {
-                    "a list with a nested map or list".to_string()
-                }
-                _ => kind_with_article(value),
+                NodeKind::Seq(_) if expect == Expect::List => "a list with a nested map or list".to_string(),
+                _ => describe_read(value),
             };
             let diagnostic =
                 self.report(value, format!("`{field}` of application `{app_name}` must be {want}, not {got}"));
@@ -289,10 +286,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(items) = value.as_seq() else {
-            self.report(
-                value,
-                format!("`relations` must be a list of endpoint pairs, not {}", kind_with_article(value)),
-            );
+            self.report(value, format!("`relations` must be a list of endpoint pairs, not {}", a_type(value)));
             return;
         };
         let mut seen: Vec<[String; 2]> = Vec::new();
@@ -300,10 +294,7 @@ impl Checker<'_, '_> {
             let Some(ends) = item.as_seq() else {
                 self.report(
                     item,
-                    format!(
-                        "a relation must be a pair of endpoints like `[wiki:db, db:db]`, not {}",
-                        kind_with_article(item)
-                    ),
+                    format!("a relation must be a pair of endpoints like `[wiki:db, db:db]`, not {}", a_type(item)),
                 )
                 .help = item.as_str().filter(|s| s.contains(',')).map(|s| format!("write it as a list: `[{s}]`"));
                 continue;
@@ -318,7 +309,7 @@ impl Checker<'_, '_> {
                 let Some(text) = end.key_text() else {
                     self.report(
                         end,
-                        format!("a relation endpoint must be a string like `wiki:db`, not {}", kind_with_article(end)),
+                        format!("a relation endpoint must be a string like `wiki:db`, not {}", a_type(end)),
                     );
                     continue;
                 };
@@ -347,10 +338,7 @@ impl Checker<'_, '_> {
             return;
         }
         let Some(entries) = value.map_entries() else {
-            self.report(
-                value,
-                format!("`machines` must map machine numbers to their settings, not {}", kind_with_article(value)),
-            );
+            self.report(value, format!("`machines` must map machine numbers to their settings, not {}", a_type(value)));
             return;
         };
         for (key, machine) in entries {
@@ -363,10 +351,7 @@ impl Checker<'_, '_> {
                 continue;
             }
             let Some(fields) = machine.map_entries() else {
-                self.report(
-                    machine,
-                    format!("machine `{id}` must be a map of settings, not {}", kind_with_article(machine)),
-                );
+                self.report(machine, format!("machine `{id}` must be a map of settings, not {}", a_type(machine)));
                 continue;
             };
             for (field_key, _) in fields {
@@ -406,33 +391,25 @@ fn file_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The messages F701 gives for a bundle file with `text`.
-    fn messages(text: &str) -> Vec<String> {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("f701-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).ok();
-        let path = dir.join("bundle.yaml");
-        std::fs::write(&path, text).ok();
-        let ctx = BundleContext::load(&path, Path::new("bundle.yaml"));
-        let mut out = Reporter::new(&RULE);
-        check(&ctx, &mut out);
-        std::fs::remove_dir_all(&dir).ok();
-        out.into_diagnostics().into_iter().map(|d| d.message).collect()
-    }
+    use crate::lint::rules::support::testing::bundle_messages;
 
     #[test]
     fn files_that_are_not_bundles() {
-        assert_eq!(messages(""), ["`bundle.yaml` is empty, not a bundle"]);
-        assert_eq!(messages("- a\n- b\n"), ["`bundle.yaml` is a list, not a map of applications and relations"]);
-        assert_eq!(messages("name: wiki\nsummary: s\n"), ["`bundle.yaml` is not a bundle: it has no `applications`"]);
+        assert_eq!(bundle_messages(&RULE, ""), ["`bundle.yaml` is empty, not a bundle"]);
         assert_eq!(
-            messages("wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n"),
+            bundle_messages(&RULE, "- a\n- b\n"),
+            ["`bundle.yaml` is a list, not a map of applications and relations"]
+        );
+        assert_eq!(
+            bundle_messages(&RULE, "name: wiki\nsummary: s\n"),
+            ["`bundle.yaml` is not a bundle: it has no `applications`"]
+        );
+        assert_eq!(
+            bundle_messages(&RULE, "wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n"),
             ["`bundle.yaml` is in the juju-deployer format (bundles named at the top level), which Juju does not deploy"]
         );
-        assert!(messages("applications: [\n")[0].starts_with("cannot parse `bundle.yaml`"));
-        assert_eq!(messages("applications: {}\n"), ["the bundle defines no applications"]);
+        assert!(bundle_messages(&RULE, "applications: [\n")[0].starts_with("cannot parse `bundle.yaml`"));
+        assert_eq!(bundle_messages(&RULE, "applications: {}\n"), ["the bundle defines no applications"]);
     }
 
     #[test]

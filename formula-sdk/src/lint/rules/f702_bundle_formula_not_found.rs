@@ -1,10 +1,11 @@
 //! F702 `bundle-formula-not-found`: a bundle names a local formula that does not exist.
 #![doc = include_str!("f702_bundle_formula_not_found.md")]
 
-use super::support_c::list;
+use super::support::names::closest;
+use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
-use crate::lint::bundle::{did_you_mean, local_path, BundleContext};
+use crate::lint::bundle::{local_path, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
 use std::path::Path;
 
@@ -55,7 +56,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
             found if found.is_empty() => Some("paths are relative to the bundle's directory".into()),
             found => {
                 let others = found.iter().map(String::as_str).filter(|f| *f != wanted);
-                let guess = did_you_mean(wanted, others).map(|g| format!("did you mean `./{g}`? "));
+                let guess = closest(wanted, others).map(|g| format!("did you mean `./{g}`? "));
                 let names: Vec<String> = found.iter().map(|f| format!("./{f}")).collect();
                 Some(format!("{}formulas next to the bundle: {}", guess.unwrap_or_default(), list(&names)))
             }

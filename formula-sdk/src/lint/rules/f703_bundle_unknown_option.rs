@@ -1,10 +1,11 @@
 //! F703 `bundle-unknown-option`: a bundle sets an option the formula does not have.
 #![doc = include_str!("f703_bundle_unknown_option.md")]
 
-use super::support_c::list;
+use super::support::names::closest;
+use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
-use crate::lint::bundle::{did_you_mean, BundleContext};
+use crate::lint::bundle::BundleContext;
 use crate::lint::{Check, Group, Reporter, Rule};
 
 /// The rule's registration.
@@ -22,10 +23,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &BundleContext, out: &mut Reporter) {
     for (app_name, formula) in &ctx.formulas {
-        let Some(options) = ctx.application(app_name).and_then(|a| a.get("options")).and_then(|o| o.map_entries())
-        else {
-            continue;
-        };
+        let options = ctx.options(app_name);
         let Some(known) = known_options(formula) else {
             continue;
         };
@@ -41,7 +39,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
                 let why = if formula.config_file.is_none() { " (it has no config.yaml)" } else { "" };
                 (format!("application `{app_name}` sets option `{option}`, but formula `{formula_name}` has no options{why}"), None)
             } else {
-                let help = match did_you_mean(&option, known.iter().copied()) {
+                let help = match closest(&option, known.iter().copied()) {
                     Some(guess) => format!("did you mean `{guess}`?"),
                     None if known.len() <= 12 => format!("its options: {}", list(&known)),
                     None => format!("see the formula's config.yaml for its {} options", known.len()),

@@ -1,9 +1,11 @@
 //! F704 `bundle-option-wrong-type`: a bundle sets an option to a value of the wrong type.
 #![doc = include_str!("f704_bundle_option_wrong_type.md")]
 
+use super::support::config::juju_takes;
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
-use crate::lint::bundle::{kind_with_article, BundleContext};
+use crate::lint::bundle::BundleContext;
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
@@ -22,11 +24,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &BundleContext, out: &mut Reporter) {
     for (app_name, formula) in &ctx.formulas {
-        let Some(options) = ctx.application(app_name).and_then(|a| a.get("options")).and_then(|o| o.map_entries())
-        else {
-            continue;
-        };
-        for (key, value) in options {
+        for (key, value) in ctx.options(app_name) {
             let Some(name) = key.key_text() else { continue };
             let Some(kind) = formula.config.option(&name).and_then(|o| o.kind) else {
                 continue;
@@ -34,35 +32,22 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
             if accepts(kind, value) {
                 continue;
             }
-            let got = match &value.kind {
-                NodeKind::Str(s) => format!("the string `{s}`"),
-                NodeKind::Map(_) | NodeKind::Seq(_) => kind_with_article(value),
-                _ => format!("{} `{}`", kind_with_article(value), value.display_value()),
-            };
             let message = format!(
-                "option `{name}` of application `{app_name}` is of type `{}`, but the bundle sets it to {got}",
-                kind.as_str()
+                "option `{name}` of application `{app_name}` is of type `{}`, but the bundle sets it to {}",
+                kind.as_str(),
+                describe_read(value)
             );
             out.report(&ctx.path(), Some(value.span), message).help = help(kind, value);
         }
     }
 }
 
-/// Whether Juju's option check accepts `value` for an option of type `kind` (`charm`'s
-/// `Option.validate` with `juju/schema` checkers): null always; a string only for string
-/// options; ints, or strings Go's `ParseInt(s, 0, 64)` reads, for int; only real floats
-/// for float; booleans, or strings Go's `ParseBool` reads, for boolean.
+/// Whether Juju's option check (`charm`'s `Option.validate`) accepts `value` for an option of
+/// type `kind`: its schema's reading, and for a secret an empty string or a `secret:` URI.
 fn accepts(kind: OptionType, value: &Node) -> bool {
     match (&value.kind, kind) {
-        (NodeKind::Null, _) => true,
-        (NodeKind::Str(_), OptionType::String) => true,
         (NodeKind::Str(s), OptionType::Secret) => s.is_empty() || s.starts_with("secret:"),
-        (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => parses_as_go_int(s),
-        (NodeKind::Float(_), OptionType::Float) => true,
-        (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => parses_as_go_bool(s),
-        _ => false,
+        _ => juju_takes(kind, value),
     }
 }
 
@@ -81,53 +66,5 @@ fn help(kind: OptionType, value: &Node) -> Option<String> {
         (_, OptionType::Boolean) => Some("write `true` or `false`".into()),
         (_, OptionType::Int) => Some("write a whole number, e.g. `8080`".into()),
         _ => None,
-    }
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: a sign, then decimal, `0x`, `0o`, `0b` or
-/// leading-zero octal digits, with `_` allowed between digits.
-fn parses_as_go_int(s: &str) -> bool {
-    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let lower = unsigned.to_ascii_lowercase();
-    let (radix, digits) = if let Some(rest) = lower.strip_prefix("0x") {
-        (16, rest)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (8, rest)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (2, rest)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    let underscores_ok = !digits.starts_with('_') && !digits.ends_with('_') && !digits.contains("__");
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    if clean.is_empty() || !underscores_ok {
-        return false;
-    }
-    let negative = s.starts_with('-');
-    let magnitude = u64::from_str_radix(&clean, radix);
-    magnitude.is_ok_and(|m| if negative { m <= 1 << 63 } else { m < 1 << 63 })
-}
-
-/// Go's `strconv.ParseBool`.
-fn parses_as_go_bool(s: &str) -> bool {
-    matches!(s, "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_integers() {
-        for ok in
-            ["80", "-1", "+7", "0x1F", "0o17", "017", "0b101", "1_000", "9223372036854775807", "-9223372036854775808"]
-        {
-            assert!(parses_as_go_int(ok), "{ok}");
-        }
-        for bad in ["", "eighty", "1.0", "0x", "_1", "1__0", "9223372036854775808", "08"] {
-            assert!(!parses_as_go_int(bad), "{bad}");
-        }
     }
 }

@@ -1,9 +1,10 @@
 //! F705 `bundle-unknown-endpoint`: a bundle relation names an unknown application or endpoint.
 #![doc = include_str!("f705_bundle_unknown_endpoint.md")]
 
-use super::support_c::list;
+use super::support::names::closest;
+use super::support::wording::list;
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{did_you_mean, endpoints, infer, BundleContext, Inference};
+use crate::lint::bundle::{endpoints, infer, BundleContext, Inference};
 use crate::lint::{Check, Group, Reporter, Rule};
 
 /// The rule's registration.
@@ -27,7 +28,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
         for end in &relation.ends {
             if !apps.contains(&end.app) {
                 all_known = false;
-                let help = match did_you_mean(&end.app, apps.iter().map(String::as_str)) {
+                let help = match closest(&end.app, apps.iter().map(String::as_str)) {
                     Some(guess) => format!("did you mean `{guess}`?"),
                     None => format!("the bundle defines {}", list(&apps)),
                 };
@@ -49,7 +50,7 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
             all_known = false;
             let formula_name = formula.name();
             let listing: Vec<String> = known.iter().filter(|e| !e.implicit).map(|e| e.describe()).collect();
-            let help = match did_you_mean(name, known.iter().map(|e| e.name.as_str())) {
+            let help = match closest(name, known.iter().map(|e| e.name.as_str())) {
                 Some(guess) => format!("did you mean `{}:{guess}`?", end.app),
                 None if listing.is_empty() => {
                     format!("`{formula_name}` declares no endpoints; only the implicit `juju-info`")

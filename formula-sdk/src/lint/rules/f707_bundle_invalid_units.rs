@@ -1,8 +1,9 @@
 //! F707 `bundle-invalid-units`: num_units or a unit placement is invalid, or a subordinate has units.
 #![doc = include_str!("f707_bundle_invalid_units.md")]
 
+use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{is_valid_application_name, kind_with_article, BundleContext};
+use crate::lint::bundle::{is_valid_application_name, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
@@ -140,14 +141,10 @@ fn unit_count<'a>(app: &'a Node, name: &str, path: &std::path::Path, out: &mut R
                 out.report(path, Some(value.span), format!("`{field}` of application `{name}` is negative ({n})"));
             }
             _ => {
-                let shown = match &value.kind {
-                    NodeKind::Str(s) => format!("the string `{s}`"),
-                    _ => format!("{} `{}`", kind_with_article(value), value.display_value()),
-                };
                 let diagnostic = out.report(
                     path,
                     Some(value.span),
-                    format!("`{field}` of application `{name}` must be a whole number, not {shown}"),
+                    format!("`{field}` of application `{name}` must be a whole number, not {}", describe_read(value)),
                 );
                 if let NodeKind::Str(s) = &value.kind {
                     if s.trim().parse::<u32>().is_ok() {

@@ -100,7 +100,4 @@ pub mod f704_bundle_option_wrong_type;
 pub mod f705_bundle_unknown_endpoint;
 pub mod f706_bundle_interface_mismatch;
 pub mod f707_bundle_invalid_units;
-pub mod support_a1;
-pub mod support_a2;
-pub mod support_b;
-pub mod support_c;
+pub(crate) mod support;

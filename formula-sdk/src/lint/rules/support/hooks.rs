@@ -1,9 +1,10 @@
-//! Helpers shared by the hook rules (F50x, F51x): which files Juju runs, which files to
-//! read, and where in them a match lies.
+//! Hooks: which files Juju runs for a formula, which files to read, and where in them a
+//! match lies.
 
+use super::spans::Locator;
 use crate::format::{Formula, HookFile};
 use crate::lint::LintContext;
-use crate::source::{PositionIndex, Span};
+use crate::source::Span;
 use std::path::{Component, Path, PathBuf};
 
 /// Whether the formula has an executable `dispatch`, which Juju (2.8 and later) runs for
@@ -153,34 +154,6 @@ pub fn file_label(ctx: &LintContext, file: &HookFile) -> String {
     }
 }
 
-/// The endpoint and the kind of a relation hook name (`db-relation-changed` →
-/// (`db`, `changed`)).
-pub fn relation_hook(name: &str) -> Option<(&str, &str)> {
-    for kind in ["created", "joined", "changed", "departed", "broken"] {
-        if let Some(endpoint) = name.strip_suffix(kind).and_then(|rest| rest.strip_suffix("-relation-")) {
-            if !endpoint.is_empty() {
-                return Some((endpoint, kind));
-            }
-        }
-    }
-    None
-}
-
-/// Turns byte ranges of one text into spans (index the text once, look up many times).
-pub struct Locator<'a>(PositionIndex<'a>);
-
-impl<'a> Locator<'a> {
-    /// Indexes `text`.
-    pub fn new(text: &'a str) -> Self {
-        Locator(PositionIndex::new(text))
-    }
-
-    /// The span of the bytes `start..end`.
-    pub fn span(&self, start: usize, end: usize) -> Span {
-        Span { start: self.0.at_byte(start), end: self.0.at_byte(end) }
-    }
-}
-
 /// The lines of `text` with the byte offset each starts at; a `\r` before the newline is
 /// left out.
 pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -252,27 +225,9 @@ pub fn linked_files(formula: &Formula) -> Vec<(PathBuf, &HookFile)> {
     hooks.chain(actions).chain(dispatch).collect()
 }
 
-/// `a`, `a` and `b`, `a`, `b` and `c`: names in backticks, for messages.
-pub fn list(names: &[impl AsRef<str>]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relation_hooks_split_at_the_last_relation_word() {
-        assert_eq!(relation_hook("db-relation-changed"), Some(("db", "changed")));
-        assert_eq!(relation_hook("my-relation-relation-joined"), Some(("my-relation", "joined")));
-        assert_eq!(relation_hook("install"), None);
-        assert_eq!(relation_hook("-relation-joined"), None);
-    }
 
     #[test]
     fn links_that_leave() {
@@ -290,6 +245,5 @@ mod tests {
         assert_eq!(code_part("x = 1  # ENSEMBLE_X"), "x = 1  ");
         assert_eq!(code_part("echo a#b"), "echo a#b");
         assert_eq!(word_matches("ensemble-log x; my-ensemble-log", "ensemble-log"), vec![0..12]);
-        assert_eq!(list(&["a", "b", "c"]), "`a`, `b` and `c`");
     }
 }
