@@ -272,7 +272,7 @@ def serve(server, pidfile):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     me = os.getpid()
     while not stop.wait(1.0):
@@ -327,7 +327,7 @@ def stop(pidfile):
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
         while is_ours(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.01)
         if is_ours(pid):
             os.kill(pid, signal.SIGKILL)
     if os.path.exists(pidfile):
