@@ -77,8 +77,13 @@ pub fn run(args: SimArgs) -> Result<u8> {
         return Ok(0);
     }
     let kind = match args.backend {
-        BackendKind::Auto if nix::unistd::geteuid().is_root() => BackendKind::Ns,
-        BackendKind::Auto => BackendKind::Host,
+        BackendKind::Auto if nix::unistd::geteuid().is_root() && on_path("ip") => BackendKind::Ns,
+        BackendKind::Auto => {
+            if !args.quiet {
+                eprintln!("note: units share this machine (--backend host); as root with iproute2 each unit gets a machine of its own (--backend ns)");
+            }
+            BackendKind::Host
+        }
         other => other,
     };
     if args.rootfs.is_some() && kind != BackendKind::Ns {
@@ -195,4 +200,12 @@ fn print_report(report: &Report, seed: u64) {
     } else {
         eprintln!("failed with seed {seed}: run `formula sim SCENARIO --seed {seed}` to reproduce");
     }
+}
+
+/// Whether `program` is found on PATH (or in the system directories).
+fn on_path(program: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map(PathBuf::from))
+        .any(|dir| dir.join(program).is_file())
 }
