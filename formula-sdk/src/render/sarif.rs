@@ -37,14 +37,17 @@ pub(super) fn render(diagnostics: &[Diagnostic]) -> String {
                     "artifactLocation": {"uri": d.path.to_string_lossy().replace('\\', "/")},
                 }
             });
-            if let Some(span) = d.span {
-                location["physicalLocation"]["region"] = json!({
+            location["physicalLocation"]["region"] = match d.span {
+                Some(span) => json!({
                     "startLine": span.start.line,
                     "startColumn": span.start.column,
                     "endLine": span.end.line,
                     "endColumn": span.end.column.max(span.start.column + usize::from(span.end.line == span.start.line)),
-                });
-            }
+                }),
+                // GitHub code scanning drops results without `region.startLine`; a finding about a
+                // whole file points at its first line.
+                None => json!({"startLine": 1}),
+            };
             let mut result = json!({
                 "ruleId": d.code,
                 "level": level(d.severity),
