@@ -182,13 +182,51 @@ fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Durat
     elapsed
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+/// CPU time (user + system) of the children waited for so far, from /proc/self/stat
+/// (`cutime` + `cstime`, in clock ticks of 10 ms): unlike wall time, it does not grow when
+/// other work shares the machine.
+fn children_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the `(comm)` one; cutime and cstime are fields 16 and 17 of the whole line.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let ticks = fields.get(12).copied().unwrap_or(0) + fields.get(13).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Runs `f`, returning its result and the CPU time its children used.
+fn with_cpu<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let before = children_cpu();
+    let value = f();
+    (value, children_cpu().saturating_sub(before))
 }
 
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+/// One measured way of checking the formulas.
+struct Measure {
+    what: &'static str,
+    /// Wall time for all formulas (median of the rounds).
+    wall: Duration,
+    /// CPU time of the child processes for all formulas (per round).
+    cpu: Duration,
+}
+
+/// Runs `round` `rounds` times; the wall time is the median round, the CPU time the mean.
+fn measure(what: &'static str, rounds: u32, mut round: impl FnMut() -> Duration) -> Measure {
+    let (mut walls, cpu) = with_cpu(|| (0..rounds).map(|_| round()).collect::<Vec<_>>());
+    walls.sort();
+    Measure {
+        what,
+        wall: walls[walls.len() / 2],
+        cpu: cpu / rounds,
+    }
 }
 
 fn main() {
@@ -210,99 +248,77 @@ fn main() {
         })
         .collect();
     let lint_args = ["lint", "--format", "json"];
+    let one_thread = [("RAYON_NUM_THREADS", "1")];
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     // Warm the page cache and the binaries.
     run(&lint, &lint_args, &root, &[]);
-
-    let whole: Duration = median(
-        (0..15)
-            .map(|_| run(&lint, &lint_args, &root, &[]))
-            .collect(),
-    );
-    let whole_one: Duration = median(
-        (0..15)
-            .map(|_| run(&lint, &lint_args, &root, &[("RAYON_NUM_THREADS", "1")]))
-            .collect(),
-    );
-    let per_lint: Duration = median(
-        (0..5)
-            .map(|_| {
-                dirs.iter()
-                    .map(|d| run(&lint, &lint_args, d, &[("RAYON_NUM_THREADS", "1")]))
-                    .sum::<Duration>()
-            })
-            .collect(),
-    ) / count as u32;
-    let per_proof = if proof.is_file() {
+    let mut measures = vec![
+        measure("formula lint DIR (one process, all formulas)", 15, || {
+            run(&lint, &lint_args, &root, &[])
+        }),
+        measure("formula lint DIR, RAYON_NUM_THREADS=1", 15, || {
+            run(&lint, &lint_args, &root, &one_thread)
+        }),
+        measure("formula lint FORMULA (one process per formula)", 5, || {
+            dirs.iter()
+                .map(|d| run(&lint, &lint_args, d, &one_thread))
+                .sum()
+        }),
+    ];
+    if proof.is_file() {
         let proof_args: &[&str] = if proof.file_name().is_some_and(|n| n == "charm") {
             &["proof"]
         } else {
             &[]
         };
         run(&proof, proof_args, &dirs[0], &[]);
-        Some(
-            dirs.iter()
-                .map(|d| run(&proof, proof_args, d, &[]))
-                .sum::<Duration>()
-                / count as u32,
-        )
+        measures.push(measure(
+            "charm proof FORMULA (one process per formula)",
+            1,
+            || dirs.iter().map(|d| run(&proof, proof_args, d, &[])).sum(),
+        ));
     } else {
         eprintln!(
             "charm proof is not installed at {} (set CHARM_PROOF); .ci/run installs it",
             proof.display()
         );
-        None
-    };
+    }
 
+    let per = |d: Duration| d / count as u32;
     let mut report = String::new();
-    let _ = writeln!(report, "{count} generated formulas, {threads} CPUs");
-    let _ = writeln!(report, "{:<58} {:>12} {:>14}", "", "wall", "per formula");
     let _ = writeln!(
         report,
-        "{:<58} {:>12} {:>14}",
-        "formula lint DIR (all formulas, one process)",
-        ms(whole),
-        ms(whole / count as u32)
+        "{count} generated formulas, {threads} CPUs; times per formula"
     );
-    let _ = writeln!(
-        report,
-        "{:<58} {:>12} {:>14}",
-        "formula lint DIR, RAYON_NUM_THREADS=1",
-        ms(whole_one),
-        ms(whole_one / count as u32)
-    );
-    let _ = writeln!(
-        report,
-        "{:<58} {:>12} {:>14}",
-        "formula lint FORMULA (one process per formula)",
-        "",
-        ms(per_lint)
-    );
-    if let Some(per_proof) = per_proof {
+    let _ = writeln!(report, "{:<48} {:>12} {:>12}", "", "wall", "CPU");
+    for m in &measures {
         let _ = writeln!(
             report,
-            "{:<58} {:>12} {:>14}",
-            "charm proof FORMULA (one process per formula)",
-            "",
-            ms(per_proof)
+            "{:<48} {:>12} {:>12}",
+            m.what,
+            ms(per(m.wall)),
+            ms(per(m.cpu))
         );
-        let ratio = |ours: Duration| per_proof.as_secs_f64() / ours.as_secs_f64();
+    }
+    if let Some(proof) = measures.iter().find(|m| m.what.starts_with("charm proof")) {
         let _ = writeln!(
             report,
-            "speed-up per formula, one process each:          {:>8.1}x",
-            ratio(per_lint)
+            "\ncharm proof time / formula lint time, per formula:"
         );
-        let _ = writeln!(
-            report,
-            "speed-up per formula, whole directory:           {:>8.1}x",
-            ratio(whole / count as u32)
-        );
-        let _ = writeln!(
-            report,
-            "speed-up per formula, whole directory, 1 thread: {:>8.1}x",
-            ratio(whole_one / count as u32)
-        );
+        for m in measures
+            .iter()
+            .filter(|m| m.what.starts_with("formula lint"))
+        {
+            let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+            let _ = writeln!(
+                report,
+                "{:<48} {:>11.0}x {:>11.0}x",
+                m.what,
+                ratio(proof.wall, m.wall),
+                ratio(proof.cpu, m.cpu)
+            );
+        }
     }
     print!("{report}");
 }

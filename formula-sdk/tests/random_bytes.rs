@@ -188,7 +188,7 @@ fn random_and_mutated_formulas_load_lint_and_render() {
             parts.join(&0u8)
         };
         check("formula", index, &input, |data| {
-            harness::formula_load(&dir, data)
+            harness::formula_load(&dir, data, true)
         });
     }
 }
@@ -205,7 +205,7 @@ fn random_and_mutated_bundles_lint_and_render() {
             mutate(&mut rng, VALID[4].as_bytes())
         };
         check("bundle", index, &input, |data| {
-            harness::bundle(tmp.path(), data)
+            harness::bundle(tmp.path(), data, true)
         });
     }
 }

@@ -13,4 +13,8 @@ fn scratch() -> &'static PathBuf {
     })
 }
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::bundle(scratch(), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::bundle(
+    scratch(),
+    data,
+    data.len() % 16 == 0
+));

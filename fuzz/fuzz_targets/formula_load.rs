@@ -16,4 +16,8 @@ fn scratch() -> &'static PathBuf {
     })
 }
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::formula_load(scratch(), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::formula_load(
+    scratch(),
+    data,
+    data.len() % 16 == 0
+));
