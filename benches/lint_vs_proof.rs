@@ -16,32 +16,15 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const DEFAULT_PROOF: &str = "/opt/charm-tools/bin/charm-proof";
-const INTERFACES: &[&str] = &[
-    "http",
-    "mysql",
-    "pgsql",
-    "memcache",
-    "mongodb",
-    "rabbitmq",
-    "juju-info",
-    "nrpe",
-];
-const OPTION_TYPES: &[(&str, &str)] = &[
-    ("string", "'wiki'"),
-    ("int", "80"),
-    ("float", "0.5"),
-    ("boolean", "true"),
-];
+const INTERFACES: &[&str] = &["http", "mysql", "pgsql", "memcache", "mongodb", "rabbitmq", "juju-info", "nrpe"];
+const OPTION_TYPES: &[(&str, &str)] = &[("string", "'wiki'"), ("int", "80"), ("float", "0.5"), ("boolean", "true")];
 
 /// Deterministic variety: a tiny LCG, so that every run benchmarks the same formulas.
 struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -103,18 +86,15 @@ fn generate(dir: &Path, i: usize, rng: &mut Lcg) {
         let mut config = String::from("options:\n");
         for n in 0..options {
             let (kind, default) = OPTION_TYPES[rng.below(4) as usize];
-            config.push_str(&format!("  opt-{n}:\n    type: {kind}\n    default: {default}\n    description: option {n} of {name}\n"));
+            config.push_str(&format!(
+                "  opt-{n}:\n    type: {kind}\n    default: {default}\n    description: option {n} of {name}\n"
+            ));
         }
         write(&dir.join("config.yaml"), &config, false);
     }
-    let hook = "#!/bin/bash\nset -eu\nstatus-set maintenance \"working\"\njuju-log \"hook $0 ran\"\nstatus-set active\n";
-    for standard in [
-        "install",
-        "start",
-        "stop",
-        "config-changed",
-        "upgrade-charm",
-    ] {
+    let hook =
+        "#!/bin/bash\nset -eu\nstatus-set maintenance \"working\"\njuju-log \"hook $0 ran\"\nstatus-set active\n";
+    for standard in ["install", "start", "stop", "config-changed", "upgrade-charm"] {
         if rng.below(12) != 0 {
             write(&dir.join("hooks").join(standard), hook, rng.below(20) != 0);
         }
@@ -123,12 +103,7 @@ fn generate(dir: &Path, i: usize, rng: &mut Lcg) {
         if rng.below(5) != 0 {
             for kind in ["joined", "changed", "departed", "broken"] {
                 let text = format!("#!/bin/sh\nrelation-set host=$(unit-get private-address)\nrelation-get - $JUJU_REMOTE_UNIT # {kind}\n");
-                write(
-                    &dir.join("hooks")
-                        .join(format!("{endpoint}-relation-{kind}")),
-                    &text,
-                    true,
-                );
+                write(&dir.join("hooks").join(format!("{endpoint}-relation-{kind}")), &text, true);
             }
         }
     }
@@ -141,25 +116,13 @@ fn generate(dir: &Path, i: usize, rng: &mut Lcg) {
         write(&dir.join("actions/backup"), hook, true);
     }
     if rng.below(4) != 0 {
-        write(
-            &dir.join("README.md"),
-            &format!("# {name}\n\nDeploy with `juju deploy ./{name}`.\n"),
-            false,
-        );
+        write(&dir.join("README.md"), &format!("# {name}\n\nDeploy with `juju deploy ./{name}`.\n"), false);
     }
     if rng.below(4) != 0 {
         write(&dir.join("copyright"), "Copyright 2011 Jo Doe\n", false);
     }
-    write(
-        &dir.join("icon.svg"),
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
-        false,
-    );
-    write(
-        &dir.join("revision"),
-        &format!("{}\n", 1 + rng.below(40)),
-        false,
-    );
+    write(&dir.join("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n", false);
+    write(&dir.join("revision"), &format!("{}\n", 1 + rng.below(40)), false);
 }
 
 fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Duration {
@@ -189,11 +152,7 @@ fn children_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the `(comm)` one; cutime and cstime are fields 16 and 17 of the whole line.
     let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = rest
-        .split_whitespace()
-        .skip(1)
-        .map(|f| f.parse().unwrap_or(0))
-        .collect();
+    let fields: Vec<u64> = rest.split_whitespace().skip(1).map(|f| f.parse().unwrap_or(0)).collect();
     let ticks = fields.get(12).copied().unwrap_or(0) + fields.get(13).copied().unwrap_or(0);
     Duration::from_millis(ticks * 10)
 }
@@ -222,21 +181,13 @@ struct Measure {
 fn measure(what: &'static str, rounds: u32, mut round: impl FnMut() -> Duration) -> Measure {
     let (mut walls, cpu) = with_cpu(|| (0..rounds).map(|_| round()).collect::<Vec<_>>());
     walls.sort();
-    Measure {
-        what,
-        wall: walls[walls.len() / 2],
-        cpu: cpu / rounds,
-    }
+    Measure { what, wall: walls[walls.len() / 2], cpu: cpu / rounds }
 }
 
 fn main() {
-    let count: usize = std::env::var("BENCH_FORMULAS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(120);
+    let count: usize = std::env::var("BENCH_FORMULAS").ok().and_then(|n| n.parse().ok()).unwrap_or(120);
     let lint = PathBuf::from(env!("CARGO_BIN_EXE_formula"));
-    let proof =
-        PathBuf::from(std::env::var("CHARM_PROOF").unwrap_or_else(|_| DEFAULT_PROOF.to_string()));
+    let proof = PathBuf::from(std::env::var("CHARM_PROOF").unwrap_or_else(|_| DEFAULT_PROOF.to_string()));
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("formulas");
     let mut rng = Lcg(2011);
@@ -254,62 +205,32 @@ fn main() {
     // Warm the page cache and the binaries.
     run(&lint, &lint_args, &root, &[]);
     let mut measures = vec![
-        measure("formula lint DIR (one process, all formulas)", 15, || {
-            run(&lint, &lint_args, &root, &[])
-        }),
-        measure("formula lint DIR, RAYON_NUM_THREADS=1", 15, || {
-            run(&lint, &lint_args, &root, &one_thread)
-        }),
+        measure("formula lint DIR (one process, all formulas)", 15, || run(&lint, &lint_args, &root, &[])),
+        measure("formula lint DIR, RAYON_NUM_THREADS=1", 15, || run(&lint, &lint_args, &root, &one_thread)),
         measure("formula lint FORMULA (one process per formula)", 5, || {
-            dirs.iter()
-                .map(|d| run(&lint, &lint_args, d, &one_thread))
-                .sum()
+            dirs.iter().map(|d| run(&lint, &lint_args, d, &one_thread)).sum()
         }),
     ];
     if proof.is_file() {
-        let proof_args: &[&str] = if proof.file_name().is_some_and(|n| n == "charm") {
-            &["proof"]
-        } else {
-            &[]
-        };
+        let proof_args: &[&str] = if proof.file_name().is_some_and(|n| n == "charm") { &["proof"] } else { &[] };
         run(&proof, proof_args, &dirs[0], &[]);
-        measures.push(measure(
-            "charm proof FORMULA (one process per formula)",
-            1,
-            || dirs.iter().map(|d| run(&proof, proof_args, d, &[])).sum(),
-        ));
+        measures.push(measure("charm proof FORMULA (one process per formula)", 1, || {
+            dirs.iter().map(|d| run(&proof, proof_args, d, &[])).sum()
+        }));
     } else {
-        eprintln!(
-            "charm proof is not installed at {} (set CHARM_PROOF); .ci/run installs it",
-            proof.display()
-        );
+        eprintln!("charm proof is not installed at {} (set CHARM_PROOF); .ci/run installs it", proof.display());
     }
 
     let per = |d: Duration| d / count as u32;
     let mut report = String::new();
-    let _ = writeln!(
-        report,
-        "{count} generated formulas, {threads} CPUs; times per formula"
-    );
+    let _ = writeln!(report, "{count} generated formulas, {threads} CPUs; times per formula");
     let _ = writeln!(report, "{:<48} {:>12} {:>12}", "", "wall", "CPU");
     for m in &measures {
-        let _ = writeln!(
-            report,
-            "{:<48} {:>12} {:>12}",
-            m.what,
-            ms(per(m.wall)),
-            ms(per(m.cpu))
-        );
+        let _ = writeln!(report, "{:<48} {:>12} {:>12}", m.what, ms(per(m.wall)), ms(per(m.cpu)));
     }
     if let Some(proof) = measures.iter().find(|m| m.what.starts_with("charm proof")) {
-        let _ = writeln!(
-            report,
-            "\ncharm proof time / formula lint time, per formula:"
-        );
-        for m in measures
-            .iter()
-            .filter(|m| m.what.starts_with("formula lint"))
-        {
+        let _ = writeln!(report, "\ncharm proof time / formula lint time, per formula:");
+        for m in measures.iter().filter(|m| m.what.starts_with("formula lint")) {
             let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
             let _ = writeln!(
                 report,

@@ -9,8 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const LONG_SUMMARY: &str =
-    "MediaWiki is a wiki engine that powers Wikipedia and thousands of other wikis";
+const LONG_SUMMARY: &str = "MediaWiki is a wiki engine that powers Wikipedia and thousands of other wikis";
 
 /// A formula directory to be, written file by file.
 struct FormulaDir {
@@ -34,19 +33,12 @@ impl FormulaDir {
     fn hook(&self, name: &str, text: &str, executable: bool) -> &Self {
         self.file(&format!("hooks/{name}"), text);
         let mode = if executable { 0o755 } else { 0o644 };
-        std::fs::set_permissions(
-            self.dir.join("hooks").join(name),
-            std::fs::Permissions::from_mode(mode),
-        )
-        .unwrap();
+        std::fs::set_permissions(self.dir.join("hooks").join(name), std::fs::Permissions::from_mode(mode)).unwrap();
         self
     }
 
     fn metadata(&self, name: &str, summary: &str) -> &Self {
-        self.file(
-            "metadata.yaml",
-            &format!("name: {name}\nsummary: {summary}\ndescription: d\n"),
-        )
+        self.file("metadata.yaml", &format!("name: {name}\nsummary: {summary}\ndescription: d\n"))
     }
 }
 
@@ -60,25 +52,19 @@ fn warning_formula(parent: &Path, name: &str) -> PathBuf {
 /// A formula with a hook that is not executable (F503, error).
 fn error_formula(parent: &Path, name: &str) -> PathBuf {
     let f = FormulaDir::new(parent, name);
-    f.metadata(name, "a wiki")
-        .hook("install", "#!/bin/sh\n", false);
+    f.metadata(name, "a wiki").hook("install", "#!/bin/sh\n", false);
     f.dir.clone()
 }
 
 /// A formula that F105 and F503 find nothing in.
 fn clean_formula(parent: &Path, name: &str) -> PathBuf {
     let f = FormulaDir::new(parent, name);
-    f.metadata(name, "a wiki")
-        .hook("install", "#!/bin/sh\n", true);
+    f.metadata(name, "a wiki").hook("install", "#!/bin/sh\n", true);
     f.dir.clone()
 }
 
 fn formula(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_formula"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("run formula")
+    Command::new(env!("CARGO_BIN_EXE_formula")).current_dir(cwd).args(args).output().expect("run formula")
 }
 
 fn code(out: &Output) -> i32 {
@@ -94,32 +80,18 @@ fn stderr(out: &Output) -> String {
 }
 
 fn json(out: &Output) -> Vec<Value> {
-    serde_json::from_slice::<Value>(&out.stdout)
-        .expect("stdout is JSON")
-        .as_array()
-        .expect("a JSON array")
-        .clone()
+    serde_json::from_slice::<Value>(&out.stdout).expect("stdout is JSON").as_array().expect("a JSON array").clone()
 }
 
 fn codes(out: &Output) -> Vec<String> {
-    json(out)
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
+    json(out).iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
 }
 
 /// Asserts that the run neither panicked nor failed as a program.
 fn assert_no_crash(out: &Output, what: &str) {
     let err = stderr(out);
-    assert!(
-        !err.contains("panicked"),
-        "{what}: formula panicked:\n{err}"
-    );
-    assert!(
-        matches!(code(out), 0 | 100 | 200),
-        "{what}: exit code {} (stderr: {err})",
-        code(out)
-    );
+    assert!(!err.contains("panicked"), "{what}: formula panicked:\n{err}");
+    assert!(matches!(code(out), 0 | 100 | 200), "{what}: exit code {} (stderr: {err})", code(out));
 }
 
 const SELECT: &str = "--select=F105,F503";
@@ -135,17 +107,8 @@ fn exit_codes_follow_charm_proof() {
     assert_eq!(code(&formula(root, &["lint", SELECT, "warned"])), 100);
     assert_eq!(code(&formula(root, &["lint", SELECT, "broken"])), 200);
     // The greatest severity over every target wins.
-    assert_eq!(
-        code(&formula(
-            root,
-            &["lint", SELECT, "clean", "warned", "broken"]
-        )),
-        200
-    );
-    assert_eq!(
-        code(&formula(root, &["lint", SELECT, "clean", "warned"])),
-        100
-    );
+    assert_eq!(code(&formula(root, &["lint", SELECT, "clean", "warned", "broken"])), 200);
+    assert_eq!(code(&formula(root, &["lint", SELECT, "clean", "warned"])), 100);
 }
 
 #[test]
@@ -154,14 +117,8 @@ fn strict_counts_warnings_as_errors() {
     let root = tmp.path();
     clean_formula(root, "clean");
     warning_formula(root, "warned");
-    assert_eq!(
-        code(&formula(root, &["lint", "--strict", SELECT, "warned"])),
-        200
-    );
-    assert_eq!(
-        code(&formula(root, &["lint", "--strict", SELECT, "clean"])),
-        0
-    );
+    assert_eq!(code(&formula(root, &["lint", "--strict", SELECT, "warned"])), 200);
+    assert_eq!(code(&formula(root, &["lint", "--strict", SELECT, "clean"])), 0);
 }
 
 #[test]
@@ -170,10 +127,7 @@ fn information_alone_exits_zero() {
     let root = tmp.path();
     // A formula with no hooks directory at all: at most information from the hook rules.
     FormulaDir::new(root, "nohooks").metadata("nohooks", "a wiki");
-    let out = formula(
-        root,
-        &["lint", "--format=json", "--select=F501,F502", "nohooks"],
-    );
+    let out = formula(root, &["lint", "--format=json", "--select=F501,F502", "nohooks"]);
     assert!(json(&out).iter().all(|d| d["severity"] == "info"));
     assert_eq!(code(&out), 0);
 }
@@ -197,11 +151,7 @@ fn json_format_is_an_array_of_findings() {
     assert!(d["message"].as_str().unwrap().contains("72"));
     // No findings is an empty array, not nothing.
     clean_formula(root, "clean");
-    assert!(json(&formula(
-        root,
-        &["lint", "--format", "json", SELECT, "clean"]
-    ))
-    .is_empty());
+    assert!(json(&formula(root, &["lint", "--format", "json", SELECT, "clean"])).is_empty());
 }
 
 #[test]
@@ -210,12 +160,7 @@ fn sarif_is_valid_2_1_0_as_github_code_scanning_reads_it() {
     let root = tmp.path();
     warning_formula(root, "warned");
     error_formula(root, "broken");
-    let out = formula(
-        root,
-        &[
-            "lint", "--format", "sarif", SELECT, "warned", "broken", "missing",
-        ],
-    );
+    let out = formula(root, &["lint", "--format", "sarif", SELECT, "warned", "broken", "missing"]);
     assert_eq!(code(&out), 200);
     let log: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
     assert_eq!(log["version"], "2.1.0");
@@ -223,73 +168,37 @@ fn sarif_is_valid_2_1_0_as_github_code_scanning_reads_it() {
     let runs = log["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     let driver = &runs[0]["tool"]["driver"];
-    assert!(
-        !driver["name"].as_str().unwrap().is_empty(),
-        "tool.driver.name is required"
-    );
+    assert!(!driver["name"].as_str().unwrap().is_empty(), "tool.driver.name is required");
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), formula_sdk::lint::registry::RULES.len());
     for rule in rules {
         // GitHub shows shortDescription and fullDescription; id is required.
         assert!(rule["id"].as_str().unwrap().starts_with('F'));
-        assert!(!rule["shortDescription"]["text"]
-            .as_str()
-            .unwrap()
-            .is_empty());
+        assert!(!rule["shortDescription"]["text"].as_str().unwrap().is_empty());
         assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
-        assert!(matches!(
-            rule["defaultConfiguration"]["level"].as_str(),
-            Some("error" | "warning" | "note")
-        ));
+        assert!(matches!(rule["defaultConfiguration"]["level"].as_str(), Some("error" | "warning" | "note")));
     }
     let results = runs[0]["results"].as_array().unwrap();
-    let ids: Vec<&str> = results
-        .iter()
-        .map(|r| r["ruleId"].as_str().unwrap())
-        .collect();
-    assert!(
-        ids.contains(&"F105") && ids.contains(&"F503") && ids.contains(&"F001"),
-        "{ids:?}"
-    );
+    let ids: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"F105") && ids.contains(&"F503") && ids.contains(&"F001"), "{ids:?}");
     for result in results {
         let id = result["ruleId"].as_str().unwrap();
-        assert!(
-            matches!(result["level"].as_str(), Some("error" | "warning" | "note")),
-            "{result}"
-        );
+        assert!(matches!(result["level"].as_str(), Some("error" | "warning" | "note")), "{result}");
         assert!(!result["message"]["text"].as_str().unwrap().is_empty());
         if let Some(index) = result["ruleIndex"].as_u64() {
-            assert_eq!(
-                rules[index as usize]["id"], id,
-                "ruleIndex points at another rule"
-            );
+            assert_eq!(rules[index as usize]["id"], id, "ruleIndex points at another rule");
         }
         // Code scanning needs at least one location, with a relative URI and a start line.
         let location = &result["locations"][0]["physicalLocation"];
         let uri = location["artifactLocation"]["uri"].as_str().unwrap();
-        assert!(
-            !uri.is_empty() && !uri.contains('\\') && !uri.starts_with('/'),
-            "uri {uri:?}"
-        );
-        assert!(
-            location["region"]["startLine"].as_u64().unwrap() >= 1,
-            "{id} has no region.startLine: {result}"
-        );
+        assert!(!uri.is_empty() && !uri.contains('\\') && !uri.starts_with('/'), "uri {uri:?}");
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1, "{id} has no region.startLine: {result}");
     }
     let f105 = results.iter().find(|r| r["ruleId"] == "F105").unwrap();
     assert_eq!(f105["level"], "warning");
-    assert_eq!(
-        f105["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "warned/metadata.yaml"
-    );
-    assert_eq!(
-        f105["locations"][0]["physicalLocation"]["region"]["startLine"],
-        2
-    );
-    assert_eq!(
-        f105["locations"][0]["physicalLocation"]["region"]["startColumn"],
-        10
-    );
+    assert_eq!(f105["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "warned/metadata.yaml");
+    assert_eq!(f105["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(f105["locations"][0]["physicalLocation"]["region"]["startColumn"], 10);
 }
 
 #[test]
@@ -298,38 +207,21 @@ fn github_format_is_workflow_commands() {
     let root = tmp.path();
     warning_formula(root, "warned");
     error_formula(root, "broken");
-    let out = formula(
-        root,
-        &["lint", "--format", "github", SELECT, "warned", "broken"],
-    );
+    let out = formula(root, &["lint", "--format", "github", SELECT, "warned", "broken"]);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     for line in &lines {
         assert!(
-            line.starts_with("::error ")
-                || line.starts_with("::warning ")
-                || line.starts_with("::notice "),
+            line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "),
             "{line}"
         );
-        let (props, message) = line
-            .split_once("::")
-            .map(|(_, rest)| rest.split_once("::").unwrap())
-            .unwrap();
-        assert!(
-            props.contains("file=") && props.contains("title="),
-            "{line}"
-        );
+        let (props, message) = line.split_once("::").map(|(_, rest)| rest.split_once("::").unwrap()).unwrap();
+        assert!(props.contains("file=") && props.contains("title="), "{line}");
         assert!(!message.is_empty());
     }
-    assert!(
-        text.contains("::warning file=warned/metadata.yaml,line=2,col=10,"),
-        "{text}"
-    );
-    assert!(
-        text.contains("::error file=broken/hooks/install,title=F503 hook-not-executable::"),
-        "{text}"
-    );
+    assert!(text.contains("::warning file=warned/metadata.yaml,line=2,col=10,"), "{text}");
+    assert!(text.contains("::error file=broken/hooks/install,title=F503 hook-not-executable::"), "{text}");
 }
 
 #[test]
@@ -338,10 +230,7 @@ fn concise_format_is_one_line_per_finding() {
     let root = tmp.path();
     warning_formula(root, "warned");
     error_formula(root, "broken");
-    let out = formula(
-        root,
-        &["lint", "--format", "concise", SELECT, "warned", "broken"],
-    );
+    let out = formula(root, &["lint", "--format", "concise", SELECT, "warned", "broken"]);
     insta::assert_snapshot!("concise", stdout(&out));
 }
 
@@ -360,22 +249,10 @@ fn output_file_receives_the_findings() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     warning_formula(root, "warned");
-    let out = formula(
-        root,
-        &[
-            "lint",
-            "--format=json",
-            SELECT,
-            "-o",
-            "findings.json",
-            "warned",
-        ],
-    );
+    let out = formula(root, &["lint", "--format=json", SELECT, "-o", "findings.json", "warned"]);
     assert_eq!(code(&out), 100);
     assert!(out.stdout.is_empty());
-    let written: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("findings.json")).unwrap())
-            .unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(root.join("findings.json")).unwrap()).unwrap();
     assert_eq!(written[0]["code"], "F105");
 }
 
@@ -386,10 +263,7 @@ fn explain_prints_the_rule_documentation() {
         let out = formula(tmp.path(), &["lint", "--explain", name]);
         assert_eq!(code(&out), 0, "{name}");
         let text = stdout(&out);
-        assert!(
-            text.contains("F503") && text.contains("hook-not-executable"),
-            "{text}"
-        );
+        assert!(text.contains("F503") && text.contains("hook-not-executable"), "{text}");
         for heading in ["## What it does", "## Why is this bad?", "## Example"] {
             assert!(text.contains(heading), "--explain {name} lacks {heading}");
         }
@@ -405,22 +279,11 @@ fn list_shows_every_rule_in_code_order() {
     let out = formula(tmp.path(), &["lint", "--list"]);
     assert_eq!(code(&out), 0);
     let text = stdout(&out);
-    let listed: Vec<&str> = text
-        .lines()
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
-    let registered: Vec<&str> = formula_sdk::lint::registry::RULES
-        .iter()
-        .map(|r| r.code)
-        .collect();
+    let listed: Vec<&str> = text.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    let registered: Vec<&str> = formula_sdk::lint::registry::RULES.iter().map(|r| r.code).collect();
     assert_eq!(listed, registered);
     let f503 = text.lines().find(|l| l.starts_with("F503")).unwrap();
-    assert!(
-        f503.contains("hook-not-executable")
-            && f503.contains("error")
-            && f503.contains("correctness"),
-        "{f503}"
-    );
+    assert!(f503.contains("hook-not-executable") && f503.contains("error") && f503.contains("correctness"), "{f503}");
 }
 
 #[test]
@@ -428,8 +291,7 @@ fn select_and_ignore_choose_rules_by_code_name_or_group() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let f = FormulaDir::new(root, "both");
-    f.metadata("both", LONG_SUMMARY)
-        .hook("install", "#!/bin/sh\n", false);
+    f.metadata("both", LONG_SUMMARY).hook("install", "#!/bin/sh\n", false);
     let run = |args: &[&str]| {
         let mut all = vec!["lint", "--format=json"];
         all.extend_from_slice(args);
@@ -443,20 +305,14 @@ fn select_and_ignore_choose_rules_by_code_name_or_group() {
     assert_eq!(run(&["--select", "F105"]), ["F105"]);
     assert_eq!(run(&["--select", "summary-too-long"]), ["F105"]);
     assert_eq!(run(&["--select=F105,F503", "--ignore=F503"]), ["F105"]);
-    assert_eq!(
-        run(&["--select=F105,F503", "--ignore=hook-not-executable"]),
-        ["F105"]
-    );
+    assert_eq!(run(&["--select=F105,F503", "--ignore=hook-not-executable"]), ["F105"]);
     // Groups: F503 is correctness, F105 style.
     assert!(run(&["--select=correctness"]).contains(&"F503".to_string()));
     assert!(!run(&["--select=correctness"]).contains(&"F105".to_string()));
     assert!(!run(&["--ignore=style"]).contains(&"F105".to_string()));
     // By default every non-pedantic rule runs.
     let default = run(&[]);
-    assert!(
-        default.contains(&"F105".to_string()) && default.contains(&"F503".to_string()),
-        "{default:?}"
-    );
+    assert!(default.contains(&"F105".to_string()) && default.contains(&"F503".to_string()), "{default:?}");
 }
 
 #[test]
@@ -464,11 +320,7 @@ fn unknown_rule_names_are_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     clean_formula(root, "clean");
-    for args in [
-        ["--select", "F999"],
-        ["--ignore", "no-such-rule"],
-        ["--extend-select", "nonsense"],
-    ] {
+    for args in [["--select", "F999"], ["--ignore", "no-such-rule"], ["--extend-select", "nonsense"]] {
         let out = formula(root, &["lint", args[0], args[1], "clean"]);
         assert_eq!(code(&out), 2, "{args:?}");
         assert!(stderr(&out).contains(args[1]), "{args:?}: {}", stderr(&out));
@@ -484,24 +336,13 @@ fn several_paths_are_linted_one_by_one() {
     error_formula(root, "broken");
     let out = formula(root, &["lint", "--format=json", SELECT, "warned", "broken"]);
     let found = json(&out);
-    let mut by_path: Vec<(&str, &str)> = found
-        .iter()
-        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
-        .collect();
+    let mut by_path: Vec<(&str, &str)> =
+        found.iter().map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap())).collect();
     by_path.sort();
-    assert_eq!(
-        by_path,
-        [
-            ("broken/hooks/install", "F503"),
-            ("warned/metadata.yaml", "F105")
-        ]
-    );
+    assert_eq!(by_path, [("broken/hooks/install", "F503"), ("warned/metadata.yaml", "F105")]);
     // Formulas are linted in parallel; the output must not depend on which finishes first.
     for _ in 0..5 {
-        assert_eq!(
-            formula(root, &["lint", "--format=json", SELECT, "warned", "broken"]).stdout,
-            out.stdout
-        );
+        assert_eq!(formula(root, &["lint", "--format=json", SELECT, "warned", "broken"]).stdout, out.stdout);
     }
 }
 
@@ -519,12 +360,7 @@ fn a_directory_of_formulas_is_linted_formula_by_formula() {
     assert_eq!(code(&out), 200);
     let mut found: Vec<(String, String)> = json(&out)
         .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["code"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|d| (d["path"].as_str().unwrap().to_string(), d["code"].as_str().unwrap().to_string()))
         .collect();
     found.sort();
     let expected = [
@@ -533,10 +369,7 @@ fn a_directory_of_formulas_is_linted_formula_by_formula() {
         ("formulas/nested/d-deep/metadata.yaml", "F105"),
     ];
     assert_eq!(found, expected.map(|(p, c)| (p.to_string(), c.to_string())));
-    let human = stdout(&formula(
-        root,
-        &["lint", "--color=never", SELECT, "formulas"],
-    ));
+    let human = stdout(&formula(root, &["lint", "--color=never", SELECT, "formulas"]));
     assert!(human.contains("4 targets"), "{human}");
 }
 
@@ -545,33 +378,12 @@ fn allow_list_silences_a_rule_for_one_formula() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let silenced = warning_formula(root, "silenced");
-    std::fs::write(
-        silenced.join(".formulalint.yaml"),
-        "allow:\n  - F105  # the summary is long on purpose\n",
-    )
-    .unwrap();
+    std::fs::write(silenced.join(".formulalint.yaml"), "allow:\n  - F105  # the summary is long on purpose\n").unwrap();
     let by_name = warning_formula(root, "by-name");
-    std::fs::write(
-        by_name.join(".formulalint.yaml"),
-        "allow: [summary-too-long]\n",
-    )
-    .unwrap();
+    std::fs::write(by_name.join(".formulalint.yaml"), "allow: [summary-too-long]\n").unwrap();
     warning_formula(root, "loud");
-    let out = formula(
-        root,
-        &[
-            "lint",
-            "--format=json",
-            SELECT,
-            "silenced",
-            "by-name",
-            "loud",
-        ],
-    );
-    let paths: Vec<String> = json(&out)
-        .iter()
-        .map(|d| d["path"].as_str().unwrap().to_string())
-        .collect();
+    let out = formula(root, &["lint", "--format=json", SELECT, "silenced", "by-name", "loud"]);
+    let paths: Vec<String> = json(&out).iter().map(|d| d["path"].as_str().unwrap().to_string()).collect();
     assert_eq!(paths, ["loud/metadata.yaml"]);
     assert_eq!(code(&out), 100);
 }
@@ -581,24 +393,14 @@ fn a_broken_allow_list_is_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let f = warning_formula(root, "typo");
-    std::fs::write(
-        f.join(".formulalint.yaml"),
-        "allow:\n  - F105\n  - summary-too-short\n",
-    )
-    .unwrap();
-    let out = formula(
-        root,
-        &["lint", "--format=json", "--select=F105,F008", "typo"],
-    );
+    std::fs::write(f.join(".formulalint.yaml"), "allow:\n  - F105\n  - summary-too-short\n").unwrap();
+    let out = formula(root, &["lint", "--format=json", "--select=F105,F008", "typo"]);
     let found = json(&out);
     let f008: Vec<&Value> = found.iter().filter(|d| d["code"] == "F008").collect();
     assert_eq!(f008.len(), 1, "{found:?}");
     assert_eq!(f008[0]["path"], "typo/.formulalint.yaml");
     assert_eq!(f008[0]["line"], 3);
-    assert!(f008[0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("summary-too-short"));
+    assert!(f008[0]["message"].as_str().unwrap().contains("summary-too-short"));
     // The valid entry still silences F105.
     assert!(!found.iter().any(|d| d["code"] == "F105"));
 }
@@ -607,18 +409,7 @@ fn a_broken_allow_list_is_reported() {
 fn lint_everything(root: &Path, target: &str) -> Vec<Output> {
     ["human", "concise", "json", "sarif", "github"]
         .iter()
-        .map(|format| {
-            formula(
-                root,
-                &[
-                    "lint",
-                    "--select=all",
-                    "--color=always",
-                    &format!("--format={format}"),
-                    target,
-                ],
-            )
-        })
+        .map(|format| formula(root, &["lint", "--select=all", "--color=always", &format!("--format={format}"), target]))
         .collect()
 }
 
@@ -658,29 +449,17 @@ fn garbage_gives_diagnostics_not_panics() {
 
     std::fs::create_dir_all(root.join("empty")).unwrap();
 
-    for (target, must_error) in [
-        ("binary", false),
-        ("looped", true),
-        ("dirs", true),
-        ("shapes", false),
-        ("empty", true),
-        ("nonexistent", true),
-    ] {
+    for (target, must_error) in
+        [("binary", false), ("looped", true), ("dirs", true), ("shapes", false), ("empty", true), ("nonexistent", true)]
+    {
         let outputs = lint_everything(root, target);
         for out in &outputs {
             assert_no_crash(out, target);
             if must_error {
-                assert_eq!(
-                    code(out),
-                    200,
-                    "{target}: an unreadable formula is an error"
-                );
+                assert_eq!(code(out), 200, "{target}: an unreadable formula is an error");
             }
         }
-        let found = json(&formula(
-            root,
-            &["lint", "--select=all", "--format=json", target],
-        ));
+        let found = json(&formula(root, &["lint", "--select=all", "--format=json", target]));
         assert!(!found.is_empty(), "{target}: no diagnostics at all");
     }
 }
@@ -731,10 +510,7 @@ fn a_complete_formula_has_no_warnings_or_errors() {
         f.hook(hook, "#!/bin/sh\nset -e\necho ok\n", true);
     }
     let out = formula(root, &["lint", "--format=json", "wiki"]);
-    let loud: Vec<Value> = json(&out)
-        .into_iter()
-        .filter(|d| d["severity"] != "info")
-        .collect();
+    let loud: Vec<Value> = json(&out).into_iter().filter(|d| d["severity"] != "info").collect();
     assert!(loud.is_empty(), "{loud:#?}");
     assert_eq!(code(&out), 0);
 }

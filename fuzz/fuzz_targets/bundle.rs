@@ -13,8 +13,4 @@ fn scratch() -> &'static PathBuf {
     })
 }
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::bundle(
-    scratch(),
-    data,
-    data.len() % 16 == 0
-));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::bundle(scratch(), data, data.len() % 16 == 0));

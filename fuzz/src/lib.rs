@@ -29,16 +29,13 @@ pub const FORMULA_FILES: &[(&str, bool)] = &[
 ];
 
 /// The formula a fuzzed bundle may name as `./f`.
-const BUNDLE_FORMULA: &str = "name: f\nsummary: s\ndescription: d\nprovides:\n  db:\n    interface: mysql\nrequires:\n  cache: memcache\n";
-const BUNDLE_FORMULA_CONFIG: &str =
-    "options:\n  port:\n    type: int\n    default: 80\n    description: p\n";
+const BUNDLE_FORMULA: &str =
+    "name: f\nsummary: s\ndescription: d\nprovides:\n  db:\n    interface: mysql\nrequires:\n  cache: memcache\n";
+const BUNDLE_FORMULA_CONFIG: &str = "options:\n  port:\n    type: int\n    default: 80\n    description: p\n";
 
 /// Every rule, pedantic ones included.
 pub fn all_rules() -> Selection {
-    Selection {
-        select: vec!["all".into()],
-        ..Selection::default()
-    }
+    Selection { select: vec!["all".into()], ..Selection::default() }
 }
 
 /// Parses `data` (lossily decoded) as YAML and checks every span of the tree.
@@ -64,11 +61,7 @@ fn check_node(node: &Node, text: &str) {
     while let Some(node) = stack.pop() {
         check_offset(node.span.start.offset, text, "node start");
         check_offset(node.span.end.offset, text, "node end");
-        assert!(
-            node.span.start.offset <= node.span.end.offset,
-            "node span runs backwards: {:?}",
-            node.span
-        );
+        assert!(node.span.start.offset <= node.span.end.offset, "node span runs backwards: {:?}", node.span);
         let _ = node.display_value();
         match &node.kind {
             NodeKind::Seq(items) => stack.extend(items),
@@ -85,15 +78,8 @@ fn check_node(node: &Node, text: &str) {
 }
 
 fn check_offset(offset: usize, text: &str, what: &str) {
-    assert!(
-        offset <= text.len(),
-        "{what} offset {offset} is past the end ({})",
-        text.len()
-    );
-    assert!(
-        text.is_char_boundary(offset),
-        "{what} offset {offset} is inside a character"
-    );
+    assert!(offset <= text.len(), "{what} offset {offset} is past the end ({})", text.len());
+    assert!(text.is_char_boundary(offset), "{what} offset {offset} is inside a character");
 }
 
 /// Writes `data` as the files of a formula in `dir` (see the module docs), loads it, lints it
@@ -135,8 +121,7 @@ pub fn write_formula(dir: &Path, data: &[u8]) {
 fn set_executable(path: &Path, executable: bool) {
     use std::os::unix::fs::PermissionsExt;
     let mode = if executable { 0o755 } else { 0o644 };
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .expect("chmod scratch file");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod scratch file");
 }
 
 /// Writes `data` as `bundle.yaml` in `dir` (beside a small formula `./f` that it may name),
@@ -145,48 +130,30 @@ pub fn bundle(dir: &Path, data: &[u8], sarif: bool) {
     let formula = dir.join("f");
     if !formula.join("metadata.yaml").exists() {
         std::fs::create_dir_all(&formula).expect("create scratch formula");
-        std::fs::write(formula.join("metadata.yaml"), BUNDLE_FORMULA)
-            .expect("write scratch formula");
-        std::fs::write(formula.join("config.yaml"), BUNDLE_FORMULA_CONFIG)
-            .expect("write scratch formula");
+        std::fs::write(formula.join("metadata.yaml"), BUNDLE_FORMULA).expect("write scratch formula");
+        std::fs::write(formula.join("config.yaml"), BUNDLE_FORMULA_CONFIG).expect("write scratch formula");
     }
     let path = dir.join("bundle.yaml");
     std::fs::write(&path, data).expect("write scratch bundle");
     let shown = Path::new("bundle.yaml");
     let found = lint::lint_bundle(&path, shown, &all_rules());
     let mut sources = Sources::default();
-    sources.insert(
-        shown.to_path_buf(),
-        String::from_utf8_lossy(data).into_owned(),
-    );
+    sources.insert(shown.to_path_buf(), String::from_utf8_lossy(data).into_owned());
     check_and_render(&found, &sources, sarif);
 }
 
 /// Checks that every span lies in the text it points into, then renders in every format.
 fn check_and_render(found: &[Diagnostic], sources: &Sources, sarif: bool) {
     for d in found {
-        assert!(
-            !d.message.is_empty(),
-            "{} reported an empty message",
-            d.code
-        );
+        assert!(!d.message.is_empty(), "{} reported an empty message", d.code);
         if let (Some(span), Some(text)) = (d.span, sources.get(&d.path)) {
             let what = format!("{} span in {}", d.code, d.path.display());
             check_offset(span.start.offset, text, &what);
             check_offset(span.end.offset, text, &what);
-            assert!(
-                span.start.offset <= span.end.offset,
-                "{what} runs backwards: {span:?}"
-            );
+            assert!(span.start.offset <= span.end.offset, "{what} runs backwards: {span:?}");
         }
     }
-    for format in [
-        Format::Human,
-        Format::Concise,
-        Format::Json,
-        Format::Sarif,
-        Format::Github,
-    ] {
+    for format in [Format::Human, Format::Concise, Format::Json, Format::Sarif, Format::Github] {
         if format == Format::Sarif && !sarif {
             continue;
         }
