@@ -43,12 +43,13 @@ pub fn executed<'a>(ctx: &LintContext<'a>) -> Vec<Executed<'a>> {
     if dispatch_runs_everything(formula) {
         return formula.dispatch.iter().map(|d| Executed { file: d, hooks: vec!["dispatch"] }).collect();
     }
+    let mut resolver = Resolver::default();
     let mut groups: Vec<(PathBuf, Executed<'a>)> = Vec::new();
     for hook in ctx.hooks() {
         if hook.symlink.as_ref().is_some_and(|s| !s.exists) {
             continue;
         }
-        let key = std::fs::canonicalize(&hook.path).unwrap_or_else(|_| hook.path.clone());
+        let key = resolver.resolve(hook);
         if let Some((_, group)) = groups.iter_mut().find(|(k, _)| *k == key) {
             group.hooks.push(&hook.name);
         } else {
@@ -56,8 +57,11 @@ pub fn executed<'a>(ctx: &LintContext<'a>) -> Vec<Executed<'a>> {
         }
     }
     for (key, group) in &mut groups {
-        if let Some(real) = real_entry(formula, key) {
-            group.file = real;
+        // A group led by a regular file already shows the real file.
+        if group.file.symlink.is_some() {
+            if let Some(real) = real_entry(formula, key, &mut resolver) {
+                group.file = real;
+            }
         }
         group.hooks.sort_unstable();
     }
@@ -65,17 +69,38 @@ pub fn executed<'a>(ctx: &LintContext<'a>) -> Vec<Executed<'a>> {
 }
 
 /// The entry of `hooks/` that is the regular file at `canonical`, if any.
-fn real_entry<'a>(formula: &'a Formula, canonical: &Path) -> Option<&'a HookFile> {
-    formula
-        .hooks
-        .iter()
-        .find(|h| h.symlink.is_none() && !h.is_dir && std::fs::canonicalize(&h.path).is_ok_and(|p| p == canonical))
+fn real_entry<'a>(formula: &'a Formula, canonical: &Path, resolver: &mut Resolver) -> Option<&'a HookFile> {
+    formula.hooks.iter().find(|h| h.symlink.is_none() && !h.is_dir && resolver.resolve(h) == canonical)
+}
+
+/// Resolves hook files to canonical paths, to tell which entries are the same file. Only
+/// links are resolved one by one; a regular entry is its canonical directory joined with its
+/// name, and each directory is resolved once (resolving costs a system call per component).
+#[derive(Default)]
+struct Resolver {
+    dirs: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Resolver {
+    fn resolve(&mut self, file: &HookFile) -> PathBuf {
+        let path = &file.path;
+        let (Some(parent), Some(name), None) = (path.parent(), path.file_name(), &file.symlink) else {
+            return std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        };
+        if let Some((_, canonical)) = self.dirs.iter().find(|(dir, _)| dir == parent) {
+            return canonical.join(name);
+        }
+        let canonical = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+        self.dirs.push((parent.to_path_buf(), canonical.clone()));
+        canonical.join(name)
+    }
 }
 
 /// Every readable text file in `hooks/` (helpers included) and the `dispatch` file, each
 /// file once: a symlink to another entry is left out in favour of that entry.
 pub fn text_files<'a>(ctx: &LintContext<'a>) -> Vec<&'a HookFile> {
     let formula = ctx.formula;
+    let mut resolver = Resolver::default();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut out = Vec::new();
     // Regular files first, so that they win over the links that point at them.
@@ -85,7 +110,7 @@ pub fn text_files<'a>(ctx: &LintContext<'a>) -> Vec<&'a HookFile> {
         if file.text.is_none() || file.is_dir {
             continue;
         }
-        let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+        let key = resolver.resolve(file);
         if !seen.contains(&key) {
             seen.push(key);
             out.push(file);
