@@ -64,6 +64,21 @@ fn cmdline(pid: u32) -> String {
         .unwrap_or_default()
 }
 
+/// Start time (clock ticks since boot) of a process, field 22 of /proc/PID/stat.
+fn start_ticks(pid: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether a run cgroup `formula-sim-PID-START` belongs to a run older than this test process.
+fn started_before_this_test(name: &str) -> bool {
+    let start: Option<u64> = name.rsplit('-').next().and_then(|s| s.parse().ok());
+    match (start, start_ticks("self")) {
+        (Some(run), Some(me)) => run < me,
+        _ => false,
+    }
+}
+
 /// Cgroup directories named like a run's, anywhere in the machine's hierarchies.
 fn run_cgroups() -> Vec<PathBuf> {
     fn walk(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
@@ -72,7 +87,13 @@ fn run_cgroups() -> Vec<PathBuf> {
             if !entry.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
-            if entry.file_name().to_string_lossy().starts_with("formula-sim-") {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("formula-sim-") {
+                // Runs that started before this test process (killed runs of other sessions
+                // on a shared machine) are not this test's to judge.
+                if started_before_this_test(&name) {
+                    continue;
+                }
                 out.push(entry.path());
             } else if depth > 0 {
                 walk(&entry.path(), depth - 1, out);
