@@ -8,7 +8,7 @@ use simulator::backend::Backend;
 use simulator::run::{self, Report};
 use simulator::scenario;
 use simulator::sim::{Config, HookRecord, Sim};
-use simulator::trace::{FileSink, MemorySink, Tee, TraceSink};
+use simulator::trace::{FileSink, Tee, TraceSink};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -123,7 +123,6 @@ pub fn run(args: SimArgs) -> Result<u8> {
         let sink = FileSink::create(path).with_context(|| format!("cannot write the trace to {}", path.display()))?;
         tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
     }
-    tee.sinks.push(Box::new(MemorySink::default()));
     let backend: Box<dyn Backend> = match kind {
         BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(&root)),
         BackendKind::Ns => {
