@@ -853,7 +853,7 @@ impl Sim {
                    "env": env.iter().map(|(k, v)| (k.clone(), self.scrub(v))).collect::<BTreeMap<_, _>>()}),
         );
         let injected = self.take_injected_failure(unit, &name);
-        let program = resolve_program(&formula, &places, &hook);
+        let program = resolve_program(&places, &hook);
         let mut buffers = Buffers::default();
         let mut action_run = ActionRun::default();
         if let Some((id, _)) = &hook.action {
@@ -870,7 +870,7 @@ impl Sim {
                 Program::Missing => (Outcome::Missing, String::new(), String::new()),
                 Program::NotExecutable(path) => (Outcome::NotExecutable(path), String::new(), String::new()),
                 Program::Run(path) => {
-                    self.run_process(unit, &hook, snap, &places, path, env, &context_id, &mut buffers, &mut action_run)?
+                    self.run_process(unit, &hook, &places, path, env, &context_id, &mut buffers, &mut action_run)?
                 }
             }
         };
@@ -1131,7 +1131,6 @@ impl Sim {
         &mut self,
         unit: &str,
         hook: &Hook,
-        snap: &Snapshot,
         places: &UnitPlaces,
         program: PathBuf,
         env: BTreeMap<String, String>,
@@ -1168,7 +1167,7 @@ impl Sim {
                 let _ = sender.send(ServerEvent::Exited(serial, code));
             })
             .map_err(|e| SimError(format!("cannot wait for the hook: {e}")))?;
-        let members = self.hook_members(unit, hook, snap);
+        let members = self.hook_members(unit, hook);
         let known = self.known_relations(unit, hook);
         let mut model = std::mem::take(&mut self.model);
         let action = if hook.is_action() { Some(action_run) } else { None };
@@ -1231,7 +1230,7 @@ impl Sim {
 
     /// Relation members as the hook sees them: the agent's members, with a joining unit
     /// already in and a departing unit already out.
-    fn hook_members(&self, unit: &str, hook: &Hook, snap: &Snapshot) -> BTreeMap<i64, Vec<String>> {
+    fn hook_members(&self, unit: &str, hook: &Hook) -> BTreeMap<i64, Vec<String>> {
         let mut out = BTreeMap::new();
         let Some(agent) = self.agents.get(unit) else {
             return out;
@@ -1250,12 +1249,10 @@ impl Sim {
             members.sort();
             out.insert(*id, members);
         }
+        // A relation the agent does not know yet (its relation-created): only the joining unit.
         if let Some(id) = hook.relation {
             out.entry(id).or_insert_with(|| {
-                let mut m: Vec<String> =
-                    hook.remote_unit.iter().filter(|_| hook.kind == HookKind::RelationJoined).cloned().collect();
-                m.extend(snap.relations.get(&id).map(|_| Vec::new()).unwrap_or_default());
-                m
+                hook.remote_unit.iter().filter(|_| hook.kind == HookKind::RelationJoined).cloned().collect()
             });
         }
         out
@@ -1350,7 +1347,7 @@ enum Program {
 
 /// The program Juju would run for `hook`: an executable `dispatch`, else `hooks/<name>` or
 /// `actions/<name>` (a missing hook is skipped; a present, non-executable one fails).
-fn resolve_program(_formula: &Formula, places: &UnitPlaces, hook: &Hook) -> Program {
+fn resolve_program(places: &UnitPlaces, hook: &Hook) -> Program {
     use std::os::unix::fs::PermissionsExt;
     let executable = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
     let dispatch = places.charm_dir_host.join("dispatch");
