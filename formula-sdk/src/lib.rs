@@ -17,6 +17,11 @@
 
 pub mod diagnostic;
 pub mod format;
+
+/// How Juju (Go) reads numbers and booleans written as strings.
+pub mod go {
+    pub use crate::lint::rules::support::go::{parse_bool, parse_int};
+}
 pub mod lint;
 pub mod render;
 pub mod source;

@@ -57,12 +57,7 @@ impl Buffers {
                 }
                 ports.push(json!({"open": open, "range": range.to_string()}));
             }
-            for (k, v) in &self.state {
-                match v {
-                    Some(v) => u.state.insert(k.clone(), v.clone()),
-                    None => u.state.remove(k),
-                };
-            }
+            crate::model::apply_changes(&mut u.state, &self.state);
         }
         json!({"relations": relations, "ports": ports, "state": self.state})
     }
@@ -215,12 +210,7 @@ impl HookContext for SimContext<'_> {
             BagScope::App => relation.app_bags.get(&app).map(|b| b.data.clone()).unwrap_or_default(),
         };
         if let Some(changes) = self.buffers.relation.get(&(id, scope)) {
-            for (k, v) in changes {
-                match v {
-                    Some(v) => data.insert(k.clone(), v.clone()),
-                    None => data.remove(k),
-                };
-            }
+            crate::model::apply_changes(&mut data, changes);
         }
         Ok(data)
     }
@@ -389,12 +379,7 @@ impl HookContext for SimContext<'_> {
         let app = self.app();
         let a = self.model.apps.get_mut(&app).ok_or_else(|| ToolError::NotFound("application".into()))?;
         let before = a.leader_settings.clone();
-        for (k, v) in changes {
-            match v {
-                Some(v) => a.leader_settings.insert(k.clone(), v.clone()),
-                None => a.leader_settings.remove(k),
-            };
-        }
+        crate::model::apply_changes(&mut a.leader_settings, changes);
         if before != a.leader_settings {
             a.leader_settings_version += 1;
         }
@@ -443,12 +428,7 @@ impl HookContext for SimContext<'_> {
 
     fn charm_state(&mut self) -> Result<Settings, ToolError> {
         let mut data = self.model.units.get(&self.unit).map(|u| u.state.clone()).unwrap_or_default();
-        for (k, v) in &self.buffers.state {
-            match v {
-                Some(v) => data.insert(k.clone(), v.clone()),
-                None => data.remove(k),
-            };
-        }
+        crate::model::apply_changes(&mut data, &self.buffers.state);
         Ok(data)
     }
 

@@ -134,6 +134,16 @@ pub struct ActionResult {
     pub results: BTreeMap<String, Value>,
 }
 
+/// Applies settings changes to `data`: `Some` sets a key, `None` deletes it.
+pub fn apply_changes(data: &mut Settings, changes: &BTreeMap<String, Option<String>>) {
+    for (k, v) in changes {
+        match v {
+            Some(v) => data.insert(k.clone(), v.clone()),
+            None => data.remove(k),
+        };
+    }
+}
+
 /// One bag of relation settings.
 #[derive(Clone, Debug, Default)]
 pub struct Bag {
@@ -147,16 +157,7 @@ impl Bag {
     /// Applies changes (`None` deletes) and bumps the version if anything changed.
     pub fn apply(&mut self, changes: &BTreeMap<String, Option<String>>) -> bool {
         let before = self.data.clone();
-        for (k, v) in changes {
-            match v {
-                Some(v) => {
-                    self.data.insert(k.clone(), v.clone());
-                }
-                None => {
-                    self.data.remove(k);
-                }
-            }
-        }
+        apply_changes(&mut self.data, changes);
         let changed = before != self.data;
         if changed {
             self.version += 1;

@@ -222,7 +222,7 @@ impl Sim {
         if self.model.apps.contains_key(name) {
             return err(format!("application `{name}` is already deployed"));
         }
-        if !valid_app_name(name) {
+        if !formula_sdk::lint::bundle::is_valid_application_name(name) {
             return err(format!("`{name}` is not a valid application name (lowercase letters, digits and hyphens, starting with a letter)"));
         }
         let formula = load_deployable(formula_dir)?;
@@ -1415,18 +1415,10 @@ fn check_option(formula: &Formula, key: &str, value: Value) -> Result<Value, Sim
         (OptionType::Float, Value::Str(s)) => Value::Float(s.trim().parse().map_err(|_| bad(&Value::Str(s.clone())))?),
         (OptionType::Boolean, Value::Bool(b)) => Value::Bool(b),
         (OptionType::Boolean, Value::Str(s)) => {
-            Value::Bool(parse_go_bool(&s).ok_or_else(|| bad(&Value::Str(s.clone())))?)
+            Value::Bool(formula_sdk::go::parse_bool(&s).ok_or_else(|| bad(&Value::Str(s.clone())))?)
         }
         (_, v) => return Err(bad(&v)),
     })
-}
-
-fn parse_go_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
-        _ => None,
-    }
 }
 
 fn plain(v: &Value) -> String {
@@ -1454,14 +1446,6 @@ pub fn value_json(v: &Value) -> serde_json::Value {
             serde_json::Value::Object(fields.iter().map(|(k, v)| (k.clone(), value_json(v))).collect())
         }
     }
-}
-
-fn valid_app_name(name: &str) -> bool {
-    let mut segments = name.split('-');
-    let first_ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-    first_ok
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && segments.all(|s| !s.is_empty() && s.chars().any(|c| c.is_ascii_lowercase()))
 }
 
 /// A fixed, valid-looking model uuid derived from the model name (runs must not differ).

@@ -67,8 +67,9 @@ pub(crate) fn list_dir(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`], lossily decoded. `Ok(None)` when absent.
-pub(crate) fn read_text(path: &Path, shown: &Path, problems: &mut Vec<ReadProblem>) -> Option<String> {
+/// Reads a text file of at most [`MAX_FILE_BYTES`], lossily decoded; `None` when absent or
+/// unreadable (then a problem is recorded).
+pub fn read_text(path: &Path, shown: &Path, problems: &mut Vec<ReadProblem>) -> Option<String> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_err() => return None,

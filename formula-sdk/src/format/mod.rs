@@ -12,13 +12,8 @@ mod metadata;
 
 pub use actions::{Action, Actions};
 pub use config::{Config, ConfigOption, OptionType};
-pub use files::{first_line_span, ReadProblem, RevisionFile, YamlFile, MAX_FILE_BYTES};
+pub use files::{first_line_span, read_text, ReadProblem, RevisionFile, YamlFile, MAX_FILE_BYTES};
 
-/// Reads a text file of at most [`MAX_FILE_BYTES`]; `None` when absent or unreadable (then a
-/// problem is recorded).
-pub fn read_text_public(path: &Path, shown: &Path, problems: &mut Vec<ReadProblem>) -> Option<String> {
-    files::read_text(path, shown, problems)
-}
 pub use hooks::{HookFile, HookTarget, Interpreter, STANDARD_HOOKS};
 pub use metadata::{Endpoint, Metadata, Role, Scope};
 

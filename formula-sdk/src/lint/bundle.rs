@@ -31,7 +31,7 @@ impl BundleContext {
     pub fn load(path: &Path, display: &Path) -> BundleContext {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut problems = Vec::new();
-        let text = crate::format::read_text_public(path, display, &mut problems);
+        let text = crate::format::read_text(path, display, &mut problems);
         let file = text.map(|t| YamlFile::parse(display.to_path_buf(), t));
         let read_problem = match (&file, problems.first()) {
             (_, Some(problem)) => Some(problem.reason.clone()),

@@ -80,8 +80,7 @@ impl AllowList {
         let problem =
             |span, message: String, help: Option<String>| AllowProblem { path: shown.clone(), span, message, help };
         let mut read_problems = Vec::new();
-        let Some(text) = crate::format::read_text_public(&formula.dir.join(ALLOW_FILE), &shown, &mut read_problems)
-        else {
+        let Some(text) = crate::format::read_text(&formula.dir.join(ALLOW_FILE), &shown, &mut read_problems) else {
             for p in read_problems {
                 list.problems.push(problem(None, format!("cannot read `{ALLOW_FILE}`: {}", p.reason), None));
             }

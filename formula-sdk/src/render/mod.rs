@@ -53,7 +53,7 @@ impl Sources {
             {
                 let mut problems = Vec::new();
                 if let Some(text) =
-                    crate::format::read_text_public(&formula.dir.join(name), &formula.display(name), &mut problems)
+                    crate::format::read_text(&formula.dir.join(name), &formula.display(name), &mut problems)
                 {
                     self.insert(formula.display(name), text);
                 }

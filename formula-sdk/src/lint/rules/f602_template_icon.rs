@@ -3,7 +3,7 @@
 
 use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
-use crate::format::read_text_public;
+use crate::format::read_text;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -23,7 +23,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let path = ctx.formula.dir.join("icon.svg");
     let shown = ctx.path("icon.svg");
     let mut ignored = Vec::new(); // unreadable files are F004's
-    let Some(svg) = read_text_public(&path, &shown, &mut ignored) else {
+    let Some(svg) = read_text(&path, &shown, &mut ignored) else {
         return;
     };
     let Some(placeholder) = template_placeholder(&svg) else {

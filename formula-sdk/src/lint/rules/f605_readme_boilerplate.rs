@@ -4,7 +4,7 @@
 use super::support::files::readme_names;
 use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
-use crate::format::read_text_public;
+use crate::format::read_text;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -32,7 +32,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         }
         let mut ignored = Vec::new(); // unreadable files are F004's
-        let Some(text) = read_text_public(&path, &shown, &mut ignored) else {
+        let Some(text) = read_text(&path, &shown, &mut ignored) else {
             continue;
         };
         for (start, phrase) in boilerplate(&text) {

@@ -25,7 +25,7 @@ pub fn layer(formula: &Formula) -> Option<LayerFile> {
     std::fs::symlink_metadata(&real).ok()?;
     let path = formula.display("layer.yaml");
     let mut problems = Vec::new();
-    let text = crate::format::read_text_public(&real, &path, &mut problems);
+    let text = crate::format::read_text(&real, &path, &mut problems);
     let (node, error) = match text.as_deref().map(yaml::parse) {
         Some(Ok(node)) => (Some(node), None),
         Some(Err(e)) => (None, Some(e)),
