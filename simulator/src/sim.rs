@@ -1208,11 +1208,12 @@ impl Sim {
                 Ok(ServerEvent::Exited(..)) => {}
                 Err(_) if !timed_out => {
                     timed_out = true;
-                    kill_group(pid);
+                    self.backend.kill_hook(unit, pid);
                 }
                 Err(_) => break 137,
             }
         };
+        self.backend.hook_ended(unit, timed_out);
         let logs = std::mem::take(&mut ctx.logs);
         drop(ctx);
         self.model = model;
@@ -1363,11 +1364,6 @@ fn resolve_program(places: &UnitPlaces, hook: &Hook) -> Program {
         return Program::NotExecutable(PathBuf::from(relative));
     }
     Program::Run(places.charm_dir.join(relative))
-}
-
-fn kill_group(pid: u32) {
-    let pid = nix::unistd::Pid::from_raw(pid as i32);
-    let _ = nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGKILL);
 }
 
 /// Loads a formula and refuses it when Juju would.

@@ -92,10 +92,22 @@ pub trait Backend {
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
     /// The path on this machine of `path` inside the unit.
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf;
+    /// Kills a hook that ran out of time: its process group, and whatever else it started
+    /// that the backend can find.
+    fn kill_hook(&mut self, _unit: &str, pid: u32) {
+        kill_process_group(pid);
+    }
+    /// Called when a hook has ended (`timed_out`: after [`Backend::kill_hook`]).
+    fn hook_ended(&mut self, _unit: &str, _timed_out: bool) {}
     /// Removes the unit's machine (its processes end).
     fn destroy_unit(&mut self, unit: &str);
     /// Removes everything the backend made.
     fn cleanup(&mut self);
+}
+
+/// Kills the process group that `pid` leads (a hook runs in a group of its own).
+pub fn kill_process_group(pid: u32) {
+    let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGKILL);
 }
 
 /// The file-system-safe form of a unit name (`wiki/0` → `wiki-0`).

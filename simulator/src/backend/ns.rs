@@ -32,7 +32,9 @@
 //!
 //! Limits: where the machine offers cgroup controllers (v1 `pids` and `memory`, or v2 with
 //! them delegated to this process's cgroup), each unit gets a cgroup with a task and a
-//! memory limit; its pid 1 and every hook are placed in it.
+//! memory limit; its pid 1 is placed in it, and every hook in a cgroup below it, so that a
+//! hook that runs out of time is killed with everything it started; what a hook that ended
+//! well left running (a daemon) moves up to the unit's cgroup.
 
 mod cgroup;
 mod clean;
@@ -444,6 +446,23 @@ impl Backend for NsBackend {
         let absent = self.state_dir.join("absent");
         let layers = self.units.get(unit).map(|m| &m.layers).or_else(|| self.gone.get(unit));
         layers.and_then(|layers| layered_path(layers, &self.root, path)).unwrap_or(absent)
+    }
+
+    fn kill_hook(&mut self, unit: &str, pid: u32) {
+        super::kill_process_group(pid);
+        for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
+            cgroup::kill_hook_leftovers(dir);
+        }
+    }
+
+    fn hook_ended(&mut self, unit: &str, timed_out: bool) {
+        for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
+            if timed_out {
+                cgroup::kill_hook_leftovers(dir);
+            } else {
+                cgroup::adopt_hook_leftovers(dir);
+            }
+        }
     }
 
     fn destroy_unit(&mut self, unit: &str) {
