@@ -80,6 +80,30 @@ fn a_failed_hook_discards_its_writes_and_stops_the_unit_until_resolved() {
 }
 
 #[test]
+fn a_failed_run_keeps_its_directory_unless_told_not_to() {
+    let failing = format!("{BASIC}steps:\n  - settle\n  - expect: {{status: {{server/0: blocked}}}}\n");
+    let kept_dir = |run: &SimRun| {
+        run.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("kept the run's directory: "))
+            .map(|rest| std::path::PathBuf::from(rest.split(" (").next().unwrap_or_default()))
+    };
+    let failed = run_text(&failing, &["--keep", "failed"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    let dir = kept_dir(&failed).expect("a failed run says where its directory is");
+    assert!(dir.join("tools").is_dir(), "the kept directory holds the run: {}", dir.display());
+    std::fs::remove_dir_all(&dir).expect("remove the kept directory");
+    let passed = run_text(BASIC, &["--keep", "failed"]);
+    assert_eq!(passed.code, 0, "{}", passed.stderr);
+    assert_eq!(kept_dir(&passed), None, "{}", passed.stderr);
+    let never = run_text(&failing, &["--keep", "never"]);
+    assert_eq!(kept_dir(&never), None, "{}", never.stderr);
+    let always = run_text(BASIC, &["--keep"]);
+    let dir = kept_dir(&always).expect("`--keep` alone keeps a run that passed");
+    std::fs::remove_dir_all(&dir).expect("remove the kept directory");
+}
+
+#[test]
 fn a_real_failing_hook_shows_its_output_and_fails_the_run() {
     let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\n";
     let run = run_text(text, &[]);

@@ -28,9 +28,11 @@ pub struct SimArgs {
     /// The most hooks one settle may run before the model is called unsettled.
     #[arg(long)]
     max_hooks: Option<u64>,
-    /// Keep the run's directory (units, hook output) and print where it is.
-    #[arg(long)]
-    keep: bool,
+    /// When to keep the run's directory (each unit's files, hook output) and print where it
+    /// is: `failed` runs only (the default, as Test Kitchen keeps failed instances),
+    /// `always` (also `--keep` alone) or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Keep::Failed, num_args = 0..=1, default_missing_value = "always")]
+    keep: Keep,
     /// Print no line per hook.
     #[arg(long, short)]
     quiet: bool,
@@ -52,6 +54,17 @@ pub struct SimArgs {
     /// mounts, run directories), then exit.
     #[arg(long, conflicts_with = "scenario")]
     clean: bool,
+}
+
+/// When a run's directory outlives the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Keep {
+    /// When the run failed.
+    Failed,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Where units live.
@@ -149,9 +162,14 @@ pub fn run(args: SimArgs) -> Result<u8> {
     println!("{}", simulator::status::render(&sim.model, &sim.agents));
     sim.shutdown();
     print_report(&report, args.seed);
-    if args.keep {
+    let keep = match args.keep {
+        Keep::Always => true,
+        Keep::Failed => !report.passed(),
+        Keep::Never => false,
+    };
+    if keep {
         let kept = workdir.keep();
-        eprintln!("kept the run's directory: {}", kept.display());
+        eprintln!("kept the run's directory: {} (`--keep never` leaves nothing)", kept.display());
     }
     Ok(if report.passed() { 0 } else { 1 })
 }

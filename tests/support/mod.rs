@@ -91,8 +91,13 @@ pub struct Hook {
 pub fn sim(scenario: &Path, args: &[&str]) -> SimRun {
     let dir = tempfile::tempdir().expect("temp dir");
     let trace = dir.path().join("trace.jsonl");
-    let output: Output =
-        formula().arg("sim").arg(scenario).arg("--trace").arg(&trace).args(args).output().expect("run formula sim");
+    let mut command = formula();
+    command.arg("sim").arg(scenario).arg("--trace").arg(&trace);
+    // Failed runs keep their directory by default; tests fail runs on purpose.
+    if !args.contains(&"--keep") {
+        command.args(["--keep", "never"]);
+    }
+    let output: Output = command.args(args).output().expect("run formula sim");
     let trace_bytes = std::fs::read(&trace).unwrap_or_default();
     let events = String::from_utf8_lossy(&trace_bytes).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     SimRun {
