@@ -103,6 +103,60 @@ fn a_failed_run_keeps_its_directory_unless_told_not_to() {
     std::fs::remove_dir_all(&dir).expect("remove the kept directory");
 }
 
+/// `formula sim --debug-hooks …` with `shell` as what is typed into the debugging shell.
+fn debug_hooks(target: &str, shell: &str) -> SimRun {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(dir.path(), BASIC);
+    let trace = dir.path().join("trace.jsonl");
+    let mut child = formula()
+        .arg("sim")
+        .arg(&scenario)
+        .args(["--keep", "never", "--debug-hooks", target, "--trace"])
+        .arg(&trace)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run formula sim");
+    child.stdin.take().expect("stdin").write_all(shell.as_bytes()).expect("type into the shell");
+    let output = child.wait_with_output().expect("wait for formula sim");
+    SimRun::from_output(output, &trace)
+}
+
+#[test]
+fn debug_hooks_opens_a_shell_with_the_hooks_environment_and_tools_instead_of_the_hook() {
+    let shell = "juju-log \"debugging $JUJU_HOOK_NAME in $(pwd)\"\nstatus-set maintenance 'in the shell'\n./hooks/install\nexit $?\n";
+    let run = debug_hooks("server/0:install", shell);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("debug-hooks: server/0 is about to run `install`"), "{}", run.stderr);
+    let debugged: Vec<_> =
+        run.events_of("debug-hooks").into_iter().map(|e| (e["unit"].clone(), e["hook"].clone())).collect();
+    assert_eq!(debugged, [(serde_json::json!("server/0"), serde_json::json!("install"))]);
+    let logs: Vec<String> =
+        run.events_of("log").iter().filter_map(|e| e["line"].as_str().map(str::to_string)).collect();
+    assert!(logs.iter().any(|l| l.contains("debugging install in") && l.contains("/charm")), "{logs:?}");
+    let statuses: Vec<String> = run
+        .events_of("tool")
+        .iter()
+        .filter(|e| e["unit"] == "server/0" && e["tool"] == "status-set")
+        .map(|e| e["args"].to_string())
+        .collect();
+    assert_eq!(statuses.first().map(String::as_str), Some(r#"["maintenance","in the shell"]"#), "{statuses:?}");
+    assert!(statuses.iter().any(|s| s.contains("installing")), "the hook ran from the shell: {statuses:?}");
+    assert_eq!(run.unit_hooks("server/0").first().map(|h| h.result.as_str()), Some("ok"));
+}
+
+#[test]
+fn debug_hooks_shell_exit_status_is_the_hooks() {
+    let run = debug_hooks("server/1", "relation-set -r api:0 nope=1 2>/dev/null; exit 7\n");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let first = run.unit_hooks("server/1").first().cloned().expect("server/1 ran a hook");
+    assert_eq!((first.name.as_str(), first.result.as_str()), ("install", "failed (exit 7)"), "{}", run.stderr);
+    assert!(run.stderr.contains("hook failed: \"install\""), "{}", run.stderr);
+    assert_eq!(run.unit_hooks("server/1").len(), 1, "a unit in error runs no more hooks");
+}
+
 #[test]
 fn a_real_failing_hook_shows_its_output_and_fails_the_run() {
     let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\n";

@@ -7,7 +7,7 @@ use simulator::backend::ns::{NsBackend, NsOptions};
 use simulator::backend::Backend;
 use simulator::run::{self, Report};
 use simulator::scenario;
-use simulator::sim::{Config, HookRecord, Sim};
+use simulator::sim::{Config, DebugHooks, HookRecord, Sim};
 use simulator::trace::{FileSink, Tee, TraceSink};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,6 +33,11 @@ pub struct SimArgs {
     /// `always` (also `--keep` alone) or `never`.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = Keep::Failed, num_args = 0..=1, default_missing_value = "always")]
     keep: Keep,
+    /// Instead of running HOOK (any hook, without one) on UNIT, open a shell there in the
+    /// hook's environment, with working hook tools, as `juju debug-hooks` does; the shell's
+    /// exit status is the hook's. Repeatable.
+    #[arg(long, value_name = "UNIT[:HOOK]", value_parser = DebugHooks::parse)]
+    debug_hooks: Vec<DebugHooks>,
     /// Print no line per hook.
     #[arg(long, short)]
     quiet: bool,
@@ -126,6 +131,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
     let mut cfg = Config::new(&root, &tool_binary);
     cfg.seed = args.seed;
     cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
+    cfg.debug_hooks = args.debug_hooks.clone();
     if let Some(max) = args.max_hooks.or(scenario.max_hooks) {
         cfg.max_hooks = max;
     }

@@ -67,6 +67,39 @@ pub struct Config {
     pub stale_percent: u32,
     /// Model name.
     pub model_name: String,
+    /// Hooks that open a shell instead of running, as `juju debug-hooks` does.
+    pub debug_hooks: Vec<DebugHooks>,
+}
+
+/// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
+/// without one), a shell opens on the simulator's terminal in the unit, in the hook's
+/// directory and environment, with working hook tools; the hook itself does not run. The
+/// shell's exit status is the hook's: `exit 0` commits what the shell wrote, anything else
+/// fails the hook. No timeout applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DebugHooks {
+    /// The unit (`wiki/0`).
+    pub unit: String,
+    /// The hook (`db-relation-changed`), or every hook.
+    pub hook: Option<String>,
+}
+
+impl DebugHooks {
+    /// Reads `UNIT[:HOOK]`.
+    pub fn parse(text: &str) -> Result<DebugHooks, String> {
+        let (unit, hook) = match text.split_once(':') {
+            Some((unit, hook)) => (unit, Some(hook.to_string()).filter(|h| !h.is_empty())),
+            None => (text, None),
+        };
+        if !unit.split_once('/').is_some_and(|(app, n)| !app.is_empty() && n.parse::<u32>().is_ok()) {
+            return Err(format!("`{text}` is not UNIT[:HOOK], with a unit like `wiki/0`"));
+        }
+        Ok(DebugHooks { unit: unit.to_string(), hook })
+    }
+
+    fn matches(&self, unit: &str, hook: &str) -> bool {
+        self.unit == unit && self.hook.as_deref().is_none_or(|h| h == hook)
+    }
 }
 
 impl Config {
@@ -81,6 +114,7 @@ impl Config {
             max_hooks: 10_000,
             stale_percent: 25,
             model_name: "sim".into(),
+            debug_hooks: Vec::new(),
         }
     }
 }
@@ -1139,13 +1173,20 @@ impl Sim {
         action_run: &mut ActionRun,
     ) -> Result<(Outcome, String, String), SimError> {
         let capture = |name| Capture::new(name).map_err(|e| SimError(format!("cannot capture the hook's output: {e}")));
-        let spec = ProcessSpec {
-            program,
-            args: Vec::new(),
-            env,
-            cwd: places.charm_dir.clone(),
-            stdout: capture("stdout")?,
-            stderr: capture("stderr")?,
+        let name = hook.name();
+        let debugging = self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
+        let spec = if debugging {
+            self.emit("debug-hooks", json!({"step": self.step_no, "unit": unit, "hook": name}));
+            debug_shell(unit, &name, &program, env, places)
+        } else {
+            ProcessSpec {
+                program,
+                args: Vec::new(),
+                env,
+                cwd: places.charm_dir.clone(),
+                stdout: capture("stdout")?,
+                stderr: capture("stderr")?,
+            }
         };
         let mut child = match self.backend.spawn(unit, &spec) {
             Ok(child) => child,
@@ -1172,7 +1213,9 @@ impl Sim {
         let mut model = std::mem::take(&mut self.model);
         let action = if hook.is_action() { Some(action_run) } else { None };
         let mut ctx = SimContext::new(&mut model, unit, hook, &places.charm_dir_host, buffers, members, known, action);
-        let deadline = Instant::now() + self.cfg.hook_timeout;
+        // A debugging session takes the time it takes.
+        let timeout = if debugging { Duration::from_secs(100 * 365 * 86_400) } else { self.cfg.hook_timeout };
+        let deadline = Instant::now() + timeout;
         let mut timed_out = false;
         let mut calls = Vec::new();
         let code = loop {
@@ -1364,6 +1407,34 @@ fn resolve_program(places: &UnitPlaces, hook: &Hook) -> Program {
         return Program::NotExecutable(PathBuf::from(relative));
     }
     Program::Run(places.charm_dir.join(relative))
+}
+
+/// The shell that `--debug-hooks` opens instead of `program`, and the words that say so.
+fn debug_shell(
+    unit: &str,
+    hook: &str,
+    program: &Path,
+    mut env: BTreeMap<String, String>,
+    places: &UnitPlaces,
+) -> ProcessSpec {
+    use std::io::IsTerminal;
+    let relative = program.strip_prefix(&places.charm_dir).unwrap_or(program);
+    eprintln!(
+        "debug-hooks: {unit} is about to run `{hook}`; a shell opens in its charm directory with the hook's \
+         environment and tools. Run ./{} to run the hook; `exit 0` ends the hook well (its writes commit), \
+         `exit 1` fails it.",
+        relative.display()
+    );
+    env.insert("PS1".into(), format!("[{unit} {hook}] \\w$ "));
+    let interactive = std::io::stdin().is_terminal();
+    ProcessSpec {
+        program: PathBuf::from("/bin/bash"),
+        args: if interactive { vec!["--norc".into(), "-i".into()] } else { vec!["--norc".into(), "-s".into()] },
+        env,
+        cwd: places.charm_dir.clone(),
+        stdout: Capture::terminal(),
+        stderr: Capture::terminal(),
+    }
 }
 
 /// Loads a formula and refuses it when Juju would.

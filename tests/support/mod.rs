@@ -30,6 +30,20 @@ pub struct SimRun {
 }
 
 impl SimRun {
+    /// A finished `formula sim` and the trace it wrote.
+    pub fn from_output(output: Output, trace: &Path) -> SimRun {
+        let trace_bytes = std::fs::read(trace).unwrap_or_default();
+        let events =
+            String::from_utf8_lossy(&trace_bytes).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        SimRun {
+            code: output.status.code().unwrap_or(-1),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            trace_bytes,
+            events,
+        }
+    }
+
     /// Every hook event, in order: (unit, hook name, remote unit, relation id).
     pub fn hooks(&self) -> Vec<Hook> {
         let mut out: Vec<Hook> = Vec::new();
@@ -98,15 +112,7 @@ pub fn sim(scenario: &Path, args: &[&str]) -> SimRun {
         command.args(["--keep", "never"]);
     }
     let output: Output = command.args(args).output().expect("run formula sim");
-    let trace_bytes = std::fs::read(&trace).unwrap_or_default();
-    let events = String::from_utf8_lossy(&trace_bytes).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    SimRun {
-        code: output.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        trace_bytes,
-        events,
-    }
+    SimRun::from_output(output, &trace)
 }
 
 /// Writes a scenario text to a file next to the test formulas (so relative paths work).

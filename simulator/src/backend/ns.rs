@@ -60,7 +60,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// The prefix of the run directories and cgroups this backend makes.
@@ -418,14 +418,11 @@ impl Backend for NsBackend {
         let root = machine.root.as_raw_fd();
         let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
         let mut command = Command::new(&spec.program);
-        command
-            .args(&spec.args)
-            .env_clear()
-            .envs(&spec.env)
-            .stdin(Stdio::null())
-            .stdout(stdout)
-            .stderr(stderr)
-            .process_group(0);
+        command.args(&spec.args).env_clear().envs(&spec.env).stdin(spec.stdout.stdin()).stdout(stdout).stderr(stderr);
+        // An interactive shell stays in the terminal's foreground group, so that it may read it.
+        if !spec.stdout.is_terminal() {
+            command.process_group(0);
+        }
         // SAFETY: the closure runs in the forked child and makes only system calls (no
         // allocation, no locks); every descriptor it uses is owned by `self`, alive until
         // `spawn` returns.
