@@ -34,6 +34,10 @@ fn a_unit_sets_up_in_the_order_juju_guarantees() {
     );
     let follower = run.unit_hook_names("server/1");
     assert!(follower.contains(&"leader-settings-changed".to_string()), "{follower:?}");
+    // The status table says where the units lived (`--backend auto` chose it).
+    let backend = run.events_of("run").first().and_then(|e| e["backend"].as_str()).unwrap_or_default().to_string();
+    let header: Vec<Vec<&str>> = run.stdout.lines().take(2).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(header, [vec!["Model", "Backend", "Seed"], vec!["scenario", backend.as_str(), "0"]], "{}", run.stdout);
     assert!(!follower.contains(&"leader-elected".to_string()), "{follower:?}");
 }
 

@@ -165,7 +165,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
     }
     let report = run::run(&mut sim, &scenario);
     eprintln!();
-    println!("{}", simulator::status::render(&sim.model, &sim.agents));
+    println!("{}", simulator::status::render_run(&sim));
     sim.shutdown();
     print_report(&report, args.seed);
     let keep = match args.keep {

@@ -224,6 +224,16 @@ impl Sim {
         trace::scrub(text, &self.root_text)
     }
 
+    /// The name of the backend units live in (`host`, `ns`, …).
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.cfg.seed
+    }
+
     /// The recorded choices so far.
     pub fn choices(&self) -> &Choices {
         &self.choices
