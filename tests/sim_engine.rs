@@ -162,6 +162,43 @@ fn debug_hooks_shell_exit_status_is_the_hooks() {
 }
 
 #[test]
+fn shell_opens_in_a_unit_of_a_kept_run_with_working_tools() {
+    use std::io::Write;
+    // The shell runs the kept run again: its scenario must still be there.
+    let scenario_dir = tempfile::tempdir().expect("temp dir");
+    let kept = sim(&scenario_file(scenario_dir.path(), BASIC), &["--keep", "always", "--seed", "3"]);
+    assert_eq!(kept.code, 0, "{}", kept.stderr);
+    let dir = kept
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("kept the run's directory: "))
+        .map(|rest| std::path::PathBuf::from(rest.split(" (").next().unwrap_or_default()))
+        .expect("the run says where it is kept");
+    let mut shell = formula()
+        .args(["shell", "client/1", "--run"])
+        .arg(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run formula shell");
+    let typed = "echo \"unit=$JUJU_UNIT_NAME hook=[$JUJU_HOOK_NAME]\"\nrelation-ids api\nrelation-list -r \"$(relation-ids api)\"\nrelation-get -r \"$(relation-ids api)\" nope server/0 || echo refused\nexit 0\n";
+    shell.stdin.take().expect("stdin").write_all(typed.as_bytes()).expect("type into the shell");
+    let output = shell.wait_with_output().expect("wait for formula shell");
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("--seed 3"), "the kept run is replayed with its seed: {stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"unit=client/1 hook=[]"), "{stdout}");
+    assert!(lines.get(1).is_some_and(|l| l.starts_with("api:")), "{stdout}");
+    assert_eq!(lines.get(2..4), Some(&["server/0", "server/1"][..]), "{stdout}");
+    std::fs::remove_dir_all(&dir).expect("remove the kept run");
+    let gone = formula().args(["shell", "client/1", "--run"]).arg(&dir).output().expect("run formula shell");
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("is not a kept run"), "{gone:?}");
+}
+
+#[test]
 fn a_real_failing_hook_shows_its_output_and_fails_the_run() {
     let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\n";
     let run = run_text(text, &[]);

@@ -6,6 +6,7 @@
 
 mod embedded;
 mod lint;
+mod shell;
 mod sim;
 mod tool_client;
 
@@ -25,6 +26,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),
+    /// Open a shell in a unit of a kept run, with the hook environment and working hook tools.
+    Shell(shell::ShellArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Shell(args) => shell::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

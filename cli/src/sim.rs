@@ -38,6 +38,10 @@ pub struct SimArgs {
     /// exit status is the hook's. Repeatable.
     #[arg(long, value_name = "UNIT[:HOOK]", value_parser = DebugHooks::parse)]
     debug_hooks: Vec<DebugHooks>,
+    /// After the run, open a shell in UNIT with working hook tools, as `juju exec` gives
+    /// (what `formula shell` does for a kept run).
+    #[arg(long, value_name = "UNIT")]
+    shell: Option<String>,
     /// Print no line per hook.
     #[arg(long, short)]
     quiet: bool,
@@ -83,6 +87,14 @@ pub enum BackendKind {
     Ns,
 }
 
+/// `formula sim`, as parsed from arguments of its own (what `formula shell` replays).
+#[derive(clap::Parser)]
+#[command(name = "formula sim")]
+pub struct SimCommand {
+    #[command(flatten)]
+    pub args: SimArgs,
+}
+
 pub fn run(args: SimArgs) -> Result<u8> {
     if args.clean {
         let done = simulator::backend::ns::clean_leftovers();
@@ -107,12 +119,12 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if args.rootfs.is_some() && kind != BackendKind::Ns {
         anyhow::bail!("--rootfs needs --backend ns");
     }
-    let (scenario_path, _examples) = match &args.scenario {
+    let (scenario_path, examples) = match &args.scenario {
         Some(path) => (path.clone(), None),
         None => {
             let dir = crate::embedded::extract_examples().context("cannot unpack the embedded example stack")?;
             eprintln!("running the embedded example stack (examples/wiki/scenarios/stack.yaml)");
-            (dir.path().join("wiki/scenarios/stack.yaml"), Some(dir))
+            (dir.path().join(EMBEDDED_SCENARIO), Some(dir))
         }
     };
     let scenario = match scenario::load(&scenario_path) {
@@ -164,6 +176,11 @@ pub fn run(args: SimArgs) -> Result<u8> {
         sim.on_hook = Some(Box::new(print_hook));
     }
     let report = run::run(&mut sim, &scenario);
+    if let Some(unit) = &args.shell {
+        let ok = sim.shell(unit).map_err(anyhow::Error::msg);
+        sim.shutdown();
+        return Ok(if ok? { 0 } else { 1 });
+    }
     eprintln!();
     println!("{}", simulator::status::render_run(&sim));
     sim.shutdown();
@@ -174,10 +191,40 @@ pub fn run(args: SimArgs) -> Result<u8> {
         Keep::Never => false,
     };
     if keep {
+        let scenario_path = match examples {
+            Some(dir) => dir.keep().join(EMBEDDED_SCENARIO),
+            None => scenario_path,
+        };
         let kept = workdir.keep();
+        crate::shell::remember_kept_run(&kept, &replay_args(&args, kind, &scenario_path))?;
         eprintln!("kept the run's directory: {} (`--keep never` leaves nothing)", kept.display());
+        eprintln!("`formula shell UNIT` opens a shell in one of its units");
     }
     Ok(if report.passed() { 0 } else { 1 })
+}
+
+/// The embedded example stack's scenario, in the directory the examples unpack to.
+const EMBEDDED_SCENARIO: &str = "wiki/scenarios/stack.yaml";
+
+/// The arguments that run the same scenario the same way again (a deterministic run reaches
+/// the same model), for `formula shell`.
+fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path) -> Vec<String> {
+    let absolute = std::path::absolute(scenario).unwrap_or_else(|_| scenario.to_path_buf());
+    let mut out = vec![absolute.to_string_lossy().into_owned()];
+    let mut flag = |name: &str, value: String| out.extend([name.to_string(), value]);
+    flag("--seed", args.seed.to_string());
+    flag("--hook-timeout", args.hook_timeout.to_string());
+    flag("--backend", format!("{backend:?}").to_lowercase());
+    flag("--unit-pids", args.unit_pids.to_string());
+    flag("--unit-memory", args.unit_memory.to_string());
+    if let Some(max) = args.max_hooks {
+        flag("--max-hooks", max.to_string());
+    }
+    if let Some(rootfs) = &args.rootfs {
+        let rootfs = std::path::absolute(rootfs).unwrap_or_else(|_| rootfs.clone());
+        flag("--rootfs", rootfs.to_string_lossy().into_owned());
+    }
+    out
 }
 
 fn print_hook(record: &HookRecord) {

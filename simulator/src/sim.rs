@@ -843,6 +843,18 @@ impl Sim {
         Ok(())
     }
 
+    /// Opens an interactive shell in `unit` on the simulator's terminal, in a hook context
+    /// of no hook, as `juju exec` gives: the charm directory, the hook environment and
+    /// working hook tools. What it writes commits when it exits 0; a failure does not put
+    /// the unit in error. Returns whether the shell exited 0.
+    pub fn shell(&mut self, unit: &str) -> Result<bool, SimError> {
+        let Some(snap) = Snapshot::take(&self.model, unit) else {
+            let known: Vec<&String> = self.model.units.keys().collect();
+            return err(format!("no unit `{unit}` in the model; its units: {known:?}"));
+        };
+        Ok(self.run_hook(unit, Hook::unit(HookKind::Exec), &snap)?.ok)
+    }
+
     /// Runs steps until no unit has work, at most `max_hooks` of them.
     pub fn settle(&mut self) -> Result<u64, SimError> {
         let mut ran = 0;
@@ -897,7 +909,11 @@ impl Sim {
                    "env": env.iter().map(|(k, v)| (k.clone(), self.scrub(v))).collect::<BTreeMap<_, _>>()}),
         );
         let injected = self.take_injected_failure(unit, &name);
-        let program = resolve_program(&places, &hook);
+        let program = if hook.kind == HookKind::Exec {
+            Program::Run(PathBuf::from("/bin/bash"))
+        } else {
+            resolve_program(&places, &hook)
+        };
         let mut buffers = Buffers::default();
         let mut action_run = ActionRun::default();
         if let Some((id, _)) = &hook.action {
@@ -923,7 +939,18 @@ impl Sim {
         let ok = matches!(outcome, Outcome::Exit(0) | Outcome::Missing);
         let result = outcome.describe();
         let keys_written: Vec<String> = buffers.relation.values().flat_map(|c| c.keys().cloned()).collect();
-        if hook.is_action() {
+        if hook.kind == HookKind::Exec {
+            self.emit("exit", json!({"step": step, "unit": unit, "hook": name, "result": result}));
+            if ok {
+                let commit = buffers.commit(&mut self.model, unit);
+                self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
+            } else {
+                self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
+            }
+            let record =
+                HookRecord { step, unit: unit.to_string(), hook, result, ok, keys_written, output: String::new() };
+            return Ok(record);
+        } else if hook.is_action() {
             self.finish_action(unit, &hook, action_run, ok, &result, &stdout, &stderr, step);
             // An action's result never puts the unit in error.
             if ok {
@@ -1184,7 +1211,7 @@ impl Sim {
     ) -> Result<(Outcome, String, String), SimError> {
         let capture = |name| Capture::new(name).map_err(|e| SimError(format!("cannot capture the hook's output: {e}")));
         let name = hook.name();
-        let debugging = self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
+        let debugging = hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
         let spec = if debugging {
             self.emit("debug-hooks", json!({"step": self.step_no, "unit": unit, "hook": name}));
             debug_shell(unit, &name, &program, env, places)
@@ -1429,13 +1456,23 @@ fn debug_shell(
 ) -> ProcessSpec {
     use std::io::IsTerminal;
     let relative = program.strip_prefix(&places.charm_dir).unwrap_or(program);
-    eprintln!(
-        "debug-hooks: {unit} is about to run `{hook}`; a shell opens in its charm directory with the hook's \
-         environment and tools. Run ./{} to run the hook; `exit 0` ends the hook well (its writes commit), \
-         `exit 1` fails it.",
-        relative.display()
-    );
-    env.insert("PS1".into(), format!("[{unit} {hook}] \\w$ "));
+    if hook == "juju-exec" {
+        eprintln!(
+            "shell: {unit}, in its charm directory, with the hook tools as `juju exec` gives them; \
+             what it writes commits when the shell exits 0."
+        );
+        env.insert("JUJU_HOOK_NAME".into(), String::new());
+        env.insert("JUJU_DISPATCH_PATH".into(), String::new());
+        env.insert("PS1".into(), format!("[{unit}] \\w$ "));
+    } else {
+        eprintln!(
+            "debug-hooks: {unit} is about to run `{hook}`; a shell opens in its charm directory with the hook's \
+             environment and tools. Run ./{} to run the hook; `exit 0` ends the hook well (its writes commit), \
+             `exit 1` fails it.",
+            relative.display()
+        );
+        env.insert("PS1".into(), format!("[{unit} {hook}] \\w$ "));
+    }
     let interactive = std::io::stdin().is_terminal();
     ProcessSpec {
         program: PathBuf::from("/bin/bash"),
