@@ -6,6 +6,7 @@
 
 mod embedded;
 mod lint;
+mod port_puppet;
 mod sim;
 mod tool_client;
 
@@ -25,6 +26,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),
+    /// Port a Puppet module into a formula; what is left to do by hand goes to PORTING.md.
+    PortPuppet(port_puppet::PortPuppetArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::PortPuppet(args) => port_puppet::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
