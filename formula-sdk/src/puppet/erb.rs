@@ -145,8 +145,12 @@ fn tags(text: &str) -> Result<Vec<Tag>, ParseError> {
 }
 
 /// Parses a template. Unbalanced `if`/`end` is an error naming the line; Ruby it cannot read
-/// is kept opaque.
+/// is kept opaque. Runs on a thread with a large stack, as the manifest parser does.
 pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
+    super::with_stack(|| parse_on_this_thread(text)).unwrap_or_else(|| Err(super::no_thread()))
+}
+
+fn parse_on_this_thread(text: &str) -> Result<Vec<ErbNode>, ParseError> {
     // Frames of open blocks: (kind, node under construction, in-else).
     enum Open {
         If {
@@ -156,7 +160,7 @@ pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
             otherwise: Vec<ErbNode>,
             in_else: bool,
             pos: Pos,
-            elsif: usize,
+            elsif: bool,
         },
         Each {
             collection: RbExpr,
@@ -202,18 +206,15 @@ pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
                         otherwise: Vec::new(),
                         in_else: false,
                         pos,
-                        elsif: 0,
+                        elsif: false,
                     }),
                     "elsif" | "else" => {
-                        let Some(Open::If { in_else, otherwise, elsif, .. }) = stack.last_mut() else {
+                        let Some(Open::If { in_else, .. }) = stack.last_mut() else {
                             return Err(ParseError { pos, message: format!("`{word}` without `if`") });
                         };
+                        *in_else = true;
                         if word == "elsif" {
-                            // An elsif opens a nested `if` in the else-part, closed by the same `end`.
-                            *in_else = true;
-                            let _ = otherwise;
-                            *elsif += 1;
-                            let depth = *elsif;
+                            // An elsif opens an `if` in the else-part, closed by the same `end`.
                             stack.push(Open::If {
                                 cond: expr(rest),
                                 negated: false,
@@ -221,10 +222,8 @@ pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
                                 otherwise: Vec::new(),
                                 in_else: false,
                                 pos,
-                                elsif: depth,
+                                elsif: true,
                             });
-                        } else {
-                            *in_else = true;
                         }
                     }
                     "end" | "}" => {
@@ -235,7 +234,7 @@ pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
                             };
                             let (node, chained) = match frame {
                                 Open::If { cond, negated, then, otherwise, pos, elsif, .. } => {
-                                    (ErbNode::If { cond, negated, then, otherwise, pos }, elsif > 0)
+                                    (ErbNode::If { cond, negated, then, otherwise, pos }, elsif)
                                 }
                                 Open::Each { collection, vars, body, pos } => {
                                     (ErbNode::Each { collection, vars, body, pos }, false)

@@ -368,6 +368,7 @@ impl Lexer<'_> {
     /// line holding `TAG` (with `|` for the margin and `-` to drop the last newline).
     fn heredoc(&mut self, base: usize) -> Result<Tok, ParseError> {
         let err = self.err("unterminated heredoc tag");
+        let start = err.pos;
         self.bump();
         self.bump();
         let from = self.at;
@@ -416,7 +417,7 @@ impl Lexer<'_> {
             at = end + 1;
         }
         let Some((margin, trim, body_end)) = found else {
-            return Err(self.err(format!("heredoc `{tag}` has no end line")));
+            return Err(ParseError { pos: start, message: format!("heredoc `{tag}` has no end line") });
         };
         let mut body = String::new();
         for (_, line) in &lines {

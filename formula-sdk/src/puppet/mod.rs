@@ -20,7 +20,30 @@ pub mod parser;
 pub mod port;
 
 pub use crate::source::{Pos, Span};
-pub use parser::parse;
+
+/// Parses a manifest (see [`parser::parse`]) on a thread with a large stack, so that the
+/// nesting the parser allows fits whatever the caller's stack.
+pub fn parse(text: &str) -> Result<ast::Manifest, ParseError> {
+    with_stack(|| parser::parse(text)).unwrap_or_else(|| Err(no_thread()))
+}
+
+fn no_thread() -> ParseError {
+    ParseError { pos: Pos { offset: 0, line: 1, column: 1 }, message: "cannot start the parser's thread".into() }
+}
+
+/// Runs `f` on a thread with a stack sized for the deepest nesting the parsers and the port
+/// accept (unoptimised builds use tens of kilobytes per level). `None` when no thread can be
+/// started; a panic in `f` continues in the caller.
+pub(crate) fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    const STACK: usize = 64 << 20;
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new().name("puppet".into()).stack_size(STACK).spawn_scoped(scope, f).ok()?;
+        match handle.join() {
+            Ok(v) => Some(v),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
 
 /// A syntax error and where it is.
 #[derive(Clone, Debug, PartialEq)]

@@ -32,7 +32,7 @@ const STATEMENT_CALLS: &[&str] = &[
 ];
 
 /// How deep expressions may nest before the parser refuses (keeps the stack bounded).
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 100;
 
 /// Parses a whole manifest.
 pub fn parse(text: &str) -> Result<Manifest, ParseError> {
@@ -222,7 +222,8 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn binary_op(&self, level: usize) -> Option<&'static str> {
+    /// The operator at the current token and its level (higher binds tighter).
+    fn binary_op(&self) -> Option<(&'static str, usize)> {
         const LEVELS: &[&[&str]] = &[
             &["or"],
             &["and"],
@@ -234,20 +235,21 @@ impl Parser<'_> {
             &["=~", "!~"],
             &["in"],
         ];
-        let ops = LEVELS.get(level)?;
-        match self.peek() {
-            Tok::Punct(p) => ops.iter().find(|o| *o == p).copied(),
-            Tok::Name(n) => ops.iter().find(|o| *o == n).copied(),
-            _ => None,
-        }
+        let word = match self.peek() {
+            Tok::Punct(p) => *p,
+            Tok::Name(n) => n.as_str(),
+            _ => return None,
+        };
+        LEVELS.iter().enumerate().find_map(|(level, ops)| ops.iter().find(|o| **o == word).map(|o| (*o, level)))
     }
 
-    fn binary(&mut self, level: usize) -> Result<Expr, ParseError> {
-        if level >= 9 {
-            return self.unary();
-        }
-        let mut left = self.binary(level + 1)?;
-        while let Some(op) = self.binary_op(level) {
+    /// Binary operators by precedence climbing: one frame per operator, not per level.
+    fn binary(&mut self, min_level: usize) -> Result<Expr, ParseError> {
+        let mut left = self.unary()?;
+        while let Some((op, level)) = self.binary_op() {
+            if level < min_level {
+                break;
+            }
             self.at += 1;
             self.enter()?;
             let right = self.binary(level + 1);
@@ -643,8 +645,15 @@ impl Parser<'_> {
                         span: join(span, self.prev_span()),
                     })
                 }
-                "function" | "type" | "plan" | "application" | "site" | "produces" | "consumes" => {
-                    return self.opaque(span)
+                "function" | "plan" if matches!(self.peek(), Tok::Name(_)) => return self.opaque(span),
+                "type" if matches!(self.peek(), Tok::TypeRef(_)) => {
+                    // `type Name = TypeExpression`: kept as text.
+                    self.at += 1;
+                    self.expect("=")?;
+                    self.expr()?;
+                    let span = join(span, self.prev_span());
+                    let text = self.text.get(span.start.offset..span.end.offset).unwrap_or("").to_string();
+                    return Ok(Expr { kind: ExprKind::Opaque(text), span });
                 }
                 "node" => {
                     let mut matches = vec![self.expr()?];

@@ -190,6 +190,13 @@ impl Ported {
 
 /// Ports `class` (default: the module's own class) of the module at `dir`.
 pub fn port_module(dir: &Path, class: Option<&str>) -> Result<Ported, PortError> {
+    // The walk recurses as deep as the manifests nest: give it the parser's stack.
+    super::with_stack(|| port_on_this_thread(dir, class)).unwrap_or_else(|| {
+        Err(PortError::Io { path: dir.to_path_buf(), error: std::io::Error::other("cannot start the port's thread") })
+    })
+}
+
+fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortError> {
     let module = load_module(dir)?;
     let class = class.map(|c| c.trim_start_matches("::").to_string()).unwrap_or_else(|| module.name.clone());
     if !module.classes.contains_key(&class) {
