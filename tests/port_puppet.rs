@@ -200,3 +200,39 @@ fn execs_run_as_their_guards_say() {
     // tuning.conf changed once after start (max_connections), and names the database too.
     assert_eq!(stub_calls(&run, "service", &["postgresql", "restart"]), 2, "{}", run.stderr);
 }
+
+/// The files of the ported memcached formula, as reviewed snapshots.
+#[test]
+fn the_ported_memcached_formula_is_a_snapshot() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let formula_dir = port("memcached", dir.path());
+    for file in [
+        "metadata.yaml",
+        "config.yaml",
+        "PORTING.md",
+        "hooks/install",
+        "hooks/config-changed",
+        "hooks/start",
+        "hooks/stop",
+        "templates/memcached.conf.py",
+    ] {
+        let text = std::fs::read_to_string(formula_dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let name = format!("port_puppet_memcached_{}", file.replace(['/', '.', '-'], "_"));
+        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+}
+
+/// A module whose manifest has a syntax error: the port names file, line and column.
+#[test]
+fn a_syntax_error_names_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifests = dir.path().join("broken/manifests");
+    std::fs::create_dir_all(&manifests).expect("mkdir");
+    std::fs::write(manifests.join("init.pp"), "class broken {\n  package { 'x'\n    ensure => present,\n  }\n}\n").expect("write");
+    let output = formula().arg("port-puppet").arg(dir.path().join("broken")).arg("-o").arg(dir.path().join("out")).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken/manifests/init.pp:3:5: expected `:`, found `ensure`"), "{stderr}");
+}

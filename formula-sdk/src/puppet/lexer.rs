@@ -56,6 +56,8 @@ const PUNCTS: &[&str] = &[
 ];
 
 struct Lexer<'a> {
+    /// Offset of `text` in the whole file (for interpolations lexed on their own).
+    base: usize,
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
@@ -68,7 +70,7 @@ struct Lexer<'a> {
 /// Cuts `text` into tokens; `start` is the position of its first byte (for interpolations).
 pub fn tokenize(text: &str, start: Pos) -> Result<Vec<Token>, ParseError> {
     let mut lx =
-        Lexer { text, bytes: text.as_bytes(), at: 0, line: start.line, col: start.column, skip_at_newline: None };
+        Lexer { base: start.offset, text, bytes: text.as_bytes(), at: 0, line: start.line, col: start.column, skip_at_newline: None };
     let base = start.offset;
     let mut out: Vec<Token> = Vec::new();
     loop {
@@ -118,7 +120,7 @@ impl Lexer<'_> {
     }
 
     fn err(&self, message: impl Into<String>) -> ParseError {
-        ParseError { pos: Pos { offset: self.at, line: self.line, column: self.col }, message: message.into() }
+        ParseError { pos: Pos { offset: self.base + self.at, line: self.line, column: self.col }, message: message.into() }
     }
 
     fn peek(&self, n: usize) -> u8 {
@@ -437,8 +439,16 @@ impl Lexer<'_> {
             return Ok(Tok::Str(body));
         }
         let start = Pos { offset: base + line_end, line: body_line + 1, column: 1 };
-        let mut inner =
-            Lexer { text: &body, bytes: body.as_bytes(), at: 0, line: start.line, col: 1, skip_at_newline: None };
+        // The body lost its margin: offsets inside it are approximate, lines and columns hold.
+        let mut inner = Lexer {
+            base: base + line_end,
+            text: &body,
+            bytes: body.as_bytes(),
+            at: 0,
+            line: start.line,
+            col: 1,
+            skip_at_newline: None,
+        };
         inner.interpolated(None, base + line_end).map(Tok::Interp)
     }
 }
