@@ -230,8 +230,15 @@ fn a_syntax_error_names_file_line_and_column() {
     let dir = tempfile::tempdir().expect("temp dir");
     let manifests = dir.path().join("broken/manifests");
     std::fs::create_dir_all(&manifests).expect("mkdir");
-    std::fs::write(manifests.join("init.pp"), "class broken {\n  package { 'x'\n    ensure => present,\n  }\n}\n").expect("write");
-    let output = formula().arg("port-puppet").arg(dir.path().join("broken")).arg("-o").arg(dir.path().join("out")).output().expect("run");
+    std::fs::write(manifests.join("init.pp"), "class broken {\n  package { 'x'\n    ensure => present,\n  }\n}\n")
+        .expect("write");
+    let output = formula()
+        .arg("port-puppet")
+        .arg(dir.path().join("broken"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("run");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken/manifests/init.pp:3:5: expected `:`, found `ensure`"), "{stderr}");

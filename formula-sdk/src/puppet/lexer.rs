@@ -69,8 +69,15 @@ struct Lexer<'a> {
 
 /// Cuts `text` into tokens; `start` is the position of its first byte (for interpolations).
 pub fn tokenize(text: &str, start: Pos) -> Result<Vec<Token>, ParseError> {
-    let mut lx =
-        Lexer { base: start.offset, text, bytes: text.as_bytes(), at: 0, line: start.line, col: start.column, skip_at_newline: None };
+    let mut lx = Lexer {
+        base: start.offset,
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        line: start.line,
+        col: start.column,
+        skip_at_newline: None,
+    };
     let base = start.offset;
     let mut out: Vec<Token> = Vec::new();
     loop {
@@ -120,7 +127,10 @@ impl Lexer<'_> {
     }
 
     fn err(&self, message: impl Into<String>) -> ParseError {
-        ParseError { pos: Pos { offset: self.base + self.at, line: self.line, column: self.col }, message: message.into() }
+        ParseError {
+            pos: Pos { offset: self.base + self.at, line: self.line, column: self.col },
+            message: message.into(),
+        }
     }
 
     fn peek(&self, n: usize) -> u8 {
@@ -382,7 +392,7 @@ impl Lexer<'_> {
         }
         let spec = self.text[from..self.at].trim().to_string();
         self.bump();
-        let (tag_part, _flags) = spec.split_once('/').map(|(a, b)| (a, b)).unwrap_or((&spec, ""));
+        let (tag_part, _flags) = spec.split_once('/').unwrap_or((&spec, ""));
         let tag_part = tag_part.split(':').next().unwrap_or("").trim();
         let (tag, interpolate) = match tag_part.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(t) => (t.to_string(), true),
