@@ -126,7 +126,11 @@ fn a_daemon_with_typed_parameters_gets_its_unit_file_and_one_restart() {
 "#,
     );
     assert_eq!(
-        stub_calls(&run, "apt-get", &["install", "-y", "-q", "--no-install-recommends", "statsd-proxy=2.1.0-1"]),
+        stub_calls(
+            &run,
+            "apt-get",
+            &["install", "-y", "-q", "--no-install-recommends", "socat", "statsd-proxy=2.1.0-1"]
+        ),
         1
     );
     assert_eq!(stub_calls(&run, "systemctl", &["enable", "statsd-proxy"]), 1);

@@ -140,6 +140,16 @@ pub struct Walked {
 const TRANSLATED: &[&str] = &["package", "file", "service", "exec", "user", "group"];
 const META: &[&str] = &["require", "before", "notify", "subscribe"];
 
+/// Why a value (or a part of it) is not known to the port.
+fn unknown_in(v: &Val) -> Option<String> {
+    match v {
+        Val::Unknown(why) => Some(why.clone()),
+        Val::Array(items) => items.iter().find_map(unknown_in),
+        Val::Hash(pairs) => pairs.iter().find_map(|(_, v)| unknown_in(v)),
+        _ => None,
+    }
+}
+
 /// Attributes the hooks translate (or that need nothing on a unit).
 fn known_attribute(kind: &str, attr: &str) -> bool {
     const COMMON: &[&str] =
@@ -533,10 +543,32 @@ impl Walker<'_> {
             "hiera_include" | "create_resources" | "realize" => {
                 self.todo(e, format!("`{name}`"), "declare the resources it would create by hand");
             }
+            // stdlib's `ensure_packages` and Wikimedia's `require_package` declare packages.
+            "ensure_packages" | "stdlib::ensure_packages" | "require_package" => {
+                let mut keys = Vec::new();
+                for a in args {
+                    let titles = match self.eval(a, scope) {
+                        Val::Array(items) => items,
+                        Val::Hash(pairs) => pairs.into_iter().map(|(k, _)| Val::Str(k)).collect(),
+                        other => vec![other],
+                    };
+                    for title in titles {
+                        // Like `ensure_resource`: a package declared already is left alone.
+                        let key = format!("package[{}]", key_text(&title));
+                        if !self.out.resources.iter().any(|r| r.key() == key) {
+                            keys.extend(self.resource(e, "package", title, &[], scope));
+                        }
+                    }
+                }
+                return keys;
+            }
             n if n.starts_with("validate_") || n.starts_with("assert_") => {}
             "notice" | "info" | "warning" | "debug" | "err" | "alert" | "crit" | "emerg" | "tag" => {}
             _ => {
-                self.eval(e, scope);
+                for a in args {
+                    self.eval(a, scope);
+                }
+                self.todo(e, format!("function `{name}` called"), "do what it does in the hook");
             }
         }
         Vec::new()
@@ -583,7 +615,15 @@ impl Walker<'_> {
         let mut vars = self.qualified.clone();
         vars.extend(scope.vars.clone());
         let res = Res { kind: type_name, title, attrs: values, at: self.at(e), vars };
-        for attr in res.attrs.keys() {
+        for (attr, value) in &res.attrs {
+            if let Some(why) = unknown_in(value) {
+                let what = format!(
+                    "attribute `{attr}` of {} `{}` is not known at port time ({why})",
+                    res.kind,
+                    key_text(&res.title)
+                );
+                self.todo(e, what, "give it a value in the hook");
+            }
             if !known_attribute(&res.kind, attr) {
                 let what = format!("attribute `{attr}` of {} `{}`", res.kind, key_text(&res.title));
                 self.todo(e, what, "the port ignores it; add its effect to the hook");
@@ -843,7 +883,16 @@ impl Walker<'_> {
             ExprKind::Call { name, args, .. } => {
                 let vals: Vec<Val> = args.iter().map(|a| self.eval(a, scope)).collect();
                 match name.as_str() {
-                    "template" => Val::Template(vals.iter().filter_map(Val::text).collect()),
+                    "template" => {
+                        if vals.iter().any(|v| v.text().is_none()) {
+                            self.todo(
+                                e,
+                                "`template` with a path known only at run time",
+                                "name the template, or render it by hand",
+                            );
+                        }
+                        Val::Template(vals.iter().filter_map(Val::text).collect())
+                    }
                     "file" => vals.first().and_then(Val::text).map(Val::ModuleFile).unwrap_or(Val::Undef),
                     "hiera" | "lookup" | "hiera_array" | "hiera_hash" => {
                         let key = vals.first().and_then(Val::text).unwrap_or_default();

@@ -124,7 +124,8 @@ pub type Gap = (Pos, String);
 
 /// The python3 script for a parsed template; the gaps are Ruby the port could not translate.
 pub fn render_script(source_name: &str, nodes: &[ErbNode]) -> Rendered {
-    let mut g = Gen { code: String::new(), gaps: Vec::new(), locals: Vec::new(), used: BTreeSet::new() };
+    let mut g =
+        Gen { code: String::new(), gaps: Vec::new(), locals: Vec::new(), used: BTreeSet::new(), pending: Vec::new() };
     g.nodes(nodes, 0);
     let mut script = format!(
         "#!/usr/bin/env python3\n\"\"\"Renders {source_name} (an ERB template of the Puppet module) with the formula's config.\n\nWritten by `formula port-puppet`. Usage: python3 THIS_FILE 'VARIABLES_AS_JSON' > FILE\n\"\"\"\n{PRELUDE}"
@@ -146,6 +147,7 @@ pub struct Rendered {
 
 struct Gen {
     used: BTreeSet<String>,
+    pending: Vec<String>,
     code: String,
     gaps: Vec<Gap>,
     locals: Vec<String>,
@@ -157,6 +159,14 @@ fn py_str(s: &str) -> String {
 
 impl Gen {
     fn line(&mut self, depth: usize, text: &str) {
+        // Comments about the line's untranslated Ruby go above it.
+        for comment in std::mem::take(&mut self.pending) {
+            for _ in 0..depth {
+                self.code.push_str("    ");
+            }
+            self.code.push_str(&comment);
+            self.code.push('\n');
+        }
         for _ in 0..depth {
             self.code.push_str("    ");
         }
@@ -270,6 +280,11 @@ impl Gen {
             }
             RbExpr::Opaque(code) => {
                 self.gaps.push((pos, format!("Ruby expression `{code}`")));
+                self.pending.push(format!(
+                    "# TODO(port-puppet): Ruby expression not translated (line {}), rendered as nothing: {}",
+                    pos.line,
+                    code.replace('\n', " ")
+                ));
                 "None".into()
             }
         }

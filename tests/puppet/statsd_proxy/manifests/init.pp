@@ -26,7 +26,7 @@ class statsd_proxy(
     Optional[String]                       $prefix         = undef,
     Variant[Integer, String]               $buffer         = '64k',
 ) {
-    require_package('statsd-proxy')
+    require_package('socat')
 
     group { 'statsd-proxy':
         ensure => present,
