@@ -418,3 +418,20 @@ fn deep_erb_is_opaque_not_a_stack_overflow() {
     let src = format!("<%= {}@a %>", "!".repeat(5000));
     assert!(matches!(&e(&src)[0], ErbNode::Output(RbExpr::Opaque(_), _)));
 }
+
+#[test]
+fn odd_inputs_are_errors_or_trees_never_panics() {
+    for src in [
+        "$a = @(\"E\")\n    ${ class a {} }\n    | E\n",
+        "$a = @(\"E\")\n\u{e9}${ define d {} }\nE\n",
+        "$a = \"${\u{e9}}\"",
+        "@(E)@(F)\nE\nF\n",
+        "class { 'a': } -> ",
+        "node",
+        "$x = [",
+        "'\\",
+        "\"\\",
+    ] {
+        let _ = parse(src);
+    }
+}

@@ -450,7 +450,8 @@ impl Parser<'_> {
 
     /// The comment lines just above byte `offset`, without their `#`.
     fn doc_above(&self, offset: usize) -> String {
-        let before = &self.text[..offset.min(self.text.len())];
+        // Offsets inside a heredoc body are approximate: no doc comment there.
+        let Some(before) = self.text.get(..offset) else { return String::new() };
         let mut lines: Vec<&str> = before.lines().collect();
         if !before.ends_with('\n') {
             lines.pop();
