@@ -99,12 +99,24 @@ pub struct Res {
     pub at: String,
     /// Variables visible where it was declared (for templates).
     pub vars: BTreeMap<String, Val>,
+    /// The class (or define) that declared it.
+    pub class: String,
 }
 
 impl Res {
     /// The key references use: `file[/etc/x]`.
     pub fn key(&self) -> String {
         format!("{}[{}]", self.kind, key_text(&self.title))
+    }
+
+    /// Whether a reference names this resource: `file[/etc/x]`, or `class[NAME]` of the
+    /// class that declared it (`Class['memcached::config'] ~> Class['memcached::service']`).
+    pub fn answers_to(&self, reference: &str) -> bool {
+        reference == self.key()
+            || reference
+                .strip_prefix("class[")
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(|c| c.trim_start_matches("::") == self.class)
     }
 }
 
@@ -614,7 +626,7 @@ impl Walker<'_> {
         // Templates see the resource's scope, and other classes' variables by qualified name.
         let mut vars = self.qualified.clone();
         vars.extend(scope.vars.clone());
-        let res = Res { kind: type_name, title, attrs: values, at: self.at(e), vars };
+        let res = Res { kind: type_name, title, attrs: values, at: self.at(e), vars, class: scope.class.clone() };
         for (attr, value) in &res.attrs {
             if let Some(why) = unknown_in(value) {
                 let what = format!(

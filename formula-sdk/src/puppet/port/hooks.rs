@@ -150,13 +150,13 @@ fn todo_line(t: &Todo) -> String {
 /// Resources in an order that honours `require`/`before`/chains, else manifest order.
 pub fn ordered(walked: &Walked) -> Vec<usize> {
     let n = walked.resources.len();
-    let keys: Vec<String> = walked.resources.iter().map(Res::key).collect();
+    let res = &walked.resources;
     let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (from, to, _) in &walked.edges {
-        for (i, k) in keys.iter().enumerate() {
-            if k == to {
-                for (j, f) in keys.iter().enumerate() {
-                    if f == from && i != j && !after[i].contains(&j) {
+        for i in 0..n {
+            if res[i].answers_to(to) {
+                for j in 0..n {
+                    if res[j].answers_to(from) && i != j && !after[i].contains(&j) {
                         after[i].push(j);
                     }
                 }
@@ -177,12 +177,12 @@ pub fn ordered(walked: &Walked) -> Vec<usize> {
 
 /// Services (indexes) each resource notifies, directly or by subscription.
 fn notified(walked: &Walked, from: usize) -> Vec<usize> {
-    let key = walked.resources[from].key();
+    let source = &walked.resources[from];
     let mut out = Vec::new();
     for (f, to, notify) in &walked.edges {
-        if *notify && *f == key {
+        if *notify && source.answers_to(f) {
             for (i, r) in walked.resources.iter().enumerate() {
-                if r.key() == *to && !out.contains(&i) {
+                if r.answers_to(to) && i != from && !out.contains(&i) {
                     out.push(i);
                 }
             }
@@ -540,7 +540,7 @@ fn exec(s: &mut String, i: usize, r: &Res, w: &Walked) {
     }
     if attr_text(r, "refreshonly").is_some_and(|v| v == "true") {
         guards.insert(0, format!("[ \"${{refresh_{i}:-0}}\" = 1 ]"));
-        let notifiers = w.edges.iter().filter(|(_, to, n)| *n && *to == r.key()).count();
+        let notifiers = w.edges.iter().filter(|(_, to, n)| *n && r.answers_to(to)).count();
         if notifiers == 0 {
             let _ =
                 writeln!(s, "# TODO(port-puppet): exec {} is refreshonly but nothing translated notifies it", key(r));
