@@ -153,10 +153,10 @@ pub fn ordered(walked: &Walked) -> Vec<usize> {
     let res = &walked.resources;
     let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (from, to, _) in &walked.edges {
-        for i in 0..n {
-            if res[i].answers_to(to) {
-                for j in 0..n {
-                    if res[j].answers_to(from) && i != j && !after[i].contains(&j) {
+        for (i, target) in res.iter().enumerate() {
+            if target.answers_to(to) {
+                for (j, source) in res.iter().enumerate() {
+                    if source.answers_to(from) && i != j && !after[i].contains(&j) {
                         after[i].push(j);
                     }
                 }
