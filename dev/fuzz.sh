@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the cargo-fuzz targets of fuzz/ one after another, each for a given time.
 #
-#   dev/fuzz.sh [SECONDS] [TARGET...]     (default: 600 seconds; targets yaml formula_load bundle)
+#   dev/fuzz.sh [SECONDS] [TARGET...]     (default: 600 seconds; targets yaml formula_load bundle puppet erb)
 #
 # The toolchain is stable Rust; cargo-fuzz needs -Z flags, which RUSTC_BOOTSTRAP=1 unlocks.
 # SANITIZER=none skips AddressSanitizer (faster, still catches panics and overflows checked by
@@ -14,7 +14,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(yaml formula_load bundle)
+    targets=(yaml formula_load bundle puppet erb)
 fi
 sanitizer="${SANITIZER:-address}"
 
@@ -29,6 +29,17 @@ for target in "${targets[@]}"; do
     corpus="fuzz/corpus/$target"
     mkdir -p "$corpus"
     cp -n fuzz/seeds/"$target"/* "$corpus"/ 2>/dev/null || true
+    if [ "$target" = puppet ]; then
+        # The test modules' manifests are seeds too.
+        find tests/puppet -name '*.pp' -type f | while read -r f; do
+            cp -n "$f" "$corpus/module-$(echo "$f" | tr '/' '_')" 2>/dev/null || true
+        done
+    fi
+    if [ "$target" = erb ]; then
+        find tests/puppet -name '*.erb' -type f | while read -r f; do
+            cp -n "$f" "$corpus/module-$(echo "$f" | tr '/' '_')" 2>/dev/null || true
+        done
+    fi
     if [ "$target" = yaml ]; then
         # Every YAML file of the lint fixtures is a seed too.
         find formula-sdk/tests/fixtures -name '*.yaml' -type f | while read -r f; do

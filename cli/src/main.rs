@@ -7,6 +7,7 @@
 mod embedded;
 mod lint;
 mod shell;
+mod port_puppet;
 mod sim;
 mod tool_client;
 
@@ -28,6 +29,8 @@ enum Command {
     Sim(sim::SimArgs),
     /// Open a shell in a unit of a kept run, with the hook environment and working hook tools.
     Shell(shell::ShellArgs),
+    /// Port a Puppet module into a formula; what is left to do by hand goes to PORTING.md.
+    PortPuppet(port_puppet::PortPuppetArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Shell(args) => shell::run(args),
+        Command::PortPuppet(args) => port_puppet::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

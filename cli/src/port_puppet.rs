@@ -1,0 +1,38 @@
+//! `formula port-puppet`: flags and output; the port itself is `formula_sdk::puppet::port`.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use formula_sdk::puppet::port;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct PortPuppetArgs {
+    /// The Puppet module's directory (with manifests/, templates/, files/).
+    module_dir: PathBuf,
+    /// The class to port (default: the module's own class, from init.pp).
+    #[arg(long = "class", value_name = "NAME")]
+    class: Option<String>,
+    /// Where to write the formula (default: ./NAME, the module's name with hyphens).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: PortPuppetArgs) -> Result<u8> {
+    let ported = port::port_module(&args.module_dir, args.class.as_deref())?;
+    let out = match args.output {
+        Some(o) => o,
+        None => {
+            let name = port::load_module(&args.module_dir)?.name;
+            PathBuf::from(port::formula_name(&name))
+        }
+    };
+    ported.write(&out).with_context(|| format!("cannot write the formula to {}", out.display()))?;
+    eprintln!(
+        "wrote {}: {} of {} resources translated, {} item(s) left in PORTING.md",
+        out.display(),
+        ported.translated,
+        ported.total,
+        ported.todos.len()
+    );
+    Ok(0)
+}

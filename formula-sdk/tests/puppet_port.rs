@@ -1,0 +1,134 @@
+//! The port on small modules written in each test: what lands in which hook, what is listed
+//! in PORTING.md. (tests/port_puppet.rs deploys whole modules through the simulator.)
+
+use formula_sdk::puppet::port::{port_module, Ported};
+
+fn port(files: &[(&str, &str)]) -> Ported {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("demo");
+    for (path, text) in files {
+        let p = module.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    port_module(&module, None).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn file(p: &Ported, name: &str) -> String {
+    String::from_utf8_lossy(&p.files.get(name).unwrap_or_else(|| panic!("no {name}")).0).into_owned()
+}
+
+#[test]
+fn class_references_order_and_notify_every_resource_of_the_class() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "class demo {\n  include demo::config\n  include demo::service\n  Class['demo::config'] ~> Class['demo::service']\n}\n\
+         class demo::config {\n  file { '/etc/demo.conf': content => \"x\\n\" }\n}\n\
+         class demo::service {\n  service { 'demo': ensure => running }\n}\n",
+    )]);
+    let hook = file(&p, "hooks/config-changed");
+    assert!(hook.contains("if [ \"$changed_0\" = 1 ]; then restart_1=1; fi"), "{hook}");
+    assert_eq!((p.translated, p.total), (2, 2));
+}
+
+#[test]
+fn selectors_cases_and_facts_are_decided_at_port_time_and_listed() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "class demo($flavour = 'big') {\n\
+           $size = $flavour ? { 'big' => 1024, default => 64 }\n\
+           case $facts['os']['family'] {\n\
+             'RedHat': { package { 'demo-el': } }\n\
+             'Debian': { package { 'demo-deb': } }\n\
+             default: { fail('unsupported') }\n\
+           }\n\
+           file { '/etc/demo': content => \"size=${size}\\n\" }\n\
+         }\n",
+    )]);
+    assert!(file(&p, "hooks/install").contains("'demo-deb'"));
+    assert!(!file(&p, "hooks/install").contains("demo-el"));
+    assert!(file(&p, "hooks/config-changed").contains("printf '%s' 'size=1024\n'"));
+    let porting = file(&p, "PORTING.md");
+    assert!(
+        porting.contains("| manifests/init.pp:2 | decided at port time with option `flavour`'s default |"),
+        "{porting}"
+    );
+    assert!(porting.contains("| manifests/init.pp:3 | fact `os.family` |"), "{porting}");
+}
+
+#[test]
+fn untranslated_constructs_are_listed_with_file_and_line_and_marked_in_the_hook() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "class demo {\n\
+           $secret = hiera('demo::secret')\n\
+           $port = lookup('demo::port', Integer, 'first', 80)\n\
+           include apache\n\
+           User <| groups == 'ops' |>\n\
+           @user { 'bob': }\n\
+           cron { 'tidy': command => 'tidy' }\n\
+           File['/etc/x'] { mode => '0600' }\n\
+           file { '/etc/x': content => $secret, recurse => true }\n\
+         }\n",
+    )]);
+    let porting = file(&p, "PORTING.md");
+    assert!(porting.contains("Coverage: 1 of 3 resources translated"), "{porting}");
+    for needle in [
+        "| manifests/init.pp:2 | `hiera('demo::secret')` |",
+        "| manifests/init.pp:3 | `lookup('demo::port')` |",
+        "| manifests/init.pp:4 | class `apache` from another module |",
+        "| manifests/init.pp:5 | collector `User <| |>` |",
+        "| manifests/init.pp:6 | virtual resource `user` |",
+        "| manifests/init.pp:7 | resource `cron` `tidy` is not translated |",
+        "| manifests/init.pp:8 | resource override |",
+        "| manifests/init.pp:9 | attribute `content` of file `/etc/x` is not known at port time",
+        "| manifests/init.pp:9 | attribute `recurse` of file `/etc/x` |",
+    ] {
+        assert!(porting.contains(&needle.replace("<| |>", "<\\| \\|>")), "missing {needle}:\n{porting}");
+    }
+    let hook = file(&p, "hooks/config-changed");
+    assert!(hook.contains("# TODO(port-puppet): `hiera('demo::secret')` (manifests/init.pp:2)"), "{hook}");
+    assert!(hook.contains("# TODO(port-puppet): the content of file['/etc/x'] is not known to the port"), "{hook}");
+}
+
+#[test]
+fn each_over_a_literal_hash_declares_one_resource_per_entry() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "class demo {\n  $sites = { 'a' => 8080, 'b' => 8081 }\n  $sites.each |$name, $port| {\n    file { \"/etc/demo/${name}.conf\": content => \"port=${port}\\n\" }\n  }\n}\n",
+    )]);
+    let hook = file(&p, "hooks/config-changed");
+    assert!(hook.contains("'/etc/demo/a.conf'") && hook.contains("'port=8081\n'"), "{hook}");
+    assert_eq!(p.translated, 2);
+}
+
+#[test]
+fn parameter_types_and_doc_comments_make_the_options() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "# Demo.\n#\n# @param port\n#   The port,\n#   on two lines.\n# @param ratio A ratio.\nclass demo(\n  Stdlib::Port $port = 80,\n  Float $ratio = 0.5,\n  Boolean $debug = false,\n  Optional[Integer] $limit = undef,\n  $name_ = 'x',\n  Array[String] $hosts = ['a'],\n) {}\n",
+    )]);
+    let config = file(&p, "config.yaml");
+    assert!(
+        config.contains("  port:\n    type: int\n    default: 80\n    description: \"The port, on two lines.\"\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("  ratio:\n    type: float\n    default: 0.5\n    description: \"A ratio.\"\n"),
+        "{config}"
+    );
+    assert!(config.contains("  debug:\n    type: boolean\n    default: false\n"), "{config}");
+    assert!(config.contains("  limit:\n    type: int\n    description:"), "{config}");
+    assert!(config.contains("  hosts:\n    type: string\n    default: \"[\\\"a\\\"]\"\n"), "{config}");
+    assert!(file(&p, "hooks/config-changed").contains("port_open_port 'port' \"$cfg_port\""));
+}
+
+#[test]
+fn a_missing_class_is_an_error_naming_the_classes_there_are() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("demo");
+    std::fs::create_dir_all(module.join("manifests")).expect("mkdir");
+    std::fs::write(module.join("manifests/init.pp"), "class other {}\nclass other::x {}\n").expect("write");
+    let err = port_module(&module, None).unwrap_err().to_string();
+    assert_eq!(err, "class `demo` is not in the module; its classes: other, other::x");
+}

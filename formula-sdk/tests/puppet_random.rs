@@ -1,0 +1,185 @@
+//! A deterministic stand-in for the `puppet` and `erb` fuzz targets: pseudo-random bytes and
+//! mutations of the test modules' manifests and templates (tests/puppet/), fed to the same
+//! entry points (`fuzz/src/lib.rs`, included here): parse, and port or render what parses.
+//! Nothing may panic. A failure prints the case's index and input.
+
+#[path = "../../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+const SEED: u64 = 0x9099_e7e7_0b5e_5510;
+
+/// xorshift64*.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Pieces of Puppet and ERB syntax to splice in.
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "'",
+    "\"",
+    "${",
+    "$",
+    "$::",
+    "::",
+    "=>",
+    "->",
+    "~>",
+    "<-",
+    "<~",
+    "<|",
+    "|>",
+    "<<|",
+    "|>>",
+    "@",
+    "@@",
+    "@(END)",
+    "@(\"END\"/L)\n",
+    "\nEND\n",
+    "|- END\n",
+    "/*",
+    "*/",
+    "#",
+    "\n",
+    ",",
+    ";",
+    ":",
+    "?",
+    "/x/",
+    "=~",
+    "|$x|",
+    "class ",
+    "define ",
+    "node ",
+    "if ",
+    "else ",
+    "elsif ",
+    "unless ",
+    "case ",
+    "default",
+    "include ",
+    "fail(",
+    "template('m/a.erb')",
+    "File['/x']",
+    "Integer ",
+    "Optional[",
+    "\\",
+    "\u{e9}",
+    "\0",
+    "<%",
+    "%>",
+    "<%=",
+    "<%-",
+    "-%>",
+    "<%#",
+    "<%%",
+    "@var",
+    "scope['x']",
+    "scope.lookupvar('x')",
+    " do |x|",
+    " end ",
+    ".each",
+    "#{",
+    "elsif ",
+    "else",
+];
+
+fn samples() -> Vec<Vec<u8>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "pp" || e == "erb") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/puppet"), &mut files);
+    assert!(files.len() >= 8, "the test modules are missing: {files:?}");
+    files.iter().map(|f| std::fs::read(f).expect("read sample")).collect()
+}
+
+fn mutate(rng: &mut Rng, text: &[u8]) -> Vec<u8> {
+    let mut out = text.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(4) {
+            0 => {
+                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                out.splice(at..at, token.iter().copied());
+            }
+            1 if at < out.len() => {
+                let end = (at + 1 + rng.below(24)).min(out.len());
+                out.drain(at..end);
+            }
+            2 if at < out.len() => out[at] = rng.next() as u8,
+            _ => {
+                let end = (at + 1 + rng.below(40)).min(out.len());
+                let copy = out[at.min(out.len())..end].to_vec();
+                let to = rng.below(out.len() + 1);
+                out.splice(to..to, copy);
+            }
+        }
+    }
+    out
+}
+
+fn check(kind: &str, index: usize, input: &[u8], f: impl FnOnce(&[u8])) {
+    if catch_unwind(AssertUnwindSafe(|| f(input))).is_err() {
+        panic!("{kind} case {index} (seed {SEED:#x}) panicked on:\n{}", String::from_utf8_lossy(input));
+    }
+}
+
+#[test]
+fn mutated_manifests_and_templates_never_panic() {
+    let samples = samples();
+    let mut rng = Rng(SEED);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("m");
+    for index in 0..1500 {
+        let base = &samples[rng.below(samples.len())];
+        let input = if rng.below(10) == 0 {
+            (0..rng.below(200)).map(|_| rng.next() as u8).collect()
+        } else {
+            mutate(&mut rng, base)
+        };
+        check("puppet", index, &input, |i| harness::puppet(&module, i));
+        check("erb", index, &input, harness::erb);
+    }
+}
+
+#[test]
+fn the_test_modules_parse_and_port_as_they_are() {
+    for sample in samples() {
+        let text = String::from_utf8_lossy(&sample);
+        if text.contains("class ") || text.contains("define ") {
+            formula_sdk::puppet::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        } else {
+            formula_sdk::puppet::erb::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! `formula port-puppet` end to end: four Puppet modules written here (tests/puppet/) in the
+//! style of Wikimedia's operations/puppet are ported; each formula lints without error, and
+//! a scenario deploys it (install, config-changed, start), changes an option, and checks the
+//! rendered file and that the service restarted exactly once.
+//!
+//! The ported hooks write where the module says (/etc/memcached.conf, …), so the scenarios
+//! run with `--backend ns`: each unit has its own overlay root, and nothing lands on this
+//! machine. That needs root, as tests/sim_ns.rs does; CI runs as root.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use support::*;
+
+fn port(module: &str, out: &Path) -> PathBuf {
+    let dest = out.join(module.replace('_', "-"));
+    let output = formula()
+        .arg("port-puppet")
+        .arg(repo().join("tests/puppet").join(module))
+        .arg("-o")
+        .arg(&dest)
+        .output()
+        .expect("run formula port-puppet");
+    assert!(output.status.success(), "port-puppet {module}: {}", String::from_utf8_lossy(&output.stderr));
+    dest
+}
+
+fn assert_lints_without_error(dir: &Path) {
+    let output = formula().arg("lint").arg(dir).arg("--format").arg("concise").output().expect("run formula lint");
+    let code = output.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 100,
+        "lint of {} exits {code}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+fn require_root() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+    assert!(root, "the port-puppet scenarios run units in namespaces and need root (CI runs as root)");
+}
+
+/// Stub calls of `command` whose arguments are exactly `args`.
+fn stub_calls(run: &SimRun, command: &str, args: &[&str]) -> usize {
+    run.events_of("stub")
+        .iter()
+        .filter(|e| e["command"] == command)
+        .filter(|e| {
+            e["args"].as_array().is_some_and(|a| a.iter().map(|v| v.as_str().unwrap_or("")).eq(args.iter().copied()))
+        })
+        .count()
+}
+
+/// Ports `module`, lints it, and runs `steps` against it with the common stubs (plus `extra`).
+fn deploy(module: &str, extra_stubs: &str, steps: &str) -> SimRun {
+    require_root();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let formula_dir = port(module, dir.path());
+    assert_lints_without_error(&formula_dir);
+    // The formula (and application) name is the module's with hyphens.
+    let app = module.replace('_', "-");
+    let text = format!(
+        "formulas: {{{app}: ./{app}}}\napplications:\n  {app}: {{formula: {app}, units: 1}}\nstubs:\n  \"*\": {{apt-get: \"exit 0\", service: \"exit 0\", systemctl: \"exit 0\"{extra_stubs}}}\nsteps:\n{steps}"
+    );
+    let scenario = dir.path().join("scenario.yaml");
+    std::fs::write(&scenario, text).expect("write scenario");
+    let run = sim(&scenario, &["--backend", "ns", "-q"]);
+    assert_eq!(run.code, 0, "{module}: {}", run.stderr);
+    let hooks = run.unit_hook_names(&format!("{app}/0"));
+    for hook in ["install", "config-changed", "start"] {
+        assert!(hooks.iter().any(|h| h == hook), "{module}: {hook} did not run: {hooks:?}");
+    }
+    run
+}
+
+#[test]
+fn memcached_renders_its_config_and_restarts_once_when_it_changes() {
+    let run = deploy(
+        "memcached",
+        "",
+        r#"  - settle
+  - expect:
+      files:
+        memcached/0:
+          /etc/memcached.conf: {contains: "-m 2000\n"}
+          /etc/default/memcached: {contains: "ENABLE_MEMCACHED=yes"}
+      ports: {memcached/0: [11211/tcp]}
+  - config: {application: memcached, values: {size: 512, port: 11311, extra_options: '{"modern": "yes", "lru_crawler": "1"}'}}
+  - settle
+  - expect:
+      files: {memcached/0: {/etc/memcached.conf: {contains: "-m 512\n"}}}
+      ports: {memcached/0: [11311/tcp]}
+      run: {unit: memcached/0, command: "grep -c '^-o ' /etc/memcached.conf", exit: 0, stdout-contains: "2"}
+  - config: {application: memcached, values: {ip: 0.0.0.0}}
+  - settle
+"#,
+    );
+    assert_eq!(stub_calls(&run, "apt-get", &["install", "-y", "-q", "--no-install-recommends", "memcached"]), 1);
+    assert_eq!(stub_calls(&run, "service", &["memcached", "start"]), 1);
+    // The first config-changed ran before start (no restart); the size change restarts once;
+    // setting an option to the value it had changes no file and restarts nothing.
+    assert_eq!(stub_calls(&run, "service", &["memcached", "restart"]), 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_daemon_with_typed_parameters_gets_its_unit_file_and_one_restart() {
+    let run = deploy(
+        "statsd_proxy",
+        "",
+        r#"  - settle
+  - expect:
+      files:
+        statsd-proxy/0:
+          /etc/statsd-proxy/proxy.conf: {contains: "threads = 4\n"}
+          /lib/systemd/system/statsd-proxy.service: {contains: "--threads 4"}
+      run: {unit: statsd-proxy/0, command: "stat -c '%a %U' /etc/statsd-proxy/proxy.conf", exit: 0, stdout-contains: "440 statsd-proxy"}
+  - config: {application: statsd-proxy, values: {log_level: debug, prefix: eqiad, backends: '["statsd1003:8125"]'}}
+  - settle
+  - expect:
+      files:
+        statsd-proxy/0:
+          /etc/statsd-proxy/proxy.conf: {contains: "log_level = \"debug\"\nflush_interval = 1.5\n"}
+      run: {unit: statsd-proxy/0, command: "cat /etc/statsd-proxy/proxy.conf", exit: 0, stdout-contains: "prefix = \"eqiad.\""}
+"#,
+    );
+    assert_eq!(
+        stub_calls(
+            &run,
+            "apt-get",
+            &["install", "-y", "-q", "--no-install-recommends", "socat", "statsd-proxy=2.1.0-1"]
+        ),
+        1
+    );
+    assert_eq!(stub_calls(&run, "systemctl", &["enable", "statsd-proxy"]), 1);
+    assert_eq!(stub_calls(&run, "systemctl", &["start", "statsd-proxy"]), 1);
+    assert_eq!(stub_calls(&run, "systemctl", &["restart", "statsd-proxy"]), 1, "{}", run.stderr);
+    // The unit file counts the backends: it changed on the first config-changed and with them.
+    assert_eq!(stub_calls(&run, "systemctl", &["daemon-reload"]), 2);
+}
+
+#[test]
+fn each_instance_of_a_define_is_written_and_one_change_restarts_once() {
+    let run = deploy(
+        "rsync_server",
+        "",
+        r#"  - settle
+  - expect:
+      files:
+        rsync-server/0:
+          /etc/rsyncd.d/mirror.conf: {contains: "[mirror]\n    path = /srv/public/mirror\n    comment = Debian and Ubuntu mirror\n    read only = yes\n"}
+          /etc/rsyncd.d/dumps.conf: {contains: "hosts deny = 10.0.0.0/8"}
+          /etc/rsyncd.d/private.conf: {contains: "    read only = no\n    hosts allow = 127.0.0.1 ::1\n    auth users = backup\n"}
+          /etc/rsyncd.conf: {contains: "port = 873\nmax connections = 10\n"}
+  - config: {application: rsync-server, values: {max_connections: 25}}
+  - settle
+  - expect:
+      files:
+        rsync-server/0:
+          /etc/rsyncd.conf: {contains: "max connections = 25"}
+          /etc/rsyncd.d/dumps.conf: {contains: "max connections = 25"}
+"#,
+    );
+    // Four files that notify the service changed in that config-changed: still one restart.
+    assert_eq!(stub_calls(&run, "service", &["rsync", "restart"]), 1, "{}", run.stderr);
+}
+
+#[test]
+fn execs_run_as_their_guards_say() {
+    let run = deploy(
+        "pg_database",
+        ", createuser: \"exit 0\", createdb: \"exit 0\", psql: \"exit 0\", vacuumdb: \"exit 0\", pg_ctlcluster: \"exit 0\"",
+        r#"  - settle
+  - expect:
+      files:
+        pg-database/0:
+          /etc/postgresql/14/main/conf.d/tuning.conf: {contains: "max_connections = 100\nshared_buffers = '128MB'\nwork_mem = '8MB'\n"}
+          /var/lib/pg_database/databases: {equals: "wiki\n"}
+  - config: {application: pg-database, values: {max_connections: 300}}
+  - settle
+  - expect:
+      files:
+        pg-database/0:
+          /etc/postgresql/14/main/conf.d/tuning.conf: {contains: "max_connections = 300\nshared_buffers = '128MB'\n# many connections"}
+  - config: {application: pg-database, values: {db_name: commons}}
+  - settle
+  - expect:
+      files:
+        pg-database/0:
+          /var/lib/pg_database/databases: {equals: "wiki\ncommons\n"}
+"#,
+    );
+    // `unless`: the role exists after the first run, so createuser runs once; the database is
+    // created again only for the new name.
+    assert_eq!(stub_calls(&run, "createuser", &["--no-superuser", "wikiuser"]), 1);
+    assert_eq!(stub_calls(&run, "createdb", &["-O", "wikiuser", "wiki"]), 1);
+    assert_eq!(stub_calls(&run, "createdb", &["-O", "wikiuser", "commons"]), 1);
+    // `creates`: the schema is loaded once; `refreshonly` + `onlyif`: analyze follows it once.
+    assert_eq!(run.events_of("stub").iter().filter(|e| e["command"] == "psql").count(), 1);
+    assert_eq!(run.events_of("stub").iter().filter(|e| e["command"] == "vacuumdb").count(), 1);
+    // pg_hba.conf names the database: it changed on the first and the last config-changed.
+    assert_eq!(stub_calls(&run, "pg_ctlcluster", &["14", "main", "reload"]), 2);
+    // tuning.conf changed once after start (max_connections), and names the database too.
+    assert_eq!(stub_calls(&run, "service", &["postgresql", "restart"]), 2, "{}", run.stderr);
+}
+
+/// The files of the ported memcached formula, as reviewed snapshots.
+#[test]
+fn the_ported_memcached_formula_is_a_snapshot() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let formula_dir = port("memcached", dir.path());
+    for file in [
+        "metadata.yaml",
+        "config.yaml",
+        "PORTING.md",
+        "hooks/install",
+        "hooks/config-changed",
+        "hooks/start",
+        "hooks/stop",
+        "templates/memcached.conf.py",
+    ] {
+        let text = std::fs::read_to_string(formula_dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let name = format!("port_puppet_memcached_{}", file.replace(['/', '.', '-'], "_"));
+        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+}
+
+/// A module whose manifest has a syntax error: the port names file, line and column.
+#[test]
+fn a_syntax_error_names_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifests = dir.path().join("broken/manifests");
+    std::fs::create_dir_all(&manifests).expect("mkdir");
+    std::fs::write(manifests.join("init.pp"), "class broken {\n  package { 'x'\n    ensure => present,\n  }\n}\n")
+        .expect("write");
+    let output = formula()
+        .arg("port-puppet")
+        .arg(dir.path().join("broken"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken/manifests/init.pp:3:5: expected `:`, found `ensure`"), "{stderr}");
+}
