@@ -6,8 +6,8 @@
 
 mod embedded;
 mod lint;
-mod shell;
 mod port_puppet;
+mod shell;
 mod sim;
 mod tool_client;
 
