@@ -31,6 +31,10 @@ pub struct SimArgs {
     /// Keep the run's directory (units, hook output) and print where it is.
     #[arg(long)]
     keep: bool,
+    /// After the run, each unit runs config-changed again with nothing changed; any relation
+    /// write, leader setting, state, port or file it changes fails the run.
+    #[arg(long)]
+    idempotence: bool,
     /// Print no line per hook.
     #[arg(long, short)]
     quiet: bool,
@@ -144,7 +148,8 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if !args.quiet {
         sim.on_hook = Some(Box::new(print_hook));
     }
-    let report = run::run(&mut sim, &scenario);
+    let options = run::Options { idempotence: args.idempotence };
+    let report = run::run_with(&mut sim, &scenario, &options);
     eprintln!();
     println!("{}", simulator::status::render(&sim.model, &sim.agents));
     sim.shutdown();
@@ -190,6 +195,15 @@ fn print_report(report: &Report, seed: u64) {
     }
     for unit in &report.unexpected_errors {
         eprintln!("FAILED unit in error: {unit}");
+    }
+    for call in &report.refused {
+        eprintln!("FAILED {call}");
+    }
+    for finding in &report.not_idempotent {
+        eprintln!("FAILED not idempotent: {finding}");
+    }
+    for note in &report.notes {
+        eprintln!("note: {note}");
     }
     if let Some(error) = &report.error {
         eprintln!("error: {error}");

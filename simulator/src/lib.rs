@@ -11,6 +11,8 @@ pub mod choice;
 pub mod expect;
 pub mod hook;
 pub mod hook_context;
+pub mod idempotence;
+pub mod misuse;
 pub mod model;
 pub mod run;
 pub mod scenario;

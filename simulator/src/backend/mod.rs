@@ -92,6 +92,11 @@ pub trait Backend {
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
     /// The path on this machine of `path` inside the unit.
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf;
+    /// The directories on this machine that hold what the unit's hooks may change (the
+    /// idempotence check compares them before and after a hook); empty when unknown.
+    fn changeable_dirs(&self, _unit: &str) -> Vec<PathBuf> {
+        Vec::new()
+    }
     /// Removes the unit's machine (its processes end).
     fn destroy_unit(&mut self, unit: &str);
     /// Removes everything the backend made.

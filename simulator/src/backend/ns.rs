@@ -446,6 +446,20 @@ impl Backend for NsBackend {
         layers.and_then(|layers| layered_path(layers, &self.root, path)).unwrap_or(absent)
     }
 
+    /// The charm directory and the overlay's upper layer (every file the unit changed in
+    /// its root), when the upper layer is on this machine's file system (not on a tmpfs
+    /// mounted inside the unit).
+    fn changeable_dirs(&self, unit: &str) -> Vec<PathBuf> {
+        let Some(machine) = self.units.get(unit) else {
+            return Vec::new();
+        };
+        let mut dirs = vec![machine.layers.charm_host.clone()];
+        if !self.layers_on_tmpfs {
+            dirs.push(machine.layers.upper.clone());
+        }
+        dirs
+    }
+
     fn destroy_unit(&mut self, unit: &str) {
         if let Some(mut machine) = self.units.remove(unit) {
             machine.stop();
