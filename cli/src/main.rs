@@ -8,6 +8,7 @@ mod embedded;
 mod lint;
 mod sim;
 mod tool_client;
+mod trace_html;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),
+    /// Write the timeline page (HTML) of a trace that `formula sim --trace` wrote.
+    TraceHtml(trace_html::TraceHtmlArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::TraceHtml(args) => trace_html::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

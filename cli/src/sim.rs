@@ -22,6 +22,10 @@ pub struct SimArgs {
     /// Write the trace (JSON lines) to this file.
     #[arg(long)]
     trace: Option<PathBuf>,
+    /// Write the run's timeline to this file: a self-contained HTML page (a lane per unit, a
+    /// box per hook, an arrow from each relation commit to the hooks that read it).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Kill a hook that runs longer than this many seconds.
     #[arg(long, default_value_t = 300)]
     hook_timeout: u64,
@@ -123,7 +127,10 @@ pub fn run(args: SimArgs) -> Result<u8> {
     cfg.model_name =
         scenario_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sim".into());
     let mut tee = Tee::default();
-    if let Some(path) = &args.trace {
+    // The page is drawn from the trace once the run ends; without --trace it goes to the
+    // run's directory (no copy of the trace is kept in memory while the run goes on).
+    let trace_path = args.trace.clone().or_else(|| args.html.as_ref().map(|_| root.join("trace.jsonl")));
+    if let Some(path) = &trace_path {
         let sink = FileSink::create(path).with_context(|| format!("cannot write the trace to {}", path.display()))?;
         tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
     }
@@ -154,6 +161,11 @@ pub fn run(args: SimArgs) -> Result<u8> {
     println!("{}", simulator::status::render(&sim.model, &sim.agents));
     sim.shutdown();
     print_report(&report, args.seed);
+    if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
+        let text = std::fs::read_to_string(trace).with_context(|| format!("cannot read {}", trace.display()))?;
+        let events = simulator::trace::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
+        crate::trace_html::write_page(&events, html)?;
+    }
     if args.keep {
         let kept = workdir.keep();
         eprintln!("kept the run's directory: {}", kept.display());

@@ -11,6 +11,7 @@ pub mod choice;
 pub mod expect;
 pub mod hook;
 pub mod hook_context;
+pub mod html;
 pub mod idempotence;
 pub mod misuse;
 pub mod model;
