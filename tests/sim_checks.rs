@@ -102,8 +102,23 @@ fn a_config_changed_that_appends_and_counts_fails_naming_unit_and_changes() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     let line = run.stderr.lines().find(|l| l.starts_with("FAILED not idempotent: drifting/0:")).unwrap_or_default();
     assert!(line.contains("relation 0 (unit bag): runs \"1\" → \"2\""), "{}", run.stderr);
-    assert!(line.contains("file drifting-0/charm/runs.log changed (11 → 22 bytes)"), "{}", run.stderr);
-    assert!(line.contains("file drifting-0/charm/count changed"), "{}", run.stderr);
+    assert!(line.contains("file $CHARM_DIR/runs.log changed (11 → 22 bytes)"), "{}", run.stderr);
+    assert!(line.contains("file $CHARM_DIR/count changed"), "{}", run.stderr);
     let check = &run.events_of("idempotence")[0];
     assert_eq!(check["unit"], "drifting/0");
+}
+
+#[test]
+fn on_the_ns_backend_a_change_anywhere_in_the_units_root_is_found() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+    assert!(root, "the ns backend needs root (CI runs as root)");
+    let text = "formulas: {etc-drifting: FORMULAS/etc-drifting}\napplications:\n  etc-drifting: {formula: etc-drifting, units: 1}\n";
+    let run = run_text(text, &["--backend", "ns", "-q", "--idempotence"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("FAILED not idempotent: etc-drifting/0: config-changed run again with nothing changed: file /etc/etc-drifting.conf changed (11 → 22 bytes)"),
+        "{}",
+        run.stderr
+    );
 }

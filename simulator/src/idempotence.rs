@@ -9,8 +9,9 @@
 //!   only a note, because Juju treats it as no change (no `relation-changed` follows);
 //! - leader settings, the unit's server-side state (`state-set`) and its opened ports;
 //! - files: each directory the backend names ([`crate::backend::Backend::changeable_dirs`]:
-//!   on `host` the unit's directory with its charm directory and `HOME`; on `ns` the charm
-//!   directory and the overlay's upper layer), compared by content hash, mode and kind.
+//!   on `host` the unit's charm directory and `HOME` (the rest of the machine is shared, and
+//!   not watched); on `ns` the charm directory and the overlay's upper layer, i.e. every file
+//!   the unit changed in its root), compared by content hash, mode and kind.
 //!
 //! A second `config-changed` that fails is a finding too. Statuses are not compared: a
 //! formula may well say the same thing again with a fresh message.
@@ -103,7 +104,7 @@ enum FileState {
 }
 
 impl UnitState {
-    fn take(sim: &Sim, unit: &str, dirs: &[PathBuf]) -> UnitState {
+    fn take(sim: &Sim, unit: &str, dirs: &[(PathBuf, String)]) -> UnitState {
         let app = crate::model::unit_app(unit);
         let leads = sim.model.apps.get(app).is_some_and(|a| a.leader.as_deref() == Some(unit));
         let mut bags = BTreeMap::new();
@@ -119,8 +120,8 @@ impl UnitState {
         }
         let u = sim.model.units.get(unit);
         let mut files = BTreeMap::new();
-        for dir in dirs {
-            walk(dir, dir, &mut files);
+        for (dir, shown) in dirs {
+            walk(dir, Path::new(shown), dir, &mut files);
         }
         UnitState {
             bags,
@@ -201,8 +202,9 @@ fn settings_diff(place: &str, before: &Settings, after: &Settings) -> Vec<String
     out
 }
 
-/// Records every entry under `dir`, by its path relative to `base`, in name order.
-fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, FileState>) {
+/// Records every entry under `dir`, by its path relative to `base` under the name `shown`,
+/// in name order.
+fn walk(base: &Path, shown: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, FileState>) {
     use std::os::unix::fs::PermissionsExt;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -214,12 +216,12 @@ fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, FileState>) {
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
-        let relative = Path::new(base.file_name().unwrap_or_default()).join(path.strip_prefix(base).unwrap_or(&path));
+        let relative = shown.join(path.strip_prefix(base).unwrap_or(&path));
         let mode = meta.permissions().mode() & 0o7777;
         let state = if meta.file_type().is_symlink() {
             FileState::Link(std::fs::read_link(&path).unwrap_or_default())
         } else if meta.is_dir() {
-            walk(base, &path, out);
+            walk(base, shown, &path, out);
             FileState::Dir { mode }
         } else if meta.is_file() {
             FileState::File { mode, len: meta.len(), hash: hash_file(&path) }

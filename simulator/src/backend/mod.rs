@@ -92,9 +92,10 @@ pub trait Backend {
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
     /// The path on this machine of `path` inside the unit.
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf;
-    /// The directories on this machine that hold what the unit's hooks may change (the
-    /// idempotence check compares them before and after a hook); empty when unknown.
-    fn changeable_dirs(&self, _unit: &str) -> Vec<PathBuf> {
+    /// The directories on this machine that hold what the unit's hooks may change, each with
+    /// the name it is shown under (`$CHARM_DIR`, `/`); the idempotence check compares them
+    /// before and after a hook. Empty when unknown.
+    fn changeable_dirs(&self, _unit: &str) -> Vec<(PathBuf, String)> {
         Vec::new()
     }
     /// Removes the unit's machine (its processes end).

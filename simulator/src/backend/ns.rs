@@ -449,13 +449,13 @@ impl Backend for NsBackend {
     /// The charm directory and the overlay's upper layer (every file the unit changed in
     /// its root), when the upper layer is on this machine's file system (not on a tmpfs
     /// mounted inside the unit).
-    fn changeable_dirs(&self, unit: &str) -> Vec<PathBuf> {
+    fn changeable_dirs(&self, unit: &str) -> Vec<(PathBuf, String)> {
         let Some(machine) = self.units.get(unit) else {
             return Vec::new();
         };
-        let mut dirs = vec![machine.layers.charm_host.clone()];
+        let mut dirs = vec![(machine.layers.charm_host.clone(), "$CHARM_DIR".to_string())];
         if !self.layers_on_tmpfs {
-            dirs.push(machine.layers.upper.clone());
+            dirs.push((machine.layers.upper.clone(), "/".to_string()));
         }
         dirs
     }
