@@ -39,7 +39,9 @@ fn refused_tool_calls_fail_the_run_even_when_the_hook_exits_0() {
     );
     assert!(!run.stderr.contains("careless/0 config-changed: leader-set"), "the leader may write: {}", run.stderr);
     for unit in ["careless/0", "careless/1"] {
-        let line = format!("FAILED {unit} config-changed: relation-get on a relation that is gone (-r api:1) (refused by Juju)");
+        let line = format!(
+            "FAILED {unit} config-changed: relation-get on a relation that is gone (-r api:1) (refused by Juju)"
+        );
         assert!(run.stderr.contains(&line), "{line}\n{}", run.stderr);
     }
     let refused = run.events_of("refused");

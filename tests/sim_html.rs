@@ -33,8 +33,9 @@ fn unescape(text: &str) -> String {
 
 /// The hook boxes the browser shows: step → (unit, classes, hover text).
 fn hook_boxes(dom: &str) -> BTreeMap<u64, (String, String, String)> {
-    let re = Regex::new(r#"(?s)<g class="(hook[^"]*)" data-step="(\d+)" data-unit="([^"]*)"[^>]*><title>(.*?)</title>"#)
-        .expect("regex");
+    let re =
+        Regex::new(r#"(?s)<g class="(hook[^"]*)" data-step="(\d+)" data-unit="([^"]*)"[^>]*><title>(.*?)</title>"#)
+            .expect("regex");
     re.captures_iter(dom)
         .map(|c| (c[2].parse().expect("step"), (c[3].to_string(), c[1].to_string(), unescape(&c[4]))))
         .collect()
@@ -91,10 +92,13 @@ fn the_browser_shows_lanes_hooks_failures_arrows_and_tool_calls() {
     assert!(dom.contains(r#"<dd id="result"><span class="passed">passed</span></dd>"#));
 
     // One lane per unit, labelled with its name, in the order units were added.
-    let lane = Regex::new(r#"<g class="lane" data-unit="([^"]+)"><line[^>]*></line><text class="lane-label"[^>]*>([^<]+)</text>"#)
-        .expect("regex");
+    let lane = Regex::new(
+        r#"<g class="lane" data-unit="([^"]+)"><line[^>]*></line><text class="lane-label"[^>]*>([^<]+)</text>"#,
+    )
+    .expect("regex");
     let lanes: Vec<(String, String)> = lane.captures_iter(&dom).map(|c| (c[1].to_string(), c[2].to_string())).collect();
-    let units: Vec<String> = run.events_of("add-unit").iter().map(|e| e["unit"].as_str().unwrap_or("").to_string()).collect();
+    let units: Vec<String> =
+        run.events_of("add-unit").iter().map(|e| e["unit"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(units, ["server/0", "client/0", "client/1", "hostile/0"]);
     assert_eq!(lanes, units.iter().map(|u| (u.clone(), u.clone())).collect::<Vec<_>>());
 
@@ -115,7 +119,8 @@ fn the_browser_shows_lanes_hooks_failures_arrows_and_tool_calls() {
     }
 
     // Failed hooks, and only they, are marked (and drawn red by their class).
-    let failed: BTreeSet<u64> = boxes.iter().filter(|(_, b)| b.1.split(' ').any(|c| c == "failed")).map(|(s, _)| *s).collect();
+    let failed: BTreeSet<u64> =
+        boxes.iter().filter(|(_, b)| b.1.split(' ').any(|c| c == "failed")).map(|(s, _)| *s).collect();
     let want: BTreeSet<u64> = hooks.iter().filter(|h| h.result.starts_with("failed")).map(|h| h.step).collect();
     assert!(!want.is_empty(), "the scenario has a failing hook");
     assert_eq!(failed, want);

@@ -14,8 +14,7 @@ pub struct TraceHtmlArgs {
 }
 
 pub fn run(args: TraceHtmlArgs) -> Result<u8> {
-    let text =
-        std::fs::read_to_string(&args.trace).with_context(|| format!("cannot read {}", args.trace.display()))?;
+    let text = std::fs::read_to_string(&args.trace).with_context(|| format!("cannot read {}", args.trace.display()))?;
     let events = match simulator::trace::parse(&text) {
         Ok(events) => events,
         Err(e) => {

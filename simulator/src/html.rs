@@ -107,8 +107,7 @@ fn gather(events: &[Value]) -> Timeline {
             }
             "tool" => {
                 let Some(index) = current else { continue };
-                let args: Vec<String> =
-                    e["args"].as_array().map(|a| a.iter().map(|v| plain(v)).collect()).unwrap_or_default();
+                let args: Vec<String> = e["args"].as_array().map(|a| a.iter().map(plain).collect()).unwrap_or_default();
                 let code = e["code"].as_i64().unwrap_or_default();
                 let tool = text("tool");
                 let answer = if code == 0 { text("stdout") } else { text("stderr") };
@@ -172,7 +171,11 @@ fn gather(events: &[Value]) -> Timeline {
                     if change["changed"] != Value::Bool(true) {
                         continue;
                     }
-                    let bag = if change["bag"] == "app" { Bag::App(unit_app(&unit).to_string()) } else { Bag::Unit(unit.clone()) };
+                    let bag = if change["bag"] == "app" {
+                        Bag::App(unit_app(&unit).to_string())
+                    } else {
+                        Bag::Unit(unit.clone())
+                    };
                     last_change.insert((relation, bag), index);
                     let keys: Vec<String> =
                         change["changes"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
@@ -346,7 +349,13 @@ fn problems(result: Option<&Value>) -> Vec<String> {
     let Some(r) = result else { return Vec::new() };
     let mut out = Vec::new();
     for f in r["failures"].as_array().into_iter().flatten() {
-        out.push(format!("{}: {} — expected {}, found {}", plain(&f["at"]), plain(&f["what"]), plain(&f["expected"]), plain(&f["found"])));
+        out.push(format!(
+            "{}: {} — expected {}, found {}",
+            plain(&f["at"]),
+            plain(&f["what"]),
+            plain(&f["expected"]),
+            plain(&f["found"])
+        ));
     }
     for key in ["unexpected-errors", "refused", "not-idempotent"] {
         let label = match key {
@@ -502,12 +511,20 @@ mod tests {
 
     #[test]
     fn relation_get_arguments_name_the_bag_as_the_tool_does() {
-        let hook = HookBox { relation: Some(2), remote: Some("db/1".into()), remote_app: Some("db".into()), ..HookBox::default() };
+        let hook = HookBox {
+            relation: Some(2),
+            remote: Some("db/1".into()),
+            remote_app: Some("db".into()),
+            ..HookBox::default()
+        };
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(bag_read(&args(&["key"]), &hook), Some((2, Bag::Unit("db/1".into()))));
         assert_eq!(bag_read(&args(&["-r", "db:5", "-", "db/0"]), &hook), Some((5, Bag::Unit("db/0".into()))));
         assert_eq!(bag_read(&args(&["--app", "key"]), &hook), Some((2, Bag::App("db".into()))));
-        assert_eq!(bag_read(&args(&["--format=json", "-r=3", "--app", "k", "db/0"]), &hook), Some((3, Bag::App("db".into()))));
+        assert_eq!(
+            bag_read(&args(&["--format=json", "-r=3", "--app", "k", "db/0"]), &hook),
+            Some((3, Bag::App("db".into())))
+        );
     }
 
     #[test]

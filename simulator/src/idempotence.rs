@@ -169,7 +169,10 @@ impl UnitState {
             match (self.files.get(path), after.files.get(path)) {
                 (None, Some(_)) => out.push(format!("file {shown} created")),
                 (Some(_), None) => out.push(format!("file {shown} removed")),
-                (Some(FileState::File { mode: m1, len: l1, hash: h1 }), Some(FileState::File { mode: m2, len: l2, hash: h2 })) => {
+                (
+                    Some(FileState::File { mode: m1, len: l1, hash: h1 }),
+                    Some(FileState::File { mode: m2, len: l2, hash: h2 }),
+                ) => {
                     if (l1, h1) != (l2, h2) {
                         out.push(format!("file {shown} changed ({l1} → {l2} bytes)"));
                     }

@@ -29,7 +29,9 @@ pub struct Report {
 impl Report {
     /// Whether the run passed.
     pub fn passed(&self) -> bool {
-        self.failures.is_empty() && self.unexpected_errors.is_empty() && self.refused.is_empty()
+        self.failures.is_empty()
+            && self.unexpected_errors.is_empty()
+            && self.refused.is_empty()
             && self.not_idempotent.is_empty()
             && self.error.is_none()
     }
