@@ -151,6 +151,10 @@ mod tests {
             Some((RefusalKind::NonLeader, "status-set --application by a non-leader".into()))
         );
         assert_eq!(
+            kind(call(&mut ctx, "status-get", &["--application"])),
+            Some((RefusalKind::NonLeader, "status-get --application by a non-leader".into()))
+        );
+        assert_eq!(
             kind(call(&mut ctx, "relation-get", &["-r", "3", "--app", "-", "wiki"])),
             Some((RefusalKind::NonLeader, "relation-get of its own application's data by a non-leader".into()))
         );
