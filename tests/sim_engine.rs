@@ -34,6 +34,10 @@ fn a_unit_sets_up_in_the_order_juju_guarantees() {
     );
     let follower = run.unit_hook_names("server/1");
     assert!(follower.contains(&"leader-settings-changed".to_string()), "{follower:?}");
+    // The status table says where the units lived (`--backend auto` chose it).
+    let backend = run.events_of("run").first().and_then(|e| e["backend"].as_str()).unwrap_or_default().to_string();
+    let header: Vec<Vec<&str>> = run.stdout.lines().take(2).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(header, [vec!["Model", "Backend", "Seed"], vec!["scenario", backend.as_str(), "0"]], "{}", run.stdout);
     assert!(!follower.contains(&"leader-elected".to_string()), "{follower:?}");
 }
 
@@ -77,6 +81,121 @@ fn a_failed_hook_discards_its_writes_and_stops_the_unit_until_resolved() {
     let run = run_text(&text, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.events_of("discard").iter().any(|e| e["unit"] == "server/0"));
+}
+
+#[test]
+fn a_failed_run_keeps_its_directory_unless_told_not_to() {
+    let failing = format!("{BASIC}steps:\n  - settle\n  - expect: {{status: {{server/0: blocked}}}}\n");
+    let kept_dir = |run: &SimRun| {
+        run.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("kept the run's directory: "))
+            .map(|rest| std::path::PathBuf::from(rest.split(" (").next().unwrap_or_default()))
+    };
+    let failed = run_text(&failing, &["--keep", "failed"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    let dir = kept_dir(&failed).expect("a failed run says where its directory is");
+    assert!(dir.join("tools").is_dir(), "the kept directory holds the run: {}", dir.display());
+    std::fs::remove_dir_all(&dir).expect("remove the kept directory");
+    let passed = run_text(BASIC, &["--keep", "failed"]);
+    assert_eq!(passed.code, 0, "{}", passed.stderr);
+    assert_eq!(kept_dir(&passed), None, "{}", passed.stderr);
+    let never = run_text(&failing, &["--keep", "never"]);
+    assert_eq!(kept_dir(&never), None, "{}", never.stderr);
+    let always = run_text(BASIC, &["--keep"]);
+    let dir = kept_dir(&always).expect("`--keep` alone keeps a run that passed");
+    std::fs::remove_dir_all(&dir).expect("remove the kept directory");
+}
+
+/// `formula sim --debug-hooks …` with `shell` as what is typed into the debugging shell.
+fn debug_hooks(target: &str, shell: &str) -> SimRun {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(dir.path(), BASIC);
+    let trace = dir.path().join("trace.jsonl");
+    let mut child = formula()
+        .arg("sim")
+        .arg(&scenario)
+        .args(["--keep", "never", "--debug-hooks", target, "--trace"])
+        .arg(&trace)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run formula sim");
+    child.stdin.take().expect("stdin").write_all(shell.as_bytes()).expect("type into the shell");
+    let output = child.wait_with_output().expect("wait for formula sim");
+    SimRun::from_output(output, &trace)
+}
+
+#[test]
+fn debug_hooks_opens_a_shell_with_the_hooks_environment_and_tools_instead_of_the_hook() {
+    let shell = "juju-log \"debugging $JUJU_HOOK_NAME in $(pwd)\"\nstatus-set maintenance 'in the shell'\n./hooks/install\nexit $?\n";
+    let run = debug_hooks("server/0:install", shell);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("debug-hooks: server/0 is about to run `install`"), "{}", run.stderr);
+    let debugged: Vec<_> =
+        run.events_of("debug-hooks").into_iter().map(|e| (e["unit"].clone(), e["hook"].clone())).collect();
+    assert_eq!(debugged, [(serde_json::json!("server/0"), serde_json::json!("install"))]);
+    let logs: Vec<String> =
+        run.events_of("log").iter().filter_map(|e| e["line"].as_str().map(str::to_string)).collect();
+    assert!(logs.iter().any(|l| l.contains("debugging install in") && l.contains("/charm")), "{logs:?}");
+    let statuses: Vec<String> = run
+        .events_of("tool")
+        .iter()
+        .filter(|e| e["unit"] == "server/0" && e["tool"] == "status-set")
+        .map(|e| e["args"].to_string())
+        .collect();
+    assert_eq!(statuses.first().map(String::as_str), Some(r#"["maintenance","in the shell"]"#), "{statuses:?}");
+    assert!(statuses.iter().any(|s| s.contains("installing")), "the hook ran from the shell: {statuses:?}");
+    assert_eq!(run.unit_hooks("server/0").first().map(|h| h.result.as_str()), Some("ok"));
+}
+
+#[test]
+fn debug_hooks_shell_exit_status_is_the_hooks() {
+    let run = debug_hooks("server/1", "relation-set -r api:0 nope=1 2>/dev/null; exit 7\n");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let first = run.unit_hooks("server/1").first().cloned().expect("server/1 ran a hook");
+    assert_eq!((first.name.as_str(), first.result.as_str()), ("install", "failed (exit 7)"), "{}", run.stderr);
+    assert!(run.stderr.contains("hook failed: \"install\""), "{}", run.stderr);
+    assert_eq!(run.unit_hooks("server/1").len(), 1, "a unit in error runs no more hooks");
+}
+
+#[test]
+fn shell_opens_in_a_unit_of_a_kept_run_with_working_tools() {
+    use std::io::Write;
+    // The shell runs the kept run again: its scenario must still be there.
+    let scenario_dir = tempfile::tempdir().expect("temp dir");
+    let kept = sim(&scenario_file(scenario_dir.path(), BASIC), &["--keep", "always", "--seed", "3"]);
+    assert_eq!(kept.code, 0, "{}", kept.stderr);
+    let dir = kept
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("kept the run's directory: "))
+        .map(|rest| std::path::PathBuf::from(rest.split(" (").next().unwrap_or_default()))
+        .expect("the run says where it is kept");
+    let mut shell = formula()
+        .args(["shell", "client/1", "--run"])
+        .arg(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run formula shell");
+    let typed = "echo \"unit=$JUJU_UNIT_NAME hook=[$JUJU_HOOK_NAME]\"\nrelation-ids api\nrelation-list -r \"$(relation-ids api)\"\nrelation-get -r \"$(relation-ids api)\" nope server/0 || echo refused\nexit 0\n";
+    shell.stdin.take().expect("stdin").write_all(typed.as_bytes()).expect("type into the shell");
+    let output = shell.wait_with_output().expect("wait for formula shell");
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("--seed 3"), "the kept run is replayed with its seed: {stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"unit=client/1 hook=[]"), "{stdout}");
+    assert!(lines.get(1).is_some_and(|l| l.starts_with("api:")), "{stdout}");
+    assert_eq!(lines.get(2..4), Some(&["server/0", "server/1"][..]), "{stdout}");
+    std::fs::remove_dir_all(&dir).expect("remove the kept run");
+    let gone = formula().args(["shell", "client/1", "--run"]).arg(&dir).output().expect("run formula shell");
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("is not a kept run"), "{gone:?}");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod embedded;
 mod lint;
+mod shell;
 mod sim;
 mod tool_client;
 mod trace_html;
@@ -28,6 +29,8 @@ enum Command {
     Sim(sim::SimArgs),
     /// Write the timeline page (HTML) of a trace that `formula sim --trace` wrote.
     TraceHtml(trace_html::TraceHtmlArgs),
+    /// Open a shell in a unit of a kept run, with the hook environment and working hook tools.
+    Shell(shell::ShellArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
         Command::TraceHtml(args) => trace_html::run(args),
+        Command::Shell(args) => shell::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,7 +7,7 @@ use simulator::backend::ns::{NsBackend, NsOptions};
 use simulator::backend::Backend;
 use simulator::run::{self, Report};
 use simulator::scenario;
-use simulator::sim::{Config, HookRecord, Sim};
+use simulator::sim::{Config, DebugHooks, HookRecord, Sim};
 use simulator::trace::{FileSink, Tee, TraceSink};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,9 +32,20 @@ pub struct SimArgs {
     /// The most hooks one settle may run before the model is called unsettled.
     #[arg(long)]
     max_hooks: Option<u64>,
-    /// Keep the run's directory (units, hook output) and print where it is.
-    #[arg(long)]
-    keep: bool,
+    /// When to keep the run's directory (each unit's files, hook output) and print where it
+    /// is: `failed` runs only (the default, as Test Kitchen keeps failed instances),
+    /// `always` (also `--keep` alone) or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Keep::Failed, num_args = 0..=1, default_missing_value = "always")]
+    keep: Keep,
+    /// Instead of running HOOK (any hook, without one) on UNIT, open a shell there in the
+    /// hook's environment, with working hook tools, as `juju debug-hooks` does; the shell's
+    /// exit status is the hook's. Repeatable.
+    #[arg(long, value_name = "UNIT[:HOOK]", value_parser = DebugHooks::parse)]
+    debug_hooks: Vec<DebugHooks>,
+    /// After the run, open a shell in UNIT with working hook tools, as `juju exec` gives
+    /// (what `formula shell` does for a kept run).
+    #[arg(long, value_name = "UNIT")]
+    shell: Option<String>,
     /// After the run, each unit runs config-changed again with nothing changed; any relation
     /// write, leader setting, state, port or file it changes fails the run.
     #[arg(long)]
@@ -62,6 +73,17 @@ pub struct SimArgs {
     clean: bool,
 }
 
+/// When a run's directory outlives the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Keep {
+    /// When the run failed.
+    Failed,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// Where units live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendKind {
@@ -71,6 +93,14 @@ pub enum BackendKind {
     Host,
     /// A container per unit, from Linux namespaces.
     Ns,
+}
+
+/// `formula sim`, as parsed from arguments of its own (what `formula shell` replays).
+#[derive(clap::Parser)]
+#[command(name = "formula sim")]
+pub struct SimCommand {
+    #[command(flatten)]
+    pub args: SimArgs,
 }
 
 pub fn run(args: SimArgs) -> Result<u8> {
@@ -97,12 +127,12 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if args.rootfs.is_some() && kind != BackendKind::Ns {
         anyhow::bail!("--rootfs needs --backend ns");
     }
-    let (scenario_path, _examples) = match &args.scenario {
+    let (scenario_path, examples) = match &args.scenario {
         Some(path) => (path.clone(), None),
         None => {
             let dir = crate::embedded::extract_examples().context("cannot unpack the embedded example stack")?;
             eprintln!("running the embedded example stack (examples/wiki/scenarios/stack.yaml)");
-            (dir.path().join("wiki/scenarios/stack.yaml"), Some(dir))
+            (dir.path().join(EMBEDDED_SCENARIO), Some(dir))
         }
     };
     let scenario = match scenario::load(&scenario_path) {
@@ -121,6 +151,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
     let mut cfg = Config::new(&root, &tool_binary);
     cfg.seed = args.seed;
     cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
+    cfg.debug_hooks = args.debug_hooks.clone();
     if let Some(max) = args.max_hooks.or(scenario.max_hooks) {
         cfg.max_hooks = max;
     }
@@ -157,8 +188,13 @@ pub fn run(args: SimArgs) -> Result<u8> {
     }
     let options = run::Options { idempotence: args.idempotence };
     let report = run::run_with(&mut sim, &scenario, &options);
+    if let Some(unit) = &args.shell {
+        let ok = sim.shell(unit).map_err(anyhow::Error::msg);
+        sim.shutdown();
+        return Ok(if ok? { 0 } else { 1 });
+    }
     eprintln!();
-    println!("{}", simulator::status::render(&sim.model, &sim.agents));
+    println!("{}", simulator::status::render_run(&sim));
     sim.shutdown();
     print_report(&report, args.seed);
     if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
@@ -166,11 +202,50 @@ pub fn run(args: SimArgs) -> Result<u8> {
         let events = simulator::trace::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
         crate::trace_html::write_page(&events, html)?;
     }
-    if args.keep {
+    let keep = match args.keep {
+        Keep::Always => true,
+        Keep::Failed => !report.passed(),
+        Keep::Never => false,
+    };
+    if keep {
+        let scenario_path = match examples {
+            Some(dir) => dir.keep().join(EMBEDDED_SCENARIO),
+            None => scenario_path,
+        };
         let kept = workdir.keep();
-        eprintln!("kept the run's directory: {}", kept.display());
+        crate::shell::remember_kept_run(&kept, &replay_args(&args, kind, &scenario_path))?;
+        eprintln!("kept the run's directory: {} (`--keep never` leaves nothing)", kept.display());
+        eprintln!("`formula shell UNIT` opens a shell in one of its units");
     }
     Ok(if report.passed() { 0 } else { 1 })
+}
+
+/// The embedded example stack's scenario, in the directory the examples unpack to.
+const EMBEDDED_SCENARIO: &str = "wiki/scenarios/stack.yaml";
+
+/// The arguments that run the same scenario the same way again (a deterministic run reaches
+/// the same model), for `formula shell`.
+fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path) -> Vec<String> {
+    let absolute = std::path::absolute(scenario).unwrap_or_else(|_| scenario.to_path_buf());
+    let mut out = vec![absolute.to_string_lossy().into_owned()];
+    let mut flag = |name: &str, value: String| out.extend([name.to_string(), value]);
+    flag("--seed", args.seed.to_string());
+    flag("--hook-timeout", args.hook_timeout.to_string());
+    flag("--backend", format!("{backend:?}").to_lowercase());
+    flag("--unit-pids", args.unit_pids.to_string());
+    flag("--unit-memory", args.unit_memory.to_string());
+    if let Some(max) = args.max_hooks {
+        flag("--max-hooks", max.to_string());
+    }
+    if let Some(rootfs) = &args.rootfs {
+        let rootfs = std::path::absolute(rootfs).unwrap_or_else(|_| rootfs.clone());
+        flag("--rootfs", rootfs.to_string_lossy().into_owned());
+    }
+    // The second config-changed of each unit is part of the run's state.
+    if args.idempotence {
+        out.push("--idempotence".into());
+    }
+    out
 }
 
 fn print_hook(record: &HookRecord) {

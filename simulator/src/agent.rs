@@ -396,7 +396,7 @@ impl Agent {
             HookKind::UpdateStatus => self.tick_seen = snap.update_tick,
             HookKind::Stop => self.stopped = true,
             HookKind::Remove => self.removed = true,
-            HookKind::Action => {}
+            HookKind::Action | HookKind::Exec => {}
             HookKind::RelationCreated
             | HookKind::RelationJoined
             | HookKind::RelationChanged

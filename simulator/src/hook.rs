@@ -36,6 +36,9 @@ pub enum HookKind {
     RelationBroken,
     /// An action (not a hook, but run the same way).
     Action,
+    /// Commands run in the unit as `juju exec` runs them: a hook context of no hook (used
+    /// by `formula shell`).
+    Exec,
 }
 
 /// A hook (or action) a unit is about to run, with its relation context.
@@ -109,6 +112,7 @@ impl Hook {
             HookKind::RelationDeparted => format!("{endpoint}-relation-departed"),
             HookKind::RelationBroken => format!("{endpoint}-relation-broken"),
             HookKind::Action => self.action.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+            HookKind::Exec => "juju-exec".into(),
         }
     }
 

@@ -67,6 +67,39 @@ pub struct Config {
     pub stale_percent: u32,
     /// Model name.
     pub model_name: String,
+    /// Hooks that open a shell instead of running, as `juju debug-hooks` does.
+    pub debug_hooks: Vec<DebugHooks>,
+}
+
+/// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
+/// without one), a shell opens on the simulator's terminal in the unit, in the hook's
+/// directory and environment, with working hook tools; the hook itself does not run. The
+/// shell's exit status is the hook's: `exit 0` commits what the shell wrote, anything else
+/// fails the hook. No timeout applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DebugHooks {
+    /// The unit (`wiki/0`).
+    pub unit: String,
+    /// The hook (`db-relation-changed`), or every hook.
+    pub hook: Option<String>,
+}
+
+impl DebugHooks {
+    /// Reads `UNIT[:HOOK]`.
+    pub fn parse(text: &str) -> Result<DebugHooks, String> {
+        let (unit, hook) = match text.split_once(':') {
+            Some((unit, hook)) => (unit, Some(hook.to_string()).filter(|h| !h.is_empty())),
+            None => (text, None),
+        };
+        if !unit.split_once('/').is_some_and(|(app, n)| !app.is_empty() && n.parse::<u32>().is_ok()) {
+            return Err(format!("`{text}` is not UNIT[:HOOK], with a unit like `wiki/0`"));
+        }
+        Ok(DebugHooks { unit: unit.to_string(), hook })
+    }
+
+    fn matches(&self, unit: &str, hook: &str) -> bool {
+        self.unit == unit && self.hook.as_deref().is_none_or(|h| h == hook)
+    }
 }
 
 impl Config {
@@ -81,6 +114,7 @@ impl Config {
             max_hooks: 10_000,
             stale_percent: 25,
             model_name: "sim".into(),
+            debug_hooks: Vec::new(),
         }
     }
 }
@@ -191,6 +225,16 @@ impl Sim {
 
     fn scrub(&self, text: &str) -> String {
         trace::scrub(text, &self.root_text)
+    }
+
+    /// The name of the backend units live in (`host`, `ns`, …).
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.cfg.seed
     }
 
     /// The recorded choices so far.
@@ -811,6 +855,18 @@ impl Sim {
         self.run_hook(unit, Hook::unit(kind), &snap)
     }
 
+    /// Opens an interactive shell in `unit` on the simulator's terminal, in a hook context
+    /// of no hook, as `juju exec` gives: the charm directory, the hook environment and
+    /// working hook tools. What it writes commits when it exits 0; a failure does not put
+    /// the unit in error. Returns whether the shell exited 0.
+    pub fn shell(&mut self, unit: &str) -> Result<bool, SimError> {
+        let Some(snap) = Snapshot::take(&self.model, unit) else {
+            let known: Vec<&String> = self.model.units.keys().collect();
+            return err(format!("no unit `{unit}` in the model; its units: {known:?}"));
+        };
+        Ok(self.run_hook(unit, Hook::unit(HookKind::Exec), &snap)?.ok)
+    }
+
     /// Runs steps until no unit has work, at most `max_hooks` of them.
     pub fn settle(&mut self) -> Result<u64, SimError> {
         let mut ran = 0;
@@ -865,7 +921,11 @@ impl Sim {
                    "env": env.iter().map(|(k, v)| (k.clone(), self.scrub(v))).collect::<BTreeMap<_, _>>()}),
         );
         let injected = self.take_injected_failure(unit, &name);
-        let program = resolve_program(&places, &hook);
+        let program = if hook.kind == HookKind::Exec {
+            Program::Run(PathBuf::from("/bin/bash"))
+        } else {
+            resolve_program(&places, &hook)
+        };
         let mut buffers = Buffers::default();
         let mut action_run = ActionRun::default();
         if let Some((id, _)) = &hook.action {
@@ -891,7 +951,18 @@ impl Sim {
         let ok = matches!(outcome, Outcome::Exit(0) | Outcome::Missing);
         let result = outcome.describe();
         let keys_written: Vec<String> = buffers.relation.values().flat_map(|c| c.keys().cloned()).collect();
-        if hook.is_action() {
+        if hook.kind == HookKind::Exec {
+            self.emit("exit", json!({"step": step, "unit": unit, "hook": name, "result": result}));
+            if ok {
+                let commit = buffers.commit(&mut self.model, unit);
+                self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
+            } else {
+                self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
+            }
+            let record =
+                HookRecord { step, unit: unit.to_string(), hook, result, ok, keys_written, output: String::new() };
+            return Ok(record);
+        } else if hook.is_action() {
             self.finish_action(unit, &hook, action_run, ok, &result, &stdout, &stderr, step);
             // An action's result never puts the unit in error.
             if ok {
@@ -1151,13 +1222,20 @@ impl Sim {
         action_run: &mut ActionRun,
     ) -> Result<(Outcome, String, String), SimError> {
         let capture = |name| Capture::new(name).map_err(|e| SimError(format!("cannot capture the hook's output: {e}")));
-        let spec = ProcessSpec {
-            program,
-            args: Vec::new(),
-            env,
-            cwd: places.charm_dir.clone(),
-            stdout: capture("stdout")?,
-            stderr: capture("stderr")?,
+        let name = hook.name();
+        let debugging = hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
+        let spec = if debugging {
+            self.emit("debug-hooks", json!({"step": self.step_no, "unit": unit, "hook": name}));
+            debug_shell(unit, &name, &program, env, places)
+        } else {
+            ProcessSpec {
+                program,
+                args: Vec::new(),
+                env,
+                cwd: places.charm_dir.clone(),
+                stdout: capture("stdout")?,
+                stderr: capture("stderr")?,
+            }
         };
         let mut child = match self.backend.spawn(unit, &spec) {
             Ok(child) => child,
@@ -1184,7 +1262,9 @@ impl Sim {
         let mut model = std::mem::take(&mut self.model);
         let action = if hook.is_action() { Some(action_run) } else { None };
         let mut ctx = SimContext::new(&mut model, unit, hook, &places.charm_dir_host, buffers, members, known, action);
-        let deadline = Instant::now() + self.cfg.hook_timeout;
+        // A debugging session takes the time it takes.
+        let timeout = if debugging { Duration::from_secs(100 * 365 * 86_400) } else { self.cfg.hook_timeout };
+        let deadline = Instant::now() + timeout;
         let mut timed_out = false;
         let mut calls = Vec::new();
         let code = loop {
@@ -1220,11 +1300,12 @@ impl Sim {
                 Ok(ServerEvent::Exited(..)) => {}
                 Err(_) if !timed_out => {
                     timed_out = true;
-                    kill_group(pid);
+                    self.backend.kill_hook(unit, pid);
                 }
                 Err(_) => break 137,
             }
         };
+        self.backend.hook_ended(unit, timed_out);
         let logs = std::mem::take(&mut ctx.logs);
         drop(ctx);
         self.model = model;
@@ -1383,9 +1464,42 @@ fn resolve_program(places: &UnitPlaces, hook: &Hook) -> Program {
     Program::Run(places.charm_dir.join(relative))
 }
 
-fn kill_group(pid: u32) {
-    let pid = nix::unistd::Pid::from_raw(pid as i32);
-    let _ = nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGKILL);
+/// The shell that `--debug-hooks` opens instead of `program`, and the words that say so.
+fn debug_shell(
+    unit: &str,
+    hook: &str,
+    program: &Path,
+    mut env: BTreeMap<String, String>,
+    places: &UnitPlaces,
+) -> ProcessSpec {
+    use std::io::IsTerminal;
+    let relative = program.strip_prefix(&places.charm_dir).unwrap_or(program);
+    if hook == "juju-exec" {
+        eprintln!(
+            "shell: {unit}, in its charm directory, with the hook tools as `juju exec` gives them; \
+             what it writes commits when the shell exits 0."
+        );
+        env.insert("JUJU_HOOK_NAME".into(), String::new());
+        env.insert("JUJU_DISPATCH_PATH".into(), String::new());
+        env.insert("PS1".into(), format!("[{unit}] \\w$ "));
+    } else {
+        eprintln!(
+            "debug-hooks: {unit} is about to run `{hook}`; a shell opens in its charm directory with the hook's \
+             environment and tools. Run ./{} to run the hook; `exit 0` ends the hook well (its writes commit), \
+             `exit 1` fails it.",
+            relative.display()
+        );
+        env.insert("PS1".into(), format!("[{unit} {hook}] \\w$ "));
+    }
+    let interactive = std::io::stdin().is_terminal();
+    ProcessSpec {
+        program: PathBuf::from("/bin/bash"),
+        args: if interactive { vec!["--norc".into(), "-i".into()] } else { vec!["--norc".into(), "-s".into()] },
+        env,
+        cwd: places.charm_dir.clone(),
+        stdout: Capture::terminal(),
+        stderr: Capture::terminal(),
+    }
 }
 
 /// Loads a formula and refuses it when Juju would.

@@ -3,6 +3,23 @@
 use crate::model::{sort_units, Model};
 use std::fmt::Write;
 
+/// Renders the status of a run: the model, where its units live and the seed, then the
+/// status of its model.
+pub fn render_run(sim: &crate::sim::Sim) -> String {
+    let mut out = String::new();
+    let seed = sim.seed().to_string();
+    table(
+        &mut out,
+        &[
+            vec!["Model".into(), "Backend".into(), "Seed".into()],
+            vec![sim.model.name.clone(), sim.backend_name().into(), seed],
+        ],
+    );
+    out.push('\n');
+    out.push_str(&render(&sim.model, &sim.agents));
+    out
+}
+
 /// Renders the status of `model`; `errors` gives the agent message of units in error.
 pub fn render(model: &Model, agents: &std::collections::BTreeMap<String, crate::agent::Agent>) -> String {
     let mut out = String::new();

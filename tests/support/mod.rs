@@ -30,6 +30,20 @@ pub struct SimRun {
 }
 
 impl SimRun {
+    /// A finished `formula sim` and the trace it wrote.
+    pub fn from_output(output: Output, trace: &Path) -> SimRun {
+        let trace_bytes = std::fs::read(trace).unwrap_or_default();
+        let events =
+            String::from_utf8_lossy(&trace_bytes).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        SimRun {
+            code: output.status.code().unwrap_or(-1),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            trace_bytes,
+            events,
+        }
+    }
+
     /// Every hook event, in order: (unit, hook name, remote unit, relation id).
     pub fn hooks(&self) -> Vec<Hook> {
         let mut out: Vec<Hook> = Vec::new();
@@ -91,17 +105,14 @@ pub struct Hook {
 pub fn sim(scenario: &Path, args: &[&str]) -> SimRun {
     let dir = tempfile::tempdir().expect("temp dir");
     let trace = dir.path().join("trace.jsonl");
-    let output: Output =
-        formula().arg("sim").arg(scenario).arg("--trace").arg(&trace).args(args).output().expect("run formula sim");
-    let trace_bytes = std::fs::read(&trace).unwrap_or_default();
-    let events = String::from_utf8_lossy(&trace_bytes).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    SimRun {
-        code: output.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        trace_bytes,
-        events,
+    let mut command = formula();
+    command.arg("sim").arg(scenario).arg("--trace").arg(&trace);
+    // Failed runs keep their directory by default; tests fail runs on purpose.
+    if !args.contains(&"--keep") {
+        command.args(["--keep", "never"]);
     }
+    let output: Output = command.args(args).output().expect("run formula sim");
+    SimRun::from_output(output, &trace)
 }
 
 /// Writes a scenario text to a file next to the test formulas (so relative paths work).

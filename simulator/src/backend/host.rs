@@ -8,7 +8,7 @@ use super::{unit_slug, Backend, ProcessSpec, UnitPlaces};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 /// Units as directories under `root`.
 pub struct HostBackend {
@@ -66,7 +66,8 @@ impl Backend for HostBackend {
     }
 }
 
-/// Starts `spec`'s process in a new process group, stdin from /dev/null, output to files.
+/// Starts `spec`'s process in a new process group, stdin from /dev/null, output to files
+/// (or, for an interactive one, on the terminal).
 pub(crate) fn spawn_process(spec: &ProcessSpec, wrapper: Option<&[String]>) -> io::Result<Child> {
     let stdout = spec.stdout.stdio()?;
     let stderr = spec.stderr.stdio()?;
@@ -83,10 +84,13 @@ pub(crate) fn spawn_process(spec: &ProcessSpec, wrapper: Option<&[String]>) -> i
         .env_clear()
         .envs(&spec.env)
         .current_dir(&spec.cwd)
-        .stdin(Stdio::null())
+        .stdin(spec.stdout.stdin())
         .stdout(stdout)
-        .stderr(stderr)
-        .process_group(0);
+        .stderr(stderr);
+    // An interactive shell stays in the terminal's foreground group, so that it may read it.
+    if !spec.stdout.is_terminal() {
+        command.process_group(0);
+    }
     command.spawn()
 }
 

@@ -29,9 +29,14 @@ pub struct ProcessSpec {
 /// An in-memory file that keeps a process's output: files, not pipes, so that a daemon that
 /// keeps the hook's output open cannot hang the run, and in memory, so that a hook costs no
 /// disk writes.
+///
+/// A process whose output is [`Capture::terminal`] is an interactive one (a `--debug-hooks`
+/// shell): it reads and writes the simulator's own terminal and stays in its foreground
+/// process group.
 #[derive(Clone, Debug)]
 pub struct Capture {
-    file: std::sync::Arc<std::fs::File>,
+    /// `None`: the simulator's terminal.
+    file: Option<std::sync::Arc<std::fs::File>>,
 }
 
 impl Capture {
@@ -41,21 +46,47 @@ impl Capture {
             Ok(fd) => std::fs::File::from(fd),
             Err(_) => tempfile::tempfile()?,
         };
-        Ok(Capture { file: std::sync::Arc::new(file) })
+        Ok(Capture { file: Some(std::sync::Arc::new(file)) })
+    }
+
+    /// No capture: the process uses the simulator's own standard streams.
+    pub fn terminal() -> Capture {
+        Capture { file: None }
+    }
+
+    /// Whether this is [`Capture::terminal`].
+    pub fn is_terminal(&self) -> bool {
+        self.file.is_none()
     }
 
     /// A handle for a child's stdout or stderr.
     pub fn stdio(&self) -> io::Result<std::process::Stdio> {
-        Ok(std::process::Stdio::from(self.file.try_clone()?))
+        match &self.file {
+            Some(file) => Ok(std::process::Stdio::from(file.try_clone()?)),
+            None => Ok(std::process::Stdio::inherit()),
+        }
     }
 
-    /// What was written, at most `limit` bytes, as text.
+    /// Standard input for a process whose output this is: the terminal's for an interactive
+    /// process, else none.
+    pub fn stdin(&self) -> std::process::Stdio {
+        if self.is_terminal() {
+            std::process::Stdio::inherit()
+        } else {
+            std::process::Stdio::null()
+        }
+    }
+
+    /// What was written, at most `limit` bytes, as text (nothing, for the terminal).
     pub fn text(&self, limit: usize) -> String {
         use std::os::unix::fs::FileExt;
+        let Some(file) = &self.file else {
+            return String::new();
+        };
         let mut bytes = vec![0u8; limit];
         let mut read = 0;
         while read < limit {
-            match self.file.read_at(&mut bytes[read..], read as u64) {
+            match file.read_at(&mut bytes[read..], read as u64) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => read += n,
             }
@@ -98,10 +129,22 @@ pub trait Backend {
     fn changeable_dirs(&self, _unit: &str) -> Vec<(PathBuf, String)> {
         Vec::new()
     }
+    /// Kills a hook that ran out of time: its process group, and whatever else it started
+    /// that the backend can find.
+    fn kill_hook(&mut self, _unit: &str, pid: u32) {
+        kill_process_group(pid);
+    }
+    /// Called when a hook has ended (`timed_out`: after [`Backend::kill_hook`]).
+    fn hook_ended(&mut self, _unit: &str, _timed_out: bool) {}
     /// Removes the unit's machine (its processes end).
     fn destroy_unit(&mut self, unit: &str);
     /// Removes everything the backend made.
     fn cleanup(&mut self);
+}
+
+/// Kills the process group that `pid` leads (a hook runs in a group of its own).
+pub fn kill_process_group(pid: u32) {
+    let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGKILL);
 }
 
 /// The file-system-safe form of a unit name (`wiki/0` → `wiki-0`).

@@ -32,7 +32,9 @@
 //!
 //! Limits: where the machine offers cgroup controllers (v1 `pids` and `memory`, or v2 with
 //! them delegated to this process's cgroup), each unit gets a cgroup with a task and a
-//! memory limit; its pid 1 and every hook are placed in it.
+//! memory limit; its pid 1 is placed in it, and every hook in a cgroup below it, so that a
+//! hook that runs out of time is killed with everything it started; what a hook that ended
+//! well left running (a daemon) moves up to the unit's cgroup.
 
 mod cgroup;
 mod clean;
@@ -58,7 +60,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// The prefix of the run directories and cgroups this backend makes.
@@ -416,14 +418,11 @@ impl Backend for NsBackend {
         let root = machine.root.as_raw_fd();
         let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
         let mut command = Command::new(&spec.program);
-        command
-            .args(&spec.args)
-            .env_clear()
-            .envs(&spec.env)
-            .stdin(Stdio::null())
-            .stdout(stdout)
-            .stderr(stderr)
-            .process_group(0);
+        command.args(&spec.args).env_clear().envs(&spec.env).stdin(spec.stdout.stdin()).stdout(stdout).stderr(stderr);
+        // An interactive shell stays in the terminal's foreground group, so that it may read it.
+        if !spec.stdout.is_terminal() {
+            command.process_group(0);
+        }
         // SAFETY: the closure runs in the forked child and makes only system calls (no
         // allocation, no locks); every descriptor it uses is owned by `self`, alive until
         // `spawn` returns.
@@ -458,6 +457,23 @@ impl Backend for NsBackend {
             dirs.push((machine.layers.upper.clone(), "/".to_string()));
         }
         dirs
+    }
+
+    fn kill_hook(&mut self, unit: &str, pid: u32) {
+        super::kill_process_group(pid);
+        for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
+            cgroup::kill_hook_leftovers(dir);
+        }
+    }
+
+    fn hook_ended(&mut self, unit: &str, timed_out: bool) {
+        for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
+            if timed_out {
+                cgroup::kill_hook_leftovers(dir);
+            } else {
+                cgroup::adopt_hook_leftovers(dir);
+            }
+        }
     }
 
     fn destroy_unit(&mut self, unit: &str) {

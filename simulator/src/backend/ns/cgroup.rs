@@ -66,18 +66,56 @@ impl CgroupRun {
         Ok((vec![CgroupRun { dir, limits }], format!("units are limited to {} (cgroup v2)", said.join(" and "))))
     }
 
-    /// Makes the unit's cgroup, sets its limits and moves `pid` into it; returns the
-    /// directory and an open `cgroup.procs` for hooks to join.
+    /// Makes the unit's cgroup, sets its limits and moves `pid` into it, and below it the
+    /// cgroup that each hook starts in (`hook`, so that a timed-out hook's processes can be
+    /// found and killed even when they left its process group); returns the unit's directory
+    /// and an open `cgroup.procs` of the hook cgroup for hooks to join.
     pub(super) fn add_unit(&self, slug: &str, pid: i32) -> io::Result<(PathBuf, OwnedFd)> {
         let dir = self.dir.join(slug);
         std::fs::create_dir_all(&dir)?;
         for (file, value) in &self.limits {
             std::fs::write(dir.join(file), value).map_err(|e| annotate(e, &format!("cannot set {file}")))?;
         }
-        let procs = dir.join("cgroup.procs");
-        std::fs::write(&procs, pid.to_string())?;
-        let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(&procs)?;
+        std::fs::write(dir.join("cgroup.procs"), pid.to_string())?;
+        // The unit's limits hold for everything below it; the hook cgroup sets none of its own.
+        let hook = dir.join(HOOK_CGROUP);
+        std::fs::create_dir_all(&hook)?;
+        let file =
+            std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(hook.join("cgroup.procs"))?;
         Ok((dir, file.into()))
+    }
+}
+
+/// The cgroup, below a unit's, that each hook starts in.
+const HOOK_CGROUP: &str = "hook";
+
+/// The processes a hook left in the hook cgroup of the unit at `unit_dir`.
+fn hook_leftovers(unit_dir: &Path) -> Vec<i32> {
+    let procs = std::fs::read_to_string(unit_dir.join(HOOK_CGROUP).join("cgroup.procs")).unwrap_or_default();
+    procs.lines().filter_map(|p| p.trim().parse().ok()).collect()
+}
+
+/// After a hook ended well: what it left running (a daemon it started) belongs to the unit,
+/// so that a later hook's timeout does not kill it.
+pub(super) fn adopt_hook_leftovers(unit_dir: &Path) {
+    let procs = unit_dir.join("cgroup.procs");
+    for pid in hook_leftovers(unit_dir) {
+        let _ = std::fs::write(&procs, pid.to_string());
+    }
+}
+
+/// After a hook timed out: kills every process in the hook cgroup, also those that started
+/// a session of their own, until none is left (a fork bomb refills it for a moment).
+pub(super) fn kill_hook_leftovers(unit_dir: &Path) {
+    for _ in 0..500 {
+        let left = hook_leftovers(unit_dir);
+        if left.is_empty() {
+            return;
+        }
+        for pid in left {
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::SIGKILL);
+        }
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
