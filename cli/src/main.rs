@@ -10,6 +10,7 @@ mod port_puppet;
 mod shell;
 mod sim;
 mod tool_client;
+mod trace_html;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),
+    /// Write the timeline page (HTML) of a trace that `formula sim --trace` wrote.
+    TraceHtml(trace_html::TraceHtmlArgs),
     /// Open a shell in a unit of a kept run, with the hook environment and working hook tools.
     Shell(shell::ShellArgs),
     /// Port a Puppet module into a formula; what is left to do by hand goes to PORTING.md.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::TraceHtml(args) => trace_html::run(args),
         Command::Shell(args) => shell::run(args),
         Command::PortPuppet(args) => port_puppet::run(args),
     };

@@ -22,6 +22,10 @@ pub struct SimArgs {
     /// Write the trace (JSON lines) to this file.
     #[arg(long)]
     trace: Option<PathBuf>,
+    /// Write the run's timeline to this file: a self-contained HTML page (a lane per unit, a
+    /// box per hook, an arrow from each relation commit to the hooks that read it).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Kill a hook that runs longer than this many seconds.
     #[arg(long, default_value_t = 300)]
     hook_timeout: u64,
@@ -42,6 +46,10 @@ pub struct SimArgs {
     /// (what `formula shell` does for a kept run).
     #[arg(long, value_name = "UNIT")]
     shell: Option<String>,
+    /// After the run, each unit runs config-changed again with nothing changed; any relation
+    /// write, leader setting, state, port or file it changes fails the run.
+    #[arg(long)]
+    idempotence: bool,
     /// Print no line per hook.
     #[arg(long, short)]
     quiet: bool,
@@ -150,7 +158,10 @@ pub fn run(args: SimArgs) -> Result<u8> {
     cfg.model_name =
         scenario_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sim".into());
     let mut tee = Tee::default();
-    if let Some(path) = &args.trace {
+    // The page is drawn from the trace once the run ends; without --trace it goes to the
+    // run's directory (no copy of the trace is kept in memory while the run goes on).
+    let trace_path = args.trace.clone().or_else(|| args.html.as_ref().map(|_| root.join("trace.jsonl")));
+    if let Some(path) = &trace_path {
         let sink = FileSink::create(path).with_context(|| format!("cannot write the trace to {}", path.display()))?;
         tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
     }
@@ -175,7 +186,8 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if !args.quiet {
         sim.on_hook = Some(Box::new(print_hook));
     }
-    let report = run::run(&mut sim, &scenario);
+    let options = run::Options { idempotence: args.idempotence };
+    let report = run::run_with(&mut sim, &scenario, &options);
     if let Some(unit) = &args.shell {
         let ok = sim.shell(unit).map_err(anyhow::Error::msg);
         sim.shutdown();
@@ -185,6 +197,11 @@ pub fn run(args: SimArgs) -> Result<u8> {
     println!("{}", simulator::status::render_run(&sim));
     sim.shutdown();
     print_report(&report, args.seed);
+    if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
+        let text = std::fs::read_to_string(trace).with_context(|| format!("cannot read {}", trace.display()))?;
+        let events = simulator::trace::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
+        crate::trace_html::write_page(&events, html)?;
+    }
     let keep = match args.keep {
         Keep::Always => true,
         Keep::Failed => !report.passed(),
@@ -224,6 +241,10 @@ fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path)
         let rootfs = std::path::absolute(rootfs).unwrap_or_else(|_| rootfs.clone());
         flag("--rootfs", rootfs.to_string_lossy().into_owned());
     }
+    // The second config-changed of each unit is part of the run's state.
+    if args.idempotence {
+        out.push("--idempotence".into());
+    }
     out
 }
 
@@ -261,6 +282,15 @@ fn print_report(report: &Report, seed: u64) {
     }
     for unit in &report.unexpected_errors {
         eprintln!("FAILED unit in error: {unit}");
+    }
+    for call in &report.refused {
+        eprintln!("FAILED {call}");
+    }
+    for finding in &report.not_idempotent {
+        eprintln!("FAILED not idempotent: {finding}");
+    }
+    for note in &report.notes {
+        eprintln!("note: {note}");
     }
     if let Some(error) = &report.error {
         eprintln!("error: {error}");

@@ -179,6 +179,11 @@ impl Agent {
         if self.removed {
             return Vec::new();
         }
+        if self.error.is_some() {
+            // Only actions run while a hook is in error (a failed changed-after-joined too:
+            // it is not run again until resolved).
+            return self.action(snap).into_iter().collect();
+        }
         // A joined member's changed runs immediately, before anything else (ChangedPending).
         for (id, rel) in &self.relations {
             if let Some(member) = &rel.changed_pending {
@@ -190,10 +195,6 @@ impl Agent {
                     Some(member),
                 )];
             }
-        }
-        if self.error.is_some() {
-            // Only actions run while a hook is in error.
-            return self.action(snap).into_iter().collect();
         }
         if let Some(hook) = &self.retry {
             return vec![hook.clone()];

@@ -14,6 +14,12 @@ pub struct Report {
     pub failures: Vec<(String, Failure)>,
     /// Units left in error that no expectation asked for.
     pub unexpected_errors: Vec<String>,
+    /// Tool calls Juju refused that the scenario does not allow (`allow-refused:`).
+    pub refused: Vec<String>,
+    /// Units whose second `config-changed` changed something (`--idempotence`).
+    pub not_idempotent: Vec<String>,
+    /// Notes of the idempotence check that do not fail the run (same values written again).
+    pub notes: Vec<String>,
     /// Hooks run.
     pub hooks: u64,
     /// An error that stopped the run, with the step's position.
@@ -23,12 +29,29 @@ pub struct Report {
 impl Report {
     /// Whether the run passed.
     pub fn passed(&self) -> bool {
-        self.failures.is_empty() && self.unexpected_errors.is_empty() && self.error.is_none()
+        self.failures.is_empty()
+            && self.unexpected_errors.is_empty()
+            && self.refused.is_empty()
+            && self.not_idempotent.is_empty()
+            && self.error.is_none()
     }
+}
+
+/// Checks a run makes beyond the scenario's own.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// At the end, run `config-changed` again on every unit and fail on any change
+    /// ([`crate::idempotence`]).
+    pub idempotence: bool,
 }
 
 /// Deploys the scenario's model and runs its steps (or settles, when it has none).
 pub fn run(sim: &mut Sim, scenario: &Scenario) -> Report {
+    run_with(sim, scenario, &Options::default())
+}
+
+/// [`run`], with the extra checks of `options`.
+pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report {
     let mut report = Report::default();
     let place = |span: formula_sdk::source::Span| {
         format!("{}:{}:{}", scenario.path.display(), span.start.line, span.start.column)
@@ -62,6 +85,20 @@ pub fn run(sim: &mut Sim, scenario: &Scenario) -> Report {
             break;
         }
     }
+    if options.idempotence && report.error.is_none() {
+        match crate::idempotence::check(sim) {
+            Ok(findings) => {
+                for finding in findings {
+                    let unit = &finding.unit;
+                    report.notes.extend(finding.notes.iter().map(|n| format!("{unit}: {n}")));
+                    if finding.failed() {
+                        report.not_idempotent.push(finding.to_string());
+                    }
+                }
+            }
+            Err(e) => report.error = Some(format!("idempotence check: {e}")),
+        }
+    }
     report.hooks = sim.hook_count;
     for (unit, agent) in &sim.agents {
         if let Some(error) = &agent.error {
@@ -70,12 +107,18 @@ pub fn run(sim: &mut Sim, scenario: &Scenario) -> Report {
             }
         }
     }
+    report.refused = sim
+        .refused
+        .iter()
+        .filter(|call| !scenario.allow_refused.contains(&call.refusal.kind))
+        .map(|call| call.to_string())
+        .collect();
     let failures: Vec<serde_json::Value> = report
         .failures
         .iter()
         .map(|(at, f)| json!({"at": at, "what": f.what, "expected": f.expected, "found": f.found}))
         .collect();
-    sim.trace("result", json!({"passed": report.passed(), "failures": failures, "unexpected-errors": report.unexpected_errors, "error": report.error}));
+    sim.trace("result", json!({"passed": report.passed(), "failures": failures, "unexpected-errors": report.unexpected_errors, "refused": report.refused, "not-idempotent": report.not_idempotent, "error": report.error}));
     report
 }
 

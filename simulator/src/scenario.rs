@@ -243,6 +243,8 @@ pub struct Scenario {
     pub steps: Vec<Spanned<Step>>,
     /// The most hooks a settle may run.
     pub max_hooks: Option<u64>,
+    /// Kinds of refused tool call that do not fail the run (`allow-refused:`).
+    pub allow_refused: Vec<crate::misuse::RefusalKind>,
 }
 
 struct Reader<'a> {
@@ -351,6 +353,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
             "default-base",
             "machines",
             "faults",
+            "allow-refused",
         ],
     );
     let mut formulas = BTreeMap::new();
@@ -422,11 +425,33 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
         }
     }
     let max_hooks = root.get("max-hooks").and_then(|n| r.count(n, "`max-hooks`")).map(u64::from);
+    let allow_refused = root.get("allow-refused").map(|n| read_allow_refused(&mut r, n)).unwrap_or_default();
     if r.errors.is_empty() {
-        Ok(Scenario { path: path.to_path_buf(), text, applications, relations, stubs, steps, max_hooks })
+        Ok(Scenario { path: path.to_path_buf(), text, applications, relations, stubs, steps, max_hooks, allow_refused })
     } else {
         Err(r.errors)
     }
+}
+
+/// `allow-refused: [non-leader, gone-relation]`: refused tool calls a scenario makes on purpose.
+fn read_allow_refused(r: &mut Reader, node: &Node) -> Vec<crate::misuse::RefusalKind> {
+    use crate::misuse::RefusalKind;
+    let known = || RefusalKind::ALL.map(|k| format!("`{}`", k.name())).join(", ");
+    let Some(items) = node.as_seq() else {
+        r.error(node.span, format!("`allow-refused` must be a list of kinds: {}", known()));
+        return Vec::new();
+    };
+    let mut kinds = Vec::new();
+    for item in items {
+        let Some(name) = r.string(item, "a kind of refused call") else {
+            continue;
+        };
+        match RefusalKind::parse(&name) {
+            Some(kind) => kinds.push(kind),
+            None => r.error(item.span, format!("unknown kind of refused call `{name}`; known: {}", known())),
+        }
+    }
+    kinds
 }
 
 fn read_app(

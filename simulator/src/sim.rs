@@ -156,6 +156,8 @@ pub struct Sim {
     pub hooks_run: BTreeMap<String, Vec<String>>,
     /// Hooks run in all.
     pub hook_count: u64,
+    /// Tool calls Juju refused, in order.
+    pub refused: Vec<crate::misuse::RefusedCall>,
     step_no: u64,
     unit_counter: u32,
     serial: u64,
@@ -203,6 +205,7 @@ impl Sim {
             fail_next: BTreeMap::new(),
             hooks_run: BTreeMap::new(),
             hook_count: 0,
+            refused: Vec::new(),
             step_no: 0,
             unit_counter: 0,
             serial: 0,
@@ -843,6 +846,15 @@ impl Sim {
         Ok(())
     }
 
+    /// Runs the unit hook `kind` (`config-changed`, `update-status`, …) on `unit` now, outside
+    /// the resolver's order, as if Juju had queued it (the idempotence check uses it).
+    pub fn run_unit_hook_now(&mut self, unit: &str, kind: HookKind) -> Result<HookRecord, SimError> {
+        let Some(snap) = Snapshot::take(&self.model, unit) else {
+            return err(self.unknown_unit(unit));
+        };
+        self.run_hook(unit, Hook::unit(kind), &snap)
+    }
+
     /// Opens an interactive shell in `unit` on the simulator's terminal, in a hook context
     /// of no hook, as `juju exec` gives: the charm directory, the hook environment and
     /// working hook tools. What it writes commits when it exits 0; a failure does not put
@@ -1301,6 +1313,12 @@ impl Sim {
             let fields = json!({"step": self.step_no, "unit": unit, "tool": tool, "args": args.iter().map(|a| self.scrub(a)).collect::<Vec<_>>(), "code": response.code,
                 "stdout": self.scrub(&String::from_utf8_lossy(&response.stdout)), "stderr": self.scrub(&String::from_utf8_lossy(&response.stderr))});
             self.emit("tool", fields);
+            let stderr = String::from_utf8_lossy(&response.stderr);
+            if let Some(refusal) = crate::misuse::classify(&tool, &args, response.code, &stderr) {
+                let call = crate::misuse::RefusedCall { unit: unit.to_string(), hook: hook.name(), refusal };
+                self.emit("refused", json!({"step": self.step_no, "unit": unit, "hook": call.hook, "kind": call.refusal.kind.name(), "what": call.refusal.what}));
+                self.refused.push(call);
+            }
         }
         for line in logs {
             self.emit("log", json!({"step": self.step_no, "unit": unit, "line": self.scrub(&line)}));

@@ -79,3 +79,48 @@ pub fn event(kind: &str, fields: Value) -> Value {
     }
     e
 }
+
+/// A line of a trace file that is not a JSON event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The line (1-based).
+    pub line: usize,
+    /// The column within it (1-based).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Reads a trace written as JSON lines (blank lines are skipped); every line must be an
+/// event object.
+pub fn parse(text: &str) -> Result<Vec<Value>, ParseError> {
+    let mut events = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let event: Value = serde_json::from_str(line).map_err(|e| {
+            // serde's message ends with its own "at line 1 column N": the place is ours.
+            let text = e.to_string();
+            let message = text.split(" at line ").next().unwrap_or(&text).to_string();
+            ParseError { line: index + 1, column: e.column().max(1), message: format!("not a JSON event: {message}") }
+        })?;
+        if event.get("event").and_then(Value::as_str).is_none() {
+            return Err(ParseError {
+                line: index + 1,
+                column: 1,
+                message: "not a trace event (no `event` name)".into(),
+            });
+        }
+        events.push(event);
+    }
+    Ok(events)
+}

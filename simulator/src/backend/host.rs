@@ -52,6 +52,13 @@ impl Backend for HostBackend {
         path.to_path_buf()
     }
 
+    /// The unit's directory: its charm directory and `HOME` (writes elsewhere on this
+    /// machine are not the unit's alone, and are not watched).
+    fn changeable_dirs(&self, unit: &str) -> Vec<(PathBuf, String)> {
+        let dir = self.root.join("units").join(unit_slug(unit));
+        vec![(dir.join("charm"), "$CHARM_DIR".into()), (dir.join("home"), "$HOME".into())]
+    }
+
     fn destroy_unit(&mut self, _unit: &str) {}
 
     fn cleanup(&mut self) {

@@ -123,6 +123,12 @@ pub trait Backend {
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
     /// The path on this machine of `path` inside the unit.
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf;
+    /// The directories on this machine that hold what the unit's hooks may change, each with
+    /// the name it is shown under (`$CHARM_DIR`, `/`); the idempotence check compares them
+    /// before and after a hook. Empty when unknown.
+    fn changeable_dirs(&self, _unit: &str) -> Vec<(PathBuf, String)> {
+        Vec::new()
+    }
     /// Kills a hook that ran out of time: its process group, and whatever else it started
     /// that the backend can find.
     fn kill_hook(&mut self, _unit: &str, pid: u32) {

@@ -445,6 +445,20 @@ impl Backend for NsBackend {
         layers.and_then(|layers| layered_path(layers, &self.root, path)).unwrap_or(absent)
     }
 
+    /// The charm directory and the overlay's upper layer (every file the unit changed in
+    /// its root), when the upper layer is on this machine's file system (not on a tmpfs
+    /// mounted inside the unit).
+    fn changeable_dirs(&self, unit: &str) -> Vec<(PathBuf, String)> {
+        let Some(machine) = self.units.get(unit) else {
+            return Vec::new();
+        };
+        let mut dirs = vec![(machine.layers.charm_host.clone(), "$CHARM_DIR".to_string())];
+        if !self.layers_on_tmpfs {
+            dirs.push((machine.layers.upper.clone(), "/".to_string()));
+        }
+        dirs
+    }
+
     fn kill_hook(&mut self, unit: &str, pid: u32) {
         super::kill_process_group(pid);
         for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
