@@ -129,6 +129,13 @@ pub fn run(args: SimArgs) -> Result<u8> {
     }
     let (scenario_path, examples) = match &args.scenario {
         Some(path) => (path.clone(), None),
+        // The example formulas install into /etc and /usr/local and start daemons, as on a
+        // real machine: units sharing this machine as a normal user cannot.
+        None if kind == BackendKind::Host && !nix::unistd::geteuid().is_root() => anyhow::bail!(
+            "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
+             so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
+             where each unit gets a container (--backend ns)"
+        ),
         None => {
             let dir = crate::embedded::extract_examples().context("cannot unpack the embedded example stack")?;
             eprintln!("running the embedded example stack (examples/wiki/scenarios/stack.yaml)");
