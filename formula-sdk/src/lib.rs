@@ -23,6 +23,8 @@ pub mod go {
     pub use crate::lint::rules::support::go::{parse_bool, parse_int};
 }
 pub mod lint;
+pub mod pack;
+pub mod scaffold;
 pub mod render;
 pub mod source;
 pub mod yaml;
