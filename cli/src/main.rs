@@ -4,9 +4,14 @@
 //! outcomes to exit codes. Started under a hook tool's name (`relation-get`, …) it is the
 //! hook-tool client instead, and forwards the call to the simulator.
 
+mod bundle;
 mod embedded;
 mod lint;
+mod new;
+mod pack;
+mod publish;
 mod sim;
+mod test;
 mod tool_client;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +30,18 @@ enum Command {
     Lint(lint::LintArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),
+    /// Write a new, working formula from a template (bash, python, …).
+    New(new::NewArgs),
+    /// Run every scenario under each formula's tests/ (and under N seeds with --explore N).
+    Test(test::TestArgs),
+    /// Write a formula's charm archive (a reproducible zip that Juju deploys).
+    Pack(pack::PackArgs),
+    /// Extract a charm archive into a new directory, refusing anything unsafe.
+    Unpack(pack::UnpackArgs),
+    /// Put a formula into a local repository, or deploy it with `juju`.
+    Publish(publish::PublishArgs),
+    /// Print a scenario's model as a Juju bundle.
+    Bundle(bundle::BundleArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +55,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::New(args) => new::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Pack(args) => pack::run(args),
+        Command::Unpack(args) => pack::run_unpack(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Bundle(args) => bundle::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
