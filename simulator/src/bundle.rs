@@ -16,7 +16,8 @@ pub const DEFAULT_SERIES: &str = "jammy";
 /// `bundle_dir`, the directory the bundle will be read from.
 pub fn to_bundle(scenario: &Scenario, bundle_dir: &Path, series: Option<&str>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# The model of {}, as a Juju bundle (written by `formula bundle`).", scenario.path.display());
+    let shown = scenario.path.display().to_string().replace(|c: char| c.is_control(), " ");
+    let _ = writeln!(out, "# The model of {shown}, as a Juju bundle (written by `formula bundle`).");
     let _ = writeln!(out, "series: {}", series.unwrap_or(DEFAULT_SERIES));
     out.push_str("applications:\n");
     for app in &scenario.applications {
@@ -109,13 +110,23 @@ fn scalar(value: &Value) -> String {
             }
         }
         Value::Float(f) => quote(&f.to_string()),
-        Value::Str(s) => quote(s),
+        Value::Str(s) => serde_json::Value::String(s.clone()).to_string(),
         other => quote(&crate::sim::value_json(other).to_string()),
     }
 }
 
+/// `text` plain when YAML reads it back as the same string, double-quoted otherwise.
 fn quote(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+    let plain_chars = text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'));
+    let starts_well = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '.' || c == '/');
+    let lower = text.to_ascii_lowercase();
+    // YAML 1.1 reads these as booleans or null, as Juju's parser does.
+    let special = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"].contains(&lower.as_str());
+    if plain_chars && starts_well && !special && !text.ends_with(':') && !text.contains(": ") {
+        text.to_string()
+    } else {
+        serde_json::Value::String(text.to_string()).to_string()
+    }
 }
 
 #[cfg(test)]
