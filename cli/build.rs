@@ -53,7 +53,8 @@ fn embed(root: &Path, name: &str, dest: &Path) {
     let mut files = Vec::new();
     let mut links = Vec::new();
     walk(root, root, &mut files, &mut links);
-    let mut out = format!("/// Embedded files: (path, mode, contents).\npub static {name}S: &[(&str, u32, &[u8])] = &[\n");
+    let mut out =
+        format!("/// Embedded files: (path, mode, contents).\npub static {name}S: &[(&str, u32, &[u8])] = &[\n");
     for (rel, mode, abs) in &files {
         let _ = writeln!(out, "    ({rel:?}, 0o{mode:o}, include_bytes!({abs:?})),");
     }

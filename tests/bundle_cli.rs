@@ -14,11 +14,13 @@ fn model(s: &Scenario) -> (BTreeMap<String, (PathBuf, u32, String)>, Vec<(String
         .applications
         .iter()
         .map(|a| {
-            let config: BTreeMap<&String, String> = a.config.iter().map(|(k, v)| (k, format!("{:?}", v.value))).collect();
+            let config: BTreeMap<&String, String> =
+                a.config.iter().map(|(k, v)| (k, format!("{:?}", v.value))).collect();
             (a.name.value.clone(), (a.formula.canonicalize().unwrap(), a.units, format!("{config:?}")))
         })
         .collect();
-    let mut relations: Vec<(String, String)> = s.relations.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let mut relations: Vec<(String, String)> =
+        s.relations.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
     relations.sort();
     (apps, relations)
 }
@@ -26,13 +28,18 @@ fn model(s: &Scenario) -> (BTreeMap<String, (PathBuf, u32, String)>, Vec<(String
 #[test]
 fn scenario_to_bundle_and_back_keeps_the_model() {
     let tmp = tempfile::tempdir().unwrap();
-    for scenario in ["examples/wiki/scenarios/stack.yaml", "examples/wiki/scenarios/scale.yaml", "examples/ensemble/scenarios/memo-cache.yaml"] {
+    for scenario in [
+        "examples/wiki/scenarios/stack.yaml",
+        "examples/wiki/scenarios/scale.yaml",
+        "examples/ensemble/scenarios/memo-cache.yaml",
+    ] {
         let source = repo().join(scenario);
         let bundle = tmp.path().join("bundle.yaml");
         let out = formula().args(["bundle"]).arg(&source).arg("-o").arg(&bundle).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let original = scenario::load(&source).unwrap_or_else(|e| panic!("{e:?}"));
-        let back = scenario::load(&bundle).unwrap_or_else(|e| panic!("{scenario}: the bundle is not a scenario: {e:?}"));
+        let back =
+            scenario::load(&bundle).unwrap_or_else(|e| panic!("{scenario}: the bundle is not a scenario: {e:?}"));
         assert_eq!(model(&original), model(&back), "{scenario}");
 
         let lint = formula().args(["lint", "--format", "json"]).arg(&bundle).output().unwrap();
@@ -44,7 +51,8 @@ fn scenario_to_bundle_and_back_keeps_the_model() {
 
 #[test]
 fn printed_bundle_uses_paths_from_the_current_directory() {
-    let out = formula().current_dir(repo().join("examples/wiki")).args(["bundle", "scenarios/stack.yaml"]).output().unwrap();
+    let out =
+        formula().current_dir(repo().join("examples/wiki")).args(["bundle", "scenarios/stack.yaml"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("charm: ./formulas/wiki\n"), "{text}");

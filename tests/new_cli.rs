@@ -36,7 +36,8 @@ const MIXES: &[&[&str]] = &[
 ];
 
 fn proof_command() -> PathBuf {
-    let program = PathBuf::from(std::env::var("CHARM_PROOF").unwrap_or_else(|_| "/opt/charm-tools/bin/charm-proof".into()));
+    let program =
+        PathBuf::from(std::env::var("CHARM_PROOF").unwrap_or_else(|_| "/opt/charm-tools/bin/charm-proof".into()));
     assert!(program.is_file(), "charm proof is not installed at {} (dev/test.sh installs it)", program.display());
     program
 }
@@ -46,7 +47,8 @@ fn check_template(template: &str) {
     let cwd = tmp.path();
     for (i, mix) in MIXES.iter().enumerate() {
         let name = format!("{template}-f{i}");
-        let mut args = vec!["new", name.as_str(), "--template", template, "--maintainer", "Ada Lovelace <ada@example.org>"];
+        let mut args =
+            vec!["new", name.as_str(), "--template", template, "--maintainer", "Ada Lovelace <ada@example.org>"];
         args.extend_from_slice(mix);
         let out = run(cwd, &args);
         assert!(out.status.success(), "formula new {args:?}: {}", text(&out));
@@ -179,7 +181,12 @@ fn asks_only_when_interactive() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"A formula asked for\nGrace Hopper <grace@example.org>\nwebsite:http\n\n\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"A formula asked for\nGrace Hopper <grace@example.org>\nwebsite:http\n\n\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let metadata = std::fs::read_to_string(tmp.path().join("asked/metadata.yaml")).unwrap();
@@ -194,7 +201,18 @@ fn generated_files_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let out = run(
         tmp.path(),
-        &["new", "wiki", "--maintainer", "Ada Lovelace <ada@example.org>", "--requires", "db:mysql", "--provides", "website:http", "--peers", "cluster:wiki-peers"],
+        &[
+            "new",
+            "wiki",
+            "--maintainer",
+            "Ada Lovelace <ada@example.org>",
+            "--requires",
+            "db:mysql",
+            "--provides",
+            "website:http",
+            "--peers",
+            "cluster:wiki-peers",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out));
     let mut listing = String::new();

@@ -25,12 +25,19 @@ fn sample(dir: &Path) {
     assert!(out.status.success(), "{}", text(&out));
     let demo = dir.join("demo");
     std::os::unix::fs::symlink("install", demo.join("hooks/reinstall")).unwrap();
-    for junk in [".git/HEAD", "target/debug/x", "lib/__pycache__/m.cpython-311.pyc", "lib/m.pyc", "notes.swp", "build/out"] {
+    for junk in
+        [".git/HEAD", "target/debug/x", "lib/__pycache__/m.cpython-311.pyc", "lib/m.pyc", "notes.swp", "build/out"]
+    {
         let path = demo.join(junk);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "junk").unwrap();
     }
-    std::fs::OpenOptions::new().append(true).open(demo.join(".formulaignore")).unwrap().write_all(b"/build/\n").unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(demo.join(".formulaignore"))
+        .unwrap()
+        .write_all(b"/build/\n")
+        .unwrap();
 }
 
 fn names(archive: &Path) -> Vec<(String, u32)> {
@@ -159,7 +166,10 @@ fn hostile_archives_are_refused_and_write_nothing() {
     refused(dir, "escape.zip", "climbs out");
     hostile(&dir.join("absolute.zip"), &[("metadata.yaml", 0o644, ok), ("/tmp/formula-evil", 0o644, b"x")]);
     refused(dir, "absolute.zip", "absolute");
-    hostile(&dir.join("link-out.zip"), &[("metadata.yaml", 0o644, ok), ("hooks/install", 0o120777, b"../../../etc/passwd")]);
+    hostile(
+        &dir.join("link-out.zip"),
+        &[("metadata.yaml", 0o644, ok), ("hooks/install", 0o120777, b"../../../etc/passwd")],
+    );
     refused(dir, "link-out.zip", "leads out");
     hostile(&dir.join("link-abs.zip"), &[("hooks/install", 0o120777, b"/etc/passwd")]);
     refused(dir, "link-abs.zip", "leads out");
@@ -211,7 +221,8 @@ fn hostile_archives_are_refused_and_write_nothing() {
         let mut zip = ZipWriter::new(std::fs::File::create(dir.join("huge.zip")).unwrap());
         let chunk = vec![0u8; 64 << 20];
         for (name, mode) in &many {
-            zip.start_file(name.as_str(), SimpleFileOptions::default().unix_permissions(*mode).large_file(true)).unwrap();
+            zip.start_file(name.as_str(), SimpleFileOptions::default().unix_permissions(*mode).large_file(true))
+                .unwrap();
             zip.write_all(&chunk).unwrap();
         }
         zip.finish().unwrap();

@@ -66,7 +66,8 @@ fn local_repository_revisions_follow_the_content() {
     let out = run(tmp.path(), &["publish", "demo", "--repository", "repo", "--series", "focal"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(revision(&tmp.path().join("repo/focal/demo")), "1");
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path().join("repo/jammy")).unwrap().flatten().map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(tmp.path().join("repo/jammy")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers, ["demo"], "only the formula is left in the series directory");
 }
 
@@ -109,14 +110,22 @@ fn juju_deploys_then_refreshes() {
     assert!(!log().contains("deploy"));
 
     std::fs::write(tmp.path().join("logged-in"), "").unwrap();
-    let out = run_with_path(tmp.path(), &["publish", "demo", "--juju", "--model", "dev", "--application", "site"], Some(&path));
+    let out = run_with_path(
+        tmp.path(),
+        &["publish", "demo", "--juju", "--model", "dev", "--application", "site"],
+        Some(&path),
+    );
     assert!(out.status.success(), "{}", text(&out));
     let lines: Vec<String> = log().lines().map(str::to_string).collect();
     let deploy = lines.iter().find(|l| l.starts_with("deploy")).expect("a deploy");
     assert!(deploy.starts_with("deploy --model dev /") && deploy.ends_with("/demo.charm site"), "{deploy}");
     assert!(lines.contains(&"show-application --model dev site".to_string()), "{lines:?}");
 
-    let out = run_with_path(tmp.path(), &["publish", "demo", "--juju", "--model", "dev", "--application", "site"], Some(&path));
+    let out = run_with_path(
+        tmp.path(),
+        &["publish", "demo", "--juju", "--model", "dev", "--application", "site"],
+        Some(&path),
+    );
     assert!(out.status.success(), "{}", text(&out));
     let refresh = log().lines().find(|l| l.starts_with("refresh")).map(str::to_string).expect("a refresh");
     assert!(refresh.starts_with("refresh --model dev site --path /") && refresh.ends_with("/demo.charm"), "{refresh}");

@@ -17,9 +17,10 @@ pub fn template_files() -> Vec<formula_sdk::scaffold::TemplateFile> {
         path: path.to_string(),
         kind: FileKind::File { mode: *mode, text: String::from_utf8_lossy(data).into_owned() },
     });
-    let links = templates::TEMPLATE_LINKS
-        .iter()
-        .map(|(path, target)| TemplateFile { path: path.to_string(), kind: FileKind::Symlink { target: target.to_string() } });
+    let links = templates::TEMPLATE_LINKS.iter().map(|(path, target)| TemplateFile {
+        path: path.to_string(),
+        kind: FileKind::Symlink { target: target.to_string() },
+    });
     files.chain(links).collect()
 }
 

@@ -59,7 +59,9 @@ pub fn run(args: NewArgs) -> Result<u8> {
         template: args.template.clone(),
         relations: Vec::new(),
     };
-    for (role, values) in [(Role::Provides, &args.provides), (Role::Requires, &args.requires), (Role::Peers, &args.peers)] {
+    for (role, values) in
+        [(Role::Provides, &args.provides), (Role::Requires, &args.requires), (Role::Peers, &args.peers)]
+    {
         for value in values {
             spec.relations.push(parse_relation(value, role)?);
         }
@@ -135,8 +137,9 @@ fn write_files(root: &Path, files: &[scaffold::RenderedFile]) -> Result<()> {
                 std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
                 std::fs::set_permissions(&path, std::fs::Permissions::from_mode(*mode & 0o777))?;
             }
-            FileKind::Symlink { target } => std::os::unix::fs::symlink(target, &path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
+            FileKind::Symlink { target } => {
+                std::os::unix::fs::symlink(target, &path).with_context(|| format!("cannot write {}", path.display()))?
+            }
         }
     }
     Ok(())
@@ -158,7 +161,8 @@ fn ask(spec: &mut FormulaSpec, args: &NewArgs) -> Result<()> {
         spec.summary = question("summary", &format!("The {} service, deployed and related by Juju", spec.name))?;
     }
     if args.maintainer.is_none() {
-        spec.maintainer = question("maintainer (Name <email>)", &format!("{} maintainers <{}@example.org>", spec.name, spec.name))?;
+        spec.maintainer =
+            question("maintainer (Name <email>)", &format!("{} maintainers <{}@example.org>", spec.name, spec.name))?;
     }
     if args.provides.is_empty() && args.requires.is_empty() && args.peers.is_empty() {
         for role in [Role::Provides, Role::Requires, Role::Peers] {

@@ -132,7 +132,8 @@ fn to_juju(args: &PublishArgs, packable: &crate::pack::Packable) -> Result<u8> {
         "`juju` is not installed (not on PATH): install it (`snap install juju`) or publish into a local repository with --repository",
     )?;
     let model_args: Vec<String> = args.model.iter().flat_map(|m| ["--model".to_string(), m.clone()]).collect();
-    let whoami = Command::new(&juju).arg("whoami").output().with_context(|| format!("cannot run {}", juju.display()))?;
+    let whoami =
+        Command::new(&juju).arg("whoami").output().with_context(|| format!("cannot run {}", juju.display()))?;
     if !whoami.status.success() {
         bail!(
             "`juju` is not logged in to a controller ({}): run `juju login` or `juju bootstrap` first",
@@ -158,7 +159,12 @@ fn to_juju(args: &PublishArgs, packable: &crate::pack::Packable) -> Result<u8> {
     } else {
         command.arg("deploy").args(&model_args).arg(&archive).arg(&application);
     }
-    eprintln!("{} {} (sha256 {})", if exists { "refreshing" } else { "deploying" }, application, pack::sha256_hex(&bytes));
+    eprintln!(
+        "{} {} (sha256 {})",
+        if exists { "refreshing" } else { "deploying" },
+        application,
+        pack::sha256_hex(&bytes)
+    );
     let status = command.status().with_context(|| format!("cannot run {}", juju.display()))?;
     if !status.success() {
         bail!("`juju {}` failed ({status})", if exists { "refresh" } else { "deploy" });
@@ -168,7 +174,7 @@ fn to_juju(args: &PublishArgs, packable: &crate::pack::Packable) -> Result<u8> {
 
 fn find_juju() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("juju")).find(|p| {
-        p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    })
+    std::env::split_paths(&path)
+        .map(|d| d.join("juju"))
+        .find(|p| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
 }

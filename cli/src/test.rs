@@ -37,7 +37,6 @@ pub struct TestArgs {
 struct Outcome {
     formula: String,
     scenario: PathBuf,
-    seeds: u64,
     failure: Option<String>,
     time: Duration,
 }
@@ -78,7 +77,7 @@ pub fn run(args: TestArgs) -> Result<u8> {
         let shown = path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(&path);
         let seeds_note = if args.explore.is_some() { format!(" ({seeds} seeds)") } else { String::new() };
         println!("test {} ...{seeds_note} {}", shown.display(), if failure.is_none() { "ok" } else { "FAILED" });
-        outcomes.push(Outcome { formula: name, scenario: shown.to_path_buf(), seeds, failure, time: begin.elapsed() });
+        outcomes.push(Outcome { formula: name, scenario: shown.to_path_buf(), failure, time: begin.elapsed() });
     }
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     if !failed.is_empty() {
@@ -118,7 +117,8 @@ fn explore(first: u64, count: u64, mut run_seed: impl FnMut(u64) -> Result<Repor
 
 /// One run of `scenario` under `seed`, in a directory of its own, quietly.
 fn run_once(scenario: &Scenario, seed: u64, kind: BackendKind, hook_timeout: u64) -> Result<Report> {
-    let workdir = tempfile::Builder::new().prefix("formula-test-").tempdir().context("cannot create the run's directory")?;
+    let workdir =
+        tempfile::Builder::new().prefix("formula-test-").tempdir().context("cannot create the run's directory")?;
     let root = workdir.path().canonicalize()?;
     let tool_binary = std::env::current_exe().context("cannot find the formula binary for the hook tools")?;
     let mut cfg = Config::new(&root, &tool_binary);
@@ -127,9 +127,12 @@ fn run_once(scenario: &Scenario, seed: u64, kind: BackendKind, hook_timeout: u64
     if let Some(max) = scenario.max_hooks {
         cfg.max_hooks = max;
     }
-    cfg.model_name = scenario.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "test".into());
+    cfg.model_name =
+        scenario.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "test".into());
     let backend: Box<dyn Backend> = match kind {
-        BackendKind::Ns => Box::new(NsBackend::new(&root, &tool_binary, NsOptions::default()).context("cannot start the ns backend")?),
+        BackendKind::Ns => {
+            Box::new(NsBackend::new(&root, &tool_binary, NsOptions::default()).context("cannot start the ns backend")?)
+        }
         BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(&root)),
     };
     let mut sim = Sim::new(cfg, backend, Box::new(Tee::default())).map_err(anyhow::Error::msg)?;
@@ -222,7 +225,6 @@ fn junit(outcomes: &[Outcome]) -> String {
                     );
                 }
             }
-            let _ = case.seeds;
         }
         out.push_str("  </testsuite>\n");
     }

@@ -24,8 +24,8 @@ pub mod go {
 }
 pub mod lint;
 pub mod pack;
-pub mod scaffold;
 pub mod render;
+pub mod scaffold;
 pub mod source;
 pub mod yaml;
 

@@ -125,15 +125,21 @@ pub fn collect(dir: &Path) -> Result<Vec<Entry>, PackError> {
     if !entries.iter().any(|e| e.path == "revision") {
         let formula = Formula::load(dir);
         let revision = formula.metadata.revision.map(|r| r.value).filter(|r| *r >= 0).unwrap_or(0);
-        entries.push(Entry { path: "revision".into(), kind: EntryKind::File { mode: 0o644, data: format!("{revision}\n").into_bytes() } });
+        entries.push(Entry {
+            path: "revision".into(),
+            kind: EntryKind::File { mode: 0o644, data: format!("{revision}\n").into_bytes() },
+        });
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(entries)
 }
 
 fn walk(root: &Path, dir: &Path, ignore: &IgnoreList, out: &mut Vec<Entry>) -> Result<(), PackError> {
-    let mut names: Vec<_> =
-        std::fs::read_dir(dir).map_err(io_error(dir))?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io_error(dir))?;
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io_error(dir))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io_error(dir))?;
     names.sort();
     for path in names {
         let rel = path.strip_prefix(root).unwrap_or(&path);
@@ -196,8 +202,12 @@ pub fn write_zip(entries: &[Entry]) -> Result<Vec<u8>, PackError> {
     let base = SimpleFileOptions::default().last_modified_time(DateTime::default());
     for entry in entries {
         match &entry.kind {
-            EntryKind::Dir => zip.add_directory(format!("{}/", entry.path), base.unix_permissions(0o755)).map_err(zip_error)?,
-            EntryKind::Symlink { target } => zip.add_symlink(&entry.path, target, base.unix_permissions(0o777)).map_err(zip_error)?,
+            EntryKind::Dir => {
+                zip.add_directory(format!("{}/", entry.path), base.unix_permissions(0o755)).map_err(zip_error)?
+            }
+            EntryKind::Symlink { target } => {
+                zip.add_symlink(&entry.path, target, base.unix_permissions(0o777)).map_err(zip_error)?
+            }
             EntryKind::File { mode, data } => {
                 let options = base
                     .compression_method(CompressionMethod::Deflated)
@@ -266,7 +276,10 @@ mod tests {
 
     #[test]
     fn digest_ignores_revision_only() {
-        let file = |path: &str, data: &str| Entry { path: path.into(), kind: EntryKind::File { mode: 0o644, data: data.into() } };
+        let file = |path: &str, data: &str| Entry {
+            path: path.into(),
+            kind: EntryKind::File { mode: 0o644, data: data.into() },
+        };
         let a = vec![file("metadata.yaml", "name: a\n"), file("revision", "1\n")];
         let b = vec![file("metadata.yaml", "name: a\n"), file("revision", "7\n")];
         let c = vec![file("metadata.yaml", "name: b\n"), file("revision", "1\n")];

@@ -99,7 +99,9 @@ impl fmt::Display for UnpackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UnpackError::NotAnArchive(m) => write!(f, "not a readable zip archive: {m}"),
-            UnpackError::DestinationExists(p) => write!(f, "{} already exists; unpack into a new directory", p.display()),
+            UnpackError::DestinationExists(p) => {
+                write!(f, "{} already exists; unpack into a new directory", p.display())
+            }
             UnpackError::UnsafePath { name, why } => write!(f, "entry `{name}`: {why}"),
             UnpackError::SymlinkLeaves { name, target } => {
                 write!(f, "entry `{name}`: symlink to `{target}` leads out of the formula")
@@ -190,7 +192,7 @@ fn check<R: Read + std::io::Seek>(zip: &mut ZipArchive<R>, limits: &Limits) -> R
     let mut seen = BTreeSet::new();
     let mut declared: u64 = 0;
     for index in 0..zip.len() {
-        let mut entry = zip.by_index_raw(index).map_err(|e| UnpackError::NotAnArchive(e.to_string()))?;
+        let entry = zip.by_index_raw(index).map_err(|e| UnpackError::NotAnArchive(e.to_string()))?;
         let raw = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let name = safe_name(&raw)?;
         let mode = entry.unix_mode().unwrap_or(0);
@@ -213,8 +215,6 @@ fn check<R: Read + std::io::Seek>(zip: &mut ZipArchive<R>, limits: &Limits) -> R
                 if declared > limits.max_total_bytes {
                     return Err(UnpackError::TooLarge { limit: limits.max_total_bytes, name: raw });
                 }
-                // Drop the borrow before the next entry is read.
-                let _ = &mut entry;
                 Kind::File { mode: mode & 0o777, size }
             }
             other => return Err(UnpackError::SpecialFile { name: raw, mode: other | (mode & 0o7777) }),
@@ -240,7 +240,10 @@ fn check<R: Read + std::io::Seek>(zip: &mut ZipArchive<R>, limits: &Limits) -> R
             }
             prefix.push_str(part);
             if links.contains_key(prefix.as_str()) {
-                return Err(UnpackError::UnsafePath { name: p.name.clone(), why: "it lies under a symlink of the archive" });
+                return Err(UnpackError::UnsafePath {
+                    name: p.name.clone(),
+                    why: "it lies under a symlink of the archive",
+                });
             }
         }
         if let Kind::Symlink { target } = &p.kind {
@@ -321,7 +324,8 @@ fn extract<R: Read + std::io::Seek>(
                     std::fs::create_dir_all(parent).map_err(io(parent))?;
                 }
                 let mut reader = zip.by_index(p.index).map_err(|e| UnpackError::NotAnArchive(e.to_string()))?;
-                let mut out = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(io(&path))?;
+                let mut out =
+                    std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(io(&path))?;
                 // Read one byte more than declared: a lying header is caught, not trusted.
                 let mut limited = (&mut reader).take(size.saturating_add(1));
                 let written = std::io::copy(&mut limited, &mut out)

@@ -117,7 +117,8 @@ impl FormulaSpec {
         let mut problems = Vec::new();
         if let Some(why) = f130_invalid_formula_name::name_problem(&self.name) {
             let rule = f130_invalid_formula_name::RULE;
-            let hint = f130_invalid_formula_name::suggestion(&self.name).map(|s| format!("; try `{s}`")).unwrap_or_default();
+            let hint =
+                f130_invalid_formula_name::suggestion(&self.name).map(|s| format!("; try `{s}`")).unwrap_or_default();
             problems.push(SpecProblem {
                 rule: Some(rule_label(&rule)),
                 message: format!("formula name `{}` is not valid: {why}{hint}", self.name),
@@ -132,7 +133,8 @@ impl FormulaSpec {
                 });
             }
             if r.interface.is_empty() {
-                problems.push(SpecProblem { rule: None, message: format!("endpoint `{}` names no interface", r.endpoint) });
+                problems
+                    .push(SpecProblem { rule: None, message: format!("endpoint `{}` names no interface", r.endpoint) });
             }
             if seen.contains(&r.endpoint.as_str()) {
                 problems.push(SpecProblem {
@@ -151,7 +153,10 @@ impl FormulaSpec {
             self.relations.iter().map(|r| (r.clone(), self.subordinate && r.interface == "juju-info")).collect();
         if self.subordinate && !out.iter().any(|(_, container)| *container) {
             let (endpoint, interface) = SUBORDINATE_ENDPOINT;
-            out.insert(0, (Relation { endpoint: endpoint.into(), interface: interface.into(), role: Role::Requires }, true));
+            out.insert(
+                0,
+                (Relation { endpoint: endpoint.into(), interface: interface.into(), role: Role::Requires }, true),
+            );
         }
         out
     }
@@ -326,7 +331,9 @@ pub fn render_files(files: &[TemplateFile], spec: &FormulaSpec) -> Result<Vec<Re
                     }
                     FileKind::File { mode: *mode, text }
                 }
-                FileKind::Symlink { target } => FileKind::Symlink { target: template::render(target, &scoped).map_err(fail)? },
+                FileKind::Symlink { target } => {
+                    FileKind::Symlink { target: template::render(target, &scoped).map_err(fail)? }
+                }
             };
             out.push(RenderedFile { path, kind });
         }
@@ -389,7 +396,12 @@ mod tests {
         let paths: Vec<&str> = out.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["hooks/cluster-relation-joined", "hooks/db-relation-joined", "peers-only", "tests/companions/db-companion/metadata.yaml"]
+            [
+                "hooks/cluster-relation-joined",
+                "hooks/db-relation-joined",
+                "peers-only",
+                "tests/companions/db-companion/metadata.yaml"
+            ]
         );
     }
 
@@ -424,7 +436,9 @@ mod tests {
         ];
         let files = template_files(&all, "bash");
         assert_eq!(files.len(), 2);
-        assert!(files.iter().any(|f| f.path == "README.md" && f.kind == FileKind::File { mode: 0o644, text: "bash".into() }));
+        assert!(files
+            .iter()
+            .any(|f| f.path == "README.md" && f.kind == FileKind::File { mode: 0o644, text: "bash".into() }));
         assert_eq!(template_names(&all), ["bash"]);
     }
 }
