@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use support::{formula, repo};
 
-/// The model of a scenario: applications (formula dir, units, config) and relations.
-fn model(s: &Scenario) -> (BTreeMap<String, (PathBuf, u32, String)>, Vec<(String, String)>) {
+/// Applications by name: (formula directory, units, config as text).
+type Apps = BTreeMap<String, (PathBuf, u32, String)>;
+
+/// The model of a scenario: applications and relations.
+fn model(s: &Scenario) -> (Apps, Vec<(String, String)>) {
     let apps = s
         .applications
         .iter()

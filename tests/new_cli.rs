@@ -217,7 +217,7 @@ fn generated_files_snapshot() {
     assert!(out.status.success(), "{}", text(&out));
     let mut listing = String::new();
     let mut paths = Vec::new();
-    collect(&tmp.path().join("wiki"), &tmp.path().join("wiki"), &mut paths);
+    collect(&tmp.path().join("wiki"), &mut paths);
     paths.sort();
     for path in paths {
         let rel = path.strip_prefix(tmp.path()).unwrap().display().to_string();
@@ -236,11 +236,11 @@ fn generated_files_snapshot() {
     insta::assert_snapshot!(listing);
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if entry.file_type().unwrap().is_dir() {
-            collect(root, &path, out);
+            collect(&path, out);
         } else {
             out.push(path);
         }
