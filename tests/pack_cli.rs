@@ -184,7 +184,7 @@ fn hostile_archives_are_refused_and_write_nothing() {
         }
     }
     std::fs::write(dir.join("twice.zip"), bytes).unwrap();
-    refused(dir, "twice.zip", "dup1");
+    refused(dir, "twice.zip", "twice");
 
     // A fifo: the mode bits are patched into the central directory by hand.
     hostile(&dir.join("fifo.zip"), &[("pipe", 0o644, b"")]);

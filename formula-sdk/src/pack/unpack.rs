@@ -68,7 +68,7 @@ pub enum UnpackError {
         /// Its mode.
         mode: u32,
     },
-    /// The same name twice.
+    /// The same name twice: the name, or the counts that show it.
     Duplicate(String),
     /// Too many entries.
     TooManyEntries {
@@ -109,7 +109,7 @@ impl fmt::Display for UnpackError {
             UnpackError::SpecialFile { name, mode } => {
                 write!(f, "entry `{name}`: mode {mode:o} is a device, fifo or socket, not a file, directory or symlink")
             }
-            UnpackError::Duplicate(name) => write!(f, "entry `{name}` is in the archive twice"),
+            UnpackError::Duplicate(what) => write!(f, "a name is in the archive twice ({what})"),
             UnpackError::TooManyEntries { found, limit } => {
                 write!(f, "the archive has {found} entries, more than the limit of {limit}")
             }
@@ -159,8 +159,15 @@ pub fn unpack(archive: &Path, dest: &Path, limits: &Limits) -> Result<Unpacked, 
     if dest.symlink_metadata().is_ok() {
         return Err(UnpackError::DestinationExists(dest.to_path_buf()));
     }
-    let file = File::open(archive).map_err(|source| UnpackError::Io { path: archive.to_path_buf(), source })?;
+    let mut file = File::open(archive).map_err(|source| UnpackError::Io { path: archive.to_path_buf(), source })?;
+    let declared_entries = directory_entry_count(&mut file);
     let mut zip = ZipArchive::new(file).map_err(|e| UnpackError::NotAnArchive(e.to_string()))?;
+    // The zip reader keeps one entry per name; an archive whose directory lists more entries
+    // than the reader has names holds a name twice.
+    if let Some(count) = declared_entries.filter(|n| *n as usize != zip.len()) {
+        let name = format!("{} entries listed, {} distinct names", count, zip.len());
+        return Err(UnpackError::Duplicate(name));
+    }
     let plan = check(&mut zip, limits)?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -181,6 +188,23 @@ pub fn unpack(archive: &Path, dest: &Path, limits: &Limits) -> Result<Unpacked, 
         return Err(UnpackError::Io { path: dest.to_path_buf(), source });
     }
     Ok(done)
+}
+
+/// The entry count of the end-of-central-directory record, when it is there and not a
+/// Zip64 placeholder.
+fn directory_entry_count(file: &mut File) -> Option<u64> {
+    use std::io::{Seek, SeekFrom};
+    let len = file.seek(SeekFrom::End(0)).ok()?;
+    // The record is 22 bytes plus a comment of at most 65,535.
+    let tail_len = len.min(22 + 65_535);
+    file.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    file.take(tail_len).read_to_end(&mut tail).ok()?;
+    file.seek(SeekFrom::Start(0)).ok()?;
+    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let record = tail.get(at..at + 22)?;
+    let total = u16::from_le_bytes([record[10], record[11]]);
+    (total != u16::MAX).then_some(u64::from(total))
 }
 
 /// Checks every entry without writing anything; returns what to write.
