@@ -404,6 +404,34 @@ mod tests {
         assert!(safe_name("a\\b").is_err());
     }
 
+    fn archive(dir: &Path, files: &[(&str, usize)]) -> PathBuf {
+        let path = dir.join("a.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        for (name, size) in files {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(&vec![b'x'; *size]).unwrap();
+        }
+        zip.finish().unwrap();
+        path
+    }
+
+    #[test]
+    fn limits_hold() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = archive(tmp.path(), &[("a", 10), ("b", 10), ("c", 10)]);
+        let few = Limits { max_entries: 2, max_total_bytes: 1000 };
+        assert!(matches!(
+            unpack(&path, &tmp.path().join("x"), &few),
+            Err(UnpackError::TooManyEntries { found: 3, limit: 2 })
+        ));
+        let small = Limits { max_entries: 10, max_total_bytes: 25 };
+        assert!(matches!(unpack(&path, &tmp.path().join("x"), &small), Err(UnpackError::TooLarge { .. })));
+        assert!(!tmp.path().join("x").exists());
+        let enough = Limits { max_entries: 3, max_total_bytes: 30 };
+        let done = unpack(&path, &tmp.path().join("x"), &enough).unwrap();
+        assert_eq!((done.files, done.bytes), (3, 30));
+    }
+
     #[test]
     fn links_through_links() {
         let mut links = BTreeMap::new();
