@@ -4,11 +4,10 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use formula_sdk::format::Formula;
 use formula_sdk::lint::{self, Selection};
-use formula_sdk::scaffold::{self, FileKind, FormulaSpec, Relation, Role};
+use formula_sdk::scaffold::{self, FormulaSpec, Relation, Role};
 use formula_sdk::Severity;
 use std::io::{BufRead, Write};
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct NewArgs {
@@ -99,7 +98,7 @@ pub fn run(args: NewArgs) -> Result<u8> {
         .tempdir_in(&parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     let staged = staging.path().join(&spec.name);
-    write_files(&staged, &files)?;
+    scaffold::write_files(&staged, &files).with_context(|| format!("cannot write {}", staged.display()))?;
     let findings = lint::lint_formula(&Formula::load(&staged), &Selection::default());
     let errors: Vec<_> = findings.iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
@@ -108,7 +107,6 @@ pub fn run(args: NewArgs) -> Result<u8> {
         }
         bail!("the new formula would not pass `formula lint`; no formula written");
     }
-    std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o755))?;
     std::fs::rename(&staged, &dest).with_context(|| format!("cannot create {}", dest.display()))?;
     eprintln!("created {} from the `{}` template ({} files)", dest.display(), args.template, files.len());
     eprintln!("next: formula lint {0} && formula test {0} && formula pack {0}", dest.display());
@@ -123,26 +121,6 @@ fn parse_relation(value: &str, role: Role) -> Result<Relation> {
         }
         _ => bail!("--{} `{value}`: write ENDPOINT:INTERFACE, e.g. `db:mysql`", role.section()),
     }
-}
-
-fn write_files(root: &Path, files: &[scaffold::RenderedFile]) -> Result<()> {
-    std::fs::create_dir_all(root)?;
-    for file in files {
-        let path = root.join(&file.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        match &file.kind {
-            FileKind::File { mode, text } => {
-                std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(*mode & 0o777))?;
-            }
-            FileKind::Symlink { target } => {
-                std::os::unix::fs::symlink(target, &path).with_context(|| format!("cannot write {}", path.display()))?
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Asks on standard error, reads standard input; an empty answer (or end of input) keeps

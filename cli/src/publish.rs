@@ -4,9 +4,10 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use formula_sdk::format::Formula;
-use formula_sdk::pack::{self, Entry, EntryKind};
+use formula_sdk::pack;
+use formula_sdk::pack::repository::{self, Published};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 #[derive(Args)]
@@ -48,83 +49,14 @@ pub fn run(args: PublishArgs) -> Result<u8> {
     if series.is_empty() || series.contains('/') || series.starts_with('.') {
         bail!("series `{series}` cannot be a directory name");
     }
-    let target = repo.join(&series).join(&packable.name);
-    let revision = next_revision(&target, &packable.entries);
-    match revision {
-        Revision::Unchanged(n) => {
-            println!("{}: unchanged, revision {n}", target.display());
-            return Ok(0);
-        }
-        Revision::New(n) => {
-            install(&target, &packable.entries, n)?;
-            println!("{}: revision {n}", target.display());
-        }
+    let target = repository::place(repo, &series, &packable.name);
+    match repository::publish(&target, &packable.entries)
+        .with_context(|| format!("cannot publish into {}", target.display()))?
+    {
+        Published::Unchanged(n) => println!("{}: unchanged, revision {n}", target.display()),
+        Published::Written(n) => println!("{}: revision {n}", target.display()),
     }
     Ok(0)
-}
-
-enum Revision {
-    Unchanged(i64),
-    New(i64),
-}
-
-/// Kept when the repository's copy holds the same content; else one more than the larger of
-/// the repository's and the formula's own revision.
-fn next_revision(target: &Path, entries: &[Entry]) -> Revision {
-    let own = revision_of(entries).unwrap_or(0);
-    if !target.join("metadata.yaml").is_file() {
-        return Revision::New(own.max(0));
-    }
-    let existing = pack::collect(target).ok();
-    let published = existing.as_deref().and_then(revision_of).unwrap_or(0);
-    if existing.as_deref().map(pack::content_digest) == Some(pack::content_digest(entries)) {
-        Revision::Unchanged(published)
-    } else {
-        Revision::New((published + 1).max(own))
-    }
-}
-
-fn revision_of(entries: &[Entry]) -> Option<i64> {
-    entries.iter().find(|e| e.path == "revision").and_then(|e| match &e.kind {
-        EntryKind::File { data, .. } => String::from_utf8_lossy(data).split_whitespace().next()?.parse().ok(),
-        _ => None,
-    })
-}
-
-/// Writes the entries into a directory beside `target`, then swaps it in.
-fn install(target: &Path, entries: &[Entry], revision: i64) -> Result<()> {
-    let parent = target.parent().context("the target has no parent")?;
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let staging = tempfile::Builder::new().prefix(".publish-").tempdir_in(parent)?;
-    let root = staging.path().join("formula");
-    std::fs::create_dir_all(&root)?;
-    for entry in entries {
-        let path = root.join(&entry.path);
-        match &entry.kind {
-            EntryKind::Dir => std::fs::create_dir_all(&path)?,
-            EntryKind::File { mode, data } => {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                let data = if entry.path == "revision" { format!("{revision}\n").into_bytes() } else { data.clone() };
-                std::fs::write(&path, data)?;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(*mode))?;
-            }
-            EntryKind::Symlink { target } => {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::os::unix::fs::symlink(target, &path)?;
-            }
-        }
-    }
-    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755))?;
-    let old = staging.path().join("old");
-    if target.exists() {
-        std::fs::rename(target, &old).with_context(|| format!("cannot replace {}", target.display()))?;
-    }
-    std::fs::rename(&root, target).with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(())
 }
 
 fn to_juju(args: &PublishArgs, packable: &crate::pack::Packable) -> Result<u8> {

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod ignore;
+pub mod repository;
 pub mod unpack;
 
 use crate::format::Formula;

@@ -343,6 +343,26 @@ pub fn render_files(files: &[TemplateFile], spec: &FormulaSpec) -> Result<Vec<Re
     Ok(out)
 }
 
+/// Writes rendered files under `root` (created), with their modes and symlinks.
+pub fn write_files(root: &std::path::Path, files: &[RenderedFile]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(root)?;
+    for file in files {
+        let path = root.join(&file.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        match &file.kind {
+            FileKind::File { mode, text } => {
+                std::fs::write(&path, text)?;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & 0o777))?;
+            }
+            FileKind::Symlink { target } => std::os::unix::fs::symlink(target, &path)?,
+        }
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755))
+}
+
 /// The files of template `name` from a set of embedded files named `TEMPLATE/PATH`: those of
 /// `common/`, overridden by those of `NAME/`; `README.md` at the top is not a template file.
 pub fn template_files(all: &[TemplateFile], name: &str) -> Vec<TemplateFile> {
