@@ -114,6 +114,16 @@ fn a_missing_revision_is_added() {
     let mut revision = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("revision").unwrap(), &mut revision).unwrap();
     assert_eq!(revision, "0\n");
+
+    // A 2011 formula keeps its revision in metadata.yaml; the archive's file says it.
+    let memo = support::repo().join("examples/ensemble/formulas/memo");
+    let out =
+        formula().current_dir(tmp.path()).args(["pack", "--force", "-o", "memo.charm"]).arg(&memo).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(tmp.path().join("memo.charm")).unwrap()).unwrap();
+    let mut revision = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("revision").unwrap(), &mut revision).unwrap();
+    assert_eq!(revision, "3\n");
 }
 
 #[test]
