@@ -1,4 +1,4 @@
-//! Embeds examples/ (files with their modes, and symlinks) into the binary.
+//! Embeds examples/ and templates/ (files with their modes, and symlinks) into the binary.
 
 use std::fmt::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -21,6 +21,7 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, u32, String)>, links: 
                 links.push((rel, target.to_string_lossy().into_owned()));
             }
         } else if meta.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
             walk(root, &path, files, links);
         } else {
             println!("cargo:rerun-if-changed={}", path.display());
@@ -40,24 +41,27 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let root = Path::new(&manifest).join("../examples");
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
+    embed(&Path::new(&manifest).join("../examples"), "EXAMPLE", &Path::new(&out_dir).join("examples.rs"));
+    embed(&Path::new(&manifest).join("../templates"), "TEMPLATE", &Path::new(&out_dir).join("templates.rs"));
+}
+
+/// Writes `NAMES: &[(path, mode, contents)]` and `NAME_LINKS: &[(path, target)]` for the
+/// files under `root` into `dest`.
+fn embed(root: &Path, name: &str, dest: &Path) {
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     let mut links = Vec::new();
-    walk(&root, &root, &mut files, &mut links);
-    let mut out = String::from(
-        "/// Embedded example files: (path, mode, contents).\npub static EXAMPLES: &[(&str, u32, &[u8])] = &[\n",
-    );
+    walk(root, root, &mut files, &mut links);
+    let mut out =
+        format!("/// Embedded files: (path, mode, contents).\npub static {name}S: &[(&str, u32, &[u8])] = &[\n");
     for (rel, mode, abs) in &files {
         let _ = writeln!(out, "    ({rel:?}, 0o{mode:o}, include_bytes!({abs:?})),");
     }
-    out.push_str(
-        "];\n/// Embedded example symlinks: (path, target).\npub static EXAMPLE_LINKS: &[(&str, &str)] = &[\n",
-    );
+    let _ = write!(out, "];\n/// Embedded symlinks: (path, target).\npub static {name}_LINKS: &[(&str, &str)] = &[\n");
     for (rel, target) in &links {
         let _ = writeln!(out, "    ({rel:?}, {target:?}),");
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("examples.rs");
-    std::fs::write(dest, out).unwrap_or_else(|e| panic!("cannot write the embedded examples: {e}"));
+    std::fs::write(dest, out).unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
 }

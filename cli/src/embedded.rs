@@ -5,6 +5,25 @@ use std::os::unix::fs::PermissionsExt;
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
 
+/// The `formula new` templates (templates/ of the project).
+mod templates {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// Every file of templates/, named `TEMPLATE/PATH`.
+pub fn template_files() -> Vec<formula_sdk::scaffold::TemplateFile> {
+    use formula_sdk::scaffold::{FileKind, TemplateFile};
+    let files = templates::TEMPLATES.iter().map(|(path, mode, data)| TemplateFile {
+        path: path.to_string(),
+        kind: FileKind::File { mode: *mode, text: String::from_utf8_lossy(data).into_owned() },
+    });
+    let links = templates::TEMPLATE_LINKS.iter().map(|(path, target)| TemplateFile {
+        path: path.to_string(),
+        kind: FileKind::Symlink { target: target.to_string() },
+    });
+    files.chain(links).collect()
+}
+
 /// Writes the embedded examples into a new temporary directory.
 pub fn extract_examples() -> io::Result<tempfile::TempDir> {
     let dir = tempfile::Builder::new().prefix("formula-examples-").tempdir()?;

@@ -4,11 +4,16 @@
 //! outcomes to exit codes. Started under a hook tool's name (`relation-get`, …) it is the
 //! hook-tool client instead, and forwards the call to the simulator.
 
+mod bundle;
 mod embedded;
 mod lint;
+mod new;
+mod pack;
 mod port_puppet;
+mod publish;
 mod shell;
 mod sim;
+mod test;
 mod tool_client;
 mod trace_html;
 
@@ -34,6 +39,18 @@ enum Command {
     Shell(shell::ShellArgs),
     /// Port a Puppet module into a formula; what is left to do by hand goes to PORTING.md.
     PortPuppet(port_puppet::PortPuppetArgs),
+    /// Write a new, working formula from a template (bash, python, …).
+    New(new::NewArgs),
+    /// Run every scenario under each formula's tests/ (and under N seeds with --explore N).
+    Test(test::TestArgs),
+    /// Write a formula's charm archive (a reproducible zip that Juju deploys).
+    Pack(pack::PackArgs),
+    /// Extract a charm archive into a new directory, refusing anything unsafe.
+    Unpack(pack::UnpackArgs),
+    /// Put a formula into a local repository, or deploy it with `juju`.
+    Publish(publish::PublishArgs),
+    /// Print a scenario's model as a Juju bundle.
+    Bundle(bundle::BundleArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +67,12 @@ fn main() -> ExitCode {
         Command::TraceHtml(args) => trace_html::run(args),
         Command::Shell(args) => shell::run(args),
         Command::PortPuppet(args) => port_puppet::run(args),
+        Command::New(args) => new::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Pack(args) => pack::run(args),
+        Command::Unpack(args) => pack::run_unpack(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Bundle(args) => bundle::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

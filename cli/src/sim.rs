@@ -310,7 +310,7 @@ fn print_report(report: &Report, seed: u64) {
 }
 
 /// Whether `program` is found on PATH (or in the system directories).
-fn on_path(program: &str) -> bool {
+pub(crate) fn on_path(program: &str) -> bool {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map(PathBuf::from))

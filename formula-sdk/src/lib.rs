@@ -23,8 +23,10 @@ pub mod go {
     pub use crate::lint::rules::support::go::{parse_bool, parse_int};
 }
 pub mod lint;
+pub mod pack;
 pub mod puppet;
 pub mod render;
+pub mod scaffold;
 pub mod source;
 pub mod yaml;
 

@@ -7,6 +7,7 @@
 
 pub mod agent;
 pub mod backend;
+pub mod bundle;
 pub mod choice;
 pub mod expect;
 pub mod hook;

@@ -40,7 +40,7 @@ static VALID_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$").expect("valid regex"));
 
 /// Why `name` is not a valid Juju name, in the simplest words that apply; `None` when valid.
-fn name_problem(name: &str) -> Option<String> {
+pub fn name_problem(name: &str) -> Option<String> {
     if VALID_NAME.is_match(name) {
         return None;
     }
@@ -83,7 +83,7 @@ fn name_problem(name: &str) -> Option<String> {
 
 /// A valid name close to `name` (lowercased, `_` and spaces as `-`, all-digit parts joined to
 /// the part before), when that simple repair works.
-fn suggestion(name: &str) -> Option<String> {
+pub fn suggestion(name: &str) -> Option<String> {
     let lowered: String =
         name.to_ascii_lowercase().chars().map(|c| if c == '_' || c == ' ' { '-' } else { c }).collect();
     let mut parts: Vec<String> = Vec::new();

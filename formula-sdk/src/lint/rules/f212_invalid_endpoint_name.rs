@@ -55,7 +55,7 @@ static ENDPOINT_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*([_-][a-z0-9]+)*$").expect("valid regex"));
 
 /// Why `name` is not a valid endpoint name, in the simplest words that apply.
-fn name_problem(name: &str) -> Option<String> {
+pub fn name_problem(name: &str) -> Option<String> {
     if ENDPOINT_NAME.is_match(name) {
         return None;
     }
@@ -81,7 +81,7 @@ fn name_problem(name: &str) -> Option<String> {
 
 /// A valid name close to `name` (lowercased, spaces and dots as `-`, separators squeezed and
 /// trimmed), when that simple repair works.
-fn suggestion(name: &str) -> Option<String> {
+pub fn suggestion(name: &str) -> Option<String> {
     let mut out = String::new();
     for c in name.to_ascii_lowercase().chars() {
         let c = if c == ' ' || c == '.' { '-' } else { c };

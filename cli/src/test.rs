@@ -1,0 +1,261 @@
+//! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests.
+
+use crate::sim::BackendKind;
+use anyhow::{Context, Result};
+use clap::Args;
+use simulator::backend::host::HostBackend;
+use simulator::backend::ns::{NsBackend, NsOptions};
+use simulator::backend::Backend;
+use simulator::run::{self, Report};
+use simulator::scenario::{self, Scenario};
+use simulator::sim::{Config, Sim};
+use simulator::trace::Tee;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// Formula directories, or directories that hold formulas.
+    #[arg(default_value = ".")]
+    dirs: Vec<PathBuf>,
+    /// Run each scenario under seeds 0..N (N different orders of hooks) instead of seed 0.
+    #[arg(long, value_name = "N")]
+    explore: Option<u64>,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Where units live (as for `formula sim`).
+    #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
+    backend: BackendKind,
+    /// Kill a hook that runs longer than this many seconds.
+    #[arg(long, default_value_t = 300)]
+    hook_timeout: u64,
+}
+
+/// One scenario's outcome.
+struct Outcome {
+    formula: String,
+    scenario: PathBuf,
+    failure: Option<String>,
+    time: Duration,
+}
+
+pub fn run(args: TestArgs) -> Result<u8> {
+    let kind = match args.backend {
+        BackendKind::Auto if nix::unistd::geteuid().is_root() && crate::sim::on_path("ip") => BackendKind::Ns,
+        BackendKind::Auto => BackendKind::Host,
+        other => other,
+    };
+    let mut scenarios = Vec::new();
+    for dir in &args.dirs {
+        let formulas = formulas_in(dir);
+        if formulas.is_empty() {
+            anyhow::bail!("{}: no formula here (no metadata.yaml in it or in its subdirectories)", dir.display());
+        }
+        for formula in formulas {
+            for path in scenarios_of(&formula) {
+                scenarios.push((formula.clone(), path));
+            }
+        }
+    }
+    println!("\nrunning {} scenario{}", scenarios.len(), if scenarios.len() == 1 { "" } else { "s" });
+    let started = Instant::now();
+    let mut outcomes = Vec::new();
+    for (formula, path) in scenarios {
+        let begin = Instant::now();
+        let seeds = args.explore.unwrap_or(1).max(1);
+        let failure = match scenario::load(&path) {
+            Err(errors) => Some(errors.iter().map(|e| format!("{e}\n")).collect()),
+            Ok(scenario) => {
+                let first_seed = 0;
+                explore(first_seed, seeds, |seed| run_once(&scenario, seed, kind, args.hook_timeout))?
+                    .map(|(seed, report)| describe(&report, &path, seed))
+            }
+        };
+        let name = formula.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let shown = path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(&path);
+        let seeds_note = if args.explore.is_some() { format!(" ({seeds} seeds)") } else { String::new() };
+        println!("test {} ...{seeds_note} {}", shown.display(), if failure.is_none() { "ok" } else { "FAILED" });
+        outcomes.push(Outcome { formula: name, scenario: shown.to_path_buf(), failure, time: begin.elapsed() });
+    }
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
+    if !failed.is_empty() {
+        println!("\nfailures:");
+        for o in &failed {
+            println!("\n---- {} ----\n{}", o.scenario.display(), o.failure.as_deref().unwrap_or_default().trim_end());
+        }
+        println!("\nfailures:");
+        for o in &failed {
+            println!("    {}", o.scenario.display());
+        }
+    }
+    println!(
+        "\ntest result: {}. {} passed; {} failed; finished in {:.2}s\n",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        outcomes.len() - failed.len(),
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &args.junit {
+        std::fs::write(path, junit(&outcomes)).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(if failed.is_empty() { 0 } else { 1 })
+}
+
+/// Runs seeds `first..first+count` and returns the first failing seed with its report.
+/// The one place that knows how seeds are explored: a shared explorer can replace it.
+fn explore(first: u64, count: u64, mut run_seed: impl FnMut(u64) -> Result<Report>) -> Result<Option<(u64, Report)>> {
+    for seed in first..first + count {
+        let report = run_seed(seed)?;
+        if !report.passed() {
+            return Ok(Some((seed, report)));
+        }
+    }
+    Ok(None)
+}
+
+/// One run of `scenario` under `seed`, in a directory of its own, quietly.
+fn run_once(scenario: &Scenario, seed: u64, kind: BackendKind, hook_timeout: u64) -> Result<Report> {
+    let workdir =
+        tempfile::Builder::new().prefix("formula-test-").tempdir().context("cannot create the run's directory")?;
+    let root = workdir.path().canonicalize()?;
+    let tool_binary = std::env::current_exe().context("cannot find the formula binary for the hook tools")?;
+    let mut cfg = Config::new(&root, &tool_binary);
+    cfg.seed = seed;
+    cfg.hook_timeout = Duration::from_secs(hook_timeout);
+    if let Some(max) = scenario.max_hooks {
+        cfg.max_hooks = max;
+    }
+    cfg.model_name =
+        scenario.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "test".into());
+    let backend: Box<dyn Backend> = match kind {
+        BackendKind::Ns => {
+            Box::new(NsBackend::new(&root, &tool_binary, NsOptions::default()).context("cannot start the ns backend")?)
+        }
+        BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(&root)),
+    };
+    let mut sim = Sim::new(cfg, backend, Box::new(Tee::default())).map_err(anyhow::Error::msg)?;
+    let report = run::run(&mut sim, scenario);
+    sim.shutdown();
+    Ok(report)
+}
+
+fn describe(report: &Report, path: &Path, seed: u64) -> String {
+    let mut text = String::new();
+    for (at, failure) in &report.failures {
+        let _ = writeln!(text, "{at}: {failure}");
+    }
+    for unit in &report.unexpected_errors {
+        let _ = writeln!(text, "unit in error: {unit}");
+    }
+    if let Some(error) = &report.error {
+        let _ = writeln!(text, "error: {error}");
+    }
+    let _ = writeln!(text, "failed with seed {seed}: run `formula sim {} --seed {seed}` to reproduce", path.display());
+    text
+}
+
+/// `dir` itself when it holds a formula, else the formulas directly under it.
+fn formulas_in(dir: &Path) -> Vec<PathBuf> {
+    if dir.join("metadata.yaml").is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.join("metadata.yaml").is_file()).collect())
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// The scenarios of a formula: `tests/*.yaml` (and `.yml`), sorted.
+fn scenarios_of(formula: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(formula.join("tests"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// The outcomes as JUnit XML: one suite per formula, one case per scenario.
+fn junit(outcomes: &[Outcome]) -> String {
+    let failures = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    let total: f64 = outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"formula test\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" time=\"{total:.3}\">",
+        outcomes.len()
+    );
+    let mut suites: Vec<&str> = outcomes.iter().map(|o| o.formula.as_str()).collect();
+    suites.dedup();
+    for suite in suites {
+        let cases: Vec<&Outcome> = outcomes.iter().filter(|o| o.formula == suite).collect();
+        let suite_failures = cases.iter().filter(|o| o.failure.is_some()).count();
+        let time: f64 = cases.iter().map(|o| o.time.as_secs_f64()).sum();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{suite_failures}\" errors=\"0\" skipped=\"0\" time=\"{time:.3}\">",
+            xml_escape(suite),
+            cases.len()
+        );
+        for case in cases {
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
+                xml_escape(&case.scenario.to_string_lossy()),
+                xml_escape(suite),
+                case.time.as_secs_f64()
+            );
+            match &case.failure {
+                None => out.push_str("/>\n"),
+                Some(text) => {
+                    let first = text.lines().next().unwrap_or("failed");
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{}\" type=\"scenario\">{}</failure>\n    </testcase>",
+                        xml_escape(first),
+                        xml_escape(text)
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Text safe inside XML attributes and elements; characters XML 1.0 forbids become U+FFFD.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_escape;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(xml_escape("a<b & \"c\" 'd'>\u{1}"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\u{FFFD}");
+    }
+}
