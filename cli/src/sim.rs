@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use simulator::backend::host::HostBackend;
+use simulator::backend::lxd::LxdBackend;
 use simulator::backend::ns::{NsBackend, NsOptions};
 use simulator::backend::Backend;
 use simulator::run::{self, Report};
@@ -35,8 +36,9 @@ pub struct SimArgs {
     #[arg(long, short)]
     quiet: bool,
     /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
-    /// iproute2), `host` (a directory each, on this machine), or `auto`: `ns` when running as
-    /// root, else `host`.
+    /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
+    /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when
+    /// running as root, else `host`.
     #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
     backend: BackendKind,
     /// With `--backend ns`: the lower layer of every unit's root (default: this machine's /).
@@ -48,8 +50,8 @@ pub struct SimArgs {
     /// With `--backend ns`: the most memory a unit may use, in MiB; 0: no limit.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     unit_memory: u64,
-    /// Remove what `--backend ns` runs that died left behind (unit processes, cgroups,
-    /// mounts, run directories), then exit.
+    /// Remove what `--backend ns` and `--backend lxd` runs that died left behind (unit
+    /// processes, cgroups, mounts, containers, run directories), then exit.
     #[arg(long, conflicts_with = "scenario")]
     clean: bool,
 }
@@ -63,11 +65,14 @@ pub enum BackendKind {
     Host,
     /// A container per unit, from Linux namespaces.
     Ns,
+    /// A container per unit, from a real LXD daemon.
+    Lxd,
 }
 
 pub fn run(args: SimArgs) -> Result<u8> {
     if args.clean {
-        let done = simulator::backend::ns::clean_leftovers();
+        let mut done = simulator::backend::ns::clean_leftovers();
+        done.extend(simulator::backend::lxd::clean_leftovers());
         if done.is_empty() {
             eprintln!("nothing to clean");
         }
@@ -139,7 +144,11 @@ pub fn run(args: SimArgs) -> Result<u8> {
             }
             Box::new(backend)
         }
+        BackendKind::Lxd => Box::new(LxdBackend::new(&root, &tool_binary).context("cannot start the lxd backend")?),
     };
+    if !args.quiet {
+        eprintln!("units on the {} backend{}", backend.name(), backend_detail(kind));
+    }
     let mut sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
     if !args.quiet {
         sim.on_hook = Some(Box::new(print_hook));
@@ -154,6 +163,17 @@ pub fn run(args: SimArgs) -> Result<u8> {
         eprintln!("kept the run's directory: {}", kept.display());
     }
     Ok(if report.passed() { 0 } else { 1 })
+}
+
+/// What a backend's units are, for the first line of a run.
+fn backend_detail(kind: BackendKind) -> String {
+    match kind {
+        BackendKind::Ns => ": a container each, from Linux namespaces".into(),
+        BackendKind::Lxd => {
+            format!(": a container each, from LXD image {}", simulator::backend::lxd::IMAGE_ALIAS)
+        }
+        BackendKind::Host | BackendKind::Auto => ": a directory each, on this machine".into(),
+    }
 }
 
 fn print_hook(record: &HookRecord) {
