@@ -187,7 +187,10 @@ steps:
     assert_eq!(run.code, 0, "{}", run.stderr);
     let results: Vec<(String, String)> =
         run.unit_hooks("escape/0").iter().map(|h| (h.name.clone(), h.result.clone())).collect();
-    assert!(results.iter().any(|(hook, result)| hook == "config-changed" && result.contains("timed out")), "{results:?}");
+    assert!(
+        results.iter().any(|(hook, result)| hook == "config-changed" && result.contains("timed out")),
+        "{results:?}"
+    );
     // The hook's own `sleep 1003` would have held the run for 17 minutes.
     assert!(started.elapsed() < Duration::from_secs(600), "the timed-out hook was not killed");
 }
@@ -221,7 +224,14 @@ fn clean_deletes_the_containers_of_a_killed_run() {
         });
         if let (Some(state), Some(name)) = (state, named) {
             let sleeping = Command::new("lxc")
-                .args(["exec", &name, "--", "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -q 'sleep 600'"])
+                .args([
+                    "exec",
+                    &name,
+                    "--",
+                    "sh",
+                    "-c",
+                    "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -q 'sleep 600'",
+                ])
                 .output()
                 .is_ok_and(|o| o.status.success());
             if sleeping {

@@ -307,7 +307,10 @@ steps:
     assert_eq!(run.code, 0, "{}", run.stderr);
     let results: Vec<(String, String)> =
         run.unit_hooks("escape/0").iter().map(|h| (h.name.clone(), h.result.clone())).collect();
-    assert!(results.iter().any(|(hook, result)| hook == "config-changed" && result.contains("timed out")), "{results:?}");
+    assert!(
+        results.iter().any(|(hook, result)| hook == "config-changed" && result.contains("timed out")),
+        "{results:?}"
+    );
     assert_nothing_left(&logged_namespaces(&run));
 }
 

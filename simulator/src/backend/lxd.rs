@@ -215,7 +215,8 @@ impl LxdBackend {
 
     /// Deletes a container in the background (waited for by [`Backend::cleanup`]).
     fn delete_later(&mut self, name: &str) {
-        let command = self.lxc.command(&["delete", "--force", name]).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+        let command =
+            self.lxc.command(&["delete", "--force", name]).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
         if let Ok(child) = command {
             self.deleting.push(child);
         }
@@ -285,7 +286,8 @@ impl Backend for LxdBackend {
         let output = self.root.join("units").join(&container.slug).join(OUTPUT_DIR);
         let (out, err) = (output.join(format!("{}.out", self.serial)), output.join(format!("{}.err", self.serial)));
         let marker = format!("{}:{}", container.name, self.serial);
-        let mut args: Vec<OsString> = vec!["-c".into(), OUTER.into(), "sh".into(), out.clone().into(), err.clone().into()];
+        let mut args: Vec<OsString> =
+            vec!["-c".into(), OUTER.into(), "sh".into(), out.clone().into(), err.clone().into()];
         args.push(self.lxc.program().into());
         for a in ["exec", container.name.as_str(), "--force-noninteractive", "--cwd"] {
             args.push(a.into());
@@ -352,7 +354,8 @@ impl Backend for LxdBackend {
             return absent;
         };
         // The container's init, asked for each time: a unit that rebooted has a new one.
-        let pid = self.lxc.query(&format!("/1.0/instances/{}/state", container.name)).ok().and_then(|s| s["pid"].as_i64());
+        let pid =
+            self.lxc.query(&format!("/1.0/instances/{}/state", container.name)).ok().and_then(|s| s["pid"].as_i64());
         match pid {
             Some(pid) if pid > 0 => {
                 let base = PathBuf::from(format!("/proc/{pid}/root"));

@@ -71,7 +71,8 @@ impl Lxc {
 
     /// Whether the daemon answers, and the image is there: an error that says what to do.
     pub fn check_ready(&self, image: &str) -> io::Result<()> {
-        self.query("/1.0").map_err(|e| io::Error::other(format!("the LXD daemon does not answer ({e}): {SETUP_HINT}")))?;
+        self.query("/1.0")
+            .map_err(|e| io::Error::other(format!("the LXD daemon does not answer ({e}): {SETUP_HINT}")))?;
         self.query(&format!("/1.0/images/aliases/{image}"))
             .map_err(|_| io::Error::other(format!("LXD has no image `{image}`: {SETUP_HINT}")))?;
         Ok(())
