@@ -131,6 +131,8 @@ steps:
         - {unit: probe/0, command: "touch /root/only-on-probe-0", exit: 0}
         - {unit: probe/1, command: "test -e /root/only-on-probe-0", exit: 1}
         - {unit: probe/1, command: "cat /etc/probe.conf; hostname", stdout-contains: "probe/1\nprobe-1\n"}
+        # a process in a unit gets the environment it was given, nothing of `lxc exec`'s own
+        - {unit: probe/0, command: "env | grep -c -e '^container=' -e '^USER='", exit: 1}
         # unit-get private-address is the address of the unit's eth0
         - {unit: probe/0, command: "test \"$(cat /root/address)\" = \"$(cat /root/interfaces)\"", exit: 0}
         - {unit: probe/1, command: "test \"$(cat /root/address)\" = \"$(cat /root/interfaces)\"", exit: 0}

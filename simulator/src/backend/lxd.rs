@@ -12,7 +12,8 @@
 //! root file system. Units get their address from LXD's bridge (DHCP), whatever the
 //! application's `network:` says: the bridge has NAT, so `apt-get` in a hook reaches a mirror.
 //!
-//! A hook is an `lxc exec` with the hook's environment (`--env`) and directory (`--cwd`).
+//! A hook is an `lxc exec` in the hook's directory (`--cwd`), through `env -i` with the hook's
+//! environment and nothing else.
 //! Inside, a shell sends the hook's output into two files in the run's directory rather than
 //! back over `lxc exec`: a daemon started by a hook keeps its output open, and `lxc exec`
 //! would wait for it. A shell on this machine copies the files into the captures once `lxc
@@ -293,13 +294,14 @@ impl Backend for LxdBackend {
             args.push(a.into());
         }
         args.push(spec.cwd.clone().into());
+        // `env -i`: the hook's environment and nothing else (`lxc exec` adds USER and
+        // `container`).
+        args.extend(["--".into(), "/usr/bin/env".into(), "-i".into()]);
         for (key, value) in &spec.env {
-            args.push("--env".into());
             args.push(format!("{key}={value}").into());
         }
-        args.push("--env".into());
         args.push(format!("{HOOK_MARKER}={marker}").into());
-        for a in ["--", "/bin/sh", "-c", INNER, "sh"] {
+        for a in ["/bin/sh", "-c", INNER, "sh"] {
             args.push(a.into());
         }
         args.extend([out.into(), err.into(), spec.program.clone().into()]);
