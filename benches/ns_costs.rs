@@ -1,28 +1,36 @@
-//! What a unit and a hook cost on each backend: create a unit, run `/bin/true` in it, remove
-//! it. Run with `cargo bench -p formula-cli --bench ns_costs` (as root).
+//! What a unit and a hook cost on each backend: create units, run `/bin/true` in them, remove
+//! them. Run with `cargo bench -p formula-cli --bench ns_costs` (as root, with LXD ready:
+//! `sudo bash dev/lxd-setup.sh`; `-- host ns` leaves lxd out).
 
+use simulator::backend::{host::HostBackend, lxd::LxdBackend, ns::NsBackend, ns::NsOptions, Backend, ProcessSpec};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 fn main() {
-    use simulator::backend::{host::HostBackend, ns::NsBackend, ns::NsOptions, Backend, ProcessSpec};
     if !nix::unistd::geteuid().is_root() {
-        eprintln!("the ns backend needs root");
+        eprintln!("the ns and lxd backends need root");
         std::process::exit(1);
     }
-    let (units, hooks) = (10u32, 200u32);
-    for kind in ["host", "ns"] {
+    let asked: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    for kind in ["host", "ns", "lxd"] {
+        if !asked.is_empty() && !asked.iter().any(|a| a == kind) {
+            continue;
+        }
+        // An LXD container takes seconds to start: fewer of them.
+        let (units, hooks) = if kind == "lxd" { (3u32, 60u32) } else { (10, 200) };
         let dir = tempfile::Builder::new().prefix("formula-sim-").tempdir().expect("temp dir");
         let root = dir.path().canonicalize().unwrap();
         let tool = PathBuf::from(env!("CARGO_BIN_EXE_formula"));
         let options = NsOptions { rootfs: None, pids_max: Some(4096), memory_max: Some(4096 << 20) };
         let mut backend: Box<dyn Backend> = match kind {
             "ns" => Box::new(NsBackend::new(&root, &tool, options).expect("ns backend")),
+            "lxd" => Box::new(LxdBackend::new(&root, &tool).expect("lxd backend")),
             _ => Box::new(HostBackend::new(&root)),
         };
+        let names: Vec<String> = (0..units).map(|i| format!("app/{i}")).collect();
         let started = Instant::now();
-        for i in 0..units {
-            backend.create_unit(&format!("app/{i}"), i, false).expect("create unit");
+        for (i, name) in names.iter().enumerate() {
+            backend.create_unit(name, i as u32, false).expect("create unit");
         }
         let create = started.elapsed() / units;
         let env = [("PATH".to_string(), "/usr/bin:/bin".to_string())].into_iter().collect();
@@ -36,15 +44,43 @@ fn main() {
         };
         let started = Instant::now();
         for i in 0..hooks {
-            backend.spawn(&format!("app/{}", i % units), &spec).expect("spawn").wait().expect("wait");
+            let unit = &names[(i % units) as usize];
+            let status = backend.spawn(unit, &spec).expect("spawn").wait().expect("wait");
+            assert!(status.success(), "/bin/true failed in {unit} on {kind}");
+            backend.hook_ended(unit, false);
         }
         let hook = started.elapsed() / hooks;
         let started = Instant::now();
-        for i in 0..units {
-            backend.destroy_unit(&format!("app/{i}"));
+        for name in &names {
+            backend.destroy_unit(name);
         }
         backend.cleanup();
         let destroy = started.elapsed() / units;
-        eprintln!("{kind:>4}: create a unit {create:?}, run /bin/true in it {hook:?}, remove it {destroy:?}");
+        // Units started all at once, as a scenario's deploys start them.
+        let at_once = if kind == "lxd" {
+            let names: Vec<String> = (0..units).map(|i| format!("par/{i}")).collect();
+            let dir = tempfile::Builder::new().prefix("formula-sim-").tempdir().expect("temp dir");
+            let mut backend = LxdBackend::new(&dir.path().canonicalize().unwrap(), &tool).expect("lxd backend");
+            let started = Instant::now();
+            backend.expect_units(&names);
+            for (i, name) in names.iter().enumerate() {
+                backend.create_unit(name, i as u32, false).expect("create unit");
+            }
+            let took = started.elapsed();
+            backend.cleanup();
+            format!(", {units} started at once {}", ms(took))
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{kind:>4}: create a unit {}, run /bin/true in it {}, remove it {} ({units} units, {hooks} runs{at_once})",
+            ms(create),
+            ms(hook),
+            ms(destroy)
+        );
     }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }

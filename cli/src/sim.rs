@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use simulator::backend::host::HostBackend;
+use simulator::backend::lxd::LxdBackend;
 use simulator::backend::ns::{NsBackend, NsOptions};
 use simulator::backend::Backend;
 use simulator::run::{self, Report};
@@ -54,8 +55,9 @@ pub struct SimArgs {
     #[arg(long, short)]
     quiet: bool,
     /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
-    /// iproute2), `host` (a directory each, on this machine), or `auto`: `ns` when running as
-    /// root, else `host`.
+    /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
+    /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when
+    /// running as root, else `host`.
     #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
     backend: BackendKind,
     /// With `--backend ns`: the lower layer of every unit's root (default: this machine's /).
@@ -67,8 +69,8 @@ pub struct SimArgs {
     /// With `--backend ns`: the most memory a unit may use, in MiB; 0: no limit.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     unit_memory: u64,
-    /// Remove what `--backend ns` runs that died left behind (unit processes, cgroups,
-    /// mounts, run directories), then exit.
+    /// Remove what `--backend ns` and `--backend lxd` runs that died left behind (unit
+    /// processes, cgroups, mounts, containers, run directories), then exit.
     #[arg(long, conflicts_with = "scenario")]
     clean: bool,
 }
@@ -93,6 +95,8 @@ pub enum BackendKind {
     Host,
     /// A container per unit, from Linux namespaces.
     Ns,
+    /// A container per unit, from a real LXD daemon.
+    Lxd,
 }
 
 /// `formula sim`, as parsed from arguments of its own (what `formula shell` replays).
@@ -105,7 +109,8 @@ pub struct SimCommand {
 
 pub fn run(args: SimArgs) -> Result<u8> {
     if args.clean {
-        let done = simulator::backend::ns::clean_leftovers();
+        let mut done = simulator::backend::ns::clean_leftovers();
+        done.extend(simulator::backend::lxd::clean_leftovers());
         if done.is_empty() {
             eprintln!("nothing to clean");
         }
@@ -172,23 +177,15 @@ pub fn run(args: SimArgs) -> Result<u8> {
         let sink = FileSink::create(path).with_context(|| format!("cannot write the trace to {}", path.display()))?;
         tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
     }
-    let backend: Box<dyn Backend> = match kind {
-        BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(&root)),
-        BackendKind::Ns => {
-            let options = NsOptions {
-                rootfs: args.rootfs.clone(),
-                pids_max: (args.unit_pids > 0).then_some(args.unit_pids),
-                memory_max: (args.unit_memory > 0).then_some(args.unit_memory << 20),
-            };
-            let backend = NsBackend::new(&root, &tool_binary, options).context("cannot start the ns backend")?;
-            if !args.quiet {
-                for note in backend.notes() {
-                    eprintln!("ns: {note}");
-                }
-            }
-            Box::new(backend)
-        }
+    let options = NsOptions {
+        rootfs: args.rootfs.clone(),
+        pids_max: (args.unit_pids > 0).then_some(args.unit_pids),
+        memory_max: (args.unit_memory > 0).then_some(args.unit_memory << 20),
     };
+    let backend = make_backend(kind, &root, &tool_binary, options, args.quiet)?;
+    if !args.quiet {
+        eprintln!("units on the {} backend{}", backend.name(), backend_detail(kind));
+    }
     let mut sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
     if !args.quiet {
         sim.on_hook = Some(Box::new(print_hook));
@@ -253,6 +250,41 @@ fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path)
         out.push("--idempotence".into());
     }
     out
+}
+
+/// The backend of `kind` for a run in `root`; `quiet` keeps its notes (limits applied or
+/// not) to itself.
+pub fn make_backend(
+    kind: BackendKind,
+    root: &std::path::Path,
+    tool_binary: &std::path::Path,
+    options: NsOptions,
+    quiet: bool,
+) -> Result<Box<dyn Backend>> {
+    Ok(match kind {
+        BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(root)),
+        BackendKind::Ns => {
+            let backend = NsBackend::new(root, tool_binary, options).context("cannot start the ns backend")?;
+            if !quiet {
+                for note in backend.notes() {
+                    eprintln!("ns: {note}");
+                }
+            }
+            Box::new(backend)
+        }
+        BackendKind::Lxd => Box::new(LxdBackend::new(root, tool_binary).context("cannot start the lxd backend")?),
+    })
+}
+
+/// What a backend's units are, for the first line of a run.
+fn backend_detail(kind: BackendKind) -> String {
+    match kind {
+        BackendKind::Ns => ": a container each, from Linux namespaces".into(),
+        BackendKind::Lxd => {
+            format!(": a container each, from LXD image {}", simulator::backend::lxd::IMAGE_ALIAS)
+        }
+        BackendKind::Host | BackendKind::Auto => ": a directory each, on this machine".into(),
+    }
 }
 
 fn print_hook(record: &HookRecord) {

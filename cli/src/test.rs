@@ -3,9 +3,7 @@
 use crate::sim::BackendKind;
 use anyhow::{Context, Result};
 use clap::Args;
-use simulator::backend::host::HostBackend;
-use simulator::backend::ns::{NsBackend, NsOptions};
-use simulator::backend::Backend;
+use simulator::backend::ns::NsOptions;
 use simulator::run::{self, Report};
 use simulator::scenario::{self, Scenario};
 use simulator::sim::{Config, Sim};
@@ -129,12 +127,7 @@ fn run_once(scenario: &Scenario, seed: u64, kind: BackendKind, hook_timeout: u64
     }
     cfg.model_name =
         scenario.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "test".into());
-    let backend: Box<dyn Backend> = match kind {
-        BackendKind::Ns => {
-            Box::new(NsBackend::new(&root, &tool_binary, NsOptions::default()).context("cannot start the ns backend")?)
-        }
-        BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(&root)),
-    };
+    let backend = crate::sim::make_backend(kind, &root, &tool_binary, NsOptions::default(), true)?;
     let mut sim = Sim::new(cfg, backend, Box::new(Tee::default())).map_err(anyhow::Error::msg)?;
     let report = run::run(&mut sim, scenario);
     sim.shutdown();

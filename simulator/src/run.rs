@@ -57,6 +57,9 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
         format!("{}:{}:{}", scenario.path.display(), span.start.line, span.start.column)
     };
     sim.set_stubs(scenario.stubs.clone());
+    let units: Vec<String> =
+        scenario.applications.iter().flat_map(|a| (0..a.units).map(|i| format!("{}/{i}", a.name.value))).collect();
+    sim.backend().expect_units(&units);
     for app in &scenario.applications {
         let config: BTreeMap<String, Value> = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
         if let Err(e) = sim.deploy(&app.name.value, &app.formula, app.units, config, app.host_network) {

@@ -1,7 +1,8 @@
 //! Where units live: a directory per unit on this machine (`host`), or a container per unit
-//! (`ns`). One trait, the same engine above it.
+//! (`ns`, or `lxd` from a real LXD daemon). One trait, the same engine above it.
 
 pub mod host;
+pub mod lxd;
 pub mod ns;
 
 use std::collections::BTreeMap;
@@ -117,6 +118,9 @@ pub struct UnitPlaces {
 pub trait Backend {
     /// `host`, `ns`, …
     fn name(&self) -> &'static str;
+    /// Told, before units are made one by one, which units will come (`app/0`, …), so that a
+    /// backend whose machines are slow to start can start them all at once.
+    fn expect_units(&mut self, _units: &[String]) {}
     /// Makes the unit's machine; `index` is a model-wide unit counter, for addresses.
     fn create_unit(&mut self, unit: &str, index: u32, host_network: bool) -> io::Result<UnitPlaces>;
     /// Starts a process in the unit, in a process group of its own.

@@ -38,7 +38,7 @@
 
 mod cgroup;
 mod clean;
-mod files;
+pub(crate) mod files;
 mod net;
 mod root;
 
@@ -656,7 +656,7 @@ fn is_overlay(path: &Path) -> bool {
 
 /// When a live (not zombie) process started, in clock ticks since boot (field 22 of
 /// /proc/PID/stat): with its pid, it names the process (pids are reused).
-fn process_start_time(pid: i32) -> Option<u64> {
+pub(crate) fn process_start_time(pid: i32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     if matches!(fields.first(), Some(&"Z") | Some(&"X")) {

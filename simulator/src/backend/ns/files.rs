@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 /// `path` (inside a root whose files are at `base` on this machine) with symbolic links
 /// resolved the way the unit resolves them: absolute links start again at the unit's root.
 /// Returns an absolute path inside the unit.
-pub(super) fn resolve_within(base: &Path, path: &Path) -> PathBuf {
+pub(crate) fn resolve_within(base: &Path, path: &Path) -> PathBuf {
     resolve_with(path, |inside| Some(base.join(inside.strip_prefix("/").unwrap_or(inside))))
 }
 
