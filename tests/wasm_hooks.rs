@@ -150,23 +150,27 @@ fn built_cache_rs() -> &'static Path {
             std::os::unix::fs::symlink(source.join(name).canonicalize().expect("formula"), formulas.join(name))
                 .expect("link formula");
         }
-        let formula = formulas.join("cache-rs");
-        copy_source(&source.join("cache-rs"), &formula);
-        let manifest = std::fs::read_to_string(formula.join("Cargo.toml")).expect("Cargo.toml");
+        let built = formulas.join("cache-rs");
+        copy_source(&source.join("cache-rs"), &built);
+        let manifest = std::fs::read_to_string(built.join("Cargo.toml")).expect("Cargo.toml");
         let sdk = repo().join("formula-sdk").canonicalize().expect("formula-sdk");
         let relative = "\"../../../../formula-sdk\"";
         assert!(manifest.contains(relative), "cache-rs names formula-sdk by {relative}");
         let manifest = manifest.replace(relative, &format!("{:?}", sdk.display().to_string()));
-        std::fs::write(formula.join("Cargo.toml"), manifest).expect("write Cargo.toml");
+        std::fs::write(built.join("Cargo.toml"), manifest).expect("write Cargo.toml");
         let output = formula()
             .args(["build"])
-            .arg(&formula)
+            .arg(&built)
             .env("CARGO_TARGET_DIR", root.join("target"))
             .output()
             .expect("run formula build");
         assert!(output.status.success(), "formula build failed:\n{}", String::from_utf8_lossy(&output.stderr));
-        formula
+        built
     })
+}
+
+fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
 }
 
 /// Copies the formula's sources (not what a build in place left).
@@ -233,7 +237,7 @@ fn comparable(run: &SimRun) -> Vec<Value> {
 
 #[test]
 fn cache_rs_native_and_wasm_builds_leave_the_same_trace() {
-    assert!(nix_is_root(), "the wiki stack runs units in namespaces and needs root (CI runs as root)");
+    assert!(is_root(), "the wiki stack runs units in namespaces and needs root (CI runs as root)");
     let scenario = built_cache_rs().join("scenario.yaml");
     let wasm = sim(&scenario, &["--backend", "ns", "-q"]);
     assert_eq!(wasm.code, 0, "{}", wasm.stderr);
