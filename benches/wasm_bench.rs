@@ -94,7 +94,10 @@ fn main() {
     write_formula(&wasm_dir, true);
     write_formula(&bash_dir, false);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    eprintln!("wasm_bench: {reps} runs each, load average {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    eprintln!(
+        "wasm_bench: {reps} runs each, load average {}",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
 
     // One unmeasured run each (page cache, binary pages).
     let _ = run(&wasm_dir.join("run.yaml"));

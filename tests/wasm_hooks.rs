@@ -48,9 +48,8 @@ const COUNT: &str = r#"(module
 fn a_hook_looping_forever_runs_out_of_fuel_with_the_same_count_every_run() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = wat_formula(dir.path(), LOOP_FOREVER);
-    let runs: Vec<Value> = (0..2)
-        .map(|_| install_exit(&sim(&scenario, &["--backend", "host", "-q", "--hook-fuel", "5000000"])))
-        .collect();
+    let runs: Vec<Value> =
+        (0..2).map(|_| install_exit(&sim(&scenario, &["--backend", "host", "-q", "--hook-fuel", "5000000"]))).collect();
     assert_eq!(runs[0]["result"], "failed (out of fuel after 5000000 units)", "{:#}", runs[0]);
     assert_eq!(runs[0]["fuel"], 5_000_000);
     assert_eq!(runs[0], runs[1]);
@@ -75,7 +74,8 @@ fn fuel_used_by_a_finite_hook_is_the_same_every_run() {
 fn a_hook_past_its_deadline_is_interrupted() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = wat_formula(dir.path(), LOOP_FOREVER);
-    let run = sim(&scenario, &["--backend", "host", "-q", "--hook-timeout", "1", "--hook-fuel", "18446744073709551615"]);
+    let run =
+        sim(&scenario, &["--backend", "host", "-q", "--hook-timeout", "1", "--hook-fuel", "18446744073709551615"]);
     assert_eq!(install_exit(&run)["result"], "failed (timed out after 1s, killed)");
 }
 
@@ -119,7 +119,12 @@ fn a_guest_calls_the_hook_tools_and_its_writes_land_only_on_success() {
             .iter()
             .map(|e| (e["tool"].as_str().unwrap_or("").to_string(), e["code"].as_i64().unwrap_or(-1)))
             .collect();
-        assert_eq!(tools, [("status-set".into(), 0), ("state-set".into(), 0), ("juju-log".into(), 0)], "{}", run.stderr);
+        assert_eq!(
+            tools,
+            [("status-set".into(), 0), ("state-set".into(), 0), ("juju-log".into(), 0)],
+            "{}",
+            run.stderr
+        );
         assert_eq!(run.events_of("log").len(), 1);
         let exit = install_exit(&run);
         let commits = run.events_of("commit");

@@ -12,8 +12,8 @@ use crate::backend::{self, Backend, Capture, ProcessSpec, UnitPlaces};
 use crate::choice::Choices;
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
-use crate::runner::wasm::{WasmExit, WasmHook, WasmRunner};
 use crate::model::{self, ActionResult, Application, Life, Model, PendingAction, Relation, RelationEnd, Unit};
+use crate::runner::wasm::{WasmExit, WasmHook, WasmRunner};
 use crate::scenario::EndpointRef;
 use crate::server::{ServerEvent, ToolServer};
 use crate::tools::context::StatusInfo;
@@ -1477,7 +1477,8 @@ fn exit_fields(
     stderr: &str,
     fuel: Option<u64>,
 ) -> serde_json::Value {
-    let mut fields = json!({"step": step, "unit": unit, "hook": hook, "result": result, "stdout": stdout, "stderr": stderr});
+    let mut fields =
+        json!({"step": step, "unit": unit, "hook": hook, "result": result, "stdout": stdout, "stderr": stderr});
     if let (Some(fuel), Some(map)) = (fuel, fields.as_object_mut()) {
         map.insert("fuel".into(), json!(fuel));
     }

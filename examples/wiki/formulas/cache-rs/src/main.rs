@@ -84,9 +84,8 @@ struct Settings {
 
 impl Settings {
     fn read(hook: &mut Hook) -> Result<Settings, Error> {
-        let mut int = |key: &str| -> Result<i64, Error> {
-            Ok(hook.config_get(key)?.and_then(|v| v.as_i64()).unwrap_or(0))
-        };
+        let mut int =
+            |key: &str| -> Result<i64, Error> { Ok(hook.config_get(key)?.and_then(|v| v.as_i64()).unwrap_or(0)) };
         Ok(Settings { port: int("port")?, memory: int("memory")? })
     }
 
