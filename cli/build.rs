@@ -11,7 +11,8 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, u32, String)>, links: 
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "__pycache__" || name.starts_with(".#") {
+        // `target`: what `formula build` leaves in a formula written in Rust.
+        if name == "__pycache__" || name.starts_with(".#") || name == "target" {
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();

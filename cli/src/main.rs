@@ -4,6 +4,7 @@
 //! outcomes to exit codes. Started under a hook tool's name (`relation-get`, …) it is the
 //! hook-tool client instead, and forwards the call to the simulator.
 
+mod build;
 mod bundle;
 mod embedded;
 mod lint;
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Check formulas and bundles: every `charm proof` check, Juju's own rules, and more.
     Lint(lint::LintArgs),
+    /// Compile a formula written in Rust into `dispatch`, its hook links and `dispatch.wasm`.
+    Build(build::BuildArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),
     /// Write the timeline page (HTML) of a trace that `formula sim --trace` wrote.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Unpack(args) => pack::run_unpack(args),
         Command::Publish(args) => publish::run(args),
         Command::Bundle(args) => bundle::run(args),
+        Command::Build(args) => build::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -30,6 +30,12 @@ pub struct SimArgs {
     /// Kill a hook that runs longer than this many seconds.
     #[arg(long, default_value_t = 300)]
     hook_timeout: u64,
+    /// Instructions a WebAssembly hook may execute before it fails.
+    #[arg(long, value_name = "N", default_value_t = simulator::sim::DEFAULT_HOOK_FUEL)]
+    hook_fuel: u64,
+    /// Run formulas' native hooks even where they have WebAssembly ones (`dispatch.wasm`).
+    #[arg(long)]
+    native_hooks: bool,
     /// The most hooks one settle may run before the model is called unsettled.
     #[arg(long)]
     max_hooks: Option<u64>,
@@ -164,6 +170,8 @@ pub fn run(args: SimArgs) -> Result<u8> {
     cfg.seed = args.seed;
     cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
     cfg.debug_hooks = args.debug_hooks.clone();
+    cfg.hook_fuel = args.hook_fuel;
+    cfg.native_hooks = args.native_hooks;
     if let Some(max) = args.max_hooks.or(scenario.max_hooks) {
         cfg.max_hooks = max;
     }

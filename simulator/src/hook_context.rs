@@ -81,24 +81,25 @@ pub struct ActionRun {
     pub log: Vec<String>,
 }
 
-/// One hook's context over the model.
-pub struct SimContext<'a> {
+/// One hook's context over the model. It owns the model while the hook runs (the engine
+/// takes it back with [`SimContext::finish`]), so that a WebAssembly store can hold it.
+pub struct SimContext {
     /// The model.
-    pub model: &'a mut Model,
+    pub model: Model,
     /// The unit running the hook.
     pub unit: String,
     /// The hook.
-    pub hook: &'a Hook,
+    pub hook: Hook,
     /// The charm directory on this machine (the hook's working directory).
     pub cwd: PathBuf,
     /// Buffered writes.
-    pub buffers: &'a mut Buffers,
+    pub buffers: Buffers,
     /// Members of each relation as this hook sees them.
     pub members: BTreeMap<i64, Vec<String>>,
     /// Relations this unit knows (created and not broken), plus the hook's own.
     pub known_relations: Vec<i64>,
     /// The action being run, for actions.
-    pub action: Option<&'a mut ActionRun>,
+    pub action: Option<ActionRun>,
     /// Where juju-log lines go (and the trace).
     pub logs: Vec<String>,
     frozen: BTreeMap<(i64, String), Settings>,
@@ -106,25 +107,36 @@ pub struct SimContext<'a> {
     leader_settings_cache: Option<Settings>,
 }
 
-impl<'a> SimContext<'a> {
-    /// A context for `hook` on `unit`.
-    #[allow(clippy::too_many_arguments)]
+/// What a finished hook leaves: the model back, its buffered writes, its action record and
+/// its `juju-log` lines.
+pub struct Finished {
+    /// The model.
+    pub model: Model,
+    /// Buffered writes, committed or discarded by the engine.
+    pub buffers: Buffers,
+    /// The action's record, for actions.
+    pub action: Option<ActionRun>,
+    /// `juju-log` lines.
+    pub logs: Vec<String>,
+}
+
+impl SimContext {
+    /// A context for `hook` on `unit`, owning `model` until [`SimContext::finish`].
     pub fn new(
-        model: &'a mut Model,
+        model: Model,
         unit: &str,
-        hook: &'a Hook,
+        hook: Hook,
         cwd: &Path,
-        buffers: &'a mut Buffers,
         members: BTreeMap<i64, Vec<String>>,
         known_relations: Vec<i64>,
-        action: Option<&'a mut ActionRun>,
-    ) -> SimContext<'a> {
+        action: Option<ActionRun>,
+    ) -> SimContext {
         SimContext {
             model,
             unit: unit.to_string(),
             hook,
             cwd: cwd.to_path_buf(),
-            buffers,
+            buffers: Buffers::default(),
             members,
             known_relations,
             action,
@@ -133,6 +145,11 @@ impl<'a> SimContext<'a> {
             leader_cache: None,
             leader_settings_cache: None,
         }
+    }
+
+    /// Ends the hook: gives back the model and what the hook left.
+    pub fn finish(self) -> Finished {
+        Finished { model: self.model, buffers: self.buffers, action: self.action, logs: self.logs }
     }
 
     fn app(&self) -> String {
@@ -155,7 +172,7 @@ impl<'a> SimContext<'a> {
     }
 }
 
-impl HookContext for SimContext<'_> {
+impl HookContext for SimContext {
     fn unit_name(&self) -> &str {
         &self.unit
     }
@@ -395,7 +412,7 @@ impl HookContext for SimContext<'_> {
     }
 
     fn set_action_result(&mut self, keys: &[String], value: &str) -> Result<(), ToolError> {
-        let Some(run) = self.action.as_deref_mut() else {
+        let Some(run) = self.action.as_mut() else {
             return Err(ToolError::NotInAction);
         };
         crate::tools::merge_result(&mut run.results, keys, value);
@@ -403,7 +420,7 @@ impl HookContext for SimContext<'_> {
     }
 
     fn fail_action(&mut self, message: &str) -> Result<(), ToolError> {
-        let Some(run) = self.action.as_deref_mut() else {
+        let Some(run) = self.action.as_mut() else {
             return Err(ToolError::NotInAction);
         };
         run.failed = Some(message.to_string());
@@ -411,7 +428,7 @@ impl HookContext for SimContext<'_> {
     }
 
     fn log_action_message(&mut self, message: &str) -> Result<(), ToolError> {
-        let Some(run) = self.action.as_deref_mut() else {
+        let Some(run) = self.action.as_mut() else {
             return Err(ToolError::NotInAction);
         };
         run.log.push(message.to_string());

@@ -2,7 +2,7 @@
 //!
 //! [`sim::Sim`] deploys formulas into a simulated model and runs their hooks, one at a time,
 //! in an order Juju allows, chosen by a seed; hook tools answer from the model over a unix
-//! socket. [`scenario`] reads the YAML that drives a run and [`run::run`] executes it.
+//! socket, or a formula's WebAssembly module in-process ([`runner::wasm`]). [`scenario`] reads the YAML that drives a run and [`run::run`] executes it.
 #![deny(missing_docs)]
 
 pub mod agent;
@@ -17,6 +17,7 @@ pub mod idempotence;
 pub mod misuse;
 pub mod model;
 pub mod run;
+pub mod runner;
 pub mod scenario;
 pub mod server;
 pub mod sim;

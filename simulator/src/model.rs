@@ -9,7 +9,7 @@ use crate::tools::value::Value;
 use formula_sdk::format::{Formula, Role, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Whether an entity is alive or on its way out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,8 +25,9 @@ pub enum Life {
 pub struct Application {
     /// Its name.
     pub name: String,
-    /// The formula it runs.
-    pub formula: Rc<Formula>,
+    /// The formula it runs (shared, and `Arc` because a WebAssembly hook's store, which
+    /// must be `Send`, holds the model while the hook runs).
+    pub formula: Arc<Formula>,
     /// The formula's directory.
     pub formula_dir: PathBuf,
     /// Bumped by every upgrade; units run upgrade-charm when theirs differs.

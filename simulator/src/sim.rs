@@ -13,6 +13,7 @@ use crate::choice::Choices;
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
 use crate::model::{self, ActionResult, Application, Life, Model, PendingAction, Relation, RelationEnd, Unit};
+use crate::runner::wasm::{WasmExit, WasmHook, WasmRunner};
 use crate::scenario::EndpointRef;
 use crate::server::{ServerEvent, ToolServer};
 use crate::tools::context::StatusInfo;
@@ -23,7 +24,7 @@ use formula_sdk::format::{Formula, Role};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Called with each hook that ran (the live log).
@@ -31,6 +32,9 @@ pub type HookCallback = Box<dyn FnMut(&HookRecord)>;
 
 /// How much of a hook's stdout and stderr the trace keeps.
 const MAX_OUTPUT: usize = 64 * 1024;
+
+/// The default fuel of a WebAssembly hook: some seconds of work, far more than a hook needs.
+pub const DEFAULT_HOOK_FUEL: u64 = 10_000_000_000;
 
 /// An error that stops a run (as opposed to a hook failing, which the model records).
 #[derive(Debug)]
@@ -69,6 +73,10 @@ pub struct Config {
     pub model_name: String,
     /// Hooks that open a shell instead of running, as `juju debug-hooks` does.
     pub debug_hooks: Vec<DebugHooks>,
+    /// Instructions a WebAssembly hook may execute before it fails (deterministic).
+    pub hook_fuel: u64,
+    /// Run a formula's native hooks even where it has WebAssembly ones.
+    pub native_hooks: bool,
 }
 
 /// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
@@ -115,6 +123,8 @@ impl Config {
             stale_percent: 25,
             model_name: "sim".into(),
             debug_hooks: Vec::new(),
+            hook_fuel: DEFAULT_HOOK_FUEL,
+            native_hooks: false,
         }
     }
 }
@@ -166,6 +176,8 @@ pub struct Sim {
     draws_seen: usize,
     /// Called with each hook that ran.
     pub on_hook: Option<HookCallback>,
+    /// Runs WebAssembly hooks; started by the first one.
+    wasm: Option<WasmRunner>,
 }
 
 impl Sim {
@@ -213,6 +225,7 @@ impl Sim {
             recent: Vec::new(),
             draws_seen: 0,
             on_hook: None,
+            wasm: None,
         };
         sim.emit("run", json!({"seed": sim.cfg.seed, "backend": sim.backend.name(), "model": sim.model.name}));
         Ok(sim)
@@ -275,7 +288,7 @@ impl Sim {
         let formula = load_deployable(formula_dir)?;
         let mut app = Application {
             name: name.to_string(),
-            formula: Rc::new(formula),
+            formula: Arc::new(formula),
             formula_dir: formula_dir.to_path_buf(),
             charm_version: 1,
             config_set: BTreeMap::new(),
@@ -604,7 +617,7 @@ impl Sim {
         for key in stale {
             a.config_set.remove(&key);
         }
-        a.formula = Rc::new(formula);
+        a.formula = Arc::new(formula);
         a.formula_dir = formula_dir.to_path_buf();
         a.charm_version += 1;
         let version = a.charm_version;
@@ -935,8 +948,17 @@ impl Sim {
             });
             action_run.action = pending;
         }
+        // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
+        let shell = hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
+        let wasm_module = if self.cfg.native_hooks || shell { None } else { resolve_wasm(&places, &hook) };
+        let mut fuel = None;
         let (outcome, stdout, stderr) = if injected {
             (Outcome::Injected, String::new(), String::new())
+        } else if let Some(module) = wasm_module {
+            let (outcome, stdout, stderr, used) =
+                self.run_wasm(unit, &hook, &places, &module, &env, &context_id, &mut buffers, &mut action_run)?;
+            fuel = Some(used);
+            (outcome, stdout, stderr)
         } else {
             match program {
                 Program::Missing => (Outcome::Missing, String::new(), String::new()),
@@ -971,10 +993,7 @@ impl Sim {
             }
         } else if ok {
             let commit = buffers.commit(&mut self.model, unit);
-            self.emit(
-                "exit",
-                json!({"step": step, "unit": unit, "hook": name, "result": result, "stdout": stdout, "stderr": stderr}),
-            );
+            self.emit("exit", exit_fields(step, unit, &name, &result, &stdout, &stderr, fuel));
             self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
             if let Some(agent) = self.agents.get_mut(unit) {
                 agent.retry = None;
@@ -982,10 +1001,7 @@ impl Sim {
             }
             self.after_commit(unit, &hook);
         } else {
-            self.emit(
-                "exit",
-                json!({"step": step, "unit": unit, "hook": name, "result": result, "stdout": stdout, "stderr": stderr}),
-            );
+            self.emit("exit", exit_fields(step, unit, &name, &result, &stdout, &stderr, fuel));
             self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
             let message = format!("hook failed: \"{name}\"");
             if let Some(agent) = self.agents.get_mut(unit) {
@@ -1257,11 +1273,7 @@ impl Sim {
                 let _ = sender.send(ServerEvent::Exited(serial, code));
             })
             .map_err(|e| SimError(format!("cannot wait for the hook: {e}")))?;
-        let members = self.hook_members(unit, hook);
-        let known = self.known_relations(unit, hook);
-        let mut model = std::mem::take(&mut self.model);
-        let action = if hook.is_action() { Some(action_run) } else { None };
-        let mut ctx = SimContext::new(&mut model, unit, hook, &places.charm_dir_host, buffers, members, known, action);
+        let mut ctx = self.hook_context(unit, hook, places, action_run);
         // A debugging session takes the time it takes.
         let timeout = if debugging { Duration::from_secs(100 * 365 * 86_400) } else { self.cfg.hook_timeout };
         let deadline = Instant::now() + timeout;
@@ -1306,9 +1318,79 @@ impl Sim {
             }
         };
         self.backend.hook_ended(unit, timed_out);
-        let logs = std::mem::take(&mut ctx.logs);
-        drop(ctx);
-        self.model = model;
+        self.finish_context(unit, hook, ctx, buffers, action_run, calls);
+        let outcome = if timed_out { Outcome::Timeout(self.cfg.hook_timeout) } else { Outcome::Exit(code) };
+        Ok((outcome, spec.stdout.text(MAX_OUTPUT), spec.stderr.text(MAX_OUTPUT)))
+    }
+
+    /// Runs a WebAssembly hook in-process; returns its outcome, output and fuel used.
+    #[allow(clippy::too_many_arguments)]
+    fn run_wasm(
+        &mut self,
+        unit: &str,
+        hook: &Hook,
+        places: &UnitPlaces,
+        module: &Path,
+        env: &BTreeMap<String, String>,
+        context_id: &str,
+        buffers: &mut Buffers,
+        action_run: &mut ActionRun,
+    ) -> Result<(Outcome, String, String, u64), SimError> {
+        if self.wasm.is_none() {
+            self.wasm = Some(WasmRunner::new().map_err(SimError)?);
+        }
+        let ctx = self.hook_context(unit, hook, places, action_run);
+        let relative = module.strip_prefix(&places.charm_dir_host).unwrap_or(module);
+        let wasm_hook = WasmHook {
+            module,
+            args: vec![places.charm_dir.join(relative).to_string_lossy().into_owned()],
+            env,
+            seed: wasm_seed(context_id),
+            fuel: self.cfg.hook_fuel,
+            deadline: self.cfg.hook_timeout,
+            max_output: MAX_OUTPUT,
+        };
+        let Some(runner) = self.wasm.as_mut() else {
+            return err("the WebAssembly runner is not running");
+        };
+        let run = runner.run(&wasm_hook, ctx);
+        self.finish_context(unit, hook, run.ctx, buffers, action_run, run.calls);
+        let outcome = match run.exit {
+            WasmExit::Code(code) => Outcome::Exit(code),
+            WasmExit::OutOfFuel => Outcome::OutOfFuel(self.cfg.hook_fuel),
+            WasmExit::Deadline => Outcome::Timeout(self.cfg.hook_timeout),
+            WasmExit::Trap(message) => Outcome::Trap(message),
+            WasmExit::Load(message) => Outcome::SpawnFailed(message),
+        };
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        Ok((outcome, text(&run.stdout), text(&run.stderr), run.fuel_used))
+    }
+
+    /// The hook's view of the model; the model moves into it until [`Sim::finish_context`].
+    fn hook_context(&mut self, unit: &str, hook: &Hook, places: &UnitPlaces, action_run: &mut ActionRun) -> SimContext {
+        let members = self.hook_members(unit, hook);
+        let known = self.known_relations(unit, hook);
+        let model = std::mem::take(&mut self.model);
+        let action = hook.is_action().then(|| std::mem::take(action_run));
+        SimContext::new(model, unit, hook.clone(), &places.charm_dir_host, members, known, action)
+    }
+
+    /// Takes the model back from a finished hook's context and traces its tool calls and logs.
+    fn finish_context(
+        &mut self,
+        unit: &str,
+        hook: &Hook,
+        ctx: SimContext,
+        buffers: &mut Buffers,
+        action_run: &mut ActionRun,
+        calls: Vec<(String, Vec<String>, Response)>,
+    ) {
+        let finished = ctx.finish();
+        self.model = finished.model;
+        *buffers = finished.buffers;
+        if let Some(run) = finished.action {
+            *action_run = run;
+        }
         for (tool, args, response) in calls {
             let fields = json!({"step": self.step_no, "unit": unit, "tool": tool, "args": args.iter().map(|a| self.scrub(a)).collect::<Vec<_>>(), "code": response.code,
                 "stdout": self.scrub(&String::from_utf8_lossy(&response.stdout)), "stderr": self.scrub(&String::from_utf8_lossy(&response.stderr))});
@@ -1320,11 +1402,9 @@ impl Sim {
                 self.refused.push(call);
             }
         }
-        for line in logs {
+        for line in finished.logs {
             self.emit("log", json!({"step": self.step_no, "unit": unit, "line": self.scrub(&line)}));
         }
-        let outcome = if timed_out { Outcome::Timeout(self.cfg.hook_timeout) } else { Outcome::Exit(code) };
-        Ok((outcome, spec.stdout.text(MAX_OUTPUT), spec.stderr.text(MAX_OUTPUT)))
     }
 
     /// Relation members as the hook sees them: the agent's members, with a joining unit
@@ -1419,6 +1499,10 @@ enum Outcome {
     SpawnFailed(String),
     Timeout(Duration),
     Injected,
+    /// A WebAssembly hook used up its fuel budget.
+    OutOfFuel(u64),
+    /// A WebAssembly hook trapped.
+    Trap(String),
 }
 
 impl Outcome {
@@ -1434,6 +1518,8 @@ impl Outcome {
             Outcome::SpawnFailed(e) => format!("failed (cannot start: {e})"),
             Outcome::Timeout(d) => format!("failed (timed out after {}s, killed)", d.as_secs()),
             Outcome::Injected => "failed (injected)".into(),
+            Outcome::OutOfFuel(budget) => format!("failed (out of fuel after {budget} units)"),
+            Outcome::Trap(message) => format!("failed (trap: {message})"),
         }
     }
 }
@@ -1500,6 +1586,42 @@ fn debug_shell(
         stdout: Capture::terminal(),
         stderr: Capture::terminal(),
     }
+}
+
+/// The WebAssembly module Juju's `dispatch` would correspond to: `dispatch.wasm`, else
+/// `hooks/<name>.wasm` (or `actions/<name>.wasm`).
+fn resolve_wasm(places: &UnitPlaces, hook: &Hook) -> Option<PathBuf> {
+    let dispatch = places.charm_dir_host.join("dispatch.wasm");
+    if dispatch.is_file() {
+        return Some(dispatch);
+    }
+    let own = places.charm_dir_host.join(format!("{}.wasm", hook.dispatch_path()));
+    own.is_file().then_some(own)
+}
+
+/// The seed of a WebAssembly hook's clock and random source: from its context id, which
+/// holds a token drawn from the run's seed. FNV-1a, written here, so that no toolchain
+/// upgrade changes what a seed gives.
+fn wasm_seed(context_id: &str) -> u64 {
+    context_id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The fields of an `exit` event; `fuel` only for WebAssembly hooks.
+fn exit_fields(
+    step: u64,
+    unit: &str,
+    hook: &str,
+    result: &str,
+    stdout: &str,
+    stderr: &str,
+    fuel: Option<u64>,
+) -> serde_json::Value {
+    let mut fields =
+        json!({"step": step, "unit": unit, "hook": hook, "result": result, "stdout": stdout, "stderr": stderr});
+    if let (Some(fuel), Some(map)) = (fuel, fields.as_object_mut()) {
+        map.insert("fuel".into(), json!(fuel));
+    }
+    fields
 }
 
 /// Loads a formula and refuses it when Juju would.
