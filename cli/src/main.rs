@@ -5,6 +5,7 @@
 //! hook-tool client instead, and forwards the call to the simulator.
 
 mod embedded;
+mod explore;
 mod lint;
 mod sim;
 mod tool_client;

@@ -9,6 +9,8 @@ pub mod agent;
 pub mod backend;
 pub mod choice;
 pub mod expect;
+pub mod explore;
+pub mod fault;
 pub mod hook;
 pub mod hook_context;
 pub mod model;
