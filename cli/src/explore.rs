@@ -21,6 +21,9 @@ struct ProcessRunner {
     scenario: Option<PathBuf>,
     base: Vec<String>,
     seed: u64,
+    /// With recorded choices: the most hooks a settle may run (a candidate schedule of the
+    /// shrinker may loop where the original did not; it should not take long to say so).
+    shrink_max_hooks: Option<u64>,
 }
 
 impl Runner for ProcessRunner {
@@ -40,6 +43,9 @@ impl Runner for ProcessRunner {
                 let text: Vec<String> = picks.iter().map(usize::to_string).collect();
                 std::fs::write(&choices_file, text.join(" ")).map_err(|e| format!("cannot write choices: {e}"))?;
                 command.arg("--seed").arg(self.seed.to_string()).arg("--choices-file").arg(&choices_file);
+                if let Some(max) = self.shrink_max_hooks {
+                    command.arg("--max-hooks").arg(max.to_string());
+                }
             }
         }
         let output = command
@@ -95,6 +101,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         scenario: args.scenario.clone(),
         base: child_args(args),
         seed: args.seed,
+        shrink_max_hooks: None,
     };
     if args.check_determinism {
         return check_determinism(&runner, &seeds, jobs, work.path());
@@ -109,13 +116,21 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         args.faults.as_ref().map(|f| format!(", faults {f}")).unwrap_or_default()
     );
     let started = Instant::now();
+    // A progress line rewritten in place on a terminal; in a log, a line per tenth.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = |p: Progress| {
-        eprint!("\r[{}/{}] runs, {} failed", p.done, p.total, p.failures);
-        let _ = std::io::stderr().flush();
+        if terminal {
+            eprint!("\r[{}/{}] runs, {} failed", p.done, p.total, p.failures);
+            let _ = std::io::stderr().flush();
+        } else if p.done == p.total || p.done % (p.total / 10).max(1) == 0 {
+            eprintln!("[{}/{}] runs, {} failed", p.done, p.total, p.failures);
+        }
     };
     let summary = explore::explore(&plan, &runner, &progress);
     let wall = started.elapsed();
-    eprintln!();
+    if terminal {
+        eprintln!();
+    }
     let replay_scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
     let mut shrunk_signatures = Vec::new();
     for failure in &summary.failures {
@@ -172,7 +187,9 @@ fn child_args(args: &SimArgs) -> Vec<String> {
 
 fn shrink(runner: &ProcessRunner, failure: &Failure, budget: usize, out: &Path, work: &Path, scenario: &str) {
     eprintln!("  shrinking (at most {budget} runs)…");
-    let runner = ProcessRunner { seed: failure.seed, ..runner.clone() };
+    let user_max = runner.base.iter().any(|a| a == "--max-hooks");
+    let bound = (!user_max).then_some(failure.info.hooks.len() as u64 * 2 + 50);
+    let runner = ProcessRunner { seed: failure.seed, shrink_max_hooks: bound, ..runner.clone() };
     let shrunk = explore::shrink(&runner, failure, budget, work);
     let kept = out.join(format!("formula-sim-seed-{}.shrunk.trace.jsonl", failure.seed));
     if std::fs::copy(&shrunk.trace, &kept).is_err() {

@@ -239,7 +239,16 @@ pub fn run(args: SimArgs) -> Result<u8> {
             Some(step) => eprintln!("replay: the run departs from the trace at {step}"),
         }
     }
-    print_report(&report, seed);
+    let again = match (&args.replay, &args.scenario) {
+        (Some(trace), Some(s)) => format!("formula sim --replay {} {}", trace.display(), s.display()),
+        (Some(trace), None) => format!("formula sim --replay {}", trace.display()),
+        (None, _) => {
+            let faults = args.faults.as_ref().map(|f| format!(" --faults {f}")).unwrap_or_default();
+            let scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
+            format!("formula sim{scenario} --seed {seed}{faults}")
+        }
+    };
+    print_report(&report, seed, &again);
     if args.keep {
         let kept = workdir.keep();
         eprintln!("kept the run's directory: {}", kept.display());
@@ -275,7 +284,7 @@ fn print_hook(record: &HookRecord) {
     }
 }
 
-fn print_report(report: &Report, seed: u64) {
+fn print_report(report: &Report, seed: u64, again: &str) {
     for (at, failure) in &report.failures {
         eprintln!("FAILED {at}: {failure}");
     }
@@ -288,7 +297,7 @@ fn print_report(report: &Report, seed: u64) {
     if report.passed() {
         eprintln!("ok: {} hooks, every expectation held (seed {seed})", report.hooks);
     } else {
-        eprintln!("failed with seed {seed}: run `formula sim SCENARIO --seed {seed}` to reproduce");
+        eprintln!("failed with seed {seed}: run `{again}` to reproduce");
     }
 }
 

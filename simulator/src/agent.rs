@@ -179,6 +179,11 @@ impl Agent {
         if self.removed {
             return Vec::new();
         }
+        if self.error.is_some() {
+            // Only actions run while a hook is in error (a failed joined's pending changed
+            // waits for the resolve too).
+            return self.action(snap).into_iter().collect();
+        }
         // A joined member's changed runs immediately, before anything else (ChangedPending).
         for (id, rel) in &self.relations {
             if let Some(member) = &rel.changed_pending {
@@ -190,10 +195,6 @@ impl Agent {
                     Some(member),
                 )];
             }
-        }
-        if self.error.is_some() {
-            // Only actions run while a hook is in error.
-            return self.action(snap).into_iter().collect();
         }
         if let Some(hook) = &self.retry {
             return vec![hook.clone()];
@@ -588,6 +589,22 @@ mod tests {
         let hooks = agent.next_hooks(&with_action);
         assert_eq!(hooks.len(), 1);
         assert!(hooks[0].is_action());
+    }
+
+    #[test]
+    fn a_failed_changed_after_joined_waits_for_the_resolve() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        let s = snap(&[("mysql/0", 1)]);
+        let joined = agent.next_hooks(&s).remove(0);
+        agent.commit(&joined, &s);
+        let changed = agent.next_hooks(&s).remove(0);
+        assert_eq!(changed.kind, HookKind::RelationChanged);
+        agent.error = Some(HookError { hook: changed.clone(), message: "hook failed".into() });
+        assert!(agent.next_hooks(&s).is_empty(), "a unit in error runs no hook, not even a pending changed");
+        agent.error = None;
+        agent.retry = Some(changed.clone());
+        assert_eq!(agent.next_hooks(&s), vec![changed]);
     }
 
     #[test]

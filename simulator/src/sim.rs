@@ -756,11 +756,16 @@ impl Sim {
         let Some(agent) = self.agents.get(&unit) else {
             return Ok(None);
         };
+        // Leadership is never stale: Juju checks it again before leader-elected runs and skips
+        // the hook when leadership has moved on (spec §6.2).
         let stale = agent
             .snapshot
-            .as_ref()
-            .filter(|old| **old != fresh && !agent.next_hooks(old).is_empty() && agent.error.is_none())
-            .cloned();
+            .clone()
+            .map(|mut old| {
+                old.leader = fresh.leader;
+                old
+            })
+            .filter(|old| *old != fresh && !agent.next_hooks(old).is_empty() && agent.error.is_none());
         let snap = match stale {
             Some(old) if self.choices.chance("stale", self.cfg.stale_percent) => old,
             _ => fresh,
