@@ -56,7 +56,13 @@ fn explore_finds_the_bug_shrinks_it_and_the_shrunk_trace_replays_to_the_same_fai
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"));
     assert!(stderr.contains("unit in error: consumer/0: hook failed: \"secret-relation-changed\""), "{stderr}");
-    assert!(stderr.contains(&format!("replay: formula sim --replay {}", out.path().join(format!("formula-sim-seed-{seed}.trace.jsonl")).display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "replay: formula sim --replay {}",
+            out.path().join(format!("formula-sim-seed-{seed}.trace.jsonl")).display()
+        )),
+        "{stderr}"
+    );
     assert!(stderr.contains("stopped at the first failure"), "{stderr}");
 
     // The shrunk schedule: a handful of hooks up to the failure, explained per unit.
@@ -67,18 +73,25 @@ fn explore_finds_the_bug_shrinks_it_and_the_shrunk_trace_replays_to_the_same_fai
     assert!(info.failure_step() <= 12, "shrunk to {} hooks:\n{stderr}", info.failure_step());
     assert!(info.failure_step() <= original.failure_step());
     assert_eq!(simulator::explore::signature(&info), simulator::explore::signature(&original));
-    assert!(stderr.contains("hooks per unit, in order:") && stderr.contains("secret-relation-changed(keeper/1) FAILED")
-        || stderr.contains("secret-relation-changed(keeper/0) FAILED"), "{stderr}");
+    assert!(
+        stderr.contains("hooks per unit, in order:") && stderr.contains("secret-relation-changed(keeper/1) FAILED")
+            || stderr.contains("secret-relation-changed(keeper/0) FAILED"),
+        "{stderr}"
+    );
 
     // It replays to the same failure, hook for hook.
     let (code, replayed) = formula_sim(&["--replay", path(&shrunk), path(&scenario), "--backend", "host", "-q"]);
     assert_eq!(code, 1, "{replayed}");
     assert!(replayed.contains("replay: this run followed the trace's"), "{replayed}");
-    assert!(replayed.contains("FAILED unit in error: consumer/0: hook failed: \"secret-relation-changed\""), "{replayed}");
+    assert!(
+        replayed.contains("FAILED unit in error: consumer/0: hook failed: \"secret-relation-changed\""),
+        "{replayed}"
+    );
 
     // With the fixed consumer the same schedule no longer fails, and the replay says where it
     // leaves the trace.
-    let (code, fixed) = formula_sim(&["--replay", path(&shrunk), path(&orderbug("fixed.yaml")), "--backend", "host", "-q"]);
+    let (code, fixed) =
+        formula_sim(&["--replay", path(&shrunk), path(&orderbug("fixed.yaml")), "--backend", "host", "-q"]);
     assert_eq!(code, 0, "{fixed}");
     assert!(fixed.contains("replay: the run departs from the trace at step "), "{fixed}");
     assert!(fixed.contains(", this run ran "), "{fixed}");
@@ -90,7 +103,8 @@ fn the_fixed_pair_passes_many_seeds_with_and_without_faults() {
     let out = tempfile::tempdir().expect("temp dir");
     for faults in [None, Some("leader=10,fail=10,restart=10,tick=10")] {
         let scenario = orderbug("fixed.yaml");
-        let mut args = vec![path(&scenario), "--backend", "host", "--explore", &count, "--keep-going", "--out", path(out.path())];
+        let mut args =
+            vec![path(&scenario), "--backend", "host", "--explore", &count, "--keep-going", "--out", path(out.path())];
         if let Some(f) = faults {
             args.extend(["--faults", f]);
         }
@@ -123,19 +137,31 @@ fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
                 "fail" | "restart" => {
                     let step = fault["step"].as_u64().unwrap_or(0);
                     let at = hooks.iter().position(|h| h.step == step).expect("the faulted hook");
-                    let want = if kind == "fail" { "failed (injected fault; retried)" } else { "interrupted (agent restarted before the commit; runs again)" };
+                    let want = if kind == "fail" {
+                        "failed (injected fault; retried)"
+                    } else {
+                        "interrupted (agent restarted before the commit; runs again)"
+                    };
                     assert_eq!(hooks[at].result, want);
                     let again = hooks[at + 1..].iter().find(|h| h.unit == hooks[at].unit).expect("a hook after it");
-                    assert_eq!((&again.name, &again.remote, again.relation), (&hooks[at].name, &hooks[at].remote, hooks[at].relation));
+                    assert_eq!(
+                        (&again.name, &again.remote, again.relation),
+                        (&hooks[at].name, &hooks[at].remote, hooks[at].relation)
+                    );
                 }
                 // The new leader runs leader-elected; the old one runs nothing for it.
                 "leader" => {
                     let unit = fault["unit"].as_str().unwrap_or("");
                     let step = fault["step"].as_u64().unwrap_or(0);
                     let later: Vec<_> = hooks.iter().filter(|h| h.step >= step && h.unit == unit).collect();
-                    let installed = hooks.iter().any(|h| h.step < step && h.unit == unit && h.name == "install" && h.result == "ok");
+                    let installed = hooks
+                        .iter()
+                        .any(|h| h.step < step && h.unit == unit && h.name == "install" && h.result == "ok");
                     if installed && !later.is_empty() {
-                        assert!(later.iter().any(|h| h.name == "leader-elected"), "seed {seed}: {unit} became leader at step {step}");
+                        assert!(
+                            later.iter().any(|h| h.name == "leader-elected"),
+                            "seed {seed}: {unit} became leader at step {step}"
+                        );
                     }
                 }
                 "tick" => {}
@@ -174,8 +200,17 @@ fn check_determinism_runs_each_seed_twice() {
 fn shards_split_the_seeds() {
     let out = tempfile::tempdir().expect("temp dir");
     let scenario = orderbug("fixed.yaml");
-    let (code, stderr) =
-        formula_sim(&[path(&scenario), "--backend", "host", "--seeds", "0..10", "--shard", "2/3", "--out", path(out.path())]);
+    let (code, stderr) = formula_sim(&[
+        path(&scenario),
+        "--backend",
+        "host",
+        "--seeds",
+        "0..10",
+        "--shard",
+        "2/3",
+        "--out",
+        path(out.path()),
+    ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("exploring 3 seeds (0..10, shard 2/3)"), "{stderr}");
     assert!(stderr.contains("3 runs, 0 failed"), "{stderr}");
@@ -194,7 +229,10 @@ fn faults_in_a_scenario_are_checked_with_their_position() {
     let (code, stderr) = formula_sim(&[path(&scenario), "--backend", "host"]);
     assert_eq!(code, 2, "{stderr}");
     let shown = path(&scenario);
-    assert!(stderr.contains(&format!("{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, budget")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, budget")),
+        "{stderr}"
+    );
     assert!(stderr.contains(&format!("{shown}:7:9: fault `fail` must be from 0 to 100, not 200")), "{stderr}");
     let (code, stderr) = formula_sim(&[path(&orderbug("fixed.yaml")), "--faults", "leader=x"]);
     assert_eq!(code, 2, "{stderr}");

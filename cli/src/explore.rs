@@ -122,7 +122,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         if terminal {
             eprint!("\r[{}/{}] runs, {} failed", p.done, p.total, p.failures);
             let _ = std::io::stderr().flush();
-        } else if p.done == p.total || p.done % (p.total / 10).max(1) == 0 {
+        } else if p.done == p.total || p.done.is_multiple_of((p.total / 10).max(1)) {
             eprintln!("[{}/{}] runs, {} failed", p.done, p.total, p.failures);
         }
     };
@@ -181,7 +181,12 @@ fn child_args(args: &SimArgs) -> Vec<String> {
     if let Some(rootfs) = &args.rootfs {
         base.extend(["--rootfs".into(), rootfs.to_string_lossy().into_owned()]);
     }
-    base.extend(["--unit-pids".into(), args.unit_pids.to_string(), "--unit-memory".into(), args.unit_memory.to_string()]);
+    base.extend([
+        "--unit-pids".into(),
+        args.unit_pids.to_string(),
+        "--unit-memory".into(),
+        args.unit_memory.to_string(),
+    ]);
     base
 }
 
@@ -220,7 +225,8 @@ fn check_determinism(runner: &ProcessRunner, seeds: &[u64], jobs: usize, work: &
                 let Some(&seed) = seeds.get(index) else { break };
                 let a = work.join(format!("det-{seed}-a.jsonl"));
                 let b = work.join(format!("det-{seed}-b.jsonl"));
-                let outcome = runner.run(&Schedule::Seed(seed), &a).and_then(|()| runner.run(&Schedule::Seed(seed), &b));
+                let outcome =
+                    runner.run(&Schedule::Seed(seed), &a).and_then(|()| runner.run(&Schedule::Seed(seed), &b));
                 let problem = match outcome {
                     Err(e) => Some(e),
                     Ok(()) => {

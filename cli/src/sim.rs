@@ -5,9 +5,9 @@ use clap::{Args, ValueEnum};
 use simulator::backend::host::HostBackend;
 use simulator::backend::ns::{NsBackend, NsOptions};
 use simulator::backend::Backend;
+use simulator::explore::HookStep;
 use simulator::run::{self, Report};
 use simulator::scenario;
-use simulator::explore::HookStep;
 use simulator::sim::{Config, HookRecord, Sim};
 use simulator::trace::{FileSink, Tee, TraceSink};
 use std::path::PathBuf;
@@ -135,9 +135,8 @@ pub fn run(args: SimArgs) -> Result<u8> {
         Some(path) => Some(simulator::explore::read_trace(path).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let scenario_arg = args.scenario.clone().or_else(|| {
-        replay.as_ref().and_then(|r| r.run["scenario"].as_str()).map(PathBuf::from)
-    });
+    let scenario_arg =
+        args.scenario.clone().or_else(|| replay.as_ref().and_then(|r| r.run["scenario"].as_str()).map(PathBuf::from));
     let (scenario_path, _examples) = match &scenario_arg {
         Some(path) => (path.clone(), None),
         None => {
@@ -175,7 +174,8 @@ pub fn run(args: SimArgs) -> Result<u8> {
         cfg.seed = trace.seed();
         if args.faults.is_none() {
             let spec = trace.run["faults"].as_str().unwrap_or("");
-            cfg.faults = simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("the trace's faults: {e}"))?;
+            cfg.faults =
+                simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("the trace's faults: {e}"))?;
         }
         cfg.choices = Some(trace.picks());
     }

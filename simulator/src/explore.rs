@@ -69,7 +69,12 @@ pub struct TraceDraw {
 impl TraceDraw {
     /// Whether this draw is a chance (percent) rather than a pick among options.
     fn is_chance(&self) -> bool {
-        self.options == 100 && (self.label == "stale" || self.label == "fault-fail" || self.label == "fault-restart" || self.label == "fault-tick" || self.label == "fault-leader")
+        self.options == 100
+            && (self.label == "stale"
+                || self.label == "fault-fail"
+                || self.label == "fault-restart"
+                || self.label == "fault-tick"
+                || self.label == "fault-leader")
     }
 
     /// The value that means "the default": the first option, or a chance that did not fire.
@@ -654,8 +659,14 @@ mod tests {
         let a = vec![step("db/0", "install"), step("db/0", "db-relation-changed")];
         let b = vec![step("db/0", "install"), step("wiki/1", "install")];
         assert_eq!(departure(&a, &a), None);
-        assert_eq!(departure(&a, &b).as_deref(), Some("step 2: trace ran db/0 db-relation-changed, this run ran wiki/1 install"));
-        assert_eq!(departure(&a, &a[..1]).as_deref(), Some("step 2: trace ran db/0 db-relation-changed, this run had no more hooks"));
+        assert_eq!(
+            departure(&a, &b).as_deref(),
+            Some("step 2: trace ran db/0 db-relation-changed, this run ran wiki/1 install")
+        );
+        assert_eq!(
+            departure(&a, &a[..1]).as_deref(),
+            Some("step 2: trace ran db/0 db-relation-changed, this run had no more hooks")
+        );
     }
 
     #[test]
@@ -671,12 +682,17 @@ mod tests {
 
     #[test]
     fn signatures_leave_out_what_is_particular_to_a_seed() {
-        let trace = |result: &str| parse_trace(&format!("{{\"event\":\"run\",\"seed\":4}}\n{result}\n")).unwrap_or_default();
+        let trace =
+            |result: &str| parse_trace(&format!("{{\"event\":\"run\",\"seed\":4}}\n{result}\n")).unwrap_or_default();
         let ok = trace(r#"{"event":"result","passed":true,"failures":[],"unexpected-errors":[],"error":null}"#);
         assert_eq!(signature(&ok), None);
-        let stuck = trace(r#"{"event":"result","passed":false,"failures":[],"unexpected-errors":[],"error":"s.yaml:3:5: the model did not settle after 200 hooks; the last hooks were: a"}"#);
+        let stuck = trace(
+            r#"{"event":"result","passed":false,"failures":[],"unexpected-errors":[],"error":"s.yaml:3:5: the model did not settle after 200 hooks; the last hooks were: a"}"#,
+        );
         assert_eq!(signature(&stuck).as_deref(), Some("the model did not settle"));
-        let err = trace(r#"{"event":"result","passed":false,"failures":[],"unexpected-errors":["c/0: hook failed: \"x\""],"error":null}"#);
+        let err = trace(
+            r#"{"event":"result","passed":false,"failures":[],"unexpected-errors":["c/0: hook failed: \"x\""],"error":null}"#,
+        );
         assert_eq!(signature(&err).as_deref(), Some("unit in error: c/0: hook failed: \"x\""));
         assert!(parse_trace("{\"event\":\"hook\"}\n").is_err(), "a trace starts with its run event");
         assert!(parse_trace("nonsense").unwrap_err().starts_with("1: not a trace event"));

@@ -210,9 +210,15 @@ mod tests {
 
     #[test]
     fn parse_names_the_problem() {
-        assert_eq!(Faults::parse("lead=5"), Err("unknown fault `lead`; faults: leader, fail, restart, tick, budget".into()));
+        assert_eq!(
+            Faults::parse("lead=5"),
+            Err("unknown fault `lead`; faults: leader, fail, restart, tick, budget".into())
+        );
         assert_eq!(Faults::parse("fail=101"), Err("fault `fail` must be from 0 to 100, not 101".into()));
-        assert_eq!(Faults::parse("tick"), Err("`tick` is not NAME=PERCENT (faults: leader, fail, restart, tick, budget)".into()));
+        assert_eq!(
+            Faults::parse("tick"),
+            Err("`tick` is not NAME=PERCENT (faults: leader, fail, restart, tick, budget)".into())
+        );
         assert_eq!(Faults::parse("tick=x"), Err("fault `tick` needs a whole number, not `x`".into()));
     }
 

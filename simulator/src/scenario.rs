@@ -447,7 +447,9 @@ fn read_faults(r: &mut Reader, node: &Node) -> crate::fault::Faults {
                     r.error(v.span, message);
                 }
             }
-            _ => r.error(v.span, format!("fault `{name}` must be a whole number (percent), not `{}`", v.display_value())),
+            _ => {
+                r.error(v.span, format!("fault `{name}` must be a whole number (percent), not `{}`", v.display_value()))
+            }
         }
     }
     faults
