@@ -212,7 +212,7 @@ fn shards_split_the_seeds() {
         path(out.path()),
     ]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("exploring 3 seeds (0..10, shard 2/3)"), "{stderr}");
+    assert!(stderr.contains("exploring 3 seed(s) (0..10, shard 2/3)"), "{stderr}");
     assert!(stderr.contains("3 runs, 0 failed"), "{stderr}");
     let (code, stderr) = formula_sim(&[path(&scenario), "--seeds", "0..10", "--shard", "4/3"]);
     assert_eq!(code, 2, "{stderr}");

@@ -89,7 +89,8 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     };
     let shard = args.shard.as_deref().map(explore::parse_shard).transpose().map_err(anyhow::Error::msg)?;
     let seeds = explore::shard_seeds(range.clone(), shard);
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let jobs = args.jobs.unwrap_or(cores).max(1);
     let out = match &args.out {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().context("cannot read the current directory")?,
@@ -109,10 +110,11 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     let plan = Plan { seeds, jobs, keep_going: args.keep_going, work_dir: work.path().to_path_buf() };
     let shard_text = shard.map(|(k, n)| format!(", shard {k}/{n}")).unwrap_or_default();
     eprintln!(
-        "exploring {} seeds ({}..{}{shard_text}) on {jobs} workers{}",
+        "exploring {} seed(s) ({}..{}{shard_text}) on {} worker(s){}",
         plan.seeds.len(),
         range.start,
         range.end,
+        jobs.min(plan.seeds.len()),
         args.faults.as_ref().map(|f| format!(", faults {f}")).unwrap_or_default()
     );
     let started = Instant::now();
@@ -141,7 +143,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
         if !args.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
             shrunk_signatures.push(failure.signature.clone());
-            shrink(&runner, failure, args.shrink_budget, &out, work.path(), &replay_scenario);
+            shrink(&runner, failure, args.shrink_budget, jobs, &out, work.path(), &replay_scenario);
         }
     }
     let distinct = summary.distinct();
@@ -190,12 +192,20 @@ fn child_args(args: &SimArgs) -> Vec<String> {
     base
 }
 
-fn shrink(runner: &ProcessRunner, failure: &Failure, budget: usize, out: &Path, work: &Path, scenario: &str) {
-    eprintln!("  shrinking (at most {budget} runs)…");
+fn shrink(
+    runner: &ProcessRunner,
+    failure: &Failure,
+    budget: usize,
+    jobs: usize,
+    out: &Path,
+    work: &Path,
+    scenario: &str,
+) {
+    eprintln!("  shrinking (at most {budget} runs, {jobs} at once)…");
     let user_max = runner.base.iter().any(|a| a == "--max-hooks");
     let bound = (!user_max).then_some(failure.info.hooks.len() as u64 * 2 + 50);
     let runner = ProcessRunner { seed: failure.seed, shrink_max_hooks: bound, ..runner.clone() };
-    let shrunk = explore::shrink(&runner, failure, budget, work);
+    let shrunk = explore::shrink(&runner, failure, budget, jobs, work);
     let kept = out.join(format!("formula-sim-seed-{}.shrunk.trace.jsonl", failure.seed));
     if std::fs::copy(&shrunk.trace, &kept).is_err() {
         eprintln!("  cannot write {}", kept.display());

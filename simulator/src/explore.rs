@@ -507,8 +507,9 @@ pub struct Shrunk {
 
 /// Searches, in at most `budget` runs, for a smaller schedule that fails with the same
 /// signature as `failing`: faults turned off, units put back in the default order, the list
-/// of choices cut short. `dir` receives the candidates' traces; the best one is kept.
-pub fn shrink(runner: &dyn Runner, failing: &Failure, budget: usize, dir: &Path) -> Shrunk {
+/// of choices cut short. Tries `jobs` candidates at once and keeps the first of them (in the
+/// order they were proposed) that is smaller. `dir` receives the candidates' traces.
+pub fn shrink(runner: &dyn Runner, failing: &Failure, budget: usize, jobs: usize, dir: &Path) -> Shrunk {
     let mut best = failing.info.clone();
     let mut best_trace = failing.trace.clone();
     let mut attempts = 0;
@@ -516,26 +517,52 @@ pub fn shrink(runner: &dyn Runner, failing: &Failure, budget: usize, dir: &Path)
     let mut improved = true;
     while improved && attempts < budget {
         improved = false;
-        for candidate in candidates(&best) {
-            if attempts >= budget {
+        let mut fresh: Vec<Vec<usize>> = candidates(&best).into_iter().filter(|c| !tried.contains(c)).collect();
+        fresh.dedup();
+        for batch in fresh.chunks(jobs.max(1)) {
+            let batch = &batch[..batch.len().min(budget - attempts)];
+            if batch.is_empty() {
                 break;
             }
-            if tried.contains(&candidate) {
-                continue;
+            let first = attempts;
+            attempts += batch.len();
+            tried.extend(batch.iter().cloned());
+            let results: Vec<Option<(TraceInfo, PathBuf)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .iter()
+                    .enumerate()
+                    .map(|(i, candidate)| {
+                        let trace = dir.join(format!("shrink-{}.trace.jsonl", first + i + 1));
+                        scope.spawn(move || {
+                            let info = runner
+                                .run(&Schedule::Choices(candidate.clone()), &trace)
+                                .and_then(|()| read_trace(&trace))
+                                .ok()?;
+                            Some((info, trace))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+            });
+            let mut kept = None;
+            for (info, trace) in results.into_iter().flatten() {
+                let smaller =
+                    signature(&info).as_deref() == Some(failing.signature.as_str()) && size(&info) < size(&best);
+                if smaller && kept.is_none() {
+                    kept = Some((info, trace));
+                } else {
+                    let _ = std::fs::remove_file(&trace);
+                }
             }
-            tried.push(candidate.clone());
-            attempts += 1;
-            let trace = dir.join(format!("shrink-{attempts}.trace.jsonl"));
-            let Ok(info) = runner.run(&Schedule::Choices(candidate), &trace).and_then(|()| read_trace(&trace)) else {
-                continue;
-            };
-            if signature(&info).as_deref() == Some(failing.signature.as_str()) && size(&info) < size(&best) {
+            if let Some((info, trace)) = kept {
                 best = info;
                 best_trace = trace;
                 improved = true;
                 break;
             }
-            let _ = std::fs::remove_file(&trace);
+            if attempts >= budget {
+                break;
+            }
         }
     }
     Shrunk { trace: best_trace, info: best, attempts }
