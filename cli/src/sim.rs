@@ -118,7 +118,17 @@ pub fn run(args: SimArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    let kind = match args.backend {
+    let replay = match &args.replay {
+        Some(path) => Some(simulator::explore::read_trace(path).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    // A replay runs on the trace's backend unless told otherwise.
+    let asked = match replay.as_ref().and_then(|r| r.run["backend"].as_str()) {
+        Some("host") if args.backend == BackendKind::Auto => BackendKind::Host,
+        Some("ns") if args.backend == BackendKind::Auto => BackendKind::Ns,
+        _ => args.backend,
+    };
+    let kind = match asked {
         BackendKind::Auto if nix::unistd::geteuid().is_root() && on_path("ip") => BackendKind::Ns,
         BackendKind::Auto => {
             if !args.quiet {
@@ -131,10 +141,6 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if args.rootfs.is_some() && kind != BackendKind::Ns {
         anyhow::bail!("--rootfs needs --backend ns");
     }
-    let replay = match &args.replay {
-        Some(path) => Some(simulator::explore::read_trace(path).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
     let scenario_arg =
         args.scenario.clone().or_else(|| replay.as_ref().and_then(|r| r.run["scenario"].as_str()).map(PathBuf::from));
     let (scenario_path, _examples) = match &scenario_arg {
