@@ -101,8 +101,8 @@ pub struct TraceInfo {
     pub draws: Vec<TraceDraw>,
     /// The `result` event, when the run got that far.
     pub result: Option<Value>,
-    /// Faults that happened between hooks (`leader`, `tick`).
-    pub step_faults: usize,
+    /// Faults that happened between hooks: (the step they came before, what happened).
+    pub step_faults: Vec<(u64, String)>,
 }
 
 impl TraceInfo {
@@ -121,9 +121,12 @@ impl TraceInfo {
         self.run["seed"].as_u64().unwrap_or(0)
     }
 
-    /// Faults that happened, between and in hooks.
+    /// Faults that happened up to the failure, between and in hooks.
     pub fn faults(&self) -> usize {
-        self.step_faults + self.hooks.iter().filter(|h| h.fault.is_some()).count()
+        let upto = &self.hooks[..self.failure_step().min(self.hooks.len())];
+        let last = upto.last().map_or(0, |h| h.step);
+        self.step_faults.iter().filter(|(step, _)| *step <= last).count()
+            + upto.iter().filter(|h| h.fault.is_some()).count()
     }
 
     /// Whether `draw` departs from the default schedule: a unit acting out of turn, a stale
@@ -224,7 +227,11 @@ pub fn parse_trace(text: &str) -> Result<TraceInfo, String> {
                         h.fault = Some(kind.to_string());
                     }
                 }
-                _ => info.step_faults += 1,
+                Some("leader") => info.step_faults.push((
+                    event["step"].as_u64().unwrap_or(0),
+                    format!("leadership moves to {}", event["unit"].as_str().unwrap_or("?")),
+                )),
+                _ => info.step_faults.push((event["step"].as_u64().unwrap_or(0), "update-status timer fires".into())),
             },
             Some("result") => info.result = Some(event.clone()),
             Some("end") => take_draws(&mut info),
@@ -645,6 +652,9 @@ pub fn explain(info: &TraceInfo) -> String {
     }
     text.push_str("as they ran:\n");
     for h in hooks {
+        for (_, what) in info.step_faults.iter().filter(|(step, _)| *step == h.step) {
+            text.push_str(&format!("  {:>3}  {:<width$}  ({what})\n", "", ""));
+        }
         text.push_str(&format!("  {:>3}  {:<width$}  {}\n", h.step, h.unit, mark(h)));
     }
     text
@@ -664,6 +674,31 @@ mod tests {
             result: "ok".into(),
             fault: None,
         }
+    }
+
+    #[test]
+    fn the_explanation_shows_hooks_per_unit_and_faults_up_to_the_failure() {
+        let text = [
+            r#"{"event":"run","seed":1,"faults":"leader=10,fail=0,restart=10,tick=0"}"#,
+            r#"{"event":"hook","step":1,"unit":"k/1","hook":"install","choices":[["fault-restart",100,3]]}"#,
+            r#"{"event":"fault","step":1,"fault":"restart","unit":"k/1","hook":"install"}"#,
+            r#"{"event":"exit","step":1,"result":"interrupted (agent restarted before the commit; runs again)"}"#,
+            r#"{"event":"fault","step":2,"fault":"leader","unit":"k/1"}"#,
+            r#"{"event":"hook","step":2,"unit":"c/0","hook":"db-relation-changed","remote-unit":"k/0","choices":[["unit",2,1]]}"#,
+            r#"{"event":"exit","step":2,"result":"failed (exit 1)"}"#,
+            r#"{"event":"hook","step":3,"unit":"k/1","hook":"install","choices":[]}"#,
+            r#"{"event":"exit","step":3,"result":"ok"}"#,
+            r#"{"event":"result","passed":false,"failures":[],"unexpected-errors":["c/0: hook failed: \"db-relation-changed\""],"error":null}"#,
+        ]
+        .join("\n");
+        let info = parse_trace(&text).unwrap_or_default();
+        assert_eq!(info.failure_step(), 2);
+        assert_eq!(size(&info), (2, 2, 1));
+        assert_eq!(
+            explain(&info),
+            "hooks per unit, in order:\n  c/0  db-relation-changed(k/0) FAILED\n  k/1  install [agent restarted, runs again]\nas they ran:\n    1  k/1  install [agent restarted, runs again]\n            (leadership moves to k/1)\n    2  c/0  db-relation-changed(k/0) FAILED\n"
+        );
+        assert_eq!(candidates(&info)[0], vec![99, 1], "first: every fault off");
     }
 
     #[test]
