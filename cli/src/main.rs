@@ -7,6 +7,7 @@
 mod build;
 mod bundle;
 mod embedded;
+mod explore;
 mod lint;
 mod new;
 mod pack;

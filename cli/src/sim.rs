@@ -6,6 +6,7 @@ use simulator::backend::host::HostBackend;
 use simulator::backend::lxd::LxdBackend;
 use simulator::backend::ns::{NsBackend, NsOptions};
 use simulator::backend::Backend;
+use simulator::explore::HookStep;
 use simulator::run::{self, Report};
 use simulator::scenario;
 use simulator::sim::{Config, DebugHooks, HookRecord, Sim};
@@ -16,69 +17,107 @@ use std::time::Duration;
 #[derive(Args)]
 pub struct SimArgs {
     /// A scenario (or bundle.yaml); without one, the embedded example stack runs.
-    scenario: Option<PathBuf>,
+    pub(crate) scenario: Option<PathBuf>,
     /// The seed that fixes every choice of the run.
     #[arg(long, default_value_t = 0)]
-    seed: u64,
+    pub(crate) seed: u64,
     /// Write the trace (JSON lines) to this file.
     #[arg(long)]
-    trace: Option<PathBuf>,
+    pub(crate) trace: Option<PathBuf>,
     /// Write the run's timeline to this file: a self-contained HTML page (a lane per unit, a
     /// box per hook, an arrow from each relation commit to the hooks that read it).
     #[arg(long, value_name = "FILE")]
-    html: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
     /// Kill a hook that runs longer than this many seconds.
     #[arg(long, default_value_t = 300)]
-    hook_timeout: u64,
+    pub(crate) hook_timeout: u64,
     /// Instructions a WebAssembly hook may execute before it fails.
     #[arg(long, value_name = "N", default_value_t = simulator::sim::DEFAULT_HOOK_FUEL)]
-    hook_fuel: u64,
+    pub(crate) hook_fuel: u64,
     /// Run formulas' native hooks even where they have WebAssembly ones (`dispatch.wasm`).
     #[arg(long)]
-    native_hooks: bool,
+    pub(crate) native_hooks: bool,
     /// The most hooks one settle may run before the model is called unsettled.
     #[arg(long)]
-    max_hooks: Option<u64>,
+    pub(crate) max_hooks: Option<u64>,
     /// When to keep the run's directory (each unit's files, hook output) and print where it
     /// is: `failed` runs only (the default, as Test Kitchen keeps failed instances),
     /// `always` (also `--keep` alone) or `never`.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = Keep::Failed, num_args = 0..=1, default_missing_value = "always")]
-    keep: Keep,
+    pub(crate) keep: Keep,
     /// Instead of running HOOK (any hook, without one) on UNIT, open a shell there in the
     /// hook's environment, with working hook tools, as `juju debug-hooks` does; the shell's
     /// exit status is the hook's. Repeatable.
     #[arg(long, value_name = "UNIT[:HOOK]", value_parser = DebugHooks::parse)]
-    debug_hooks: Vec<DebugHooks>,
+    pub(crate) debug_hooks: Vec<DebugHooks>,
     /// After the run, open a shell in UNIT with working hook tools, as `juju exec` gives
     /// (what `formula shell` does for a kept run).
     #[arg(long, value_name = "UNIT")]
-    shell: Option<String>,
+    pub(crate) shell: Option<String>,
     /// After the run, each unit runs config-changed again with nothing changed; any relation
     /// write, leader setting, state, port or file it changes fails the run.
     #[arg(long)]
-    idempotence: bool,
+    pub(crate) idempotence: bool,
     /// Print no line per hook.
     #[arg(long, short)]
-    quiet: bool,
+    pub(crate) quiet: bool,
     /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
     /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
     /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when
     /// running as root, else `host`.
     #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
-    backend: BackendKind,
+    pub(crate) backend: BackendKind,
     /// With `--backend ns`: the lower layer of every unit's root (default: this machine's /).
     #[arg(long, value_name = "DIR")]
-    rootfs: Option<PathBuf>,
+    pub(crate) rootfs: Option<PathBuf>,
     /// With `--backend ns`: the most tasks (processes and threads) a unit may have; 0: no limit.
     #[arg(long, value_name = "N", default_value_t = 4096)]
-    unit_pids: u64,
+    pub(crate) unit_pids: u64,
     /// With `--backend ns`: the most memory a unit may use, in MiB; 0: no limit.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
-    unit_memory: u64,
+    pub(crate) unit_memory: u64,
     /// Remove what `--backend ns` and `--backend lxd` runs that died left behind (unit
     /// processes, cgroups, mounts, containers, run directories), then exit.
     #[arg(long, conflicts_with = "scenario")]
-    clean: bool,
+    pub(crate) clean: bool,
+    /// Inject faults at these rates, in percent: `leader=5,fail=3,restart=2,tick=5`
+    /// (`budget=N`: the most faults per run, default 10); overrides the scenario's `faults:`.
+    #[arg(long, value_name = "SPEC")]
+    pub(crate) faults: Option<String>,
+    /// Run the scenario under N seeds, from `--seed` on, in parallel.
+    #[arg(long, value_name = "N")]
+    pub(crate) explore: Option<u64>,
+    /// Run these seeds: `A..B` (B excluded) or `A..=B` (B included).
+    #[arg(long, value_name = "A..B", conflicts_with = "explore")]
+    pub(crate) seeds: Option<String>,
+    /// With --explore or --seeds: run every seed (else stop at the first failure).
+    #[arg(long)]
+    pub(crate) keep_going: bool,
+    /// With --explore or --seeds: run only shard K of N (every N-th seed, from the K-th).
+    #[arg(long, value_name = "K/N")]
+    pub(crate) shard: Option<String>,
+    /// With --explore or --seeds: runs at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+    /// Where failing runs' traces go (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Do not shrink failures.
+    #[arg(long)]
+    pub(crate) no_shrink: bool,
+    /// The most runs one shrink may try.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub(crate) shrink_budget: usize,
+    /// Run each seed twice and compare the traces byte for byte.
+    #[arg(long)]
+    pub(crate) check_determinism: bool,
+    /// Run the schedule recorded in this trace again (its choices, seed and faults), and say
+    /// where the run departs from it.
+    #[arg(long, value_name = "TRACE")]
+    pub(crate) replay: Option<PathBuf>,
+    /// Take the choices from this file (numbers), as the explorer's shrinker does.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub(crate) choices_file: Option<PathBuf>,
 }
 
 /// When a run's directory outlives the run.
@@ -114,6 +153,9 @@ pub struct SimCommand {
 }
 
 pub fn run(args: SimArgs) -> Result<u8> {
+    if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
+        return crate::explore::run(&args);
+    }
     if args.clean {
         let mut done = simulator::backend::ns::clean_leftovers();
         done.extend(simulator::backend::lxd::clean_leftovers());
@@ -125,7 +167,18 @@ pub fn run(args: SimArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    let kind = match args.backend {
+    let replay = match &args.replay {
+        Some(path) => Some(simulator::explore::read_trace(path).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    // A replay runs on the trace's backend unless told otherwise.
+    let asked = match replay.as_ref().and_then(|r| r.run["backend"].as_str()) {
+        Some("host") if args.backend == BackendKind::Auto => BackendKind::Host,
+        Some("ns") if args.backend == BackendKind::Auto => BackendKind::Ns,
+        Some("lxd") if args.backend == BackendKind::Auto => BackendKind::Lxd,
+        _ => args.backend,
+    };
+    let kind = match asked {
         BackendKind::Auto if nix::unistd::geteuid().is_root() && on_path("ip") => BackendKind::Ns,
         BackendKind::Auto => {
             if !args.quiet {
@@ -138,7 +191,9 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if args.rootfs.is_some() && kind != BackendKind::Ns {
         anyhow::bail!("--rootfs needs --backend ns");
     }
-    let (scenario_path, examples) = match &args.scenario {
+    let scenario_arg =
+        args.scenario.clone().or_else(|| replay.as_ref().and_then(|r| r.run["scenario"].as_str()).map(PathBuf::from));
+    let (scenario_path, examples) = match &scenario_arg {
         Some(path) => (path.clone(), None),
         // The example formulas install into /etc and /usr/local and start daemons, as on a
         // real machine: units sharing this machine as a normal user cannot.
@@ -168,6 +223,25 @@ pub fn run(args: SimArgs) -> Result<u8> {
     let tool_binary = std::env::current_exe().context("cannot find the formula binary for the hook tools")?;
     let mut cfg = Config::new(&root, &tool_binary);
     cfg.seed = args.seed;
+    cfg.scenario = scenario_arg.as_ref().map(|p| p.to_string_lossy().into_owned());
+    cfg.faults = match &args.faults {
+        Some(spec) => simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
+        None => scenario.faults,
+    };
+    if let Some(file) = &args.choices_file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let picks: Result<Vec<usize>, _> = text.split_whitespace().map(str::parse).collect();
+        cfg.choices = Some(picks.map_err(|_| anyhow::anyhow!("{}: not a list of numbers", file.display()))?);
+    }
+    if let Some(trace) = &replay {
+        cfg.seed = trace.seed();
+        if args.faults.is_none() {
+            let spec = trace.run["faults"].as_str().unwrap_or("");
+            cfg.faults =
+                simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("the trace's faults: {e}"))?;
+        }
+        cfg.choices = Some(trace.picks());
+    }
     cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
     cfg.debug_hooks = args.debug_hooks.clone();
     cfg.hook_fuel = args.hook_fuel;
@@ -194,10 +268,28 @@ pub fn run(args: SimArgs) -> Result<u8> {
     if !args.quiet {
         eprintln!("units on the {} backend{}", backend.name(), backend_detail(kind));
     }
+    let seed = cfg.seed;
     let mut sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
-    if !args.quiet {
-        sim.on_hook = Some(Box::new(print_hook));
-    }
+    let ran: std::rc::Rc<std::cell::RefCell<Vec<HookStep>>> = Default::default();
+    let quiet = args.quiet;
+    let replaying = replay.is_some();
+    let log = ran.clone();
+    sim.on_hook = Some(Box::new(move |record: &HookRecord| {
+        if !quiet {
+            print_hook(record);
+        }
+        if replaying {
+            log.borrow_mut().push(HookStep {
+                step: record.step,
+                unit: record.unit.clone(),
+                hook: record.hook.name(),
+                draws_end: 0,
+                remote: record.hook.remote_unit.clone().or_else(|| record.hook.remote_app.clone()),
+                result: record.result.clone(),
+                fault: None,
+            });
+        }
+    }));
     let options = run::Options { idempotence: args.idempotence };
     let report = run::run_with(&mut sim, &scenario, &options);
     if let Some(unit) = &args.shell {
@@ -208,7 +300,22 @@ pub fn run(args: SimArgs) -> Result<u8> {
     eprintln!();
     println!("{}", simulator::status::render_run(&sim));
     sim.shutdown();
-    print_report(&report, args.seed);
+    if let (Some(path), Some(trace)) = (&args.replay, &replay) {
+        match simulator::explore::departure(&trace.hooks, &ran.borrow()) {
+            None => eprintln!("replay: this run followed the trace's {} hooks ({})", trace.hooks.len(), path.display()),
+            Some(step) => eprintln!("replay: the run departs from the trace at {step}"),
+        }
+    }
+    let again = match (&args.replay, &args.scenario) {
+        (Some(trace), Some(s)) => format!("formula sim --replay {} {}", trace.display(), s.display()),
+        (Some(trace), None) => format!("formula sim --replay {}", trace.display()),
+        (None, _) => {
+            let faults = args.faults.as_ref().map(|f| format!(" --faults {f}")).unwrap_or_default();
+            let scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
+            format!("formula sim{scenario} --seed {seed}{faults}")
+        }
+    };
+    print_report(&report, seed, &again);
     if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
         let text = std::fs::read_to_string(trace).with_context(|| format!("cannot read {}", trace.display()))?;
         let events = simulator::trace::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
@@ -248,6 +355,9 @@ fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path)
     flag("--unit-memory", args.unit_memory.to_string());
     if let Some(max) = args.max_hooks {
         flag("--max-hooks", max.to_string());
+    }
+    if let Some(faults) = &args.faults {
+        flag("--faults", faults.clone());
     }
     if let Some(rootfs) = &args.rootfs {
         let rootfs = std::path::absolute(rootfs).unwrap_or_else(|_| rootfs.clone());
@@ -323,7 +433,7 @@ fn print_hook(record: &HookRecord) {
     }
 }
 
-fn print_report(report: &Report, seed: u64) {
+fn print_report(report: &Report, seed: u64, again: &str) {
     for (at, failure) in &report.failures {
         eprintln!("FAILED {at}: {failure}");
     }
@@ -345,7 +455,7 @@ fn print_report(report: &Report, seed: u64) {
     if report.passed() {
         eprintln!("ok: {} hooks, every expectation held (seed {seed})", report.hooks);
     } else {
-        eprintln!("failed with seed {seed}: run `formula sim SCENARIO --seed {seed}` to reproduce");
+        eprintln!("failed with seed {seed}: run `{again}` to reproduce");
     }
 }
 

@@ -592,6 +592,22 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_changed_after_joined_waits_for_the_resolve() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        let s = snap(&[("mysql/0", 1)]);
+        let joined = agent.next_hooks(&s).remove(0);
+        agent.commit(&joined, &s);
+        let changed = agent.next_hooks(&s).remove(0);
+        assert_eq!(changed.kind, HookKind::RelationChanged);
+        agent.error = Some(HookError { hook: changed.clone(), message: "hook failed".into() });
+        assert!(agent.next_hooks(&s).is_empty(), "a unit in error runs no hook, not even a pending changed");
+        agent.error = None;
+        agent.retry = Some(changed.clone());
+        assert_eq!(agent.next_hooks(&s), vec![changed]);
+    }
+
+    #[test]
     fn a_relation_first_seen_dying_runs_no_hooks() {
         let mut agent = Agent::new("wiki/0", 1);
         let mut s = snap(&[("mysql/0", 1)]);

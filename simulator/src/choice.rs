@@ -37,20 +37,26 @@ impl Choices {
         Choices { source: Source::Seed(seed ^ 0x5eed_f0e1_a5c0_ffee), draws: Vec::new() }
     }
 
-    /// Choices taken from a recorded list; past its end, the first option is taken.
+    /// Choices taken from a recorded list; past its end, the first option is taken (and a
+    /// [`Choices::chance`] is false), so a shortened list means the default schedule.
     pub fn recorded(picks: Vec<usize>) -> Choices {
         Choices { source: Source::Recorded(picks, 0), draws: Vec::new() }
     }
 
     /// Picks one of `options` (at least 1) for `label`.
     pub fn pick(&mut self, label: &'static str, options: usize) -> usize {
+        self.pick_or(label, options, 0)
+    }
+
+    /// Picks one of `options`; a recorded list past its end gives `default`.
+    fn pick_or(&mut self, label: &'static str, options: usize, default: usize) -> usize {
         if options <= 1 {
             return 0;
         }
         let picked = match &mut self.source {
             Source::Seed(state) => (next(state) % options as u64) as usize,
             Source::Recorded(list, at) => {
-                let value = list.get(*at).copied().unwrap_or(0);
+                let value = list.get(*at).copied().unwrap_or(default);
                 *at += 1;
                 value.min(options - 1)
             }
@@ -64,7 +70,7 @@ impl Choices {
         if percent == 0 {
             return false;
         }
-        self.pick(label, 100) < percent as usize
+        self.pick_or(label, 100, 99) < percent as usize
     }
 
     /// A number for identifiers (context ids), drawn without being recorded as a choice.
@@ -110,5 +116,6 @@ mod tests {
         assert_eq!(c.pick("a", 3), 2);
         assert_eq!(c.pick("b", 3), 2);
         assert_eq!(c.pick("c", 3), 0);
+        assert!(!c.chance("d", 50), "past the end of a list, nothing happens by chance");
     }
 }

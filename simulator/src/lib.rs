@@ -10,6 +10,8 @@ pub mod backend;
 pub mod bundle;
 pub mod choice;
 pub mod expect;
+pub mod explore;
+pub mod fault;
 pub mod hook;
 pub mod hook_context;
 pub mod html;

@@ -245,6 +245,8 @@ pub struct Scenario {
     pub max_hooks: Option<u64>,
     /// Kinds of refused tool call that do not fail the run (`allow-refused:`).
     pub allow_refused: Vec<crate::misuse::RefusalKind>,
+    /// Faults to inject (`faults:`; none when absent).
+    pub faults: crate::fault::Faults,
 }
 
 struct Reader<'a> {
@@ -426,8 +428,19 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
     }
     let max_hooks = root.get("max-hooks").and_then(|n| r.count(n, "`max-hooks`")).map(u64::from);
     let allow_refused = root.get("allow-refused").map(|n| read_allow_refused(&mut r, n)).unwrap_or_default();
+    let faults = root.get("faults").map(|n| read_faults(&mut r, n)).unwrap_or_default();
     if r.errors.is_empty() {
-        Ok(Scenario { path: path.to_path_buf(), text, applications, relations, stubs, steps, max_hooks, allow_refused })
+        Ok(Scenario {
+            path: path.to_path_buf(),
+            text,
+            applications,
+            relations,
+            stubs,
+            steps,
+            max_hooks,
+            allow_refused,
+            faults,
+        })
     } else {
         Err(r.errors)
     }
@@ -452,6 +465,29 @@ fn read_allow_refused(r: &mut Reader, node: &Node) -> Vec<crate::misuse::Refusal
         }
     }
     kinds
+}
+
+/// `faults: {leader: 5, fail: 3, restart: 2, tick: 5, budget: 10}`: rates in percent.
+fn read_faults(r: &mut Reader, node: &Node) -> crate::fault::Faults {
+    let mut faults = crate::fault::Faults::default();
+    for (k, v) in r.map(node, "`faults`") {
+        let name = k.key_text().unwrap_or_default();
+        if !crate::fault::NAMES.contains(&name.as_str()) {
+            r.error(k.span, format!("unknown fault `{name}`; faults: {}", crate::fault::NAMES.join(", ")));
+            continue;
+        }
+        match v.as_int() {
+            Some(n) if n >= 0 => {
+                if let Err(message) = faults.set(&name, n as u64) {
+                    r.error(v.span, message);
+                }
+            }
+            _ => {
+                r.error(v.span, format!("fault `{name}` must be a whole number (percent), not `{}`", v.display_value()))
+            }
+        }
+    }
+    faults
 }
 
 fn read_app(

@@ -10,6 +10,7 @@
 use crate::agent::{Agent, HookError, Snapshot};
 use crate::backend::{self, Backend, Capture, ProcessSpec, UnitPlaces};
 use crate::choice::Choices;
+use crate::fault::{FaultState, Faults, HookFault, StepFault};
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
 use crate::model::{self, ActionResult, Application, Life, Model, PendingAction, Relation, RelationEnd, Unit};
@@ -77,6 +78,10 @@ pub struct Config {
     pub hook_fuel: u64,
     /// Run a formula's native hooks even where it has WebAssembly ones.
     pub native_hooks: bool,
+    /// Faults to inject (none by default).
+    pub faults: Faults,
+    /// The scenario file, recorded in the trace's `run` event so that it can be replayed.
+    pub scenario: Option<String>,
 }
 
 /// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
@@ -125,6 +130,8 @@ impl Config {
             debug_hooks: Vec::new(),
             hook_fuel: DEFAULT_HOOK_FUEL,
             native_hooks: false,
+            faults: Faults::default(),
+            scenario: None,
         }
     }
 }
@@ -174,6 +181,7 @@ pub struct Sim {
     root_text: String,
     recent: Vec<String>,
     draws_seen: usize,
+    faults: FaultState,
     /// Called with each hook that ran.
     pub on_hook: Option<HookCallback>,
     /// Runs WebAssembly hooks; started by the first one.
@@ -224,10 +232,22 @@ impl Sim {
             root_text,
             recent: Vec::new(),
             draws_seen: 0,
+            faults: FaultState::default(),
             on_hook: None,
             wasm: None,
         };
-        sim.emit("run", json!({"seed": sim.cfg.seed, "backend": sim.backend.name(), "model": sim.model.name}));
+        let mut run = json!({"seed": sim.cfg.seed, "backend": sim.backend.name(), "model": sim.model.name});
+        // What a replay needs besides the choices, written only when set (older traces stay valid).
+        if let Some(scenario) = &sim.cfg.scenario {
+            run["scenario"] = json!(scenario);
+        }
+        if !sim.cfg.faults.is_off() {
+            run["faults"] = json!(sim.cfg.faults.spec());
+        }
+        if sim.cfg.choices.is_some() {
+            run["replay"] = json!(true);
+        }
+        sim.emit("run", run);
         Ok(sim)
     }
 
@@ -780,28 +800,32 @@ impl Sim {
     /// Runs one step: one unit acts; `Ok(None)` when no unit has work.
     pub fn step(&mut self) -> Result<Option<HookRecord>, SimError> {
         self.silent_transitions();
-        let mut candidates: Vec<(String, Snapshot)> = Vec::new();
-        for (name, agent) in &self.agents {
-            let Some(fresh) = Snapshot::take(&self.model, name) else {
-                continue;
-            };
-            if !agent.next_hooks(&fresh).is_empty() {
-                candidates.push((name.clone(), fresh));
-            }
-        }
+        let mut candidates = self.candidates();
         if candidates.is_empty() {
             return Ok(None);
+        }
+        if !self.cfg.faults.is_off() && self.step_faults() {
+            self.silent_transitions();
+            candidates = self.candidates();
+            if candidates.is_empty() {
+                return Ok(None);
+            }
         }
         let index = self.choices.pick("unit", candidates.len());
         let (unit, fresh) = candidates.swap_remove(index);
         let Some(agent) = self.agents.get(&unit) else {
             return Ok(None);
         };
+        // Leadership is never stale: Juju checks it again before leader-elected runs and skips
+        // the hook when leadership has moved on (spec §6.2).
         let stale = agent
             .snapshot
-            .as_ref()
-            .filter(|old| **old != fresh && !agent.next_hooks(old).is_empty() && agent.error.is_none())
-            .cloned();
+            .clone()
+            .map(|mut old| {
+                old.leader = fresh.leader;
+                old
+            })
+            .filter(|old| *old != fresh && !agent.next_hooks(old).is_empty() && agent.error.is_none());
         let snap = match stale {
             Some(old) if self.choices.chance("stale", self.cfg.stale_percent) => old,
             _ => fresh,
@@ -817,6 +841,39 @@ impl Sim {
         };
         let record = self.run_hook(&unit, hook, &snap)?;
         Ok(Some(record))
+    }
+
+    /// Units that have work, each with its fresh snapshot, in name order.
+    fn candidates(&self) -> Vec<(String, Snapshot)> {
+        let mut candidates = Vec::new();
+        for (name, agent) in &self.agents {
+            let Some(fresh) = Snapshot::take(&self.model, name) else {
+                continue;
+            };
+            if !agent.next_hooks(&fresh).is_empty() {
+                candidates.push((name.clone(), fresh));
+            }
+        }
+        candidates
+    }
+
+    /// Draws and applies the faults that happen between two hooks; true when any did.
+    fn step_faults(&mut self) -> bool {
+        let faults = self.cfg.faults;
+        let happened = self.faults.before_step(&faults, &mut self.choices, &self.model);
+        for fault in &happened {
+            match fault {
+                StepFault::Tick => {
+                    self.emit("fault", json!({"step": self.step_no + 1, "fault": "tick"}));
+                    self.update_status();
+                }
+                StepFault::Elect(unit) => {
+                    self.emit("fault", json!({"step": self.step_no + 1, "fault": "leader", "unit": unit}));
+                    let _ = self.elect(unit);
+                }
+            }
+        }
+        !happened.is_empty()
     }
 
     /// Moves state that changes without a hook: leadership lost (no leader-deposed in Juju),
@@ -922,6 +979,8 @@ impl Sim {
                 };
             }
         }
+        let retry = self.agents.get(unit).is_some_and(|a| a.retry.as_ref() == Some(&hook));
+        let fault = self.faults.for_hook(&self.cfg.faults, &mut self.choices, &hook, retry);
         let context_id = format!("{unit}-{name}-{}", self.choices.token());
         let env = self.hook_env(unit, &hook, &places, &formula, &context_id);
         let draws = self.choices.draws();
@@ -933,7 +992,14 @@ impl Sim {
             json!({"step": step, "unit": unit, "hook": name, "remote-unit": hook.remote_unit, "remote-app": hook.remote_app, "relation": hook.relation, "choices": choices,
                    "env": env.iter().map(|(k, v)| (k.clone(), self.scrub(v))).collect::<BTreeMap<_, _>>()}),
         );
-        let injected = self.take_injected_failure(unit, &name);
+        if let Some(fault) = fault {
+            let what = match fault {
+                HookFault::Fail => "fail",
+                HookFault::Restart => "restart",
+            };
+            self.emit("fault", json!({"step": step, "fault": what, "unit": unit, "hook": name}));
+        }
+        let injected = fault == Some(HookFault::Fail) || self.take_injected_failure(unit, &name);
         let program = if hook.kind == HookKind::Exec {
             Program::Run(PathBuf::from("/bin/bash"))
         } else {
@@ -970,8 +1036,13 @@ impl Sim {
         };
         let (stdout, stderr) = (self.scrub(&stdout), self.scrub(&stderr));
         self.emit_stub_calls(unit, &places, step);
-        let ok = matches!(outcome, Outcome::Exit(0) | Outcome::Missing);
-        let result = outcome.describe();
+        let mut ok = matches!(outcome, Outcome::Exit(0) | Outcome::Missing);
+        let interrupted = ok && fault == Some(HookFault::Restart) && !hook.is_action();
+        let result = match fault {
+            Some(HookFault::Fail) => "failed (injected fault; retried)".to_string(),
+            _ if interrupted => "interrupted (agent restarted before the commit; runs again)".to_string(),
+            _ => outcome.describe(),
+        };
         let keys_written: Vec<String> = buffers.relation.values().flat_map(|c| c.keys().cloned()).collect();
         if hook.kind == HookKind::Exec {
             self.emit("exit", json!({"step": step, "unit": unit, "hook": name, "result": result}));
@@ -991,6 +1062,17 @@ impl Sim {
                 let commit = buffers.commit(&mut self.model, unit);
                 self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
             }
+        } else if interrupted {
+            // The agent died before the commit: buffered writes are lost, the hook runs again.
+            self.emit(
+                "exit",
+                json!({"step": step, "unit": unit, "hook": name, "result": result, "stdout": stdout, "stderr": stderr}),
+            );
+            self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
+            if let Some(agent) = self.agents.get_mut(unit) {
+                agent.retry = Some(hook.clone());
+            }
+            ok = false;
         } else if ok {
             let commit = buffers.commit(&mut self.model, unit);
             self.emit("exit", exit_fields(step, unit, &name, &result, &stdout, &stderr, fuel));
@@ -1007,6 +1089,10 @@ impl Sim {
             if let Some(agent) = self.agents.get_mut(unit) {
                 agent.retry = None;
                 agent.error = Some(HookError { hook: hook.clone(), message: message.clone() });
+            }
+            if fault == Some(HookFault::Fail) {
+                // As Juju's automatic retry (or `juju resolve`) does: the same hook again.
+                let _ = self.resolve(unit, true);
             }
         }
         self.hook_count += 1;
@@ -1486,7 +1572,15 @@ impl Sim {
 
     /// Ends the run: stops processes and removes what the backend made.
     pub fn shutdown(&mut self) {
-        self.emit("end", json!({"hooks": self.hook_count}));
+        let draws = self.choices.draws();
+        let left: Vec<serde_json::Value> =
+            draws[self.draws_seen.min(draws.len())..].iter().map(|d| json!([d.label, d.options, d.picked])).collect();
+        let mut end = json!({"hooks": self.hook_count});
+        if !left.is_empty() {
+            // Draws after the last hook (a fault with no hook after it): a replay needs them too.
+            end["choices"] = json!(left);
+        }
+        self.emit("end", end);
         self.backend.cleanup();
     }
 }

@@ -1,0 +1,237 @@
+//! Faults: the things Juju allows to happen between and during hooks, injected at a rate.
+//!
+//! Each is opt-in (a rate in percent, 0 by default) and each decision is a draw through
+//! [`Choices`], so it is recorded in the trace and replays. They only produce orderings Juju
+//! allows (spec §6.3 and §6.4):
+//!
+//! - **leader**: leadership moves to another alive unit of the application between two
+//!   hooks. The old leader runs no hook (Juju has no leader-deposed); the new one runs
+//!   leader-elected when it next acts.
+//! - **fail**: a hook fails once before doing anything, the unit goes into error, and the
+//!   hook is retried, as Juju's automatic retry or an operator's `juju resolve` does: the same
+//!   hook, with the same relation and remote unit.
+//! - **restart**: the unit agent restarts while a hook runs: the hook ran (its immediate
+//!   effects such as `status-set` stay) but is interrupted before its commit, so its buffered
+//!   writes are discarded and the same hook runs again.
+//! - **tick**: the update-status timer fires, and every started unit runs update-status.
+//!
+//! A budget bounds how many faults one run gets, so that a model can still settle.
+
+use crate::choice::Choices;
+use crate::hook::{Hook, HookKind};
+use crate::model::{Life, Model};
+
+/// Fault rates (percent per step or per hook) and the budget of one run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Leadership moves before a step.
+    pub leader: u32,
+    /// A hook fails once and is retried.
+    pub fail: u32,
+    /// The unit agent restarts during a hook, which runs again.
+    pub restart: u32,
+    /// The update-status timer fires before a step.
+    pub tick: u32,
+    /// The most faults one run gets (0: the default, [`DEFAULT_BUDGET`]).
+    pub budget: u32,
+}
+
+/// The most faults a run gets when no budget is given.
+pub const DEFAULT_BUDGET: u32 = 10;
+
+/// The names `--faults` and the scenario's `faults:` accept.
+pub const NAMES: &[&str] = &["leader", "fail", "restart", "tick", "budget"];
+
+impl Faults {
+    /// Whether no fault can happen.
+    pub fn is_off(&self) -> bool {
+        self.leader == 0 && self.fail == 0 && self.restart == 0 && self.tick == 0
+    }
+
+    /// The budget in force.
+    pub fn budget(&self) -> u32 {
+        if self.budget == 0 {
+            DEFAULT_BUDGET
+        } else {
+            self.budget
+        }
+    }
+
+    /// Sets one fault by name; an error names the known ones or the allowed values.
+    pub fn set(&mut self, name: &str, value: u64) -> Result<(), String> {
+        let limit = if name == "budget" { 10_000 } else { 100 };
+        if value > limit {
+            return Err(format!("fault `{name}` must be from 0 to {limit}, not {value}"));
+        }
+        let value = value as u32;
+        match name {
+            "leader" => self.leader = value,
+            "fail" => self.fail = value,
+            "restart" => self.restart = value,
+            "tick" => self.tick = value,
+            "budget" => self.budget = value,
+            _ => return Err(format!("unknown fault `{name}`; faults: {}", NAMES.join(", "))),
+        }
+        Ok(())
+    }
+
+    /// Reads `leader=5,fail=3,restart=2,tick=5` (each rate in percent; `budget=N` optional).
+    pub fn parse(spec: &str) -> Result<Faults, String> {
+        let mut faults = Faults::default();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(format!("`{part}` is not NAME=PERCENT (faults: {})", NAMES.join(", ")));
+            };
+            let value: u64 =
+                value.trim().parse().map_err(|_| format!("fault `{name}` needs a whole number, not `{value}`"))?;
+            faults.set(name.trim(), value)?;
+        }
+        Ok(faults)
+    }
+
+    /// The `--faults` text that gives these faults (empty when off).
+    pub fn spec(&self) -> String {
+        if self.is_off() {
+            return String::new();
+        }
+        let mut parts = vec![
+            format!("leader={}", self.leader),
+            format!("fail={}", self.fail),
+            format!("restart={}", self.restart),
+            format!("tick={}", self.tick),
+        ];
+        if self.budget != 0 {
+            parts.push(format!("budget={}", self.budget));
+        }
+        parts.join(",")
+    }
+}
+
+/// What happens before a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepFault {
+    /// Leadership of the unit's application moves to it.
+    Elect(String),
+    /// The update-status timer fires.
+    Tick,
+}
+
+/// What happens to a hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookFault {
+    /// It fails before running; the unit goes into error and the hook is retried.
+    Fail,
+    /// It runs, but the agent restarts before its commit; the hook runs again.
+    Restart,
+}
+
+/// The faults of one run so far.
+#[derive(Clone, Debug, Default)]
+pub struct FaultState {
+    used: u32,
+}
+
+impl FaultState {
+    fn spend(&mut self, faults: &Faults) -> bool {
+        if self.used >= faults.budget() {
+            return false;
+        }
+        self.used += 1;
+        true
+    }
+
+    fn left(&self, faults: &Faults) -> bool {
+        self.used < faults.budget()
+    }
+
+    /// Draws the faults that happen before a step, in a fixed order (tick, then leader).
+    pub fn before_step(&mut self, faults: &Faults, choices: &mut Choices, model: &Model) -> Vec<StepFault> {
+        let mut out = Vec::new();
+        if !self.left(faults) {
+            return out;
+        }
+        if choices.chance("fault-tick", faults.tick) && self.spend(faults) {
+            out.push(StepFault::Tick);
+        }
+        if faults.leader > 0 && self.left(faults) {
+            // Applications where leadership can move: two alive units or more.
+            let movable: Vec<(&String, Vec<&String>)> = model
+                .apps
+                .values()
+                .filter(|a| a.life == Life::Alive)
+                .map(|a| {
+                    let others: Vec<&String> = model
+                        .units
+                        .values()
+                        .filter(|u| u.app == a.name && u.life == Life::Alive && a.leader.as_ref() != Some(&u.name))
+                        .map(|u| &u.name)
+                        .collect();
+                    (&a.name, others)
+                })
+                .filter(|(_, others)| !others.is_empty())
+                .collect();
+            if !movable.is_empty() && choices.chance("fault-leader", faults.leader) && self.spend(faults) {
+                let (_, others) = &movable[choices.pick("fault-leader-app", movable.len())];
+                let unit = others[choices.pick("fault-leader-unit", others.len())];
+                out.push(StepFault::Elect(unit.clone()));
+            }
+        }
+        out
+    }
+
+    /// Draws the fault of a hook about to run; `retry` when it is a hook run again after a
+    /// fault (a hook fails or is interrupted once, not forever).
+    pub fn for_hook(&mut self, faults: &Faults, choices: &mut Choices, hook: &Hook, retry: bool) -> Option<HookFault> {
+        if retry || hook.kind == HookKind::Action || !self.left(faults) {
+            return None;
+        }
+        if choices.chance("fault-fail", faults.fail) && self.spend(faults) {
+            return Some(HookFault::Fail);
+        }
+        if choices.chance("fault-restart", faults.restart) && self.spend(faults) {
+            return Some(HookFault::Restart);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_spec_round_trip() {
+        let f = Faults::parse("leader=5, fail=3,restart=2,tick=5").unwrap_or_default();
+        assert_eq!(f, Faults { leader: 5, fail: 3, restart: 2, tick: 5, budget: 0 });
+        assert_eq!(Faults::parse(&f.spec()), Ok(f));
+        assert_eq!(Faults::parse(""), Ok(Faults::default()));
+        assert!(Faults::default().is_off());
+    }
+
+    #[test]
+    fn parse_names_the_problem() {
+        assert_eq!(
+            Faults::parse("lead=5"),
+            Err("unknown fault `lead`; faults: leader, fail, restart, tick, budget".into())
+        );
+        assert_eq!(Faults::parse("fail=101"), Err("fault `fail` must be from 0 to 100, not 101".into()));
+        assert_eq!(
+            Faults::parse("tick"),
+            Err("`tick` is not NAME=PERCENT (faults: leader, fail, restart, tick, budget)".into())
+        );
+        assert_eq!(Faults::parse("tick=x"), Err("fault `tick` needs a whole number, not `x`".into()));
+    }
+
+    #[test]
+    fn no_rate_no_draw_and_the_budget_bounds_faults() {
+        let hook = Hook::unit(HookKind::Install);
+        let mut choices = Choices::seeded(1);
+        let mut state = FaultState::default();
+        assert_eq!(state.for_hook(&Faults::default(), &mut choices, &hook, false), None);
+        assert!(choices.draws().is_empty(), "faults off must not change what a seed means");
+        let always = Faults { fail: 100, budget: 3, ..Faults::default() };
+        let got: Vec<_> = (0..10).filter_map(|_| state.for_hook(&always, &mut choices, &hook, false)).collect();
+        assert_eq!(got, vec![HookFault::Fail; 3]);
+        assert_eq!(state.for_hook(&always, &mut Choices::seeded(2), &hook, true), None, "a retry is not failed again");
+    }
+}

@@ -1,0 +1,240 @@
+//! Exploring orderings: `formula sim --explore/--seeds`, faults, `--replay`, shrinking and
+//! `--check-determinism`, on the ordering-bug example (examples/orderbug/) with the host
+//! backend.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use support::*;
+
+fn orderbug(name: &str) -> PathBuf {
+    repo().join("examples/orderbug/scenarios").join(name)
+}
+
+/// Runs `formula sim` with `args` (no trace of its own); returns (exit code, stderr).
+fn formula_sim(args: &[&str]) -> (i32, String) {
+    let output = formula().arg("sim").args(args).output().expect("run formula sim");
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Seeds for the fixed pair: 50 by default (CI time); `FORMULA_EXAMPLE_SEEDS=1000` for the
+/// full sweep.
+fn seed_count() -> u64 {
+    std::env::var("FORMULA_EXAMPLE_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(50)
+}
+
+#[test]
+fn the_buggy_pair_passes_with_seed_0() {
+    let run = sim(&orderbug("buggy.yaml"), &["--backend", "host", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn explore_finds_the_bug_shrinks_it_and_the_shrunk_trace_replays_to_the_same_failure() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let scenario = orderbug("buggy.yaml");
+    let (code, stderr) = formula_sim(&[
+        path(&scenario),
+        "--backend",
+        "host",
+        "--explore",
+        "200",
+        "--out",
+        path(out.path()),
+        "--shrink-budget",
+        "40",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let seed: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("FAILED seed "))
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"));
+    assert!(stderr.contains("unit in error: consumer/0: hook failed: \"secret-relation-changed\""), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "replay: formula sim --replay {}",
+            out.path().join(format!("formula-sim-seed-{seed}.trace.jsonl")).display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stopped at the first failure"), "{stderr}");
+
+    // The shrunk schedule: a handful of hooks up to the failure, explained per unit.
+    let shrunk = out.path().join(format!("formula-sim-seed-{seed}.shrunk.trace.jsonl"));
+    let info = simulator::explore::read_trace(&shrunk).expect("the shrunk trace");
+    let original = simulator::explore::read_trace(&out.path().join(format!("formula-sim-seed-{seed}.trace.jsonl")))
+        .expect("the original trace");
+    assert!(info.failure_step() <= 12, "shrunk to {} hooks:\n{stderr}", info.failure_step());
+    assert!(info.failure_step() <= original.failure_step());
+    assert_eq!(simulator::explore::signature(&info), simulator::explore::signature(&original));
+    assert!(
+        stderr.contains("hooks per unit, in order:") && stderr.contains("secret-relation-changed(keeper/1) FAILED")
+            || stderr.contains("secret-relation-changed(keeper/0) FAILED"),
+        "{stderr}"
+    );
+
+    // It replays to the same failure, hook for hook.
+    let (code, replayed) = formula_sim(&["--replay", path(&shrunk), path(&scenario), "--backend", "host", "-q"]);
+    assert_eq!(code, 1, "{replayed}");
+    assert!(replayed.contains("replay: this run followed the trace's"), "{replayed}");
+    assert!(
+        replayed.contains("FAILED unit in error: consumer/0: hook failed: \"secret-relation-changed\""),
+        "{replayed}"
+    );
+
+    // With the fixed consumer the same schedule no longer fails, and the replay says where it
+    // leaves the trace.
+    let (code, fixed) =
+        formula_sim(&["--replay", path(&shrunk), path(&orderbug("fixed.yaml")), "--backend", "host", "-q"]);
+    assert_eq!(code, 0, "{fixed}");
+    assert!(fixed.contains("replay: the run departs from the trace at step "), "{fixed}");
+    assert!(fixed.contains(", this run ran "), "{fixed}");
+}
+
+#[test]
+fn the_fixed_pair_passes_many_seeds_with_and_without_faults() {
+    let count = seed_count().to_string();
+    let out = tempfile::tempdir().expect("temp dir");
+    for faults in [None, Some("leader=10,fail=10,restart=10,tick=10")] {
+        let scenario = orderbug("fixed.yaml");
+        let mut args =
+            vec![path(&scenario), "--backend", "host", "--explore", &count, "--keep-going", "--out", path(out.path())];
+        if let Some(f) = faults {
+            args.extend(["--faults", f]);
+        }
+        let (code, stderr) = formula_sim(&args);
+        assert_eq!(code, 0, "faults {faults:?}:\n{stderr}");
+        assert!(stderr.contains(&format!("{count} runs, 0 failed, 0 distinct failures")), "{stderr}");
+    }
+}
+
+#[test]
+fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
+    let scenario = orderbug("fixed.yaml");
+    let mut seen = std::collections::BTreeSet::new();
+    for seed in 0..6 {
+        let seed = seed.to_string();
+        let run = sim(
+            &scenario,
+            &["--backend", "host", "-q", "--seed", &seed, "--faults", "leader=25,fail=25,restart=25,tick=25,budget=6"],
+        );
+        assert_eq!(run.code, 0, "seed {seed}: {}", run.stderr);
+        assert_eq!(ordering_violations(&run), Vec::<String>::new(), "seed {seed}");
+        assert_eq!(run.events[0]["faults"], "leader=25,fail=25,restart=25,tick=25,budget=6");
+        let hooks = run.hooks();
+        for fault in run.events_of("fault") {
+            let kind = fault["fault"].as_str().unwrap_or("");
+            seen.insert(kind.to_string());
+            assert!(run.events_of("fault").len() <= 6, "the budget bounds the faults");
+            match kind {
+                // The same hook runs again on that unit (same relation, same remote unit).
+                "fail" | "restart" => {
+                    let step = fault["step"].as_u64().unwrap_or(0);
+                    let at = hooks.iter().position(|h| h.step == step).expect("the faulted hook");
+                    let want = if kind == "fail" {
+                        "failed (injected fault; retried)"
+                    } else {
+                        "interrupted (agent restarted before the commit; runs again)"
+                    };
+                    assert_eq!(hooks[at].result, want);
+                    let again = hooks[at + 1..].iter().find(|h| h.unit == hooks[at].unit).expect("a hook after it");
+                    assert_eq!(
+                        (&again.name, &again.remote, again.relation),
+                        (&hooks[at].name, &hooks[at].remote, hooks[at].relation)
+                    );
+                }
+                // The new leader runs leader-elected; the old one runs nothing for it.
+                "leader" => {
+                    let unit = fault["unit"].as_str().unwrap_or("");
+                    let step = fault["step"].as_u64().unwrap_or(0);
+                    let later: Vec<_> = hooks.iter().filter(|h| h.step >= step && h.unit == unit).collect();
+                    let installed = hooks
+                        .iter()
+                        .any(|h| h.step < step && h.unit == unit && h.name == "install" && h.result == "ok");
+                    if installed && !later.is_empty() {
+                        assert!(
+                            later.iter().any(|h| h.name == "leader-elected"),
+                            "seed {seed}: {unit} became leader at step {step}"
+                        );
+                    }
+                }
+                "tick" => {}
+                other => panic!("unknown fault {other}"),
+            }
+        }
+        // The trace replays exactly, faults included.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let trace = dir.path().join("t.jsonl");
+        std::fs::write(&trace, &run.trace_bytes).expect("write trace");
+        let (code, stderr) = formula_sim(&["--replay", path(&trace), "--backend", "host", "-q"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("replay: this run followed the trace's"), "{stderr}");
+    }
+    assert!(seen.len() >= 3, "faults seen in 6 seeds: {seen:?}");
+}
+
+#[test]
+fn check_determinism_runs_each_seed_twice() {
+    let scenario = orderbug("fixed.yaml");
+    let (code, stderr) = formula_sim(&[
+        path(&scenario),
+        "--backend",
+        "host",
+        "--seeds",
+        "0..=3",
+        "--faults",
+        "leader=10,fail=10,restart=10,tick=10",
+        "--check-determinism",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("4 seeds run twice, 0 gave different traces"), "{stderr}");
+}
+
+#[test]
+fn shards_split_the_seeds() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let scenario = orderbug("fixed.yaml");
+    let (code, stderr) = formula_sim(&[
+        path(&scenario),
+        "--backend",
+        "host",
+        "--seeds",
+        "0..10",
+        "--shard",
+        "2/3",
+        "--out",
+        path(out.path()),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("exploring 3 seed(s) (0..10, shard 2/3)"), "{stderr}");
+    assert!(stderr.contains("3 runs, 0 failed"), "{stderr}");
+    let (code, stderr) = formula_sim(&[path(&scenario), "--seeds", "0..10", "--shard", "4/3"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`4/3` is not a shard like 1/4"), "{stderr}");
+}
+
+#[test]
+fn faults_in_a_scenario_are_checked_with_their_position() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "formulas: {keeper: KEEPER}\napplications:\n  keeper: {formula: keeper}\nfaults:\n  leader: 5\n  lead: 5\n  fail: 200\n";
+    let scenario = dir.path().join("s.yaml");
+    let keeper = repo().join("examples/orderbug/formulas/keeper");
+    std::fs::write(&scenario, text.replace("KEEPER", path(&keeper))).expect("write scenario");
+    let (code, stderr) = formula_sim(&[path(&scenario), "--backend", "host"]);
+    assert_eq!(code, 2, "{stderr}");
+    let shown = path(&scenario);
+    assert!(
+        stderr.contains(&format!("{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, budget")),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("{shown}:7:9: fault `fail` must be from 0 to 100, not 200")), "{stderr}");
+    let (code, stderr) = formula_sim(&[path(&orderbug("fixed.yaml")), "--faults", "leader=x"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--faults: fault `leader` needs a whole number, not `x`"), "{stderr}");
+}
