@@ -195,15 +195,15 @@ fn junit(outcomes: &[Outcome]) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{suite_failures}\" errors=\"0\" skipped=\"0\" time=\"{time:.3}\">",
-            xml_escape(suite),
+            simulator::html::escape(suite),
             cases.len()
         );
         for case in cases {
             let _ = write!(
                 out,
                 "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
-                xml_escape(&case.scenario.to_string_lossy()),
-                xml_escape(suite),
+                simulator::html::escape(&case.scenario.to_string_lossy()),
+                simulator::html::escape(suite),
                 case.time.as_secs_f64()
             );
             match &case.failure {
@@ -213,8 +213,8 @@ fn junit(outcomes: &[Outcome]) -> String {
                     let _ = writeln!(
                         out,
                         ">\n      <failure message=\"{}\" type=\"scenario\">{}</failure>\n    </testcase>",
-                        xml_escape(first),
-                        xml_escape(text)
+                        simulator::html::escape(first),
+                        simulator::html::escape(text)
                     );
                 }
             }
@@ -223,32 +223,4 @@ fn junit(outcomes: &[Outcome]) -> String {
     }
     out.push_str("</testsuites>\n");
     out
-}
-
-/// Text safe inside XML attributes and elements; characters XML 1.0 forbids become U+FFFD.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml_escape;
-
-    #[test]
-    fn escapes() {
-        assert_eq!(xml_escape("a<b & \"c\" 'd'>\u{1}"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\u{FFFD}");
-    }
 }

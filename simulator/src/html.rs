@@ -266,7 +266,8 @@ fn shorten(text: &str, limit: usize) -> String {
     }
 }
 
-/// Escapes text for HTML and SVG, in element content and in quoted attributes.
+/// Escapes text for HTML, SVG and XML (JUnit reports too), in element content and in quoted
+/// attributes; characters XML 1.0 forbids become U+FFFD.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -276,8 +277,10 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not allowed in XML text.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
+            // Control characters other than tab and line ends are not allowed in XML text.
+            c if (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                out.push('\u{fffd}')
+            }
             c => out.push(c),
         }
     }
@@ -484,6 +487,14 @@ fn hook_box(h: &mut String, hook: &HookBox, x: usize, y: usize) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn escape_makes_any_text_safe_xml() {
+        assert_eq!(
+            escape("a<b & \"c\" 'd'>\u{1}\r\n\u{ffff}"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;\u{FFFD}\r\n\u{FFFD}"
+        );
+    }
 
     fn events() -> Vec<Value> {
         vec![
