@@ -315,6 +315,29 @@ steps:
 }
 
 #[test]
+fn a_hook_cannot_take_down_its_own_machine() {
+    let _guard = ns_guard();
+    let text = r#"
+formulas: {regicide: FORMULAS/ns-regicide, probe: FORMULAS/ns-probe}
+applications:
+  regicide: {formula: regicide}
+  probe: {formula: probe}
+steps:
+  - settle
+  - expect:
+      # every signal the install hook sent to pid 1 was ignored: the unit ran start after it
+      status: {regicide/0: {status: active, message: survived}, probe/0: active}
+      files: {regicide/0: {/etc/regicide: {contains: still here}}}
+      run:
+        - {unit: regicide/0, command: "cat /etc/regicide", exit: 0, stdout-contains: still here}
+"#;
+    let run = run_ns(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.unit_hook_names("regicide/0"), ["install", "leader-elected", "config-changed", "start"]);
+    assert_nothing_left(&logged_namespaces(&run));
+}
+
+#[test]
 fn rootfs_replaces_the_machines_root() {
     let _guard = ns_guard();
     let rootfs = tempfile::tempdir().expect("temp dir");
