@@ -6,7 +6,7 @@
 //! process would stop each other's daemons. Worker threads drive the processes; the library's
 //! `simulator::explore` does the rest from their traces.
 
-use crate::sim::{BackendKind, SimArgs};
+use crate::sim::SimArgs;
 use anyhow::{Context, Result};
 use simulator::explore::{self, Failure, Plan, Progress, Runner, Schedule};
 use std::io::Write as _;
@@ -169,29 +169,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
 fn child_args(args: &SimArgs) -> Vec<String> {
     // The explorer keeps failing runs' traces; their directories would only pile up.
     let mut base = vec!["-q".to_string(), "--keep".into(), "never".into()];
-    base.extend(["--hook-timeout".into(), args.hook_timeout.to_string()]);
-    let backend = match args.backend {
-        BackendKind::Auto => "auto",
-        BackendKind::Host => "host",
-        BackendKind::Ns => "ns",
-        BackendKind::Lxd => "lxd",
-    };
-    base.extend(["--backend".into(), backend.into()]);
-    if let Some(max) = args.max_hooks {
-        base.extend(["--max-hooks".into(), max.to_string()]);
-    }
-    if let Some(faults) = &args.faults {
-        base.extend(["--faults".into(), faults.clone()]);
-    }
-    if let Some(rootfs) = &args.rootfs {
-        base.extend(["--rootfs".into(), rootfs.to_string_lossy().into_owned()]);
-    }
-    base.extend([
-        "--unit-pids".into(),
-        args.unit_pids.to_string(),
-        "--unit-memory".into(),
-        args.unit_memory.to_string(),
-    ]);
+    base.extend(crate::sim::run_flags(args, args.backend));
     base
 }
 

@@ -346,9 +346,20 @@ const EMBEDDED_SCENARIO: &str = "wiki/scenarios/stack.yaml";
 /// the same model), for `formula shell`.
 fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path) -> Vec<String> {
     let absolute = std::path::absolute(scenario).unwrap_or_else(|_| scenario.to_path_buf());
-    let mut out = vec![absolute.to_string_lossy().into_owned()];
+    let mut out = vec![absolute.to_string_lossy().into_owned(), "--seed".into(), args.seed.to_string()];
+    out.extend(run_flags(args, backend));
+    // The second config-changed of each unit is part of the run's state.
+    if args.idempotence {
+        out.push("--idempotence".into());
+    }
+    out
+}
+
+/// The flags that make another `formula sim` run units as this one does (backend, limits,
+/// timeouts, faults): for a replayed kept run and for the explorer's child runs.
+pub(crate) fn run_flags(args: &SimArgs, backend: BackendKind) -> Vec<String> {
+    let mut out = Vec::new();
     let mut flag = |name: &str, value: String| out.extend([name.to_string(), value]);
-    flag("--seed", args.seed.to_string());
     flag("--hook-timeout", args.hook_timeout.to_string());
     flag("--backend", format!("{backend:?}").to_lowercase());
     flag("--unit-pids", args.unit_pids.to_string());
@@ -362,10 +373,6 @@ fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path)
     if let Some(rootfs) = &args.rootfs {
         let rootfs = std::path::absolute(rootfs).unwrap_or_else(|_| rootfs.clone());
         flag("--rootfs", rootfs.to_string_lossy().into_owned());
-    }
-    // The second config-changed of each unit is part of the run's state.
-    if args.idempotence {
-        out.push("--idempotence".into());
     }
     out
 }
