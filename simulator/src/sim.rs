@@ -937,6 +937,13 @@ impl Sim {
         Ok(self.run_hook(unit, Hook::unit(HookKind::Exec), &snap)?.ok)
     }
 
+    /// Whether `hook` on `unit` is a shell for a person (`formula shell`, `--debug-hooks`)
+    /// rather than the formula's own hook.
+    fn opens_shell(&self, unit: &str, hook: &Hook) -> bool {
+        let name = hook.name();
+        hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name))
+    }
+
     /// Runs steps until no unit has work, at most `max_hooks` of them.
     pub fn settle(&mut self) -> Result<u64, SimError> {
         let mut ran = 0;
@@ -1015,7 +1022,7 @@ impl Sim {
             action_run.action = pending;
         }
         // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
-        let shell = hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
+        let shell = self.opens_shell(unit, &hook);
         let wasm_module = if self.cfg.native_hooks || shell { None } else { resolve_wasm(&places, &hook) };
         let mut fuel = None;
         let (outcome, stdout, stderr) = if injected {
@@ -1325,7 +1332,7 @@ impl Sim {
     ) -> Result<(Outcome, String, String), SimError> {
         let capture = |name| Capture::new(name).map_err(|e| SimError(format!("cannot capture the hook's output: {e}")));
         let name = hook.name();
-        let debugging = hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name));
+        let debugging = self.opens_shell(unit, hook);
         let spec = if debugging {
             self.emit("debug-hooks", json!({"step": self.step_no, "unit": unit, "hook": name}));
             debug_shell(unit, &name, &program, env, places)
