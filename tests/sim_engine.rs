@@ -89,46 +89,29 @@ fn a_failed_hook_discards_its_writes_and_stops_the_unit_until_resolved() {
 #[test]
 fn a_failed_run_keeps_its_directory_unless_told_not_to() {
     let failing = format!("{BASIC}steps:\n  - settle\n  - expect: {{status: {{server/0: blocked}}}}\n");
-    let kept_dir = |run: &SimRun| {
-        run.stderr
-            .lines()
-            .find_map(|l| l.strip_prefix("kept the run's directory: "))
-            .map(|rest| std::path::PathBuf::from(rest.split(" (").next().unwrap_or_default()))
-    };
     let failed = run_text(&failing, &["--keep", "failed"]);
     assert_eq!(failed.code, 1, "{}", failed.stderr);
-    let dir = kept_dir(&failed).expect("a failed run says where its directory is");
+    let dir = failed.kept_dir().expect("a failed run says where its directory is");
     assert!(dir.join("tools").is_dir(), "the kept directory holds the run: {}", dir.display());
     std::fs::remove_dir_all(&dir).expect("remove the kept directory");
     let passed = run_text(BASIC, &["--keep", "failed"]);
     assert_eq!(passed.code, 0, "{}", passed.stderr);
-    assert_eq!(kept_dir(&passed), None, "{}", passed.stderr);
+    assert_eq!(passed.kept_dir(), None, "{}", passed.stderr);
     let never = run_text(&failing, &["--keep", "never"]);
-    assert_eq!(kept_dir(&never), None, "{}", never.stderr);
+    assert_eq!(never.kept_dir(), None, "{}", never.stderr);
     let always = run_text(BASIC, &["--keep"]);
-    let dir = kept_dir(&always).expect("`--keep` alone keeps a run that passed");
+    let dir = always.kept_dir().expect("`--keep` alone keeps a run that passed");
     std::fs::remove_dir_all(&dir).expect("remove the kept directory");
 }
 
 /// `formula sim --debug-hooks …` with `shell` as what is typed into the debugging shell.
 fn debug_hooks(target: &str, shell: &str) -> SimRun {
-    use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = scenario_file(dir.path(), BASIC);
     let trace = dir.path().join("trace.jsonl");
-    let mut child = formula()
-        .arg("sim")
-        .arg(&scenario)
-        .args(["--keep", "never", "--debug-hooks", target, "--trace"])
-        .arg(&trace)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run formula sim");
-    child.stdin.take().expect("stdin").write_all(shell.as_bytes()).expect("type into the shell");
-    let output = child.wait_with_output().expect("wait for formula sim");
-    SimRun::from_output(output, &trace)
+    let mut command = formula();
+    command.arg("sim").arg(&scenario).args(["--keep", "never", "--debug-hooks", target, "--trace"]).arg(&trace);
+    SimRun::from_output(run_typing(&mut command, shell), &trace)
 }
 
 #[test]
@@ -166,28 +149,15 @@ fn debug_hooks_shell_exit_status_is_the_hooks() {
 
 #[test]
 fn shell_opens_in_a_unit_of_a_kept_run_with_working_tools() {
-    use std::io::Write;
     // The shell runs the kept run again: its scenario must still be there.
     let scenario_dir = tempfile::tempdir().expect("temp dir");
     let kept = sim(&scenario_file(scenario_dir.path(), BASIC), &["--keep", "always", "--seed", "3"]);
     assert_eq!(kept.code, 0, "{}", kept.stderr);
-    let dir = kept
-        .stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("kept the run's directory: "))
-        .map(|rest| std::path::PathBuf::from(rest.split(" (").next().unwrap_or_default()))
-        .expect("the run says where it is kept");
-    let mut shell = formula()
-        .args(["shell", "client/1", "--run"])
-        .arg(&dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run formula shell");
+    let dir = kept.kept_dir().expect("the run says where it is kept");
+    let mut shell = formula();
+    shell.args(["shell", "client/1", "--run"]).arg(&dir);
     let typed = "echo \"unit=$JUJU_UNIT_NAME hook=[$JUJU_HOOK_NAME]\"\nrelation-ids api\nrelation-list -r \"$(relation-ids api)\"\nrelation-get -r \"$(relation-ids api)\" nope server/0 || echo refused\nexit 0\n";
-    shell.stdin.take().expect("stdin").write_all(typed.as_bytes()).expect("type into the shell");
-    let output = shell.wait_with_output().expect("wait for formula shell");
+    let output = run_typing(&mut shell, typed);
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("--seed 3"), "the kept run is replayed with its seed: {stderr}");

@@ -204,18 +204,7 @@ fn clean_deletes_the_containers_of_a_killed_run() {
     lxd_ready();
     let temp = tempfile::tempdir().expect("temp dir");
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = scenario_file(
-        dir.path(),
-        "formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n",
-    );
-    let mut child = formula()
-        .env("TMPDIR", temp.path())
-        .args(["sim", "--backend", "lxd", "-q"])
-        .arg(&scenario)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start formula sim");
+    let mut child = start_endless_run("lxd", temp.path(), dir.path());
     // Wait until the unit's container runs its (endless) install hook.
     let deadline = Instant::now() + Duration::from_secs(180);
     let (run_dir, name) = loop {

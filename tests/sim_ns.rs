@@ -3,7 +3,7 @@
 //! timeouts for runaway hooks, and nothing left behind: after a run, after a failed run and,
 //! with `formula sim --clean`, after a run whose simulator was killed.
 //!
-//! These tests need root (namespaces, mounts, veth); without it they say so and pass. They
+//! These tests need root (namespaces, mounts, veth); without it they fail, saying so. They
 //! run one at a time, so that each can check the machine for leftovers.
 
 mod support;
@@ -354,18 +354,7 @@ fn clean_removes_what_a_killed_run_left() {
     let _guard = ns_guard();
     let temp = tempfile::tempdir().expect("temp dir");
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = scenario_file(
-        dir.path(),
-        "formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n",
-    );
-    let mut child = formula()
-        .env("TMPDIR", temp.path())
-        .args(["sim", "--backend", "ns", "-q"])
-        .arg(&scenario)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start formula sim");
+    let mut child = start_endless_run("ns", temp.path(), dir.path());
     // Wait until the unit runs its (endless) install hook.
     let deadline = Instant::now() + Duration::from_secs(30);
     let state = loop {

@@ -6,27 +6,13 @@
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
 mod harness;
+mod support;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use support::Rng;
 
 const SEED: u64 = 0x9099_e7e7_0b5e_5510;
-
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Pieces of Puppet and ERB syntax to splice in.
 const TOKENS: &[&str] = &[

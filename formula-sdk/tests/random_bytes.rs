@@ -9,31 +9,13 @@
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
 mod harness;
+mod support;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use support::Rng;
 
 const SEED: u64 = 0x5eed_f0f0_1ab5_2011;
-
-/// xorshift64*: tiny, fixed, good enough to spread bytes around.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-}
 
 /// Bytes that mean something to YAML or to the linter, to splice into valid files.
 const TOKENS: &[&[u8]] = &[

@@ -44,6 +44,14 @@ impl SimRun {
         }
     }
 
+    /// The directory a kept run says it left (`--keep`), if it kept one.
+    pub fn kept_dir(&self) -> Option<PathBuf> {
+        self.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("kept the run's directory: "))
+            .map(|rest| PathBuf::from(rest.split(" (").next().unwrap_or_default()))
+    }
+
     /// Every hook event, in order: (unit, hook name, remote unit, relation id).
     pub fn hooks(&self) -> Vec<Hook> {
         let mut out: Vec<Hook> = Vec::new();
@@ -113,6 +121,38 @@ pub fn sim(scenario: &Path, args: &[&str]) -> SimRun {
     }
     let output: Output = command.args(args).output().expect("run formula sim");
     SimRun::from_output(output, &trace)
+}
+
+/// Runs `command` with `typed` as its standard input (what a person types into a shell it
+/// opens), collecting its output.
+pub fn run_typing(command: &mut Command, typed: &str) -> Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start formula");
+    child.stdin.take().expect("stdin").write_all(typed.as_bytes()).expect("type into the shell");
+    child.wait_with_output().expect("wait for formula")
+}
+
+/// Starts `formula sim -q` on `backend` with a unit whose install hook never ends (its
+/// `sleep 600`), with TMPDIR at `tmpdir` so that its run directory is found there; the
+/// scenario is written into `scenario_dir`. For tests of what a killed run leaves.
+pub fn start_endless_run(backend: &str, tmpdir: &Path, scenario_dir: &Path) -> std::process::Child {
+    let scenario = scenario_file(
+        scenario_dir,
+        "formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n",
+    );
+    formula()
+        .env("TMPDIR", tmpdir)
+        .args(["sim", "--backend", backend, "-q"])
+        .arg(&scenario)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start formula sim")
 }
 
 /// Writes a scenario text to a file next to the test formulas (so relative paths work).
