@@ -246,3 +246,81 @@ fn clean_deletes_the_containers_of_a_killed_run() {
     assert!(!containers().contains(&name), "{said}");
     assert!(!run_dir.exists(), "{said}");
 }
+
+#[test]
+fn the_units_limits_stop_a_fork_bomb_and_a_memory_hog_and_the_others_go_on() {
+    lxd_ready();
+    let text = r#"
+formulas: {bomb: FORMULAS/ns-bomb, hog: FORMULAS/ns-hog, probe: FORMULAS/ns-probe}
+applications:
+  bomb: {formula: bomb}
+  hog: {formula: hog}
+  probe: {formula: probe}
+steps:
+  - settle
+  - expect:
+      agent: {bomb/0: error, hog/0: error}
+      status: {probe/0: {status: active, message: probed}}
+      files: {probe/0: {/etc/probe.conf: {equals: "probe/0\n"}}}
+"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = sim(
+        &scenario_file(dir.path(), text),
+        &["--backend", "lxd", "--unit-pids", "64", "--unit-memory", "128", "--hook-timeout", "8"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("units are limited to 64 tasks and 128 MiB (LXD limits)"), "{}", run.stderr);
+    let result = |unit: &str| run.unit_hooks(unit).first().map(|h| h.result.clone()).unwrap_or_default();
+    // The task limit made the bomb's forks fail; the timeout then killed what it had made.
+    assert!(result("bomb/0").contains("timed out"), "{}", run.stderr);
+    assert!(run.stderr.contains("Resource temporarily unavailable"), "the task limit should stop the forks: {}", run.stderr);
+    // The memory limit killed the hog, reported as on ns.
+    assert_eq!(result("hog/0"), "failed (killed by signal 9)", "{}", run.stderr);
+    assert_eq!(run.unit_hook_names("probe/0"), ["install", "leader-elected", "config-changed", "start"]);
+}
+
+#[test]
+fn an_interrupted_run_deletes_its_containers() {
+    lxd_ready();
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = start_endless_run("lxd", temp.path(), dir.path());
+    // Wait until the unit's container runs its (endless) install hook.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let (run_dir, name) = loop {
+        let state = std::fs::read_dir(temp.path())
+            .ok()
+            .and_then(|rd| rd.flatten().map(|e| e.path().join("lxd/state")).find(|p| p.is_file()));
+        let named = state.as_ref().and_then(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            text.lines().find_map(|l| l.strip_prefix("container ").map(str::to_string))
+        });
+        if let (Some(state), Some(name)) = (state, named) {
+            let sleeping = Command::new("lxc")
+                .args(["exec", &name, "--", "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -q 'sleep 600'"])
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if sleeping {
+                break (state.parent().and_then(Path::parent).unwrap().to_path_buf(), name);
+            }
+        }
+        assert!(Instant::now() < deadline, "the run did not start its unit");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill -INT");
+    assert!(interrupted.success());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for formula sim") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "formula sim did not end after SIGINT");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(2), "the run ends by the signal it got: {status:?}");
+    let run_id = name.rsplitn(3, '-').last().unwrap_or_default().to_string();
+    let left: Vec<String> = containers().into_iter().filter(|c| c.starts_with(&run_id)).collect();
+    assert!(left.is_empty(), "containers of the interrupted run remain: {left:?}");
+    assert!(!run_dir.exists(), "the run's directory remains: {}", run_dir.display());
+}

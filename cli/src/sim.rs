@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use simulator::backend::host::HostBackend;
 use simulator::backend::lxd::LxdBackend;
-use simulator::backend::ns::{NsBackend, NsOptions};
+use simulator::backend::ns::{self as ns_backend, NsBackend, NsOptions};
 use simulator::backend::Backend;
 use simulator::explore::HookStep;
 use simulator::run::{self, Report};
@@ -64,16 +64,16 @@ pub struct SimArgs {
     /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
     /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
     /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when
-    /// running as root, else `host`.
+    /// running as root or where user namespaces are allowed, else `host`.
     #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
     pub(crate) backend: BackendKind,
     /// With `--backend ns`: the lower layer of every unit's root (default: this machine's /).
     #[arg(long, value_name = "DIR")]
     pub(crate) rootfs: Option<PathBuf>,
-    /// With `--backend ns`: the most tasks (processes and threads) a unit may have; 0: no limit.
+    /// With `--backend ns` or `lxd`: the most tasks (processes and threads) a unit may have; 0: no limit.
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub(crate) unit_pids: u64,
-    /// With `--backend ns`: the most memory a unit may use, in MiB; 0: no limit.
+    /// With `--backend ns` or `lxd`: the most memory a unit may use, in MiB; 0: no limit.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     pub(crate) unit_memory: u64,
     /// Remove what `--backend ns` and `--backend lxd` runs that died left behind (unit
@@ -179,10 +179,12 @@ pub fn run(args: SimArgs) -> Result<u8> {
         _ => args.backend,
     };
     let kind = match asked {
-        BackendKind::Auto if nix::unistd::geteuid().is_root() && on_path("ip") => BackendKind::Ns,
+        BackendKind::Auto if on_path("ip") && (nix::unistd::geteuid().is_root() || ns_backend::user_namespaces_work()) => {
+            BackendKind::Ns
+        }
         BackendKind::Auto => {
             if !args.quiet {
-                eprintln!("note: units share this machine (--backend host); as root with iproute2 each unit gets a machine of its own (--backend ns)");
+                eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)");
             }
             BackendKind::Host
         }
@@ -397,7 +399,17 @@ pub fn make_backend(
             }
             Box::new(backend)
         }
-        BackendKind::Lxd => Box::new(LxdBackend::new(root, tool_binary).context("cannot start the lxd backend")?),
+        BackendKind::Lxd => {
+            let backend = LxdBackend::new(root, tool_binary)
+                .context("cannot start the lxd backend")?
+                .with_limits(options.pids_max, options.memory_max);
+            if !quiet {
+                for note in backend.notes() {
+                    eprintln!("lxd: {note}");
+                }
+            }
+            Box::new(backend)
+        }
     })
 }
 

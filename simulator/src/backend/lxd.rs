@@ -22,13 +22,20 @@
 //! killed, with everything it started, by a second `lxc exec` that kills every process of
 //! the unit whose environment holds the marker.
 //!
+//! Limits (`--unit-pids`, `--unit-memory`) are LXD's own `limits.processes` and
+//! `limits.memory` on every container. A hook that runs out of time is killed from this
+//! machine when its processes are visible here (a local daemon, containers privileged), so
+//! that a hook that used up its unit's processes cannot keep the killer out.
+//!
 //! Containers are slow to launch (seconds) and to delete (about a second): units a scenario
 //! deploys are launched all at once ([`Backend::expect_units`]), and deletes run in parallel,
 //! in the background, waited for at the end. Each container carries its simulator's pid and
 //! start time (`user.formula-sim.owner`); [`clean_leftovers`] deletes those whose simulator
-//! is gone.
+//! is gone. A run stopped by SIGINT or SIGTERM deletes its containers before it ends
+//! ([`interrupt`]).
 
 mod clean;
+mod interrupt;
 mod lxc;
 
 pub use clean::clean_leftovers;
@@ -102,6 +109,9 @@ pub struct LxdBackend {
     deleting: Vec<Child>,
     /// The process (on this machine) and marker of each unit's latest hook.
     hooks: BTreeMap<String, (u32, String)>,
+    /// LXD settings that limit every container (`limits.processes`, `limits.memory`).
+    limits: Vec<(&'static str, String)>,
+    notes: Vec<String>,
     serial: u64,
     cleaned: bool,
 }
@@ -141,11 +151,37 @@ impl LxdBackend {
             units: BTreeMap::new(),
             deleting: Vec::new(),
             hooks: BTreeMap::new(),
+            limits: Vec::new(),
+            notes: Vec::new(),
             serial: 0,
             cleaned: false,
         };
         backend.save_state();
+        interrupt::watch(&backend.root);
         Ok(backend)
+    }
+
+    /// Limits every unit to `pids_max` processes and `memory_max` bytes (LXD's
+    /// `limits.processes` and `limits.memory`).
+    pub fn with_limits(mut self, pids_max: Option<u64>, memory_max: Option<u64>) -> LxdBackend {
+        let mut said = Vec::new();
+        if let Some(n) = pids_max {
+            self.limits.push(("limits.processes", n.to_string()));
+            said.push(format!("{n} tasks"));
+        }
+        if let Some(bytes) = memory_max {
+            self.limits.push(("limits.memory", format!("{bytes}B")));
+            said.push(format!("{} MiB", bytes >> 20));
+        }
+        if !said.is_empty() {
+            self.notes.push(format!("units are limited to {} (LXD limits)", said.join(" and ")));
+        }
+        self
+    }
+
+    /// What the backend found worth saying (limits applied).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The container that holds `unit` (while it exists).
@@ -157,6 +193,9 @@ impl LxdBackend {
     fn start_launch(&mut self, unit: &str) -> io::Result<()> {
         if self.launching.contains_key(unit) || self.units.contains_key(unit) {
             return Ok(());
+        }
+        if interrupt::stopping() {
+            return Err(io::Error::other("the run is being stopped"));
         }
         let slug = unit_slug(unit);
         let name = container_name(&self.run_id, &slug);
@@ -170,6 +209,9 @@ impl LxdBackend {
         // `lxc launch` reads the instance's settings from its standard input (JSON is YAML).
         let mut config = json!({"security.privileged": "true", "user.hostname": slug});
         config[OWNER_KEY] = json!(self.owner);
+        for (key, value) in &self.limits {
+            config[*key] = json!(value);
+        }
         let settings = json!({
             "config": config,
             "devices": {
@@ -325,6 +367,9 @@ impl Backend for LxdBackend {
             return;
         };
         // The hook's processes end inside; `lxc exec` then ends and its output is copied.
+        if interrupt::kill_marked_here(&format!("{HOOK_MARKER}={marker}")) {
+            return;
+        }
         let killer = self
             .lxc
             .command(&["exec", container.name.as_str(), "--force-noninteractive", "--", "/bin/sh", "-c", KILL_MARKED])
@@ -393,6 +438,7 @@ impl Backend for LxdBackend {
             let _ = child.wait();
         }
         let _ = std::fs::remove_file(self.root.join("lxd/state"));
+        interrupt::forget(&self.root);
     }
 }
 

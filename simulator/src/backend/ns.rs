@@ -41,8 +41,10 @@ mod clean;
 pub(crate) mod files;
 mod net;
 mod root;
+mod rootless;
 
 pub use clean::clean_leftovers;
+pub use rootless::user_namespaces_work;
 
 use super::{unit_slug, Backend, ProcessSpec, UnitPlaces};
 use cgroup::{remove_cgroup, CgroupRun};
@@ -51,6 +53,7 @@ use net::{bridge_address, find_ip, new_net_namespace, run_ip};
 use nix::libc;
 use nix::sched::CloneFlags;
 use root::{start_init, Op, Plan};
+use rootless::RunUser;
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
 use std::fs::File;
@@ -93,6 +96,11 @@ pub struct NsBackend {
     ip: PathBuf,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
+    /// Without root: the run's user namespace, which owns the fabric and every unit's.
+    run_user: Option<RunUser>,
+    /// Without root and without a delegated cgroup: the most processes a hook (with what
+    /// it starts) may have, as `RLIMIT_NPROC` counts them in the unit's user namespace.
+    nproc_limit: Option<u64>,
     cgroups: Vec<CgroupRun>,
     units: BTreeMap<String, UnitMachine>,
     gone: BTreeMap<String, Layers>,
@@ -126,18 +134,23 @@ struct UnitMachine {
     net: OwnedFd,
     pid_ns: OwnedFd,
     root: OwnedFd,
+    /// Without root: the unit's user namespace (hooks enter it first).
+    user: Option<OwnedFd>,
+    /// On the machine's network (no network namespace of its own to enter).
+    host_network: bool,
     cgroup_dirs: Vec<PathBuf>,
     cgroup_procs: Vec<OwnedFd>,
 }
 
 impl NsBackend {
     /// A backend keeping its state under `root/ns`; hooks call the tools that link to
-    /// `tool_binary`. Needs root.
+    /// `tool_binary`. Needs root, or user namespaces (see the `rootless` module).
     pub fn new(root: &Path, tool_binary: &Path, options: NsOptions) -> io::Result<NsBackend> {
-        if !nix::unistd::geteuid().is_root() {
+        let rootless = !nix::unistd::geteuid().is_root();
+        if rootless && !user_namespaces_work() {
             return Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
-                "the ns backend needs root (it makes namespaces, mounts and network interfaces)",
+                "the ns backend needs root or user namespaces (this user may not make them here)",
             ));
         }
         let root = root.canonicalize()?;
@@ -179,6 +192,8 @@ impl NsBackend {
             ip,
             self_pid_ns,
             fabric: None,
+            run_user: None,
+            nproc_limit: None,
             cgroups: Vec::new(),
             units: BTreeMap::new(),
             gone: BTreeMap::new(),
@@ -188,8 +203,20 @@ impl NsBackend {
             cleaned: false,
         };
         backend.save_state();
-        let fabric = new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?;
-        run_ip(&backend.ip, &fabric, "link set lo up\nlink add br0 type bridge\nlink set br0 up\n")
+        let fabric = if rootless {
+            let run_user = RunUser::create()?;
+            let fabric = run_user.net.try_clone()?;
+            backend.run_user = Some(run_user);
+            rootless::make_base_layer(&backend.lower, &backend.state_dir.join("base"))
+                .map_err(|e| annotate(e, "cannot make the run's layer of writable directories"))?;
+            backend.notes.push(
+                "units run without root, in user namespaces: one user id (a chown to another user fails)".into(),
+            );
+            fabric
+        } else {
+            new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?
+        };
+        run_ip(&backend.ip, backend.user_fd(), &fabric, "link set lo up\nlink add br0 type bridge\nlink set br0 up\n")
             .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
         backend.fabric = Some(fabric);
         if options.pids_max.is_some() || options.memory_max.is_some() {
@@ -197,6 +224,16 @@ impl NsBackend {
                 Ok((runs, note)) => {
                     backend.cgroups = runs;
                     backend.notes.push(note);
+                }
+                Err(e) if rootless => {
+                    backend.nproc_limit = options.pids_max;
+                    let nproc = match options.pids_max {
+                        Some(n) => format!("; each hook may have at most {n} processes of the unit (RLIMIT_NPROC)"),
+                        None => String::new(),
+                    };
+                    backend.notes.push(format!(
+                        "warning: no cgroup is delegated to this user ({e}): units run without memory or task limits{nproc}; the hook timeout holds"
+                    ));
                 }
                 Err(e) => backend.notes.push(format!("units run without task or memory limits: {e}")),
             }
@@ -208,6 +245,16 @@ impl NsBackend {
     /// What the backend found worth saying (limits applied or not).
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+
+    /// Whether units run in user namespaces (this process is not root).
+    pub fn rootless(&self) -> bool {
+        self.run_user.is_some()
+    }
+
+    /// The run's user namespace, which `ip` joins first (without root).
+    fn user_fd(&self) -> Option<&OwnedFd> {
+        self.run_user.as_ref().map(|r| &r.user)
     }
 
     fn build_unit(
@@ -227,7 +274,8 @@ impl NsBackend {
         std::fs::create_dir_all(&layers.charm_host)?;
         let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { bridge_address(index)? };
         let plan = self.plan_root(slug, &layers, &address, host_network)?;
-        let mut machine = UnitMachine::start(&plan, host_network, layers)?;
+        let run_user = self.user_fd().map(|fd| fd.as_raw_fd());
+        let mut machine = UnitMachine::start(&plan, host_network, layers, run_user)?;
         if let Err(e) = self.attach(&mut machine, slug, &address, host_network) {
             machine.stop();
             self.dead_cgroups.append(&mut machine.cgroup_dirs);
@@ -247,10 +295,20 @@ impl NsBackend {
     /// The steps that make a unit's root: the overlay, `pivot_root`, the file systems of a
     /// machine, and bind mounts of what hooks need, at the paths the engine gives them.
     fn plan_root(&self, slug: &str, layers: &Layers, address: &str, host_network: bool) -> io::Result<Plan> {
-        let layers_dir = layers.upper.parent().unwrap_or(&self.state_dir);
-        let (upper, work, merged) = (&layers.upper, layers_dir.join("work"), layers_dir.join("merged"));
         let mut plan = Plan::default();
         plan.push(Op::Private);
+        if self.rootless() {
+            self.plan_rootless_root(&mut plan, layers)?;
+        } else {
+            self.plan_overlay_root(&mut plan, layers)?;
+        }
+        self.plan_machine(plan, slug, layers, address, host_network)
+    }
+
+    /// The unit's root as one overlay on the lower layer, then `pivot_root` into it.
+    fn plan_overlay_root(&self, plan: &mut Plan, layers: &Layers) -> io::Result<()> {
+        let layers_dir = layers.upper.parent().unwrap_or(&self.state_dir);
+        let (upper, work, merged) = (&layers.upper, layers_dir.join("work"), layers_dir.join("merged"));
         if self.layers_on_tmpfs {
             // The run's directory is on an overlay (a container): an overlay cannot have its
             // upper layer there, so the unit's layers live on a tmpfs of its own.
@@ -268,6 +326,46 @@ impl NsBackend {
         plan.mount("overlay", &merged, "overlay", 0, &data);
         plan.mkdir(&merged.join(&OLD_ROOT[1..]), 0o700);
         plan.push(Op::PivotRoot { dir: cstr(&merged), old: cstr(Path::new(&OLD_ROOT[1..])) });
+        Ok(())
+    }
+
+    /// Without root: the unit's root built per directory in its upper directory (see the
+    /// `rootless` module), then `pivot_root` into it.
+    fn plan_rootless_root(&self, plan: &mut Plan, layers: &Layers) -> io::Result<()> {
+        let layers_dir = layers.upper.parent().unwrap_or(&self.state_dir);
+        let (upper, work) = (&layers.upper, layers_dir.join("work"));
+        if self.layers_on_tmpfs {
+            std::fs::create_dir_all(layers_dir)?;
+            plan.mount("tmpfs", layers_dir, "tmpfs", 0, "mode=0755");
+            plan.mkdir(upper, 0o755);
+        } else {
+            std::fs::create_dir_all(upper)?;
+        }
+        let mounts = rootless::mount_points();
+        let skeleton = rootless::Skeleton {
+            lower: &self.lower,
+            base: &self.state_dir.join("base"),
+            upper,
+            work: &work,
+            mounts: &mounts,
+            skip: std::slice::from_ref(&self.root),
+        };
+        skeleton.plan(plan);
+        plan.push(Op::BindTree { source: cstr(upper), target: cstr(upper) });
+        plan.mkdir(&upper.join(&OLD_ROOT[1..]), 0o700);
+        plan.push(Op::PivotRoot { dir: cstr(upper), old: cstr(Path::new(&OLD_ROOT[1..])) });
+        Ok(())
+    }
+
+    /// After `pivot_root`: the file systems of a machine, what hooks need, the machine's name.
+    fn plan_machine(
+        &self,
+        mut plan: Plan,
+        slug: &str,
+        layers: &Layers,
+        address: &str,
+        host_network: bool,
+    ) -> io::Result<Plan> {
         // From here on, paths are inside the unit (symbolic links resolve there, so nothing
         // can be written on the machine); the machine's tree is under OLD_ROOT.
         let old = |p: &Path| Path::new(OLD_ROOT).join(p.strip_prefix("/").unwrap_or(p));
@@ -276,7 +374,19 @@ impl NsBackend {
         }
         let (nosuid, nodev, noexec, rdonly) = (libc::MS_NOSUID, libc::MS_NODEV, libc::MS_NOEXEC, libc::MS_RDONLY);
         plan.mount("proc", Path::new("/proc"), "proc", nosuid | nodev | noexec, "");
-        plan.mount("sysfs", Path::new("/sys"), "sysfs", nosuid | nodev | noexec | rdonly, "");
+        if self.rootless() {
+            // A user namespace may mount sysfs only with a network namespace of its own.
+            let sysfs = Op::Mount {
+                source: c"sysfs".into(),
+                target: c"/sys".into(),
+                fstype: c"sysfs".into(),
+                flags: nosuid | nodev | noexec | rdonly,
+                data: CString::default(),
+            };
+            plan.push(Op::Optional(Box::new(sysfs)));
+        } else {
+            plan.mount("sysfs", Path::new("/sys"), "sysfs", nosuid | nodev | noexec | rdonly, "");
+        }
         plan.mount("tmpfs", Path::new("/dev"), "tmpfs", nosuid, "mode=0755,size=1m");
         for name in DEVICES {
             let node = Path::new("/dev").join(name);
@@ -349,9 +459,9 @@ impl NsBackend {
             let (port, pid) = (format!("v{}", self.ports), machine.pid);
             let outside =
                 format!("link add {port} type veth peer name eth0 netns {pid}\nlink set {port} master br0 up\n");
-            run_ip(&self.ip, fabric, &outside)?;
+            run_ip(&self.ip, self.user_fd(), fabric, &outside)?;
             let inside = format!("link set lo up\naddr add {address}/16 dev eth0\nlink set eth0 up\n");
-            run_ip(&self.ip, &machine.net, &inside)?;
+            run_ip(&self.ip, self.user_fd(), &machine.net, &inside)?;
         }
         for run in &self.cgroups {
             let (dir, procs) = run.add_unit(slug, machine.pid)?;
@@ -409,12 +519,17 @@ impl Backend for NsBackend {
         let stdout = spec.stdout.stdio()?;
         let stderr = spec.stderr.stdio()?;
         let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
-        let namespaces = [
-            (machine.net.as_raw_fd(), libc::CLONE_NEWNET),
-            (machine.uts.as_raw_fd(), libc::CLONE_NEWUTS),
-            (machine.ipc.as_raw_fd(), libc::CLONE_NEWIPC),
-            (machine.mnt.as_raw_fd(), libc::CLONE_NEWNS),
-        ];
+        let mut namespaces = Vec::with_capacity(5);
+        if let Some(user) = &machine.user {
+            namespaces.push((user.as_raw_fd(), libc::CLONE_NEWUSER));
+        }
+        // Without root, the machine's network namespace may not be entered (the unit is in it).
+        if !(machine.user.is_some() && machine.host_network) {
+            namespaces.push((machine.net.as_raw_fd(), libc::CLONE_NEWNET));
+        }
+        namespaces.push((machine.uts.as_raw_fd(), libc::CLONE_NEWUTS));
+        namespaces.push((machine.ipc.as_raw_fd(), libc::CLONE_NEWIPC));
+        namespaces.push((machine.mnt.as_raw_fd(), libc::CLONE_NEWNS));
         let root = machine.root.as_raw_fd();
         let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
         let mut command = Command::new(&spec.program);
@@ -422,6 +537,21 @@ impl Backend for NsBackend {
         // An interactive shell stays in the terminal's foreground group, so that it may read it.
         if !spec.stdout.is_terminal() {
             command.process_group(0);
+        }
+        if machine.user.is_some() {
+            // Without root this process may not switch its pid namespace for children: the
+            // child does, in the unit's user namespace, and forks the hook (see
+            // `enter_unit_rootless`).
+            let pid_ns = machine.pid_ns.as_raw_fd();
+            let nproc = self.nproc_limit;
+            // SAFETY: as below; the closure makes only system calls.
+            unsafe {
+                command.pre_exec(move || {
+                    enter_unit(&namespaces, root, &cwd, &procs)?;
+                    enter_pid_namespace_and_fork(pid_ns, nproc)
+                });
+            }
+            return command.spawn();
         }
         // SAFETY: the closure runs in the forked child and makes only system calls (no
         // allocation, no locks); every descriptor it uses is owned by `self`, alive until
@@ -509,7 +639,13 @@ impl Backend for NsBackend {
             remove_cgroup(&run.dir);
         }
         self.cgroups.clear();
+        self.run_user = None;
         let _ = std::fs::remove_file(self.state_dir.join("state"));
+        if !nix::unistd::geteuid().is_root() {
+            // The overlays' work directories have no permissions: the run's directory must
+            // stay removable by its owner.
+            rootless::make_removable(&self.state_dir);
+        }
     }
 }
 
@@ -521,13 +657,13 @@ impl Drop for NsBackend {
 
 impl UnitMachine {
     /// Starts the unit's pid 1, which runs `plan`, and opens its namespaces.
-    fn start(plan: &Plan, host_network: bool, layers: Layers) -> io::Result<UnitMachine> {
+    fn start(plan: &Plan, host_network: bool, layers: Layers, run_user: Option<RawFd>) -> io::Result<UnitMachine> {
         let mut flags =
             CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWUTS | CloneFlags::CLONE_NEWIPC;
         if !host_network {
             flags |= CloneFlags::CLONE_NEWNET;
         }
-        let pid = start_init(plan, flags)?;
+        let pid = start_init(plan, flags, run_user)?;
         // The kernel's out-of-memory killer picks a unit's hooks and daemons, never its init.
         let _ = std::fs::write(format!("/proc/{pid}/oom_score_adj"), "-1000");
         let open = |what: &str| -> io::Result<OwnedFd> { Ok(File::open(format!("/proc/{pid}/{what}"))?.into()) };
@@ -547,6 +683,11 @@ impl UnitMachine {
                 net: open("ns/net")?,
                 pid_ns: open("ns/pid")?,
                 root: root.into(),
+                user: match run_user {
+                    Some(_) => Some(open("ns/user")?),
+                    None => None,
+                },
+                host_network,
                 cgroup_dirs: Vec::new(),
                 cgroup_procs: Vec::new(),
             })
@@ -598,6 +739,52 @@ fn enter_unit(namespaces: &[(RawFd, libc::c_int)], root: RawFd, cwd: &CStr, proc
         }
     }
     Ok(())
+}
+
+/// In the child of `spawn`, without root, after [`enter_unit`]: joins the unit's pid
+/// namespace (children only) and forks; the new process goes on to run the hook, this one
+/// waits for it and ends as it ended (so the simulator sees the hook's exit status).
+/// System calls only.
+fn enter_pid_namespace_and_fork(pid_ns: RawFd, nproc: Option<u64>) -> io::Result<()> {
+    // SAFETY: plain system calls; the waiting process never returns into the caller.
+    unsafe {
+        if libc::setns(pid_ns, libc::CLONE_NEWPID) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let child = libc::fork();
+        if child < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if child == 0 {
+            if let Some(n) = nproc {
+                let limit = libc::rlimit { rlim_cur: n, rlim_max: n };
+                libc::setrlimit(libc::RLIMIT_NPROC, &limit);
+            }
+            return Ok(());
+        }
+        // Close everything, the pipe on which the simulator learns that the hook started too.
+        if libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32) != 0 {
+            for fd in 0..65536 {
+                libc::close(fd);
+            }
+        }
+        let mut status = 0;
+        while libc::waitpid(child, &mut status, 0) < 0 {
+            if nix::errno::Errno::last_raw() != libc::EINTR {
+                libc::_exit(127);
+            }
+        }
+        if libc::WIFSIGNALED(status) {
+            let signal = libc::WTERMSIG(status);
+            let mut all: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut all);
+            libc::sigprocmask(libc::SIG_SETMASK, &all, std::ptr::null_mut());
+            libc::signal(signal, libc::SIG_DFL);
+            libc::kill(libc::getpid(), signal);
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        libc::_exit(libc::WEXITSTATUS(status))
+    }
 }
 
 /// While alive, children this thread makes are born in a unit's pid namespace.

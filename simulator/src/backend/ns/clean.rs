@@ -51,6 +51,7 @@ pub fn clean_leftovers() -> Vec<String> {
         }
         done.extend(unmount_under(&dir));
         if mounts_under(&dir).is_empty() {
+            super::rootless::make_removable(&dir);
             match std::fs::remove_dir_all(&dir) {
                 Ok(()) => done.push(format!("removed {}", dir.display())),
                 Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
@@ -78,7 +79,7 @@ fn mounts_under(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = info
         .lines()
         .filter_map(|l| l.split_whitespace().nth(4))
-        .map(|p| PathBuf::from(unescape_mount_path(p)))
+        .map(|p| PathBuf::from(unescape(p)))
         .filter(|p| p.starts_with(dir))
         .collect();
     found.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
@@ -95,7 +96,7 @@ fn unmount_under(dir: &Path) -> Vec<String> {
     done
 }
 
-fn unescape_mount_path(p: &str) -> String {
+pub(super) fn unescape(p: &str) -> String {
     let bytes = p.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -163,6 +164,6 @@ mod tests {
 
     #[test]
     fn mount_paths_unescape() {
-        assert_eq!(unescape_mount_path("/tmp/a\\040b"), "/tmp/a b");
+        assert_eq!(unescape("/tmp/a\\040b"), "/tmp/a b");
     }
 }

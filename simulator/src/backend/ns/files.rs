@@ -97,12 +97,13 @@ fn is_whiteout(m: &std::fs::Metadata) -> bool {
 
 fn is_opaque(dir: &Path) -> bool {
     let path = cstr(dir);
-    let mut value = [0u8; 4];
-    // SAFETY: a NUL-terminated path and a buffer of the given size.
-    let n = unsafe {
-        libc::lgetxattr(path.as_ptr(), c"trusted.overlay.opaque".as_ptr(), value.as_mut_ptr().cast(), value.len())
-    };
-    n == 1 && value[0] == b'y'
+    // `user.` when the overlay was made in a user namespace (`userxattr`).
+    [c"trusted.overlay.opaque", c"user.overlay.opaque"].iter().any(|name| {
+        let mut value = [0u8; 4];
+        // SAFETY: a NUL-terminated path and a buffer of the given size.
+        let n = unsafe { libc::lgetxattr(path.as_ptr(), name.as_ptr(), value.as_mut_ptr().cast(), value.len()) };
+        n == 1 && value[0] == b'y'
+    })
 }
 
 #[cfg(test)]

@@ -21,14 +21,21 @@ pub(super) fn new_net_namespace() -> io::Result<OwnedFd> {
     Ok(made?.into())
 }
 
-/// Runs `ip -batch -` with `commands` inside the network namespace `netns`.
-pub(super) fn run_ip(ip: &Path, netns: &OwnedFd, commands: &str) -> io::Result<()> {
+/// Runs `ip -batch -` with `commands` inside the network namespace `netns`, after joining
+/// the user namespace `user` (without root: the run's, which owns the namespaces).
+pub(super) fn run_ip(ip: &Path, user: Option<&OwnedFd>, netns: &OwnedFd, commands: &str) -> io::Result<()> {
     let fd = netns.as_raw_fd();
+    let user = user.map(|u| u.as_raw_fd());
     let mut command = Command::new(ip);
     command.args(["-batch", "-"]).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
     // SAFETY: one system call on a descriptor the parent keeps open.
     unsafe {
         command.pre_exec(move || {
+            if let Some(user) = user {
+                if libc::setns(user, libc::CLONE_NEWUSER) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+            }
             if libc::setns(fd, libc::CLONE_NEWNET) != 0 {
                 return Err(io::Error::last_os_error());
             }

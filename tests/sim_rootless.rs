@@ -1,0 +1,128 @@
+//! `--backend auto` without root: units still get machines of their own, from user
+//! namespaces (the `ns` backend without root).
+//!
+//! The tests start as root (CI runs as root) and run `formula sim` as the unprivileged user
+//! `nobody` (uid 65534), with a directory of its own for the run, the scenario and the trace.
+//! Without root to start from they fail, saying so.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::*;
+
+/// The user the runs drop to.
+const NOBODY: u32 = 65534;
+
+/// A directory owned by `nobody` for one run (its TMPDIR, HOME, scenario and trace).
+struct NobodyDir {
+    dir: tempfile::TempDir,
+}
+
+impl NobodyDir {
+    fn new() -> NobodyDir {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+        assert!(root, "these tests start as root to drop to an unprivileged user (CI runs as root)");
+        let dir = tempfile::tempdir().expect("temp dir");
+        for sub in ["tmp", "home"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        }
+        let chown = Command::new("chown").args(["-R", "65534:65534"]).arg(dir.path()).status().expect("chown");
+        assert!(chown.success());
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        NobodyDir { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `formula sim ARGS` as `nobody`, with its trace in this directory.
+    fn sim(&self, args: &[&str]) -> SimRun {
+        let trace = self.path().join("trace.jsonl");
+        let _ = std::fs::remove_file(&trace);
+        let output = Command::new("setpriv")
+            .args(["--reuid", &NOBODY.to_string(), "--regid", &NOBODY.to_string(), "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_formula"))
+            .arg("sim")
+            .args(args)
+            .arg("--trace")
+            .arg(&trace)
+            .args(["--keep", "never"])
+            .env("TMPDIR", self.path().join("tmp"))
+            .env("HOME", self.path().join("home"))
+            .output()
+            .expect("run formula sim as nobody");
+        SimRun::from_output(output, &trace)
+    }
+
+    /// Writes a scenario, readable by `nobody`.
+    fn scenario(&self, text: &str) -> PathBuf {
+        let text = text.replace("EXAMPLES", &repo().join("examples/wiki/formulas").to_string_lossy());
+        let path = scenario_file(self.path(), &text);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        path
+    }
+}
+
+/// Fails unless the run chose the ns backend and says so in its status table.
+fn assert_ran_on_ns(run: &SimRun) {
+    assert!(run.stderr.contains("units on the ns backend"), "auto should pick ns:\n{}", run.stderr);
+    let header = run.stdout.lines().find(|l| l.contains("Model")).unwrap_or_default();
+    let first = run.stdout.lines().skip_while(|l| !l.contains("Model")).nth(1).unwrap_or_default();
+    assert!(first.split_whitespace().any(|w| w == "ns"), "the status table names the backend:\n{header}\n{first}");
+    let runs = run.events_of("run");
+    assert!(runs.iter().all(|e| e["backend"] == "ns"), "{runs:?}");
+}
+
+#[test]
+fn auto_runs_the_example_stack_in_user_namespaces() {
+    let home = NobodyDir::new();
+    let run = home.sim(&["--backend", "auto"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    assert_ran_on_ns(&run);
+    assert!(run.stderr.contains("without root, in user namespaces"), "{}", run.stderr);
+}
+
+const ISOLATION: &str = r#"
+formulas: {wiki: EXAMPLES/wiki, web: FORMULAS/ns-web}
+applications:
+  wiki: {formula: wiki, units: 2}
+  db: {formula: web, units: 1}
+stubs:
+  "*": {apt-get: "exit 0"}
+steps:
+  - settle
+  - expect:
+      status: {db/0: {status: active, message: "serving on 10.77.0.12:8080"}}
+      run:
+        - {unit: wiki/0, command: "echo only-on-wiki-0 > /etc/wiki/rootless-marker && hostname && hostname -I", exit: 0, stdout-contains: "wiki-0\n10.77.0.10 "}
+        - {unit: wiki/1, command: "test ! -e /etc/wiki/rootless-marker && hostname && hostname -I", exit: 0, stdout-contains: "wiki-1\n10.77.0.11 "}
+        - {unit: wiki/0, command: "cat /etc/wiki/rootless-marker", exit: 0, stdout-contains: only-on-wiki-0}
+        # db/0's daemon, started by its install hook, answers wiki/0 on db/0's address
+        - {unit: wiki/0, command: "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://10.77.0.12:8080/', timeout=5).read().decode())\"", exit: 0, stdout-contains: "hello from db/0"}
+"#;
+
+#[test]
+fn units_without_root_are_machines_of_their_own() {
+    let home = NobodyDir::new();
+    let scenario = home.scenario(ISOLATION);
+    let run = home.sim(&["--backend", "auto", &scenario.to_string_lossy()]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    assert_ran_on_ns(&run);
+    assert!(!Path::new("/etc/wiki/rootless-marker").exists(), "wiki/0's file reached the machine");
+    let addresses: Vec<String> = run
+        .events_of("tool")
+        .iter()
+        .filter(|e| e["tool"] == "unit-get")
+        .map(|e| format!("{} {}", e["unit"].as_str().unwrap_or(""), e["stdout"].as_str().unwrap_or("").trim()))
+        .collect();
+    assert!(addresses.contains(&"db/0 10.77.0.12".to_string()), "{addresses:?}");
+    // Nothing of the run stays: no unit's pid 1, no daemon, no directory.
+    let left: Vec<String> = std::fs::read_dir(home.path().join("tmp"))
+        .map(|rd| rd.flatten().map(|e| e.path().display().to_string()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "the run left {left:?}");
+}
