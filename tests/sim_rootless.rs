@@ -126,3 +126,35 @@ fn units_without_root_are_machines_of_their_own() {
         .unwrap_or_default();
     assert!(left.is_empty(), "the run left {left:?}");
 }
+
+#[test]
+fn without_root_a_fork_bomb_meets_a_process_limit_and_the_timeout() {
+    let home = NobodyDir::new();
+    let scenario = home.scenario(
+        r#"
+formulas: {bomb: FORMULAS/ns-bomb, probe: FORMULAS/ns-probe}
+applications:
+  bomb: {formula: bomb}
+  probe: {formula: probe}
+steps:
+  - settle
+  - expect:
+      agent: {bomb/0: error}
+      status: {probe/0: {status: active, message: probed}}
+"#,
+    );
+    let run = home.sim(&["--backend", "auto", "--unit-pids", "64", "--hook-timeout", "4", &scenario.to_string_lossy()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_ran_on_ns(&run);
+    // Where no cgroup is delegated to the user, the run says so and limits each hook's
+    // processes instead; either way the forks fail and the timeout ends the hook.
+    assert!(
+        run.stderr.contains("limited to 64 tasks") || run.stderr.contains("at most 64 processes of the unit (RLIMIT_NPROC)"),
+        "{}",
+        run.stderr
+    );
+    let result = run.unit_hooks("bomb/0").first().map(|h| h.result.clone()).unwrap_or_default();
+    assert!(result.contains("timed out"), "{}", run.stderr);
+    assert!(run.stderr.contains("Resource temporarily unavailable"), "the limit should stop the forks: {}", run.stderr);
+    assert_eq!(run.unit_hook_names("probe/0"), ["install", "leader-elected", "config-changed", "start"]);
+}
