@@ -194,9 +194,7 @@ impl LxdBackend {
         if self.launching.contains_key(unit) || self.units.contains_key(unit) {
             return Ok(());
         }
-        if interrupt::stopping() {
-            return Err(io::Error::other("the run is being stopped"));
-        }
+        interrupt::wait_if_stopping();
         let slug = unit_slug(unit);
         let name = container_name(&self.run_id, &slug);
         let dir = self.root.join("units").join(&slug);
@@ -322,6 +320,7 @@ impl Backend for LxdBackend {
     }
 
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+        interrupt::wait_if_stopping();
         let Some(container) = self.units.get(unit) else {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {unit} has no container")));
         };
@@ -429,6 +428,7 @@ impl Backend for LxdBackend {
         if self.cleaned {
             return;
         }
+        interrupt::wait_if_stopping();
         self.cleaned = true;
         let units: Vec<String> = self.launching.keys().chain(self.units.keys()).cloned().collect();
         for unit in units {

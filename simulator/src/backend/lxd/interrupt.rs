@@ -41,6 +41,15 @@ pub(super) fn stopping() -> bool {
     STOPPING.load(Ordering::SeqCst)
 }
 
+/// Once a signal came, the thread that deletes the containers ends the process: the caller
+/// waits for that instead of going on (a run that went on would meet its deleted units and
+/// end by itself, leaving containers behind).
+pub(super) fn wait_if_stopping() {
+    while stopping() {
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
 /// The run in `root` cleaned up after itself.
 pub(super) fn forget(root: &Path) {
     RUNS.lock().unwrap_or_else(|e| e.into_inner()).retain(|r| r != root);
