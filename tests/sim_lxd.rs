@@ -300,7 +300,14 @@ fn an_interrupted_run_deletes_its_containers() {
         });
         if let (Some(state), Some(name)) = (state, named) {
             let sleeping = Command::new("lxc")
-                .args(["exec", &name, "--", "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -q 'sleep 600'"])
+                .args([
+                    "exec",
+                    &name,
+                    "--",
+                    "sh",
+                    "-c",
+                    "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -q 'sleep 600'",
+                ])
                 .output()
                 .is_ok_and(|o| o.status.success());
             if sleeping {

@@ -2,8 +2,9 @@
 //! namespaces (the `ns` backend without root).
 //!
 //! The tests start as root (CI runs as root) and run `formula sim` as the unprivileged user
-//! `nobody` (uid 65534), with a directory of its own for the run, the scenario and the trace.
-//! Without root to start from they fail, saying so.
+//! `nobody` (uid 65534), with a directory of its own for the run, the scenario, the trace,
+//! and a link to (or copy of) the built binary and the formulas (the checkout may be where
+//! `nobody` cannot go). Without root to start from they fail, saying so.
 
 mod support;
 
@@ -26,10 +27,30 @@ impl NobodyDir {
         let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
         assert!(root, "these tests start as root to drop to an unprivileged user (CI runs as root)");
         let dir = tempfile::tempdir().expect("temp dir");
-        for sub in ["tmp", "home"] {
+        for sub in ["tmp", "home", "formulas"] {
             std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
         }
-        let chown = Command::new("chown").args(["-R", "65534:65534"]).arg(dir.path()).status().expect("chown");
+        let binary = dir.path().join("formula");
+        if std::fs::hard_link(env!("CARGO_BIN_EXE_formula"), &binary).is_err() {
+            std::fs::copy(env!("CARGO_BIN_EXE_formula"), &binary).expect("copy the formula binary");
+        }
+        let formulas = [
+            repo().join("examples/wiki/formulas/wiki"),
+            repo().join("tests/formulas/ns-web"),
+            repo().join("tests/formulas/ns-bomb"),
+            repo().join("tests/formulas/ns-probe"),
+        ];
+        for formula in formulas {
+            let copied = Command::new("cp").arg("-a").arg(&formula).arg(dir.path().join("formulas")).status();
+            assert!(copied.is_ok_and(|s| s.success()), "cannot copy {}", formula.display());
+        }
+        let chown = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(dir.path().join("tmp"))
+            .arg(dir.path().join("home"))
+            .arg(dir.path().join("formulas"))
+            .status()
+            .expect("chown");
         assert!(chown.success());
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
         NobodyDir { dir }
@@ -41,11 +62,11 @@ impl NobodyDir {
 
     /// Runs `formula sim ARGS` as `nobody`, with its trace in this directory.
     fn sim(&self, args: &[&str]) -> SimRun {
-        let trace = self.path().join("trace.jsonl");
+        let trace = self.path().join("home/trace.jsonl");
         let _ = std::fs::remove_file(&trace);
         let output = Command::new("setpriv")
             .args(["--reuid", &NOBODY.to_string(), "--regid", &NOBODY.to_string(), "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_formula"))
+            .arg(self.path().join("formula"))
             .arg("sim")
             .args(args)
             .arg("--trace")
@@ -58,10 +79,11 @@ impl NobodyDir {
         SimRun::from_output(output, &trace)
     }
 
-    /// Writes a scenario, readable by `nobody`.
+    /// Writes a scenario, readable by `nobody`, whose `FORMULAS/` are the copied formulas.
     fn scenario(&self, text: &str) -> PathBuf {
-        let text = text.replace("EXAMPLES", &repo().join("examples/wiki/formulas").to_string_lossy());
-        let path = scenario_file(self.path(), &text);
+        let path = self.path().join("scenario.yaml");
+        let formulas = self.path().join("formulas");
+        std::fs::write(&path, text.replace("FORMULAS", &formulas.to_string_lossy())).expect("write the scenario");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         path
     }
@@ -87,7 +109,7 @@ fn auto_runs_the_example_stack_in_user_namespaces() {
 }
 
 const ISOLATION: &str = r#"
-formulas: {wiki: EXAMPLES/wiki, web: FORMULAS/ns-web}
+formulas: {wiki: FORMULAS/wiki, web: FORMULAS/ns-web}
 applications:
   wiki: {formula: wiki, units: 2}
   db: {formula: web, units: 1}
@@ -149,7 +171,8 @@ steps:
     // Where no cgroup is delegated to the user, the run says so and limits each hook's
     // processes instead; either way the forks fail and the timeout ends the hook.
     assert!(
-        run.stderr.contains("limited to 64 tasks") || run.stderr.contains("at most 64 processes of the unit (RLIMIT_NPROC)"),
+        run.stderr.contains("limited to 64 tasks")
+            || run.stderr.contains("at most 64 processes of the unit (RLIMIT_NPROC)"),
         "{}",
         run.stderr
     );

@@ -179,7 +179,9 @@ pub fn run(args: SimArgs) -> Result<u8> {
         _ => args.backend,
     };
     let kind = match asked {
-        BackendKind::Auto if on_path("ip") && (nix::unistd::geteuid().is_root() || ns_backend::user_namespaces_work()) => {
+        BackendKind::Auto
+            if on_path("ip") && (nix::unistd::geteuid().is_root() || ns_backend::user_namespaces_work()) =>
+        {
             BackendKind::Ns
         }
         BackendKind::Auto => {

@@ -209,9 +209,9 @@ impl NsBackend {
             backend.run_user = Some(run_user);
             rootless::make_base_layer(&backend.lower, &backend.state_dir.join("base"))
                 .map_err(|e| annotate(e, "cannot make the run's layer of writable directories"))?;
-            backend.notes.push(
-                "units run without root, in user namespaces: one user id (a chown to another user fails)".into(),
-            );
+            backend
+                .notes
+                .push("units run without root, in user namespaces: one user id (a chown to another user fails)".into());
             fabric
         } else {
             new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?

@@ -288,7 +288,10 @@ pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>
         let code = answer.get(0..4).map(|b| i32::from_ne_bytes(b.try_into().unwrap_or_default())).unwrap_or(0);
         if code <= 0 {
             let cause = io::Error::from_raw_os_error(-code);
-            return Err(io::Error::new(cause.kind(), format!("cannot start the unit in the run's user namespace: {cause}")));
+            return Err(io::Error::new(
+                cause.kind(),
+                format!("cannot start the unit in the run's user namespace: {cause}"),
+            ));
         }
         answer.drain(0..4);
         code

@@ -147,8 +147,7 @@ fn copy_tree(from: &Path, to: &Path, dev: u64, files: bool, depth: u32) -> io::R
             let _ = nix::sys::stat::mknod(&target, SFlag::S_IFCHR, Mode::empty(), 0);
         } else if meta.is_dir() && meta.dev() == dev && depth < 16 {
             copy_tree(&entry.path(), &target, dev, files, depth + 1)?;
-        } else if files && meta.is_file() && meta.len() <= COPY_LIMIT && std::fs::copy(entry.path(), &target).is_ok()
-        {
+        } else if files && meta.is_file() && meta.len() <= COPY_LIMIT && std::fs::copy(entry.path(), &target).is_ok() {
             let _ = std::fs::set_permissions(&target, std::fs::Permissions::from_mode(meta.mode() & 0o7777));
         }
     }
@@ -211,7 +210,7 @@ impl Skeleton<'_> {
                 }
             } else if meta.is_dir() {
                 plan.mkdir(&target, (meta.mode() & 0o7777) | 0o700);
-                if self.skip.iter().any(|s| *s == source) {
+                if self.skip.contains(&source) {
                     continue;
                 }
                 let below = |p: &Path| p.starts_with(&source) && p != source;
