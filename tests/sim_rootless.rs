@@ -181,3 +181,60 @@ steps:
     assert!(run.stderr.contains("Resource temporarily unavailable"), "the limit should stop the forks: {}", run.stderr);
     assert_eq!(run.unit_hook_names("probe/0"), ["install", "leader-elected", "config-changed", "start"]);
 }
+
+#[test]
+fn without_root_a_killed_run_leaves_only_what_clean_removes() {
+    let home = NobodyDir::new();
+    let copied = Command::new("cp")
+        .arg("-a")
+        .arg(repo().join("tests/formulas/sleeper"))
+        .arg(home.path().join("formulas"))
+        .status();
+    assert!(copied.is_ok_and(|s| s.success()));
+    let scenario =
+        home.scenario("formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n");
+    let as_nobody = |args: &[&str]| {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid", &NOBODY.to_string(), "--regid", &NOBODY.to_string(), "--clear-groups"])
+            .arg(home.path().join("formula"))
+            .args(args)
+            .env("TMPDIR", home.path().join("tmp"))
+            .env("HOME", home.path().join("home"));
+        command
+    };
+    let mut child = as_nobody(&["sim", "--backend", "auto", "-q", &scenario.to_string_lossy()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start formula sim as nobody");
+    // Wait until the unit runs its (endless) install hook.
+    let sleeping = || {
+        std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|e| {
+            std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c.starts_with(b"sleep\x00600"))
+                && std::fs::read_to_string(e.path().join("status"))
+                    .is_ok_and(|s| s.lines().any(|l| l.starts_with("Uid:") && l.contains("65534")))
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !sleeping() {
+        assert!(std::time::Instant::now() < deadline, "the run did not start its unit");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().expect("kill formula sim");
+    child.wait().expect("reap formula sim");
+    // The unit dies with its simulator (its pid 1 had the simulator as parent).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while sleeping() {
+        assert!(std::time::Instant::now() < deadline, "the unit outlived its simulator");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let runs: Vec<PathBuf> =
+        std::fs::read_dir(home.path().join("tmp")).expect("tmp").flatten().map(|e| e.path()).collect();
+    let run_dir = runs.iter().find(|p| p.join("ns/state").is_file()).expect("the killed run's directory").clone();
+    let cleaned = as_nobody(&["sim", "--clean"]).output().expect("formula sim --clean");
+    let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
+    assert!(cleaned.status.success(), "{said}");
+    assert!(said.contains(&format!("removed {}", run_dir.display())), "{said}");
+    assert!(!run_dir.exists(), "{said}");
+}
