@@ -221,6 +221,8 @@ fn without_root_a_killed_run_leaves_only_what_clean_removes() {
         assert!(std::time::Instant::now() < deadline, "the run did not start its unit");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // setpriv executes `formula` in its own process.
+    let simulator = child.id();
     child.kill().expect("kill formula sim");
     child.wait().expect("reap formula sim");
     // The unit dies with its simulator (its pid 1 had the simulator as parent).
@@ -237,4 +239,10 @@ fn without_root_a_killed_run_leaves_only_what_clean_removes() {
     assert!(cleaned.status.success(), "{said}");
     assert!(said.contains(&format!("removed {}", run_dir.display())), "{said}");
     assert!(!run_dir.exists(), "{said}");
+    // The run's layer, kept in memory, went too.
+    let layers: Vec<String> = std::fs::read_dir("/dev/shm")
+        .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let mine = format!("formula-sim-{simulator}-");
+    assert!(!layers.iter().any(|l| l.starts_with(&mine)), "{layers:?}\n{said}");
 }

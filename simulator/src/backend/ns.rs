@@ -98,6 +98,8 @@ pub struct NsBackend {
     fabric: Option<OwnedFd>,
     /// Without root: the run's user namespace, which owns the fabric and every unit's.
     run_user: Option<RunUser>,
+    /// Without root: the run's layer of writable trees (see the `rootless` module).
+    base: Option<PathBuf>,
     /// Without root and without a delegated cgroup: the most processes a hook (with what
     /// it starts) may have, as `RLIMIT_NPROC` counts them in the unit's user namespace.
     nproc_limit: Option<u64>,
@@ -193,6 +195,7 @@ impl NsBackend {
             self_pid_ns,
             fabric: None,
             run_user: None,
+            base: None,
             nproc_limit: None,
             cgroups: Vec::new(),
             units: BTreeMap::new(),
@@ -207,7 +210,12 @@ impl NsBackend {
             let run_user = RunUser::create()?;
             let fabric = run_user.net.try_clone()?;
             backend.run_user = Some(run_user);
-            rootless::make_base_layer(&backend.lower, &backend.state_dir.join("base"))
+            let me = std::process::id();
+            let name = format!("{PREFIX}{me}-{}-base", process_start_time(me as i32).unwrap_or(0));
+            let base = rootless::base_layer_dir(&name, backend.state_dir.join("base"));
+            backend.base = Some(base.clone());
+            backend.save_state();
+            rootless::make_base_layer(&backend.lower, &base)
                 .map_err(|e| annotate(e, "cannot make the run's layer of writable directories"))?;
             backend
                 .notes
@@ -344,7 +352,7 @@ impl NsBackend {
         let mounts = rootless::mount_points();
         let skeleton = rootless::Skeleton {
             lower: &self.lower,
-            base: &self.state_dir.join("base"),
+            base: self.base.as_deref().unwrap_or(&self.state_dir),
             upper,
             work: &work,
             mounts: &mounts,
@@ -477,6 +485,9 @@ impl NsBackend {
         let mut text = format!("owner {me} {}\n", process_start_time(me as i32).unwrap_or(0));
         for run in &self.cgroups {
             text.push_str(&format!("cgroup {}\n", run.dir.display()));
+        }
+        if let Some(base) = self.base.as_ref().filter(|b| !b.starts_with(&self.state_dir)) {
+            text.push_str(&format!("base {}\n", base.display()));
         }
         for (unit, m) in &self.units {
             text.push_str(&format!("unit {} {} {}\n", unit_slug(unit), m.pid, m.start_time));
@@ -640,6 +651,10 @@ impl Backend for NsBackend {
         }
         self.cgroups.clear();
         self.run_user = None;
+        if let Some(base) = self.base.take().filter(|b| !b.starts_with(&self.state_dir)) {
+            rootless::make_removable(&base);
+            let _ = std::fs::remove_dir_all(&base);
+        }
         let _ = std::fs::remove_file(self.state_dir.join("state"));
         if !nix::unistd::geteuid().is_root() {
             // The overlays' work directories have no permissions: the run's directory must

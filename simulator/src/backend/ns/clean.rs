@@ -24,6 +24,7 @@ pub fn clean_leftovers() -> Vec<String> {
         let state = std::fs::read_to_string(dir.join("ns/state")).unwrap_or_default();
         let mut owner_alive = false;
         let mut cgroups = Vec::new();
+        let mut bases = Vec::new();
         for line in state.lines() {
             let parts: Vec<&str> = line.split_whitespace().collect();
             match parts.as_slice() {
@@ -35,6 +36,7 @@ pub fn clean_leftovers() -> Vec<String> {
                     }
                 }
                 ["cgroup", path] => cgroups.push(PathBuf::from(path)),
+                ["base", path] => bases.push(PathBuf::from(path)),
                 _ => {}
             }
         }
@@ -47,6 +49,16 @@ pub fn clean_leftovers() -> Vec<String> {
             if cgroup.is_dir() && cgroup.to_string_lossy().contains(PREFIX) {
                 remove_cgroup(&cgroup);
                 done.push(format!("removed cgroup {}", cgroup.display()));
+            }
+        }
+        for base in bases {
+            // The run's layer in memory (a rootless run's), named after the run.
+            if base.file_name().is_some_and(|n| n.to_string_lossy().starts_with(PREFIX)) && base.is_dir() {
+                super::rootless::make_removable(&base);
+                match std::fs::remove_dir_all(&base) {
+                    Ok(()) => done.push(format!("removed {}", base.display())),
+                    Err(e) => done.push(format!("cannot remove {}: {e}", base.display())),
+                }
             }
         }
         done.extend(unmount_under(&dir));

@@ -111,6 +111,21 @@ impl RunUser {
     }
 }
 
+/// Where the run's layer goes: in memory (`/dev/shm`, a tmpfs every user may write) when
+/// there is room, as it is made and removed on every run (thousands of small files), else
+/// `fallback`.
+pub(super) fn base_layer_dir(name: &str, fallback: PathBuf) -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    let roomy = nix::sys::statvfs::statvfs(shm)
+        .is_ok_and(|s| u64::from(s.blocks_available()) * s.fragment_size() >= 256 << 20);
+    let tmpfs = nix::sys::statfs::statfs(shm).is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::TMPFS_MAGIC);
+    if roomy && tmpfs && nix::unistd::access(shm, AccessFlags::W_OK | AccessFlags::X_OK).is_ok() {
+        shm.join(name)
+    } else {
+        fallback
+    }
+}
+
 /// Makes the run's layer under `base`: for each writable tree of `lower`, its directories
 /// and small files (see [`COPIED`]), owned by this process's user, and a whiteout for each entry
 /// this user cannot read (a unit's root could not either: better absent than unreadable).
