@@ -77,6 +77,22 @@ fn started_before_this_test(name: &str) -> bool {
     }
 }
 
+/// Whether a run cgroup `formula-sim-PID-START` belongs to a simulator that still runs: a
+/// run of another session on a shared machine (this test's runs have ended when it looks).
+fn owner_still_runs(name: &str) -> bool {
+    let mut parts = name.trim_start_matches("formula-sim-").split('-');
+    match (parts.next(), parts.next().and_then(|s| s.parse::<u64>().ok())) {
+        (Some(pid), Some(start)) => start_ticks(pid) == Some(start),
+        _ => false,
+    }
+}
+
+/// The parent of a process.
+fn parent(pid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| l.strip_prefix("PPid:")).and_then(|p| p.trim().parse().ok())
+}
+
 /// Cgroup directories named like a run's, anywhere in the machine's hierarchies.
 fn run_cgroups() -> Vec<PathBuf> {
     fn walk(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
@@ -89,7 +105,7 @@ fn run_cgroups() -> Vec<PathBuf> {
             if name.starts_with("formula-sim-") {
                 // Runs that started before this test process (killed runs of other sessions
                 // on a shared machine) are not this test's to judge.
-                if started_before_this_test(&name) {
+                if started_before_this_test(&name) || owner_still_runs(&name) {
                     continue;
                 }
                 out.push(entry.path());
@@ -118,8 +134,9 @@ fn assert_nothing_left(namespaces: &[String]) {
                     problems.push(format!("process {pid} ({}) is still in {link}", cmdline(pid)));
                 }
             }
-            if comm(pid) == "unit-init" {
-                problems.push(format!("a unit's pid 1 is still running: {pid}"));
+            // A unit's pid 1 whose simulator still runs belongs to another session's run.
+            if comm(pid) == "unit-init" && parent(pid).is_none_or(|p| comm(p) != "formula") {
+                problems.push(format!("a unit's pid 1 outlived its simulator: {pid}"));
             }
             if cmdline(pid).contains("/srv/ns-web") {
                 problems.push(format!("the web daemon is still running: {pid}"));
@@ -370,11 +387,15 @@ fn clean_removes_what_a_killed_run_left() {
         std::thread::sleep(Duration::from_millis(50));
     };
     let run_dir = state.parent().and_then(Path::parent).unwrap().to_path_buf();
+    // The unit's pid 1, as the state file names it (`unit SLUG PID START`).
+    let text = std::fs::read_to_string(&state).unwrap_or_default();
+    let init: u32 =
+        text.lines().find_map(|l| l.strip_prefix("unit ")?.split_whitespace().nth(1)?.parse().ok()).unwrap();
     child.kill().expect("kill formula sim");
     child.wait().expect("reap formula sim");
     // The unit dies with its simulator; its cgroup and directory stay until --clean.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while pids().into_iter().any(|p| comm(p) == "unit-init" || cmdline(p).starts_with("sleep 600")) {
+    while pids().into_iter().any(|p| (p == init && comm(p) == "unit-init") || cmdline(p).starts_with("sleep 600")) {
         assert!(Instant::now() < deadline, "the unit outlived its simulator");
         std::thread::sleep(Duration::from_millis(20));
     }
