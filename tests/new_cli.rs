@@ -12,7 +12,13 @@ use std::time::{Duration, Instant};
 use support::formula;
 
 fn run(cwd: &Path, args: &[&str]) -> Output {
-    formula().current_dir(cwd).args(args).stdin(Stdio::null()).output().expect("run formula")
+    formula()
+        .current_dir(cwd)
+        .args(args)
+        .env("CARGO_TARGET_DIR", support::formula_builds_target())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run formula")
 }
 
 fn text(out: &Output) -> String {
@@ -59,6 +65,20 @@ fn check_template(template: &str) {
         let out = run(cwd, &["test", &name, "--backend", "host", "--explore", "3"]);
         assert!(out.status.success(), "formula test {name}: {}", text(&out));
         assert!(text(&out).contains(&format!("test {name}/tests/basic.yaml ... (3 seeds) ok")), "{}", text(&out));
+        // A formula written in Rust is built first, and said so; then it is up to date.
+        let rust = Path::new(cwd).join(&name).join("Cargo.toml").is_file();
+        let building = format!("building the Rust formula {name}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).contains(&building), rust, "{}", text(&out));
+        if rust {
+            for built in ["dispatch", "dispatch.wasm", "hooks/install", "hooks/config-changed"] {
+                assert!(cwd.join(&name).join(built).exists(), "{name}: no {built} after formula test");
+            }
+            let again = run(cwd, &["test", &name, "--backend", "host"]);
+            assert!(again.status.success(), "formula test {name} again: {}", text(&again));
+            assert!(!String::from_utf8_lossy(&again.stderr).contains(&building), "rebuilt: {}", text(&again));
+        }
+        let above = findings_above_info(cwd, &name);
+        assert!(above.is_empty(), "{name} after its tests (and build): lint findings above info: {above:#?}");
 
         let archive = format!("{name}.charm");
         let out = run(cwd, &["pack", &name, "-o", &archive]);
@@ -88,6 +108,11 @@ fn bash_template_works_end_to_end() {
 #[test]
 fn python_template_works_end_to_end() {
     check_template("python");
+}
+
+#[test]
+fn rust_template_works_end_to_end() {
+    check_template("rust");
 }
 
 #[test]

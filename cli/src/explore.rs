@@ -74,11 +74,15 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
     }
     if let Some(path) = &args.scenario {
-        if let Err(errors) = simulator::scenario::load(path) {
-            for e in &errors {
-                eprintln!("error: {e}");
+        match simulator::scenario::load(path) {
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                return Ok(2);
             }
-            return Ok(2);
+            // Here, once, not in each child run.
+            Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?,
         }
     }
     let range = match (&args.seeds, args.explore) {

@@ -65,11 +65,14 @@ pub fn run(args: TestArgs) -> Result<u8> {
         let seeds = args.explore.unwrap_or(1).max(1);
         let failure = match scenario::load(&path) {
             Err(errors) => Some(errors.iter().map(|e| format!("{e}\n")).collect()),
-            Ok(scenario) => {
-                let first_seed = 0;
-                explore(first_seed, seeds, |seed| run_once(&scenario, seed, kind, args.hook_timeout))?
-                    .map(|(seed, report)| describe(&report, &path, seed))
-            }
+            Ok(scenario) => match crate::build::ensure_built(crate::build::scenario_formulas(&scenario)) {
+                Err(e) => Some(format!("{e:#}\n")),
+                Ok(()) => {
+                    let first_seed = 0;
+                    explore(first_seed, seeds, |seed| run_once(&scenario, seed, kind, args.hook_timeout))?
+                        .map(|(seed, report)| describe(&report, &path, seed))
+                }
+            },
         };
         let name = formula.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let shown = path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(&path);
