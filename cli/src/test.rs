@@ -20,7 +20,8 @@ pub struct TestArgs {
     /// Formula directories, or directories that hold formulas.
     #[arg(default_value = ".")]
     dirs: Vec<PathBuf>,
-    /// Run each scenario under seeds 0..N (N different orders of hooks) instead of seed 0.
+    /// Run each scenario under seeds 0..N (N different orders of hooks) instead of seed 0,
+    /// as `formula sim --explore N` does: a child run per seed, in parallel, failures shrunk.
     #[arg(long, value_name = "N")]
     explore: Option<u64>,
     /// Also write the results as JUnit XML to this file.

@@ -12,10 +12,10 @@ use formula_sdk::hook::Bag;
 use formula_sdk::hook::{Dispatcher, Error, Hook, Status};
 use std::process::ExitCode;
 
-/// Endpoints this unit tells its address and port to.
-const PUBLISHED: &[&str] = &[{{#relations}}{{^container}}"{{endpoint}}", {{/container}}{{/relations}}];
-/// Endpoints without which the unit is blocked: (endpoint, interface).
-const NEEDED: &[(&str, &str)] = &[{{#blocking}}("{{endpoint}}", "{{interface}}"), {{/blocking}}];
+/// Endpoints this unit tells its address and port to, separated by spaces.
+const PUBLISHED: &str = "{{#relations}}{{^container}}{{endpoint}} {{/container}}{{/relations}}";
+/// Endpoints without which the unit is blocked, as `ENDPOINT:INTERFACE`, separated by spaces.
+const NEEDED: &str = "{{#blocking}}{{endpoint}}:{{interface}} {{/blocking}}";
 /// The settings file this formula renders.
 const CONF: &str = "{{name}}.conf";
 /// The unit-state key set between `start` and `stop`.
@@ -97,7 +97,7 @@ fn update_status(hook: &mut Hook) -> Result<(), Error> {
     if hook.state_get(STARTED)?.is_none() {
         return hook.status_set(Status::Maintenance, "configured, waiting for start");
     }
-    for (endpoint, interface) in NEEDED {
+    for (endpoint, interface) in NEEDED.split_whitespace().filter_map(|e| e.split_once(':')) {
         if hook.relation_ids(endpoint)?.is_empty() {
             return hook.status_set(Status::Blocked, &format!("needs a relation on {endpoint} ({interface})"));
         }
@@ -158,7 +158,7 @@ fn sync_ports(hook: &mut Hook, wanted: &[String]) -> Result<(), Error> {
 fn publish(hook: &mut Hook, settings: &Settings) -> Result<(), Error> {
     let address = hook.unit_get("private-address")?;
     let port = settings.port.to_string();
-    for endpoint in PUBLISHED {
+    for endpoint in PUBLISHED.split_whitespace() {
         for relation in hook.relation_ids(endpoint)? {
             hook.relation_set(Some(&relation), false, &[("address", &address), ("port", &port)])?;
         }
@@ -236,8 +236,8 @@ impl Units {
         data::write(hook, &self.file, &text)
     }
 }
-{{/has_relations}}
 
+{{/has_relations}}
 /// What this unit writes: files in its data directory (`$CHARM_DIR/../data`), each written
 /// only when its contents change.
 ///
