@@ -76,6 +76,7 @@ fn check_template(template: &str) {
             let again = run(cwd, &["test", &name, "--backend", "host"]);
             assert!(again.status.success(), "formula test {name} again: {}", text(&again));
             assert!(!String::from_utf8_lossy(&again.stderr).contains(&building), "rebuilt: {}", text(&again));
+            native_hooks_write_the_files(cwd, &name);
         }
         let above = findings_above_info(cwd, &name);
         assert!(above.is_empty(), "{name} after its tests (and build): lint findings above info: {above:#?}");
@@ -98,6 +99,26 @@ fn check_template(template: &str) {
             "charm proof on the unpacked {name}: {said}"
         );
     }
+}
+
+/// The simulator runs a Rust formula's `dispatch.wasm`, which has no files; its native
+/// `dispatch`, as Juju runs it, renders the settings to `../data/NAME.conf` as the other
+/// templates' hooks do.
+fn native_hooks_write_the_files(cwd: &Path, name: &str) {
+    let scenario = format!("{name}/tests/basic.yaml");
+    let out = run(cwd, &["sim", &scenario, "--native-hooks", "--backend", "host", "--quiet", "--keep", "always"]);
+    assert!(out.status.success(), "native sim of {name}: {}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let kept = said
+        .lines()
+        .find_map(|l| l.strip_prefix("kept the run's directory: "))
+        .and_then(|rest| rest.split(' ').next())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("no kept directory: {said}"));
+    let conf = std::fs::read_to_string(kept.join(format!("units/{name}-0/data/{name}.conf")));
+    std::fs::remove_dir_all(&kept).unwrap();
+    let conf = conf.unwrap_or_else(|e| panic!("{name}.conf: {e}"));
+    assert!(conf.contains("greeting = Bonjour\nport = 8080\n"), "{conf}");
 }
 
 #[test]
