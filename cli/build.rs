@@ -8,11 +8,14 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, u32, String)>, links: 
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
+    // What `formula build` (which `formula pack` and `sim` run) leaves in a formula written
+    // in Rust: built from the sources, not embedded with them.
+    let rust = dir.join("Cargo.toml").is_file();
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        // `target`: what `formula build` leaves in a formula written in Rust.
-        if name == "__pycache__" || name.starts_with(".#") || name == "target" {
+        let built = name == "target" || (rust && ["dispatch", "dispatch.wasm", "hooks"].contains(&name.as_str()));
+        if name == "__pycache__" || name.starts_with(".#") || built {
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
