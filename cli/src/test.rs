@@ -3,8 +3,7 @@
 use crate::explore::Ended;
 use crate::sim::BackendKind;
 use anyhow::{Context, Result};
-use clap::Args;
-use clap::Parser;
+use clap::{Args, Parser};
 use simulator::backend::ns::NsOptions;
 use simulator::run::{self, Report};
 use simulator::scenario::{self, Scenario};
