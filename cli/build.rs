@@ -1,4 +1,4 @@
-//! Embeds examples/ and templates/ (files with their modes, and symlinks) into the binary.
+//! Embeds examples/, templates/ and formula-sdk's hook API (files with their modes, and symlinks) into the binary.
 
 use std::fmt::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -8,11 +8,14 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, u32, String)>, links: 
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
+    // What `formula build` (which `formula pack` and `sim` run) leaves in a formula written
+    // in Rust: built from the sources, not embedded with them.
+    let rust = dir.join("Cargo.toml").is_file();
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        // `target`: what `formula build` leaves in a formula written in Rust.
-        if name == "__pycache__" || name.starts_with(".#") || name == "target" {
+        let built = name == "target" || (rust && ["dispatch", "dispatch.wasm", "hooks"].contains(&name.as_str()));
+        if name == "__pycache__" || name.starts_with(".#") || built {
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
@@ -45,6 +48,9 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
     embed(&Path::new(&manifest).join("../examples"), "EXAMPLE", &Path::new(&out_dir).join("examples.rs"));
     embed(&Path::new(&manifest).join("../templates"), "TEMPLATE", &Path::new(&out_dir).join("templates.rs"));
+    // The hook API's source, which `formula new --template rust` writes into the new formula
+    // (formula-sdk is not on crates.io): the one copy is formula-sdk's own.
+    embed(&Path::new(&manifest).join("../formula-sdk/src/hook"), "HOOK_API", &Path::new(&out_dir).join("hook_api.rs"));
 }
 
 /// Writes `NAMES: &[(path, mode, contents)]` and `NAME_LINKS: &[(path, target)]` for the

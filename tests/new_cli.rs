@@ -12,7 +12,13 @@ use std::time::{Duration, Instant};
 use support::formula;
 
 fn run(cwd: &Path, args: &[&str]) -> Output {
-    formula().current_dir(cwd).args(args).stdin(Stdio::null()).output().expect("run formula")
+    formula()
+        .current_dir(cwd)
+        .args(args)
+        .env("CARGO_TARGET_DIR", support::formula_builds_target())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run formula")
 }
 
 fn text(out: &Output) -> String {
@@ -59,6 +65,21 @@ fn check_template(template: &str) {
         let out = run(cwd, &["test", &name, "--backend", "host", "--explore", "3"]);
         assert!(out.status.success(), "formula test {name}: {}", text(&out));
         assert!(text(&out).contains(&format!("test {name}/tests/basic.yaml ... (3 seeds) ok")), "{}", text(&out));
+        // A formula written in Rust is built first, and said so; then it is up to date.
+        let rust = Path::new(cwd).join(&name).join("Cargo.toml").is_file();
+        let building = format!("building the Rust formula {name}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).contains(&building), rust, "{}", text(&out));
+        if rust {
+            for built in ["dispatch", "dispatch.wasm", "hooks/install", "hooks/config-changed"] {
+                assert!(cwd.join(&name).join(built).exists(), "{name}: no {built} after formula test");
+            }
+            let again = run(cwd, &["test", &name, "--backend", "host"]);
+            assert!(again.status.success(), "formula test {name} again: {}", text(&again));
+            assert!(!String::from_utf8_lossy(&again.stderr).contains(&building), "rebuilt: {}", text(&again));
+            native_hooks_write_the_files(cwd, &name);
+        }
+        let above = findings_above_info(cwd, &name);
+        assert!(above.is_empty(), "{name} after its tests (and build): lint findings above info: {above:#?}");
 
         let archive = format!("{name}.charm");
         let out = run(cwd, &["pack", &name, "-o", &archive]);
@@ -80,6 +101,26 @@ fn check_template(template: &str) {
     }
 }
 
+/// The simulator runs a Rust formula's `dispatch.wasm`, which has no files; its native
+/// `dispatch`, as Juju runs it, renders the settings to `../data/NAME.conf` as the other
+/// templates' hooks do.
+fn native_hooks_write_the_files(cwd: &Path, name: &str) {
+    let scenario = format!("{name}/tests/basic.yaml");
+    let out = run(cwd, &["sim", &scenario, "--native-hooks", "--backend", "host", "--quiet", "--keep", "always"]);
+    assert!(out.status.success(), "native sim of {name}: {}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let kept = said
+        .lines()
+        .find_map(|l| l.strip_prefix("kept the run's directory: "))
+        .and_then(|rest| rest.split(' ').next())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("no kept directory: {said}"));
+    let conf = std::fs::read_to_string(kept.join(format!("units/{name}-0/data/{name}.conf")));
+    std::fs::remove_dir_all(&kept).unwrap();
+    let conf = conf.unwrap_or_else(|e| panic!("{name}.conf: {e}"));
+    assert!(conf.contains("greeting = Bonjour\nport = 8080\n"), "{conf}");
+}
+
 #[test]
 fn bash_template_works_end_to_end() {
     check_template("bash");
@@ -88,6 +129,11 @@ fn bash_template_works_end_to_end() {
 #[test]
 fn python_template_works_end_to_end() {
     check_template("python");
+}
+
+#[test]
+fn rust_template_works_end_to_end() {
+    check_template("rust");
 }
 
 #[test]

@@ -253,3 +253,40 @@ fn unpack_refuses_an_existing_directory() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("already exists"), "{}", text(&out));
 }
+
+/// A formula written in Rust is built before it is packed, and the archive holds what Juju
+/// runs (`dispatch`, the hooks that run it, `dispatch.wasm`), not the sources; packing it
+/// again builds nothing and gives the same bytes.
+#[test]
+fn a_rust_formula_is_built_then_packed_without_its_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["new", "oxide", "--template", "rust", "--requires", "db:mysql"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pack = |archive: &str| {
+        formula()
+            .current_dir(tmp.path())
+            .args(["pack", "oxide", "-o", archive])
+            .env("CARGO_TARGET_DIR", support::formula_builds_target())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run formula pack")
+    };
+    let out = pack("one.charm");
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("building the Rust formula oxide (`dispatch` is missing)"), "{said}");
+    let entries = names(&tmp.path().join("one.charm"));
+    let mode = |name: &str| entries.iter().find(|(n, _)| n == name).map(|(_, m)| m & 0o777);
+    assert_eq!(mode("dispatch"), Some(0o755), "{entries:?}");
+    assert_eq!(mode("hooks/install"), Some(0o755), "{entries:?}");
+    assert_eq!(mode("hooks/db-relation-changed"), Some(0o755), "{entries:?}");
+    assert!(mode("dispatch.wasm").is_some(), "{entries:?}");
+    for source in ["Cargo.toml", "src/", "sdk/", ".gitignore", "rustfmt.toml", "target/"] {
+        assert!(!entries.iter().any(|(n, _)| n.starts_with(source)), "{source} packed: {entries:?}");
+    }
+    let out = pack("two.charm");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("building"), "{}", text(&out));
+    let one = std::fs::read(tmp.path().join("one.charm")).unwrap();
+    assert_eq!(one, std::fs::read(tmp.path().join("two.charm")).unwrap());
+}

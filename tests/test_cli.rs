@@ -88,3 +88,36 @@ fn explore_runs_every_seed_and_no_formula_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("no formula here"), "{}", text(&out));
 }
+
+#[test]
+fn explore_uses_the_shared_explorer_and_keeps_one_line_per_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["new", "delta"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(
+        tmp.path().join("delta/tests/broken.yaml"),
+        "formulas: {delta: ..}\napplications:\n  delta: {formula: delta}\nsteps:\n  - settle\n  - expect:\n      status: {delta/0: {status: active, message: never}}\n",
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["test", "delta", "--backend", "host", "--explore", "3", "--junit", "results.xml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("test ")).collect();
+    assert_eq!(
+        lines[..2],
+        ["test delta/tests/basic.yaml ... (3 seeds) ok", "test delta/tests/broken.yaml ... (3 seeds) FAILED"]
+    );
+    // The explorer's own report: child runs, its summary, the failure shrunk.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("exploring 3 seed(s) (0..3)"), "{stderr}");
+    assert!(stderr.contains("3 runs, 0 failed") && stderr.contains("runs, 1 failed"), "{stderr}");
+    assert!(stderr.contains("shrinking"), "{stderr}");
+    // The failure names the seed and the kept trace that replays it.
+    assert!(stdout.contains("failed with seed 0: run `formula sim delta/tests/broken.yaml --seed 0`"), "{stdout}");
+    let trace = tmp.path().join("formula-sim-seed-0.trace.jsonl");
+    assert!(trace.is_file(), "no kept trace; {stdout}");
+    assert!(stdout.contains("--replay"), "{stdout}");
+    let xml = std::fs::read_to_string(tmp.path().join("results.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("not XML: {e}\n{xml}"));
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"), "{xml}");
+}

@@ -10,6 +10,25 @@ mod templates {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 }
 
+/// formula-sdk's hook API (its src/hook/), which a new formula written in Rust carries.
+mod hook_api {
+    include!(concat!(env!("OUT_DIR"), "/hook_api.rs"));
+}
+
+/// The files of the hook API, named as under formula-sdk's `src/hook/`.
+pub fn hook_api_files() -> Vec<formula_sdk::scaffold::RenderedFile> {
+    use formula_sdk::scaffold::{FileKind, RenderedFile};
+    let files = hook_api::HOOK_APIS.iter().map(|(path, mode, data)| RenderedFile {
+        path: path.to_string(),
+        kind: FileKind::File { mode: *mode, text: String::from_utf8_lossy(data).into_owned() },
+    });
+    let links = hook_api::HOOK_API_LINKS.iter().map(|(path, target)| RenderedFile {
+        path: path.to_string(),
+        kind: FileKind::Symlink { target: target.to_string() },
+    });
+    files.chain(links).collect()
+}
+
 /// Every file of templates/, named `TEMPLATE/PATH`.
 pub fn template_files() -> Vec<formula_sdk::scaffold::TemplateFile> {
     use formula_sdk::scaffold::{FileKind, TemplateFile};

@@ -66,7 +66,31 @@ impl Runner for ProcessRunner {
     }
 }
 
+/// How exploring ended: with the runs made, or before them with an exit code (a scenario
+/// that does not load, `--check-determinism`'s verdict).
+pub enum Ended {
+    /// The seeds ran.
+    Explored(Explored),
+    /// No exploring to report on; the exit code.
+    Code(u8),
+}
+
+/// What the runs found.
+pub struct Explored {
+    /// Each failing seed: the seed, what failed (its signature) and the kept trace.
+    pub failures: Vec<(u64, String, PathBuf)>,
+}
+
 pub fn run(args: &SimArgs) -> Result<u8> {
+    Ok(match explore(args)? {
+        Ended::Code(code) => code,
+        Ended::Explored(explored) => u8::from(!explored.failures.is_empty()),
+    })
+}
+
+/// Runs the seeds `args` asks for as child `formula sim` processes, in parallel; reports
+/// progress, failures (shrunk) and a summary on stderr.
+pub fn explore(args: &SimArgs) -> Result<Ended> {
     if args.replay.is_some() || args.clean || args.trace.is_some() {
         anyhow::bail!("--explore, --seeds and --check-determinism take no --replay, --clean or --trace");
     }
@@ -74,11 +98,15 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
     }
     if let Some(path) = &args.scenario {
-        if let Err(errors) = simulator::scenario::load(path) {
-            for e in &errors {
-                eprintln!("error: {e}");
+        match simulator::scenario::load(path) {
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                return Ok(Ended::Code(2));
             }
-            return Ok(2);
+            // Here, once, not in each child run.
+            Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?,
         }
     }
     let range = match (&args.seeds, args.explore) {
@@ -105,7 +133,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         shrink_max_hooks: None,
     };
     if args.check_determinism {
-        return check_determinism(&runner, &seeds, jobs, work.path());
+        return check_determinism(&runner, &seeds, jobs, work.path()).map(Ended::Code);
     }
     let plan = Plan { seeds, jobs, keep_going: args.keep_going, work_dir: work.path().to_path_buf() };
     let shard_text = shard.map(|(k, n)| format!(", shard {k}/{n}")).unwrap_or_default();
@@ -135,9 +163,11 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     }
     let replay_scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
     let mut shrunk_signatures = Vec::new();
+    let mut failures = Vec::new();
     for failure in &summary.failures {
         let kept = explore::seed_trace(&out, failure.seed);
         let _ = std::fs::copy(&failure.trace, &kept);
+        failures.push((failure.seed, failure.signature.clone(), kept.clone()));
         eprintln!("FAILED seed {}: {}", failure.seed, failure.signature);
         eprintln!("  trace: {}", kept.display());
         eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
@@ -162,7 +192,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         let more = if seeds.len() > 8 { ", …" } else { "" };
         eprintln!("  {} × {signature} (seeds {}{more})", seeds.len(), list.join(", "));
     }
-    Ok(if summary.failures.is_empty() { 0 } else { 1 })
+    Ok(Ended::Explored(Explored { failures }))
 }
 
 /// The flags every child run gets.

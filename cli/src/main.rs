@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Check formulas and bundles: every `charm proof` check, Juju's own rules, and more.
     Lint(lint::LintArgs),
-    /// Compile a formula written in Rust into `dispatch`, its hook links and `dispatch.wasm`.
+    /// Compile a formula written in Rust into `dispatch`, its hooks and `dispatch.wasm`.
     Build(build::BuildArgs),
     /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
     Sim(sim::SimArgs),

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub struct NewArgs {
     /// The formula's name (lowercase letters and digits in hyphen-separated parts).
     name: String,
-    /// The template: `bash`, `python`, or any other directory of the project's templates/.
+    /// The template: `bash`, `python`, `rust`, or any other directory of the project's templates/.
     #[arg(long, short, default_value = "bash")]
     template: String,
     /// An endpoint this formula provides, as ENDPOINT:INTERFACE (repeatable).
@@ -85,7 +85,8 @@ pub fn run(args: NewArgs) -> Result<u8> {
     if dest.symlink_metadata().is_ok() {
         bail!("{} already exists; `formula new` never writes over a directory", dest.display());
     }
-    let files = scaffold::render_files(&scaffold::template_files(&all, &args.template), &spec)?;
+    let mut files = scaffold::render_files(&scaffold::template_files(&all, &args.template), &spec)?;
+    scaffold::hook_api::add(&mut files, &crate::embedded::hook_api_files());
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -109,6 +110,9 @@ pub fn run(args: NewArgs) -> Result<u8> {
     }
     std::fs::rename(&staged, &dest).with_context(|| format!("cannot create {}", dest.display()))?;
     eprintln!("created {} from the `{}` template ({} files)", dest.display(), args.template, files.len());
+    if files.iter().any(|f| f.path == "Cargo.toml") {
+        eprintln!("its hooks are Rust: `formula test` and `formula pack` build them first (`formula build`)");
+    }
     eprintln!("next: formula lint {0} && formula test {0} && formula pack {0}", dest.display());
     Ok(0)
 }

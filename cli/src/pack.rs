@@ -42,6 +42,7 @@ pub fn prepare(dir: &Path, force: bool) -> Result<Packable> {
     if !dir.join("metadata.yaml").is_file() {
         bail!("{} is not a formula directory (no metadata.yaml)", dir.display());
     }
+    crate::build::ensure_built([dir])?;
     let formula = Formula::load(dir);
     let errors: Vec<_> = lint::lint_formula(&formula, &Selection::default())
         .into_iter()

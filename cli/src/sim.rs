@@ -221,6 +221,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
             return Ok(2);
         }
     };
+    crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?;
     let workdir =
         tempfile::Builder::new().prefix("formula-sim-").tempdir().context("cannot create the run's directory")?;
     let root = workdir.path().canonicalize().context("cannot resolve the run's directory")?;

@@ -1,13 +1,15 @@
 //! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests.
 
+use crate::explore::Ended;
 use crate::sim::BackendKind;
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, Parser};
 use simulator::backend::ns::NsOptions;
 use simulator::run::{self, Report};
 use simulator::scenario::{self, Scenario};
 use simulator::sim::{Config, Sim};
 use simulator::trace::Tee;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,7 +19,8 @@ pub struct TestArgs {
     /// Formula directories, or directories that hold formulas.
     #[arg(default_value = ".")]
     dirs: Vec<PathBuf>,
-    /// Run each scenario under seeds 0..N (N different orders of hooks) instead of seed 0.
+    /// Run each scenario under seeds 0..N (N different orders of hooks) instead of seed 0,
+    /// as `formula sim --explore N` does: a child run per seed, in parallel, failures shrunk.
     #[arg(long, value_name = "N")]
     explore: Option<u64>,
     /// Also write the results as JUnit XML to this file.
@@ -65,11 +68,14 @@ pub fn run(args: TestArgs) -> Result<u8> {
         let seeds = args.explore.unwrap_or(1).max(1);
         let failure = match scenario::load(&path) {
             Err(errors) => Some(errors.iter().map(|e| format!("{e}\n")).collect()),
-            Ok(scenario) => {
-                let first_seed = 0;
-                explore(first_seed, seeds, |seed| run_once(&scenario, seed, kind, args.hook_timeout))?
-                    .map(|(seed, report)| describe(&report, &path, seed))
-            }
+            Ok(scenario) => match crate::build::ensure_built(crate::build::scenario_formulas(&scenario)) {
+                Err(e) => Some(format!("{e:#}\n")),
+                Ok(()) if args.explore.is_some() => explore(&path, seeds, kind, args.hook_timeout)?,
+                Ok(()) => {
+                    let report = run_once(&scenario, 0, kind, args.hook_timeout)?;
+                    (!report.passed()).then(|| describe(&report, &path, 0))
+                }
+            },
         };
         let name = formula.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let shown = path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(&path);
@@ -101,16 +107,33 @@ pub fn run(args: TestArgs) -> Result<u8> {
     Ok(if failed.is_empty() { 0 } else { 1 })
 }
 
-/// Runs seeds `first..first+count` and returns the first failing seed with its report.
-/// The one place that knows how seeds are explored: a shared explorer can replace it.
-fn explore(first: u64, count: u64, mut run_seed: impl FnMut(u64) -> Result<Report>) -> Result<Option<(u64, Report)>> {
-    for seed in first..first + count {
-        let report = run_seed(seed)?;
-        if !report.passed() {
-            return Ok(Some((seed, report)));
+/// Runs `scenario` under seeds `0..count` with the shared explorer (a child `formula sim`
+/// per seed, in parallel, failures shrunk; its progress and summary go to stderr); returns
+/// what failed, or `None`.
+fn explore(scenario: &Path, count: u64, kind: BackendKind, hook_timeout: u64) -> Result<Option<String>> {
+    let count = count.to_string();
+    let argv = [OsStr::new("formula sim"), scenario.as_os_str(), OsStr::new("--explore"), OsStr::new(&count)];
+    let mut sim = crate::sim::SimCommand::try_parse_from(argv)?.args;
+    sim.backend = kind;
+    sim.hook_timeout = hook_timeout;
+    Ok(match crate::explore::explore(&sim)? {
+        Ended::Code(0) => None,
+        Ended::Code(code) => Some(format!("exploring {} stopped (exit {code})\n", scenario.display())),
+        Ended::Explored(explored) if explored.failures.is_empty() => None,
+        Ended::Explored(explored) => {
+            let mut text = String::new();
+            for (seed, signature, trace) in &explored.failures {
+                let _ = writeln!(text, "seed {seed}: {signature}");
+                let _ = writeln!(
+                    text,
+                    "failed with seed {seed}: run `formula sim {} --seed {seed}` (or `formula sim --replay {}`) to reproduce",
+                    scenario.display(),
+                    trace.display()
+                );
+            }
+            Some(text)
         }
-    }
-    Ok(None)
+    })
 }
 
 /// One run of `scenario` under `seed`, in a directory of its own, quietly.

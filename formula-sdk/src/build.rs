@@ -1,9 +1,10 @@
 //! `formula build`: a formula written in Rust (a Cargo project inside the formula directory)
 //! compiled into the files Juju and the simulator run.
 //!
-//! - natively, into `dispatch` at the formula's root, plus a `hooks/<name>` link to
-//!   `../dispatch` (and `actions/<name>` for actions) for every hook the program handles, as
-//!   it lists them when run with [`crate::hook::HOOKS_FLAG`];
+//! - natively, into `dispatch` at the formula's root, which Juju (2.8 and later) runs for
+//!   every hook, plus a `hooks/<name>` script that runs it (`actions/<name>` for actions)
+//!   for every hook the program handles, as it lists them when run with
+//!   [`crate::hook::HOOKS_FLAG`]: for an older Juju, and for tools that read hooks as text;
 //! - for `wasm32-wasip1`, into `dispatch.wasm`, which the simulator runs in-process.
 //!
 //! Cargo does the work (`cargo build --release --message-format=json`); its diagnostics go
@@ -21,7 +22,7 @@ pub const WASM_TARGET: &str = "wasm32-wasip1";
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// Build the native `dispatch` and its links.
+    /// Build the native `dispatch` and its hooks.
     pub native: bool,
     /// Build `dispatch.wasm`.
     pub wasm: bool,
@@ -45,8 +46,8 @@ pub struct Built {
     pub dispatch: Option<PathBuf>,
     /// The WebAssembly module (`DIR/dispatch.wasm`).
     pub wasm: Option<PathBuf>,
-    /// The links made to `dispatch`, relative to the formula (`hooks/install`).
-    pub links: Vec<String>,
+    /// The hooks written that run `dispatch`, relative to the formula (`hooks/install`).
+    pub hooks: Vec<String>,
 }
 
 /// Why a build failed.
@@ -70,7 +71,7 @@ pub enum BuildError {
     SeveralBinaries(Vec<String>),
     /// The built program could not list its hooks.
     HookList(PathBuf, String),
-    /// A hook or action file is in the way of a link.
+    /// A hook or action file that `formula build` did not write is in the way.
     InTheWay(PathBuf),
     /// A file could not be written.
     Io(PathBuf, std::io::Error),
@@ -99,7 +100,7 @@ impl fmt::Display for BuildError {
             }
             BuildError::HookList(program, e) => write!(f, "cannot list the hooks of `{}`: {e}", program.display()),
             BuildError::InTheWay(path) => {
-                write!(f, "`{}` is a file, not a link to dispatch; remove it or drop its hook", path.display())
+                write!(f, "`{}` was not written by `formula build`; remove it or drop its hook", path.display())
             }
             BuildError::Io(path, e) => write!(f, "cannot write `{}`: {e}", path.display()),
         }
@@ -119,7 +120,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
         let program = cargo_build(&manifest, None, options)?;
         let dispatch = dir.join("dispatch");
         install(&program, &dispatch)?;
-        built.links = link_hooks(dir, &dispatch)?;
+        built.hooks = write_hooks(dir, &dispatch)?;
         built.dispatch = Some(dispatch);
     }
     if options.wasm {
@@ -129,6 +130,66 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
         built.wasm = Some(target);
     }
     Ok(built)
+}
+
+/// The files [`build`] writes that the simulator runs: the native program and the module.
+pub const OUTPUTS: [&str; 2] = ["dispatch", "dispatch.wasm"];
+
+/// Why the formula in `dir` must be built before it runs: it is a Cargo project (it has a
+/// `Cargo.toml`) whose `dispatch` or `dispatch.wasm` is missing, or older than one of its
+/// sources (a `Cargo.toml`, `Cargo.lock` or `.rs` file anywhere in it but `target/` and
+/// hidden directories). `None` when it is no Cargo project or is up to date.
+pub fn needs_build(dir: &Path) -> Option<String> {
+    if !dir.join("Cargo.toml").is_file() {
+        return None;
+    }
+    let mut oldest: Option<(std::time::SystemTime, &str)> = None;
+    for output in OUTPUTS {
+        let Some(time) = modified(&dir.join(output)) else {
+            return Some(format!("`{output}` is missing"));
+        };
+        if oldest.is_none_or(|(t, _)| time < t) {
+            oldest = Some((time, output));
+        }
+    }
+    let (built, output) = oldest?;
+    let (time, source) = newest_source(dir)?;
+    (time > built).then(|| {
+        let shown = source.strip_prefix(dir).unwrap_or(&source).display().to_string();
+        format!("`{shown}` is newer than `{output}`")
+    })
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The most recently changed source under `folder`, with its time.
+fn newest_source(folder: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in std::fs::read_dir(folder).ok()?.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = entry.file_type() else { continue };
+        let found = if kind.is_dir() {
+            let skipped = name.starts_with('.') || name == "target";
+            if skipped {
+                None
+            } else {
+                newest_source(&path)
+            }
+        } else if kind.is_file() && (name == "Cargo.toml" || name == "Cargo.lock" || name.ends_with(".rs")) {
+            modified(&path).map(|t| (t, path))
+        } else {
+            None
+        };
+        if let Some((time, path)) = found {
+            if newest.as_ref().is_none_or(|(t, _)| time > *t) {
+                newest = Some((time, path));
+            }
+        }
+    }
+    newest
 }
 
 /// A line of `cargo build --message-format=json` that matters here.
@@ -200,10 +261,38 @@ fn install(from: &Path, to: &Path) -> Result<(), BuildError> {
     std::fs::rename(&temporary, to).map_err(io)
 }
 
-/// Makes `hooks/<name>` (or, for a name in actions.yaml, `actions/<name>`) a link to
-/// `../dispatch` for every name the program lists; links to it that name nothing it
-/// handles any more are removed.
-fn link_hooks(dir: &Path, dispatch: &Path) -> Result<Vec<String>, BuildError> {
+/// The first lines of a hook that [`build`] writes: how it knows its own.
+const HOOK_MARK: &str = "#!/bin/sh\n# Written by `formula build`";
+
+/// The hook file for `name` (`hooks/install`): a shell script that runs `dispatch` as Juju
+/// would. Juju 2.8 and later run `dispatch` itself for every hook and never this file; an
+/// older Juju runs it, and tools that read hooks as text (`charm proof`) can, which they
+/// cannot do with a link to a program.
+fn hook_script(name: &str) -> String {
+    format!(
+        "{HOOK_MARK}: runs the formula's program, `dispatch`, for this hook.\n\
+         export JUJU_DISPATCH_PATH=\"${{JUJU_DISPATCH_PATH:-{name}}}\"\n\
+         exec \"$(dirname \"$0\")/../dispatch\" \"$@\"\n"
+    )
+}
+
+/// Whether `path` is a hook that [`build`] wrote (or, from earlier versions, a link to
+/// `../dispatch`).
+fn is_ours(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::read_link(path).is_ok_and(|t| t == Path::new("../dispatch"))
+        }
+        Ok(meta) if meta.is_file() => std::fs::read_to_string(path).is_ok_and(|text| text.starts_with(HOOK_MARK)),
+        _ => false,
+    }
+}
+
+/// Writes `hooks/<name>` (or, for a name in actions.yaml, `actions/<name>`) that runs
+/// `dispatch`, for every name the program lists; the hooks it wrote before that name
+/// nothing the program handles any more are removed.
+fn write_hooks(dir: &Path, dispatch: &Path) -> Result<Vec<String>, BuildError> {
+    use std::os::unix::fs::PermissionsExt;
     let output = Command::new(dispatch)
         .arg(crate::hook::HOOKS_FLAG)
         .env_remove("JUJU_DISPATCH_PATH")
@@ -214,44 +303,49 @@ fn link_hooks(dir: &Path, dispatch: &Path) -> Result<Vec<String>, BuildError> {
         return Err(BuildError::HookList(dispatch.to_path_buf(), stderr));
     }
     let actions = action_names(dir);
-    let mut links = Vec::new();
+    let mut hooks = Vec::new();
     for name in String::from_utf8_lossy(&output.stdout).lines().map(str::trim).filter(|n| !n.is_empty()) {
         if name.contains('/') || name.starts_with('.') {
             return Err(BuildError::HookList(dispatch.to_path_buf(), format!("`{name}` is not a hook name")));
         }
         let folder = if actions.iter().any(|a| a == name) { "actions" } else { "hooks" };
-        links.push(format!("{folder}/{name}"));
+        hooks.push(format!("{folder}/{name}"));
     }
     for folder in ["hooks", "actions"] {
-        remove_stale_links(&dir.join(folder), &links, folder)?;
+        remove_stale_hooks(&dir.join(folder), &hooks, folder)?;
     }
-    for link in &links {
-        let path = dir.join(link);
+    for hook in &hooks {
+        let path = dir.join(hook);
+        let io = |e| BuildError::Io(path.clone(), e);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| BuildError::Io(parent.to_path_buf(), e))?;
         }
+        let script = hook_script(hook);
         match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                std::fs::remove_file(&path).map_err(|e| BuildError::Io(path.clone(), e))?;
-            }
-            Ok(_) => return Err(BuildError::InTheWay(path)),
             Err(_) => {}
+            Ok(meta) if meta.is_file() && std::fs::read_to_string(&path).is_ok_and(|t| t == script) => {
+                // Unchanged: left alone, so its time does not change.
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).map_err(io)?;
+                continue;
+            }
+            Ok(_) if is_ours(&path) => std::fs::remove_file(&path).map_err(io)?,
+            Ok(_) => return Err(BuildError::InTheWay(path)),
         }
-        std::os::unix::fs::symlink("../dispatch", &path).map_err(|e| BuildError::Io(path.clone(), e))?;
+        std::fs::write(&path, script).map_err(io)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).map_err(io)?;
     }
-    Ok(links)
+    Ok(hooks)
 }
 
-/// Removes links to `../dispatch` in `folder` that are not in `keep`.
-fn remove_stale_links(folder: &Path, keep: &[String], prefix: &str) -> Result<(), BuildError> {
+/// Removes the hooks [`build`] wrote in `folder` that are not in `keep`.
+fn remove_stale_hooks(folder: &Path, keep: &[String], prefix: &str) -> Result<(), BuildError> {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Ok(());
     };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
-        let to_dispatch = std::fs::read_link(&path).is_ok_and(|t| t == Path::new("../dispatch"));
-        if to_dispatch && !keep.contains(&name) {
+        if is_ours(&path) && !keep.contains(&name) {
             std::fs::remove_file(&path).map_err(|e| BuildError::Io(path.clone(), e))?;
         }
     }
@@ -262,4 +356,38 @@ fn remove_stale_links(folder: &Path, keep: &[String], prefix: &str) -> Result<()
 fn action_names(dir: &Path) -> Vec<String> {
     let formula = crate::format::Formula::load(dir);
     formula.actions.actions.iter().map(|a| a.name.value.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn touch(path: &Path, age_secs: u64) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "x").unwrap();
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(age_secs)).unwrap();
+    }
+
+    #[test]
+    fn a_rust_formula_needs_building_when_an_output_is_missing_or_older_than_a_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        assert_eq!(needs_build(dir), None, "no Cargo.toml: not a Rust formula");
+        touch(&dir.join("Cargo.toml"), 100);
+        touch(&dir.join("src/main.rs"), 100);
+        assert_eq!(needs_build(dir).as_deref(), Some("`dispatch` is missing"));
+        touch(&dir.join("dispatch"), 50);
+        assert_eq!(needs_build(dir).as_deref(), Some("`dispatch.wasm` is missing"));
+        touch(&dir.join("dispatch.wasm"), 60);
+        assert_eq!(needs_build(dir), None);
+        // Neither build outputs nor hidden directories are sources.
+        touch(&dir.join("target/release/build/x.rs"), 1);
+        touch(&dir.join(".git/x.rs"), 1);
+        touch(&dir.join("README.md"), 1);
+        assert_eq!(needs_build(dir), None);
+        touch(&dir.join("sdk/src/hook/mod.rs"), 10);
+        assert_eq!(needs_build(dir).as_deref(), Some("`sdk/src/hook/mod.rs` is newer than `dispatch.wasm`"));
+    }
 }

@@ -10,6 +10,12 @@ pub fn formula() -> Command {
     Command::new(env!("CARGO_BIN_EXE_formula"))
 }
 
+/// One Cargo target directory for the Rust formulas a test binary builds (`formula new
+/// --template rust`, then `formula test`/`pack` build them): their dependencies compile once.
+pub fn formula_builds_target() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("formula-builds")
+}
+
 /// The repository's root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

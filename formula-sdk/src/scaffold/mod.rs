@@ -18,6 +18,7 @@
 //! assert_eq!(out[0].path, "hooks/db-relation-joined");
 //! ```
 
+pub mod hook_api;
 pub mod template;
 
 use crate::lint::rules::{f130_invalid_formula_name, f212_invalid_endpoint_name};
@@ -308,7 +309,10 @@ const EXPANDING: &[(&str, &str)] = &[("{{companion}}", "companions"), ("{{endpoi
 
 /// Renders every file of a template for `spec`, sorted by path.
 pub fn render_files(files: &[TemplateFile], spec: &FormulaSpec) -> Result<Vec<RenderedFile>, RenderError> {
-    let context = spec.context();
+    let mut context = spec.context();
+    // Hooks written in Rust (the template has a Cargo project): built before they run, and
+    // run by the simulator as WebAssembly, which has no files.
+    context.insert("rust".into(), Value::Flag(files.iter().any(|f| f.path == "Cargo.toml")));
     let mut out = Vec::new();
     for file in files {
         let fail = |error| RenderError { path: file.path.clone(), error };
