@@ -179,11 +179,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
         _ => args.backend,
     };
     let kind = match asked {
-        BackendKind::Auto
-            if on_path("ip") && (nix::unistd::geteuid().is_root() || ns_backend::user_namespaces_work()) =>
-        {
-            BackendKind::Ns
-        }
+        BackendKind::Auto if ns_is_possible() => BackendKind::Ns,
         BackendKind::Auto => {
             if !args.quiet {
                 eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)");
@@ -380,6 +376,11 @@ pub(crate) fn run_flags(args: &SimArgs, backend: BackendKind) -> Vec<String> {
         flag("--rootfs", rootfs.to_string_lossy().into_owned());
     }
     out
+}
+
+/// Whether `--backend auto` means ns here: iproute2, and root or user namespaces.
+pub fn ns_is_possible() -> bool {
+    on_path("ip") && (nix::unistd::geteuid().is_root() || ns_backend::user_namespaces_work())
 }
 
 /// The backend of `kind` for a run in `root`; `quiet` keeps its notes (limits applied or

@@ -44,7 +44,7 @@ struct Outcome {
 
 pub fn run(args: TestArgs) -> Result<u8> {
     let kind = match args.backend {
-        BackendKind::Auto if nix::unistd::geteuid().is_root() && crate::sim::on_path("ip") => BackendKind::Ns,
+        BackendKind::Auto if crate::sim::ns_is_possible() => BackendKind::Ns,
         BackendKind::Auto => BackendKind::Host,
         other => other,
     };
