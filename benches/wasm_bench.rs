@@ -9,9 +9,12 @@
 //! (`config-get greeting`, `status-set active hello`): one as `dispatch.wasm` (WAT text that
 //! wasmtime compiles on load, so no Rust toolchain is needed), one as a bash `dispatch`. Each
 //! runs two scenarios (`--backend host`, 20 units): a short one (10 config changes, 280
-//! hooks) and a long one (60 changes, 1280 hooks). The per-hook cost is the long run less
-//! the short one over the hooks between them, so it holds what each further hook costs and
-//! nothing of starting the process, reading the scenario or creating the units. The figure
+//! hooks) and a long one with more config changes, each giving 20 more hooks of the same
+//! kind (500 more changes for WebAssembly, 50 for bash, so that each long run takes long
+//! enough to stand above the noise of creating the units, and bash does not take minutes).
+//! The per-hook cost is the long run less the short one over the hooks between them, so it
+//! holds what each further hook costs and nothing of starting the process, reading the
+//! scenario or creating the units (which, on a busy ext4, varies by more than 100 ms). The figure
 //! of earlier versions of this bench, (short run − a run with no units) / its hooks, is
 //! printed as well: it charges the creation of the 20 units to the hooks.
 //!
@@ -58,6 +61,15 @@ fn scenario(units: u32, changes: u32) -> String {
     text
 }
 
+/// Config changes added in the long scenario.
+fn added_changes(wasm: bool) -> u32 {
+    if wasm {
+        500
+    } else {
+        50
+    }
+}
+
 fn write_formula(dir: &Path, wasm: bool) {
     std::fs::create_dir_all(dir).expect("formula dir");
     std::fs::write(dir.join("metadata.yaml"), METADATA).expect("metadata");
@@ -70,7 +82,7 @@ fn write_formula(dir: &Path, wasm: bool) {
         std::fs::set_permissions(&dispatch, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     std::fs::write(dir.join("short.yaml"), scenario(20, 10)).expect("scenario");
-    std::fs::write(dir.join("long.yaml"), scenario(20, 60)).expect("scenario");
+    std::fs::write(dir.join("long.yaml"), scenario(20, 10 + added_changes(wasm))).expect("scenario");
     std::fs::write(dir.join("empty.yaml"), scenario(0, 0)).expect("scenario");
 }
 
@@ -186,7 +198,7 @@ fn main() {
             figures.empty.push(run(&dir.join("empty.yaml")));
         }
     }
-    for runs in [&wasm.short, &wasm.long] {
+    for runs in [&wasm.short, &wasm.long, &bash.short, &bash.long] {
         let (hooks, tools) = (runs[0].hooks, runs[0].tools);
         assert!(
             runs.iter().all(|r| (r.hooks, r.tools) == (hooks, tools)),
@@ -194,11 +206,19 @@ fn main() {
         );
         assert_eq!(tools, 2 * hooks, "every hook makes two tool calls");
     }
-    assert_eq!(wasm.hooks(), bash.hooks(), "both formulas run the same hooks");
-    let (short, long) = wasm.hooks();
+    assert_eq!(wasm.hooks().0, bash.hooks().0, "both formulas run the same hooks");
+    for (figures, wasm) in [(&wasm, true), (&bash, false)] {
+        let (short, long) = figures.hooks();
+        assert_eq!(long - short, 20 * u64::from(added_changes(wasm)), "each change runs config-changed on 20 units");
+    }
     let rate = |d: Duration| 1.0 / d.as_secs_f64().max(1e-9);
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!("hooks per run: {short} (short), {long} (long); 2 tool calls each");
+    println!(
+        "hooks per run: {} (short), {} (long, WebAssembly), {} (long, bash); 2 tool calls each",
+        wasm.hooks().0,
+        wasm.hooks().1,
+        bash.hooks().1
+    );
     println!("{:<48} {:>12} {:>10} {:>12} {:>10}", "", "wall µs/hook", "hooks/s", "CPU µs/hook", "hooks/s");
     for (name, figures) in [("WebAssembly hook (dispatch.wasm)", &wasm), ("bash hook (dispatch)", &bash)] {
         let (wall, cpu) = (figures.wall_per_hook(), figures.cpu_per_hook());
