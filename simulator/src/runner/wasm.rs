@@ -213,10 +213,11 @@ impl WasmRunner {
     }
 }
 
-/// The instance pool. Hooks of one run go one at a time, so a few slots are plenty; each
-/// holds what one module may have (a 4 GiB memory, as without the pool, and a table).
-/// The first 64 KiB of a memory are zeroed in place between hooks rather than given back to
-/// the kernel, which is cheaper for small modules.
+/// The instance pool. Hooks of one run go one at a time, so a few slots are plenty. Each
+/// holds one memory of up to 4 GiB (as without the pool) and one table of up to 65,536
+/// entries; a module needing more fails to load, as a hook that cannot start. The first
+/// 64 KiB of a memory are zeroed in place between hooks rather than given back to the
+/// kernel, which is cheaper for small modules.
 fn pool() -> PoolingAllocationConfig {
     const SLOTS: u32 = 4;
     let mut pool = PoolingAllocationConfig::new();
