@@ -215,7 +215,7 @@ impl WasmRunner {
 
 /// The instance pool. Hooks of one run go one at a time, so a few slots are plenty. Each
 /// holds one memory of up to 4 GiB (as without the pool) and one table of up to 65,536
-/// entries; a module needing more fails to load, as a hook that cannot start. The first
+/// entries; the hooks of a module needing more fail, with wasmtime's reason. The first
 /// 64 KiB of a memory are zeroed in place between hooks rather than given back to the
 /// kernel, which is cheaper for small modules.
 fn pool() -> PoolingAllocationConfig {
