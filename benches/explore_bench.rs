@@ -1,20 +1,53 @@
-//! Seeds per second of `formula sim --explore` on the wiki stack, with 1 worker and with 2.
+//! Seeds per second of `formula sim --explore` on the wiki stack: with 1 worker and with 2,
+//! then with the Rust `cache-rs` formula (built to WebAssembly) in place of the bash `cache`.
 //!
 //! ```sh
 //! cargo bench -p formula-cli --bench explore_bench                 # 20 seeds, host backend
 //! cargo bench -p formula-cli --bench explore_bench -- --seeds 40 --backend ns
+//! cargo bench -p formula-cli --bench explore_bench -- --backend ns --cache-rs-only
 //! ```
 //!
-//! Each figure is one `formula sim examples/wiki/scenarios/stack.yaml --seeds 0..N
-//! --keep-going --no-shrink --jobs J` of the release binary cargo builds for the bench, timed
-//! from outside; the speed-up is the 1-worker wall time over the 2-worker one, measured in the
-//! same run. Failures are counted and printed (a run that fails is timed all the same).
+//! Each figure is one `formula sim STACK --seeds 0..N --keep-going --no-shrink --jobs J` of
+//! the release binary cargo builds for the bench, timed from outside; the speed-up is the
+//! 1-worker wall time over the 2-worker one, measured in the same run. Failures are counted
+//! and printed (a run that fails is timed all the same).
+//!
+//! The second part runs `examples/wiki/scenarios/stack.yaml` (bash `cache`) and
+//! `examples/wiki/formulas/cache-rs/stack.yaml` (the same stack and checks with cache-rs,
+//! whose hooks run as WebAssembly in the engine) over the same seeds, `--jobs` workers (1
+//! unless given), one after the other. It first builds cache-rs's `dispatch.wasm` in place
+//! (`formula build --target wasm`, which needs cargo and the `wasm32-wasip1` target; its
+//! output is ignored by git). `--cache-rs-only` skips the first part.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 const FORMULA: &str = env!("CARGO_BIN_EXE_formula");
+
+/// One exploration: its wall time in seconds and the summary line `formula sim` printed.
+fn explore(stack: &Path, backend: &str, seeds: u64, jobs: usize) -> (f64, String) {
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let start = Instant::now();
+    let output = Command::new(FORMULA)
+        .arg("sim")
+        .arg(stack)
+        .args(["--backend", backend, "--seeds", &format!("0..{seeds}"), "--keep-going", "--no-shrink"])
+        .args(["--jobs", &jobs.to_string(), "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run formula sim");
+    let wall = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stderr.lines().find(|l| l.contains(" runs, ") && l.contains(" failed, ")).unwrap_or("no summary");
+    (wall, summary.to_string())
+}
+
+/// The number before `what` in a summary line (`8 runs, 0 failed, …, 1234 hooks, …`).
+fn count(summary: &str, what: &str) -> Option<u64> {
+    let words: Vec<&str> = summary.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    words.windows(2).find(|w| w[1] == what).and_then(|w| w[0].parse().ok())
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,29 +59,44 @@ fn main() {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!("explore_bench: {seeds} seeds of the wiki stack, {backend} backend, {cores} cores, load {}", load.trim());
-    let mut results = Vec::new();
-    for jobs in [1usize, 2] {
-        let out = tempfile::tempdir().expect("a temporary directory");
-        let start = Instant::now();
-        let output = Command::new(FORMULA)
-            .arg("sim")
-            .arg(&stack)
-            .args(["--backend", &backend, "--seeds", &format!("0..{seeds}"), "--keep-going", "--no-shrink"])
-            .args(["--jobs", &jobs.to_string(), "--out"])
-            .arg(out.path())
-            .output()
-            .expect("run formula sim");
-        let wall = start.elapsed().as_secs_f64();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let summary = stderr.lines().find(|l| l.contains(" runs, ") && l.contains(" failed, ")).unwrap_or("no summary");
-        eprintln!("  {jobs} worker(s): {wall:.1} s, {:.2} seeds/s — {summary}", seeds as f64 / wall);
-        results.push((jobs, wall));
+    if !args.iter().any(|a| a == "--cache-rs-only") {
+        let mut results = Vec::new();
+        for jobs in [1usize, 2] {
+            let (wall, summary) = explore(&stack, &backend, seeds, jobs);
+            eprintln!("  {jobs} worker(s): {wall:.1} s, {:.2} seeds/s — {summary}", seeds as f64 / wall);
+            results.push((jobs, wall));
+        }
+        let (one, two) = (results[0].1, results[1].1);
+        println!("| workers | wall | seeds per second |");
+        println!("|---|---|---|");
+        for (jobs, wall) in &results {
+            println!("| {jobs} | {wall:.1} s | {:.2} |", seeds as f64 / wall);
+        }
+        println!("\nspeed-up with 2 workers over 1: {:.2}\n", one / two);
     }
-    let (one, two) = (results[0].1, results[1].1);
-    println!("| workers | wall | seeds per second |");
-    println!("|---|---|---|");
-    for (jobs, wall) in &results {
-        println!("| {jobs} | {wall:.1} s | {:.2} |", seeds as f64 / wall);
+
+    // The same stack with cache-rs in WebAssembly.
+    let cache_rs = workspace.join("examples/wiki/formulas/cache-rs");
+    let built =
+        Command::new(FORMULA).args(["build", "--target", "wasm"]).arg(&cache_rs).output().expect("run formula build");
+    assert!(built.status.success(), "formula build failed:\n{}", String::from_utf8_lossy(&built.stderr));
+    let jobs: usize = value("--jobs").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let mut rows = Vec::new();
+    for (name, scenario) in [("bash `cache`", stack.clone()), ("cache-rs (WebAssembly)", cache_rs.join("stack.yaml"))] {
+        let (wall, summary) = explore(&scenario, &backend, seeds, jobs);
+        eprintln!("  {name}, {jobs} worker(s): {wall:.1} s, {:.2} seeds/s — {summary}", seeds as f64 / wall);
+        rows.push((name, wall, summary));
     }
-    println!("\nspeed-up with 2 workers over 1: {:.2}", one / two);
+    println!("| wiki stack, {jobs} worker(s) | wall | seeds per second | hooks | hooks per second | failed runs |");
+    println!("|---|---|---|---|---|---|");
+    for (name, wall, summary) in &rows {
+        let hooks = count(summary, "hooks").unwrap_or(0);
+        let failed = count(summary, "failed").map_or("?".to_string(), |f| f.to_string());
+        println!(
+            "| {name} | {wall:.1} s | {:.2} | {hooks} | {:.0} | {failed} of {seeds} |",
+            seeds as f64 / wall,
+            hooks as f64 / wall
+        );
+    }
+    println!("\ncache-rs (WebAssembly) / bash `cache`, seeds per second: {:.2}", rows[0].1 / rows[1].1);
 }

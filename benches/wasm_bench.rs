@@ -8,11 +8,24 @@
 //! Two formulas made here with the same hooks, every hook making two tool calls
 //! (`config-get greeting`, `status-set active hello`): one as `dispatch.wasm` (WAT text that
 //! wasmtime compiles on load, so no Rust toolchain is needed), one as a bash `dispatch`. Each
-//! runs the same scenario (`--backend host`: 20 units, then 10 config changes, about 300
-//! hooks); the same scenario with no units is the fixed cost (start, model, exit). The
-//! per-hook cost is (wall − fixed wall) / hooks, the median of several interleaved runs,
-//! with the release `formula` binary cargo builds for the bench.
+//! runs two scenarios (`--backend host`, 20 units): a short one (10 config changes, 280
+//! hooks) and a long one with more config changes, each giving 20 more hooks of the same
+//! kind (500 more changes for WebAssembly, 50 for bash, so that each long run takes long
+//! enough to stand above the noise of creating the units, and bash does not take minutes).
+//! The per-hook cost is the long run less the short one over the hooks between them, so it
+//! holds what each further hook costs and nothing of starting the process, reading the
+//! scenario or creating the units (which, on a busy ext4, varies by more than 100 ms). The figure
+//! of earlier versions of this bench, (short run − a run with no units) / its hooks, is
+//! printed as well: it charges the creation of the 20 units to the hooks.
+//!
+//! Wall times are medians of interleaved runs; CPU is user + system of the `formula` process
+//! (and, for bash, of every process it started), from `getrusage`, summed over the runs.
+//! The bench pins itself, and so every process it starts, to one CPU: "hooks per second on
+//! one core". It uses the release `formula` binary cargo builds for the bench.
 
+use nix::sched::{sched_getaffinity, sched_setaffinity, CpuSet};
+use nix::sys::resource::{getrusage, UsageWho};
+use nix::unistd::Pid;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -48,6 +61,15 @@ fn scenario(units: u32, changes: u32) -> String {
     text
 }
 
+/// Config changes added in the long scenario.
+fn added_changes(wasm: bool) -> u32 {
+    if wasm {
+        500
+    } else {
+        50
+    }
+}
+
 fn write_formula(dir: &Path, wasm: bool) {
     std::fs::create_dir_all(dir).expect("formula dir");
     std::fs::write(dir.join("metadata.yaml"), METADATA).expect("metadata");
@@ -59,13 +81,30 @@ fn write_formula(dir: &Path, wasm: bool) {
         std::fs::write(&dispatch, BASH_DISPATCH).expect("dispatch");
         std::fs::set_permissions(&dispatch, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
-    std::fs::write(dir.join("run.yaml"), scenario(20, 10)).expect("scenario");
+    std::fs::write(dir.join("short.yaml"), scenario(20, 10)).expect("scenario");
+    std::fs::write(dir.join("long.yaml"), scenario(20, 10 + added_changes(wasm))).expect("scenario");
     std::fs::write(dir.join("empty.yaml"), scenario(0, 0)).expect("scenario");
 }
 
-/// Runs a scenario; returns the wall time and the hooks and tool calls of its trace.
-fn run(scenario: &Path) -> (Duration, u64, u64) {
+/// One run of a scenario: its wall time, the CPU of the processes it waited for, and the
+/// hooks and tool calls of its trace.
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    hooks: u64,
+    tools: u64,
+}
+
+/// User + system time of the children waited for so far.
+fn children_cpu() -> Duration {
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    let time = |t: nix::sys::time::TimeVal| Duration::new(t.tv_sec() as u64, t.tv_usec() as u32 * 1000);
+    time(usage.user_time()) + time(usage.system_time())
+}
+
+fn run(scenario: &Path) -> Run {
     let trace = scenario.with_extension("jsonl");
+    let cpu = children_cpu();
     let start = Instant::now();
     let output = Command::new(FORMULA)
         .args(["sim", "-q", "--backend", "host", "--trace"])
@@ -75,15 +114,62 @@ fn run(scenario: &Path) -> (Duration, u64, u64) {
         .output()
         .expect("run formula sim");
     let wall = start.elapsed();
+    let cpu = children_cpu().saturating_sub(cpu);
     assert!(output.status.success(), "{}:\n{}", scenario.display(), String::from_utf8_lossy(&output.stderr));
     let text = std::fs::read_to_string(&trace).expect("trace");
     let count = |kind: &str| text.lines().filter(|l| l.contains(&format!("\"event\":\"{kind}\""))).count() as u64;
-    (wall, count("hook"), count("tool"))
+    Run { wall, cpu, hooks: count("hook"), tools: count("tool") }
 }
 
-fn median(values: &mut [Duration]) -> Duration {
+fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+/// Pins this process (and so every process it starts) to the first CPU it may run on.
+fn pin_to_one_cpu() -> Option<usize> {
+    let allowed = sched_getaffinity(Pid::from_raw(0)).ok()?;
+    let cpu = (0..CpuSet::count()).find(|&c| allowed.is_set(c).unwrap_or(false))?;
+    let mut one = CpuSet::new();
+    one.set(cpu).ok()?;
+    sched_setaffinity(Pid::from_raw(0), &one).ok()?;
+    Some(cpu)
+}
+
+/// The figures of one formula, over all repetitions.
+#[derive(Default)]
+struct Figures {
+    short: Vec<Run>,
+    long: Vec<Run>,
+    empty: Vec<Run>,
+}
+
+impl Figures {
+    fn hooks(&self) -> (u64, u64) {
+        (self.short.first().map_or(0, |r| r.hooks), self.long.first().map_or(0, |r| r.hooks))
+    }
+
+    /// Wall time per hook between the short and the long run (median of the differences).
+    fn wall_per_hook(&self) -> Duration {
+        let (short, long) = self.hooks();
+        let added = long.saturating_sub(short).max(1) as u32;
+        median(self.long.iter().zip(&self.short).map(|(l, s)| l.wall.saturating_sub(s.wall) / added).collect())
+    }
+
+    /// CPU time per hook between the short and the long run (sums over the repetitions).
+    fn cpu_per_hook(&self) -> Duration {
+        let (short, long) = self.hooks();
+        let added = (long.saturating_sub(short) * self.long.len() as u64).max(1) as u32;
+        let sum = |runs: &[Run]| runs.iter().map(|r| r.cpu).sum::<Duration>();
+        sum(&self.long).saturating_sub(sum(&self.short)) / added
+    }
+
+    /// The earlier figure: (short run − run with no units) / hooks of the short run.
+    fn wall_per_hook_with_units(&self) -> Duration {
+        let (short, _) = self.hooks();
+        let fixed = median(self.empty.iter().map(|r| r.wall).collect());
+        median(self.short.iter().map(|r| r.wall).collect()).saturating_sub(fixed) / short.max(1) as u32
+    }
 }
 
 fn main() {
@@ -93,42 +179,60 @@ fn main() {
     let (wasm_dir, bash_dir) = (dir.path().join("wasm"), dir.path().join("bash"));
     write_formula(&wasm_dir, true);
     write_formula(&bash_dir, false);
+    let pinned = pin_to_one_cpu();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!(
-        "wasm_bench: {reps} runs each, load average {}",
+        "wasm_bench: {reps} runs each, {}, load average {}",
+        pinned.map_or("not pinned".to_string(), |cpu| format!("pinned to CPU {cpu}")),
         load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
     );
 
     // One unmeasured run each (page cache, binary pages).
-    let _ = run(&wasm_dir.join("run.yaml"));
-    let _ = run(&bash_dir.join("run.yaml"));
-    let (mut wasm, mut bash, mut fixed) = (Vec::new(), Vec::new(), Vec::new());
-    let mut counts = (0, 0);
+    let _ = run(&wasm_dir.join("short.yaml"));
+    let _ = run(&bash_dir.join("short.yaml"));
+    let (mut wasm, mut bash) = (Figures::default(), Figures::default());
     for _ in 0..reps {
-        let (wall, hooks, tools) = run(&wasm_dir.join("run.yaml"));
-        wasm.push(wall);
-        let (bash_wall, bash_hooks, bash_tools) = run(&bash_dir.join("run.yaml"));
-        bash.push(bash_wall);
-        assert_eq!((hooks, tools), (bash_hooks, bash_tools), "both formulas run the same hooks and calls");
-        assert_eq!(tools, 2 * hooks, "every hook makes two tool calls");
-        counts = (hooks, tools);
-        fixed.push(run(&wasm_dir.join("empty.yaml")).0);
+        for (dir, figures) in [(&wasm_dir, &mut wasm), (&bash_dir, &mut bash)] {
+            figures.short.push(run(&dir.join("short.yaml")));
+            figures.long.push(run(&dir.join("long.yaml")));
+            figures.empty.push(run(&dir.join("empty.yaml")));
+        }
     }
-    let (hooks, tools) = counts;
-    let fixed = median(&mut fixed);
-    let per_hook = |walls: &mut Vec<Duration>| median(walls).saturating_sub(fixed) / hooks as u32;
-    let (wasm_hook, bash_hook) = (per_hook(&mut wasm), per_hook(&mut bash));
+    for runs in [&wasm.short, &wasm.long, &bash.short, &bash.long] {
+        let (hooks, tools) = (runs[0].hooks, runs[0].tools);
+        assert!(
+            runs.iter().all(|r| (r.hooks, r.tools) == (hooks, tools)),
+            "every run of a scenario runs the same hooks"
+        );
+        assert_eq!(tools, 2 * hooks, "every hook makes two tool calls");
+    }
+    assert_eq!(wasm.hooks().0, bash.hooks().0, "both formulas run the same hooks");
+    for (figures, wasm) in [(&wasm, true), (&bash, false)] {
+        let (short, long) = figures.hooks();
+        assert_eq!(long - short, 20 * u64::from(added_changes(wasm)), "each change runs config-changed on 20 units");
+    }
     let rate = |d: Duration| 1.0 / d.as_secs_f64().max(1e-9);
-    println!("hooks per run: {hooks} ({tools} tool calls); fixed cost of a run: {:.1} ms", fixed.as_secs_f64() * 1e3);
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
     println!(
-        "WebAssembly hook (dispatch.wasm, 2 tool calls): {:>8.1} µs/hook  {:>8.0} hooks/s",
-        wasm_hook.as_secs_f64() * 1e6,
-        rate(wasm_hook)
+        "hooks per run: {} (short), {} (long, WebAssembly), {} (long, bash); 2 tool calls each",
+        wasm.hooks().0,
+        wasm.hooks().1,
+        bash.hooks().1
+    );
+    println!("{:<48} {:>12} {:>10} {:>12} {:>10}", "", "wall µs/hook", "hooks/s", "CPU µs/hook", "hooks/s");
+    for (name, figures) in [("WebAssembly hook (dispatch.wasm)", &wasm), ("bash hook (dispatch)", &bash)] {
+        let (wall, cpu) = (figures.wall_per_hook(), figures.cpu_per_hook());
+        println!("{name:<48} {:>12.1} {:>10.0} {:>12.1} {:>10.0}", us(wall), rate(wall), us(cpu), rate(cpu));
+    }
+    println!(
+        "bash / WebAssembly: {:.1}× (wall), {:.1}× (CPU)",
+        bash.wall_per_hook().as_secs_f64() / wasm.wall_per_hook().as_secs_f64().max(1e-9),
+        bash.cpu_per_hook().as_secs_f64() / wasm.cpu_per_hook().as_secs_f64().max(1e-9)
     );
     println!(
-        "bash hook (dispatch, 2 tool calls):             {:>8.1} µs/hook  {:>8.0} hooks/s",
-        bash_hook.as_secs_f64() * 1e6,
-        rate(bash_hook)
+        "earlier figure, (short − no units) / hooks, unit creation included: WebAssembly {:.1} µs/hook, bash {:.1} µs/hook; run with no units {:.1} ms",
+        us(wasm.wall_per_hook_with_units()),
+        us(bash.wall_per_hook_with_units()),
+        median(wasm.empty.iter().map(|r| r.wall).collect()).as_secs_f64() * 1e3
     );
-    println!("bash / WebAssembly: {:.1}×", bash_hook.as_secs_f64() / wasm_hook.as_secs_f64().max(1e-9));
 }

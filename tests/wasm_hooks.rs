@@ -139,8 +139,8 @@ fn a_guest_calls_the_hook_tools_and_its_writes_land_only_on_success() {
     }
 }
 
-/// The example formula, copied beside links to the wiki and db formulas (its scenario names
-/// `../wiki`, `../db`) and built both ways, once per test binary. Its Cargo.toml names
+/// The example formula, copied beside links to the wiki, db and proxy formulas (its
+/// scenarios name `../wiki`, `../db`, `../proxy`) and built both ways, once per test binary. Its Cargo.toml names
 /// formula-sdk by a path relative to the repository; the copy names it absolutely. The
 /// Cargo target directory is kept under this workspace's, so later runs build incrementally.
 fn built_cache_rs() -> &'static Path {
@@ -151,7 +151,7 @@ fn built_cache_rs() -> &'static Path {
         let _ = std::fs::remove_dir_all(&formulas);
         std::fs::create_dir_all(&formulas).expect("mkdir");
         let source = repo().join("examples/wiki/formulas");
-        for name in ["wiki", "db"] {
+        for name in ["wiki", "db", "proxy"] {
             std::os::unix::fs::symlink(source.join(name).canonicalize().expect("formula"), formulas.join(name))
                 .expect("link formula");
         }
@@ -260,4 +260,14 @@ fn cache_rs_native_and_wasm_builds_leave_the_same_trace() {
         assert_eq!(w, n, "event {i} differs");
     }
     assert_eq!(wasm.len(), native.len());
+}
+
+#[test]
+fn the_wiki_stack_with_cache_rs_in_webassembly_passes_the_stack_checks() {
+    assert!(is_root(), "the wiki stack runs units in namespaces and needs root (CI runs as root)");
+    let scenario = built_cache_rs().join("stack.yaml");
+    let run = sim(&scenario, &["--backend", "ns", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cache_exits: Vec<&Value> = run.events_of("exit").into_iter().filter(|e| e["unit"] == "cache/0").collect();
+    assert!(!cache_exits.is_empty() && cache_exits.iter().all(|e| e.get("fuel").is_some()), "{cache_exits:#?}");
 }

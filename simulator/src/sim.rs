@@ -997,8 +997,9 @@ impl Sim {
         self.emit(
             "hook",
             json!({"step": step, "unit": unit, "hook": name, "remote-unit": hook.remote_unit, "remote-app": hook.remote_app, "relation": hook.relation, "choices": choices,
-                   "env": env.iter().map(|(k, v)| (k.clone(), self.scrub(v))).collect::<BTreeMap<_, _>>()}),
+                   "env": env.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(self.scrub(v)))).collect::<serde_json::Map<_, _>>()}),
         );
+        self.sink.flush();
         if let Some(fault) = fault {
             let what = match fault {
                 HookFault::Fail => "fail",
@@ -1007,11 +1008,6 @@ impl Sim {
             self.emit("fault", json!({"step": step, "fault": what, "unit": unit, "hook": name}));
         }
         let injected = fault == Some(HookFault::Fail) || self.take_injected_failure(unit, &name);
-        let program = if hook.kind == HookKind::Exec {
-            Program::Run(PathBuf::from("/bin/bash"))
-        } else {
-            resolve_program(&places, &hook)
-        };
         let mut buffers = Buffers::default();
         let mut action_run = ActionRun::default();
         if let Some((id, _)) = &hook.action {
@@ -1033,6 +1029,11 @@ impl Sim {
             fuel = Some(used);
             (outcome, stdout, stderr)
         } else {
+            let program = if hook.kind == HookKind::Exec {
+                Program::Run(PathBuf::from("/bin/bash"))
+            } else {
+                resolve_program(&places, &hook)
+            };
             match program {
                 Program::Missing => (Outcome::Missing, String::new(), String::new()),
                 Program::NotExecutable(path) => (Outcome::NotExecutable(path), String::new(), String::new()),
@@ -1588,6 +1589,7 @@ impl Sim {
             end["choices"] = json!(left);
         }
         self.emit("end", end);
+        self.sink.flush();
         self.backend.cleanup();
     }
 }

@@ -15,7 +15,9 @@
 //!
 //! Every hook gets a fuel budget (instructions, deterministic: the same count on every run)
 //! and a wall-clock deadline enforced by epoch interruption from a watchdog thread. Compiled
-//! modules are kept for the run, keyed by the file's content.
+//! modules are kept for the run, keyed by the file's content, and linked once
+//! ([`InstancePre`]); instances come from a small pool whose memories stay mapped from hook
+//! to hook, so a hook costs no `mmap`/`munmap`.
 
 use crate::hook_context::SimContext;
 use crate::wire::Response;
@@ -26,7 +28,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
-use wasmtime::{Caller, Config, Engine, InstancePre, Linker, Module, Store, Trap};
+use wasmtime::{
+    Caller, Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, PoolingAllocationConfig, Store,
+    Trap,
+};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
@@ -121,6 +126,7 @@ impl WasmRunner {
     pub fn new() -> Result<WasmRunner, String> {
         let mut config = Config::new();
         config.consume_fuel(true).epoch_interruption(true);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool()));
         let engine = Engine::new(&config).map_err(|e| format!("cannot start wasmtime: {e}"))?;
         let mut linker: Linker<HostState> = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)
@@ -205,6 +211,23 @@ impl WasmRunner {
         };
         self.compiled.get(&content).map(|c| c.pre.clone()).ok_or_else(|| format!("{} vanished", path.display()))
     }
+}
+
+/// The instance pool. Hooks of one run go one at a time, so a few slots are plenty. Each
+/// holds one memory of up to 4 GiB (as without the pool) and one table of up to 65,536
+/// entries; the hooks of a module needing more fail, with wasmtime's reason. The first
+/// 64 KiB of a memory are zeroed in place between hooks rather than given back to the
+/// kernel, which is cheaper for small modules.
+fn pool() -> PoolingAllocationConfig {
+    const SLOTS: u32 = 4;
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_core_instances(SLOTS)
+        .total_memories(SLOTS)
+        .total_tables(SLOTS)
+        .table_elements(1 << 16)
+        .linear_memory_keep_resident(64 << 10)
+        .table_keep_resident(64 << 10);
+    pool
 }
 
 impl WasmRun {
@@ -370,7 +393,10 @@ struct Watchdog {
 
 #[derive(Default)]
 struct Watch {
+    /// The running hook's deadline.
     deadline: Option<Instant>,
+    /// When the watchdog thread wakes next; `None` while it waits to be armed.
+    wakes_at: Option<Instant>,
     stop: bool,
 }
 
@@ -385,12 +411,18 @@ impl Watchdog {
         Ok(Watchdog { shared, thread: Some(thread) })
     }
 
+    /// Arms the deadline. The thread is woken only when it would otherwise sleep past it:
+    /// deadlines are now plus the same timeout, so while hooks keep coming it wakes about
+    /// once per timeout instead of twice per hook.
     fn arm(&self, deadline: Instant) {
         let (lock, wake) = &*self.shared;
-        if let Ok(mut watch) = lock.lock() {
-            watch.deadline = Some(deadline);
+        let Ok(mut watch) = lock.lock() else {
+            return;
+        };
+        watch.deadline = Some(deadline);
+        if watch.wakes_at.is_none_or(|at| at > deadline) {
+            wake.notify_one();
         }
-        wake.notify_one();
     }
 
     fn disarm(&self) {
@@ -406,6 +438,7 @@ fn watch(shared: &(Mutex<Watch>, Condvar), engine: &Engine) {
         return;
     };
     while !watch.stop {
+        watch.wakes_at = watch.deadline;
         watch = match watch.deadline {
             None => match wake.wait(watch) {
                 Ok(w) => w,
