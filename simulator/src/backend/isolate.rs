@@ -77,6 +77,8 @@ pub fn isolate_run(keep: &[PathBuf]) -> io::Result<Role> {
         keep.iter().filter(|p| p.is_dir()).map(|p| Ok((p.clone(), open_path(p)?))).collect::<io::Result<_>>()?;
     private_dirs(root)?;
     for (path, fd) in &kept {
+        // A copy or skeleton (as a normal user) may lack it.
+        let _ = std::fs::create_dir_all(path);
         let source = format!("/proc/self/fd/{}", fd.as_raw_fd());
         mount(Some(source.as_str()), path, None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
             .map_err(|e| failed(&format!("keep {} shared", path.display()), e.into()))?;
