@@ -350,3 +350,35 @@ fn every_wiki_scenario_passes_many_seeds_with_every_fault_on() {
         assert!(stderr.contains(&format!("{count} runs, 0 failed")), "{}:\n{stderr}", scenario.display());
     }
 }
+
+#[test]
+fn a_leader_expectation_that_a_leader_fault_broke_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(
+        dir.path(),
+        "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 3}\nsteps:\n  - settle\n  - elect: server/2\n  - settle\n  - expect: {leader: {server: server/2}}\n",
+    );
+    let (code, stderr) = formula_sim(&[path(&scenario), "--backend", "host", "--seed", "0", "--keep", "never"]);
+    assert_eq!(code, 0, "without leader faults the elected unit leads:\n{stderr}");
+    let moved = (0..10).map(|seed| {
+        let seed = seed.to_string();
+        formula_sim(&[
+            path(&scenario),
+            "--backend",
+            "host",
+            "--seed",
+            &seed,
+            "--keep",
+            "never",
+            "--faults",
+            "leader=100,budget=40",
+        ])
+    });
+    let (_, stderr) =
+        moved.into_iter().find(|(code, _)| *code == 1).expect("a seed whose leader fault moves the leadership");
+    assert!(
+        stderr.contains("leader of server: expected server/2, found server/")
+            && stderr.contains("(leader faults are on, and Juju keeps no unit the leader: see \"Leadership under faults\" in docs/scenario.md)"),
+        "{stderr}"
+    );
+}
