@@ -63,7 +63,13 @@ pub fn isolate_run(keep: &[PathBuf]) -> io::Result<Role> {
     if !root {
         flags |= CloneFlags::CLONE_NEWUSER;
     }
-    nix::sched::unshare(flags).map_err(|e| failed("make the run's namespaces (unshare)", e.into()))?;
+    // As a normal user this needs unprivileged user namespaces, which some systems turn off.
+    let what = if root {
+        "make the run's namespaces (unshare)"
+    } else {
+        "make the run's namespaces in a user namespace of its own (unshare; are unprivileged user namespaces allowed here?)"
+    };
+    nix::sched::unshare(flags).map_err(|e| failed(what, e.into()))?;
     if !root {
         // Root inside, this user outside: the run may write its own /etc copy and bind port 80.
         std::fs::write("/proc/self/setgroups", "deny").map_err(|e| failed("write /proc/self/setgroups", e))?;
