@@ -9,8 +9,10 @@
 //!
 //! Each figure is one `formula sim STACK --seeds 0..N --keep-going --no-shrink --jobs J` of
 //! the release binary cargo builds for the bench, timed from outside; the speed-up is the
-//! 1-worker wall time over the 2-worker one, measured in the same run. Failures are counted
-//! and printed (a run that fails is timed all the same).
+//! 1-worker wall time over the 2-worker one, measured in the same run. On the host backend
+//! each run is isolated (namespaces of its own: private system directories and loopback), as
+//! the explorer does it. Failures are counted and printed (a run that fails is timed all the
+//! same).
 //!
 //! The second part runs `examples/wiki/scenarios/stack.yaml` (bash `cache`) and
 //! `examples/wiki/formulas/cache-rs/stack.yaml` (the same stack and checks with cache-rs,
@@ -57,13 +59,16 @@ fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let stack = workspace.join("examples/wiki/scenarios/stack.yaml");
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    eprintln!("explore_bench: {seeds} seeds of the wiki stack, {backend} backend, {cores} cores, load {}", load.trim());
+    eprintln!("explore_bench: {seeds} seeds of the wiki stack, {backend} backend, {cores} cores, load {}", load());
     if !args.iter().any(|a| a == "--cache-rs-only") {
         let mut results = Vec::new();
         for jobs in [1usize, 2] {
             let (wall, summary) = explore(&stack, &backend, seeds, jobs);
-            eprintln!("  {jobs} worker(s): {wall:.1} s, {:.2} seeds/s — {summary}", seeds as f64 / wall);
+            eprintln!(
+                "  {jobs} worker(s): {wall:.1} s, {:.2} seeds/s — {summary}; load after {}",
+                seeds as f64 / wall,
+                load()
+            );
             results.push((jobs, wall));
         }
         let (one, two) = (results[0].1, results[1].1);
@@ -99,4 +104,10 @@ fn main() {
         );
     }
     println!("\ncache-rs (WebAssembly) / bash `cache`, seeds per second: {:.2}", rows[0].1 / rows[1].1);
+}
+
+/// The machine's load averages (1, 5, 15 minutes): the bench shares the machine.
+fn load() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }

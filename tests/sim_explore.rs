@@ -238,3 +238,147 @@ fn faults_in_a_scenario_are_checked_with_their_position() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--faults: fault `leader` needs a whole number, not `x`"), "{stderr}");
 }
+
+/// The wiki stack's scenario with its formulas found from anywhere and the wiki named `name`.
+fn wiki_stack_named(dir: &Path, name: &str) -> PathBuf {
+    let formulas = repo().join("examples/wiki/formulas");
+    let text = std::fs::read_to_string(repo().join("examples/wiki/scenarios/stack.yaml")).expect("read stack.yaml");
+    let text = text.replace("../formulas", path(&formulas)).replace("Formula Wiki Demo", name);
+    let scenario = dir.join("stack.yaml");
+    std::fs::write(&scenario, text).expect("write scenario");
+    scenario
+}
+
+#[test]
+fn host_runs_explored_in_parallel_are_isolated_from_each_other_and_from_the_machine() {
+    // Each run's formulas write /etc and /usr/local and start daemons on fixed ports: runs side
+    // by side pass only when each has a machine of its own, and nothing may reach this one.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = format!("Isolated Wiki {}", std::process::id());
+    let scenario = wiki_stack_named(dir.path(), &name);
+    let (code, stderr) = formula_sim(&[
+        path(&scenario),
+        "--backend",
+        "host",
+        "--seeds",
+        "0..4",
+        "--jobs",
+        "2",
+        "--keep-going",
+        "--no-shrink",
+        "--out",
+        path(dir.path()),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("4 runs, 0 failed"), "{stderr}");
+    let machine = std::fs::read_to_string("/etc/wiki/wiki.conf").unwrap_or_default();
+    assert!(!machine.contains(&name), "a run wrote this machine's /etc/wiki/wiki.conf:\n{machine}");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read the output directory")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "stack.yaml")
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "passing runs leave no trace in --out");
+}
+
+#[test]
+fn an_isolated_run_traces_the_same_bytes_as_a_plain_one() {
+    let scenario = orderbug("fixed.yaml");
+    let args = ["--backend", "host", "-q", "--seed", "5", "--faults", "leader=20,fail=20,restart=20,tick=20"];
+    let plain = sim(&scenario, &args);
+    let isolated = sim(&scenario, &[&args[..], &["--isolate"]].concat());
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert_eq!(isolated.code, 0, "{}", isolated.stderr);
+    assert!(!plain.trace_bytes.is_empty());
+    assert!(plain.trace_bytes == isolated.trace_bytes, "the isolated run's trace differs");
+}
+
+#[test]
+fn the_wiki_stack_checks_determinism_on_the_host() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = wiki_stack_named(dir.path(), "Formula Wiki Demo");
+    let (code, stderr) = formula_sim(&[
+        path(&scenario),
+        "--backend",
+        "host",
+        "--seeds",
+        "0..2",
+        "--faults",
+        "tick=20,fail=10",
+        "--check-determinism",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 seeds run twice, 0 gave different traces"), "{stderr}");
+}
+
+/// Seeds per wiki scenario with every fault on: 20 by default (CI time);
+/// `FORMULA_WIKI_SEEDS=300` for the sweep of issue 4.
+fn wiki_seed_count() -> u64 {
+    std::env::var("FORMULA_WIKI_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20)
+}
+
+/// Fails without root: each unit gets a machine of its own (`--backend ns`), as the wiki
+/// formulas expect (two db units on one machine would share /var/lib/db).
+#[test]
+fn every_wiki_scenario_passes_many_seeds_with_every_fault_on() {
+    let count = wiki_seed_count().to_string();
+    let mut scenarios: Vec<PathBuf> = std::fs::read_dir(repo().join("examples/wiki/scenarios"))
+        .expect("read the wiki scenarios")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    scenarios.sort();
+    assert!(scenarios.len() >= 7, "{scenarios:?}");
+    let out = tempfile::tempdir().expect("temp dir");
+    for scenario in &scenarios {
+        let (code, stderr) = formula_sim(&[
+            path(scenario),
+            "--backend",
+            "ns",
+            "--explore",
+            &count,
+            "--faults",
+            "leader=5,fail=3,restart=2,tick=5",
+            "--keep-going",
+            "--no-shrink",
+            "--out",
+            path(out.path()),
+        ]);
+        assert_eq!(code, 0, "{}:\n{stderr}", scenario.display());
+        assert!(stderr.contains(&format!("{count} runs, 0 failed")), "{}:\n{stderr}", scenario.display());
+    }
+}
+
+#[test]
+fn a_leader_expectation_that_a_leader_fault_broke_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(
+        dir.path(),
+        "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 3}\nsteps:\n  - settle\n  - elect: server/2\n  - settle\n  - expect: {leader: {server: server/2}}\n",
+    );
+    let (code, stderr) = formula_sim(&[path(&scenario), "--backend", "host", "--seed", "0", "--keep", "never"]);
+    assert_eq!(code, 0, "without leader faults the elected unit leads:\n{stderr}");
+    let moved = (0..10).map(|seed| {
+        let seed = seed.to_string();
+        formula_sim(&[
+            path(&scenario),
+            "--backend",
+            "host",
+            "--seed",
+            &seed,
+            "--keep",
+            "never",
+            "--faults",
+            "leader=100,budget=40",
+        ])
+    });
+    let (_, stderr) =
+        moved.into_iter().find(|(code, _)| *code == 1).expect("a seed whose leader fault moves the leadership");
+    assert!(
+        stderr.contains("leader of server: expected server/2, found server/")
+            && stderr.contains("(leader faults are on, and Juju keeps no unit the leader: see \"Leadership under faults\" in docs/scenario.md)"),
+        "{stderr}"
+    );
+}

@@ -6,8 +6,9 @@
 //! process would stop each other's daemons. Worker threads drive the processes; the library's
 //! `simulator::explore` does the rest from their traces.
 
-use crate::sim::SimArgs;
+use crate::sim::{BackendKind, SimArgs};
 use anyhow::{Context, Result};
+use simulator::backend::isolate::Role;
 use simulator::explore::{self, Failure, Plan, Progress, Runner, Schedule};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -200,7 +201,34 @@ fn child_args(args: &SimArgs) -> Vec<String> {
     // The explorer keeps failing runs' traces; their directories would only pile up.
     let mut base = vec!["-q".to_string(), "--keep".into(), "never".into()];
     base.extend(crate::sim::run_flags(args, args.backend));
+    if on_host(args.backend) {
+        base.push("--isolate".into());
+    }
     base
+}
+
+/// Whether runs with `backend` put units on this machine (`auto` does so but as root with
+/// iproute2, where it means `ns`).
+fn on_host(backend: BackendKind) -> bool {
+    match backend {
+        BackendKind::Host => true,
+        BackendKind::Auto => !(nix::unistd::geteuid().is_root() && crate::sim::on_path("ip")),
+        BackendKind::Ns | BackendKind::Lxd => false,
+    }
+}
+
+/// `formula sim --isolate`: moves this run into namespaces of its own, keeping its trace's
+/// directory shared. `Some(code)` in the process that waited for the run; `None` in the run.
+pub(crate) fn isolate(args: &SimArgs) -> Result<Option<u8>> {
+    let keep: Vec<PathBuf> = [&args.trace, &args.html]
+        .into_iter()
+        .flatten()
+        .filter_map(|file| std::path::absolute(file).ok()?.parent().map(Path::to_path_buf))
+        .collect();
+    Ok(match simulator::backend::isolate::isolate_run(&keep)? {
+        Role::Run => None,
+        Role::Finished(code) => Some(u8::try_from(code).unwrap_or(2)),
+    })
 }
 
 fn shrink(

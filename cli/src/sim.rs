@@ -118,6 +118,10 @@ pub struct SimArgs {
     /// Take the choices from this file (numbers), as the explorer's shrinker does.
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) choices_file: Option<PathBuf>,
+    /// Run in namespaces of the run's own (private system directories, loopback and pids),
+    /// as the explorer runs each host-backend seed; the trace's directory stays shared.
+    #[arg(long, hide = true)]
+    pub(crate) isolate: bool,
 }
 
 /// When a run's directory outlives the run.
@@ -155,6 +159,11 @@ pub struct SimCommand {
 pub fn run(args: SimArgs) -> Result<u8> {
     if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
         return crate::explore::run(&args);
+    }
+    if args.isolate {
+        if let Some(code) = crate::explore::isolate(&args)? {
+            return Ok(code);
+        }
     }
     if args.clean {
         let mut done = simulator::backend::ns::clean_leftovers();

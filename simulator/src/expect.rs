@@ -117,7 +117,13 @@ pub fn check(sim: &mut Sim, expect: &Expect) -> Vec<Failure> {
     for (app, unit) in &expect.leader {
         let found = sim.model.apps.get(app).and_then(|a| a.leader.clone()).unwrap_or_else(|| "none".into());
         if &found != unit {
-            fail(format!("leader of {app}"), unit.clone(), found);
+            // Leader faults move leadership as Juju may; say so where the surprise shows.
+            let why = if sim.faults().leader > 0 {
+                " (leader faults are on, and Juju keeps no unit the leader: see \"Leadership under faults\" in docs/scenario.md)"
+            } else {
+                ""
+            };
+            fail(format!("leader of {app}"), unit.clone(), format!("{found}{why}"));
         }
     }
     for (unit, hooks) in &expect.hooks {

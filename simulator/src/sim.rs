@@ -270,6 +270,11 @@ impl Sim {
         self.cfg.seed
     }
 
+    /// The faults the run injects.
+    pub fn faults(&self) -> Faults {
+        self.cfg.faults
+    }
+
     /// The recorded choices so far.
     pub fn choices(&self) -> &Choices {
         &self.choices

@@ -2,6 +2,7 @@
 //! (`ns`, or `lxd` from a real LXD daemon). One trait, the same engine above it.
 
 pub mod host;
+pub mod isolate;
 pub mod lxd;
 pub mod ns;
 
