@@ -11,7 +11,7 @@ mod support;
 
 use regex::Regex;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use support::*;
@@ -205,35 +205,7 @@ fn clean_deletes_the_containers_of_a_killed_run() {
     let temp = tempfile::tempdir().expect("temp dir");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = start_endless_run("lxd", temp.path(), dir.path());
-    // Wait until the unit's container runs its (endless) install hook.
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let (run_dir, name) = loop {
-        let state = std::fs::read_dir(temp.path())
-            .ok()
-            .and_then(|rd| rd.flatten().map(|e| e.path().join("lxd/state")).find(|p| p.is_file()));
-        let named = state.as_ref().and_then(|p| {
-            let text = std::fs::read_to_string(p).ok()?;
-            text.lines().find_map(|l| l.strip_prefix("container ").map(str::to_string))
-        });
-        if let (Some(state), Some(name)) = (state, named) {
-            let sleeping = Command::new("lxc")
-                .args([
-                    "exec",
-                    &name,
-                    "--",
-                    "sh",
-                    "-c",
-                    "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -q 'sleep 600'",
-                ])
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if sleeping {
-                break (state.parent().and_then(Path::parent).unwrap().to_path_buf(), name);
-            }
-        }
-        assert!(Instant::now() < deadline, "the run did not start its unit");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let (run_dir, name) = wait_for_endless_install(temp.path());
     child.kill().expect("kill formula sim");
     child.wait().expect("reap formula sim");
     // LXD's containers outlive their simulator; --clean deletes them and the run's directory.
@@ -288,10 +260,31 @@ fn an_interrupted_run_deletes_its_containers() {
     let temp = tempfile::tempdir().expect("temp dir");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = start_endless_run("lxd", temp.path(), dir.path());
-    // Wait until the unit's container runs its (endless) install hook.
+    let (run_dir, name) = wait_for_endless_install(temp.path());
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill -INT");
+    assert!(interrupted.success());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for formula sim") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "formula sim did not end after SIGINT");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(2), "the run ends by the signal it got: {status:?}");
+    let run_id = name.rsplitn(3, '-').last().unwrap_or_default().to_string();
+    let left: Vec<String> = containers().into_iter().filter(|c| c.starts_with(&run_id)).collect();
+    assert!(left.is_empty(), "containers of the interrupted run remain: {left:?}");
+    assert!(!run_dir.exists(), "the run's directory remains: {}", run_dir.display());
+}
+
+/// The run directory and container of an endless run in `runs`, once its unit's container
+/// runs the (endless) install hook.
+fn wait_for_endless_install(runs: &Path) -> (PathBuf, String) {
     let deadline = Instant::now() + Duration::from_secs(180);
-    let (run_dir, name) = loop {
-        let state = std::fs::read_dir(temp.path())
+    loop {
+        let state = std::fs::read_dir(runs)
             .ok()
             .and_then(|rd| rd.flatten().map(|e| e.path().join("lxd/state")).find(|p| p.is_file()));
         let named = state.as_ref().and_then(|p| {
@@ -311,26 +304,10 @@ fn an_interrupted_run_deletes_its_containers() {
                 .output()
                 .is_ok_and(|o| o.status.success());
             if sleeping {
-                break (state.parent().and_then(Path::parent).unwrap().to_path_buf(), name);
+                return (state.parent().and_then(Path::parent).unwrap().to_path_buf(), name);
             }
         }
         assert!(Instant::now() < deadline, "the run did not start its unit");
         std::thread::sleep(Duration::from_millis(200));
-    };
-    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill -INT");
-    assert!(interrupted.success());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for formula sim") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "formula sim did not end after SIGINT");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    use std::os::unix::process::ExitStatusExt;
-    assert_eq!(status.signal(), Some(2), "the run ends by the signal it got: {status:?}");
-    let run_id = name.rsplitn(3, '-').last().unwrap_or_default().to_string();
-    let left: Vec<String> = containers().into_iter().filter(|c| c.starts_with(&run_id)).collect();
-    assert!(left.is_empty(), "containers of the interrupted run remain: {left:?}");
-    assert!(!run_dir.exists(), "the run's directory remains: {}", run_dir.display());
+    }
 }

@@ -161,6 +161,17 @@ fn copied_dirs(staging: &Path) -> io::Result<()> {
 /// Copies what can be read below `from` into `to`: directories, files (with their modes)
 /// and symbolic links; unreadable files and special files are left out.
 fn copy_tree(from: &Path, to: &Path) {
+    copy_entries(from, to, true);
+}
+
+/// Makes in `to` the top-level directories (empty) and symbolic links of `from`.
+fn copy_top_level(from: &Path, to: &Path) {
+    copy_entries(from, to, false);
+}
+
+/// The directories and symbolic links of `from` in `to`; with `deep`, what is below the
+/// directories and the files as well.
+fn copy_entries(from: &Path, to: &Path, deep: bool) {
     let Ok(entries) = std::fs::read_dir(from) else { return };
     for entry in entries.flatten() {
         let (source, dest) = (entry.path(), to.join(entry.file_name()));
@@ -172,26 +183,12 @@ fn copy_tree(from: &Path, to: &Path) {
         } else if kind.is_dir() {
             if std::fs::create_dir(&dest).is_ok() {
                 copy_mode(&source, &dest);
-                copy_tree(&source, &dest);
+                if deep {
+                    copy_entries(&source, &dest, true);
+                }
             }
-        } else if kind.is_file() {
+        } else if kind.is_file() && deep {
             let _ = std::fs::copy(&source, &dest);
-        }
-    }
-}
-
-/// Makes in `to` the top-level directories (empty) and symbolic links of `from`.
-fn copy_top_level(from: &Path, to: &Path) {
-    let Ok(entries) = std::fs::read_dir(from) else { return };
-    for entry in entries.flatten() {
-        let (source, dest) = (entry.path(), to.join(entry.file_name()));
-        let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_symlink() {
-            if let Ok(link) = std::fs::read_link(&source) {
-                let _ = std::os::unix::fs::symlink(link, &dest);
-            }
-        } else if kind.is_dir() && std::fs::create_dir(&dest).is_ok() {
-            copy_mode(&source, &dest);
         }
     }
 }
