@@ -207,12 +207,12 @@ fn child_args(args: &SimArgs) -> Vec<String> {
     base
 }
 
-/// Whether runs with `backend` put units on this machine (`auto` does so but as root with
-/// iproute2, where it means `ns`).
+/// Whether runs with `backend` put units on this machine (`auto` does so where it does not
+/// mean `ns`).
 fn on_host(backend: BackendKind) -> bool {
     match backend {
         BackendKind::Host => true,
-        BackendKind::Auto => !(nix::unistd::geteuid().is_root() && crate::sim::on_path("ip")),
+        BackendKind::Auto => !crate::sim::ns_is_possible(),
         BackendKind::Ns | BackendKind::Lxd => false,
     }
 }
