@@ -39,6 +39,7 @@ impl NobodyDir {
             repo().join("tests/formulas/ns-web"),
             repo().join("tests/formulas/ns-bomb"),
             repo().join("tests/formulas/ns-probe"),
+            repo().join("tests/formulas/ns-hog"),
         ];
         for formula in formulas {
             let copied = Command::new("cp").arg("-a").arg(&formula).arg(dir.path().join("formulas")).status();
@@ -179,6 +180,36 @@ steps:
     let result = run.unit_hooks("bomb/0").first().map(|h| h.result.clone()).unwrap_or_default();
     assert!(result.contains("timed out"), "{}", run.stderr);
     assert!(run.stderr.contains("Resource temporarily unavailable"), "the limit should stop the forks: {}", run.stderr);
+    assert_eq!(run.unit_hook_names("probe/0"), ["install", "leader-elected", "config-changed", "start"]);
+}
+
+#[test]
+fn without_root_a_memory_hog_meets_a_memory_limit() {
+    let home = NobodyDir::new();
+    let scenario = home.scenario(
+        r#"
+formulas: {hog: FORMULAS/ns-hog, probe: FORMULAS/ns-probe}
+applications:
+  hog: {formula: hog}
+  probe: {formula: probe}
+steps:
+  - settle
+  - expect:
+      agent: {hog/0: error}
+      status: {probe/0: {status: active, message: probed}}
+"#,
+    );
+    let run = home.sim(&["--backend", "auto", "--unit-memory", "256", &scenario.to_string_lossy()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_ran_on_ns(&run);
+    // With a delegated cgroup the unit is limited; without, each of the hook's processes.
+    assert!(
+        run.stderr.contains("256 MiB") && (run.stderr.contains("RLIMIT_AS") || run.stderr.contains("limited to")),
+        "{}",
+        run.stderr
+    );
+    let result = run.unit_hooks("hog/0").first().map(|h| h.result.clone()).unwrap_or_default();
+    assert!(result.starts_with("failed"), "the hog should fail at the limit: {result}\n{}", run.stderr);
     assert_eq!(run.unit_hook_names("probe/0"), ["install", "leader-elected", "config-changed", "start"]);
 }
 

@@ -103,6 +103,9 @@ pub struct NsBackend {
     /// Without root and without a delegated cgroup: the most processes a hook (with what
     /// it starts) may have, as `RLIMIT_NPROC` counts them in the unit's user namespace.
     nproc_limit: Option<u64>,
+    /// Likewise: the most address space each process of a hook may map (`RLIMIT_AS`), in
+    /// place of the unit's memory limit, which needs a cgroup.
+    address_space_limit: Option<u64>,
     cgroups: Vec<CgroupRun>,
     units: BTreeMap<String, UnitMachine>,
     gone: BTreeMap<String, Layers>,
@@ -197,6 +200,7 @@ impl NsBackend {
             run_user: None,
             base: None,
             nproc_limit: None,
+            address_space_limit: None,
             cgroups: Vec::new(),
             units: BTreeMap::new(),
             gone: BTreeMap::new(),
@@ -235,12 +239,19 @@ impl NsBackend {
                 }
                 Err(e) if rootless => {
                     backend.nproc_limit = options.pids_max;
+                    backend.address_space_limit = options.memory_max;
                     let nproc = match options.pids_max {
                         Some(n) => format!("; each hook may have at most {n} processes of the unit (RLIMIT_NPROC)"),
                         None => String::new(),
                     };
+                    let memory = match options.memory_max {
+                        Some(bytes) => {
+                            format!("; each of its processes may map at most {} MiB (RLIMIT_AS)", bytes >> 20)
+                        }
+                        None => String::new(),
+                    };
                     backend.notes.push(format!(
-                        "warning: no cgroup is delegated to this user ({e}): units run without memory or task limits{nproc}; the hook timeout holds"
+                        "warning: no cgroup is delegated to this user ({e}): units run without memory or task limits{nproc}{memory}; the hook timeout holds"
                     ));
                 }
                 Err(e) => backend.notes.push(format!("units run without task or memory limits: {e}")),
@@ -554,12 +565,12 @@ impl Backend for NsBackend {
             // child does, in the unit's user namespace, and forks the hook (see
             // `enter_unit_rootless`).
             let pid_ns = machine.pid_ns.as_raw_fd();
-            let nproc = self.nproc_limit;
+            let limits = (self.nproc_limit, self.address_space_limit);
             // SAFETY: as below; the closure makes only system calls.
             unsafe {
                 command.pre_exec(move || {
                     enter_unit(&namespaces, root, &cwd, &procs)?;
-                    enter_pid_namespace_and_fork(pid_ns, nproc)
+                    enter_pid_namespace_and_fork(pid_ns, limits)
                 });
             }
             return command.spawn();
@@ -758,9 +769,10 @@ fn enter_unit(namespaces: &[(RawFd, libc::c_int)], root: RawFd, cwd: &CStr, proc
 
 /// In the child of `spawn`, without root, after [`enter_unit`]: joins the unit's pid
 /// namespace (children only) and forks; the new process goes on to run the hook, this one
-/// waits for it and ends as it ended (so the simulator sees the hook's exit status).
+/// waits for it and ends as it ended (so the simulator sees the hook's exit status). The
+/// hook gets `limits`: its most processes (`RLIMIT_NPROC`) and address space (`RLIMIT_AS`).
 /// System calls only.
-fn enter_pid_namespace_and_fork(pid_ns: RawFd, nproc: Option<u64>) -> io::Result<()> {
+fn enter_pid_namespace_and_fork(pid_ns: RawFd, limits: (Option<u64>, Option<u64>)) -> io::Result<()> {
     // SAFETY: plain system calls; the waiting process never returns into the caller.
     unsafe {
         if libc::setns(pid_ns, libc::CLONE_NEWPID) != 0 {
@@ -771,9 +783,11 @@ fn enter_pid_namespace_and_fork(pid_ns: RawFd, nproc: Option<u64>) -> io::Result
             return Err(io::Error::last_os_error());
         }
         if child == 0 {
-            if let Some(n) = nproc {
-                let limit = libc::rlimit { rlim_cur: n, rlim_max: n };
-                libc::setrlimit(libc::RLIMIT_NPROC, &limit);
+            let (nproc, address_space) = limits;
+            for (resource, value) in [(libc::RLIMIT_NPROC, nproc), (libc::RLIMIT_AS, address_space)] {
+                if let Some(n) = value {
+                    libc::setrlimit(resource, &libc::rlimit { rlim_cur: n, rlim_max: n });
+                }
             }
             return Ok(());
         }
