@@ -9,8 +9,10 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, u32, String)>, links: 
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     // What `formula build` (which `formula pack` and `sim` run) leaves in a formula written
-    // in Rust: built from the sources, not embedded with them.
-    let rust = dir.join("Cargo.toml").is_file();
+    // in Rust that was built in place: built from the sources, not embedded with them. (The
+    // rust template, never built, ships its hooks.)
+    let rust =
+        dir.join("Cargo.toml").is_file() && (dir.join("dispatch").exists() || dir.join("dispatch.wasm").exists());
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();

@@ -61,6 +61,8 @@ fn check_template(template: &str) {
 
         let above = findings_above_info(cwd, &name);
         assert!(above.is_empty(), "{name}: lint findings above info: {above:#?}");
+        let hooks_before = hook_texts(&cwd.join(&name));
+        assert!(hooks_before.contains_key("install"), "{name}: no hooks/install: {hooks_before:?}");
 
         let out = run(cwd, &["test", &name, "--backend", "host", "--explore", "3"]);
         assert!(out.status.success(), "formula test {name}: {}", text(&out));
@@ -77,6 +79,9 @@ fn check_template(template: &str) {
             assert!(again.status.success(), "formula test {name} again: {}", text(&again));
             assert!(!String::from_utf8_lossy(&again.stderr).contains(&building), "rebuilt: {}", text(&again));
             native_hooks_write_the_files(cwd, &name);
+            // The template's hooks are the ones `formula build` writes: lint has nothing to
+            // say before the first build, and the build changes none of them.
+            assert_eq!(hook_texts(&cwd.join(&name)), hooks_before, "{name}: formula build changed the hooks");
         }
         let above = findings_above_info(cwd, &name);
         assert!(above.is_empty(), "{name} after its tests (and build): lint findings above info: {above:#?}");
@@ -99,6 +104,23 @@ fn check_template(template: &str) {
             "charm proof on the unpacked {name}: {said}"
         );
     }
+}
+
+/// Each hook's name and text.
+fn hook_texts(formula: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(formula.join("hooks"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read_to_string(e.path()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The simulator runs a Rust formula's `dispatch.wasm`, which has no files; its native
