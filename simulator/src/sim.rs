@@ -1448,6 +1448,7 @@ impl Sim {
             fuel: self.cfg.hook_fuel,
             deadline: self.cfg.hook_timeout,
             max_output: MAX_OUTPUT,
+            unit_dir: self.wasm_unit_dir(unit, places),
         };
         let Some(runner) = self.wasm.as_mut() else {
             return err("the WebAssembly runner is not running");
@@ -1463,6 +1464,17 @@ impl Sim {
         };
         let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
         Ok((outcome, text(&run.stdout), text(&run.stderr), run.fuel_used))
+    }
+
+    /// The directory a WebAssembly hook of `unit` may use: the unit's agent directory, where
+    /// this machine sees the unit's files as they are (host and ns; an LXD container's files
+    /// are not on this machine).
+    fn wasm_unit_dir(&self, unit: &str, places: &UnitPlaces) -> Option<(PathBuf, String)> {
+        if !matches!(self.backend.name(), "host" | "ns") {
+            return None;
+        }
+        let guest = places.charm_dir.parent()?;
+        Some((self.backend.host_path(unit, guest), guest.to_string_lossy().into_owned()))
     }
 
     /// The hook's view of the model; the model moves into it until [`Sim::finish_context`].

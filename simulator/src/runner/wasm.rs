@@ -34,7 +34,7 @@ use wasmtime::{
 };
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
+use wasmtime_wasi::{FsPerms, HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
 
 /// The name of the module whose functions a guest imports to call hook tools.
 pub const IMPORT_MODULE: &str = "formula";
@@ -55,6 +55,10 @@ pub struct WasmHook<'a> {
     pub deadline: Duration,
     /// The most bytes of stdout and of stderr kept.
     pub max_output: usize,
+    /// The unit's agent directory (the charm directory's parent), as (its path on this
+    /// machine, its path in the unit): the module's one preopened directory, so that a hook
+    /// reads and writes its unit's files as a process hook does. `None`: no filesystem.
+    pub unit_dir: Option<(PathBuf, String)>,
 }
 
 /// How a WebAssembly hook ended.
@@ -148,7 +152,16 @@ impl WasmRunner {
         let stdout = MemoryOutputPipe::new(hook.max_output);
         let stderr = MemoryOutputPipe::new(hook.max_output);
         let env: Vec<(&String, &String)> = hook.env.iter().collect();
-        let wasi = WasiCtxBuilder::new()
+        let mut builder = WasiCtxBuilder::new();
+        if let Some((host, guest)) = &hook.unit_dir {
+            if let Err(e) = builder.preopened_dir(host, guest, FsPerms::ReadWrite) {
+                return WasmRun::unrun(
+                    WasmExit::Load(format!("cannot open {} for the hook: {e}", host.display())),
+                    ctx,
+                );
+            }
+        }
+        let wasi = builder
             .args(&hook.args)
             .envs(&env)
             .stdout(stdout.clone())

@@ -1,7 +1,7 @@
 //! {{display_name}}: every hook of the formula, as one Rust program.
 //!
 //! `formula build` compiles it twice: into `dispatch`, which Juju runs for every hook
-//! (`hooks/NAME` are links to it), and into `dispatch.wasm`, which `formula test` and
+//! (`hooks/NAME` are scripts that run it), and into `dispatch.wasm`, which `formula test` and
 //! `formula sim` run in-process. `Dispatcher` calls the function registered for the hook's
 //! name. Each hook brings the unit in line with its settings and relations, so running any
 //! of them twice does no harm.
@@ -239,12 +239,8 @@ impl Units {
 
 {{/has_relations}}
 /// What this unit writes: files in its data directory (`$CHARM_DIR/../data`), each written
-/// only when its contents change.
-///
-/// A WebAssembly build has no filesystem (the simulator gives its modules none), so there
-/// the same files are kept in unit state, under their names: the hooks' logic is the same
-/// on both targets, and what they write is still checked for idempotence.
-#[cfg(not(target_family = "wasm"))]
+/// only when its contents change. The same code runs natively and as WebAssembly (the
+/// simulator gives a module its unit's directory).
 mod data {
     use formula_sdk::hook::{Error, ErrorKind, Hook};
     use std::path::PathBuf;
@@ -291,36 +287,5 @@ mod data {
             .unwrap_or_default();
         names.sort();
         Ok(names)
-    }
-}
-
-#[cfg(target_family = "wasm")]
-mod data {
-    use super::{Error, Hook, STARTED};
-
-    pub fn read(hook: &mut Hook, name: &str) -> Result<Option<String>, Error> {
-        hook.state_get(name)
-    }
-
-    pub fn write(hook: &mut Hook, name: &str, text: &str) -> Result<(), Error> {
-        if text.is_empty() {
-            // `state-set KEY=` deletes the key: an empty file is no file here.
-            return remove(hook, name);
-        }
-        if read(hook, name)?.as_deref() == Some(text) {
-            return Ok(());
-        }
-        hook.state_set(&[(name, text)])
-    }
-
-    pub fn remove(hook: &mut Hook, name: &str) -> Result<(), Error> {
-        if hook.state_get(name)?.is_some() {
-            hook.state_delete(name)?;
-        }
-        Ok(())
-    }
-
-    pub fn names(hook: &mut Hook) -> Result<Vec<String>, Error> {
-        Ok(hook.state_get_all()?.into_keys().filter(|k| k != STARTED).collect())
     }
 }
