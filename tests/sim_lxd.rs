@@ -171,20 +171,7 @@ fn lxd_units_are_machines_of_their_own() {
 #[test]
 fn a_timed_out_hook_is_killed_with_what_it_started() {
     lxd_ready();
-    let text = r#"
-formulas: {escape: FORMULAS/ns-escape}
-applications:
-  escape: {formula: escape}
-steps:
-  - settle
-  - expect:
-      agent: {escape/0: error}
-      run:
-        # install's daemon lives on; config-changed's processes, in a session of their own
-        # or not, went with the timeout
-        - {unit: escape/0, command: "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -o 'sleep 100[0-9]' | sort | tr '\\n' ,", exit: 0, stdout-contains: "sleep 1001,"}
-        - {unit: escape/0, command: "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -c 'sleep 100[23]'", exit: 1}
-"#;
+    let text = TIMED_OUT_HOOK_WITH_ESCAPED_PROCESSES;
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let run = sim(&scenario_file(dir.path(), text), &["--backend", "lxd", "--hook-timeout", "3"]);

@@ -325,20 +325,7 @@ steps:
 #[test]
 fn a_timed_out_hook_is_killed_with_what_left_its_process_group() {
     let _guard = ns_guard();
-    let text = r#"
-formulas: {escape: FORMULAS/ns-escape}
-applications:
-  escape: {formula: escape}
-steps:
-  - settle
-  - expect:
-      agent: {escape/0: error}
-      run:
-        # install's daemon lives on; config-changed's processes, in a session of their own
-        # or not, went with the timeout
-        - {unit: escape/0, command: "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -o 'sleep 100[0-9]' | sort | tr '\\n' ,", exit: 0, stdout-contains: "sleep 1001,"}
-        - {unit: escape/0, command: "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -c 'sleep 100[23]'", exit: 1}
-"#;
+    let text = TIMED_OUT_HOOK_WITH_ESCAPED_PROCESSES;
     let run = run_ns(text, &["--hook-timeout", "3"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let results: Vec<(String, String)> =

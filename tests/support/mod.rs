@@ -161,6 +161,24 @@ pub fn start_endless_run(backend: &str, tmpdir: &Path, scenario_dir: &Path) -> s
         .expect("start formula sim")
 }
 
+/// A unit whose install starts a daemon and whose config-changed starts processes (some in
+/// a session of their own) and hangs: after the hook timeout the daemon lives on and the
+/// hook's processes are gone. The same expectations hold on every container backend.
+pub const TIMED_OUT_HOOK_WITH_ESCAPED_PROCESSES: &str = r#"
+formulas: {escape: FORMULAS/ns-escape}
+applications:
+  escape: {formula: escape}
+steps:
+  - settle
+  - expect:
+      agent: {escape/0: error}
+      run:
+        # install's daemon lives on; config-changed's processes, in a session of their own
+        # or not, went with the timeout
+        - {unit: escape/0, command: "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -o 'sleep 100[0-9]' | sort | tr '\\n' ,", exit: 0, stdout-contains: "sleep 1001,"}
+        - {unit: escape/0, command: "cat /proc/[0-9]*/cmdline | tr '\\0' ' ' | grep -c 'sleep 100[23]'", exit: 1}
+"#;
+
 /// Writes a scenario text to a file next to the test formulas (so relative paths work).
 pub fn scenario_file(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.yaml");
