@@ -2,7 +2,7 @@
 //! them. Run with `cargo bench -p formula-cli --bench ns_costs` (as root, with LXD ready:
 //! `sudo bash dev/lxd-setup.sh`; `-- host ns` leaves lxd out).
 
-use simulator::backend::{host::HostBackend, lxd::LxdBackend, ns::NsBackend, ns::NsOptions, Backend, ProcessSpec};
+use simulator::backend::{Kind, Options, ProcessSpec};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -12,21 +12,21 @@ fn main() {
         std::process::exit(1);
     }
     let asked: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    for kind in ["host", "ns", "lxd"] {
-        if !asked.is_empty() && !asked.iter().any(|a| a == kind) {
+    for kind in [Kind::Host, Kind::Ns, Kind::Lxd] {
+        if !asked.is_empty() && !asked.iter().any(|a| a == kind.name()) {
             continue;
         }
         // An LXD container takes seconds to start: fewer of them.
-        let (units, hooks) = if kind == "lxd" { (3u32, 60u32) } else { (10, 200) };
+        let (units, hooks) = if kind == Kind::Lxd { (3u32, 60u32) } else { (10, 200) };
         let dir = tempfile::Builder::new().prefix("formula-sim-").tempdir().expect("temp dir");
         let root = dir.path().canonicalize().unwrap();
         let tool = PathBuf::from(env!("CARGO_BIN_EXE_formula"));
-        let options = NsOptions { rootfs: None, pids_max: Some(4096), memory_max: Some(4096 << 20) };
-        let mut backend: Box<dyn Backend> = match kind {
-            "ns" => Box::new(NsBackend::new(&root, &tool, options).expect("ns backend")),
-            "lxd" => Box::new(LxdBackend::new(&root, &tool).expect("lxd backend")),
-            _ => Box::new(HostBackend::new(&root)),
+        // As `formula sim` makes them (its default limits apply to ns only, as they did).
+        let options = match kind {
+            Kind::Ns => Options { rootfs: None, pids_max: Some(4096), memory_max: Some(4096 << 20) },
+            _ => Options::default(),
         };
+        let mut backend = kind.make(&root, &tool, &options).expect("backend");
         let names: Vec<String> = (0..units).map(|i| format!("app/{i}")).collect();
         let started = Instant::now();
         for (i, name) in names.iter().enumerate() {
@@ -57,10 +57,11 @@ fn main() {
         backend.cleanup();
         let destroy = started.elapsed() / units;
         // Units started all at once, as a scenario's deploys start them.
-        let at_once = if kind == "lxd" {
+        let at_once = if kind == Kind::Lxd {
             let names: Vec<String> = (0..units).map(|i| format!("par/{i}")).collect();
             let dir = tempfile::Builder::new().prefix("formula-sim-").tempdir().expect("temp dir");
-            let mut backend = LxdBackend::new(&dir.path().canonicalize().unwrap(), &tool).expect("lxd backend");
+            let mut backend =
+                kind.make(&dir.path().canonicalize().unwrap(), &tool, &Options::default()).expect("lxd backend");
             let started = Instant::now();
             backend.expect_units(&names);
             for (i, name) in names.iter().enumerate() {

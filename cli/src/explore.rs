@@ -6,7 +6,7 @@
 //! process would stop each other's daemons. Worker threads drive the processes; the library's
 //! `simulator::explore` does the rest from their traces.
 
-use crate::sim::{BackendKind, SimArgs};
+use crate::sim::SimArgs;
 use anyhow::{Context, Result};
 use simulator::backend::isolate::Role;
 use simulator::explore::{self, Failure, Plan, Progress, Runner, Schedule};
@@ -201,20 +201,10 @@ fn child_args(args: &SimArgs) -> Vec<String> {
     // The explorer keeps failing runs' traces; their directories would only pile up.
     let mut base = vec!["-q".to_string(), "--keep".into(), "never".into()];
     base.extend(crate::sim::run_flags(args, args.backend));
-    if on_host(args.backend) {
+    if args.backend.units_share_this_machine() {
         base.push("--isolate".into());
     }
     base
-}
-
-/// Whether runs with `backend` put units on this machine (`auto` does so where it does not
-/// mean `ns`).
-fn on_host(backend: BackendKind) -> bool {
-    match backend {
-        BackendKind::Host => true,
-        BackendKind::Auto => !crate::sim::ns_is_possible(),
-        BackendKind::Ns | BackendKind::Lxd => false,
-    }
 }
 
 /// `formula sim --isolate`: moves this run into namespaces of its own, keeping its trace's

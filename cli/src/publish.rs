@@ -6,7 +6,6 @@ use clap::Args;
 use formula_sdk::format::Formula;
 use formula_sdk::pack;
 use formula_sdk::pack::repository::{self, Published};
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -60,7 +59,7 @@ pub fn run(args: PublishArgs) -> Result<u8> {
 }
 
 fn to_juju(args: &PublishArgs, packable: &crate::pack::Packable) -> Result<u8> {
-    let juju = find_juju().context(
+    let juju = simulator::backend::find_program("juju", &[]).context(
         "`juju` is not installed (not on PATH): install it (`snap install juju`) or publish into a local repository with --repository",
     )?;
     let model_args: Vec<String> = args.model.iter().flat_map(|m| ["--model".to_string(), m.clone()]).collect();
@@ -102,11 +101,4 @@ fn to_juju(args: &PublishArgs, packable: &crate::pack::Packable) -> Result<u8> {
         bail!("`juju {}` failed ({status})", if exists { "refresh" } else { "deploy" });
     }
     Ok(0)
-}
-
-fn find_juju() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("juju"))
-        .find(|p| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
 }

@@ -1,11 +1,9 @@
 //! `formula sim`: run a scenario, print the hooks as they run and the status at the end.
 
 use anyhow::{Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use simulator::backend::host::HostBackend;
-use simulator::backend::lxd::LxdBackend;
-use simulator::backend::ns::{self as ns_backend, NsBackend, NsOptions};
-use simulator::backend::Backend;
+use simulator::backend::{self, Backend, Kind};
 use simulator::explore::HookStep;
 use simulator::run::{self, Report};
 use simulator::scenario;
@@ -65,8 +63,8 @@ pub struct SimArgs {
     /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
     /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when
     /// running as root or where user namespaces are allowed, else `host`.
-    #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
-    pub(crate) backend: BackendKind,
+    #[arg(long, value_parser = backend_kind(), default_value_t = Kind::Auto)]
+    pub(crate) backend: Kind,
     /// With `--backend ns`: the lower layer of every unit's root (default: this machine's /).
     #[arg(long, value_name = "DIR")]
     pub(crate) rootfs: Option<PathBuf>,
@@ -135,17 +133,10 @@ pub enum Keep {
     Never,
 }
 
-/// Where units live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum BackendKind {
-    /// `ns` as root, else `host`.
-    Auto,
-    /// A directory per unit; hooks run as processes on this machine.
-    Host,
-    /// A container per unit, from Linux namespaces.
-    Ns,
-    /// A container per unit, from a real LXD daemon.
-    Lxd,
+/// The values of `--backend`: the kinds the simulator has, each with its summary as help.
+pub(crate) fn backend_kind() -> impl TypedValueParser<Value = Kind> {
+    let values = Kind::ALL.map(|kind| PossibleValue::new(kind.name()).help(kind.summary()));
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<Kind>())
 }
 
 /// `formula sim`, as parsed from arguments of its own (what `formula shell` replays).
@@ -166,8 +157,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
         }
     }
     if args.clean {
-        let mut done = simulator::backend::ns::clean_leftovers();
-        done.extend(simulator::backend::lxd::clean_leftovers());
+        let done = backend::clean_leftovers();
         if done.is_empty() {
             eprintln!("nothing to clean");
         }
@@ -181,23 +171,16 @@ pub fn run(args: SimArgs) -> Result<u8> {
         None => None,
     };
     // A replay runs on the trace's backend unless told otherwise.
-    let asked = match replay.as_ref().and_then(|r| r.run["backend"].as_str()) {
-        Some("host") if args.backend == BackendKind::Auto => BackendKind::Host,
-        Some("ns") if args.backend == BackendKind::Auto => BackendKind::Ns,
-        Some("lxd") if args.backend == BackendKind::Auto => BackendKind::Lxd,
+    let recorded = replay.as_ref().and_then(|r| r.run["backend"].as_str()).and_then(Kind::parse);
+    let asked = match recorded {
+        Some(kind) if args.backend == Kind::Auto => kind,
         _ => args.backend,
     };
-    let kind = match asked {
-        BackendKind::Auto if ns_is_possible() => BackendKind::Ns,
-        BackendKind::Auto => {
-            if !args.quiet {
-                eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)");
-            }
-            BackendKind::Host
-        }
-        other => other,
-    };
-    if args.rootfs.is_some() && kind != BackendKind::Ns {
+    let kind = asked.resolve();
+    if asked == Kind::Auto && kind == Kind::Host && !args.quiet {
+        eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)");
+    }
+    if args.rootfs.is_some() && kind != Kind::Ns {
         anyhow::bail!("--rootfs needs --backend ns");
     }
     let scenario_arg =
@@ -206,7 +189,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
         Some(path) => (path.clone(), None),
         // The example formulas install into /etc and /usr/local and start daemons, as on a
         // real machine: units sharing this machine as a normal user cannot.
-        None if kind == BackendKind::Host && !nix::unistd::geteuid().is_root() => anyhow::bail!(
+        None if kind.units_share_this_machine() && !nix::unistd::geteuid().is_root() => anyhow::bail!(
             "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
              so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
              where each unit gets a container (--backend ns)"
@@ -269,14 +252,14 @@ pub fn run(args: SimArgs) -> Result<u8> {
         let sink = FileSink::create(path).with_context(|| format!("cannot write the trace to {}", path.display()))?;
         tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
     }
-    let options = NsOptions {
+    let options = backend::Options {
         rootfs: args.rootfs.clone(),
         pids_max: (args.unit_pids > 0).then_some(args.unit_pids),
         memory_max: (args.unit_memory > 0).then_some(args.unit_memory << 20),
     };
-    let backend = make_backend(kind, &root, &tool_binary, options, args.quiet)?;
+    let backend = make_backend(kind, &root, &tool_binary, &options, args.quiet)?;
     if !args.quiet {
-        eprintln!("units on the {} backend{}", backend.name(), backend_detail(kind));
+        eprintln!("units on the {} backend: {}", backend.name(), kind.describe());
     }
     let seed = cfg.seed;
     let mut sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
@@ -354,7 +337,7 @@ const EMBEDDED_SCENARIO: &str = "wiki/scenarios/stack.yaml";
 
 /// The arguments that run the same scenario the same way again (a deterministic run reaches
 /// the same model), for `formula shell`.
-fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path) -> Vec<String> {
+fn replay_args(args: &SimArgs, backend: Kind, scenario: &std::path::Path) -> Vec<String> {
     let absolute = std::path::absolute(scenario).unwrap_or_else(|_| scenario.to_path_buf());
     let mut out = vec![absolute.to_string_lossy().into_owned(), "--seed".into(), args.seed.to_string()];
     out.extend(run_flags(args, backend));
@@ -367,11 +350,11 @@ fn replay_args(args: &SimArgs, backend: BackendKind, scenario: &std::path::Path)
 
 /// The flags that make another `formula sim` run units as this one does (backend, limits,
 /// timeouts, faults): for a replayed kept run and for the explorer's child runs.
-pub(crate) fn run_flags(args: &SimArgs, backend: BackendKind) -> Vec<String> {
+pub(crate) fn run_flags(args: &SimArgs, backend: Kind) -> Vec<String> {
     let mut out = Vec::new();
     let mut flag = |name: &str, value: String| out.extend([name.to_string(), value]);
     flag("--hook-timeout", args.hook_timeout.to_string());
-    flag("--backend", format!("{backend:?}").to_lowercase());
+    flag("--backend", backend.name().to_string());
     flag("--unit-pids", args.unit_pids.to_string());
     flag("--unit-memory", args.unit_memory.to_string());
     if let Some(max) = args.max_hooks {
@@ -387,54 +370,22 @@ pub(crate) fn run_flags(args: &SimArgs, backend: BackendKind) -> Vec<String> {
     out
 }
 
-/// Whether `--backend auto` means ns here: iproute2, and root or user namespaces.
-pub fn ns_is_possible() -> bool {
-    on_path("ip") && (nix::unistd::geteuid().is_root() || ns_backend::user_namespaces_work())
-}
-
 /// The backend of `kind` for a run in `root`; `quiet` keeps its notes (limits applied or
 /// not) to itself.
 pub fn make_backend(
-    kind: BackendKind,
+    kind: Kind,
     root: &std::path::Path,
     tool_binary: &std::path::Path,
-    options: NsOptions,
+    options: &backend::Options,
     quiet: bool,
 ) -> Result<Box<dyn Backend>> {
-    Ok(match kind {
-        BackendKind::Host | BackendKind::Auto => Box::new(HostBackend::new(root)),
-        BackendKind::Ns => {
-            let backend = NsBackend::new(root, tool_binary, options).context("cannot start the ns backend")?;
-            if !quiet {
-                for note in backend.notes() {
-                    eprintln!("ns: {note}");
-                }
-            }
-            Box::new(backend)
+    let backend = kind.make(root, tool_binary, options)?;
+    if !quiet {
+        for note in backend.notes() {
+            eprintln!("{}: {note}", backend.name());
         }
-        BackendKind::Lxd => {
-            let backend = LxdBackend::new(root, tool_binary)
-                .context("cannot start the lxd backend")?
-                .with_limits(options.pids_max, options.memory_max);
-            if !quiet {
-                for note in backend.notes() {
-                    eprintln!("lxd: {note}");
-                }
-            }
-            Box::new(backend)
-        }
-    })
-}
-
-/// What a backend's units are, for the first line of a run.
-fn backend_detail(kind: BackendKind) -> String {
-    match kind {
-        BackendKind::Ns => ": a container each, from Linux namespaces".into(),
-        BackendKind::Lxd => {
-            format!(": a container each, from LXD image {}", simulator::backend::lxd::IMAGE_ALIAS)
-        }
-        BackendKind::Host | BackendKind::Auto => ": a directory each, on this machine".into(),
     }
+    Ok(backend)
 }
 
 fn print_hook(record: &HookRecord) {
@@ -489,12 +440,4 @@ fn print_report(report: &Report, seed: u64, again: &str) {
     } else {
         eprintln!("failed with seed {seed}: run `{again}` to reproduce");
     }
-}
-
-/// Whether `program` is found on PATH (or in the system directories).
-pub(crate) fn on_path(program: &str) -> bool {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map(PathBuf::from))
-        .any(|dir| dir.join(program).is_file())
 }

@@ -1,10 +1,9 @@
 //! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests.
 
 use crate::explore::Ended;
-use crate::sim::BackendKind;
 use anyhow::{Context, Result};
 use clap::{Args, Parser};
-use simulator::backend::ns::NsOptions;
+use simulator::backend::{self, Kind};
 use simulator::run::{self, Report};
 use simulator::scenario::{self, Scenario};
 use simulator::sim::{Config, Sim};
@@ -27,8 +26,8 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     /// Where units live (as for `formula sim`).
-    #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
-    backend: BackendKind,
+    #[arg(long, value_parser = crate::sim::backend_kind(), default_value_t = Kind::Auto)]
+    backend: Kind,
     /// Kill a hook that runs longer than this many seconds.
     #[arg(long, default_value_t = 300)]
     hook_timeout: u64,
@@ -43,11 +42,7 @@ struct Outcome {
 }
 
 pub fn run(args: TestArgs) -> Result<u8> {
-    let kind = match args.backend {
-        BackendKind::Auto if crate::sim::ns_is_possible() => BackendKind::Ns,
-        BackendKind::Auto => BackendKind::Host,
-        other => other,
-    };
+    let kind = args.backend.resolve();
     let mut scenarios = Vec::new();
     for dir in &args.dirs {
         let formulas = formulas_in(dir);
@@ -110,7 +105,7 @@ pub fn run(args: TestArgs) -> Result<u8> {
 /// Runs `scenario` under seeds `0..count` with the shared explorer (a child `formula sim`
 /// per seed, in parallel, failures shrunk; its progress and summary go to stderr); returns
 /// what failed, or `None`.
-fn explore(scenario: &Path, count: u64, kind: BackendKind, hook_timeout: u64) -> Result<Option<String>> {
+fn explore(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> Result<Option<String>> {
     let count = count.to_string();
     let argv = [OsStr::new("formula sim"), scenario.as_os_str(), OsStr::new("--explore"), OsStr::new(&count)];
     let mut sim = crate::sim::SimCommand::try_parse_from(argv)?.args;
@@ -137,7 +132,7 @@ fn explore(scenario: &Path, count: u64, kind: BackendKind, hook_timeout: u64) ->
 }
 
 /// One run of `scenario` under `seed`, in a directory of its own, quietly.
-fn run_once(scenario: &Scenario, seed: u64, kind: BackendKind, hook_timeout: u64) -> Result<Report> {
+fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64) -> Result<Report> {
     let workdir =
         tempfile::Builder::new().prefix("formula-test-").tempdir().context("cannot create the run's directory")?;
     let root = workdir.path().canonicalize()?;
@@ -150,7 +145,7 @@ fn run_once(scenario: &Scenario, seed: u64, kind: BackendKind, hook_timeout: u64
     }
     cfg.model_name =
         scenario.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "test".into());
-    let backend = crate::sim::make_backend(kind, &root, &tool_binary, NsOptions::default(), true)?;
+    let backend = crate::sim::make_backend(kind, &root, &tool_binary, &backend::Options::default(), true)?;
     let mut sim = Sim::new(cfg, backend, Box::new(Tee::default())).map_err(anyhow::Error::msg)?;
     let report = run::run(&mut sim, scenario);
     sim.shutdown();

@@ -4,7 +4,7 @@
 //! (127.0.1.N), so that daemons of two units do not fight over one port. Daemons that hooks
 //! leave running are found at the end (the simulator is their subreaper) and stopped.
 
-use super::{unit_slug, Backend, ProcessSpec, UnitPlaces};
+use super::{unit_slug, Backend, Kind, ProcessSpec, UnitPlaces};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,12 @@ impl HostBackend {
 
 impl Backend for HostBackend {
     fn name(&self) -> &'static str {
-        "host"
+        Kind::Host.name()
+    }
+
+    /// Units' files are this machine's.
+    fn shares_files(&self) -> bool {
+        true
     }
 
     fn create_unit(&mut self, unit: &str, index: u32, _host_network: bool) -> io::Result<UnitPlaces> {

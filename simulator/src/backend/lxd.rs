@@ -43,7 +43,7 @@ pub use lxc::{Lxc, SETUP_HINT};
 
 use super::ns::files::resolve_within;
 use super::ns::process_start_time;
-use super::{kill_process_group, unit_slug, Backend, ProcessSpec, UnitPlaces};
+use super::{kill_process_group, unit_slug, Backend, Kind, ProcessSpec, UnitPlaces};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -179,11 +179,6 @@ impl LxdBackend {
         self
     }
 
-    /// What the backend found worth saying (limits applied).
-    pub fn notes(&self) -> &[String] {
-        &self.notes
-    }
-
     /// The container that holds `unit` (while it exists).
     pub fn container(&self, unit: &str) -> Option<&str> {
         self.units.get(unit).map(|c| c.name.as_str())
@@ -278,7 +273,11 @@ impl LxdBackend {
 
 impl Backend for LxdBackend {
     fn name(&self) -> &'static str {
-        "lxd"
+        Kind::Lxd.name()
+    }
+
+    fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     fn expect_units(&mut self, units: &[String]) {

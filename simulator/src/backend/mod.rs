@@ -1,15 +1,35 @@
 //! Where units live: a directory per unit on this machine (`host`), or a container per unit
 //! (`ns`, or `lxd` from a real LXD daemon). One trait, the same engine above it.
+//!
+//! [`Kind`] names the backends and makes them; the engine holds a `Box<dyn Backend>` and asks
+//! it what it can do ([`Backend::shares_files`]), never which one it is.
 
 pub mod host;
 pub mod isolate;
+mod kind;
 pub mod lxd;
 pub mod ns;
+mod program;
+
+pub use kind::{clean_leftovers, Kind, UnknownKind};
+pub use program::{find_program, SYSTEM_DIRS};
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Child;
+
+/// How a backend builds units: the limits every container backend applies, and the root
+/// file system of `ns`. Each kind takes what applies to it ([`Kind::make`]).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The lower layer of every unit's root (`ns`; default: the machine's `/`).
+    pub rootfs: Option<PathBuf>,
+    /// The most tasks (processes and threads) a unit may have.
+    pub pids_max: Option<u64>,
+    /// The most memory (bytes) a unit may use.
+    pub memory_max: Option<u64>,
+}
 
 /// What a backend needs to start a process in a unit.
 #[derive(Clone, Debug)]
@@ -117,8 +137,19 @@ pub struct UnitPlaces {
 
 /// A place for units to live.
 pub trait Backend {
-    /// `host`, `ns`, …
+    /// `host`, `ns`, … ([`Kind::name`] of the backends this crate has).
     fn name(&self) -> &'static str;
+    /// What the backend found worth saying when it started (limits applied or not).
+    fn notes(&self) -> &[String] {
+        &[]
+    }
+    /// Whether this machine sees the unit's files as they are, at [`Backend::host_path`],
+    /// while the unit runs (true for `host` and `ns`, whose units' files are on this
+    /// machine's file system; false for `lxd`, whose containers' are the daemon's). A
+    /// WebAssembly hook, which runs in the simulator, may then be given the unit's directory.
+    fn shares_files(&self) -> bool {
+        false
+    }
     /// Told, before units are made one by one, which units will come (`app/0`, …), so that a
     /// backend whose machines are slow to start can start them all at once.
     fn expect_units(&mut self, _units: &[String]) {}

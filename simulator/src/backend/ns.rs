@@ -39,20 +39,25 @@
 mod cgroup;
 mod clean;
 pub(crate) mod files;
+mod init;
+mod mounts;
 mod net;
-mod root;
+mod plan;
+mod rootfs;
 mod rootless;
 
 pub use clean::clean_leftovers;
 pub use rootless::user_namespaces_work;
 
-use super::{unit_slug, Backend, ProcessSpec, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Options, ProcessSpec, UnitPlaces};
 use cgroup::{remove_cgroup, CgroupRun};
 use files::{layered_path, resolve_within};
+use init::start_init;
 use net::{bridge_address, find_ip, new_net_namespace, run_ip};
 use nix::libc;
 use nix::sched::CloneFlags;
-use root::{start_init, Op, Plan};
+use plan::Plan;
+use rootfs::RootFs;
 use rootless::RunUser;
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
@@ -66,25 +71,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+/// Whether this machine can run the ns backend: iproute2's `ip`, and root or user namespaces.
+pub fn available() -> bool {
+    net::find_ip().is_some() && (nix::unistd::geteuid().is_root() || user_namespaces_work())
+}
+
 /// The prefix of the run directories and cgroups this backend makes.
 pub const PREFIX: &str = "formula-sim-";
-
-/// Where the old root is kept for a moment inside a unit being built.
-const OLD_ROOT: &str = "/.formula-oldroot";
-
-/// Device nodes a unit's `/dev` gets (bind mounts of the machine's).
-const DEVICES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
-
-/// How units are built.
-#[derive(Clone, Debug, Default)]
-pub struct NsOptions {
-    /// The lower layer of every unit's root (default: the machine's `/`).
-    pub rootfs: Option<PathBuf>,
-    /// The most tasks (processes and threads) a unit may have.
-    pub pids_max: Option<u64>,
-    /// The most memory (bytes) a unit may use.
-    pub memory_max: Option<u64>,
-}
 
 /// Units as namespace containers.
 pub struct NsBackend {
@@ -150,7 +143,7 @@ struct UnitMachine {
 impl NsBackend {
     /// A backend keeping its state under `root/ns`; hooks call the tools that link to
     /// `tool_binary`. Needs root, or user namespaces (see the `rootless` module).
-    pub fn new(root: &Path, tool_binary: &Path, options: NsOptions) -> io::Result<NsBackend> {
+    pub fn new(root: &Path, tool_binary: &Path, options: &Options) -> io::Result<NsBackend> {
         let rootless = !nix::unistd::geteuid().is_root();
         if rootless && !user_namespaces_work() {
             return Err(io::Error::new(
@@ -232,7 +225,7 @@ impl NsBackend {
             .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
         backend.fabric = Some(fabric);
         if options.pids_max.is_some() || options.memory_max.is_some() {
-            match CgroupRun::create_all(&options) {
+            match CgroupRun::create_all(options) {
                 Ok((runs, note)) => {
                     backend.cgroups = runs;
                     backend.notes.push(note);
@@ -261,14 +254,21 @@ impl NsBackend {
         Ok(backend)
     }
 
-    /// What the backend found worth saying (limits applied or not).
-    pub fn notes(&self) -> &[String] {
-        &self.notes
-    }
-
     /// Whether units run in user namespaces (this process is not root).
     pub fn rootless(&self) -> bool {
         self.run_user.is_some()
+    }
+
+    /// What the roots of this run's units are made from.
+    fn rootfs(&self) -> RootFs<'_> {
+        RootFs {
+            run_root: &self.root,
+            state_dir: &self.state_dir,
+            tool_binary: &self.tool_binary,
+            lower: &self.lower,
+            layers_on_tmpfs: self.layers_on_tmpfs,
+            rootless_base: self.rootless().then(|| self.base.as_deref().unwrap_or(&self.state_dir)),
+        }
     }
 
     /// The run's user namespace, which `ip` joins first (without root).
@@ -292,7 +292,7 @@ impl NsBackend {
         };
         std::fs::create_dir_all(&layers.charm_host)?;
         let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { bridge_address(index)? };
-        let plan = self.plan_root(slug, &layers, &address, host_network)?;
+        let plan = self.rootfs().plan(slug, &layers, &address, host_network)?;
         let run_user = self.user_fd().map(|fd| fd.as_raw_fd());
         let mut machine = UnitMachine::start(&plan, host_network, layers, run_user)?;
         if let Err(e) = self.attach(&mut machine, slug, &address, host_network) {
@@ -309,165 +309,6 @@ impl NsBackend {
             home: PathBuf::from("/root"),
         };
         Ok((machine, places))
-    }
-
-    /// The steps that make a unit's root: the overlay, `pivot_root`, the file systems of a
-    /// machine, and bind mounts of what hooks need, at the paths the engine gives them.
-    fn plan_root(&self, slug: &str, layers: &Layers, address: &str, host_network: bool) -> io::Result<Plan> {
-        let mut plan = Plan::default();
-        plan.push(Op::Private);
-        if self.rootless() {
-            self.plan_rootless_root(&mut plan, layers)?;
-        } else {
-            self.plan_overlay_root(&mut plan, layers)?;
-        }
-        self.plan_machine(plan, slug, layers, address, host_network)
-    }
-
-    /// The unit's root as one overlay on the lower layer, then `pivot_root` into it.
-    fn plan_overlay_root(&self, plan: &mut Plan, layers: &Layers) -> io::Result<()> {
-        let layers_dir = layers.upper.parent().unwrap_or(&self.state_dir);
-        let (upper, work, merged) = (&layers.upper, layers_dir.join("work"), layers_dir.join("merged"));
-        if self.layers_on_tmpfs {
-            // The run's directory is on an overlay (a container): an overlay cannot have its
-            // upper layer there, so the unit's layers live on a tmpfs of its own.
-            std::fs::create_dir_all(layers_dir)?;
-            plan.mount("tmpfs", layers_dir, "tmpfs", 0, "mode=0755");
-            for d in [upper, &work, &merged] {
-                plan.mkdir(d, 0o755);
-            }
-        } else {
-            for d in [upper, &work, &merged] {
-                std::fs::create_dir_all(d)?;
-            }
-        }
-        let data = format!("lowerdir={},upperdir={},workdir={}", self.lower.display(), upper.display(), work.display());
-        plan.mount("overlay", &merged, "overlay", 0, &data);
-        plan.mkdir(&merged.join(&OLD_ROOT[1..]), 0o700);
-        plan.push(Op::PivotRoot { dir: cstr(&merged), old: cstr(Path::new(&OLD_ROOT[1..])) });
-        Ok(())
-    }
-
-    /// Without root: the unit's root built per directory in its upper directory (see the
-    /// `rootless` module), then `pivot_root` into it.
-    fn plan_rootless_root(&self, plan: &mut Plan, layers: &Layers) -> io::Result<()> {
-        let layers_dir = layers.upper.parent().unwrap_or(&self.state_dir);
-        let (upper, work) = (&layers.upper, layers_dir.join("work"));
-        if self.layers_on_tmpfs {
-            std::fs::create_dir_all(layers_dir)?;
-            plan.mount("tmpfs", layers_dir, "tmpfs", 0, "mode=0755");
-            plan.mkdir(upper, 0o755);
-        } else {
-            std::fs::create_dir_all(upper)?;
-        }
-        let mounts = rootless::mount_points();
-        let skeleton = rootless::Skeleton {
-            lower: &self.lower,
-            base: self.base.as_deref().unwrap_or(&self.state_dir),
-            upper,
-            work: &work,
-            mounts: &mounts,
-            skip: std::slice::from_ref(&self.root),
-        };
-        skeleton.plan(plan);
-        plan.push(Op::BindTree { source: cstr(upper), target: cstr(upper) });
-        plan.mkdir(&upper.join(&OLD_ROOT[1..]), 0o700);
-        plan.push(Op::PivotRoot { dir: cstr(upper), old: cstr(Path::new(&OLD_ROOT[1..])) });
-        Ok(())
-    }
-
-    /// After `pivot_root`: the file systems of a machine, what hooks need, the machine's name.
-    fn plan_machine(
-        &self,
-        mut plan: Plan,
-        slug: &str,
-        layers: &Layers,
-        address: &str,
-        host_network: bool,
-    ) -> io::Result<Plan> {
-        // From here on, paths are inside the unit (symbolic links resolve there, so nothing
-        // can be written on the machine); the machine's tree is under OLD_ROOT.
-        let old = |p: &Path| Path::new(OLD_ROOT).join(p.strip_prefix("/").unwrap_or(p));
-        for d in ["/proc", "/sys", "/dev", "/tmp", "/run"] {
-            plan.mkdir(Path::new(d), 0o755);
-        }
-        let (nosuid, nodev, noexec, rdonly) = (libc::MS_NOSUID, libc::MS_NODEV, libc::MS_NOEXEC, libc::MS_RDONLY);
-        plan.mount("proc", Path::new("/proc"), "proc", nosuid | nodev | noexec, "");
-        if self.rootless() {
-            // A user namespace may mount sysfs only with a network namespace of its own.
-            let sysfs = Op::Mount {
-                source: c"sysfs".into(),
-                target: c"/sys".into(),
-                fstype: c"sysfs".into(),
-                flags: nosuid | nodev | noexec | rdonly,
-                data: CString::default(),
-            };
-            plan.push(Op::Optional(Box::new(sysfs)));
-        } else {
-            plan.mount("sysfs", Path::new("/sys"), "sysfs", nosuid | nodev | noexec | rdonly, "");
-        }
-        plan.mount("tmpfs", Path::new("/dev"), "tmpfs", nosuid, "mode=0755,size=1m");
-        for name in DEVICES {
-            let node = Path::new("/dev").join(name);
-            plan.push(Op::Touch { path: cstr(&node), mode: 0o666 });
-            plan.bind(&old(&node), &node, false);
-        }
-        plan.mkdir(Path::new("/dev/pts"), 0o755);
-        plan.mount("devpts", Path::new("/dev/pts"), "devpts", nosuid | noexec, "newinstance,ptmxmode=0666,mode=0620");
-        plan.mkdir(Path::new("/dev/shm"), 0o1777);
-        plan.mount("tmpfs", Path::new("/dev/shm"), "tmpfs", nosuid | nodev, "mode=1777");
-        for (link, target) in [
-            ("ptmx", "pts/ptmx"),
-            ("fd", "/proc/self/fd"),
-            ("stdin", "/proc/self/fd/0"),
-            ("stdout", "/proc/self/fd/1"),
-            ("stderr", "/proc/self/fd/2"),
-        ] {
-            plan.push(Op::Symlink { target: cstr(Path::new(target)), link: cstr(&Path::new("/dev").join(link)) });
-        }
-        plan.mount("tmpfs", Path::new("/tmp"), "tmpfs", nosuid | nodev, "mode=1777");
-        plan.mount("tmpfs", Path::new("/run"), "tmpfs", nosuid | nodev, "mode=0755");
-        plan.mkdir(Path::new("/run/lock"), 0o1777);
-        // The run's directory (hook tools, the agent socket, the unit's stubs and home), with
-        // the backend's own directory hidden.
-        plan.mkdir_all(&self.root);
-        plan.bind(&old(&self.root), &self.root, false);
-        plan.mount("tmpfs", &self.state_dir, "tmpfs", rdonly | nosuid | nodev | noexec, "mode=0755,size=4k");
-        // The executable the hook tools link to.
-        if let Some(parent) = self.tool_binary.parent() {
-            plan.mkdir_all(parent);
-        }
-        plan.push(Op::Touch { path: cstr(&self.tool_binary), mode: 0o755 });
-        plan.bind(&old(&self.tool_binary), &self.tool_binary, true);
-        // The charm, where Juju keeps it.
-        plan.mkdir_all(&layers.charm_inside);
-        plan.bind(&old(&layers.charm_host), &layers.charm_inside, false);
-        // The machine's name.
-        let hosts = std::fs::read(self.lower.join("etc/hosts")).unwrap_or_default();
-        let mut hosts = String::from_utf8_lossy(&hosts).into_owned();
-        if !hosts.is_empty() && !hosts.ends_with('\n') {
-            hosts.push('\n');
-        }
-        hosts.push_str(&format!("{address}\t{slug}\n"));
-        plan.mkdir(Path::new("/etc"), 0o755);
-        plan.push(Op::WriteFile { path: cstr(Path::new("/etc/hosts")), content: hosts.into_bytes(), mode: 0o644 });
-        let hostname = format!("{slug}\n").into_bytes();
-        plan.push(Op::WriteFile { path: cstr(Path::new("/etc/hostname")), content: hostname, mode: 0o644 });
-        if host_network {
-            // Name resolution as on the machine, wherever the unit's resolv.conf points.
-            if let Ok(source) = Path::new("/etc/resolv.conf").canonicalize() {
-                let target = resolve_within(&self.lower, Path::new("/etc/resolv.conf"));
-                if let Some(parent) = target.parent() {
-                    plan.mkdir_all(parent);
-                }
-                plan.push(Op::Touch { path: cstr(&target), mode: 0o644 });
-                plan.bind(&old(&source), &target, true);
-            }
-        }
-        plan.push(Op::Hostname(CString::new(slug).unwrap_or_default()));
-        plan.push(Op::Detach(cstr(Path::new(OLD_ROOT))));
-        plan.push(Op::Rmdir(cstr(Path::new(OLD_ROOT))));
-        Ok(plan)
     }
 
     /// Connects a new unit to the run's bridge and puts it in its cgroups.
@@ -516,7 +357,17 @@ impl NsBackend {
 
 impl Backend for NsBackend {
     fn name(&self) -> &'static str {
-        "ns"
+        Kind::Ns.name()
+    }
+
+    fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The unit's root is an overlay on this machine's file system: `host_path` reaches it
+    /// through the unit's `/proc/PID/root` while it runs.
+    fn shares_files(&self) -> bool {
+        true
     }
 
     fn create_unit(&mut self, unit: &str, index: u32, host_network: bool) -> io::Result<UnitPlaces> {
@@ -663,14 +514,14 @@ impl Backend for NsBackend {
         self.cgroups.clear();
         self.run_user = None;
         if let Some(base) = self.base.take().filter(|b| !b.starts_with(&self.state_dir)) {
-            rootless::make_removable(&base);
+            clean::make_removable(&base);
             let _ = std::fs::remove_dir_all(&base);
         }
         let _ = std::fs::remove_file(self.state_dir.join("state"));
         if !nix::unistd::geteuid().is_root() {
             // The overlays' work directories have no permissions: the run's directory must
             // stay removable by its owner.
-            rootless::make_removable(&self.state_dir);
+            clean::make_removable(&self.state_dir);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The `lxc` command, the LXD daemon's own client: how the backend finds it and talks to the
 //! daemon through it (`lxc query` for the REST API, `lxc launch`, `exec`, `delete`).
 
+use crate::backend::program::find_program;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,11 +19,7 @@ pub struct Lxc {
 impl Lxc {
     /// Finds `lxc` on PATH (or where the snap puts it). The error names the setup script.
     pub fn find() -> io::Result<Lxc> {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let program = std::env::split_paths(&path)
-            .chain(["/usr/bin", "/usr/sbin", "/snap/bin"].map(PathBuf::from))
-            .map(|dir| dir.join("lxc"))
-            .find(|candidate| candidate.is_file())
+        let program = find_program("lxc", &["/usr/bin", "/usr/sbin", "/snap/bin"])
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("`lxc` is not installed: {SETUP_HINT}")))?;
         // Hooks get an environment of their own (through `lxc exec --env`); the client keeps
         // only what it needs to find the daemon and its configuration.

@@ -1,7 +1,7 @@
 //! Limits: a cgroup per unit in the hierarchies this machine offers (v1 `pids` and `memory`,
 //! or v2 with those controllers delegated to this process's cgroup).
 
-use super::{annotate, process_start_time, NsOptions, PREFIX};
+use super::{annotate, process_start_time, Options, PREFIX};
 use nix::libc;
 use std::io;
 use std::os::fd::OwnedFd;
@@ -19,7 +19,7 @@ pub(super) struct CgroupRun {
 impl CgroupRun {
     /// Makes the run's cgroups: one per v1 hierarchy with `pids` or `memory`, else one in
     /// the v2 hierarchy if those controllers are delegated to this process's cgroup.
-    pub(super) fn create_all(options: &NsOptions) -> io::Result<(Vec<CgroupRun>, String)> {
+    pub(super) fn create_all(options: &Options) -> io::Result<(Vec<CgroupRun>, String)> {
         let mine = std::fs::read_to_string("/proc/self/cgroup")?;
         let mounts = std::fs::read_to_string("/proc/self/mountinfo")?;
         let name = run_cgroup_name();

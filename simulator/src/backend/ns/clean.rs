@@ -1,7 +1,10 @@
-//! Leftovers of runs that died: what `formula sim --clean` removes.
+//! Removing what runs leave: a run's own directories at its end ([`make_removable`]), and the
+//! leftovers of runs that died, which `formula sim --clean` removes ([`clean_leftovers`]).
 
 use super::cgroup::{remove_cgroup, v1_dir, v2_dir};
+use super::mounts::mounts_under;
 use super::{kill_and_reap, process_start_time, PREFIX};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Removes what runs of this backend left when their simulator died: processes of their
@@ -54,7 +57,7 @@ pub fn clean_leftovers() -> Vec<String> {
         for base in bases {
             // The run's layer in memory (a rootless run's), named after the run.
             if base.file_name().is_some_and(|n| n.to_string_lossy().starts_with(PREFIX)) && base.is_dir() {
-                super::rootless::make_removable(&base);
+                make_removable(&base);
                 match std::fs::remove_dir_all(&base) {
                     Ok(()) => done.push(format!("removed {}", base.display())),
                     Err(e) => done.push(format!("cannot remove {}: {e}", base.display())),
@@ -63,7 +66,7 @@ pub fn clean_leftovers() -> Vec<String> {
         }
         done.extend(unmount_under(&dir));
         if mounts_under(&dir).is_empty() {
-            super::rootless::make_removable(&dir);
+            make_removable(&dir);
             match std::fs::remove_dir_all(&dir) {
                 Ok(()) => done.push(format!("removed {}", dir.display())),
                 Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
@@ -85,19 +88,6 @@ fn same_process(pid: &str, start: &str) -> bool {
     }
 }
 
-/// Mount points in this mount namespace under `dir`, deepest first.
-fn mounts_under(dir: &Path) -> Vec<PathBuf> {
-    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let mut found: Vec<PathBuf> = info
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(4))
-        .map(|p| PathBuf::from(unescape(p)))
-        .filter(|p| p.starts_with(dir))
-        .collect();
-    found.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
-    found
-}
-
 fn unmount_under(dir: &Path) -> Vec<String> {
     let mut done = Vec::new();
     for mount in mounts_under(dir) {
@@ -106,24 +96,6 @@ fn unmount_under(dir: &Path) -> Vec<String> {
         }
     }
     done
-}
-
-pub(super) fn unescape(p: &str) -> String {
-    let bytes = p.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 3 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&p[i + 1..i + 4], 8) {
-                out.push(v);
-                i += 4;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Run cgroups (`formula-sim-PID-START`) in this process's hierarchies whose run is gone.
@@ -170,12 +142,21 @@ fn clean_named_netns() -> Vec<String> {
     done
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mount_paths_unescape() {
-        assert_eq!(unescape("/tmp/a\\040b"), "/tmp/a b");
+/// Makes everything under `dir` removable by its owner (an overlay leaves its work
+/// directories without permissions; a hook may leave directories read-only).
+pub(super) fn make_removable(dir: &Path) {
+    let Ok(meta) = dir.symlink_metadata() else { return };
+    if !meta.is_dir() {
+        return;
+    }
+    if meta.mode() & 0o700 != 0o700 {
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode((meta.mode() & 0o7777) | 0o700));
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                make_removable(&entry.path());
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! `ip` run inside the namespace it configures.
 
 use super::annotate;
+use crate::backend::program::{find_program, SYSTEM_DIRS};
 use nix::libc;
 use nix::sched::CloneFlags;
 use std::fs::File;
@@ -57,12 +58,10 @@ pub(super) fn run_ip(ip: &Path, user: Option<&OwnedFd>, netns: &OwnedFd, command
     Ok(())
 }
 
+/// iproute2's `ip`, on PATH or in the system's directories (a user's PATH may leave out
+/// `/usr/sbin`).
 pub(super) fn find_ip() -> Option<PathBuf> {
-    let known = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].map(PathBuf::from);
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("ip")).collect::<Vec<_>>())
-        .unwrap_or_default();
-    known.into_iter().chain(on_path).find(|p| p.is_file())
+    find_program("ip", &SYSTEM_DIRS)
 }
 
 /// The address of the unit with model-wide `index` on the run's bridge.

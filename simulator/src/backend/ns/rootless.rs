@@ -23,7 +23,7 @@
 //! (`Invalid argument`), as it does in any one-id user namespace.
 
 use super::annotate;
-use super::root::{Op, Plan};
+use super::plan::{Op, Plan};
 use nix::libc;
 use nix::sched::CloneFlags;
 use nix::sys::stat::{Mode, SFlag};
@@ -168,12 +168,6 @@ fn copy_tree(from: &Path, to: &Path, dev: u64, files: bool, depth: u32) -> io::R
     Ok(())
 }
 
-/// The mount points of this process's mount namespace.
-pub(super) fn mount_points() -> Vec<PathBuf> {
-    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    info.lines().filter_map(|l| l.split_whitespace().nth(4)).map(|p| PathBuf::from(super::clean::unescape(p))).collect()
-}
-
 /// What a unit's root is made of.
 pub(super) struct Skeleton<'a> {
     /// The machine's root (or `--rootfs`).
@@ -258,23 +252,4 @@ impl Skeleton<'_> {
 /// Whether overlay options can name `path` (they cannot carry `,`, `:` or `\`).
 fn overlay_safe(path: &Path) -> bool {
     !path.as_os_str().as_bytes().iter().any(|b| matches!(b, b',' | b':' | b'\\'))
-}
-
-/// Makes everything under `dir` removable by its owner (an overlay leaves its work
-/// directories without permissions; a hook may leave directories read-only).
-pub(crate) fn make_removable(dir: &Path) {
-    let Ok(meta) = dir.symlink_metadata() else { return };
-    if !meta.is_dir() {
-        return;
-    }
-    if meta.mode() & 0o700 != 0o700 {
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode((meta.mode() & 0o7777) | 0o700));
-    }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                make_removable(&entry.path());
-            }
-        }
-    }
 }
