@@ -7,7 +7,6 @@
 mod build;
 mod bundle;
 mod embedded;
-mod explore;
 mod lint;
 mod new;
 mod pack;

@@ -1,14 +1,15 @@
 //! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests.
 
-use crate::explore::Ended;
+use crate::sim::args::{backend_kind, UnitFlags, DEFAULT_HOOK_TIMEOUT};
+use crate::sim::explore::{self, Ended, Request};
+use crate::sim::setup::{self, RunDir};
 use anyhow::{Context, Result};
-use clap::{Args, Parser};
+use clap::Args;
 use simulator::backend::{self, Kind};
 use simulator::run::{self, Report};
 use simulator::scenario::{self, Scenario};
-use simulator::sim::{Config, Sim};
+use simulator::sim::Sim;
 use simulator::trace::Tee;
-use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,10 +27,10 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     /// Where units live (as for `formula sim`).
-    #[arg(long, value_parser = crate::sim::backend_kind(), default_value_t = Kind::Auto)]
+    #[arg(long, value_parser = backend_kind(), default_value_t = Kind::Auto)]
     backend: Kind,
     /// Kill a hook that runs longer than this many seconds.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = DEFAULT_HOOK_TIMEOUT)]
     hook_timeout: u64,
 }
 
@@ -65,7 +66,7 @@ pub fn run(args: TestArgs) -> Result<u8> {
             Err(errors) => Some(errors.iter().map(|e| format!("{e}\n")).collect()),
             Ok(scenario) => match crate::build::ensure_built(crate::build::scenario_formulas(&scenario)) {
                 Err(e) => Some(format!("{e:#}\n")),
-                Ok(()) if args.explore.is_some() => explore(&path, seeds, kind, args.hook_timeout)?,
+                Ok(()) if args.explore.is_some() => explore_seeds(&path, seeds, kind, args.hook_timeout)?,
                 Ok(()) => {
                     let report = run_once(&scenario, 0, kind, args.hook_timeout)?;
                     (!report.passed()).then(|| describe(&report, &path, 0))
@@ -105,13 +106,9 @@ pub fn run(args: TestArgs) -> Result<u8> {
 /// Runs `scenario` under seeds `0..count` with the shared explorer (a child `formula sim`
 /// per seed, in parallel, failures shrunk; its progress and summary go to stderr); returns
 /// what failed, or `None`.
-fn explore(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> Result<Option<String>> {
-    let count = count.to_string();
-    let argv = [OsStr::new("formula sim"), scenario.as_os_str(), OsStr::new("--explore"), OsStr::new(&count)];
-    let mut sim = crate::sim::SimCommand::try_parse_from(argv)?.args;
-    sim.backend = kind;
-    sim.hook_timeout = hook_timeout;
-    Ok(match crate::explore::explore(&sim)? {
+fn explore_seeds(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> Result<Option<String>> {
+    let units = UnitFlags { backend: kind, hook_timeout, ..UnitFlags::default() };
+    Ok(match explore::explore(&Request::seeds(scenario, count, units))? {
         Ended::Code(0) => None,
         Ended::Code(code) => Some(format!("exploring {} stopped (exit {code})\n", scenario.display())),
         Ended::Explored(explored) if explored.failures.is_empty() => None,
@@ -133,19 +130,11 @@ fn explore(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> Result
 
 /// One run of `scenario` under `seed`, in a directory of its own, quietly.
 fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64) -> Result<Report> {
-    let workdir =
-        tempfile::Builder::new().prefix("formula-test-").tempdir().context("cannot create the run's directory")?;
-    let root = workdir.path().canonicalize()?;
-    let tool_binary = std::env::current_exe().context("cannot find the formula binary for the hook tools")?;
-    let mut cfg = Config::new(&root, &tool_binary);
-    cfg.seed = seed;
+    let dir = RunDir::create("formula-test-")?;
+    let mut cfg = setup::config(&dir, scenario, &scenario.path, seed);
     cfg.hook_timeout = Duration::from_secs(hook_timeout);
-    if let Some(max) = scenario.max_hooks {
-        cfg.max_hooks = max;
-    }
-    cfg.model_name =
-        scenario.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "test".into());
-    let backend = crate::sim::make_backend(kind, &root, &tool_binary, &backend::Options::default(), true)?;
+    // No limits on units, unlike `formula sim`'s defaults.
+    let backend = setup::backend(kind, &dir, &backend::Options::default(), true)?;
     let mut sim = Sim::new(cfg, backend, Box::new(Tee::default())).map_err(anyhow::Error::msg)?;
     let report = run::run(&mut sim, scenario);
     sim.shutdown();

@@ -4,11 +4,11 @@
 //! the backends keep process-wide state (the host backend reaps and stops every process the
 //! simulator adopted; the ns backend names its cgroup after the process), so two runs in one
 //! process would stop each other's daemons. Worker threads drive the processes; the library's
-//! `simulator::explore` does the rest from their traces.
+//! `simulator::explore` does the rest from their traces. The child runs' command lines are
+//! built in `args` ([`ChildRuns`]), beside the flags they use.
 
-use crate::sim::SimArgs;
+use super::args::{ChildRuns, SimArgs, UnitFlags, DEFAULT_SHRINK_BUDGET};
 use anyhow::{Context, Result};
-use simulator::backend::isolate::Role;
 use simulator::explore::{self, Failure, Plan, Progress, Runner, Schedule};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,8 +19,7 @@ use std::time::Instant;
 #[derive(Clone)]
 struct ProcessRunner {
     binary: PathBuf,
-    scenario: Option<PathBuf>,
-    base: Vec<String>,
+    runs: ChildRuns,
     seed: u64,
     /// With recorded choices: the most hooks a settle may run (a candidate schedule of the
     /// shrinker may loop where the original did not; it should not take long to say so).
@@ -29,27 +28,17 @@ struct ProcessRunner {
 
 impl Runner for ProcessRunner {
     fn run(&self, schedule: &Schedule, trace: &Path) -> Result<(), String> {
-        let mut command = Command::new(&self.binary);
-        command.arg("sim");
-        if let Some(s) = &self.scenario {
-            command.arg(s);
-        }
-        command.args(&self.base).arg("--trace").arg(trace);
         let choices_file = trace.with_extension("choices");
-        match schedule {
-            Schedule::Seed(seed) => {
-                command.arg("--seed").arg(seed.to_string());
-            }
+        let args = match schedule {
+            Schedule::Seed(seed) => self.runs.args(trace, *seed, None),
             Schedule::Choices(picks) => {
                 let text: Vec<String> = picks.iter().map(usize::to_string).collect();
                 std::fs::write(&choices_file, text.join(" ")).map_err(|e| format!("cannot write choices: {e}"))?;
-                command.arg("--seed").arg(self.seed.to_string()).arg("--choices-file").arg(&choices_file);
-                if let Some(max) = self.shrink_max_hooks {
-                    command.arg("--max-hooks").arg(max.to_string());
-                }
+                self.runs.args(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)))
             }
-        }
-        let output = command
+        };
+        let output = Command::new(&self.binary)
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -82,8 +71,81 @@ pub struct Explored {
     pub failures: Vec<(u64, String, PathBuf)>,
 }
 
+/// What to explore: the flags of `formula sim` that `--explore`, `--seeds` and
+/// `--check-determinism` take.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The scenario (none: the embedded example stack).
+    pub scenario: Option<PathBuf>,
+    /// `--seed`: the first seed of `--explore`.
+    pub seed: u64,
+    /// `--explore`: how many seeds.
+    pub explore: Option<u64>,
+    /// `--seeds`: a range of seeds.
+    pub seeds: Option<String>,
+    /// `--shard`.
+    pub shard: Option<String>,
+    /// `--jobs`.
+    pub jobs: Option<usize>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--keep-going`.
+    pub keep_going: bool,
+    /// `--no-shrink`.
+    pub no_shrink: bool,
+    /// `--shrink-budget`.
+    pub shrink_budget: usize,
+    /// `--check-determinism`.
+    pub check_determinism: bool,
+    /// How each run's units run.
+    pub units: UnitFlags,
+}
+
+impl Request {
+    /// What `args` asks to explore; an error for the flags exploring does not take.
+    pub fn from_args(args: &SimArgs) -> Result<Request> {
+        if args.replay.is_some() || args.clean || args.trace.is_some() {
+            anyhow::bail!("--explore, --seeds and --check-determinism take no --replay, --clean or --trace");
+        }
+        Ok(Request {
+            scenario: args.scenario.clone(),
+            seed: args.seed,
+            explore: args.explore,
+            seeds: args.seeds.clone(),
+            shard: args.shard.clone(),
+            jobs: args.jobs,
+            out: args.out.clone(),
+            keep_going: args.keep_going,
+            no_shrink: args.no_shrink,
+            shrink_budget: args.shrink_budget,
+            check_determinism: args.check_determinism,
+            units: args.unit_flags(),
+        })
+    }
+
+    /// `formula sim SCENARIO --explore COUNT` with `units`, and every other flag at its
+    /// default: seeds `0..COUNT`.
+    pub fn seeds(scenario: &Path, count: u64, units: UnitFlags) -> Request {
+        Request {
+            scenario: Some(scenario.to_path_buf()),
+            seed: 0,
+            explore: Some(count),
+            seeds: None,
+            shard: None,
+            jobs: None,
+            out: None,
+            keep_going: false,
+            no_shrink: false,
+            shrink_budget: DEFAULT_SHRINK_BUDGET,
+            check_determinism: false,
+            units,
+        }
+    }
+}
+
+/// `formula sim --explore N` / `--seeds A..B` / `--check-determinism`.
 pub fn run(args: &SimArgs) -> Result<u8> {
-    Ok(match explore(args)? {
+    Ok(match explore(&Request::from_args(args)?)? {
         Ended::Code(code) => code,
         Ended::Explored(explored) => u8::from(!explored.failures.is_empty()),
     })
@@ -91,11 +153,8 @@ pub fn run(args: &SimArgs) -> Result<u8> {
 
 /// Runs the seeds `args` asks for as child `formula sim` processes, in parallel; reports
 /// progress, failures (shrunk) and a summary on stderr.
-pub fn explore(args: &SimArgs) -> Result<Ended> {
-    if args.replay.is_some() || args.clean || args.trace.is_some() {
-        anyhow::bail!("--explore, --seeds and --check-determinism take no --replay, --clean or --trace");
-    }
-    if let Some(spec) = &args.faults {
+pub fn explore(args: &Request) -> Result<Ended> {
+    if let Some(spec) = &args.units.faults {
         simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
     }
     if let Some(path) = &args.scenario {
@@ -128,8 +187,7 @@ pub fn explore(args: &SimArgs) -> Result<Ended> {
     let work = tempfile::Builder::new().prefix("formula-explore-").tempdir().context("cannot create a directory")?;
     let runner = ProcessRunner {
         binary: std::env::current_exe().context("cannot find the formula binary")?,
-        scenario: args.scenario.clone(),
-        base: child_args(args),
+        runs: ChildRuns::new(args.scenario.as_deref(), &args.units),
         seed: args.seed,
         shrink_max_hooks: None,
     };
@@ -144,7 +202,7 @@ pub fn explore(args: &SimArgs) -> Result<Ended> {
         range.start,
         range.end,
         jobs.min(plan.seeds.len()),
-        args.faults.as_ref().map(|f| format!(", faults {f}")).unwrap_or_default()
+        args.units.faults.as_ref().map(|f| format!(", faults {f}")).unwrap_or_default()
     );
     let started = Instant::now();
     // A progress line rewritten in place on a terminal; in a log, a line per tenth.
@@ -174,7 +232,7 @@ pub fn explore(args: &SimArgs) -> Result<Ended> {
         eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
         if !args.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
             shrunk_signatures.push(failure.signature.clone());
-            shrink(&runner, failure, args.shrink_budget, jobs, &out, work.path(), &replay_scenario);
+            shrink(&runner, failure, args, jobs, &out, work.path(), &replay_scenario);
         }
     }
     let distinct = summary.distinct();
@@ -196,42 +254,18 @@ pub fn explore(args: &SimArgs) -> Result<Ended> {
     Ok(Ended::Explored(Explored { failures }))
 }
 
-/// The flags every child run gets.
-fn child_args(args: &SimArgs) -> Vec<String> {
-    // The explorer keeps failing runs' traces; their directories would only pile up.
-    let mut base = vec!["-q".to_string(), "--keep".into(), "never".into()];
-    base.extend(crate::sim::run_flags(args, args.backend));
-    if args.backend.units_share_this_machine() {
-        base.push("--isolate".into());
-    }
-    base
-}
-
-/// `formula sim --isolate`: moves this run into namespaces of its own, keeping its trace's
-/// directory shared. `Some(code)` in the process that waited for the run; `None` in the run.
-pub(crate) fn isolate(args: &SimArgs) -> Result<Option<u8>> {
-    let keep: Vec<PathBuf> = [&args.trace, &args.html]
-        .into_iter()
-        .flatten()
-        .filter_map(|file| std::path::absolute(file).ok()?.parent().map(Path::to_path_buf))
-        .collect();
-    Ok(match simulator::backend::isolate::isolate_run(&keep)? {
-        Role::Run => None,
-        Role::Finished(code) => Some(u8::try_from(code).unwrap_or(2)),
-    })
-}
-
 fn shrink(
     runner: &ProcessRunner,
     failure: &Failure,
-    budget: usize,
+    args: &Request,
     jobs: usize,
     out: &Path,
     work: &Path,
     scenario: &str,
 ) {
+    // A bound of the user's own stays (it is among the child runs' flags).
+    let (user_max, budget) = (args.units.max_hooks.is_some(), args.shrink_budget);
     eprintln!("  shrinking (at most {budget} runs, {jobs} at once)…");
-    let user_max = runner.base.iter().any(|a| a == "--max-hooks");
     let bound = (!user_max).then_some(failure.info.hooks.len() as u64 * 2 + 50);
     let runner = ProcessRunner { seed: failure.seed, shrink_max_hooks: bound, ..runner.clone() };
     let shrunk = explore::shrink(&runner, failure, budget, jobs, work);

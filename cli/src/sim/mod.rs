@@ -1,0 +1,69 @@
+//! `formula sim`: run a scenario, print the hooks as they run and the status at the end.
+//!
+//! As ripgrep's command is split: [`args`] holds the flags as typed, [`setup`] turns them
+//! into a run ready to go, [`run`] runs it and reports. One `formula sim` is one of these
+//! modes: many seeds at once ([`explore`]: `--explore`, `--seeds`, `--check-determinism`),
+//! removing what dead runs left (`--clean`), or one run (with `--replay`: [`replay`]), which
+//! the explorer's children ask to have in namespaces of its own (`--isolate`).
+//!
+//! `formula shell` and `formula test` use the same pieces: no command line is written out and
+//! parsed again inside one process (the explorer's children are processes of their own, on
+//! purpose, and their command lines are built in [`args`]).
+
+pub mod args;
+pub mod explore;
+pub mod kept;
+pub mod replay;
+pub mod run;
+pub mod setup;
+
+pub use args::SimArgs;
+
+use anyhow::Result;
+use simulator::backend::isolate::{self, Role};
+use std::path::{Path, PathBuf};
+
+/// `formula sim`, in the mode its arguments ask for.
+pub fn run(args: SimArgs) -> Result<u8> {
+    if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
+        return explore::run(&args);
+    }
+    if args.isolate {
+        if let Some(code) = isolate(&args)? {
+            return Ok(code);
+        }
+    }
+    if args.clean {
+        clean();
+        return Ok(0);
+    }
+    match setup::setup(&args)? {
+        setup::Setup::Exit(code) => Ok(code),
+        setup::Setup::Ready(ready) => run::run(&args, *ready),
+    }
+}
+
+/// `formula sim --isolate`: moves this run into namespaces of its own, keeping its trace's
+/// directory shared. `Some(code)` in the process that waited for the run; `None` in the run.
+fn isolate(args: &SimArgs) -> Result<Option<u8>> {
+    let keep: Vec<PathBuf> = [&args.trace, &args.html]
+        .into_iter()
+        .flatten()
+        .filter_map(|file| std::path::absolute(file).ok()?.parent().map(Path::to_path_buf))
+        .collect();
+    Ok(match isolate::isolate_run(&keep)? {
+        Role::Run => None,
+        Role::Finished(code) => Some(u8::try_from(code).unwrap_or(2)),
+    })
+}
+
+/// `formula sim --clean`: what runs of every backend that died left behind, removed.
+fn clean() {
+    let done = simulator::backend::clean_leftovers();
+    if done.is_empty() {
+        eprintln!("nothing to clean");
+    }
+    for line in done {
+        eprintln!("{line}");
+    }
+}

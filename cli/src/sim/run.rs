@@ -1,0 +1,132 @@
+//! Running a ready `formula sim`: the hooks printed as they run, the status table at the end,
+//! the verdict with the command that reproduces a failure, the timeline page, and the run's
+//! directory kept (or not) for `formula shell`.
+
+use super::args::{kept_run_args, Keep, SimArgs};
+use super::kept;
+use super::replay;
+use super::setup::{Ready, EMBEDDED_SCENARIO};
+use anyhow::{Context, Result};
+use simulator::explore::HookStep;
+use simulator::run::{self, Report};
+use simulator::sim::HookRecord;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Runs `ready`, set up from `args`; the exit code (0: every expectation held).
+pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
+    // Bindings drop in reverse: the simulator (and its backend) before the run's directory.
+    let Ready { examples, scenario_path, scenario, dir, kind, seed, replay, trace_path, mut sim } = ready;
+    let ran: Rc<RefCell<Vec<HookStep>>> = Default::default();
+    let quiet = args.quiet;
+    let replaying = replay.is_some();
+    let log = ran.clone();
+    sim.on_hook = Some(Box::new(move |record: &HookRecord| {
+        if !quiet {
+            print_hook(record);
+        }
+        if replaying {
+            log.borrow_mut().push(replay::step(record));
+        }
+    }));
+    let options = run::Options { idempotence: args.idempotence };
+    let report = run::run_with(&mut sim, &scenario, &options);
+    if let Some(unit) = &args.shell {
+        let ok = sim.shell(unit).map_err(anyhow::Error::msg);
+        sim.shutdown();
+        return Ok(if ok? { 0 } else { 1 });
+    }
+    eprintln!();
+    println!("{}", simulator::status::render_run(&sim));
+    sim.shutdown();
+    if let Some(replay) = &replay {
+        replay.report(&ran.borrow());
+    }
+    let again = match (&args.replay, &args.scenario) {
+        (Some(trace), Some(s)) => format!("formula sim --replay {} {}", trace.display(), s.display()),
+        (Some(trace), None) => format!("formula sim --replay {}", trace.display()),
+        (None, _) => {
+            let faults = args.faults.as_ref().map(|f| format!(" --faults {f}")).unwrap_or_default();
+            let scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
+            format!("formula sim{scenario} --seed {seed}{faults}")
+        }
+    };
+    print_report(&report, seed, &again);
+    if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
+        let text = std::fs::read_to_string(trace).with_context(|| format!("cannot read {}", trace.display()))?;
+        let events = simulator::trace::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
+        crate::trace_html::write_page(&events, html)?;
+    }
+    let keep = match args.keep {
+        Keep::Always => true,
+        Keep::Failed => !report.passed(),
+        Keep::Never => false,
+    };
+    if keep {
+        let scenario_path = match examples {
+            Some(dir) => dir.keep().join(EMBEDDED_SCENARIO),
+            None => scenario_path,
+        };
+        let kept = dir.dir.keep();
+        kept::remember(&kept, &kept_run_args(args, kind, &scenario_path))?;
+        eprintln!("kept the run's directory: {} (`--keep never` leaves nothing)", kept.display());
+        eprintln!("`formula shell UNIT` opens a shell in one of its units");
+    }
+    Ok(if report.passed() { 0 } else { 1 })
+}
+
+/// The line of one hook that ran, and the end of its output when it failed.
+fn print_hook(record: &HookRecord) {
+    let remote = record
+        .hook
+        .remote_unit
+        .clone()
+        .or_else(|| record.hook.remote_app.clone())
+        .map(|r| format!("({r})"))
+        .unwrap_or_default();
+    let keys = if record.keys_written.is_empty() {
+        String::new()
+    } else {
+        format!("  wrote {}", record.keys_written.join(","))
+    };
+    eprintln!(
+        "[{:>4}] {:<10} {:<32} {:<10} {}{keys}",
+        record.step,
+        record.unit,
+        record.hook.name(),
+        remote,
+        record.result
+    );
+    if !record.ok && !record.output.trim().is_empty() {
+        for line in record.output.lines().take(20) {
+            eprintln!("       | {line}");
+        }
+    }
+}
+
+/// What failed, the notes, and the verdict, with `again`: the command that runs it again.
+fn print_report(report: &Report, seed: u64, again: &str) {
+    for (at, failure) in &report.failures {
+        eprintln!("FAILED {at}: {failure}");
+    }
+    for unit in &report.unexpected_errors {
+        eprintln!("FAILED unit in error: {unit}");
+    }
+    for call in &report.refused {
+        eprintln!("FAILED {call}");
+    }
+    for finding in &report.not_idempotent {
+        eprintln!("FAILED not idempotent: {finding}");
+    }
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    if let Some(error) = &report.error {
+        eprintln!("error: {error}");
+    }
+    if report.passed() {
+        eprintln!("ok: {} hooks, every expectation held (seed {seed})", report.hooks);
+    } else {
+        eprintln!("failed with seed {seed}: run `{again}` to reproduce");
+    }
+}

@@ -1,0 +1,181 @@
+//! From arguments to a run ready to go (ripgrep's "high" arguments): the backend kind
+//! resolved, the scenario loaded and its formulas built, the run's directory made, the
+//! simulator's [`Config`] filled in, the trace sinks opened and the backend made.
+//!
+//! `formula sim` (and `formula shell`, which runs a kept run again) start from [`setup`];
+//! `formula test` runs scenarios with the same pieces ([`RunDir`], [`config`], [`backend`])
+//! and settings of its own.
+
+use super::args::SimArgs;
+use super::replay::Replay;
+use anyhow::{Context, Result};
+use simulator::backend::{self, Backend, Kind};
+use simulator::scenario::{self, Scenario};
+use simulator::sim::{Config, Sim};
+use simulator::trace::{FileSink, Tee, TraceSink};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// The embedded example stack's scenario, in the directory the examples unpack to.
+pub const EMBEDDED_SCENARIO: &str = "wiki/scenarios/stack.yaml";
+
+/// A run's directory (units' files, hook output, the agent socket), removed when dropped
+/// unless kept, and the `formula` executable the hook tools link to.
+pub struct RunDir {
+    /// The directory.
+    pub dir: TempDir,
+    /// Its path, resolved.
+    pub root: PathBuf,
+    /// The running `formula`, which hooks call as their tools.
+    pub tool_binary: PathBuf,
+}
+
+impl RunDir {
+    /// A new run directory under the temporary directory, its name starting with `prefix`.
+    pub fn create(prefix: &str) -> Result<RunDir> {
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir().context("cannot create the run's directory")?;
+        let root = dir.path().canonicalize().context("cannot resolve the run's directory")?;
+        let tool_binary = std::env::current_exe().context("cannot find the formula binary for the hook tools")?;
+        Ok(RunDir { dir, root, tool_binary })
+    }
+}
+
+/// What every run of `scenario` (loaded from `path`) in `dir` with `seed` is configured
+/// with: the seed, the scenario's bound on hooks, and the model named after the file.
+pub fn config(dir: &RunDir, scenario: &Scenario, path: &Path, seed: u64) -> Config {
+    let mut cfg = Config::new(&dir.root, &dir.tool_binary);
+    cfg.seed = seed;
+    if let Some(max) = scenario.max_hooks {
+        cfg.max_hooks = max;
+    }
+    cfg.model_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sim".into());
+    cfg
+}
+
+/// The kind of backend a run asked for `asked` gets; unless `quiet`, a note when `auto`
+/// means units share this machine.
+pub fn resolve(asked: Kind, quiet: bool) -> Kind {
+    let kind = asked.resolve();
+    if asked == Kind::Auto && kind.units_share_this_machine() && !quiet {
+        eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)");
+    }
+    kind
+}
+
+/// A backend of `kind` for the run in `dir`; its notes (limits applied or not) go to
+/// stderr unless `quiet`.
+pub fn backend(kind: Kind, dir: &RunDir, options: &backend::Options, quiet: bool) -> Result<Box<dyn Backend>> {
+    let backend = kind.make(&dir.root, &dir.tool_binary, options)?;
+    if !quiet {
+        for note in backend.notes() {
+            eprintln!("{}: {note}", backend.name());
+        }
+    }
+    Ok(backend)
+}
+
+/// Where `formula sim` ended up before running: ready, or done with an exit code (a
+/// scenario that does not load).
+pub enum Setup {
+    /// A run ready to go.
+    Ready(Box<Ready>),
+    /// Nothing to run; the exit code.
+    Exit(u8),
+}
+
+/// A `formula sim` run, ready to go.
+pub struct Ready {
+    /// The simulator, its units not yet deployed.
+    pub sim: Sim,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Where the scenario is (in `examples` for the embedded stack).
+    pub scenario_path: PathBuf,
+    /// The unpacked example stack, when no scenario was given.
+    pub examples: Option<TempDir>,
+    /// The run's directory.
+    pub dir: RunDir,
+    /// The backend the units are on.
+    pub kind: Kind,
+    /// The seed the run has (the trace's, for a replay).
+    pub seed: u64,
+    /// The trace being replayed.
+    pub replay: Option<Replay>,
+    /// Where the trace goes (`--trace`, or the run's directory for `--html` alone).
+    pub trace_path: Option<PathBuf>,
+}
+
+/// Everything `formula sim` does before running the scenario.
+pub fn setup(args: &SimArgs) -> Result<Setup> {
+    let replay = args.replay.as_deref().map(Replay::read).transpose()?;
+    // A replay runs on the trace's backend unless told otherwise.
+    let asked = replay.as_ref().map_or(args.backend, |r| r.backend(args.backend));
+    let kind = resolve(asked, args.quiet);
+    if args.rootfs.is_some() && kind != Kind::Ns {
+        anyhow::bail!("--rootfs needs --backend ns");
+    }
+    let scenario_arg = args.scenario.clone().or_else(|| replay.as_ref().and_then(Replay::scenario));
+    let (scenario_path, examples) = match &scenario_arg {
+        Some(path) => (path.clone(), None),
+        // The example formulas install into /etc and /usr/local and start daemons, as on a
+        // real machine: units sharing this machine as a normal user cannot.
+        None if kind.units_share_this_machine() && !nix::unistd::geteuid().is_root() => anyhow::bail!(
+            "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
+             so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
+             where each unit gets a container (--backend ns)"
+        ),
+        None => {
+            let dir = crate::embedded::extract_examples().context("cannot unpack the embedded example stack")?;
+            eprintln!("running the embedded example stack (examples/wiki/scenarios/stack.yaml)");
+            (dir.path().join(EMBEDDED_SCENARIO), Some(dir))
+        }
+    };
+    let scenario = match scenario::load(&scenario_path) {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            return Ok(Setup::Exit(2));
+        }
+    };
+    crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?;
+    let dir = RunDir::create("formula-sim-")?;
+    let mut cfg = config(&dir, &scenario, &scenario_path, args.seed);
+    cfg.scenario = scenario_arg.as_ref().map(|p| p.to_string_lossy().into_owned());
+    cfg.faults = match &args.faults {
+        Some(spec) => simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
+        None => scenario.faults,
+    };
+    if let Some(file) = &args.choices_file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let picks: Result<Vec<usize>, _> = text.split_whitespace().map(str::parse).collect();
+        cfg.choices = Some(picks.map_err(|_| anyhow::anyhow!("{}: not a list of numbers", file.display()))?);
+    }
+    if let Some(replay) = &replay {
+        replay.apply(&mut cfg, args.faults.is_some())?;
+    }
+    cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
+    cfg.debug_hooks = args.debug_hooks.clone();
+    cfg.hook_fuel = args.hook_fuel;
+    cfg.native_hooks = args.native_hooks;
+    if let Some(max) = args.max_hooks {
+        cfg.max_hooks = max;
+    }
+    let mut tee = Tee::default();
+    // The page is drawn from the trace once the run ends; without --trace it goes to the
+    // run's directory (no copy of the trace is kept in memory while the run goes on).
+    let trace_path = args.trace.clone().or_else(|| args.html.as_ref().map(|_| dir.root.join("trace.jsonl")));
+    if let Some(path) = &trace_path {
+        let sink = FileSink::create(path).with_context(|| format!("cannot write the trace to {}", path.display()))?;
+        tee.sinks.push(Box::new(sink) as Box<dyn TraceSink>);
+    }
+    let backend = backend(kind, &dir, &args.unit_flags().backend_options(), args.quiet)?;
+    if !args.quiet {
+        eprintln!("units on the {} backend: {}", backend.name(), kind.describe());
+    }
+    let seed = cfg.seed;
+    let sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
+    Ok(Setup::Ready(Box::new(Ready { sim, scenario, scenario_path, examples, dir, kind, seed, replay, trace_path })))
+}
