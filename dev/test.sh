@@ -2,7 +2,7 @@
 # Runs the project's tests. The parity test compares `formula lint` with the real
 # `charm proof`, which this script installs (from PyPI, in a virtual environment) if missing.
 # charm-tools 3.x installs the command as `charm-proof` (the `charm proof` front end was
-# the snap's); tests/proof_parity.rs accepts either through CHARM_PROOF.
+# the snap's); tests/e2e/proof_parity.rs accepts either through CHARM_PROOF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHARM_TOOLS=${CHARM_TOOLS:-/opt/charm-tools}

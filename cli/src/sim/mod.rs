@@ -20,7 +20,7 @@ pub mod setup;
 pub use args::SimArgs;
 
 use anyhow::Result;
-use simulator::backend::isolate::{self, Role};
+use simulator::backend::isolate::{isolate_run, Role};
 use std::path::{Path, PathBuf};
 
 /// `formula sim`, in the mode its arguments ask for.
@@ -51,7 +51,7 @@ fn isolate(args: &SimArgs) -> Result<Option<u8>> {
         .flatten()
         .filter_map(|file| std::path::absolute(file).ok()?.parent().map(Path::to_path_buf))
         .collect();
-    Ok(match isolate::isolate_run(&keep)? {
+    Ok(match isolate_run(&keep)? {
         Role::Run => None,
         Role::Finished(code) => Some(u8::try_from(code).unwrap_or(2)),
     })

@@ -35,6 +35,12 @@
 //! memory limit; its pid 1 is placed in it, and every hook in a cgroup below it, so that a
 //! hook that runs out of time is killed with everything it started; what a hook that ended
 //! well left running (a daemon) moves up to the unit's cgroup.
+//!
+//! The modules, one concern each: `rootfs` says what a unit's root is made of, as a `plan`
+//! of system calls that the unit's pid 1 (`init`) carries out; `rootless` is what changes
+//! without root (user namespaces, a root built per directory); `net` the run's bridge,
+//! `cgroup` the limits, `files` how the simulator finds a unit's files, `mounts` this
+//! machine's mount table, and `clean` what runs leave behind.
 
 mod cgroup;
 mod clean;

@@ -3,10 +3,8 @@
 //! Units run in containers (`--backend ns`), as the example formulas write /etc and start
 //! daemons; CI runs as root.
 
-mod support;
-
+use crate::support::*;
 use std::path::PathBuf;
-use support::*;
 
 fn scenarios() -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -2,9 +2,7 @@
 //! orderings of spec §6.2 under many seeds, commit and discard, teardown, upgrade,
 //! leadership, actions, stubs, dispatch, Ensemble formulas, timeouts and scenario errors.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 const BASIC: &str = r#"
 formulas: {server: FORMULAS/server, client: FORMULAS/client}

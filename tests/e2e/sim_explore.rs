@@ -2,10 +2,8 @@
 //! `--check-determinism`, on the ordering-bug example (examples/orderbug/) with the host
 //! backend.
 
-mod support;
-
+use crate::support::*;
 use std::path::{Path, PathBuf};
-use support::*;
 
 fn orderbug(name: &str) -> PathBuf {
     repo().join("examples/orderbug/scenarios").join(name)

@@ -1,14 +1,12 @@
 //! The timeline page (`formula sim --html`, `formula trace-html`) as a real browser shows it:
 //! the page is opened in headless Chromium (Debian's `chromium`) and its DOM is read back.
 
-mod support;
-
+use crate::support::*;
 use regex::Regex;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-use support::*;
 
 /// The DOM of `page` after Chromium loaded it.
 fn browser_dom(page: &Path) -> String {

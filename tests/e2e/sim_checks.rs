@@ -1,9 +1,7 @@
 //! Checks every run makes with no expectation written (tool calls Juju refuses), and the
 //! idempotence check of `--idempotence`, on real formulas (tests/formulas).
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn run_text(text: &str, args: &[&str]) -> SimRun {
     let dir = tempfile::tempdir().expect("temp dir");

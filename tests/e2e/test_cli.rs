@@ -1,10 +1,8 @@
 //! `formula test`: one line per scenario, a summary, exit 1 on a failure, JUnit XML.
 
-mod support;
-
+use crate::support::formula;
 use std::path::Path;
 use std::process::{Output, Stdio};
-use support::formula;
 
 fn run(cwd: &Path, args: &[&str]) -> Output {
     formula().current_dir(cwd).args(args).stdin(Stdio::null()).output().expect("run formula")

@@ -1,12 +1,10 @@
 //! `formula publish`: a local repository laid out as Juju's (`REPO/SERIES/NAME`), with the
 //! revision bumped only when the content changed; `--juju` through the `juju` command.
 
-mod support;
-
+use crate::support::formula;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Output, Stdio};
-use support::formula;
 
 fn run_with_path(cwd: &Path, args: &[&str], path: Option<&str>) -> Output {
     let mut command = formula();

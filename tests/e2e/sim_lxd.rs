@@ -7,14 +7,12 @@
 //! These tests need root and a ready LXD (`sudo bash dev/lxd-setup.sh`, which `.ci/run`
 //! runs): without them they fail, saying so.
 
-mod support;
-
+use crate::support::*;
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::*;
 
 const IMAGE: &str = "formula-sim-bookworm";
 

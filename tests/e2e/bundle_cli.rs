@@ -1,12 +1,10 @@
 //! `formula bundle`: a scenario's model as a Juju bundle; reading the bundle back as a
 //! scenario gives the same model, and `formula lint` finds no error in it.
 
-mod support;
-
+use crate::support::{formula, repo};
 use simulator::scenario::{self, Scenario};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use support::{formula, repo};
 
 /// Applications by name: (formula directory, units, config as text).
 type Apps = BTreeMap<String, (PathBuf, u32, String)>;

@@ -6,13 +6,11 @@
 //! These tests need root (namespaces, mounts, veth); without it they fail, saying so. They
 //! run one at a time, so that each can check the machine for leftovers.
 
-mod support;
-
+use crate::support::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use support::*;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 

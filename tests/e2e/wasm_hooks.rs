@@ -2,12 +2,10 @@
 //! loads them), and the Rust example formula `cache-rs` built natively and to wasm32-wasip1
 //! by `formula build` and run through the same scenario both ways.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::*;
 
 /// A formula whose only hook is `hooks/install.wasm` holding `wat` (WAT text: wasmtime
 /// compiles it when the simulator loads the module).

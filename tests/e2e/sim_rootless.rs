@@ -6,12 +6,10 @@
 //! and a link to (or copy of) the built binary and the formulas (the checkout may be where
 //! `nobody` cannot go). Without root to start from they fail, saying so.
 
-mod support;
-
+use crate::support::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::*;
 
 /// The user the runs drop to.
 const NOBODY: u32 = 65534;

@@ -2,14 +2,14 @@
 //! passes its own tests (under several seeds), packs, and survives pack → unpack → lint →
 //! sim and the real `charm proof`; bad requests are refused and write nothing.
 
-mod support;
+use crate::support;
 
+use crate::support::formula;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::formula;
 
 fn run(cwd: &Path, args: &[&str]) -> Output {
     formula()

@@ -1,13 +1,13 @@
 //! `formula pack` and `formula unpack`: reproducible archives that keep modes and symlinks,
 //! leave out what they should, refuse lint errors; hostile archives refused, nothing written.
 
-mod support;
+use crate::support;
 
+use crate::support::formula;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Output, Stdio};
-use support::formula;
 use zip::write::SimpleFileOptions;
 use zip::ZipWriter;
 

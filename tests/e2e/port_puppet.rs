@@ -5,12 +5,10 @@
 //!
 //! The ported hooks write where the module says (/etc/memcached.conf, …), so the scenarios
 //! run with `--backend ns`: each unit has its own overlay root, and nothing lands on this
-//! machine. That needs root, as tests/sim_ns.rs does; CI runs as root.
+//! machine. That needs root, as tests/e2e/sim_ns.rs does; CI runs as root.
 
-mod support;
-
+use crate::support::*;
 use std::path::{Path, PathBuf};
-use support::*;
 
 fn port(module: &str, out: &Path) -> PathBuf {
     let dest = out.join(module.replace('_', "-"));
