@@ -5,9 +5,8 @@
 //! which every value keeps its position, checks it with Juju's own rules and every check of
 //! `charm proof`, and renders the findings for people and for CI.
 //!
-//! [`hook`] is the other half: the typed API over Juju's hook tools that formulas written in
-//! Rust use, for native hooks and for WebAssembly ones. It is all a formula gets with
-//! `default-features = false`; the feature `lint` (on by default) adds everything else.
+//! The hook API that formulas written in Rust use is not here but in the crate formula-hook,
+//! which formula authors depend on alone.
 //!
 //! ```
 //! # #[cfg(feature = "lint")] {
@@ -27,7 +26,6 @@ pub mod build;
 pub mod diagnostic;
 #[cfg(feature = "lint")]
 pub mod format;
-pub mod hook;
 
 /// How Juju (Go) reads numbers and booleans written as strings.
 #[cfg(feature = "lint")]

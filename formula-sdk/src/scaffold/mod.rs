@@ -18,7 +18,7 @@
 //! assert_eq!(out[0].path, "hooks/db-relation-joined");
 //! ```
 
-pub mod hook_api;
+pub mod hook_crate;
 pub mod template;
 
 use crate::lint::rules::{f130_invalid_formula_name, f212_invalid_endpoint_name};
