@@ -307,7 +307,7 @@ impl Sim {
         if self.model.apps.contains_key(name) {
             return err(format!("application `{name}` is already deployed"));
         }
-        if !formula_sdk::lint::bundle::is_valid_application_name(name) {
+        if !formula_sdk::format::names::is_valid_application_name(name) {
             return err(format!("`{name}` is not a valid application name (lowercase letters, digits and hyphens, starting with a letter)"));
         }
         let formula = load_deployable(formula_dir)?;
