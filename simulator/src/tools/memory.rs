@@ -15,9 +15,9 @@ use super::context::{
     ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, OpenedPort, PortRange, RelationInfo,
     Settings, SettingsChanges, StatusInfo, ToolError,
 };
-use super::names;
 use super::relation::app_of;
 use super::value::Value;
+use formula_sdk::format::names;
 
 /// One relation as the memory context models it.
 #[derive(Debug, Clone, Default)]

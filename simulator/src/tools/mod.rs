@@ -30,7 +30,6 @@ mod keyvalues;
 mod leader;
 mod log;
 pub mod memory;
-mod names;
 mod ports;
 mod reboot;
 mod relation;

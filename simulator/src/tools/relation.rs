@@ -5,8 +5,8 @@ use super::command::{check_empty, io_error, relation, Command, DeprecatedFormat,
 use super::context::{BagScope, BagTarget, HookContext, SettingsChanges};
 use super::flags::{FlagSpec, FlagValue};
 use super::keyvalues;
-use super::names;
 use super::value::Value;
+use formula_sdk::format::names;
 
 /// The application a unit belongs to (everything before the `/`).
 pub(crate) fn app_of(unit: &str) -> &str {
@@ -99,7 +99,7 @@ impl Command for RelationGet {
         match args.next() {
             Some(given) if self.app => {
                 // With --app a unit name stands for its application.
-                self.target = if names::is_valid_application(&given) {
+                self.target = if names::is_valid_application_name(&given) {
                     given
                 } else {
                     names::unit_application(&given).map_or(given.clone(), str::to_string)
