@@ -37,8 +37,6 @@ pub mod lint;
 #[cfg(feature = "lint")]
 pub mod pack;
 #[cfg(feature = "lint")]
-pub mod puppet;
-#[cfg(feature = "lint")]
 pub mod render;
 #[cfg(feature = "lint")]
 pub mod scaffold;
