@@ -24,11 +24,7 @@
 pub mod build;
 pub mod diagnostic;
 pub mod format;
-
-/// How Juju (Go) reads numbers and booleans written as strings.
-pub mod go {
-    pub use crate::lint::rules::support::go::{parse_bool, parse_int};
-}
+pub mod go;
 pub mod lint;
 pub mod pack;
 pub mod render;

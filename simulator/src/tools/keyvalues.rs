@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-use super::gostr::quote;
+use formula_sdk::go::strconv::quote;
 
 /// Splits each argument on its first `=`; an empty key, a missing `=` or
 /// (unless `allow_empty`) an empty value is an error, as is a repeated key.

@@ -365,11 +365,9 @@ impl HookContext for MemoryContext {
                 if app != r.remote_app && app != own_app {
                     return Err(ToolError::PermissionDenied);
                 }
-                let settings = r
-                    .unit_bags
-                    .get(unit)
-                    .cloned()
-                    .ok_or_else(|| ToolError::NotFound(format!("unit {}: settings", super::gostr::quote(unit))))?;
+                let settings = r.unit_bags.get(unit).cloned().ok_or_else(|| {
+                    ToolError::NotFound(format!("unit {}: settings", formula_sdk::go::strconv::quote(unit)))
+                })?;
                 (format!("unit:{unit}"), settings)
             }
         };

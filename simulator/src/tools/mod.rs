@@ -24,7 +24,6 @@ mod config;
 pub mod context;
 mod flags;
 pub mod format;
-mod gostr;
 mod json;
 mod keyvalues;
 mod leader;

@@ -61,7 +61,7 @@ impl Command for RelationGet {
             .to_string();
         let args = match ctx.remote_unit() {
             Some(unit) => {
-                doc.push_str(&format!("\nThe default unit here is {}.", super::gostr::quote(&unit)));
+                doc.push_str(&format!("\nThe default unit here is {}.", formula_sdk::go::strconv::quote(&unit)));
                 "[<key> [<unit id>]]"
             }
             None => "<key> <unit id>",
@@ -332,7 +332,9 @@ impl RelationIds {
 impl Command for RelationIds {
     fn info(&self, name: &str, ctx: &dyn HookContext) -> Info {
         let (args, doc) = match ctx.hook_relation() {
-            Some(r) => ("[<name>]", format!("The default endpoint here is {}.", super::gostr::quote(&r.endpoint))),
+            Some(r) => {
+                ("[<name>]", format!("The default endpoint here is {}.", formula_sdk::go::strconv::quote(&r.endpoint)))
+            }
             None => ("<name>", String::new()),
         };
         Info { name: name.to_string(), args: args.to_string(), purpose: "list the relation ids of an endpoint", doc }
