@@ -1,4 +1,4 @@
-//! Embeds examples/, templates/ and formula-sdk's hook API (files with their modes, and symlinks) into the binary.
+//! Embeds examples/, templates/ and the formula-hook crate (files with their modes, and symlinks) into the binary.
 
 use std::fmt::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -50,9 +50,9 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
     embed(&Path::new(&manifest).join("../examples"), "EXAMPLE", &Path::new(&out_dir).join("examples.rs"));
     embed(&Path::new(&manifest).join("../templates"), "TEMPLATE", &Path::new(&out_dir).join("templates.rs"));
-    // The hook API's source, which `formula new --template rust` writes into the new formula
-    // (formula-sdk is not on crates.io): the one copy is formula-sdk's own.
-    embed(&Path::new(&manifest).join("../formula-sdk/src/hook"), "HOOK_API", &Path::new(&out_dir).join("hook_api.rs"));
+    // The hook API, which `formula new --template rust` writes whole into the new formula
+    // (formula-hook is not on crates.io): the one copy is the workspace's crate.
+    embed(&Path::new(&manifest).join("../formula-hook"), "HOOK_CRATE", &Path::new(&out_dir).join("hook_crate.rs"));
 }
 
 /// Writes `NAMES: &[(path, mode, contents)]` and `NAME_LINKS: &[(path, target)]` for the

@@ -10,19 +10,20 @@ mod templates {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 }
 
-/// formula-sdk's hook API (its src/hook/), which a new formula written in Rust carries.
-mod hook_api {
-    include!(concat!(env!("OUT_DIR"), "/hook_api.rs"));
+/// The formula-hook crate (the hook API), which a new formula written in Rust carries.
+mod hook_crate {
+    include!(concat!(env!("OUT_DIR"), "/hook_crate.rs"));
 }
 
-/// The files of the hook API, named as under formula-sdk's `src/hook/`.
-pub fn hook_api_files() -> Vec<formula_sdk::scaffold::RenderedFile> {
+/// The files of the formula-hook crate, named as under its directory (`Cargo.toml`,
+/// `src/lib.rs`, …).
+pub fn hook_crate_files() -> Vec<formula_sdk::scaffold::RenderedFile> {
     use formula_sdk::scaffold::{FileKind, RenderedFile};
-    let files = hook_api::HOOK_APIS.iter().map(|(path, mode, data)| RenderedFile {
+    let files = hook_crate::HOOK_CRATES.iter().map(|(path, mode, data)| RenderedFile {
         path: path.to_string(),
         kind: FileKind::File { mode: *mode, text: String::from_utf8_lossy(data).into_owned() },
     });
-    let links = hook_api::HOOK_API_LINKS.iter().map(|(path, target)| RenderedFile {
+    let links = hook_crate::HOOK_CRATE_LINKS.iter().map(|(path, target)| RenderedFile {
         path: path.to_string(),
         kind: FileKind::Symlink { target: target.to_string() },
     });

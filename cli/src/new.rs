@@ -86,7 +86,7 @@ pub fn run(args: NewArgs) -> Result<u8> {
         bail!("{} already exists; `formula new` never writes over a directory", dest.display());
     }
     let mut files = scaffold::render_files(&scaffold::template_files(&all, &args.template), &spec)?;
-    scaffold::hook_api::add(&mut files, &crate::embedded::hook_api_files());
+    scaffold::hook_crate::add(&mut files, &crate::embedded::hook_crate_files());
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -1,8 +1,8 @@
-//! `formula port-puppet`: flags and output; the port itself is `formula_sdk::puppet::port`.
+//! `formula port-puppet`: flags and output; the port itself is `formula_puppet::port`.
 
 use anyhow::{Context, Result};
 use clap::Args;
-use formula_sdk::puppet::port;
+use formula_puppet::port;
 use std::path::PathBuf;
 
 #[derive(Args)]

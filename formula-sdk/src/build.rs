@@ -4,7 +4,7 @@
 //! - natively, into `dispatch` at the formula's root, which Juju (2.8 and later) runs for
 //!   every hook, plus a `hooks/<name>` script that runs it (`actions/<name>` for actions)
 //!   for every hook the program handles, as it lists them when run with
-//!   [`crate::hook::HOOKS_FLAG`]: for an older Juju, and for tools that read hooks as text;
+//!   [`formula_hook::HOOKS_FLAG`]: for an older Juju, and for tools that read hooks as text;
 //! - for `wasm32-wasip1`, into `dispatch.wasm`, which the simulator runs in-process.
 //!
 //! Cargo does the work (`cargo build --release --message-format=json`); its diagnostics go
@@ -294,7 +294,7 @@ fn is_ours(path: &Path) -> bool {
 fn write_hooks(dir: &Path, dispatch: &Path) -> Result<Vec<String>, BuildError> {
     use std::os::unix::fs::PermissionsExt;
     let output = Command::new(dispatch)
-        .arg(crate::hook::HOOKS_FLAG)
+        .arg(formula_hook::HOOKS_FLAG)
         .env_remove("JUJU_DISPATCH_PATH")
         .output()
         .map_err(|e| BuildError::HookList(dispatch.to_path_buf(), e.to_string()))?;
@@ -387,7 +387,7 @@ mod tests {
         touch(&dir.join(".git/x.rs"), 1);
         touch(&dir.join("README.md"), 1);
         assert_eq!(needs_build(dir), None);
-        touch(&dir.join("sdk/src/hook/mod.rs"), 10);
-        assert_eq!(needs_build(dir).as_deref(), Some("`sdk/src/hook/mod.rs` is newer than `dispatch.wasm`"));
+        touch(&dir.join("formula-hook/src/lib.rs"), 10);
+        assert_eq!(needs_build(dir).as_deref(), Some("`formula-hook/src/lib.rs` is newer than `dispatch.wasm`"));
     }
 }

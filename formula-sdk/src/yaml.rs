@@ -6,6 +6,7 @@
 //! rules, keeping the span of every node and every mapping key (duplicate keys included, so
 //! that the linter can report them; lookups take the last one, as both readers do).
 
+use crate::go::yaml_v2::{self, resolve_bool, resolve_float, resolve_int, resolve_null};
 use crate::source::{PositionIndex, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::fmt;
@@ -192,16 +193,13 @@ impl Node {
     }
 }
 
-/// Formats a float as YAML would print it (`1.0`, `0.5`, `1e+06`-free plain digits).
+/// Formats a float as people write it in YAML: a whole number with a decimal point (`1.0`),
+/// plain digits rather than an exponent (`1000000.0`, not `1e+06`), and yaml.v2's keywords
+/// `.inf`, `-.inf` and `.nan`. Messages and values shown to people use it; what yaml.v2
+/// itself writes (`1`, `1e+06`) is [`yaml_v2::format_float`].
 pub fn format_float(x: f64) -> String {
-    if x.is_nan() {
-        ".nan".into()
-    } else if x.is_infinite() {
-        if x > 0.0 {
-            ".inf".into()
-        } else {
-            "-.inf".into()
-        }
+    if let Some(keyword) = yaml_v2::special_float_text(x) {
+        keyword.into()
     } else if x.fract() == 0.0 && x.abs() < 1e16 {
         format!("{x:.1}")
     } else {
@@ -428,9 +426,9 @@ fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> Result<
     Ok(resolve_plain(value))
 }
 
-/// Resolves a plain (unquoted) scalar.
+/// Resolves a plain (unquoted) scalar by yaml.v2's rules ([`yaml_v2`]).
 pub fn resolve_plain(value: &str) -> NodeKind {
-    if matches!(value, "" | "~" | "null" | "Null" | "NULL") {
+    if resolve_null(value) {
         return NodeKind::Null;
     }
     if let Some(b) = resolve_bool(value) {
@@ -443,78 +441,6 @@ pub fn resolve_plain(value: &str) -> NodeKind {
         return NodeKind::Float(x);
     }
     NodeKind::Str(value.to_string())
-}
-
-/// The YAML 1.1 booleans that yaml.v2 knows.
-pub fn resolve_bool(value: &str) -> Option<bool> {
-    match value {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Some(true),
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Some(false),
-        _ => None,
-    }
-}
-
-/// A YAML 1.1 integer: optional sign, then decimal, `0x` hex, `0o` or leading-zero octal, or
-/// `0b` binary, with `_` separators.
-pub fn resolve_int(value: &str) -> Option<i64> {
-    let cleaned: String = value.chars().filter(|c| *c != '_').collect();
-    let (negative, digits) = match cleaned.as_bytes().first()? {
-        b'-' => (true, &cleaned[1..]),
-        b'+' => (false, &cleaned[1..]),
-        _ => (false, &cleaned[..]),
-    };
-    if digits.is_empty() || value.starts_with('_') {
-        return None;
-    }
-    let magnitude = if let Some(hex) = digits.strip_prefix("0x") {
-        i64::from_str_radix(hex, 16).ok()?
-    } else if let Some(bin) = digits.strip_prefix("0b") {
-        i64::from_str_radix(bin, 2).ok()?
-    } else if let Some(oct) = digits.strip_prefix("0o") {
-        i64::from_str_radix(oct, 8).ok()?
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        i64::from_str_radix(&digits[1..], 8).ok()?
-    } else if digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse::<i64>().ok()?
-    } else {
-        return None;
-    };
-    Some(if negative { -magnitude } else { magnitude })
-}
-
-/// A YAML 1.1 float: `1.5`, `.5`, `1e3`, `1.0e+3`, `.inf`, `-.Inf`, `.nan`.
-pub fn resolve_float(value: &str) -> Option<f64> {
-    let body = value.strip_prefix(['-', '+']).unwrap_or(value);
-    let negative = value.starts_with('-');
-    match body {
-        ".inf" | ".Inf" | ".INF" => return Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY }),
-        ".nan" | ".NaN" | ".NAN" if body.len() == value.len() => return Some(f64::NAN),
-        _ => {}
-    }
-    let cleaned: String = body.chars().filter(|c| *c != '_').collect();
-    let (mantissa, exponent) = match cleaned.find(['e', 'E']) {
-        Some(i) => (&cleaned[..i], Some(&cleaned[i + 1..])),
-        None => (&cleaned[..], None),
-    };
-    let (whole, fraction) = match mantissa.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (mantissa, None),
-    };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match fraction {
-        Some(f) => digits(whole) && digits(f) && !(whole.is_empty() && f.is_empty()),
-        None => !whole.is_empty() && digits(whole),
-    };
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
-    // yaml.v2 reads `1` as an int; a float needs a point or an exponent.
-    if !mantissa_ok || !exponent_ok || (fraction.is_none() && exponent.is_none()) {
-        return None;
-    }
-    let x: f64 = cleaned.parse().ok()?;
-    Some(if negative { -x } else { x })
 }
 
 #[cfg(test)]

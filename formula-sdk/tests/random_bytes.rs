@@ -2,11 +2,11 @@
 //! mutations of valid formula files, fed to the entry points that `fuzz/` drives (the YAML
 //! parser, load + lint with every rule + render, and bundle linting). Nothing may panic.
 //!
-//! The entry points are shared with the fuzz targets: `fuzz/src/lib.rs` is included here as a
+//! The entry points are shared with the fuzz targets: `fuzz/src/sdk.rs` is included here as a
 //! module, so both check the same promises. A failure prints the case's seed and index, and
 //! the input, so that it can be replayed with `dev/fuzz.sh` as well.
 
-#[path = "../../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/sdk.rs"]
 #[allow(dead_code)]
 mod harness;
 mod support;

@@ -1,4 +1,4 @@
-//! `formula_sdk::puppet::erb::parse` on arbitrary bytes, and the python3 renderer of what parses.
+//! `formula_puppet::erb::parse` on arbitrary bytes, and the python3 renderer of what parses.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| formula_fuzz::erb(data));

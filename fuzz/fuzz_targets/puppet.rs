@@ -1,4 +1,4 @@
-//! `formula_sdk::puppet::parse` on arbitrary bytes, lossily decoded; what parses is ported.
+//! `formula_puppet::parse` on arbitrary bytes, lossily decoded; what parses is ported.
 #![no_main]
 
 use std::path::PathBuf;

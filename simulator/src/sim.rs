@@ -307,7 +307,7 @@ impl Sim {
         if self.model.apps.contains_key(name) {
             return err(format!("application `{name}` is already deployed"));
         }
-        if !formula_sdk::lint::bundle::is_valid_application_name(name) {
+        if !formula_sdk::format::names::is_valid_application_name(name) {
             return err(format!("`{name}` is not a valid application name (lowercase letters, digits and hyphens, starting with a letter)"));
         }
         let formula = load_deployable(formula_dir)?;
@@ -1789,7 +1789,7 @@ fn check_option(formula: &Formula, key: &str, value: Value) -> Result<Value, Sim
         (OptionType::Float, Value::Str(s)) => Value::Float(s.trim().parse().map_err(|_| bad(&Value::Str(s.clone())))?),
         (OptionType::Boolean, Value::Bool(b)) => Value::Bool(b),
         (OptionType::Boolean, Value::Str(s)) => {
-            Value::Bool(formula_sdk::go::parse_bool(&s).ok_or_else(|| bad(&Value::Str(s.clone())))?)
+            Value::Bool(formula_sdk::go::strconv::parse_bool(&s).map_err(|_| bad(&Value::Str(s.clone())))?)
         }
         (_, v) => return Err(bad(&v)),
     })

@@ -281,7 +281,7 @@ fn a_rust_formula_is_built_then_packed_without_its_sources() {
     assert_eq!(mode("hooks/install"), Some(0o755), "{entries:?}");
     assert_eq!(mode("hooks/db-relation-changed"), Some(0o755), "{entries:?}");
     assert!(mode("dispatch.wasm").is_some(), "{entries:?}");
-    for source in ["Cargo.toml", "src/", "sdk/", ".gitignore", "rustfmt.toml", "target/"] {
+    for source in ["Cargo.toml", "src/", "formula-hook/", ".gitignore", "rustfmt.toml", "target/"] {
         assert!(!entries.iter().any(|(n, _)| n.starts_with(source)), "{source} packed: {entries:?}");
     }
     let out = pack("two.charm");

@@ -139,7 +139,7 @@ fn a_guest_calls_the_hook_tools_and_its_writes_land_only_on_success() {
 
 /// The example formula, copied beside links to the wiki, db and proxy formulas (its
 /// scenarios name `../wiki`, `../db`, `../proxy`) and built both ways, once per test binary. Its Cargo.toml names
-/// formula-sdk by a path relative to the repository; the copy names it absolutely. The
+/// formula-hook by a path relative to the repository; the copy names it absolutely. The
 /// Cargo target directory is kept under this workspace's, so later runs build incrementally.
 fn built_cache_rs() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
@@ -156,10 +156,10 @@ fn built_cache_rs() -> &'static Path {
         let built = formulas.join("cache-rs");
         copy_source(&source.join("cache-rs"), &built);
         let manifest = std::fs::read_to_string(built.join("Cargo.toml")).expect("Cargo.toml");
-        let sdk = repo().join("formula-sdk").canonicalize().expect("formula-sdk");
-        let relative = "\"../../../../formula-sdk\"";
-        assert!(manifest.contains(relative), "cache-rs names formula-sdk by {relative}");
-        let manifest = manifest.replace(relative, &format!("{:?}", sdk.display().to_string()));
+        let hook = repo().join("formula-hook").canonicalize().expect("formula-hook");
+        let relative = "\"../../../../formula-hook\"";
+        assert!(manifest.contains(relative), "cache-rs names formula-hook by {relative}");
+        let manifest = manifest.replace(relative, &format!("{:?}", hook.display().to_string()));
         std::fs::write(built.join("Cargo.toml"), manifest).expect("write Cargo.toml");
         let output = formula()
             .args(["build"])

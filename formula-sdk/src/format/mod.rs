@@ -9,6 +9,7 @@ mod config;
 mod files;
 mod hooks;
 mod metadata;
+pub mod names;
 
 pub use actions::{Action, Actions};
 pub use config::{Config, ConfigOption, OptionType};

@@ -7,6 +7,7 @@
 //! local formula it names (`charm: ./wiki`), so that rules can check options and relations
 //! against the formulas' config.yaml and metadata.yaml.
 
+use crate::format::names::{is_valid_application_name, is_valid_endpoint_name};
 use crate::format::{Formula, Role, YamlFile};
 use crate::yaml::Node;
 use std::path::{Path, PathBuf};
@@ -308,42 +309,6 @@ pub fn local_path(charm: &str) -> Option<&str> {
     (charm.starts_with('.') || charm.starts_with('/')).then_some(charm)
 }
 
-/// Juju's application-name rule (`names.ApplicationSnippet`).
-pub fn is_valid_application_name(name: &str) -> bool {
-    let mut segments = name.split('-');
-    let Some(first) = segments.next() else {
-        return false;
-    };
-    let first_ok = first.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && first.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    first_ok
-        && segments.all(|s| {
-            s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_lowercase())
-        })
-}
-
-/// Juju's endpoint-name rule (`names.RelationSnippet`): `[a-z][a-z0-9]*([_-][a-z0-9]+)*`.
-pub fn is_valid_endpoint_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
-        return false;
-    }
-    let mut after_separator = false;
-    for c in chars {
-        if c == '-' || c == '_' {
-            if after_separator {
-                return false;
-            }
-            after_separator = true;
-        } else if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            after_separator = false;
-        } else {
-            return false;
-        }
-    }
-    !after_separator
-}
-
 /// Parses a relation end as Juju does: `app:endpoint` or `app`; `None` when it is neither.
 pub fn parse_endpoint(text: &str) -> Option<(String, Option<String>)> {
     match text.split_once(':') {
@@ -358,15 +323,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_endpoints() {
-        assert!(is_valid_application_name("wiki"));
-        assert!(is_valid_application_name("my-wiki2"));
-        assert!(!is_valid_application_name("Wiki"));
-        assert!(!is_valid_application_name("wiki-2"));
-        assert!(!is_valid_application_name("wiki-"));
-        assert!(is_valid_endpoint_name("db"));
-        assert!(is_valid_endpoint_name("shared_db-2"));
-        assert!(!is_valid_endpoint_name("db-"));
+    fn endpoints() {
         assert_eq!(parse_endpoint("wiki:db"), Some(("wiki".into(), Some("db".into()))));
         assert_eq!(parse_endpoint("wiki"), Some(("wiki".into(), None)));
         assert_eq!(parse_endpoint("wiki:"), None);

@@ -18,10 +18,10 @@
 //! assert_eq!(out[0].path, "hooks/db-relation-joined");
 //! ```
 
-pub mod hook_api;
+pub mod hook_crate;
 pub mod template;
 
-use crate::lint::rules::{f130_invalid_formula_name, f212_invalid_endpoint_name};
+use crate::format::names;
 use std::fmt;
 use template::{Context, TemplateError, Value};
 
@@ -116,20 +116,18 @@ impl FormulaSpec {
     /// Everything wrong with the names asked for (empty when all is well).
     pub fn problems(&self) -> Vec<SpecProblem> {
         let mut problems = Vec::new();
-        if let Some(why) = f130_invalid_formula_name::name_problem(&self.name) {
-            let rule = f130_invalid_formula_name::RULE;
-            let hint =
-                f130_invalid_formula_name::suggestion(&self.name).map(|s| format!("; try `{s}`")).unwrap_or_default();
+        if let Some(why) = names::formula_name_problem(&self.name) {
+            let hint = names::formula_name_suggestion(&self.name).map(|s| format!("; try `{s}`")).unwrap_or_default();
             problems.push(SpecProblem {
-                rule: Some(rule_label(&rule)),
+                rule: Some("F130 invalid-formula-name"),
                 message: format!("formula name `{}` is not valid: {why}{hint}", self.name),
             });
         }
         let mut seen = Vec::new();
         for r in &self.relations {
-            if let Some(why) = f212_invalid_endpoint_name::name_problem(&r.endpoint) {
+            if let Some(why) = names::endpoint_name_problem(&r.endpoint) {
                 problems.push(SpecProblem {
-                    rule: Some(rule_label(&f212_invalid_endpoint_name::RULE)),
+                    rule: Some("F212 invalid-endpoint-name"),
                     message: format!("endpoint name `{}` is not valid: {why}", r.endpoint),
                 });
             }
@@ -226,19 +224,11 @@ impl FormulaSpec {
     }
 }
 
-fn rule_label(rule: &crate::lint::Rule) -> &'static str {
-    match rule.code {
-        "F130" => "F130 invalid-formula-name",
-        "F212" => "F212 invalid-endpoint-name",
-        _ => "lint",
-    }
-}
-
 /// The test companion for a relation: a small formula on the other side of it, named after
 /// the endpoint (`db` → `db-companion`), or `companion-N` when that is not a valid name.
 fn companion_name(formula: &str, relation: &Relation) -> String {
     let candidate = format!("{}-companion", relation.endpoint.replace('_', "-"));
-    if f130_invalid_formula_name::name_problem(&candidate).is_none() && candidate != formula {
+    if names::is_valid_formula_name(&candidate) && candidate != formula {
         candidate
     } else {
         format!("{formula}-{}-companion", relation.role.section())
@@ -440,6 +430,25 @@ mod tests {
         bad_endpoint.relations[0].endpoint = "DB".into();
         assert_eq!(bad_endpoint.problems()[0].rule, Some("F212 invalid-endpoint-name"));
         assert!(spec().problems().is_empty());
+    }
+
+    #[test]
+    fn the_rules_named_are_registered() {
+        let bad = FormulaSpec {
+            name: "My_Formula".into(),
+            relations: vec![
+                Relation { endpoint: "DB".into(), interface: "mysql".into(), role: Role::Requires },
+                Relation { endpoint: "DB".into(), interface: "mysql".into(), role: Role::Requires },
+            ],
+            ..spec()
+        };
+        let registered: Vec<String> =
+            crate::lint::registry::RULES.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
+        let named: Vec<&str> = bad.problems().iter().filter_map(|p| p.rule).collect();
+        assert_eq!(named.len(), 4, "{named:?}");
+        for rule in named {
+            assert!(registered.iter().any(|r| r == rule), "`{rule}` is not a registered rule");
+        }
     }
 
     #[test]

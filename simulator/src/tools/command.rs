@@ -7,8 +7,8 @@
 use super::context::{HookContext, RelationInfo};
 use super::flags::{self, FlagError, FlagSpec, FlagValue};
 use super::format::Format;
-use super::gostr::{atoi, quote_list};
 use super::value::Value;
+use formula_sdk::go::strconv::{atoi, quote_list};
 
 /// What `--help` says about a tool.
 pub(crate) struct Info {
@@ -266,7 +266,7 @@ impl DeprecatedFormat {
     /// Juju's warning, written without a trailing newline as Juju does.
     pub fn warn(&self, env: &mut Env<'_>, name: &str) {
         if !self.given.is_empty() {
-            let warning = format!("--format flag deprecated for command {}", super::gostr::quote(name));
+            let warning = format!("--format flag deprecated for command {}", formula_sdk::go::strconv::quote(name));
             env.stderr.extend_from_slice(warning.as_bytes());
         }
     }

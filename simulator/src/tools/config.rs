@@ -3,8 +3,8 @@
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
-use super::gostr::quote;
 use super::value::Value;
+use formula_sdk::go::strconv::quote;
 
 #[derive(Default)]
 pub(crate) struct ConfigGet {

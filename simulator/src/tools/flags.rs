@@ -8,7 +8,7 @@
 //! such a flag. Error texts are gnuflag's, flag names written with one dash
 //! when they are one character long and two otherwise.
 
-use super::gostr::{parse_bool, quote};
+use formula_sdk::go::strconv::{parse_bool, quote};
 
 /// Whether a flag takes a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

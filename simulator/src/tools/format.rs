@@ -1,10 +1,10 @@
 //! Juju's output formatters (`juju/cmd` `output.go`, spec §4.1): `smart`
 //! (the default), `yaml` and `json`.
 
-use super::gostr::quote;
 use super::json;
 use super::value::Value;
 use super::yaml_emit;
+use formula_sdk::go::strconv::quote;
 
 /// The `--format` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-use super::gostr::quote;
+use formula_sdk::go::{strconv::quote, yaml_v2};
 
 /// Splits each argument on its first `=`; an empty key, a missing `=` or
 /// (unless `allow_empty`) an empty value is an error, as is a repeated key.
@@ -124,7 +124,7 @@ impl Reader<'_> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let explicit_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let null = *style == ScalarStyle::Plain && !explicit_str && is_null(text);
+                let null = *style == ScalarStyle::Plain && !explicit_str && yaml_v2::resolve_null(text);
                 let node = Node::Scalar {
                     text: text.to_string(),
                     null,
@@ -175,18 +175,13 @@ fn clone_node(node: &Node) -> Node {
     }
 }
 
-fn is_null(text: &str) -> bool {
-    matches!(text, "" | "~" | "null" | "Null" | "NULL")
-}
-
 /// The tag yaml.v2 reports for a scalar in an unmarshal error.
 fn plain_tag(text: &str, style: ScalarStyle) -> &'static str {
     if style != ScalarStyle::Plain {
         return "!!str";
     }
     match text {
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on"
-        | "On" | "ON" | "off" | "Off" | "OFF" | "y" | "Y" | "n" | "N" => "!!bool",
+        t if yaml_v2::resolve_bool(t).is_some() => "!!bool",
         t if t.parse::<i64>().is_ok() => "!!int",
         t if t.parse::<f64>().is_ok() => "!!float",
         _ => "!!str",

@@ -3,9 +3,9 @@
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::{HookContext, SettingsChanges};
 use super::flags::{FlagSpec, FlagValue};
-use super::gostr::quote;
 use super::keyvalues;
 use super::value::Value;
+use formula_sdk::go::strconv::quote;
 
 /// `is-leader`.
 #[derive(Default)]

@@ -3,7 +3,7 @@
 use super::command::{Command, DeprecatedFormat, Env, Info};
 use super::context::{HookContext, LogLevel};
 use super::flags::{FlagSpec, FlagValue};
-use super::gostr::quote;
+use formula_sdk::go::strconv::quote;
 
 /// `juju-log [-l LEVEL] [--debug] <message...>`.
 pub(crate) struct JujuLog {

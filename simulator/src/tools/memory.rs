@@ -15,9 +15,9 @@ use super::context::{
     ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, OpenedPort, PortRange, RelationInfo,
     Settings, SettingsChanges, StatusInfo, ToolError,
 };
-use super::names;
 use super::relation::app_of;
 use super::value::Value;
+use formula_sdk::format::names;
 
 /// One relation as the memory context models it.
 #[derive(Debug, Clone, Default)]
@@ -365,11 +365,9 @@ impl HookContext for MemoryContext {
                 if app != r.remote_app && app != own_app {
                     return Err(ToolError::PermissionDenied);
                 }
-                let settings = r
-                    .unit_bags
-                    .get(unit)
-                    .cloned()
-                    .ok_or_else(|| ToolError::NotFound(format!("unit {}: settings", super::gostr::quote(unit))))?;
+                let settings = r.unit_bags.get(unit).cloned().ok_or_else(|| {
+                    ToolError::NotFound(format!("unit {}: settings", formula_sdk::go::strconv::quote(unit)))
+                })?;
                 (format!("unit:{unit}"), settings)
             }
         };

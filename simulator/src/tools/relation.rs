@@ -5,8 +5,8 @@ use super::command::{check_empty, io_error, relation, Command, DeprecatedFormat,
 use super::context::{BagScope, BagTarget, HookContext, SettingsChanges};
 use super::flags::{FlagSpec, FlagValue};
 use super::keyvalues;
-use super::names;
 use super::value::Value;
+use formula_sdk::format::names;
 
 /// The application a unit belongs to (everything before the `/`).
 pub(crate) fn app_of(unit: &str) -> &str {
@@ -61,7 +61,7 @@ impl Command for RelationGet {
             .to_string();
         let args = match ctx.remote_unit() {
             Some(unit) => {
-                doc.push_str(&format!("\nThe default unit here is {}.", super::gostr::quote(&unit)));
+                doc.push_str(&format!("\nThe default unit here is {}.", formula_sdk::go::strconv::quote(&unit)));
                 "[<key> [<unit id>]]"
             }
             None => "<key> <unit id>",
@@ -99,7 +99,7 @@ impl Command for RelationGet {
         match args.next() {
             Some(given) if self.app => {
                 // With --app a unit name stands for its application.
-                self.target = if names::is_valid_application(&given) {
+                self.target = if names::is_valid_application_name(&given) {
                     given
                 } else {
                     names::unit_application(&given).map_or(given.clone(), str::to_string)
@@ -332,7 +332,9 @@ impl RelationIds {
 impl Command for RelationIds {
     fn info(&self, name: &str, ctx: &dyn HookContext) -> Info {
         let (args, doc) = match ctx.hook_relation() {
-            Some(r) => ("[<name>]", format!("The default endpoint here is {}.", super::gostr::quote(&r.endpoint))),
+            Some(r) => {
+                ("[<name>]", format!("The default endpoint here is {}.", formula_sdk::go::strconv::quote(&r.endpoint)))
+            }
             None => ("<name>", String::new()),
         };
         Info { name: name.to_string(), args: args.to_string(), purpose: "list the relation ids of an endpoint", doc }

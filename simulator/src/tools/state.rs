@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
-use super::gostr::quote;
 use super::keyvalues;
 use super::relation::read_settings_file;
 use super::value::Value;
+use formula_sdk::go::strconv::quote;
 
 /// Juju's `quota.MaxCharmStateKeySize`.
 pub const MAX_KEY_SIZE: usize = 256;

@@ -6,8 +6,8 @@ use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::{HookContext, StatusInfo};
 use super::flags::{FlagSpec, FlagValue};
 use super::format::Format;
-use super::gostr::quote;
 use super::value::Value;
+use formula_sdk::go::strconv::quote;
 
 const VALID: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
 

@@ -3,8 +3,8 @@
 use super::command::{check_empty, Command, Env, Info, Output, RelationFlag};
 use super::context::{HookContext, NetworkInfo};
 use super::flags::{FlagSpec, FlagValue};
-use super::gostr::quote;
 use super::value::Value;
+use formula_sdk::go::strconv::quote;
 
 /// `unit-get private-address|public-address`.
 #[derive(Default)]

@@ -7,9 +7,9 @@
 //! of them twice does no harm.
 
 {{#has_relations}}
-use formula_sdk::hook::Bag;
+use formula_hook::Bag;
 {{/has_relations}}
-use formula_sdk::hook::{Dispatcher, Error, Hook, Status};
+use formula_hook::{Dispatcher, Error, Hook, Status};
 use std::process::ExitCode;
 
 /// Endpoints this unit tells its address and port to, separated by spaces.
@@ -242,7 +242,7 @@ impl Units {
 /// only when its contents change. The same code runs natively and as WebAssembly (the
 /// simulator gives a module its unit's directory).
 mod data {
-    use formula_sdk::hook::{Error, ErrorKind, Hook};
+    use formula_hook::{Error, ErrorKind, Hook};
     use std::path::PathBuf;
 
     fn dir(hook: &Hook) -> PathBuf {

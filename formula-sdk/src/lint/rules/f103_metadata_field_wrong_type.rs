@@ -1,12 +1,12 @@
 //! F103 `metadata-field-wrong-type`: a metadata field has a type Juju's schema rejects.
 #![doc = include_str!("f103_metadata_field_wrong_type.md")]
 
-use super::support::go;
 use super::support::metadata::metadata_map;
 use super::support::spans::first_line;
 use super::support::spans::written;
 use super::support::wording::describe;
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
@@ -123,7 +123,7 @@ fn check_strings(ctx: &LintContext, out: &mut Reporter, field: &str, key: &Node,
 fn is_int(value: &Node) -> bool {
     match &value.kind {
         NodeKind::Int(_) => true,
-        NodeKind::Str(s) => go::parse_int(s).is_some(),
+        NodeKind::Str(s) => strconv::parse_int(s).is_some(),
         _ => false,
     }
 }

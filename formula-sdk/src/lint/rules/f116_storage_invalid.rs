@@ -1,13 +1,13 @@
 //! F116 `storage-invalid`: a storage definition is malformed.
 #![doc = include_str!("f116_storage_invalid.md")]
 
-use super::support::go;
 use super::support::layer::proof_extension_fields;
 use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
 use super::support::spans::value_span;
 use super::support::wording::{describe, key_name};
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
@@ -158,7 +158,7 @@ impl Checker<'_, '_> {
     fn boolean(&mut self, name: &str, field: &str, span: Span, value: &Node) {
         match (&value.kind, value.as_str()) {
             (NodeKind::Bool(_), _) | (_, Some("true" | "false")) => {}
-            (_, Some(text)) if go::parse_bool(text).is_some() => self.proof_only(
+            (_, Some(text)) if strconv::parse_bool(text).is_ok() => self.proof_only(
                 span,
                 format!("`charm proof` reads only `true` or `false` for `{field}` of storage `{name}`, not `{text}`"),
                 format!("Juju reads `{text}` as a boolean too; write `true` or `false` to satisfy both"),

@@ -1,7 +1,6 @@
 //! F117 `devices-invalid`: a device definition is malformed.
 #![doc = include_str!("f117_devices_invalid.md")]
 
-use super::support::go;
 use super::support::layer::proof_extension_fields;
 use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
@@ -9,6 +8,7 @@ use super::support::python;
 use super::support::spans::value_span;
 use super::support::wording::{describe, key_name, list};
 use crate::diagnostic::{Label, Severity};
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
@@ -210,7 +210,7 @@ impl Checker<'_, '_> {
 fn device_count(value: &Node) -> Option<i64> {
     let n = match &value.kind {
         NodeKind::Int(n) => *n,
-        NodeKind::Str(s) => go::parse_int(s)?,
+        NodeKind::Str(s) => strconv::parse_int(s)?,
         _ => return None,
     };
     (n >= 0).then_some(n)

@@ -1,10 +1,10 @@
 //! F125 `subordinate-not-boolean`: subordinate is not a boolean.
 #![doc = include_str!("f125_subordinate_not_boolean.md")]
 
-use super::support::go;
 use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
@@ -28,7 +28,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     if matches!(value.kind, NodeKind::Bool(_)) {
         return; // YAML 1.1: `yes`, `no`, `on`, `off` are booleans too
     }
-    let help = match value.as_str().and_then(go::parse_bool) {
+    let help = match value.as_str().and_then(|s| strconv::parse_bool(s).ok()) {
         Some(b) => format!("write `subordinate: {b}` without quotes"),
         None => "write `subordinate: true` for a subordinate formula, or remove the key".to_string(),
     };

@@ -1,11 +1,11 @@
 //! F129 `metadata-revision-invalid`: metadata's revision is not a non-negative integer.
 #![doc = include_str!("f129_metadata_revision_invalid.md")]
 
-use super::support::go;
 use super::support::python;
 use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
@@ -68,7 +68,7 @@ enum Verdict {
 fn judge(value: &Node) -> Option<Verdict> {
     let juju = match &value.kind {
         NodeKind::Int(n) => Some(*n),
-        NodeKind::Str(s) => go::parse_int(s),
+        NodeKind::Str(s) => strconv::parse_int(s),
         _ => None,
     };
     let Some(number) = juju else {

@@ -1,11 +1,11 @@
 //! F213 `relation-field-wrong-type`: limit, optional, scope or interface has the wrong type.
 #![doc = include_str!("f213_relation_field_wrong_type.md")]
 
-use super::support::go;
 use super::support::relations::relation_decls;
 use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
@@ -45,10 +45,10 @@ fn wrong_type(field: &str, value: &Node) -> Option<&'static str> {
         ("interface", NodeKind::Str(_) | NodeKind::Null) => true,
         ("interface", _) => false,
         ("limit", NodeKind::Null | NodeKind::Int(_)) => true,
-        ("limit", NodeKind::Str(s)) => go::parse_int(s).is_some(),
+        ("limit", NodeKind::Str(s)) => strconv::parse_int(s).is_some(),
         ("limit", _) => false,
         ("optional", NodeKind::Bool(_)) => true,
-        ("optional", NodeKind::Str(s)) => go::parse_bool(s).is_some(),
+        ("optional", NodeKind::Str(s)) => strconv::parse_bool(s).is_ok(),
         ("optional", _) => false,
         ("scope", NodeKind::Str(_)) => true,
         ("scope", _) => false,

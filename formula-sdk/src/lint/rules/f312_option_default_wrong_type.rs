@@ -2,12 +2,12 @@
 #![doc = include_str!("f312_option_default_wrong_type.md")]
 
 use super::support::config::{juju_takes, Options};
-use super::support::go;
 use super::support::python::{proof_type, PyType};
 use super::support::spans::written;
 use super::support::wording::{a_type, shorten};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 use crate::yaml::{format_float, Node, NodeKind};
 
@@ -108,7 +108,7 @@ fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
             format!("quote it: `default: \"{}\"`", raw.replace('"', "\\\""))
         }
         (OptionType::Int, NodeKind::Float(_)) => "write a whole number, or make the option a `float`".into(),
-        (OptionType::Int, NodeKind::Str(s)) => match go::parse_int(s) {
+        (OptionType::Int, NodeKind::Str(s)) => match strconv::parse_int(s) {
             Some(i) => format!("write the number without quotes: `default: {i}`"),
             None => "write a whole number without quotes".into(),
         },
@@ -125,7 +125,7 @@ fn fix(kind: OptionType, default: &Node, raw: &str) -> Option<String> {
             _ => "write a number with a decimal point, e.g. `1.0`".into(),
         },
         (OptionType::Float, _) => "write a number with a decimal point, e.g. `1.0`".into(),
-        (OptionType::Boolean, NodeKind::Str(s)) => match go::parse_bool(s) {
+        (OptionType::Boolean, NodeKind::Str(s)) => match strconv::parse_bool(s).ok() {
             Some(b) => format!("write `{b}` without quotes"),
             None => "write `true` or `false` without quotes".into(),
         },

@@ -1,10 +1,10 @@
 //! F606 `revision-file-invalid`: the revision file does not hold a number.
 #![doc = include_str!("f606_revision_file_invalid.md")]
 
-use super::support::go;
 use super::support::python;
 use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{Check, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -115,7 +115,7 @@ fn juju_reads(text: &str) -> Option<Reading> {
     if !have_digits {
         return None;
     }
-    go::parse_int(&s[..i]).map(|value| Reading { value, length: i })
+    strconv::parse_int(&s[..i]).map(|value| Reading { value, length: i })
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 use super::support::names::closest;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{is_valid_application_name, parse_endpoint, BundleContext};
+use crate::format::names::is_valid_application_name;
+use crate::go::yaml_v2::resolve_bool;
+use crate::lint::bundle::{parse_endpoint, BundleContext};
 use crate::lint::{Check, Group, Reporter, Rule};
-use crate::yaml::{resolve_bool, Node, NodeKind};
+use crate::yaml::{Node, NodeKind};
 use std::path::Path;
 
 /// The rule's registration.

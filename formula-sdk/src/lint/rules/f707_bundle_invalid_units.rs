@@ -3,7 +3,8 @@
 
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
-use crate::lint::bundle::{is_valid_application_name, BundleContext};
+use crate::format::names::is_valid_application_name;
+use crate::lint::bundle::BundleContext;
 use crate::lint::{Check, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 

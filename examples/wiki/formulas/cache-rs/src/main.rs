@@ -8,7 +8,7 @@
 //! clients and keeps its status in line. Whether it has been started is unit state
 //! (`state-set`), not a file.
 
-use formula_sdk::hook::{Dispatcher, Error, Hook, Status};
+use formula_hook::{Dispatcher, Error, Hook, Status};
 use std::process::ExitCode;
 
 /// The unit-state key set between `start` and `stop`.

@@ -1,6 +1,7 @@
 //! actions.yaml's actions, as the action rules read them.
 
-use super::go;
+use super::spans::written;
+use crate::go::yaml_v2;
 use crate::lint::LintContext;
 use crate::yaml::Node;
 
@@ -22,7 +23,7 @@ impl<'a> ActionDefs<'a> {
             .as_ref()?
             .map_entries()?
             .into_iter()
-            .filter_map(|(k, v)| go::key_name(k, text).map(|name| (name, k, v)))
+            .filter_map(|(k, v)| yaml_v2::key_name(k, written(k, text)).map(|name| (name, k, v)))
             .collect();
         Some(ActionDefs { text, entries })
     }

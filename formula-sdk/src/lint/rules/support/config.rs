@@ -1,8 +1,8 @@
 //! config.yaml's options, as the per-option rules read them.
 
-use super::go;
 use super::spans::written;
 use crate::format::OptionType;
+use crate::go::{strconv, yaml_v2};
 use crate::lint::LintContext;
 use crate::yaml::{Node, NodeKind};
 
@@ -25,7 +25,7 @@ impl<'a> Options<'a> {
 
     /// The option's name as Juju reads it.
     pub fn name(&self, key: &Node) -> String {
-        go::key_name(key, self.text).unwrap_or_else(|| written(key, self.text).to_string())
+        yaml_v2::key_name(key, written(key, self.text)).unwrap_or_else(|| written(key, self.text).to_string())
     }
 }
 
@@ -39,10 +39,10 @@ pub fn juju_takes(kind: OptionType, value: &Node) -> bool {
         (NodeKind::Null, _) => true,
         (NodeKind::Str(_), OptionType::String | OptionType::Secret) => true,
         (NodeKind::Int(_), OptionType::Int) => true,
-        (NodeKind::Str(s), OptionType::Int) => go::parse_int(s).is_some(),
+        (NodeKind::Str(s), OptionType::Int) => strconv::parse_int(s).is_some(),
         (NodeKind::Float(_), OptionType::Float) => true,
         (NodeKind::Bool(_), OptionType::Boolean) => true,
-        (NodeKind::Str(s), OptionType::Boolean) => go::parse_bool(s).is_some(),
+        (NodeKind::Str(s), OptionType::Boolean) => strconv::parse_bool(s).is_ok(),
         _ => false,
     }
 }

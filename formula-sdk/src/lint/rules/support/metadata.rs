@@ -1,9 +1,9 @@
 //! What metadata.yaml says, read the way several rules need it.
 
-use super::go;
 use super::spans::{first_line, value_span, written};
 use super::wording::{a_type, describe};
 use crate::diagnostic::Severity;
+use crate::go::strconv;
 use crate::lint::{LintContext, Reporter};
 use crate::yaml::{Node, NodeKind};
 
@@ -27,7 +27,7 @@ pub fn formula_name(root: &Node) -> Option<&str> {
 pub fn is_subordinate(root: &Node) -> bool {
     match root.get("subordinate").map(|n| &n.kind) {
         Some(NodeKind::Bool(b)) => *b,
-        Some(NodeKind::Str(s)) => go::parse_bool(s) == Some(true),
+        Some(NodeKind::Str(s)) => strconv::parse_bool(s) == Ok(true),
         _ => false,
     }
 }

@@ -1,9 +1,9 @@
 //! The Puppet and ERB parsers on every construct modules use, through a compact printed form
 //! of the tree (`(kind …)`), plus positions and syntax errors.
 
-use formula_sdk::puppet::ast::*;
-use formula_sdk::puppet::erb::{self, ErbNode, RbExpr};
-use formula_sdk::puppet::parse;
+use formula_puppet::ast::*;
+use formula_puppet::erb::{self, ErbNode, RbExpr};
+use formula_puppet::parse;
 
 fn list(items: &[Expr]) -> String {
     items.iter().map(show).collect::<Vec<_>>().join(" ")
@@ -389,7 +389,7 @@ fn erb_conditionals_and_loops() {
     assert!(matches!(&nodes[3], ErbNode::Each { vars, .. } if vars.len() == 2));
 }
 
-fn body_pos(body: &[ErbNode]) -> formula_sdk::puppet::Pos {
+fn body_pos(body: &[ErbNode]) -> formula_puppet::Pos {
     match &body[0] {
         ErbNode::Output(_, pos) => *pos,
         _ => panic!(),

@@ -1,7 +1,101 @@
-//! Go's text conventions that leak into Juju's messages and output:
-//! `%q` quoting, `strconv` number parsing and its error texts, and the
-//! float formats of `strconv.FormatFloat` (`'g'`, `'e'`, `'f'` with the
-//! shortest precision).
+//! Go's `strconv`: how Juju reads numbers and booleans written as strings, and how it quotes
+//! strings and formats floats in what it prints.
+//!
+//! Juju's `schema.Int()` and `schema.Bool()` accept a string as well, and convert it with
+//! `ParseInt(s, 0, 64)` and `ParseBool`: a formula that writes `limit: "0x10"` or
+//! `optional: "T"` is valid for Juju. The hook tools parse their arguments with `Atoi` and
+//! `ParseBool`, and their error texts (`strconv.Atoi: parsing "x": invalid syntax`) reach
+//! the hook, so the functions that report errors return Go's text. Messages quote with `%q`
+//! ([`quote`]), and floats print in the shortest form that reads back ([`format_g`],
+//! [`format_json_float`]).
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: a sign, then a decimal, `0x`, `0o`, `0b` or leading-`0`
+/// octal number, with `_` only between digits (or after a base prefix); `None` where Go
+/// returns an error.
+pub fn parse_int(s: &str) -> Option<i64> {
+    let (negative, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = i128::from(parse_uint(body)?);
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+/// Go's `strconv.ParseUint(s, 0, 64)`: [`parse_int`] without a sign, up to `u64::MAX`.
+pub fn parse_uint(s: &str) -> Option<u64> {
+    let lower = s.to_ascii_lowercase();
+    let (radix, digits) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if s.contains('_') && !underscores_ok(s) {
+        return None;
+    }
+    let cleaned: String = digits.chars().filter(|c| *c != '_').collect();
+    if cleaned.is_empty() || cleaned.starts_with(['+', '-']) {
+        return None;
+    }
+    u64::from_str_radix(&cleaned, radix).ok()
+}
+
+/// Go's rule for `_` in integer literals (`underscoreOK`): each one sits between digits, or
+/// after the base prefix.
+fn underscores_ok(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let mut saw = b'^';
+    let mut hex = false;
+    if bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = bytes[1].eq_ignore_ascii_case(&b'x');
+    }
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
+}
+
+/// Go's `strconv.Atoi`, with its error text (`strconv.Atoi: parsing "x": invalid syntax`).
+pub fn atoi(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", quote(s)));
+    }
+    s.parse::<i64>().map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", quote(s)))
+}
+
+/// Go's `strconv.ParseBool`, with its error text
+/// (`strconv.ParseBool: parsing "yes": invalid syntax`).
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
+        _ => Err(format!("strconv.ParseBool: parsing {}: invalid syntax", quote(s))),
+    }
+}
 
 /// Go's `strconv.Quote` (the `%q` verb) of a string.
 pub fn quote(s: &str) -> String {
@@ -58,25 +152,6 @@ fn is_print(c: char) -> bool {
                 | 0xfffe
                 | 0xffff
         ))
-}
-
-/// Go's `strconv.Atoi`, with its error text
-/// (`strconv.Atoi: parsing "x": invalid syntax`).
-pub fn atoi(s: &str) -> Result<i64, String> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", quote(s)));
-    }
-    s.parse::<i64>().map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", quote(s)))
-}
-
-/// Go's `strconv.ParseBool`, with its error text.
-pub fn parse_bool(s: &str) -> Result<bool, String> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
-        _ => Err(format!("strconv.ParseBool: parsing {}: invalid syntax", quote(s))),
-    }
 }
 
 /// The shortest decimal digits of a finite, non-negative float and the
@@ -143,7 +218,8 @@ pub fn format_g(f: f64) -> String {
     format!("{}{}", sign(f), body)
 }
 
-/// How Go's `encoding/json` writes a finite float64.
+/// How Go's `encoding/json` writes a finite float64: `FormatFloat`'s shortest `'f'` format,
+/// or its `'e'` format with the exponent's leading zero dropped outside `1e-6..1e21`.
 pub fn format_json_float(f: f64) -> String {
     let abs = f.abs();
     let (digits, dp) = shortest_digits(abs);
@@ -160,20 +236,75 @@ pub fn format_json_float(f: f64) -> String {
     }
 }
 
-/// How yaml.v2 writes a float: `'g'` format, `.inf`, `-.inf`, `.nan`.
-pub fn format_yaml_float(f: f64) -> String {
-    if f.is_nan() {
-        ".nan".to_string()
-    } else if f.is_infinite() {
-        if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
-    } else {
-        format_g(f)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers() {
+        for (text, value) in [
+            ("0", 0),
+            ("42", 42),
+            ("+7", 7),
+            ("-3", -3),
+            ("0x10", 16),
+            ("0X10", 16),
+            ("0x1F", 31),
+            ("-0b11", -3),
+            ("0b101", 5),
+            ("017", 15),
+            ("0o17", 15),
+            ("0o7", 7),
+            ("1_000", 1000),
+            ("0x_1F", 31),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+        ] {
+            assert_eq!(parse_int(text), Some(value), "{text}");
+        }
+        for bad in [
+            "",
+            "-",
+            "x",
+            "abc",
+            "eighty",
+            " 1",
+            " 3",
+            "1.0",
+            "1.5",
+            "0x",
+            "08",
+            "_1",
+            "1_",
+            "1__0",
+            "+-1",
+            "--1",
+            "0x+5",
+            "-_1",
+            "9223372036854775808",
+        ] {
+            assert_eq!(parse_int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unsigned_integers() {
+        assert_eq!(parse_uint("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_uint("0xFFFFFFFFFFFFFFFF"), Some(u64::MAX));
+        assert_eq!(parse_uint("18446744073709551616"), None);
+        assert_eq!(parse_uint("+1"), None);
+        assert_eq!(parse_uint("-1"), None);
+        assert_eq!(parse_uint("0"), Some(0));
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(parse_bool("T").ok(), Some(true));
+        assert_eq!(parse_bool("True").ok(), Some(true));
+        assert_eq!(parse_bool("0").ok(), Some(false));
+        assert_eq!(parse_bool("yes").ok(), None);
+        assert_eq!(parse_bool("tRUE").ok(), None);
+    }
 
     #[test]
     fn quote_escapes_like_go() {
@@ -228,12 +359,5 @@ mod tests {
         assert_eq!(format_json_float(1.5e-10), "1.5e-10");
         assert_eq!(format_json_float(45.0), "45");
         assert_eq!(format_json_float(0.000001), "0.000001");
-    }
-
-    #[test]
-    fn yaml_float_specials() {
-        assert_eq!(format_yaml_float(f64::INFINITY), ".inf");
-        assert_eq!(format_yaml_float(f64::NEG_INFINITY), "-.inf");
-        assert_eq!(format_yaml_float(f64::NAN), ".nan");
     }
 }

@@ -1,7 +1,7 @@
 //! The port on small modules written in each test: what lands in which hook, what is listed
 //! in PORTING.md. (tests/port_puppet.rs deploys whole modules through the simulator.)
 
-use formula_sdk::puppet::port::{port_module, Ported};
+use formula_puppet::port::{port_module, Ported};
 
 fn port(files: &[(&str, &str)]) -> Ported {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -3,8 +3,8 @@
 //! the command line: literals, options, or text made of both) and prints the rendered file.
 //! Only python3's standard library is used, so a stock Ubuntu unit renders it as is.
 
-use crate::puppet::erb::{ErbNode, RbExpr};
-use crate::puppet::Pos;
+use crate::erb::{ErbNode, RbExpr};
+use crate::Pos;
 use std::collections::BTreeSet;
 
 /// The runtime shared by every rendered template: Ruby's truthiness and `to_s`, and the few

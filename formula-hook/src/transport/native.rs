@@ -1,7 +1,7 @@
 //! Native hooks run the hook-tool executables found on `PATH`, as any hook on a Juju unit does.
 
 use super::{Output, Transport};
-use crate::hook::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 use std::process::{Command, Stdio};
 
 /// Runs each tool as a child process and collects its output.

@@ -4,7 +4,7 @@
 //! was left for a person to port.
 
 use super::{Module, Todo};
-use crate::puppet::ast::*;
+use crate::ast::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A piece of a value known only when the hook runs.

@@ -1,7 +1,7 @@
 //! How a hook reaches the hook tools: as processes (a real Juju unit), or through the
 //! functions a WebAssembly host provides (the simulator).
 
-use super::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 
 #[cfg(not(target_family = "wasm"))]
 mod native;

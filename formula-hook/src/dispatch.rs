@@ -1,6 +1,6 @@
 //! One program, many hooks: the entry point that picks the function for the hook being run.
 
-use super::{Error, Hook};
+use crate::{Error, Hook};
 use std::process::ExitCode;
 
 /// A hook's function.

@@ -3,7 +3,7 @@
 //! the response are JSON in linear memory.
 
 use super::{Output, Transport};
-use crate::hook::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 use serde::Deserialize;
 
 #[link(wasm_import_module = "formula")]

@@ -1,11 +1,11 @@
 //! A deterministic stand-in for the `puppet` and `erb` fuzz targets: pseudo-random bytes and
 //! mutations of the test modules' manifests and templates (tests/puppet/), fed to the same
-//! entry points (`fuzz/src/lib.rs`, included here): parse, and port or render what parses.
+//! entry points (`fuzz/src/puppet.rs`, included here): parse, and port or render what parses.
 //! Nothing may panic. A failure prints the case's index and input.
 
-#[path = "../../fuzz/src/lib.rs"]
-#[allow(dead_code)]
+#[path = "../../fuzz/src/puppet.rs"]
 mod harness;
+#[path = "../../formula-sdk/tests/support/mod.rs"]
 mod support;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -163,9 +163,9 @@ fn the_test_modules_parse_and_port_as_they_are() {
     for sample in samples() {
         let text = String::from_utf8_lossy(&sample);
         if text.contains("class ") || text.contains("define ") {
-            formula_sdk::puppet::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            formula_puppet::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         } else {
-            formula_sdk::puppet::erb::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            formula_puppet::erb::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         }
     }
 }

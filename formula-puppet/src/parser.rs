@@ -697,7 +697,7 @@ impl Parser<'_> {
                     let lambda = self.lambda()?;
                     ExprKind::Call { name: word, args, lambda }
                 }
-                _ if self.is("{") && !crate::puppet::lexer::is_keyword(&word) => {
+                _ if self.is("{") && !crate::lexer::is_keyword(&word) => {
                     return self.resource(word, Virtuality::Real, span);
                 }
                 _ => ExprKind::Name(word),

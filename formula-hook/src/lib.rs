@@ -1,4 +1,5 @@
-//! The hook API: formulas written in Rust, as native hooks or as WebAssembly.
+//! The hook API of Formula Kit: Juju's hook tools for formulas written in Rust, as native
+//! hooks or as WebAssembly.
 //!
 //! A formula is one program whose hooks are functions. [`Dispatcher`] reads the hook's name
 //! as Juju's `dispatch` does (`JUJU_DISPATCH_PATH`, e.g. `hooks/install`, else the name the
@@ -11,15 +12,20 @@
 //! - for `wasm32-wasip1`, they are functions the host imports from the module `formula`
 //!   (the simulator runs such a module in-process, with the same tool implementations).
 //!
-//! ```no_run
-//! use formula_sdk::hook::{Bag, Dispatcher, Hook, Status};
+//! This crate is for formula authors, and so kept apart from the toolkit (formula-sdk): it
+//! needs serde and serde_json alone, and builds for both targets. It is not on crates.io:
+//! `formula new --template rust` writes it whole into the new formula, as `formula-hook/`
+//! beside `src/`, from the copy the `formula` binary embedded when it was built.
 //!
-//! fn install(hook: &mut Hook) -> Result<(), formula_sdk::hook::Error> {
+//! ```no_run
+//! use formula_hook::{Bag, Dispatcher, Hook, Status};
+//!
+//! fn install(hook: &mut Hook) -> Result<(), formula_hook::Error> {
 //!     hook.status_set(Status::Maintenance, "installing")?;
 //!     hook.open_port("80/tcp")
 //! }
 //!
-//! fn db_changed(hook: &mut Hook) -> Result<(), formula_sdk::hook::Error> {
+//! fn db_changed(hook: &mut Hook) -> Result<(), formula_hook::Error> {
 //!     let Some(host) = hook.relation_get_key(None, Bag::Remote, "host")? else {
 //!         return hook.status_set(Status::Waiting, "waiting for the database");
 //!     };
@@ -31,6 +37,7 @@
 //!     Dispatcher::new().on("install", install).on("db-relation-changed", db_changed).run()
 //! }
 //! ```
+#![deny(missing_docs)]
 
 mod dispatch;
 mod error;

@@ -1,9 +1,9 @@
 //! The hook tools as typed methods of [`Hook`]. Reads ask for `--format json` and parse it;
 //! writes pass `key=value` arguments, as a shell hook would.
 
-use super::error::Error;
-use super::transport::{checked, parse_json};
-use super::Hook;
+use crate::error::Error;
+use crate::transport::{checked, parse_json};
+use crate::Hook;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -268,7 +268,7 @@ impl Hook {
     pub fn state_get(&mut self, key: &str) -> Result<Option<String>, Error> {
         match self.json("state-get", &[key]) {
             // Juju reports a missing key as not found; to the formula it is just unset.
-            Err(e) if e.kind == super::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind == crate::ErrorKind::NotFound => Ok(None),
             other => other,
         }
     }

@@ -6,12 +6,18 @@
 //! stays an opaque node. Bad input is a [`ParseError`] naming line and column, never a panic.
 //!
 //! ```
-//! use formula_sdk::puppet::{parse, ast::ExprKind};
+//! use formula_puppet::{parse, ast::ExprKind};
 //! let manifest = parse("class memcached(Integer $port = 11211) { package { 'memcached': ensure => present } }").unwrap();
 //! assert!(matches!(manifest.body[0].kind, ExprKind::Class(_)));
 //! let err = parse("class x {\n  file { '/a' ensure => file }\n}").unwrap_err();
 //! assert_eq!((err.pos.line, err.pos.column), (2, 15));
 //! ```
+//!
+//! `formula port-puppet` is its one user, so the port is a crate of its own rather than a part
+//! of formula-sdk, which every other command and the simulator link. Of formula-sdk it takes
+//! only the source positions ([`Pos`], [`Span`]), so that a Puppet position is the same type
+//! as a formula's.
+#![deny(missing_docs)]
 
 pub mod ast;
 pub mod erb;
@@ -19,7 +25,7 @@ pub mod lexer;
 pub mod parser;
 pub mod port;
 
-pub use crate::source::{Pos, Span};
+pub use formula_sdk::source::{Pos, Span};
 
 /// Parses a manifest (see [`parser::parse`]) on a thread with a large stack, so that the
 /// nesting the parser allows fits whatever the caller's stack.
