@@ -5,12 +5,11 @@
 //! ([`Buffers::commit`]); logs, statuses, leader settings and action results are immediate.
 
 use crate::hook::Hook;
-use crate::model::{Model, PendingAction};
+use crate::model::{Model, OpenedPort, PendingAction, PortRange, Settings, SettingsChanges, StatusInfo, Value};
 use crate::tools::context::{
     ApplicationStatus, BagScope, BagTarget, HookContext, InterfaceAddress, InterfaceInfo, LogLevel, NetworkInfo,
-    OpenedPort, PortRange, RelationInfo, Settings, SettingsChanges, StatusInfo, ToolError,
+    RelationInfo, ToolError,
 };
-use crate::tools::value::Value;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -18,8 +18,8 @@
 
 use crate::hook::HookKind;
 use crate::model::Life;
+use crate::model::Settings;
 use crate::sim::{Sim, SimError};
-use crate::tools::context::Settings;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! Running a scenario: deploy, relate, then each step in order.
 
 use crate::expect::{self, Failure};
+use crate::model::Value;
 use crate::scenario::{Scenario, Step};
 use crate::sim::{Sim, SimError};
-use crate::tools::value::Value;
 use serde_json::json;
 use std::collections::BTreeMap;
 

@@ -13,12 +13,12 @@ use crate::choice::Choices;
 use crate::fault::{FaultState, Faults, HookFault, StepFault};
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
-use crate::model::{self, ActionResult, Application, Life, Model, PendingAction, Relation, RelationEnd, Unit};
+use crate::model::{
+    self, ActionResult, Application, Life, Model, PendingAction, Relation, RelationEnd, StatusInfo, Unit, Value,
+};
 use crate::runner::wasm::{WasmExit, WasmHook, WasmRunner};
 use crate::scenario::EndpointRef;
 use crate::server::{ServerEvent, ToolServer};
-use crate::tools::context::StatusInfo;
-use crate::tools::value::Value;
 use crate::trace::{self, TraceSink};
 use crate::wire::Response;
 use formula_sdk::format::{Formula, Role};
@@ -1164,7 +1164,7 @@ impl Sim {
         results.insert("stdout".into(), Value::Str(stdout.to_string()));
         results.insert("stderr".into(), Value::Str(stderr.to_string()));
         let json_results: BTreeMap<String, serde_json::Value> =
-            results.iter().map(|(k, v)| (k.clone(), value_json(v))).collect();
+            results.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
         self.emit("action-result", json!({"step": step, "unit": unit, "action": name, "id": id, "status": status, "message": message, "results": json_results, "log": run.log}));
         if let Some(u) = self.model.units.get_mut(unit) {
             u.action_results.push(ActionResult { id, name, status, message, results });
@@ -1802,23 +1802,6 @@ fn plain(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Str(s) => s.clone(),
         _ => String::new(),
-    }
-}
-
-/// A tool value as JSON (for the trace).
-pub fn value_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => json!(b),
-        Value::Int(i) => json!(i),
-        Value::Float(x) => json!(x),
-        Value::Str(s) => json!(s),
-        Value::Lines(items) => json!(items),
-        Value::List(items) => serde_json::Value::Array(items.iter().map(value_json).collect()),
-        Value::Map(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()),
-        Value::Struct(fields) => {
-            serde_json::Value::Object(fields.iter().map(|(k, v)| (k.clone(), value_json(v))).collect())
-        }
     }
 }
 

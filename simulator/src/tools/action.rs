@@ -7,7 +7,7 @@ use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
 use super::gostr::quote;
-use super::value::Value;
+use crate::model::Value;
 
 const RESERVED: [&str; 4] = ["stdout", "stdout-encoding", "stderr", "stderr-encoding"];
 

@@ -8,7 +8,7 @@ use super::context::{HookContext, RelationInfo};
 use super::flags::{self, FlagError, FlagSpec, FlagValue};
 use super::format::Format;
 use super::gostr::{atoi, quote_list};
-use super::value::Value;
+use crate::model::Value;
 
 /// What `--help` says about a tool.
 pub(crate) struct Info {

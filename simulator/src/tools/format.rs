@@ -3,8 +3,8 @@
 
 use super::gostr::quote;
 use super::json;
-use super::value::Value;
 use super::yaml_emit;
+use crate::model::Value;
 
 /// The `--format` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

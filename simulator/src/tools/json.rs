@@ -5,7 +5,7 @@
 //! infinities are an error, as in Go (`json: unsupported value: NaN`).
 
 use super::gostr::format_json_float;
-use super::value::Value;
+use crate::model::Value;
 
 /// Encodes `value` as Go's `json.Marshal` would.
 pub fn encode(value: &Value) -> Result<String, String> {

@@ -12,12 +12,11 @@ use std::path::{Path, PathBuf};
 
 use super::action::merge_result;
 use super::context::{
-    ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, OpenedPort, PortRange, RelationInfo,
-    Settings, SettingsChanges, StatusInfo, ToolError,
+    ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, RelationInfo, ToolError,
 };
 use super::names;
 use super::relation::app_of;
-use super::value::Value;
+use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
 
 /// One relation as the memory context models it.
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,7 @@ use super::flags::{FlagSpec, FlagValue};
 use super::gostr::quote;
 use super::keyvalues;
 use super::relation::read_settings_file;
-use super::value::Value;
+use crate::model::Value;
 
 /// Juju's `quota.MaxCharmStateKeySize`.
 pub const MAX_KEY_SIZE: usize = 256;

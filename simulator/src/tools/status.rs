@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use super::command::{check_empty, Command, Env, Info, Output};
-use super::context::{HookContext, StatusInfo};
+use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
 use super::format::Format;
 use super::gostr::quote;
-use super::value::Value;
+use crate::model::{StatusInfo, Value};
 
 const VALID: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
 

@@ -4,7 +4,7 @@ use super::command::{check_empty, Command, Env, Info, Output, RelationFlag};
 use super::context::{HookContext, NetworkInfo};
 use super::flags::{FlagSpec, FlagValue};
 use super::gostr::quote;
-use super::value::Value;
+use crate::model::Value;
 
 /// `unit-get private-address|public-address`.
 #[derive(Default)]
