@@ -15,7 +15,7 @@ mod relation;
 mod settings;
 mod status;
 mod unit;
-mod value;
+pub mod value;
 
 pub use application::{node_value, Application};
 pub use ports::{OpenedPort, PortRange, Protocol};

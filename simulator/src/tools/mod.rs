@@ -48,6 +48,8 @@ pub use context::{HookContext, ToolError};
 pub use ports::parse_port_range;
 
 use command::{write_error, Command, Env};
+// The emitter (moving to the Go module with gostr.rs) names the model's value type `super::value`.
+use crate::model::value;
 
 /// What a tool call returns to the hook: exit code and output bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -14,7 +14,7 @@
 use std::cmp::Ordering;
 
 use super::gostr::format_yaml_float;
-use crate::model::Value;
+use super::value::Value;
 
 const BEST_INDENT: i64 = 2;
 const BEST_WIDTH: usize = 80;
