@@ -19,10 +19,9 @@ use crate::model::{
 use crate::runner::wasm::{WasmExit, WasmHook, WasmRunner};
 use crate::scenario::EndpointRef;
 use crate::server::{ServerEvent, ToolServer};
-use crate::trace::{self, TraceSink};
+use crate::trace::{self, ApplicationNamed, Event, FaultKind, HookCount, RelationNamed, TraceSink, UnitNamed};
 use crate::wire::Response;
 use formula_sdk::format::{Formula, Role};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -236,23 +235,20 @@ impl Sim {
             on_hook: None,
             wasm: None,
         };
-        let mut run = json!({"seed": sim.cfg.seed, "backend": sim.backend.name(), "model": sim.model.name});
         // What a replay needs besides the choices, written only when set (older traces stay valid).
-        if let Some(scenario) = &sim.cfg.scenario {
-            run["scenario"] = json!(scenario);
-        }
-        if !sim.cfg.faults.is_off() {
-            run["faults"] = json!(sim.cfg.faults.spec());
-        }
-        if sim.cfg.choices.is_some() {
-            run["replay"] = json!(true);
-        }
-        sim.emit("run", run);
+        let run = trace::Run {
+            seed: sim.cfg.seed,
+            backend: sim.backend.name().to_string(),
+            model: sim.model.name.clone(),
+            scenario: sim.cfg.scenario.clone(),
+            faults: (!sim.cfg.faults.is_off()).then(|| sim.cfg.faults.spec()),
+            replay: sim.cfg.choices.is_some(),
+        };
+        sim.emit(Event::Run(run));
         Ok(sim)
     }
 
-    fn emit(&mut self, kind: &str, fields: serde_json::Value) {
-        let event = trace::event(kind, fields);
+    fn emit(&mut self, event: Event) {
         self.sink.event(&event);
     }
 
@@ -345,7 +341,7 @@ impl Sim {
                 scope: e.scope,
             })
             .collect();
-        self.emit("deploy", json!({"application": name, "formula": app.formula.name(), "units": units}));
+        self.emit(Event::Deploy(trace::Deploy { application: name.to_string(), formula: app.formula.name(), units }));
         self.model.apps.insert(name.to_string(), app);
         for end in peers {
             self.add_relation(vec![end]);
@@ -403,7 +399,7 @@ impl Sim {
         );
         self.places.insert(name.clone(), places);
         self.agents.insert(name.clone(), Agent::new(&name, charm_version));
-        self.emit("add-unit", json!({"unit": name}));
+        self.emit(Event::AddUnit(UnitNamed { unit: name.clone() }));
         Ok(name)
     }
 
@@ -467,7 +463,7 @@ impl Sim {
         for unit in installed {
             self.enter_scope(id, &unit);
         }
-        self.emit("relate", json!({"relation": id, "key": key}));
+        self.emit(Event::Relate(trace::Relate { relation: id, key }));
         id
     }
 
@@ -563,7 +559,7 @@ impl Sim {
         };
         relation.life = Life::Dying;
         let id = relation.id;
-        self.emit("unrelate", json!({"relation": id}));
+        self.emit(Event::Unrelate(RelationNamed { relation: id }));
         self.reap_relations();
         Ok(())
     }
@@ -574,7 +570,7 @@ impl Sim {
             return err(self.unknown_unit(unit));
         };
         u.life = Life::Dying;
-        self.emit("remove-unit", json!({"unit": unit}));
+        self.emit(Event::RemoveUnit(UnitNamed { unit: unit.to_string() }));
         Ok(())
     }
 
@@ -590,7 +586,7 @@ impl Sim {
         for r in self.model.relations.values_mut().filter(|r| r.involves(app)) {
             r.life = Life::Dying;
         }
-        self.emit("remove-application", json!({"application": app}));
+        self.emit(Event::RemoveApplication(ApplicationNamed { application: app.to_string() }));
         self.reap_relations();
         self.reap_applications();
         Ok(())
@@ -621,7 +617,7 @@ impl Sim {
             a.config_version += 1;
         }
         let version = a.config_version;
-        self.emit("config", json!({"application": app, "version": version}));
+        self.emit(Event::Config(trace::Config { application: app.to_string(), version }));
         Ok(())
     }
 
@@ -646,7 +642,7 @@ impl Sim {
         a.formula_dir = formula_dir.to_path_buf();
         a.charm_version += 1;
         let version = a.charm_version;
-        self.emit("upgrade", json!({"application": app, "charm-version": version}));
+        self.emit(Event::Upgrade(trace::Upgrade { application: app.to_string(), charm_version: version }));
         Ok(())
     }
 
@@ -682,7 +678,7 @@ impl Sim {
         if let Some(u) = self.model.units.get_mut(unit) {
             u.actions.push(PendingAction { id, name: name.to_string(), params });
         }
-        self.emit("action", json!({"unit": unit, "name": name, "id": id}));
+        self.emit(Event::Action(trace::Action { unit: unit.to_string(), name: name.to_string(), id }));
         Ok(id)
     }
 
@@ -715,7 +711,7 @@ impl Sim {
             }
             self.after_commit(unit, &error.hook);
         }
-        self.emit("resolve", json!({"unit": unit, "retry": retry, "hook": error.hook.name()}));
+        self.emit(Event::Resolve(trace::Resolve { unit: unit.to_string(), retry, hook: error.hook.name() }));
         Ok(())
     }
 
@@ -731,7 +727,7 @@ impl Sim {
         if let Some(a) = self.model.apps.get_mut(&app) {
             a.leader = Some(unit.to_string());
         }
-        self.emit("elect", json!({"unit": unit}));
+        self.emit(Event::Elect(UnitNamed { unit: unit.to_string() }));
         Ok(())
     }
 
@@ -739,7 +735,7 @@ impl Sim {
     pub fn update_status(&mut self) {
         self.model.update_status_tick += 1;
         let tick = self.model.update_status_tick;
-        self.emit("update-status", json!({"tick": tick}));
+        self.emit(Event::UpdateStatus(trace::UpdateStatus { tick }));
     }
 
     fn enter_scope(&mut self, id: i64, unit: &str) {
@@ -781,7 +777,7 @@ impl Sim {
         for id in gone {
             // A unit that knew the relation but never entered scope just forgets it.
             self.model.relations.remove(&id);
-            self.emit("relation-removed", json!({"relation": id}));
+            self.emit(Event::RelationRemoved(RelationNamed { relation: id }));
         }
     }
 
@@ -798,7 +794,7 @@ impl Sim {
                 continue;
             }
             self.model.apps.remove(&app);
-            self.emit("application-removed", json!({"application": app}));
+            self.emit(Event::ApplicationRemoved(ApplicationNamed { application: app }));
         }
     }
 
@@ -869,11 +865,21 @@ impl Sim {
         for fault in &happened {
             match fault {
                 StepFault::Tick => {
-                    self.emit("fault", json!({"step": self.step_no + 1, "fault": "tick"}));
+                    self.emit(Event::Fault(trace::Fault {
+                        step: self.step_no + 1,
+                        fault: FaultKind::Tick,
+                        unit: None,
+                        hook: None,
+                    }));
                     self.update_status();
                 }
                 StepFault::Elect(unit) => {
-                    self.emit("fault", json!({"step": self.step_no + 1, "fault": "leader", "unit": unit}));
+                    self.emit(Event::Fault(trace::Fault {
+                        step: self.step_no + 1,
+                        fault: FaultKind::Leader,
+                        unit: Some(unit.clone()),
+                        hook: None,
+                    }));
                     let _ = self.elect(unit);
                 }
             }
@@ -956,11 +962,11 @@ impl Sim {
             ran += 1;
             if ran >= self.cfg.max_hooks {
                 let tail = self.recent.iter().rev().take(12).rev().cloned().collect::<Vec<_>>().join("\n  ");
-                self.emit("settle-failed", json!({"hooks": ran}));
+                self.emit(Event::SettleFailed(HookCount { hooks: ran }));
                 return err(format!("the model did not settle after {ran} hooks; the last hooks were:\n  {tail}"));
             }
         }
-        self.emit("settled", json!({"hooks": ran}));
+        self.emit(Event::Settled(HookCount { hooks: ran }));
         Ok(ran)
     }
 
@@ -996,21 +1002,31 @@ impl Sim {
         let context_id = format!("{unit}-{name}-{}", self.choices.token());
         let env = self.hook_env(unit, &hook, &places, &formula, &context_id);
         let draws = self.choices.draws();
-        let choices: Vec<serde_json::Value> =
-            draws[self.draws_seen.min(draws.len())..].iter().map(|d| json!([d.label, d.options, d.picked])).collect();
+        let choices: Vec<trace::Draw> = draws[self.draws_seen.min(draws.len())..].iter().map(Into::into).collect();
         self.draws_seen = draws.len();
-        self.emit(
-            "hook",
-            json!({"step": step, "unit": unit, "hook": name, "remote-unit": hook.remote_unit, "remote-app": hook.remote_app, "relation": hook.relation, "choices": choices,
-                   "env": env.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(self.scrub(v)))).collect::<serde_json::Map<_, _>>()}),
-        );
+        let event = trace::Hook {
+            step,
+            unit: unit.to_string(),
+            hook: name.clone(),
+            remote_unit: hook.remote_unit.clone(),
+            remote_app: hook.remote_app.clone(),
+            relation: hook.relation,
+            choices,
+            env: env.iter().map(|(k, v)| (k.clone(), self.scrub(v))).collect(),
+        };
+        self.emit(Event::Hook(event));
         self.sink.flush();
         if let Some(fault) = fault {
             let what = match fault {
-                HookFault::Fail => "fail",
-                HookFault::Restart => "restart",
+                HookFault::Fail => FaultKind::Fail,
+                HookFault::Restart => FaultKind::Restart,
             };
-            self.emit("fault", json!({"step": step, "fault": what, "unit": unit, "hook": name}));
+            self.emit(Event::Fault(trace::Fault {
+                step,
+                fault: what,
+                unit: Some(unit.to_string()),
+                hook: Some(name.clone()),
+            }));
         }
         let injected = fault == Some(HookFault::Fail) || self.take_injected_failure(unit, &name);
         let mut buffers = Buffers::default();
@@ -1058,12 +1074,22 @@ impl Sim {
         };
         let keys_written: Vec<String> = buffers.relation.values().flat_map(|c| c.keys().cloned()).collect();
         if hook.kind == HookKind::Exec {
-            self.emit("exit", json!({"step": step, "unit": unit, "hook": name, "result": result}));
+            self.emit(Event::Exit(trace::Exit {
+                step,
+                unit: unit.to_string(),
+                hook: name.clone(),
+                result: result.clone(),
+                ..trace::Exit::default()
+            }));
             if ok {
-                let commit = buffers.commit(&mut self.model, unit);
-                self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
+                let changes = buffers.commit(&mut self.model, unit);
+                self.emit(Event::Commit(trace::Commit { step, unit: unit.to_string(), changes }));
             } else {
-                self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
+                self.emit(Event::Discard(trace::Discard {
+                    step,
+                    unit: unit.to_string(),
+                    buffered: !buffers.is_empty(),
+                }));
             }
             let record =
                 HookRecord { step, unit: unit.to_string(), hook, result, ok, keys_written, output: String::new() };
@@ -1072,32 +1098,37 @@ impl Sim {
             self.finish_action(unit, &hook, action_run, ok, &result, &stdout, &stderr, step);
             // An action's result never puts the unit in error.
             if ok {
-                let commit = buffers.commit(&mut self.model, unit);
-                self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
+                let changes = buffers.commit(&mut self.model, unit);
+                self.emit(Event::Commit(trace::Commit { step, unit: unit.to_string(), changes }));
             }
         } else if interrupted {
             // The agent died before the commit: buffered writes are lost, the hook runs again.
-            self.emit(
-                "exit",
-                json!({"step": step, "unit": unit, "hook": name, "result": result, "stdout": stdout, "stderr": stderr}),
-            );
-            self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
+            self.emit(Event::Exit(trace::Exit {
+                step,
+                unit: unit.to_string(),
+                hook: name.clone(),
+                result: result.clone(),
+                stdout: Some(stdout.clone()),
+                stderr: Some(stderr.clone()),
+                fuel: None,
+            }));
+            self.emit(Event::Discard(trace::Discard { step, unit: unit.to_string(), buffered: !buffers.is_empty() }));
             if let Some(agent) = self.agents.get_mut(unit) {
                 agent.retry = Some(hook.clone());
             }
             ok = false;
         } else if ok {
-            let commit = buffers.commit(&mut self.model, unit);
-            self.emit("exit", exit_fields(step, unit, &name, &result, &stdout, &stderr, fuel));
-            self.emit("commit", json!({"step": step, "unit": unit, "changes": commit}));
+            let changes = buffers.commit(&mut self.model, unit);
+            self.emit(exit_event(step, unit, &name, &result, &stdout, &stderr, fuel));
+            self.emit(Event::Commit(trace::Commit { step, unit: unit.to_string(), changes }));
             if let Some(agent) = self.agents.get_mut(unit) {
                 agent.retry = None;
                 agent.commit(&hook, snap);
             }
             self.after_commit(unit, &hook);
         } else {
-            self.emit("exit", exit_fields(step, unit, &name, &result, &stdout, &stderr, fuel));
-            self.emit("discard", json!({"step": step, "unit": unit, "buffered": !buffers.is_empty()}));
+            self.emit(exit_event(step, unit, &name, &result, &stdout, &stderr, fuel));
+            self.emit(Event::Discard(trace::Discard { step, unit: unit.to_string(), buffered: !buffers.is_empty() }));
             let message = format!("hook failed: \"{name}\"");
             if let Some(agent) = self.agents.get_mut(unit) {
                 agent.retry = None;
@@ -1163,9 +1194,16 @@ impl Sim {
         let mut results = run.results;
         results.insert("stdout".into(), Value::Str(stdout.to_string()));
         results.insert("stderr".into(), Value::Str(stderr.to_string()));
-        let json_results: BTreeMap<String, serde_json::Value> =
-            results.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
-        self.emit("action-result", json!({"step": step, "unit": unit, "action": name, "id": id, "status": status, "message": message, "results": json_results, "log": run.log}));
+        self.emit(Event::ActionResult(trace::ActionResult {
+            step,
+            unit: unit.to_string(),
+            action: name.clone(),
+            id,
+            status: status.clone(),
+            message: message.clone(),
+            results: results.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            log: run.log,
+        }));
         if let Some(u) = self.model.units.get_mut(unit) {
             u.action_results.push(ActionResult { id, name, status, message, results });
         }
@@ -1249,7 +1287,7 @@ impl Sim {
                 a.leader = next_leader;
             }
         }
-        self.emit("unit-removed", json!({"unit": unit}));
+        self.emit(Event::UnitRemoved(UnitNamed { unit: unit.to_string() }));
         self.reap_relations();
         self.reap_applications();
     }
@@ -1340,7 +1378,8 @@ impl Sim {
         let name = hook.name();
         let debugging = self.opens_shell(unit, hook);
         let spec = if debugging {
-            self.emit("debug-hooks", json!({"step": self.step_no, "unit": unit, "hook": name}));
+            let event = trace::DebugHooks { step: self.step_no, unit: unit.to_string(), hook: name.clone() };
+            self.emit(Event::DebugHooks(event));
             debug_shell(unit, &name, &program, env, places)
         } else {
             ProcessSpec {
@@ -1503,18 +1542,32 @@ impl Sim {
             *action_run = run;
         }
         for (tool, args, response) in calls {
-            let fields = json!({"step": self.step_no, "unit": unit, "tool": tool, "args": args.iter().map(|a| self.scrub(a)).collect::<Vec<_>>(), "code": response.code,
-                "stdout": self.scrub(&String::from_utf8_lossy(&response.stdout)), "stderr": self.scrub(&String::from_utf8_lossy(&response.stderr))});
-            self.emit("tool", fields);
+            let event = trace::Tool {
+                step: self.step_no,
+                unit: unit.to_string(),
+                tool: tool.clone(),
+                args: args.iter().map(|a| self.scrub(a)).collect(),
+                code: response.code,
+                stdout: self.scrub(&String::from_utf8_lossy(&response.stdout)),
+                stderr: self.scrub(&String::from_utf8_lossy(&response.stderr)),
+            };
+            self.emit(Event::Tool(event));
             let stderr = String::from_utf8_lossy(&response.stderr);
             if let Some(refusal) = crate::misuse::classify(&tool, &args, response.code, &stderr) {
                 let call = crate::misuse::RefusedCall { unit: unit.to_string(), hook: hook.name(), refusal };
-                self.emit("refused", json!({"step": self.step_no, "unit": unit, "hook": call.hook, "kind": call.refusal.kind.name(), "what": call.refusal.what}));
+                self.emit(Event::Refused(trace::Refused {
+                    step: self.step_no,
+                    unit: unit.to_string(),
+                    hook: call.hook.clone(),
+                    kind: call.refusal.kind.name().to_string(),
+                    what: call.refusal.what.clone(),
+                }));
                 self.refused.push(call);
             }
         }
         for line in finished.logs {
-            self.emit("log", json!({"step": self.step_no, "unit": unit, "line": self.scrub(&line)}));
+            let event = trace::Log { step: self.step_no, unit: unit.to_string(), line: self.scrub(&line) };
+            self.emit(Event::Log(event));
         }
     }
 
@@ -1574,7 +1627,7 @@ impl Sim {
             let mut parts = line.split('\u{1f}');
             let command = parts.next().unwrap_or("").to_string();
             let args: Vec<String> = parts.map(|a| self.scrub(a)).collect();
-            self.emit("stub", json!({"step": step, "unit": unit, "command": command, "args": args}));
+            self.emit(Event::Stub(trace::Stub { step, unit: unit.to_string(), command, args }));
         }
     }
 
@@ -1590,22 +1643,17 @@ impl Sim {
         }
     }
 
-    /// Records a free-form event in the trace (expectation results, notes).
-    pub fn trace(&mut self, kind: &str, fields: serde_json::Value) {
-        self.emit(kind, fields);
+    /// Records an event of the run in the trace (its steps, expectations, result).
+    pub fn trace(&mut self, event: Event) {
+        self.emit(event);
     }
 
     /// Ends the run: stops processes and removes what the backend made.
     pub fn shutdown(&mut self) {
         let draws = self.choices.draws();
-        let left: Vec<serde_json::Value> =
-            draws[self.draws_seen.min(draws.len())..].iter().map(|d| json!([d.label, d.options, d.picked])).collect();
-        let mut end = json!({"hooks": self.hook_count});
-        if !left.is_empty() {
-            // Draws after the last hook (a fault with no hook after it): a replay needs them too.
-            end["choices"] = json!(left);
-        }
-        self.emit("end", end);
+        // Draws after the last hook (a fault with no hook after it): a replay needs them too.
+        let choices = draws[self.draws_seen.min(draws.len())..].iter().map(Into::into).collect();
+        self.emit(Event::End(trace::End { hooks: self.hook_count, choices }));
         self.sink.flush();
         self.backend.cleanup();
     }
@@ -1726,22 +1774,17 @@ fn wasm_seed(context_id: &str) -> u64 {
     context_id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// The fields of an `exit` event; `fuel` only for WebAssembly hooks.
-fn exit_fields(
-    step: u64,
-    unit: &str,
-    hook: &str,
-    result: &str,
-    stdout: &str,
-    stderr: &str,
-    fuel: Option<u64>,
-) -> serde_json::Value {
-    let mut fields =
-        json!({"step": step, "unit": unit, "hook": hook, "result": result, "stdout": stdout, "stderr": stderr});
-    if let (Some(fuel), Some(map)) = (fuel, fields.as_object_mut()) {
-        map.insert("fuel".into(), json!(fuel));
-    }
-    fields
+/// The `exit` event of a hook; `fuel` only for WebAssembly hooks.
+fn exit_event(step: u64, unit: &str, hook: &str, result: &str, stdout: &str, stderr: &str, fuel: Option<u64>) -> Event {
+    Event::Exit(trace::Exit {
+        step,
+        unit: unit.to_string(),
+        hook: hook.to_string(),
+        result: result.to_string(),
+        stdout: Some(stdout.to_string()),
+        stderr: Some(stderr.to_string()),
+        fuel,
+    })
 }
 
 /// Loads a formula and refuses it when Juju would.
