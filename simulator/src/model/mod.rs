@@ -10,20 +10,24 @@
 //! [`Settings`] a bag's data, [`StatusInfo`] a workload status, [`OpenedPort`] an opened range.
 
 mod application;
+mod formula;
 mod ports;
 mod relation;
 mod settings;
 mod status;
 mod unit;
 pub mod value;
+mod verbs;
 
 pub use application::{node_value, Application};
+pub use formula::{check_option, load_deployable};
 pub use ports::{OpenedPort, PortRange, Protocol};
 pub use relation::{Relation, RelationEnd};
 pub use settings::{apply_changes, Bag, Settings, SettingsChanges};
 pub use status::StatusInfo;
 pub use unit::{ActionResult, PendingAction, Unit};
 pub use value::Value;
+pub use verbs::NewUnit;
 
 use std::collections::BTreeMap;
 
@@ -93,4 +97,12 @@ pub fn unit_app(name: &str) -> &str {
 /// Sorts unit names as Juju does: by application, then by number.
 pub fn sort_units(names: &mut [String]) {
     names.sort_by(|a, b| (unit_app(a), unit_number(a)).cmp(&(unit_app(b), unit_number(b))));
+}
+
+/// `items` in backticks, separated by commas (`none` when there are none), for messages.
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "none".into();
+    }
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
 }

@@ -6,8 +6,10 @@
 //! into a [`TraceSink`]; [`read`] reads a trace file back. The schema is `docs/trace.md`.
 
 mod event;
+mod recorder;
 
 pub use event::*;
+pub use recorder::Recorder;
 
 use std::io::Write;
 
