@@ -7,7 +7,7 @@
 //! Each [`Sim::step`] lets the scheduler pick a unit that has work and the hook its resolver
 //! derives, runs it (a real process in the unit, or its WebAssembly module, with hook tools
 //! that answer from the model), then commits the hook's buffered writes if it exited 0, or
-//! discards them and puts the unit in error ([`hook`]). Serial hooks with commit at exit are
+//! discards them and puts the unit in error (`sim/hook.rs`). Serial hooks with commit at exit are
 //! equivalent to Juju's concurrent agents, because no hook can see another's uncommitted
 //! writes.
 
