@@ -44,10 +44,10 @@ use crate::model::Model;
 use crate::trace::Event;
 use std::collections::BTreeMap;
 
-/// Moves what changes without a hook, for every agent not in error: leadership lost (there is
-/// no leader-deposed in Juju), and peer relations of a dying unit or relation ending (there is
-/// no relation-broken for peers); the unit leaves their scope, and what that leaves dying
-/// without a unit in scope goes.
+/// Moves what changes without a hook: a unit that lost leadership stops believing it leads
+/// (there is no leader-deposed in Juju), even in error; for a unit not in error, the peer
+/// relations of a dying unit or relation end (there is no relation-broken for peers), the unit
+/// leaves their scope, and a dying relation left with no unit in scope goes.
 pub fn silent_transitions(model: &mut Model, agents: &mut BTreeMap<String, Agent>, events: &mut Vec<Event>) {
     let names: Vec<String> = agents.keys().cloned().collect();
     for name in names {

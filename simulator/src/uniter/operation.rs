@@ -140,3 +140,32 @@ pub fn resolve(
     events.push(Event::Resolve(resolved));
     Ok(gone)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn how_a_hook_ends() {
+        let install = Hook::unit(HookKind::Install);
+        let exec = Hook::unit(HookKind::Exec);
+        let action = Hook { action: Some((0, "backup".into())), ..Hook::unit(HookKind::Action) };
+        assert_eq!(ending(&install, true, None), Ending::Committed);
+        assert_eq!(ending(&install, false, None), Ending::Failed);
+        assert_eq!(ending(&install, false, Some(HookFault::Fail)), Ending::Failed);
+        assert_eq!(ending(&install, true, Some(HookFault::Restart)), Ending::Interrupted);
+        assert_eq!(ending(&install, false, Some(HookFault::Restart)), Ending::Failed, "a failure is a failure");
+        assert_eq!(ending(&action, false, None), Ending::Action, "an action never puts the unit in error");
+        assert_eq!(ending(&exec, true, Some(HookFault::Restart)), Ending::Exec);
+    }
+
+    #[test]
+    fn an_action_reports_action_fail_first_then_how_it_ended() {
+        assert_eq!(action_status(Some("no disk"), true, "backup", "ok"), ("failed".into(), "no disk".into()));
+        assert_eq!(action_status(None, true, "backup", "ok"), ("completed".into(), String::new()));
+        assert_eq!(
+            action_status(None, false, "backup", "failed (exit 1)"),
+            ("failed".into(), "action \"backup\" failed (exit 1)".into())
+        );
+    }
+}

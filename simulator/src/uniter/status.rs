@@ -51,3 +51,58 @@ pub fn shown(model: &Model, agents: &BTreeMap<String, Agent>, unit: &str) -> Opt
         None => Some(u.status.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NewUnit, StatusInfo};
+
+    fn model_with(unit: &str) -> Model {
+        let mut model = Model::new("m");
+        let new = NewUnit {
+            name: unit.into(),
+            app: "wiki".into(),
+            charm_version: 1,
+            formula_dir: Default::default(),
+            host_network: false,
+        };
+        model.place_unit(&new, "10.0.0.1", waiting_for_machine(), &mut Vec::new());
+        model
+    }
+
+    fn shown_in(model: &Model, agents: &BTreeMap<String, Agent>) -> StatusInfo {
+        shown(model, agents, "wiki/0").unwrap_or_default()
+    }
+
+    #[test]
+    fn juju_sets_statuses_where_the_formula_has_not() {
+        let mut model = model_with("wiki/0");
+        let agents = BTreeMap::new();
+        assert_eq!(shown_in(&model, &agents).message, "waiting for machine");
+        installing(&mut model, "wiki/0");
+        assert_eq!(shown_in(&model, &agents).message, "installing charm software");
+        started(&mut model, "wiki/0");
+        assert_eq!(shown_in(&model, &agents).status, "unknown");
+        stopping(&mut model, "wiki/0");
+        assert_eq!(shown_in(&model, &agents).message, "stopping charm software");
+    }
+
+    #[test]
+    fn a_formula_status_stays_but_error_shows_while_in_error() {
+        let mut model = model_with("wiki/0");
+        if let Some(u) = model.units.get_mut("wiki/0") {
+            u.status = status("active", "ready");
+            u.status_set = true;
+        }
+        installing(&mut model, "wiki/0");
+        started(&mut model, "wiki/0");
+        assert_eq!(shown_in(&model, &BTreeMap::new()).message, "ready");
+        let mut agent = Agent::new("wiki/0", 1);
+        agent.hook_failed(&crate::hook::Hook::unit(crate::hook::HookKind::ConfigChanged));
+        let agents: BTreeMap<String, Agent> = [("wiki/0".to_string(), agent)].into();
+        let shown = shown_in(&model, &agents);
+        assert_eq!((shown.status.as_str(), shown.message.as_str()), ("error", "hook failed: \"config-changed\""));
+        stopping(&mut model, "wiki/0");
+        assert_eq!(shown_in(&model, &BTreeMap::new()).message, "stopping charm software");
+    }
+}
