@@ -4,8 +4,8 @@
 //!
 //! Steps, stubs and expectations have no place in a bundle and are left out.
 
+use crate::model::Value;
 use crate::scenario::{EndpointRef, Scenario};
-use crate::tools::value::Value;
 use std::fmt::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -111,7 +111,7 @@ fn scalar(value: &Value) -> String {
         }
         Value::Float(f) => quote(&f.to_string()),
         Value::Str(s) => serde_json::Value::String(s.clone()).to_string(),
-        other => quote(&crate::sim::value_json(other).to_string()),
+        other => quote(&other.to_json().to_string()),
     }
 }
 

@@ -2,9 +2,9 @@
 
 use crate::backend::{Capture, ProcessSpec};
 use crate::model::Life;
+use crate::model::Value;
 use crate::scenario::Expect;
 use crate::sim::Sim;
-use crate::tools::value::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -223,7 +223,7 @@ fn lookup(results: &BTreeMap<String, Value>, dotted: &str) -> Option<String> {
     }
     match current {
         Value::Str(s) => Some(s.clone()),
-        other => Some(format!("{}", crate::sim::value_json(other))),
+        other => Some(format!("{}", other.to_json())),
     }
 }
 

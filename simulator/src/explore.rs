@@ -7,7 +7,7 @@
 //! [`departure`] says where a replay left its trace and [`first_difference`] where two runs
 //! of one seed differ.
 
-use serde_json::Value;
+use crate::trace::{self, Draw, Event, FaultKind, RunResult};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -55,35 +55,23 @@ impl HookStep {
     }
 }
 
-/// One recorded draw, as the trace keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceDraw {
-    /// What it was about (`unit`, `stale`, `fault-fail`, …).
-    pub label: String,
-    /// How many options there were.
-    pub options: usize,
-    /// The option taken.
-    pub picked: usize,
+/// Whether `draw` is a chance (percent) rather than a pick among options.
+fn is_chance(draw: &Draw) -> bool {
+    draw.options == 100
+        && (draw.label == "stale"
+            || draw.label == "fault-fail"
+            || draw.label == "fault-restart"
+            || draw.label == "fault-tick"
+            || draw.label == "fault-leader")
 }
 
-impl TraceDraw {
-    /// Whether this draw is a chance (percent) rather than a pick among options.
-    fn is_chance(&self) -> bool {
-        self.options == 100
-            && (self.label == "stale"
-                || self.label == "fault-fail"
-                || self.label == "fault-restart"
-                || self.label == "fault-tick"
-                || self.label == "fault-leader")
-    }
-
-    /// The value that means "the default": the first option, or a chance that did not fire.
-    fn default_value(&self) -> usize {
-        if self.is_chance() {
-            99
-        } else {
-            0
-        }
+/// The value of `draw` that means "the default": the first option, or a chance that did not
+/// fire.
+fn default_value(draw: &Draw) -> usize {
+    if is_chance(draw) {
+        99
+    } else {
+        0
     }
 }
 
@@ -94,13 +82,16 @@ const STALE_PERCENT: usize = 25;
 #[derive(Clone, Debug, Default)]
 pub struct TraceInfo {
     /// The `run` event.
-    pub run: Value,
+    pub header: trace::Run,
+    /// The `run` event as JSON, for callers that read it by key; [`TraceInfo::header`] is
+    /// the same, typed.
+    pub run: serde_json::Value,
     /// The hooks, in order.
     pub hooks: Vec<HookStep>,
     /// Every recorded draw, in order.
-    pub draws: Vec<TraceDraw>,
+    pub draws: Vec<Draw>,
     /// The `result` event, when the run got that far.
-    pub result: Option<Value>,
+    pub result: Option<RunResult>,
     /// Faults that happened between hooks: (the step they came before, what happened).
     pub step_faults: Vec<(u64, String)>,
 }
@@ -113,12 +104,12 @@ impl TraceInfo {
 
     /// Whether the run passed (false when it has no result).
     pub fn passed(&self) -> bool {
-        self.result.as_ref().is_some_and(|r| r["passed"] == Value::Bool(true))
+        self.result.as_ref().is_some_and(|r| r.passed)
     }
 
     /// The seed in the `run` event.
     pub fn seed(&self) -> u64 {
-        self.run["seed"].as_u64().unwrap_or(0)
+        self.header.seed
     }
 
     /// Faults that happened up to the failure, between and in hooks.
@@ -131,11 +122,11 @@ impl TraceInfo {
 
     /// Whether `draw` departs from the default schedule: a unit acting out of turn, a stale
     /// snapshot, a relation taken out of order, a fault that fired.
-    pub fn departs(&self, draw: &TraceDraw) -> bool {
-        if !draw.is_chance() {
+    pub fn departs(&self, draw: &Draw) -> bool {
+        if !is_chance(draw) {
             return draw.picked != 0;
         }
-        let faults = crate::fault::Faults::parse(self.run["faults"].as_str().unwrap_or("")).unwrap_or_default();
+        let faults = crate::fault::Faults::parse(self.header.faults.as_deref().unwrap_or("")).unwrap_or_default();
         let rate = match draw.label.as_str() {
             "stale" => STALE_PERCENT,
             "fault-fail" => faults.fail as usize,
@@ -156,17 +147,11 @@ impl TraceInfo {
     /// Where the failure shows: the first hook that failed and left its unit in error (the
     /// hooks before it are what led there), else every hook.
     pub fn failure_step(&self) -> usize {
-        let in_error: Vec<String> = self
-            .result
-            .as_ref()
-            .and_then(|r| r["unexpected-errors"].as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| e.as_str().and_then(|s| s.split(':').next()).map(str::to_string))
-            .collect();
+        let in_error: Vec<&str> =
+            self.result.iter().flat_map(|r| &r.unexpected_errors).filter_map(|e| e.split(':').next()).collect();
         self.hooks
             .iter()
-            .position(|h| in_error.contains(&h.unit) && h.result.starts_with("failed") && h.fault.is_none())
+            .position(|h| in_error.contains(&h.unit.as_str()) && h.result.starts_with("failed") && h.fault.is_none())
             .map_or(self.hooks.len(), |at| at + 1)
     }
 }
@@ -179,62 +164,43 @@ pub fn read_trace(path: &Path) -> Result<TraceInfo, String> {
 
 /// Reads a trace's text; an error names the line.
 pub fn parse_trace(text: &str) -> Result<TraceInfo, String> {
+    let events =
+        trace::read(text).map_err(|e| format!("{}: not a trace event (column {}): {}", e.line, e.column, e.message))?;
     let mut info = TraceInfo::default();
     let mut saw_run = false;
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let event: Value =
-            serde_json::from_str(line).map_err(|e| format!("{}: not a trace event (JSON): {e}", index + 1))?;
-        let take_draws = |info: &mut TraceInfo| {
-            for d in event["choices"].as_array().cloned().unwrap_or_default() {
-                info.draws.push(TraceDraw {
-                    label: d[0].as_str().unwrap_or("").to_string(),
-                    options: d[1].as_u64().unwrap_or(0) as usize,
-                    picked: d[2].as_u64().unwrap_or(0) as usize,
-                });
-            }
-        };
-        match event["event"].as_str() {
-            Some("run") => {
-                info.run = event.clone();
+    for event in events {
+        match event {
+            Event::Run(run) => {
+                info.run = serde_json::to_value(Event::Run(run.clone())).unwrap_or_default();
+                info.header = run;
                 saw_run = true;
             }
-            Some("hook") => {
-                take_draws(&mut info);
-                let remote = event["remote-unit"].as_str().or(event["remote-app"].as_str()).map(str::to_string);
+            Event::Hook(hook) => {
+                info.draws.extend(hook.choices);
                 info.hooks.push(HookStep {
-                    step: event["step"].as_u64().unwrap_or(0),
-                    unit: event["unit"].as_str().unwrap_or("").to_string(),
-                    hook: event["hook"].as_str().unwrap_or("").to_string(),
+                    step: hook.step,
+                    unit: hook.unit,
+                    hook: hook.hook,
                     draws_end: info.draws.len(),
-                    remote,
+                    remote: hook.remote_unit.or(hook.remote_app),
                     result: String::new(),
                     fault: None,
                 });
             }
-            Some("exit") | Some("action-result") => {
-                let step = event["step"].as_u64();
-                if let Some(h) = info.hooks.iter_mut().rev().find(|h| Some(h.step) == step) {
-                    h.result = event["result"].as_str().or(event["status"].as_str()).unwrap_or("").to_string();
+            Event::Exit(exit) => info.hook_at(exit.step, |h| h.result = exit.result),
+            Event::ActionResult(action) => info.hook_at(action.step, |h| h.result = action.status),
+            Event::Fault(fault) => match fault.fault {
+                kind @ (FaultKind::Fail | FaultKind::Restart) => {
+                    let name = if kind == FaultKind::Fail { "fail" } else { "restart" };
+                    info.hook_at(fault.step, |h| h.fault = Some(name.to_string()));
                 }
-            }
-            Some("fault") => match event["fault"].as_str() {
-                Some(kind @ ("fail" | "restart")) => {
-                    let step = event["step"].as_u64();
-                    if let Some(h) = info.hooks.iter_mut().rev().find(|h| Some(h.step) == step) {
-                        h.fault = Some(kind.to_string());
-                    }
-                }
-                Some("leader") => info.step_faults.push((
-                    event["step"].as_u64().unwrap_or(0),
-                    format!("leadership moves to {}", event["unit"].as_str().unwrap_or("?")),
-                )),
-                _ => info.step_faults.push((event["step"].as_u64().unwrap_or(0), "update-status timer fires".into())),
+                FaultKind::Leader => info
+                    .step_faults
+                    .push((fault.step, format!("leadership moves to {}", fault.unit.as_deref().unwrap_or("?")))),
+                FaultKind::Tick => info.step_faults.push((fault.step, "update-status timer fires".into())),
             },
-            Some("result") => info.result = Some(event.clone()),
-            Some("end") => take_draws(&mut info),
+            Event::RunResult(result) => info.result = Some(result),
+            Event::End(end) => info.draws.extend(end.choices),
             _ => {}
         }
     }
@@ -244,27 +210,32 @@ pub fn parse_trace(text: &str) -> Result<TraceInfo, String> {
     Ok(info)
 }
 
+impl TraceInfo {
+    /// Changes the last hook of `step`, if there is one.
+    fn hook_at(&mut self, step: u64, change: impl FnOnce(&mut HookStep)) {
+        if let Some(h) = self.hooks.iter_mut().rev().find(|h| h.step == step) {
+            change(h);
+        }
+    }
+}
+
 /// What failed, without what is particular to one seed: the same bug found under two seeds
 /// has one signature. `None` when the run passed.
 pub fn signature(info: &TraceInfo) -> Option<String> {
     let Some(result) = &info.result else {
         return Some("the run stopped before its result".into());
     };
-    if result["passed"] == Value::Bool(true) {
+    if result.passed {
         return None;
     }
     let mut parts = Vec::new();
-    for f in result["failures"].as_array().cloned().unwrap_or_default() {
-        parts.push(format!(
-            "expectation at {} failed: {}",
-            f["at"].as_str().unwrap_or("?"),
-            f["what"].as_str().unwrap_or("?")
-        ));
+    for f in &result.failures {
+        parts.push(format!("expectation at {} failed: {}", f.at, f.what));
     }
-    for e in result["unexpected-errors"].as_array().cloned().unwrap_or_default() {
-        parts.push(format!("unit in error: {}", e.as_str().unwrap_or("?")));
+    for e in &result.unexpected_errors {
+        parts.push(format!("unit in error: {e}"));
     }
-    if let Some(error) = result["error"].as_str() {
+    if let Some(error) = &result.error {
         if error.contains("did not settle") {
             parts.push("the model did not settle".into());
         } else {
@@ -461,14 +432,9 @@ pub fn first_difference(a: &str, b: &str) -> Option<String> {
     for (index, line_a) in a.lines().enumerate() {
         let line_b = lines_b.next();
         if line_b != Some(line_a) {
-            let what = |line: Option<&str>| match line.and_then(|l| serde_json::from_str::<Value>(l).ok()) {
-                Some(event) => {
-                    let kind = event["event"].as_str().unwrap_or("?").to_string();
-                    match event["tool"].as_str() {
-                        Some(tool) => format!("{kind} `{tool} {}`", args_text(&event["args"])),
-                        None => kind,
-                    }
-                }
+            let what = |line: Option<&str>| match line.and_then(|l| serde_json::from_str::<Event>(l).ok()) {
+                Some(Event::Tool(call)) => format!("tool `{} {}`", call.tool, call.args.join(" ")),
+                Some(event) => event.name().to_string(),
                 None => "the end of the trace".into(),
             };
             return Some(format!(
@@ -478,22 +444,11 @@ pub fn first_difference(a: &str, b: &str) -> Option<String> {
                 what(line_b)
             ));
         }
-        if let Ok(event) = serde_json::from_str::<Value>(line_a) {
-            if event["event"] == "hook" {
-                hook = format!(
-                    "step {} ({} {})",
-                    event["step"].as_u64().unwrap_or(0),
-                    event["unit"].as_str().unwrap_or("?"),
-                    event["hook"].as_str().unwrap_or("?")
-                );
-            }
+        if let Ok(Event::Hook(h)) = serde_json::from_str::<Event>(line_a) {
+            hook = format!("step {} ({} {})", h.step, h.unit, h.hook);
         }
     }
     Some(format!("the second run goes on after the first one's {} lines (in {hook})", a.lines().count()))
-}
-
-fn args_text(args: &Value) -> String {
-    args.as_array().map(|xs| xs.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")).unwrap_or_default()
 }
 
 /// How small a failing run is: (hooks up to the failure, faults, draws out of turn).
@@ -578,7 +533,7 @@ pub fn shrink(runner: &dyn Runner, failing: &Failure, budget: usize, jobs: usize
 /// Smaller schedules to try, most ambitious first.
 fn candidates(info: &TraceInfo) -> Vec<Vec<usize>> {
     let picks = info.picks();
-    let off = TraceDraw::default_value;
+    let off = default_value;
     let mut out = Vec::new();
     // Cut the list after the failure: past its end everything takes the default.
     let failure_draws = match info.failure_step() {

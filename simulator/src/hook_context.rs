@@ -5,13 +5,12 @@
 //! ([`Buffers::commit`]); logs, statuses, leader settings and action results are immediate.
 
 use crate::hook::Hook;
-use crate::model::{Model, PendingAction};
+use crate::model::{Model, OpenedPort, PendingAction, PortRange, Settings, SettingsChanges, StatusInfo, Value};
 use crate::tools::context::{
     ApplicationStatus, BagScope, BagTarget, HookContext, InterfaceAddress, InterfaceInfo, LogLevel, NetworkInfo,
-    OpenedPort, PortRange, RelationInfo, Settings, SettingsChanges, StatusInfo, ToolError,
+    RelationInfo, ToolError,
 };
-use crate::tools::value::Value;
-use serde_json::{json, Value as Json};
+use crate::trace::{BagChange, BagKind, Changes, PortChange};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -29,9 +28,8 @@ pub struct Buffers {
 }
 
 impl Buffers {
-    /// Applies the buffered writes of `unit` to the model; returns a description of what
-    /// changed, for the trace.
-    pub fn commit(&self, model: &mut Model, unit: &str) -> Json {
+    /// Applies the buffered writes of `unit` to the model; returns what changed, for the trace.
+    pub fn commit(&self, model: &mut Model, unit: &str) -> Changes {
         let app = crate::model::unit_app(unit).to_string();
         let mut relations = Vec::new();
         for ((id, scope), changes) in &self.relation {
@@ -43,8 +41,11 @@ impl Buffers {
                 BagScope::App => relation.app_bags.entry(app.clone()).or_default(),
             };
             let changed = bag.apply(changes);
-            let keys: BTreeMap<&String, &Option<String>> = changes.iter().collect();
-            relations.push(json!({"relation": id, "bag": if *scope == BagScope::App { "app" } else { "unit" }, "changes": keys, "changed": changed}));
+            let bag = match scope {
+                BagScope::App => BagKind::App,
+                BagScope::Unit => BagKind::Unit,
+            };
+            relations.push(BagChange { relation: *id, bag, changes: changes.clone(), changed });
         }
         let mut ports = Vec::new();
         if let Some(u) = model.units.get_mut(unit) {
@@ -55,11 +56,11 @@ impl Buffers {
                 } else {
                     u.ports.remove(&port);
                 }
-                ports.push(json!({"open": open, "range": range.to_string()}));
+                ports.push(PortChange { open: *open, range: range.to_string() });
             }
             crate::model::apply_changes(&mut u.state, &self.state);
         }
-        json!({"relations": relations, "ports": ports, "state": self.state})
+        Changes { relations, ports, state: self.state.clone() }
     }
 
     /// Whether nothing was buffered.

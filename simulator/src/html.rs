@@ -17,6 +17,8 @@
 //! Everything the page shows from a hook (tool arguments, output, messages) is escaped, and
 //! the same trace gives the same bytes.
 
+use crate::trace::{BagKind, Event, RunResult};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -63,64 +65,67 @@ struct Timeline {
     seed: String,
     backend: String,
     scenario: String,
-    result: Option<Value>,
+    result: Option<RunResult>,
     units: Vec<String>,
     hooks: Vec<HookBox>,
     /// (committing hook, reading hook), as indices into `hooks`.
     arrows: BTreeSet<(usize, usize)>,
 }
 
-/// Renders the trace `events` (as [`crate::trace`] writes them) as an HTML page.
-pub fn render(events: &[Value]) -> String {
+/// Renders the trace `events` as an HTML page.
+pub fn render_events(events: &[Event]) -> String {
     page(&gather(events))
 }
 
-fn gather(events: &[Value]) -> Timeline {
+/// Renders the trace `events`, given as JSON objects, as an HTML page; an object that is not
+/// an event is left out. Kept for callers of [`crate::trace::parse`]; new code reads
+/// [`crate::trace::read`] and calls [`render_events`].
+pub fn render(events: &[Value]) -> String {
+    let events: Vec<Event> = events.iter().filter_map(|e| Event::deserialize(e).ok()).collect();
+    render_events(&events)
+}
+
+fn gather(events: &[Event]) -> Timeline {
     let mut t = Timeline::default();
     // The hook that last changed each bag of each relation.
     let mut last_change: BTreeMap<(i64, Bag), usize> = BTreeMap::new();
     let mut by_step: BTreeMap<u64, usize> = BTreeMap::new();
     for e in events {
-        let text = |key: &str| e[key].as_str().unwrap_or_default().to_string();
-        let step = e["step"].as_u64();
-        let current = step.and_then(|s| by_step.get(&s).copied());
-        match e["event"].as_str().unwrap_or_default() {
-            "run" => {
-                t.seed = e["seed"].to_string();
-                t.backend = text("backend");
-                t.scenario = text("model");
+        let current = |step: u64| by_step.get(&step).copied();
+        match e {
+            Event::Run(run) => {
+                t.seed = run.seed.to_string();
+                t.backend = run.backend.clone();
+                t.scenario = run.model.clone();
             }
-            "add-unit" => add_unit(&mut t.units, &text("unit")),
-            "hook" => {
-                let unit = text("unit");
-                add_unit(&mut t.units, &unit);
-                by_step.insert(step.unwrap_or_default(), t.hooks.len());
+            Event::AddUnit(added) => add_unit(&mut t.units, &added.unit),
+            Event::Hook(hook) => {
+                add_unit(&mut t.units, &hook.unit);
+                by_step.insert(hook.step, t.hooks.len());
                 t.hooks.push(HookBox {
-                    step: step.unwrap_or_default(),
-                    unit,
-                    name: text("hook"),
-                    remote: e["remote-unit"].as_str().map(str::to_string),
-                    relation: e["relation"].as_i64(),
-                    remote_app: e["remote-app"].as_str().map(str::to_string),
+                    step: hook.step,
+                    unit: hook.unit.clone(),
+                    name: hook.hook.clone(),
+                    remote: hook.remote_unit.clone(),
+                    relation: hook.relation,
+                    remote_app: hook.remote_app.clone(),
                     ..HookBox::default()
                 });
             }
-            "tool" => {
-                let Some(index) = current else { continue };
-                let args: Vec<String> = e["args"].as_array().map(|a| a.iter().map(plain).collect()).unwrap_or_default();
-                let code = e["code"].as_i64().unwrap_or_default();
-                let tool = text("tool");
-                let answer = if code == 0 { text("stdout") } else { text("stderr") };
+            Event::Tool(call) => {
+                let Some(index) = current(call.step) else { continue };
+                let code = call.code;
+                let answer = if code == 0 { &call.stdout } else { &call.stderr };
                 let answer = clip(answer.trim_end(), MAX_ANSWER);
-                let mut line = format!("{tool} {}", args.join(" "));
+                let mut line = format!("{} {}", call.tool, call.args.join(" "));
                 line = format!("{} → exit {code}", line.trim_end());
                 if !answer.is_empty() {
                     line.push_str(&format!(": {answer}"));
                 }
                 t.hooks[index].calls.push(line);
-                if tool == "relation-get" && code == 0 {
+                if call.tool == "relation-get" && code == 0 {
                     let hook = &t.hooks[index];
-                    if let Some((relation, bag)) = bag_read(&args, hook) {
+                    if let Some((relation, bag)) = bag_read(&call.args, hook) {
                         if let Some(&writer) = last_change.get(&(relation, bag)) {
                             if t.hooks[writer].unit != hook.unit {
                                 t.arrows.insert((writer, index));
@@ -129,60 +134,53 @@ fn gather(events: &[Value]) -> Timeline {
                     }
                 }
             }
-            "log" => {
-                if let Some(index) = current {
-                    t.hooks[index].logs.push(text("line"));
+            Event::Log(log) => {
+                if let Some(index) = current(log.step) {
+                    t.hooks[index].logs.push(log.line.clone());
                 }
             }
-            "refused" => {
-                if let Some(index) = current {
-                    t.hooks[index].refused.push(text("what"));
+            Event::Refused(refused) => {
+                if let Some(index) = current(refused.step) {
+                    t.hooks[index].refused.push(refused.what.clone());
                 }
             }
-            "exit" => {
-                if let Some(index) = current {
+            Event::Exit(exit) => {
+                if let Some(index) = current(exit.step) {
                     let hook = &mut t.hooks[index];
-                    hook.result = text("result");
+                    hook.result = exit.result.clone();
                     hook.missing = hook.result.starts_with("missing");
                     hook.failed = !hook.result.starts_with("ok") && !hook.missing;
                     if hook.failed {
-                        hook.output = clip(&format!("{}{}", text("stdout"), text("stderr")), MAX_OUTPUT);
+                        let (stdout, stderr) = (exit.stdout.as_deref(), exit.stderr.as_deref());
+                        hook.output = clip(&format!("{}{}", stdout.unwrap_or(""), stderr.unwrap_or("")), MAX_OUTPUT);
                     }
                 }
             }
-            "action-result" => {
-                if let Some(index) = current {
+            Event::ActionResult(action) => {
+                if let Some(index) = current(action.step) {
                     let hook = &mut t.hooks[index];
-                    hook.result = text("status");
+                    hook.result = action.status.clone();
                     hook.failed = hook.result != "completed";
                     if hook.failed {
-                        let results = &e["results"];
-                        let out = format!("{}{}", plain(&results["stdout"]), plain(&results["stderr"]));
-                        hook.output = clip(&format!("{}\n{out}", text("message")), MAX_OUTPUT);
+                        let result = |key: &str| action.results.get(key).map(plain).unwrap_or_default();
+                        let out = format!("{}{}", result("stdout"), result("stderr"));
+                        hook.output = clip(&format!("{}\n{out}", action.message), MAX_OUTPUT);
                     }
                 }
             }
-            "commit" => {
-                let Some(index) = current else { continue };
-                let unit = text("unit");
-                let changes = e["changes"]["relations"].as_array().cloned().unwrap_or_default();
-                for change in changes {
-                    let Some(relation) = change["relation"].as_i64() else { continue };
-                    if change["changed"] != Value::Bool(true) {
-                        continue;
-                    }
-                    let bag = if change["bag"] == "app" {
-                        Bag::App(unit_app(&unit).to_string())
-                    } else {
-                        Bag::Unit(unit.clone())
+            Event::Commit(commit) => {
+                let Some(index) = current(commit.step) else { continue };
+                for change in commit.changes.relations.iter().filter(|c| c.changed) {
+                    let bag = match change.bag {
+                        BagKind::App => Bag::App(unit_app(&commit.unit).to_string()),
+                        BagKind::Unit => Bag::Unit(commit.unit.clone()),
                     };
-                    last_change.insert((relation, bag), index);
-                    let keys: Vec<String> =
-                        change["changes"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
-                    t.hooks[index].wrote.push(format!("relation {relation}: {}", keys.join(", ")));
+                    last_change.insert((change.relation, bag), index);
+                    let keys: Vec<&str> = change.changes.keys().map(String::as_str).collect();
+                    t.hooks[index].wrote.push(format!("relation {}: {}", change.relation, keys.join(", ")));
                 }
             }
-            "result" => t.result = Some(e.clone()),
+            Event::RunResult(result) => t.result = Some(result.clone()),
             _ => {}
         }
     }
@@ -311,7 +309,7 @@ svg text { font: 11px system-ui, sans-serif; }
 
 fn page(t: &Timeline) -> String {
     let mut h = String::new();
-    let passed = t.result.as_ref().and_then(|r| r["passed"].as_bool());
+    let passed = t.result.as_ref().map(|r| r.passed);
     let verdict = match passed {
         Some(true) => r#"<span class="passed">passed</span>"#,
         Some(false) => r#"<span class="failed-run">failed</span>"#,
@@ -348,29 +346,20 @@ fn page(t: &Timeline) -> String {
 }
 
 /// The result's failures, one line each.
-fn problems(result: Option<&Value>) -> Vec<String> {
+fn problems(result: Option<&RunResult>) -> Vec<String> {
     let Some(r) = result else { return Vec::new() };
     let mut out = Vec::new();
-    for f in r["failures"].as_array().into_iter().flatten() {
-        out.push(format!(
-            "{}: {} — expected {}, found {}",
-            plain(&f["at"]),
-            plain(&f["what"]),
-            plain(&f["expected"]),
-            plain(&f["found"])
-        ));
+    for f in &r.failures {
+        out.push(format!("{}: {} — expected {}, found {}", f.at, f.what, f.expected, f.found));
     }
-    for key in ["unexpected-errors", "refused", "not-idempotent"] {
-        let label = match key {
-            "unexpected-errors" => "unit in error: ",
-            "not-idempotent" => "not idempotent: ",
-            _ => "",
-        };
-        for item in r[key].as_array().into_iter().flatten() {
-            out.push(format!("{label}{}", plain(item)));
+    for (label, items) in
+        [("unit in error: ", &r.unexpected_errors), ("", &r.refused), ("not idempotent: ", &r.not_idempotent)]
+    {
+        for item in items {
+            out.push(format!("{label}{item}"));
         }
     }
-    if let Some(e) = r["error"].as_str() {
+    if let Some(e) = &r.error {
         out.push(format!("error: {e}"));
     }
     out
@@ -514,7 +503,9 @@ mod tests {
 
     #[test]
     fn a_read_of_committed_data_draws_an_arrow() {
-        let t = gather(&events());
+        let typed: Vec<Event> = events().iter().filter_map(|e| Event::deserialize(e).ok()).collect();
+        assert_eq!(typed.len(), events().len(), "every test event reads as a typed event");
+        let t = gather(&typed);
         assert_eq!(t.units, ["db/0", "wiki/0"]);
         assert_eq!(t.arrows.iter().copied().collect::<Vec<_>>(), [(0, 1)]);
         assert!(t.hooks[1].failed);

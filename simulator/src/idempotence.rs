@@ -18,9 +18,9 @@
 
 use crate::hook::HookKind;
 use crate::model::Life;
+use crate::model::Settings;
 use crate::sim::{Sim, SimError};
-use crate::tools::context::Settings;
-use serde_json::json;
+use crate::trace::{Event, Idempotence};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +76,8 @@ pub fn check(sim: &mut Sim) -> Result<Vec<Finding>, SimError> {
         rewritten.dedup();
         let notes: Vec<String> =
             rewritten.iter().map(|key| format!("relation-set of `{key}` to the value it had (no change)")).collect();
-        sim.trace("idempotence", json!({"unit": unit, "changes": changes, "notes": notes}));
+        let event = Idempotence { unit: unit.clone(), changes: changes.clone(), notes: notes.clone() };
+        sim.trace(Event::Idempotence(event));
         if !changes.is_empty() || !notes.is_empty() {
             findings.push(Finding { unit, changes, notes });
         }

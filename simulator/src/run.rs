@@ -1,10 +1,10 @@
 //! Running a scenario: deploy, relate, then each step in order.
 
 use crate::expect::{self, Failure};
+use crate::model::Value;
 use crate::scenario::{Scenario, Step};
 use crate::sim::{Sim, SimError};
-use crate::tools::value::Value;
-use serde_json::json;
+use crate::trace::{self, Event, Expectation};
 use std::collections::BTreeMap;
 
 /// The outcome of a scenario run.
@@ -81,7 +81,7 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
     let mut expected_errors: Vec<String> = Vec::new();
     for (index, step) in steps.iter().enumerate() {
         let at = place(step.span);
-        sim.trace("step", json!({"index": index, "line": step.span.start.line}));
+        sim.trace(Event::Step(trace::Step { index, line: step.span.start.line }));
         let result = apply(sim, &step.value, &mut report, &at, &mut expected_errors);
         if let Err(e) = result {
             report.error = Some(format!("{at}: {e}"));
@@ -116,12 +116,15 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
         .filter(|call| !scenario.allow_refused.contains(&call.refusal.kind))
         .map(|call| call.to_string())
         .collect();
-    let failures: Vec<serde_json::Value> = report
-        .failures
-        .iter()
-        .map(|(at, f)| json!({"at": at, "what": f.what, "expected": f.expected, "found": f.found}))
-        .collect();
-    sim.trace("result", json!({"passed": report.passed(), "failures": failures, "unexpected-errors": report.unexpected_errors, "refused": report.refused, "not-idempotent": report.not_idempotent, "error": report.error}));
+    let failures = report.failures.iter().map(|(at, f)| expectation(at, f)).collect();
+    sim.trace(Event::RunResult(trace::RunResult {
+        passed: report.passed(),
+        failures,
+        unexpected_errors: report.unexpected_errors.clone(),
+        refused: report.refused.clone(),
+        not_idempotent: report.not_idempotent.clone(),
+        error: report.error.clone(),
+    }));
     report
 }
 
@@ -163,13 +166,18 @@ fn apply(
             }
             let failures = expect::check(sim, expect);
             for f in &failures {
-                sim.trace("expect-failed", json!({"at": at, "what": f.what, "expected": f.expected, "found": f.found}));
+                sim.trace(Event::ExpectFailed(expectation(at, f)));
             }
             if failures.is_empty() {
-                sim.trace("expect-passed", json!({"at": at}));
+                sim.trace(Event::ExpectPassed(trace::ExpectPassed { at: at.to_string() }));
             }
             report.failures.extend(failures.into_iter().map(|f| (at.to_string(), f)));
             Ok(())
         }
     }
+}
+
+/// An expectation that did not hold, at the step `at`, as the trace writes it.
+fn expectation(at: &str, f: &Failure) -> Expectation {
+    Expectation { at: at.to_string(), what: f.what.clone(), expected: f.expected.clone(), found: f.found.clone() }
 }

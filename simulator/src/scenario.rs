@@ -4,7 +4,7 @@
 //! an unknown name, the names that are known. A Juju `bundle.yaml` (applications with
 //! `charm:` as a local path, `num_units`, `options`, `relations`) is a scenario too.
 
-use crate::tools::value::Value;
+use crate::model::Value;
 use formula_sdk::source::{Span, Spanned};
 use formula_sdk::yaml::{self, Node, NodeKind};
 use std::collections::BTreeMap;

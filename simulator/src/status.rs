@@ -1,6 +1,8 @@
 //! A table like `juju status`: applications, units, relations.
 
 use crate::model::{sort_units, Model};
+use crate::uniter::Agent;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Renders the status of a run: the model, where its units live and the seed, then the
@@ -21,7 +23,7 @@ pub fn render_run(sim: &crate::sim::Sim) -> String {
 }
 
 /// Renders the status of `model`; `errors` gives the agent message of units in error.
-pub fn render(model: &Model, agents: &std::collections::BTreeMap<String, crate::agent::Agent>) -> String {
+pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
     let mut out = String::new();
     let mut apps = vec![vec![
         "App".to_string(),
@@ -68,17 +70,14 @@ pub fn render(model: &Model, agents: &std::collections::BTreeMap<String, crate::
             _ => "idle",
         };
         let ports: Vec<String> = u.ports.iter().map(|p| p.range.to_string()).collect();
-        let (workload, message) = match agent.and_then(|a| a.error.as_ref()) {
-            Some(error) => ("error".to_string(), error.message.clone()),
-            None => (u.status.status.clone(), u.status.message.clone()),
-        };
+        let shown = crate::uniter::status::shown(model, agents, &name).unwrap_or_default();
         rows.push(vec![
             format!("{name}{}", if leader { "*" } else { "" }),
-            workload,
+            shown.status,
             agent_state.to_string(),
             u.address.clone(),
             ports.join(","),
-            message,
+            shown.message,
         ]);
     }
     table(&mut out, &rows);

@@ -1,4 +1,272 @@
-//! Ways to run a hook other than as a process in the unit (which `Sim` does through its
-//! [`crate::backend::Backend`]).
+//! Running one hook: what to run, in what environment, and how it went.
+//!
+//! The engine describes the hook to run once, as a [`HookRun`]; [`program::resolve`] decides
+//! what runs for it (a formula's WebAssembly module, its `dispatch` or hook file as a process,
+//! a shell, or nothing); [`process`] runs a process in the unit through the backend while the
+//! hook-tool server answers its calls, [`wasm`] runs a module in-process with the same tools.
+//! Both give back a [`Ran`]: the [`Outcome`], the output, the tool calls and the hook's
+//! context with its buffered writes, which the engine commits or discards by the uniter's
+//! rules.
 
+pub mod env;
+pub mod process;
+pub mod program;
+pub mod shell;
+pub mod stubs;
 pub mod wasm;
+
+pub use program::Program;
+
+use crate::backend::{self, Backend, UnitPlaces};
+use crate::error::SimError;
+use crate::hook::Hook;
+use crate::hook_context::SimContext;
+use crate::model::NewUnit;
+use crate::server::ToolServer;
+use crate::wire::Response;
+use process::Started;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use wasm::WasmRunner;
+
+/// How much of a hook's stdout and stderr the trace keeps.
+pub const MAX_OUTPUT: usize = 64 * 1024;
+
+/// One hook to run, as every runner takes it.
+#[derive(Clone, Debug)]
+pub struct HookRun<'a> {
+    /// The unit.
+    pub unit: &'a str,
+    /// The hook (or action, or `juju exec` shell).
+    pub hook: &'a Hook,
+    /// Where the unit's files are.
+    pub places: &'a UnitPlaces,
+    /// `JUJU_CONTEXT_ID`: tool calls made with another are refused. It holds a token drawn from
+    /// the run's seed, which also seeds a WebAssembly hook's clock and randomness.
+    pub context_id: String,
+    /// The hook's environment ([`env::hook_env`]).
+    pub env: BTreeMap<String, String>,
+    /// How long it may run before it is killed (a person's shell: no limit).
+    pub timeout: Duration,
+    /// Instructions a WebAssembly hook may execute.
+    pub fuel: u64,
+    /// A person's shell opens instead of the hook (`--debug-hooks`, `formula shell`).
+    pub shell: bool,
+    /// The engine's number for this run, which the process's exit comes back with.
+    pub serial: u64,
+}
+
+/// What a hook's run came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It exited with this code (128+N: killed by signal N).
+    Exit(i32),
+    /// There is no hook file: skipped, which counts as success.
+    Missing,
+    /// The hook file is there but not executable: a failure.
+    NotExecutable(PathBuf),
+    /// It could not be started.
+    SpawnFailed(String),
+    /// It ran past its timeout and was killed.
+    Timeout(Duration),
+    /// A failure was injected (`fail-next-hook`, the `fail` fault): it did not run.
+    Injected,
+    /// A WebAssembly hook used up its fuel budget.
+    OutOfFuel(u64),
+    /// A WebAssembly hook trapped.
+    Trap(String),
+}
+
+impl Outcome {
+    /// Whether the hook succeeded: exit 0, or no hook to run.
+    pub fn ok(&self) -> bool {
+        matches!(self, Outcome::Exit(0) | Outcome::Missing)
+    }
+
+    /// The outcome as the trace and the hook log say it (`ok`, `failed (exit 1)`, …).
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Exit(0) => "ok".into(),
+            Outcome::Exit(code) if *code > 128 => {
+                format!("failed (killed by signal {})", code - 128)
+            }
+            Outcome::Exit(code) => format!("failed (exit {code})"),
+            Outcome::Missing => "missing (skipped)".into(),
+            Outcome::NotExecutable(path) => format!("failed (not executable: {})", path.display()),
+            Outcome::SpawnFailed(e) => format!("failed (cannot start: {e})"),
+            Outcome::Timeout(d) => format!("failed (timed out after {}s, killed)", d.as_secs()),
+            Outcome::Injected => "failed (injected)".into(),
+            Outcome::OutOfFuel(budget) => format!("failed (out of fuel after {budget} units)"),
+            Outcome::Trap(message) => format!("failed (trap: {message})"),
+        }
+    }
+}
+
+/// One hook tool call a hook made, with its answer, for the trace.
+pub type ToolCall = (String, Vec<String>, Response);
+
+/// What a hook that ran left.
+pub struct Ran {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Its stdout, up to [`MAX_OUTPUT`].
+    pub stdout: String,
+    /// Its stderr, up to [`MAX_OUTPUT`].
+    pub stderr: String,
+    /// The fuel a WebAssembly hook used.
+    pub fuel: Option<u64>,
+    /// Its tool calls, in order.
+    pub calls: Vec<ToolCall>,
+    /// Its context, with the model and its buffered writes (none when it did not get to run
+    /// and had no context).
+    pub ctx: Option<SimContext>,
+    /// A person's shell opened in its place.
+    pub shell: bool,
+}
+
+impl Ran {
+    /// A hook that did not get to run, and had no context.
+    pub fn unrun(outcome: Outcome) -> Ran {
+        Ran {
+            outcome,
+            stdout: String::new(),
+            stderr: String::new(),
+            fuel: None,
+            calls: Vec::new(),
+            ctx: None,
+            shell: false,
+        }
+    }
+}
+
+/// The machines of a run's units and the ways hooks run in them: the backend, the hook-tool
+/// server and its tools, the WebAssembly runner, and each unit's places and stubs.
+pub struct Runner {
+    backend: Box<dyn Backend>,
+    server: ToolServer,
+    tools: PathBuf,
+    wasm: Option<WasmRunner>,
+    places: BTreeMap<String, UnitPlaces>,
+    stubs: BTreeMap<String, BTreeMap<String, String>>,
+    units_made: u32,
+    serial: u64,
+}
+
+impl Runner {
+    /// A runner whose units live in `backend`, with the hook tools (links to `tool_binary`)
+    /// and their server's socket in `root`.
+    pub fn new(root: &Path, tool_binary: &Path, backend: Box<dyn Backend>) -> Result<Runner, SimError> {
+        let tools = root.join("tools");
+        std::fs::create_dir_all(&tools).map_err(|e| SimError(format!("cannot create {}: {e}", tools.display())))?;
+        for name in crate::tools::TOOL_NAMES {
+            let link = tools.join(name);
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(tool_binary, &link)
+                .map_err(|e| SimError(format!("cannot link hook tool {name}: {e}")))?;
+        }
+        let server = ToolServer::start(&root.join("agent.socket"))
+            .map_err(|e| SimError(format!("cannot start the hook-tool server: {e}")))?;
+        Ok(Runner {
+            backend,
+            server,
+            tools,
+            wasm: None,
+            places: BTreeMap::new(),
+            stubs: BTreeMap::new(),
+            units_made: 0,
+            serial: 0,
+        })
+    }
+
+    /// The backend.
+    pub fn backend(&mut self) -> &mut dyn Backend {
+        self.backend.as_mut()
+    }
+
+    /// The backend's name (`host`, `ns`, …).
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Where `unit`'s files are.
+    pub fn places(&self, unit: &str) -> Option<&UnitPlaces> {
+        self.places.get(unit)
+    }
+
+    /// Sets the commands replaced in an application's units (`*`: all), for units made after.
+    pub fn set_stubs(&mut self, stubs: BTreeMap<String, BTreeMap<String, String>>) {
+        self.stubs = stubs;
+    }
+
+    /// What the environment of every hook shares, in `model` named `name` with `uuid`.
+    pub fn site<'a>(&'a self, name: &'a str, uuid: &'a str) -> env::Site<'a> {
+        env::Site { model_name: name, model_uuid: uuid, socket: &self.server.socket, tools: &self.tools }
+    }
+
+    /// Makes the machine of `unit`: the backend's unit, the formula copied in, its stubs.
+    /// Returns its address.
+    pub fn make_unit(&mut self, unit: &NewUnit) -> Result<String, SimError> {
+        let name = &unit.name;
+        let index = self.units_made;
+        self.units_made += 1;
+        let places = self
+            .backend
+            .create_unit(name, index, unit.host_network)
+            .map_err(|e| SimError(format!("cannot create unit {name}: {e}")))?;
+        backend::copy_formula(&unit.formula_dir, &places.charm_dir_host)
+            .map_err(|e| SimError(format!("cannot copy the formula into {name}: {e}")))?;
+        stubs::write(&self.stubs, name, &places)?;
+        let address = places.address.clone();
+        self.places.insert(name.clone(), places);
+        Ok(address)
+    }
+
+    /// Copies the formula in `formula_dir` into `unit` (its upgrade-charm is next).
+    pub fn deploy_formula(&mut self, unit: &str, formula_dir: &Path) -> Result<(), SimError> {
+        let places = self.places.get(unit).ok_or_else(|| SimError(format!("unit {unit} has no place")))?;
+        backend::copy_formula(formula_dir, &places.charm_dir_host)
+            .map_err(|e| SimError(format!("cannot deploy the new formula into {unit}: {e}")))
+    }
+
+    /// Takes down the machine of a unit that is gone.
+    pub fn destroy_unit(&mut self, unit: &str) {
+        self.places.remove(unit);
+        self.backend.destroy_unit(unit);
+    }
+
+    /// The engine's number for the next hook run.
+    pub fn next_serial(&mut self) -> u64 {
+        self.serial += 1;
+        self.serial
+    }
+
+    /// Runs what Juju would run for `run` (a WebAssembly module unless `native`), with the
+    /// hook context `context` gives (made once the hook has started).
+    pub fn run(&mut self, run: &HookRun, native: bool, context: impl FnOnce() -> SimContext) -> Result<Ran, SimError> {
+        Ok(match program::resolve(run, native) {
+            Program::Missing => Ran::unrun(Outcome::Missing),
+            Program::NotExecutable(path) => Ran::unrun(Outcome::NotExecutable(path)),
+            Program::Wasm(module) => {
+                if self.wasm.is_none() {
+                    self.wasm = Some(WasmRunner::new().map_err(SimError)?);
+                }
+                let Some(wasm) = self.wasm.as_mut() else {
+                    return Err(SimError("the WebAssembly runner is not running".into()));
+                };
+                wasm.run_hook(run, &module, self.backend.as_ref(), context())
+            }
+            Program::Process(path) => match process::start(run, &path, self.backend.as_mut(), &self.server)? {
+                Started::Failed(outcome) => Ran { shell: run.shell, ..Ran::unrun(outcome) },
+                Started::Running(running) => {
+                    process::serve(run, running, self.backend.as_mut(), &self.server, context())
+                }
+            },
+        })
+    }
+
+    /// Ends the run: the backend removes what it made.
+    pub fn cleanup(&mut self) {
+        self.backend.cleanup();
+    }
+}

@@ -19,6 +19,8 @@
 //! ([`InstancePre`]); instances come from a small pool whose memories stay mapped from hook
 //! to hook, so a hook costs no `mmap`/`munmap`.
 
+use super::{HookRun, Outcome, Ran, ToolCall, MAX_OUTPUT};
+use crate::backend::{Backend, UnitPlaces};
 use crate::hook_context::SimContext;
 use crate::wire::Response;
 use serde::Deserialize;
@@ -75,9 +77,6 @@ pub enum WasmExit {
     /// The module could not be read, compiled or instantiated.
     Load(String),
 }
-
-/// One hook tool call a WebAssembly hook made, for the trace.
-pub type ToolCall = (String, Vec<String>, Response);
 
 /// What a WebAssembly hook left.
 pub struct WasmRun {
@@ -141,6 +140,42 @@ impl WasmRunner {
             .map_err(|e| format!("cannot link the hook tools: {e}"))?;
         let watchdog = Watchdog::start(engine.clone())?;
         Ok(WasmRunner { engine, linker, compiled: BTreeMap::new(), seen: BTreeMap::new(), watchdog })
+    }
+
+    /// Runs the module `module` (on this machine) for `run` against `ctx`, in the unit's
+    /// directory where `backend` lets this machine see it; the context comes back whatever
+    /// happens.
+    pub fn run_hook(&mut self, run: &HookRun, module: &Path, backend: &dyn Backend, ctx: SimContext) -> Ran {
+        let places = run.places;
+        let relative = module.strip_prefix(&places.charm_dir_host).unwrap_or(module);
+        let hook = WasmHook {
+            module,
+            args: vec![places.charm_dir.join(relative).to_string_lossy().into_owned()],
+            env: &run.env,
+            seed: seed_of(&run.context_id),
+            fuel: run.fuel,
+            deadline: run.timeout,
+            max_output: MAX_OUTPUT,
+            unit_dir: unit_dir(backend, run.unit, places),
+        };
+        let ran = self.run(&hook, ctx);
+        let outcome = match ran.exit {
+            WasmExit::Code(code) => Outcome::Exit(code),
+            WasmExit::OutOfFuel => Outcome::OutOfFuel(run.fuel),
+            WasmExit::Deadline => Outcome::Timeout(run.timeout),
+            WasmExit::Trap(message) => Outcome::Trap(message),
+            WasmExit::Load(message) => Outcome::SpawnFailed(message),
+        };
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        Ran {
+            outcome,
+            stdout: text(&ran.stdout),
+            stderr: text(&ran.stderr),
+            fuel: Some(ran.fuel_used),
+            calls: ran.calls,
+            ctx: Some(ran.ctx),
+            shell: false,
+        }
     }
 
     /// Runs one hook against `ctx`; the context comes back in the result whatever happens.
@@ -224,6 +259,24 @@ impl WasmRunner {
         };
         self.compiled.get(&content).map(|c| c.pre.clone()).ok_or_else(|| format!("{} vanished", path.display()))
     }
+}
+
+/// The directory a WebAssembly hook of `unit` may use: the unit's agent directory, where
+/// this machine sees the unit's files as they are (host and ns; an LXD container's files
+/// are not on this machine).
+fn unit_dir(backend: &dyn Backend, unit: &str, places: &UnitPlaces) -> Option<(PathBuf, String)> {
+    if !backend.shares_files() {
+        return None;
+    }
+    let guest = places.charm_dir.parent()?;
+    Some((backend.host_path(unit, guest), guest.to_string_lossy().into_owned()))
+}
+
+/// The seed of a WebAssembly hook's clock and random source: from its context id, which
+/// holds a token drawn from the run's seed. FNV-1a, written here, so that no toolchain
+/// upgrade changes what a seed gives.
+fn seed_of(context_id: &str) -> u64 {
+    context_id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The instance pool. Hooks of one run go one at a time, so a few slots are plenty. Each

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
-use super::value::Value;
+use crate::model::Value;
 use formula_sdk::go::strconv::quote;
 
 const RESERVED: [&str; 4] = ["stdout", "stdout-encoding", "stderr", "stderr-encoding"];

@@ -7,7 +7,7 @@
 use super::context::{HookContext, RelationInfo};
 use super::flags::{self, FlagError, FlagSpec, FlagValue};
 use super::format::Format;
-use super::value::Value;
+use crate::model::Value;
 use formula_sdk::go::strconv::{atoi, quote_list};
 
 /// What `--help` says about a tool.

@@ -3,7 +3,7 @@
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
-use super::value::Value;
+use crate::model::Value;
 use formula_sdk::go::strconv::quote;
 
 #[derive(Default)]

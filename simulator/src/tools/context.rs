@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::value::Value;
+use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
 
 /// Why a context could not answer; each tool turns it into Juju's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,65 +84,6 @@ pub enum BagTarget {
     App(String),
 }
 
-/// A relation bag: keys to string values.
-pub type Settings = BTreeMap<String, String>;
-
-/// Changes to a bag: `None` deletes the key.
-pub type SettingsChanges = BTreeMap<String, Option<String>>;
-
-/// A port range as `open-port` accepts it (spec §4.3, `core/network/portrange.go`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PortRange {
-    /// `tcp`, `udp` or `icmp`.
-    pub protocol: Protocol,
-    /// First port; `-1` for icmp.
-    pub from: i64,
-    /// Last port; `-1` for icmp.
-    pub to: i64,
-}
-
-/// The protocol of a [`PortRange`]; ordered as Juju sorts them (by name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Protocol {
-    /// ICMP (no ports).
-    Icmp,
-    /// TCP.
-    Tcp,
-    /// UDP.
-    Udp,
-}
-
-impl Protocol {
-    /// The lowercase name Juju prints.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Icmp => "icmp",
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-        }
-    }
-}
-
-impl fmt::Display for PortRange {
-    /// `80/tcp`, `8000-8080/udp` or `icmp`, as `opened-ports` prints them.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.protocol {
-            Protocol::Icmp => f.write_str("icmp"),
-            _ if self.from == self.to => write!(f, "{}/{}", self.from, self.protocol.as_str()),
-            _ => write!(f, "{}-{}/{}", self.from, self.to, self.protocol.as_str()),
-        }
-    }
-}
-
-/// A port range opened by this unit, for one endpoint or for all of them.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct OpenedPort {
-    /// `None` when the range applies to every endpoint.
-    pub endpoint: Option<String>,
-    /// The range.
-    pub range: PortRange,
-}
-
 /// A Juju log level (loggo), as `juju-log -l` accepts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogLevel {
@@ -185,17 +126,6 @@ impl LogLevel {
             LogLevel::Critical => "CRITICAL",
         }
     }
-}
-
-/// A workload status: `status-get`'s answer and `status-set`'s request.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StatusInfo {
-    /// `maintenance`, `blocked`, `waiting`, `active`, `unknown`, …
-    pub status: String,
-    /// The message (may be empty).
-    pub message: String,
-    /// Extra data attached to the status (`status-get --include-data`).
-    pub data: BTreeMap<String, Value>,
 }
 
 /// The application status with its units' statuses (`status-get --application`).

@@ -2,8 +2,8 @@
 //! (the default), `yaml` and `json`.
 
 use super::json;
-use super::value::Value;
 use super::yaml_emit;
+use crate::model::Value;
 use formula_sdk::go::strconv::quote;
 
 /// The `--format` choices.

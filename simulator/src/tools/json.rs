@@ -4,7 +4,7 @@
 //! `&`, U+2028 and U+2029 escaped, floats in Go's shortest form. NaN and
 //! infinities are an error, as in Go (`json: unsupported value: NaN`).
 
-use super::value::Value;
+use crate::model::Value;
 use formula_sdk::go::strconv::format_json_float;
 
 /// Encodes `value` as Go's `json.Marshal` would.

@@ -1,10 +1,10 @@
 //! `is-leader`, `leader-get` and `leader-set` (spec §4.3).
 
 use super::command::{check_empty, Command, Env, Info, Output};
-use super::context::{HookContext, SettingsChanges};
+use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
 use super::keyvalues;
-use super::value::Value;
+use crate::model::{SettingsChanges, Value};
 use formula_sdk::go::strconv::quote;
 
 /// `is-leader`.

@@ -12,11 +12,10 @@ use std::path::{Path, PathBuf};
 
 use super::action::merge_result;
 use super::context::{
-    ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, OpenedPort, PortRange, RelationInfo,
-    Settings, SettingsChanges, StatusInfo, ToolError,
+    ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, RelationInfo, ToolError,
 };
 use super::relation::app_of;
-use super::value::Value;
+use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
 use formula_sdk::format::names;
 
 /// One relation as the memory context models it.

@@ -35,7 +35,6 @@ mod relation;
 mod state;
 mod status;
 mod unit;
-pub mod value;
 mod version;
 mod yaml_emit;
 
@@ -45,7 +44,6 @@ mod tests;
 pub use action::merge_result;
 pub use context::{HookContext, ToolError};
 pub use ports::parse_port_range;
-pub use value::Value;
 
 use command::{write_error, Command, Env};
 

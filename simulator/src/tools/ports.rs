@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::command::{check_empty, Command, DeprecatedFormat, Env, Info, Output};
-use super::context::{HookContext, PortRange, Protocol};
+use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
-use super::value::Value;
+use crate::model::{PortRange, Protocol, Value};
 use formula_sdk::go::strconv::{atoi, quote};
 
 /// Parses `80`, `80/udp`, `8000-8080/tcp` or `icmp` (already lowercased),

@@ -2,10 +2,10 @@
 //! (spec §4.3; Juju 3.x `jujuc/relation-*.go`).
 
 use super::command::{check_empty, io_error, relation, Command, DeprecatedFormat, Env, Info, Output, RelationFlag};
-use super::context::{BagScope, BagTarget, HookContext, SettingsChanges};
+use super::context::{BagScope, BagTarget, HookContext};
 use super::flags::{FlagSpec, FlagValue};
 use super::keyvalues;
-use super::value::Value;
+use crate::model::{SettingsChanges, Value};
 use formula_sdk::format::names;
 
 /// The application a unit belongs to (everything before the `/`).

@@ -8,7 +8,7 @@ use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
 use super::keyvalues;
 use super::relation::read_settings_file;
-use super::value::Value;
+use crate::model::Value;
 use formula_sdk::go::strconv::quote;
 
 /// Juju's `quota.MaxCharmStateKeySize`.

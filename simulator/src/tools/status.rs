@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::command::{check_empty, Command, Env, Info, Output};
-use super::context::{HookContext, StatusInfo};
+use super::context::HookContext;
 use super::flags::{FlagSpec, FlagValue};
 use super::format::Format;
-use super::value::Value;
+use crate::model::{StatusInfo, Value};
 use formula_sdk::go::strconv::quote;
 
 const VALID: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];

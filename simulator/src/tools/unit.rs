@@ -3,7 +3,7 @@
 use super::command::{check_empty, Command, Env, Info, Output, RelationFlag};
 use super::context::{HookContext, NetworkInfo};
 use super::flags::{FlagSpec, FlagValue};
-use super::value::Value;
+use crate::model::Value;
 use formula_sdk::go::strconv::quote;
 
 /// `unit-get private-address|public-address`.

@@ -3,7 +3,7 @@
 
 use formula_sdk::go::yaml_v2::{self, GoValue, Marshal};
 
-use super::value::Value;
+use crate::model::Value;
 
 impl Marshal for Value {
     fn go_value(&self) -> GoValue<'_, Value> {

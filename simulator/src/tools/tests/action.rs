@@ -1,8 +1,8 @@
 use std::collections::BTreeMap;
 
 use super::{call, fails, ok};
+use crate::model::Value;
 use crate::tools::memory::MemoryContext;
-use crate::tools::Value;
 
 fn in_action() -> MemoryContext {
     let params = serde_json::json!({

@@ -1,6 +1,6 @@
 use super::{call, fails, ok};
+use crate::model::Value;
 use crate::tools::memory::MemoryContext;
-use crate::tools::Value;
 
 fn world() -> MemoryContext {
     MemoryContext::new("wordpress/0")

@@ -1,5 +1,5 @@
 use super::{call, fails, ok};
-use crate::tools::context::{PortRange, Protocol};
+use crate::model::{PortRange, Protocol};
 use crate::tools::memory::{MemoryContext, PortChange};
 
 fn range(protocol: Protocol, from: i64, to: i64) -> PortRange {

@@ -1,16 +1,22 @@
-//! The trace: the product of a run, as JSON lines, one event each.
+//! The trace: the product of a run, as JSON lines, one [`Event`] each.
 //!
 //! Same scenario and seed, same bytes: events hold no times, no process ids, and paths under
-//! the run's own directory are written as `$SIM`. Renderers (the hook log, the status table)
-//! read events; they never call back into the engine.
+//! the run's own directory are written as `$SIM`. Renderers (the hook log, the timeline page,
+//! the explorer) read events; they never call back into the engine. The engine pushes events
+//! into a [`TraceSink`]; [`read`] reads a trace file back. The schema is `docs/trace.md`.
 
-use serde_json::{json, Value};
+mod event;
+mod recorder;
+
+pub use event::*;
+pub use recorder::Recorder;
+
 use std::io::Write;
 
 /// Receives events as the engine pushes them.
 pub trait TraceSink {
     /// One event.
-    fn event(&mut self, event: &Value);
+    fn event(&mut self, event: &Event);
 
     /// Puts what the sink buffers where it goes; the engine calls it as each hook starts and
     /// when the run ends.
@@ -21,11 +27,11 @@ pub trait TraceSink {
 #[derive(Default)]
 pub struct MemorySink {
     /// The events so far.
-    pub events: Vec<Value>,
+    pub events: Vec<Event>,
 }
 
 impl TraceSink for MemorySink {
-    fn event(&mut self, event: &Value) {
+    fn event(&mut self, event: &Event) {
         self.events.push(event.clone());
     }
 }
@@ -45,7 +51,7 @@ impl FileSink {
 }
 
 impl TraceSink for FileSink {
-    fn event(&mut self, event: &Value) {
+    fn event(&mut self, event: &Event) {
         let _ = serde_json::to_writer(&mut self.file, event);
         let _ = self.file.write_all(b"\n");
     }
@@ -63,7 +69,7 @@ pub struct Tee {
 }
 
 impl TraceSink for Tee {
-    fn event(&mut self, event: &Value) {
+    fn event(&mut self, event: &Event) {
         for sink in &mut self.sinks {
             sink.event(event);
         }
@@ -88,15 +94,6 @@ pub fn scrub(text: &str, root: &str) -> String {
     }
 }
 
-/// Builds an event object.
-pub fn event(kind: &str, fields: Value) -> Value {
-    let mut e = json!({ "event": kind });
-    if let (Some(obj), Value::Object(extra)) = (e.as_object_mut(), fields) {
-        obj.extend(extra);
-    }
-    e
-}
-
 /// A line of a trace file that is not a JSON event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -117,27 +114,54 @@ impl std::fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Reads a trace written as JSON lines (blank lines are skipped); every line must be an
-/// event object.
-pub fn parse(text: &str) -> Result<Vec<Value>, ParseError> {
+/// event object. An event of a kind this version does not know reads as [`Event::Other`].
+pub fn read(text: &str) -> Result<Vec<Event>, ParseError> {
     let mut events = Vec::new();
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let event: Value = serde_json::from_str(line).map_err(|e| {
-            // serde's message ends with its own "at line 1 column N": the place is ours.
-            let text = e.to_string();
-            let message = text.split(" at line ").next().unwrap_or(&text).to_string();
-            ParseError { line: index + 1, column: e.column().max(1), message: format!("not a JSON event: {message}") }
-        })?;
-        if event.get("event").and_then(Value::as_str).is_none() {
-            return Err(ParseError {
-                line: index + 1,
-                column: 1,
-                message: "not a trace event (no `event` name)".into(),
-            });
-        }
-        events.push(event);
+        events.push(read_line(index + 1, line)?);
     }
     Ok(events)
 }
+
+/// Reads a trace as [`read`] does, and gives each event back as the JSON object of its line.
+/// Kept for callers written before events had a type; new code reads [`Event`]s.
+pub fn parse(text: &str) -> Result<Vec<serde_json::Value>, ParseError> {
+    let mut events = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        read_line(index + 1, line)?;
+        // `read_line` parsed the line, so it is JSON.
+        events.push(serde_json::from_str(line).unwrap_or_default());
+    }
+    Ok(events)
+}
+
+/// Reads line `number` of a trace.
+fn read_line(number: usize, line: &str) -> Result<Event, ParseError> {
+    serde_json::from_str(line).map_err(|e| {
+        // serde's message ends with its own "at line 1 column N": the place is ours.
+        let text = e.to_string();
+        let message = text.split(" at line ").next().unwrap_or(&text).to_string();
+        if e.classify() != serde_json::error::Category::Data {
+            return ParseError {
+                line: number,
+                column: e.column().max(1),
+                message: format!("not a JSON event: {message}"),
+            };
+        }
+        let named = serde_json::from_str::<serde_json::Value>(line)
+            .is_ok_and(|v| v.get("event").and_then(serde_json::Value::as_str).is_some());
+        if !named {
+            return ParseError { line: number, column: 1, message: "not a trace event (no `event` name)".into() };
+        }
+        ParseError { line: number, column: e.column().max(1), message: format!("not a trace event: {message}") }
+    })
+}
+
+#[cfg(test)]
+mod tests;

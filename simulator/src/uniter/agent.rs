@@ -7,98 +7,10 @@
 //! Hooks come from differences, not from an event log, so several commits by a remote unit
 //! between two snapshots give one relation-changed with the latest data.
 
+use super::snapshot::{RelationView, Snapshot};
 use crate::hook::{Hook, HookKind};
-use crate::model::{Life, Model};
+use crate::model::Life;
 use std::collections::BTreeMap;
-
-/// What a unit sees of one relation in a snapshot.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RelationView {
-    /// This unit's endpoint.
-    pub endpoint: String,
-    /// The other application (own application for peers).
-    pub remote_app: String,
-    /// Peer relation.
-    pub peer: bool,
-    /// Alive or dying.
-    pub life: Life,
-    /// Remote units in scope and their bag versions.
-    pub members: BTreeMap<String, u64>,
-    /// Remote application bag versions (0: never written).
-    pub app_versions: BTreeMap<String, u64>,
-}
-
-/// A unit's view of the model at one moment.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Snapshot {
-    /// The unit's life.
-    pub life: Life,
-    /// Whether it is the leader.
-    pub leader: bool,
-    /// The application's config version.
-    pub config_version: u64,
-    /// The application's charm version.
-    pub charm_version: u64,
-    /// The leader settings version.
-    pub leader_settings_version: u64,
-    /// The update-status tick.
-    pub update_tick: u64,
-    /// Relations of the unit's application, by id.
-    pub relations: BTreeMap<i64, RelationView>,
-    /// Pending actions: (id, name).
-    pub actions: Vec<(u64, String)>,
-}
-
-impl Snapshot {
-    /// Takes `unit`'s snapshot of `model`; `None` when the unit is gone.
-    pub fn take(model: &Model, unit: &str) -> Option<Snapshot> {
-        let u = model.units.get(unit)?;
-        let app = model.apps.get(&u.app)?;
-        let mut relations = BTreeMap::new();
-        for relation in model.relations_of(&u.app) {
-            let Some(end) = relation.end_of(&u.app) else {
-                continue;
-            };
-            let remote_app = relation.remote_app(&u.app);
-            let mut members = BTreeMap::new();
-            let mut app_versions = BTreeMap::new();
-            // Only a unit in scope sees the others; it enters scope once installed.
-            if relation.scope.contains(unit) {
-                for member in &relation.scope {
-                    let member_app = crate::model::unit_app(member);
-                    if member == unit || (!relation.is_peer() && member_app == u.app) {
-                        continue;
-                    }
-                    let version = relation.unit_bags.get(member).map_or(0, |b| b.version);
-                    members.insert(member.clone(), version);
-                }
-                let version = relation.app_bags.get(&remote_app).map_or(0, |b| b.version);
-                app_versions.insert(remote_app.clone(), version);
-            }
-            relations.insert(
-                relation.id,
-                RelationView {
-                    endpoint: end.endpoint.clone(),
-                    remote_app,
-                    peer: relation.is_peer(),
-                    life: relation.life,
-                    members,
-                    app_versions,
-                },
-            );
-        }
-        Some(Snapshot {
-            life: u.life,
-            leader: app.leader.as_deref() == Some(unit),
-            config_version: app.config_version,
-            charm_version: app.charm_version,
-            leader_settings_version: app.leader_settings_version,
-            update_tick: model.update_status_tick,
-            relations,
-            actions: u.actions.iter().map(|a| (a.id, a.name.clone())).collect(),
-        })
-    }
-}
 
 /// What the agent remembers of one relation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -368,6 +280,38 @@ impl Agent {
             }
         }
         ended
+    }
+
+    /// The snapshot this agent acts on when it does not look again: the one it last took,
+    /// when that differs from `fresh` and still gives it work (so several remote commits
+    /// coalesce into one hook, spec §6.3). Never while in error. Leadership is never stale:
+    /// Juju checks it again before leader-elected runs and skips the hook when leadership has
+    /// moved on (spec §6.2).
+    pub fn stale_snapshot(&self, fresh: &Snapshot) -> Option<Snapshot> {
+        self.snapshot
+            .clone()
+            .map(|mut old| {
+                old.leader = fresh.leader;
+                old
+            })
+            .filter(|old| old != fresh && !self.next_hooks(old).is_empty() && self.error.is_none())
+    }
+
+    /// `hook` exited 0: the agent records it as Juju's commit does, and no retry is due.
+    pub fn hook_committed(&mut self, hook: &Hook, snap: &Snapshot) {
+        self.retry = None;
+        self.commit(hook, snap);
+    }
+
+    /// The agent restarted while `hook` ran, before its commit: the same hook runs again.
+    pub fn hook_interrupted(&mut self, hook: &Hook) {
+        self.retry = Some(hook.clone());
+    }
+
+    /// `hook` failed: the unit is in error, with Juju's message, until resolved (spec §6.4).
+    pub fn hook_failed(&mut self, hook: &Hook) {
+        self.retry = None;
+        self.error = Some(HookError { hook: hook.clone(), message: format!("hook failed: \"{}\"", hook.name()) });
     }
 
     /// Records that `hook` ran to success (or was skipped by `resolve`), as Juju's commit does.

@@ -1,4 +1,5 @@
-//! The values hook tools print: the Go types Juju's formatters see.
+//! The values of the model: config options, action parameters and results, and what hook
+//! tools print. They are the Go types Juju's formatters see.
 //!
 //! Juju's `smart` formatter switches on the Go type (a `string`, a
 //! `[]string`, a `bool`, anything else as YAML), so the variants keep the
@@ -47,6 +48,23 @@ impl Value {
             serde_json::Value::Object(map) => {
                 Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
             }
+        }
+    }
+
+    /// The value as JSON, as the trace writes action results: numbers as numbers, a list of
+    /// strings as a list, a struct as an object in field order.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{json, Value as Json};
+        match self {
+            Value::Null => Json::Null,
+            Value::Bool(b) => json!(b),
+            Value::Int(i) => json!(i),
+            Value::Float(x) => json!(x),
+            Value::Str(s) => json!(s),
+            Value::Lines(items) => json!(items),
+            Value::List(items) => Json::Array(items.iter().map(Value::to_json).collect()),
+            Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Struct(fields) => Json::Object(fields.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
     }
 

@@ -1,0 +1,57 @@
+//! A unit: its life, status, address, ports, state, and its actions.
+
+use super::{Life, OpenedPort, Settings, StatusInfo, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A unit of an application.
+#[derive(Debug)]
+pub struct Unit {
+    /// `app/N`.
+    pub name: String,
+    /// Its application.
+    pub app: String,
+    /// Alive or dying.
+    pub life: Life,
+    /// The workload status the formula set.
+    pub status: StatusInfo,
+    /// Whether a hook ever set the status (Juju sets `unknown` after start otherwise).
+    pub status_set: bool,
+    /// Its private address.
+    pub address: String,
+    /// Committed open ports.
+    pub ports: BTreeSet<OpenedPort>,
+    /// Committed charm state (`state-set`).
+    pub state: Settings,
+    /// Queued actions.
+    pub actions: Vec<PendingAction>,
+    /// Finished actions, in order.
+    pub action_results: Vec<ActionResult>,
+    /// The log lines of `juju-log`, in order.
+    pub log: Vec<String>,
+}
+
+/// An action waiting to run.
+#[derive(Clone, Debug)]
+pub struct PendingAction {
+    /// Its id (model-unique).
+    pub id: u64,
+    /// The action's name.
+    pub name: String,
+    /// Its parameters.
+    pub params: BTreeMap<String, Value>,
+}
+
+/// The outcome of an action.
+#[derive(Clone, Debug)]
+pub struct ActionResult {
+    /// Its id.
+    pub id: u64,
+    /// The action's name.
+    pub name: String,
+    /// `completed` or `failed`.
+    pub status: String,
+    /// The failure message, if any.
+    pub message: String,
+    /// Results set with action-set.
+    pub results: BTreeMap<String, Value>,
+}

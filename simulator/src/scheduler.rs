@@ -1,0 +1,174 @@
+//! The scheduler: which unit acts next, on which snapshot, running which of its hooks, and
+//! the faults that happen between and in hooks.
+//!
+//! Juju runs the unit agents concurrently; the simulator runs one hook at a time and lets the
+//! seed choose among the orderings Juju allows (spec §6.3): any unit with work may go next;
+//! a unit may act on the snapshot it took before instead of a fresh one (so remote commits
+//! coalesce); among the hooks of different relations its resolver offers, any may come first.
+//! Serial hooks that commit at exit are equivalent to concurrent agents, because no hook can
+//! see another's uncommitted writes. Every choice is a draw from [`Choices`], recorded in the
+//! trace, so that a run replays from its seed or from its trace.
+
+use crate::choice::Choices;
+use crate::fault::{FaultState, Faults, HookFault, StepFault};
+use crate::hook::Hook;
+use crate::model::Model;
+use crate::trace::{self, Event, FaultKind};
+use crate::uniter::{self, Agent, Snapshot};
+use std::collections::BTreeMap;
+
+/// The next hook to run: the unit, the hook, and the snapshot it was derived from (which the
+/// agent commits against).
+#[derive(Clone, Debug)]
+pub struct Pick {
+    /// The unit.
+    pub unit: String,
+    /// The hook.
+    pub hook: Hook,
+    /// The snapshot the unit acted on.
+    pub snapshot: Snapshot,
+}
+
+/// The choices of one run, and the hooks numbered so far.
+pub struct Scheduler {
+    choices: Choices,
+    faults: Faults,
+    fault_state: FaultState,
+    stale_percent: u32,
+    fail_next: BTreeMap<String, Vec<Option<String>>>,
+    step: u64,
+}
+
+impl Scheduler {
+    /// A scheduler drawing from `choices`, injecting `faults`, and letting a unit act on its
+    /// previous snapshot `stale_percent` of the time it could.
+    pub fn new(choices: Choices, faults: Faults, stale_percent: u32) -> Scheduler {
+        Scheduler {
+            choices,
+            faults,
+            fault_state: FaultState::default(),
+            stale_percent,
+            fail_next: BTreeMap::new(),
+            step: 0,
+        }
+    }
+
+    /// Picks the next hook, after moving what changes without one ([`uniter::silent_transitions`])
+    /// and the faults that happen between hooks; `None` when no unit has work. The events of
+    /// those changes go to `events`.
+    pub fn next(
+        &mut self,
+        model: &mut Model,
+        agents: &mut BTreeMap<String, Agent>,
+        events: &mut Vec<Event>,
+    ) -> Option<Pick> {
+        uniter::silent_transitions(model, agents, events);
+        let mut candidates = candidates(model, agents);
+        if candidates.is_empty() {
+            return None;
+        }
+        if !self.faults.is_off() && self.step_faults(model, events) {
+            uniter::silent_transitions(model, agents, events);
+            candidates = self::candidates(model, agents);
+            if candidates.is_empty() {
+                return None;
+            }
+        }
+        let index = self.choices.pick("unit", candidates.len());
+        let (unit, fresh) = candidates.swap_remove(index);
+        let agent = agents.get_mut(&unit)?;
+        let snapshot = match agent.stale_snapshot(&fresh) {
+            Some(old) if self.choices.chance("stale", self.stale_percent) => old,
+            _ => fresh,
+        };
+        agent.snapshot = Some(snapshot.clone());
+        let hooks = agent.next_hooks(&snapshot);
+        let pick = self.choices.pick("hook", hooks.len());
+        let hook = hooks.into_iter().nth(pick)?;
+        Some(Pick { unit, hook, snapshot })
+    }
+
+    /// Draws and applies the faults that happen between two hooks; true when any did.
+    fn step_faults(&mut self, model: &mut Model, events: &mut Vec<Event>) -> bool {
+        let happened = self.fault_state.before_step(&self.faults, &mut self.choices, model);
+        let step = self.step + 1;
+        for fault in &happened {
+            match fault {
+                StepFault::Tick => {
+                    events.push(Event::Fault(trace::Fault { step, fault: FaultKind::Tick, unit: None, hook: None }));
+                    model.tick_update_status(events);
+                }
+                StepFault::Elect(unit) => {
+                    let fault = trace::Fault { step, fault: FaultKind::Leader, unit: Some(unit.clone()), hook: None };
+                    events.push(Event::Fault(fault));
+                    // The fault picked an alive unit: electing it cannot fail.
+                    let _ = model.elect(unit, events);
+                }
+            }
+        }
+        !happened.is_empty()
+    }
+
+    /// Starts the next hook: its step number (from 1).
+    pub fn begin_step(&mut self) -> u64 {
+        self.step += 1;
+        self.step
+    }
+
+    /// The step of the last hook started (0 before the first).
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Draws the fault of `hook`, about to run; `retry` when it runs again after a fault.
+    pub fn hook_fault(&mut self, hook: &Hook, retry: bool) -> Option<HookFault> {
+        self.fault_state.for_hook(&self.faults, &mut self.choices, hook, retry)
+    }
+
+    /// Makes the next hook of `unit` (named `hook`, if given) fail.
+    pub fn fail_next_hook(&mut self, unit: &str, hook: Option<&str>) {
+        self.fail_next.entry(unit.to_string()).or_default().push(hook.map(str::to_string));
+    }
+
+    /// Whether a failure was asked for the hook `name` of `unit` ([`Scheduler::fail_next_hook`]);
+    /// takes it.
+    pub fn take_injected_failure(&mut self, unit: &str, name: &str) -> bool {
+        let Some(list) = self.fail_next.get_mut(unit) else {
+            return false;
+        };
+        let Some(at) = list.iter().position(|h| h.as_deref().is_none_or(|h| h == name)) else {
+            return false;
+        };
+        list.remove(at);
+        true
+    }
+
+    /// A number for identifiers (context ids), drawn without being recorded as a choice.
+    pub fn token(&mut self) -> u64 {
+        self.choices.token()
+    }
+
+    /// The choices so far.
+    pub fn choices(&self) -> &Choices {
+        &self.choices
+    }
+
+    /// The faults the run injects.
+    pub fn faults(&self) -> Faults {
+        self.faults
+    }
+}
+
+/// Units that have work, each with its fresh snapshot, in name order.
+fn candidates(model: &Model, agents: &BTreeMap<String, Agent>) -> Vec<(String, Snapshot)> {
+    let mut candidates = Vec::new();
+    for (name, agent) in agents {
+        let Some(fresh) = Snapshot::take(model, name) else {
+            continue;
+        };
+        if !agent.next_hooks(&fresh).is_empty() {
+            candidates.push((name.clone(), fresh));
+        }
+    }
+    candidates
+}

@@ -1,0 +1,333 @@
+//! One hook's path through the engine, from the scheduler's pick to its commit.
+//!
+//! 1. The uniter prepares it ([`operation::prepare`]: Juju's install status; an action leaves
+//!    its queue). An upgrade-charm first gets the new formula into the unit.
+//! 2. The scheduler draws its fault and the token of its context id.
+//! 3. The `hook` event is traced, with the draws that led to it, and flushed, so that a hook
+//!    that hangs leaves the trace up to it on disk.
+//! 4. The runner runs it ([`Runner::run`](crate::runner::Runner::run)) with a hook context
+//!    that owns the model meanwhile; the engine takes the model back and traces the hook's tool
+//!    calls, logs and stub calls.
+//! 5. The uniter says how it ends ([`operation::ending`]): its writes commit, or are
+//!    discarded and the unit is in error, or the agent restarted under it, or it was an
+//!    action; the agent records it and what the commit causes follows
+//!    ([`operation::after_commit`]).
+
+use super::{HookRecord, Sim, SimError};
+use crate::fault::HookFault;
+use crate::hook::{Hook, HookKind};
+use crate::hook_context::{ActionRun, Buffers, SimContext};
+use crate::model::{unit_app, ActionResult, Model, Value};
+use crate::runner::{env, stubs, HookRun, Outcome, Ran, ToolCall};
+use crate::trace::{self, Event, FaultKind};
+use crate::uniter::operation::{self, Ending};
+use crate::uniter::{self, Agent, Snapshot};
+use std::collections::BTreeMap;
+
+/// A hook that ran, on its way to its commit or discard.
+struct Ended {
+    step: u64,
+    unit: String,
+    hook: Hook,
+    /// Exit 0 or no hook file: it succeeded.
+    ok: bool,
+    /// How it ended, in words (`ok`, `failed (exit 1)`, …).
+    result: String,
+    /// Its output, paths scrubbed.
+    stdout: String,
+    stderr: String,
+    /// The fuel a WebAssembly hook used.
+    fuel: Option<u64>,
+    /// The writes it buffered.
+    buffers: Buffers,
+    /// Its action's record, for an action.
+    action: ActionRun,
+}
+
+impl Ended {
+    /// The `exit` event: with the hook's output (not for a shell), and with the fuel a
+    /// WebAssembly hook used (not when the agent restarted under it).
+    fn exit(&self, output: bool, fuel: bool) -> Event {
+        Event::Exit(trace::Exit {
+            step: self.step,
+            unit: self.unit.clone(),
+            hook: self.hook.name(),
+            result: self.result.clone(),
+            stdout: output.then(|| self.stdout.clone()),
+            stderr: output.then(|| self.stderr.clone()),
+            fuel: self.fuel.filter(|_| fuel),
+        })
+    }
+
+    /// The `discard` event.
+    fn discard(&self) -> Event {
+        Event::Discard(trace::Discard { step: self.step, unit: self.unit.clone(), buffered: !self.buffers.is_empty() })
+    }
+}
+
+impl Sim {
+    /// Runs `hook` on `unit`, derived from `snap`, to its end.
+    pub(super) fn run_hook(&mut self, unit: &str, hook: Hook, snap: &Snapshot) -> Result<HookRecord, SimError> {
+        let step = self.scheduler.begin_step();
+        let serial = self.runner.next_serial();
+        let name = hook.name();
+        let places = self.runner.places(unit).cloned().ok_or_else(|| SimError(format!("unit {unit} has no place")))?;
+        let app = self.model.apps.get(unit_app(unit)).ok_or_else(|| SimError(format!("no application for {unit}")))?;
+        let (ensemble, formula_dir) = (app.formula.is_ensemble(), app.formula_dir.clone());
+        if hook.kind == HookKind::UpgradeCharm {
+            self.runner.deploy_formula(unit, &formula_dir)?;
+        }
+        let action = operation::prepare(&mut self.model, unit, &hook);
+        let retry = self.agents.get(unit).is_some_and(|a| a.retry.as_ref() == Some(&hook));
+        let fault = self.scheduler.hook_fault(&hook, retry);
+        let mut run = HookRun {
+            unit,
+            hook: &hook,
+            places: &places,
+            context_id: format!("{unit}-{name}-{}", self.scheduler.token()),
+            env: BTreeMap::new(),
+            timeout: self.cfg.hook_timeout,
+            fuel: self.cfg.hook_fuel,
+            // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
+            shell: hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
+            serial,
+        };
+        run.env = env::hook_env(&run, &self.runner.site(&self.model.name, &self.model.uuid), ensemble);
+        self.trace_start(step, &run, fault);
+        let injected = fault == Some(HookFault::Fail) || self.scheduler.take_injected_failure(unit, &name);
+        let mut action = ActionRun { action, ..ActionRun::default() };
+        let ran = if injected {
+            Ran::unrun(Outcome::Injected)
+        } else {
+            let (model, agents) = (&mut self.model, &self.agents);
+            let context = || hook_context(model, agents, &run, &mut action);
+            self.runner.run(&run, self.cfg.native_hooks, context)?
+        };
+        if ran.shell {
+            self.recorder.emit(Event::DebugHooks(trace::DebugHooks {
+                step,
+                unit: unit.to_string(),
+                hook: name.clone(),
+            }));
+        }
+        let mut buffers = Buffers::default();
+        if let Some(ctx) = ran.ctx {
+            let (left, action_left) = self.take_back(step, &hook, ctx, ran.calls);
+            buffers = left;
+            if let Some(left) = action_left {
+                action = left;
+            }
+        }
+        for (command, args) in stubs::take_calls(&places) {
+            let args = args.iter().map(|a| self.recorder.scrub(a)).collect();
+            self.recorder.emit(Event::Stub(trace::Stub { step, unit: unit.to_string(), command, args }));
+        }
+        let ok = ran.outcome.ok();
+        // The words say interrupted for any hook but an action, a `juju exec` shell too (which
+        // commits all the same: [`Ending::Exec`]).
+        let interrupted = ok && fault == Some(HookFault::Restart) && !hook.is_action();
+        let result = match fault {
+            Some(HookFault::Fail) => "failed (injected fault; retried)".to_string(),
+            _ if interrupted => "interrupted (agent restarted before the commit; runs again)".to_string(),
+            _ => ran.outcome.describe(),
+        };
+        let (stdout, stderr) = (self.recorder.scrub(&ran.stdout), self.recorder.scrub(&ran.stderr));
+        let ended =
+            Ended { step, unit: unit.to_string(), hook, ok, result, stdout, stderr, fuel: ran.fuel, buffers, action };
+        Ok(self.conclude(ended, fault, snap))
+    }
+
+    /// Traces the start of a hook: the `hook` event with the draws that led to it (then flushed),
+    /// and the fault injected into it.
+    fn trace_start(&mut self, step: u64, run: &HookRun, fault: Option<HookFault>) {
+        let hook = run.hook;
+        let event = trace::Hook {
+            step,
+            unit: run.unit.to_string(),
+            hook: hook.name(),
+            remote_unit: hook.remote_unit.clone(),
+            remote_app: hook.remote_app.clone(),
+            relation: hook.relation,
+            choices: self.recorder.new_draws(self.scheduler.choices()),
+            env: run.env.iter().map(|(k, v)| (k.clone(), self.recorder.scrub(v))).collect(),
+        };
+        self.recorder.emit(Event::Hook(event));
+        self.recorder.flush();
+        if let Some(fault) = fault {
+            let fault = match fault {
+                HookFault::Fail => FaultKind::Fail,
+                HookFault::Restart => FaultKind::Restart,
+            };
+            let (unit, hook) = (Some(run.unit.to_string()), Some(hook.name()));
+            self.recorder.emit(Event::Fault(trace::Fault { step, fault, unit, hook }));
+        }
+    }
+
+    /// Takes the model back from a finished hook's context and traces its tool calls (and
+    /// those Juju refuses) and its logs; returns its buffered writes and its action's record.
+    fn take_back(
+        &mut self,
+        step: u64,
+        hook: &Hook,
+        ctx: SimContext,
+        calls: Vec<ToolCall>,
+    ) -> (Buffers, Option<ActionRun>) {
+        let unit = ctx.unit.clone();
+        let finished = ctx.finish();
+        self.model = finished.model;
+        let scrub = |text: &[u8]| self.recorder.scrub(&String::from_utf8_lossy(text));
+        let mut events = Vec::new();
+        for (tool, args, response) in calls {
+            events.push(Event::Tool(trace::Tool {
+                step,
+                unit: unit.clone(),
+                tool: tool.clone(),
+                args: args.iter().map(|a| self.recorder.scrub(a)).collect(),
+                code: response.code,
+                stdout: scrub(&response.stdout),
+                stderr: scrub(&response.stderr),
+            }));
+            let stderr = String::from_utf8_lossy(&response.stderr);
+            if let Some(refusal) = crate::misuse::classify(&tool, &args, response.code, &stderr) {
+                let call = crate::misuse::RefusedCall { unit: unit.clone(), hook: hook.name(), refusal };
+                events.push(Event::Refused(trace::Refused {
+                    step,
+                    unit: unit.clone(),
+                    hook: call.hook.clone(),
+                    kind: call.refusal.kind.name().to_string(),
+                    what: call.refusal.what.clone(),
+                }));
+                self.refused.push(call);
+            }
+        }
+        for line in finished.logs {
+            events.push(Event::Log(trace::Log { step, unit: unit.clone(), line: self.recorder.scrub(&line) }));
+        }
+        self.recorder.emit_all(events);
+        (finished.buffers, finished.action)
+    }
+
+    /// Ends a hook that ran as the uniter's rules say ([`operation::ending`]), and records it.
+    fn conclude(&mut self, mut ended: Ended, fault: Option<HookFault>, snap: &Snapshot) -> HookRecord {
+        let (step, unit) = (ended.step, ended.unit.clone());
+        let keys_written: Vec<String> = ended.buffers.relation.values().flat_map(|c| c.keys().cloned()).collect();
+        match operation::ending(&ended.hook, ended.ok, fault) {
+            Ending::Exec => {
+                self.recorder.emit(ended.exit(false, false));
+                if ended.ok {
+                    self.commit(&ended);
+                } else {
+                    self.recorder.emit(ended.discard());
+                }
+                let Ended { hook, result, ok, .. } = ended;
+                return HookRecord { step, unit, hook, result, ok, keys_written, output: String::new() };
+            }
+            Ending::Action => {
+                self.action_result(&mut ended);
+                if ended.ok {
+                    self.commit(&ended);
+                }
+            }
+            Ending::Interrupted => {
+                self.recorder.emit(ended.exit(true, false));
+                self.recorder.emit(ended.discard());
+                if let Some(agent) = self.agents.get_mut(&unit) {
+                    agent.hook_interrupted(&ended.hook);
+                }
+                ended.ok = false;
+            }
+            Ending::Committed => {
+                let changes = ended.buffers.commit(&mut self.model, &unit);
+                self.recorder.emit(ended.exit(true, true));
+                self.recorder.emit(Event::Commit(trace::Commit { step, unit: unit.clone(), changes }));
+                if let Some(agent) = self.agents.get_mut(&unit) {
+                    agent.hook_committed(&ended.hook, snap);
+                }
+                self.after_commit(&unit, &ended.hook);
+            }
+            Ending::Failed => {
+                self.recorder.emit(ended.exit(true, true));
+                self.recorder.emit(ended.discard());
+                if let Some(agent) = self.agents.get_mut(&unit) {
+                    agent.hook_failed(&ended.hook);
+                }
+                if fault == Some(HookFault::Fail) {
+                    // As Juju's automatic retry (or `juju resolve`) does: the same hook again.
+                    let _ = self.resolve(&unit, true);
+                }
+            }
+        }
+        let Ended { hook, ok, result, stdout, stderr, .. } = ended;
+        let name = hook.name();
+        self.hook_count += 1;
+        self.hooks_run.entry(unit.clone()).or_default().push(name.clone());
+        let remote =
+            hook.remote_unit.clone().or_else(|| hook.remote_app.clone()).map(|r| format!(" ({r})")).unwrap_or_default();
+        self.recent.push(format!("{unit} {name}{remote}: {result}"));
+        if self.recent.len() > 64 {
+            self.recent.remove(0);
+        }
+        let output = if ok { String::new() } else { format!("{stdout}{stderr}") };
+        let record = HookRecord { step, unit, hook, result, ok, keys_written, output };
+        if let Some(callback) = self.on_hook.as_mut() {
+            callback(&record);
+        }
+        record
+    }
+
+    /// The writes of a hook that succeeded reach the model.
+    fn commit(&mut self, ended: &Ended) {
+        let changes = ended.buffers.commit(&mut self.model, &ended.unit);
+        self.recorder.emit(Event::Commit(trace::Commit { step: ended.step, unit: ended.unit.clone(), changes }));
+    }
+
+    /// Records the result of the action `ended` ran: in the trace, and with the unit.
+    fn action_result(&mut self, ended: &mut Ended) {
+        let run = std::mem::take(&mut ended.action);
+        let (id, name) = ended.hook.action.clone().unwrap_or_default();
+        let (status, message) = operation::action_status(run.failed.as_deref(), ended.ok, &name, &ended.result);
+        let mut results = run.results;
+        results.insert("stdout".into(), Value::Str(ended.stdout.clone()));
+        results.insert("stderr".into(), Value::Str(ended.stderr.clone()));
+        self.recorder.emit(Event::ActionResult(trace::ActionResult {
+            step: ended.step,
+            unit: ended.unit.clone(),
+            action: name.clone(),
+            id,
+            status: status.clone(),
+            message: message.clone(),
+            results: results.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            log: run.log,
+        }));
+        if let Some(u) = self.model.units.get_mut(&ended.unit) {
+            u.action_results.push(ActionResult { id, name, status, message, results });
+        }
+    }
+
+    /// What the commit of `hook` causes ([`operation::after_commit`]); a unit that is gone
+    /// loses its machine too.
+    fn after_commit(&mut self, unit: &str, hook: &Hook) {
+        let mut events = Vec::new();
+        let gone = operation::after_commit(&mut self.model, &mut self.agents, unit, hook, &mut events);
+        if let Some(unit) = &gone {
+            self.runner.destroy_unit(unit);
+        }
+        self.recorder.emit_all(events);
+    }
+}
+
+/// The hook's view of the model for `run`: the model moves into it until the engine takes it
+/// back; an action's record moves in too.
+fn hook_context(
+    model: &mut Model,
+    agents: &BTreeMap<String, Agent>,
+    run: &HookRun,
+    action: &mut ActionRun,
+) -> SimContext {
+    let (unit, hook) = (run.unit, run.hook);
+    let members = uniter::context::members(agents.get(unit), hook);
+    let known = uniter::context::known_relations(agents.get(unit), model, hook);
+    let model = std::mem::take(model);
+    let action = hook.is_action().then(|| std::mem::take(action));
+    SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action)
+}

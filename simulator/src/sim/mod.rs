@@ -1,0 +1,338 @@
+//! The engine's handle: one thread, one hook at a time, every choice from the seed.
+//!
+//! [`Sim`] holds the model, one [`Agent`] per unit, the [`Scheduler`], the [`Runner`] whose
+//! units run the hooks and the trace's [`Recorder`], and reads like Juju: its verbs are the
+//! commands of `juju` ([`Sim::deploy`], [`Sim::relate`], [`Sim::config`], …), which the model
+//! carries out ([`crate::model`]), with the unit agents' reaction to them ([`crate::uniter`]).
+//! Each [`Sim::step`] lets the scheduler pick a unit that has work and the hook its resolver
+//! derives, runs it (a real process in the unit, or its WebAssembly module, with hook tools
+//! that answer from the model), then commits the hook's buffered writes if it exited 0, or
+//! discards them and puts the unit in error (`sim/hook.rs`). Serial hooks with commit at exit are
+//! equivalent to Juju's concurrent agents, because no hook can see another's uncommitted
+//! writes.
+
+mod config;
+mod hook;
+
+pub use crate::error::SimError;
+pub use config::{Config, DebugHooks, HookCallback, HookRecord, DEFAULT_HOOK_FUEL};
+
+use crate::backend::{Backend, UnitPlaces};
+use crate::choice::Choices;
+use crate::error::err;
+use crate::fault::Faults;
+use crate::hook::{Hook, HookKind};
+use crate::model::{Model, StatusInfo, Value};
+use crate::runner::Runner;
+use crate::scenario::EndpointRef;
+use crate::scheduler::Scheduler;
+use crate::trace::{self, Event, HookCount, Recorder, TraceSink};
+use crate::uniter::{self, Agent, Snapshot};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A simulation.
+pub struct Sim {
+    cfg: Config,
+    /// The model.
+    pub model: Model,
+    /// The unit agents.
+    pub agents: BTreeMap<String, Agent>,
+    scheduler: Scheduler,
+    runner: Runner,
+    recorder: Recorder,
+    /// Hook names run per unit, in order.
+    pub hooks_run: BTreeMap<String, Vec<String>>,
+    /// Hooks run in all.
+    pub hook_count: u64,
+    /// Tool calls Juju refused, in order.
+    pub refused: Vec<crate::misuse::RefusedCall>,
+    /// The last hooks run, in words, for the message of a model that does not settle.
+    recent: Vec<String>,
+    /// Called with each hook that ran.
+    pub on_hook: Option<HookCallback>,
+}
+
+impl Sim {
+    /// A new, empty model with `backend` for units and `sink` for the trace.
+    pub fn new(cfg: Config, backend: Box<dyn Backend>, sink: Box<dyn TraceSink>) -> Result<Sim, SimError> {
+        let runner = Runner::new(&cfg.root, &cfg.tool_binary, backend)?;
+        let choices = match &cfg.choices {
+            Some(list) => Choices::recorded(list.clone()),
+            None => Choices::seeded(cfg.seed),
+        };
+        // What a replay needs besides the choices, written only when set (older traces stay valid).
+        let run = trace::Run {
+            seed: cfg.seed,
+            backend: runner.backend_name().to_string(),
+            model: cfg.model_name.clone(),
+            scenario: cfg.scenario.clone(),
+            faults: (!cfg.faults.is_off()).then(|| cfg.faults.spec()),
+            replay: cfg.choices.is_some(),
+        };
+        let mut recorder = Recorder::new(sink, &cfg.root);
+        recorder.emit(Event::Run(run));
+        Ok(Sim {
+            model: Model::new(&cfg.model_name),
+            agents: BTreeMap::new(),
+            scheduler: Scheduler::new(choices, cfg.faults, cfg.stale_percent),
+            runner,
+            recorder,
+            hooks_run: BTreeMap::new(),
+            hook_count: 0,
+            refused: Vec::new(),
+            recent: Vec::new(),
+            on_hook: None,
+            cfg,
+        })
+    }
+
+    /// The name of the backend units live in (`host`, `ns`, …).
+    pub fn backend_name(&self) -> &'static str {
+        self.runner.backend_name()
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.cfg.seed
+    }
+
+    /// The faults the run injects.
+    pub fn faults(&self) -> Faults {
+        self.scheduler.faults()
+    }
+
+    /// The recorded choices so far.
+    pub fn choices(&self) -> &Choices {
+        self.scheduler.choices()
+    }
+
+    /// The units' places.
+    pub fn places(&self, unit: &str) -> Option<&UnitPlaces> {
+        self.runner.places(unit)
+    }
+
+    /// The backend.
+    pub fn backend(&mut self) -> &mut dyn Backend {
+        self.runner.backend()
+    }
+
+    /// Commands replaced in an application's units (`*`: all).
+    pub fn set_stubs(&mut self, stubs: BTreeMap<String, BTreeMap<String, String>>) {
+        self.runner.set_stubs(stubs);
+    }
+
+    /// Deploys `formula_dir` as application `name` with `units` units and `config` set.
+    pub fn deploy(
+        &mut self,
+        name: &str,
+        formula_dir: &Path,
+        units: u32,
+        config: BTreeMap<String, Value>,
+        host_network: bool,
+    ) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        let peers = self.model.deploy(name, formula_dir, units, config, host_network, &mut events)?;
+        for id in peers {
+            uniter::scope::enter_new_relation(&mut self.model, &self.agents, id);
+        }
+        self.recorder.emit_all(events);
+        for _ in 0..units {
+            self.add_unit(name)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a unit to `app`, on a machine the backend makes; returns its name.
+    pub fn add_unit(&mut self, app: &str) -> Result<String, SimError> {
+        let unit = self.model.new_unit(app)?;
+        let address = self.runner.make_unit(&unit)?;
+        let mut events = Vec::new();
+        self.model.place_unit(&unit, &address, uniter::status::waiting_for_machine(), &mut events);
+        self.agents.insert(unit.name.clone(), Agent::new(&unit.name, unit.charm_version));
+        self.recorder.emit_all(events);
+        Ok(unit.name)
+    }
+
+    /// Relates two endpoints; the installed units of both sides enter its scope.
+    pub fn relate(&mut self, a: &EndpointRef, b: &EndpointRef) -> Result<i64, SimError> {
+        let mut events = Vec::new();
+        let id = self.model.relate(a, b, &mut events)?;
+        uniter::scope::enter_new_relation(&mut self.model, &self.agents, id);
+        self.recorder.emit_all(events);
+        Ok(id)
+    }
+
+    /// Removes a relation: its units run departed and broken, then it is gone.
+    pub fn unrelate(&mut self, a: &EndpointRef, b: &EndpointRef) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        self.model.unrelate(a, b, &mut events)?;
+        uniter::scope::reap_relations(&mut self.model, &mut events);
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Removes a unit: it tears down its relations, stops and goes.
+    pub fn remove_unit(&mut self, unit: &str) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        self.model.remove_unit(unit, &mut events)?;
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Removes an application with all its units and relations.
+    pub fn remove_application(&mut self, app: &str) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        self.model.remove_application(app, &mut events)?;
+        uniter::scope::reap_relations(&mut self.model, &mut events);
+        uniter::scope::reap_applications(&mut self.model, &mut events);
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Sets config values (`Null` resets to the default).
+    pub fn config(&mut self, app: &str, values: BTreeMap<String, Value>) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        self.model.config(app, values, &mut events)?;
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Upgrades `app` to the formula in `formula_dir`.
+    pub fn upgrade(&mut self, app: &str, formula_dir: &Path) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        self.model.upgrade(app, formula_dir, &mut events)?;
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Queues an action on a unit.
+    pub fn action(&mut self, unit: &str, name: &str, params: BTreeMap<String, Value>) -> Result<u64, SimError> {
+        let mut events = Vec::new();
+        let id = self.model.queue_action(unit, name, params, &mut events)?;
+        self.recorder.emit_all(events);
+        Ok(id)
+    }
+
+    /// Makes the next hook of `unit` (named `hook`, if given) fail.
+    pub fn fail_next_hook(&mut self, unit: &str, hook: Option<&str>) -> Result<(), SimError> {
+        if !self.model.units.contains_key(unit) {
+            return err(self.model.unknown_unit(unit));
+        }
+        self.scheduler.fail_next_hook(unit, hook);
+        Ok(())
+    }
+
+    /// Resolves a unit in error: retries its failed hook, or marks it done (`retry` false).
+    pub fn resolve(&mut self, unit: &str, retry: bool) -> Result<(), SimError> {
+        if !self.model.units.contains_key(unit) || !self.agents.contains_key(unit) {
+            return err(self.model.unknown_unit(unit));
+        }
+        let mut events = Vec::new();
+        let gone = uniter::operation::resolve(&mut self.model, &mut self.agents, unit, retry, &mut events)
+            .map_err(SimError)?;
+        if let Some(unit) = gone {
+            self.runner.destroy_unit(&unit);
+        }
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Makes `unit` the leader of its application.
+    pub fn elect(&mut self, unit: &str) -> Result<(), SimError> {
+        let mut events = Vec::new();
+        self.model.elect(unit, &mut events)?;
+        self.recorder.emit_all(events);
+        Ok(())
+    }
+
+    /// Ticks update-status for every unit.
+    pub fn update_status(&mut self) {
+        let mut events = Vec::new();
+        self.model.tick_update_status(&mut events);
+        self.recorder.emit_all(events);
+    }
+
+    /// Runs one step: one unit acts; `Ok(None)` when no unit has work.
+    pub fn step(&mut self) -> Result<Option<HookRecord>, SimError> {
+        let mut events = Vec::new();
+        let pick = self.scheduler.next(&mut self.model, &mut self.agents, &mut events);
+        self.recorder.emit_all(events);
+        let Some(pick) = pick else {
+            return Ok(None);
+        };
+        self.run_hook(&pick.unit, pick.hook, &pick.snapshot).map(Some)
+    }
+
+    /// Runs steps until no unit has work, at most `max_hooks` of them.
+    pub fn settle(&mut self) -> Result<u64, SimError> {
+        let mut ran = 0;
+        while self.step()?.is_some() {
+            ran += 1;
+            if ran >= self.cfg.max_hooks {
+                let tail = self.recent.iter().rev().take(12).rev().cloned().collect::<Vec<_>>().join("\n  ");
+                self.recorder.emit(Event::SettleFailed(HookCount { hooks: ran }));
+                return err(format!("the model did not settle after {ran} hooks; the last hooks were:\n  {tail}"));
+            }
+        }
+        self.recorder.emit(Event::Settled(HookCount { hooks: ran }));
+        Ok(ran)
+    }
+
+    /// Runs steps until the action `id` on `unit` has finished (or nothing can run).
+    pub fn run_until_action_done(&mut self, unit: &str, id: u64) -> Result<(), SimError> {
+        let done = |sim: &Sim| sim.model.units.get(unit).is_none_or(|u| u.action_results.iter().any(|r| r.id == id));
+        let mut ran = 0;
+        while !done(self) {
+            if self.step()?.is_none() {
+                return err(format!("action {id} on {unit} cannot run: nothing more can happen in the model"));
+            }
+            ran += 1;
+            if ran >= self.cfg.max_hooks {
+                return err(format!("action {id} on {unit} did not run within {ran} hooks"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the unit hook `kind` (`config-changed`, `update-status`, …) on `unit` now, outside
+    /// the resolver's order, as if Juju had queued it (the idempotence check uses it).
+    pub fn run_unit_hook_now(&mut self, unit: &str, kind: HookKind) -> Result<HookRecord, SimError> {
+        let Some(snap) = Snapshot::take(&self.model, unit) else {
+            return err(self.model.unknown_unit(unit));
+        };
+        self.run_hook(unit, Hook::unit(kind), &snap)
+    }
+
+    /// Opens an interactive shell in `unit` on the simulator's terminal, in a hook context
+    /// of no hook, as `juju exec` gives: the charm directory, the hook environment and
+    /// working hook tools. What it writes commits when it exits 0; a failure does not put
+    /// the unit in error. Returns whether the shell exited 0.
+    pub fn shell(&mut self, unit: &str) -> Result<bool, SimError> {
+        let Some(snap) = Snapshot::take(&self.model, unit) else {
+            let known: Vec<&String> = self.model.units.keys().collect();
+            return err(format!("no unit `{unit}` in the model; its units: {known:?}"));
+        };
+        Ok(self.run_hook(unit, Hook::unit(HookKind::Exec), &snap)?.ok)
+    }
+
+    /// The workload status `juju status` shows for `unit`: `error` with the failed hook while
+    /// the agent is in error (the formula's own status comes back once resolved).
+    pub fn shown_status(&self, unit: &str) -> Option<StatusInfo> {
+        uniter::status::shown(&self.model, &self.agents, unit)
+    }
+
+    /// Records an event of the run in the trace (its steps, expectations, result).
+    pub fn trace(&mut self, event: Event) {
+        self.recorder.emit(event);
+    }
+
+    /// Ends the run: stops processes and removes what the backend made.
+    pub fn shutdown(&mut self) {
+        // Draws after the last hook (a fault with no hook after it): a replay needs them too.
+        let choices = self.recorder.new_draws(self.scheduler.choices());
+        self.recorder.emit(Event::End(trace::End { hooks: self.hook_count, choices }));
+        self.recorder.flush();
+        self.runner.cleanup();
+    }
+}
