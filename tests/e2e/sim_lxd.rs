@@ -76,14 +76,16 @@ fn final_relation_data(run: &SimRun) -> BTreeMap<(i64, String, String), String> 
 fn the_example_stack_reaches_the_same_model_on_host_ns_and_lxd() {
     lxd_ready();
     let stack = repo().join("examples/wiki/scenarios/stack.yaml");
-    // ns and lxd units are machines of their own and may run side by side; host units write
-    // to this machine, which ns units see through their lower layer: host runs last.
+    // ns and lxd units are machines of their own and may run side by side. Host units write
+    // /etc and /usr/local as their formulas do: they run last, and in namespaces of their own
+    // (`--isolate`), so that nothing is left on this machine for every later ns unit to see
+    // through its lower layer (other tests' runs, the stack's snapshot among them).
     let (ns, lxd) = std::thread::scope(|scope| {
         let ns = scope.spawn(|| sim(&stack, &["--backend", "ns"]));
         let lxd = scope.spawn(|| sim(&stack, &["--backend", "lxd"]));
         (ns.join().expect("ns run"), lxd.join().expect("lxd run"))
     });
-    let host = sim(&stack, &["--backend", "host"]);
+    let host = sim(&stack, &["--backend", "host", "--isolate"]);
     let runs = [("host", &host), ("ns", &ns), ("lxd", &lxd)];
     for (backend, run) in runs {
         assert_eq!(run.code, 0, "{backend}: {}", run.stderr);

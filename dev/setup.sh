@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Makes this Debian machine ready to run every test of Formula Kit, as root; a second run
+# finds everything in place and changes nothing. `dev/test.sh` (the README's test command)
+# and `.ci/run` run it first, so that the tests never meet a missing tool: they fail, they
+# are never skipped.
+#
+#   sudo bash dev/setup.sh
+#
+# What it installs:
+# - system packages: gcc and libc6-dev (the Rust formulas' native builds), python3 and
+#   python3-venv (the example formulas, charm-tools), iproute2 (`ip`, the ns backend),
+#   chromium (the timeline page's browser test), zip (the pack benchmark's baseline);
+# - charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS, the `charm proof` the parity test and the
+#   lint benchmark compare with (CHARM_PROOF points the tests at it);
+# - LXD, initialised, with the unit image (dev/lxd-setup.sh);
+# - rustfmt, clippy and the wasm32-wasip1 target (WebAssembly hooks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHARM_TOOLS=${CHARM_TOOLS:-/opt/charm-tools}
+CHARM_TOOLS_VERSION=3.0.9
+
+say() { printf 'setup: %s\n' "$*"; }
+
+packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        say "missing packages: ${missing[*]}; run as root (sudo bash $0) to install them" >&2
+        exit 1
+    fi
+    say "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+else
+    say "packages present: ${packages[*]}"
+fi
+
+if "$CHARM_TOOLS/bin/charm-proof" --help >/dev/null 2>&1; then
+    say "charm-tools present in $CHARM_TOOLS"
+else
+    say "installing charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS"
+    rm -rf "$CHARM_TOOLS"
+    python3 -m venv "$CHARM_TOOLS"
+    "$CHARM_TOOLS/bin/pip" install --quiet --disable-pip-version-check "charm-tools==$CHARM_TOOLS_VERSION"
+    "$CHARM_TOOLS/bin/charm-proof" --help >/dev/null
+fi
+
+# LXD installed, running and initialised, and the unit image imported (its debootstrap
+# tarballs cached in /var/cache/formula-sim).
+if [ "$(id -u)" = 0 ]; then
+    bash dev/lxd-setup.sh
+else
+    say "not root: LXD left as it is (the lxd backend's tests need \`sudo bash dev/lxd-setup.sh\` once)"
+fi
+
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+# WebAssembly hooks: tests build the Rust example formula for this target.
+rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+say "ready: $(rustc --version), $(cargo --version)"
