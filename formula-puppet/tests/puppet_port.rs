@@ -1,5 +1,5 @@
 //! The port on small modules written in each test: what lands in which hook, what is listed
-//! in PORTING.md. (tests/port_puppet.rs deploys whole modules through the simulator.)
+//! in PORTING.md. (tests/e2e/port_puppet.rs deploys whole modules through the simulator.)
 
 use formula_puppet::port::{port_module, Ported};
 
