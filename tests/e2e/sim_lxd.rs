@@ -197,7 +197,12 @@ fn clean_deletes_the_containers_of_a_killed_run() {
     child.wait().expect("reap formula sim");
     // LXD's containers outlive their simulator; --clean deletes them and the run's directory.
     assert!(containers().contains(&name), "{name} should outlive its simulator");
-    let cleaned = formula().env("TMPDIR", temp.path()).args(["sim", "--clean"]).output().expect("formula sim --clean");
+    // `--backend lxd`: the ns tests of this crate clean their own killed runs beside this one.
+    let cleaned = formula()
+        .env("TMPDIR", temp.path())
+        .args(["sim", "--clean", "--backend", "lxd"])
+        .output()
+        .expect("formula sim --clean");
     let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
     assert!(cleaned.status.success(), "{said}");
     assert!(said.contains(&format!("deleted container {name}")), "{said}");

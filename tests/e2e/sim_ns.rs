@@ -404,14 +404,24 @@ fn clean_removes_what_a_killed_run_left() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(run_dir.is_dir());
-    let cleaned = formula().env("TMPDIR", temp.path()).args(["sim", "--clean"]).output().expect("formula sim --clean");
+    // `--backend ns`: the lxd tests of this crate run beside these, with containers of their own.
+    let cleaned = formula()
+        .env("TMPDIR", temp.path())
+        .args(["sim", "--clean", "--backend", "ns"])
+        .output()
+        .expect("formula sim --clean");
     let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
     assert!(cleaned.status.success(), "{said}");
     assert!(said.contains(&format!("removed {}", run_dir.display())), "{said}");
     assert!(!run_dir.exists(), "{said}");
     assert_nothing_left(&[]);
-    let again = formula().env("TMPDIR", temp.path()).args(["sim", "--clean"]).output().expect("formula sim --clean");
-    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to clean"));
+    let again = formula()
+        .env("TMPDIR", temp.path())
+        .args(["sim", "--clean", "--backend", "ns"])
+        .output()
+        .expect("formula sim --clean");
+    let said_again = String::from_utf8_lossy(&again.stderr);
+    assert!(said_again.contains("nothing to clean"), "{said_again}");
 }
 
 /// A root file system with only /bin/sh and the libraries that it and `formula` need.

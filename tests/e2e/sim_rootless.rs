@@ -263,7 +263,7 @@ fn without_root_a_killed_run_leaves_only_what_clean_removes() {
     let runs: Vec<PathBuf> =
         std::fs::read_dir(home.path().join("tmp")).expect("tmp").flatten().map(|e| e.path()).collect();
     let run_dir = runs.iter().find(|p| p.join("ns/state").is_file()).expect("the killed run's directory").clone();
-    let cleaned = as_nobody(&["sim", "--clean"]).output().expect("formula sim --clean");
+    let cleaned = as_nobody(&["sim", "--clean", "--backend", "ns"]).output().expect("formula sim --clean");
     let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
     assert!(cleaned.status.success(), "{said}");
     assert!(said.contains(&format!("removed {}", run_dir.display())), "{said}");

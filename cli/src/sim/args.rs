@@ -83,7 +83,8 @@ pub struct SimArgs {
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_UNIT_MEMORY)]
     pub(crate) unit_memory: u64,
     /// Remove what `--backend ns` and `--backend lxd` runs that died left behind (unit
-    /// processes, cgroups, mounts, containers, run directories), then exit.
+    /// processes, cgroups, mounts, containers, run directories), then exit; with
+    /// `--backend`, only that backend's.
     #[arg(long, conflicts_with = "scenario")]
     pub(crate) clean: bool,
     /// Inject faults at these rates, in percent: `leader=5,fail=3,restart=2,tick=5`

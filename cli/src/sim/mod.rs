@@ -21,6 +21,7 @@ pub use args::SimArgs;
 
 use anyhow::Result;
 use simulator::backend::isolate::{isolate_run, Role};
+use simulator::backend::Kind;
 use std::path::{Path, PathBuf};
 
 /// `formula sim`, in the mode its arguments ask for.
@@ -34,7 +35,7 @@ pub fn run(args: SimArgs) -> Result<u8> {
         }
     }
     if args.clean {
-        clean();
+        clean(args.backend);
         return Ok(0);
     }
     match setup::setup(&args)? {
@@ -57,9 +58,13 @@ fn isolate(args: &SimArgs) -> Result<Option<u8>> {
     })
 }
 
-/// `formula sim --clean`: what runs of every backend that died left behind, removed.
-fn clean() {
-    let done = simulator::backend::clean_leftovers();
+/// `formula sim --clean`: what runs that died left behind, removed: of the backend named with
+/// `--backend`, or of every backend when none is named.
+fn clean(backend: Kind) {
+    let done = match backend {
+        Kind::Auto => simulator::backend::clean_leftovers(),
+        kind => kind.clean_leftovers(),
+    };
     if done.is_empty() {
         eprintln!("nothing to clean");
     }
