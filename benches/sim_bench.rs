@@ -28,6 +28,7 @@
 //! `SIM_BENCH_NO_PEER=1` (skip the peer instead of failing when it cannot be set up),
 //! `SIM_BENCH_KEEP=1` (keep the generated formulas, scenarios and traces, for profiling).
 
+use simulator::trace::Event;
 use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -329,15 +330,16 @@ fn run_sim(scenario: &Path, trace: &Path) -> (u64, u64) {
     count_events(trace)
 }
 
+/// The hooks and tool calls of a trace.
 fn count_events(trace: &Path) -> (u64, u64) {
     let text = std::fs::read_to_string(trace).expect("read the trace");
+    let events = simulator::trace::read(&text).unwrap_or_else(|e| panic!("{}:{e}", trace.display()));
     let mut hooks = 0;
     let mut tools = 0;
-    for line in text.lines() {
-        let event: serde_json::Value = serde_json::from_str(line).expect("a trace line is JSON");
-        match event["event"].as_str() {
-            Some("hook") => hooks += 1,
-            Some("tool") => tools += 1,
+    for event in &events {
+        match event {
+            Event::Hook(_) => hooks += 1,
+            Event::Tool(_) => tools += 1,
             _ => {}
         }
     }

@@ -26,6 +26,7 @@
 use nix::sched::{sched_getaffinity, sched_setaffinity, CpuSet};
 use nix::sys::resource::{getrusage, UsageWho};
 use nix::unistd::Pid;
+use simulator::trace::Event;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -117,8 +118,9 @@ fn run(scenario: &Path) -> Run {
     let cpu = children_cpu().saturating_sub(cpu);
     assert!(output.status.success(), "{}:\n{}", scenario.display(), String::from_utf8_lossy(&output.stderr));
     let text = std::fs::read_to_string(&trace).expect("trace");
-    let count = |kind: &str| text.lines().filter(|l| l.contains(&format!("\"event\":\"{kind}\""))).count() as u64;
-    Run { wall, cpu, hooks: count("hook"), tools: count("tool") }
+    let events = simulator::trace::read(&text).unwrap_or_else(|e| panic!("{}:{e}", trace.display()));
+    let count = |is: fn(&Event) -> bool| events.iter().filter(|e| is(e)).count() as u64;
+    Run { wall, cpu, hooks: count(|e| matches!(e, Event::Hook(_))), tools: count(|e| matches!(e, Event::Tool(_))) }
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
+use simulator::trace::Event;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -15,7 +16,7 @@ pub struct TraceHtmlArgs {
 
 pub fn run(args: TraceHtmlArgs) -> Result<u8> {
     let text = std::fs::read_to_string(&args.trace).with_context(|| format!("cannot read {}", args.trace.display()))?;
-    let events = match simulator::trace::parse(&text) {
+    let events = match simulator::trace::read(&text) {
         Ok(events) => events,
         Err(e) => {
             eprintln!("error: {}:{e}", args.trace.display());
@@ -27,7 +28,7 @@ pub fn run(args: TraceHtmlArgs) -> Result<u8> {
 }
 
 /// Renders `events` and writes the page to `path`.
-pub fn write_page(events: &[serde_json::Value], path: &std::path::Path) -> Result<()> {
-    std::fs::write(path, simulator::html::render(events))
+pub fn write_page(events: &[Event], path: &std::path::Path) -> Result<()> {
+    std::fs::write(path, simulator::html::render_events(events))
         .with_context(|| format!("cannot write the timeline to {}", path.display()))
 }

@@ -83,9 +83,6 @@ const STALE_PERCENT: usize = 25;
 pub struct TraceInfo {
     /// The `run` event.
     pub header: trace::Run,
-    /// The `run` event as JSON, for callers that read it by key; [`TraceInfo::header`] is
-    /// the same, typed.
-    pub run: serde_json::Value,
     /// The hooks, in order.
     pub hooks: Vec<HookStep>,
     /// Every recorded draw, in order.
@@ -171,7 +168,6 @@ pub fn parse_trace(text: &str) -> Result<TraceInfo, String> {
     for event in events {
         match event {
             Event::Run(run) => {
-                info.run = serde_json::to_value(Event::Run(run.clone())).unwrap_or_default();
                 info.header = run;
                 saw_run = true;
             }

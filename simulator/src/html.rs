@@ -18,7 +18,6 @@
 //! the same trace gives the same bytes.
 
 use crate::trace::{BagKind, Event, RunResult};
-use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -75,14 +74,6 @@ struct Timeline {
 /// Renders the trace `events` as an HTML page.
 pub fn render_events(events: &[Event]) -> String {
     page(&gather(events))
-}
-
-/// Renders the trace `events`, given as JSON objects, as an HTML page; an object that is not
-/// an event is left out. Kept for callers of [`crate::trace::parse`]; new code reads
-/// [`crate::trace::read`] and calls [`render_events`].
-pub fn render(events: &[Value]) -> String {
-    let events: Vec<Event> = events.iter().filter_map(|e| Event::deserialize(e).ok()).collect();
-    render_events(&events)
 }
 
 fn gather(events: &[Event]) -> Timeline {
@@ -475,6 +466,7 @@ fn hook_box(h: &mut String, hook: &HookBox, x: usize, y: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
 
     #[test]
@@ -501,11 +493,16 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn a_read_of_committed_data_draws_an_arrow() {
+    /// [`events`], typed.
+    fn typed() -> Vec<Event> {
         let typed: Vec<Event> = events().iter().filter_map(|e| Event::deserialize(e).ok()).collect();
         assert_eq!(typed.len(), events().len(), "every test event reads as a typed event");
-        let t = gather(&typed);
+        typed
+    }
+
+    #[test]
+    fn a_read_of_committed_data_draws_an_arrow() {
+        let t = gather(&typed());
         assert_eq!(t.units, ["db/0", "wiki/0"]);
         assert_eq!(t.arrows.iter().copied().collect::<Vec<_>>(), [(0, 1)]);
         assert!(t.hooks[1].failed);
@@ -531,9 +528,9 @@ mod tests {
 
     #[test]
     fn hook_text_is_escaped_and_output_is_stable() {
-        let page = render(&events());
+        let page = render_events(&typed());
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert_eq!(page, render(&events()));
+        assert_eq!(page, render_events(&typed()));
     }
 }

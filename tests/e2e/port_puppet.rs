@@ -42,13 +42,7 @@ fn require_root() {
 
 /// Stub calls of `command` whose arguments are exactly `args`.
 fn stub_calls(run: &SimRun, command: &str, args: &[&str]) -> usize {
-    run.events_of("stub")
-        .iter()
-        .filter(|e| e["command"] == command)
-        .filter(|e| {
-            e["args"].as_array().is_some_and(|a| a.iter().map(|v| v.as_str().unwrap_or("")).eq(args.iter().copied()))
-        })
-        .count()
+    run.stubs().iter().filter(|e| e.command == command).filter(|e| e.args.iter().eq(args.iter().copied())).count()
 }
 
 /// Ports `module`, lints it, and runs `steps` against it with the common stubs (plus `extra`).
@@ -195,8 +189,8 @@ fn execs_run_as_their_guards_say() {
     assert_eq!(stub_calls(&run, "createdb", &["-O", "wikiuser", "wiki"]), 1);
     assert_eq!(stub_calls(&run, "createdb", &["-O", "wikiuser", "commons"]), 1);
     // `creates`: the schema is loaded once; `refreshonly` + `onlyif`: analyze follows it once.
-    assert_eq!(run.events_of("stub").iter().filter(|e| e["command"] == "psql").count(), 1);
-    assert_eq!(run.events_of("stub").iter().filter(|e| e["command"] == "vacuumdb").count(), 1);
+    assert_eq!(run.stubs().iter().filter(|e| e.command == "psql").count(), 1);
+    assert_eq!(run.stubs().iter().filter(|e| e.command == "vacuumdb").count(), 1);
     // pg_hba.conf names the database: it changed on the first and the last config-changed.
     assert_eq!(stub_calls(&run, "pg_ctlcluster", &["14", "main", "reload"]), 2);
     // tuning.conf changed once after start (max_connections), and names the database too.

@@ -42,12 +42,12 @@ fn refused_tool_calls_fail_the_run_even_when_the_hook_exits_0() {
         );
         assert!(run.stderr.contains(&line), "{line}\n{}", run.stderr);
     }
-    let refused = run.events_of("refused");
-    assert!(refused.iter().any(|e| e["kind"] == "non-leader" && e["unit"] == "careless/1"), "{refused:?}");
-    assert!(refused.iter().any(|e| e["kind"] == "gone-relation"), "{refused:?}");
-    let result = run.events_of("result");
-    assert_eq!(result[0]["passed"], false);
-    assert!(result[0]["refused"].as_array().is_some_and(|r| !r.is_empty()));
+    let refused = run.refused();
+    assert!(refused.iter().any(|e| e.kind == "non-leader" && e.unit == "careless/1"), "{refused:?}");
+    assert!(refused.iter().any(|e| e.kind == "gone-relation"), "{refused:?}");
+    let result = run.results();
+    assert!(!result[0].passed);
+    assert!(!result[0].refused.is_empty());
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn a_scenario_can_allow_refused_calls_on_purpose() {
     let text = format!("{CARELESS}allow-refused: [non-leader, gone-relation]\n");
     let run = run_text(&text, &["--backend", "host", "-q"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!run.events_of("refused").is_empty(), "refusals are still traced");
+    assert!(!run.refused().is_empty(), "refusals are still traced");
     let only_leader = format!("{CARELESS}allow-refused: [non-leader]\n");
     let run = run_text(&only_leader, &["--backend", "host", "-q"]);
     assert_eq!(run.code, 1);
@@ -80,7 +80,7 @@ fn an_idempotent_config_changed_passes_and_same_value_writes_are_notes() {
     let text = "formulas: {steady: FORMULAS/steady}\napplications:\n  steady: {formula: steady, units: 2}\n";
     let run = run_text(text, &["--backend", "host", "-q", "--idempotence"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let checks = run.events_of("idempotence");
+    let checks = run.idempotence();
     assert_eq!(checks.len(), 2, "one check per unit: {checks:?}");
     for unit in ["steady/0", "steady/1"] {
         assert!(
@@ -104,8 +104,8 @@ fn a_config_changed_that_appends_and_counts_fails_naming_unit_and_changes() {
     assert!(line.contains("relation 0 (unit bag): runs \"1\" → \"2\""), "{}", run.stderr);
     assert!(line.contains("file $CHARM_DIR/runs.log changed (11 → 22 bytes)"), "{}", run.stderr);
     assert!(line.contains("file $CHARM_DIR/count changed"), "{}", run.stderr);
-    let check = &run.events_of("idempotence")[0];
-    assert_eq!(check["unit"], "drifting/0");
+    let check = &run.idempotence()[0];
+    assert_eq!(check.unit, "drifting/0");
 }
 
 #[test]

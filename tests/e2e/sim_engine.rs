@@ -33,7 +33,7 @@ fn a_unit_sets_up_in_the_order_juju_guarantees() {
     let follower = run.unit_hook_names("server/1");
     assert!(follower.contains(&"leader-settings-changed".to_string()), "{follower:?}");
     // The status table says where the units lived (`--backend auto` chose it).
-    let backend = run.events_of("run").first().and_then(|e| e["backend"].as_str()).unwrap_or_default().to_string();
+    let backend = run.runs().first().map(|e| e.backend.clone()).unwrap_or_default();
     let header: Vec<Vec<&str>> = run.stdout.lines().take(2).map(|l| l.split_whitespace().collect()).collect();
     assert_eq!(header, [vec!["Model", "Backend", "Seed"], vec!["scenario", backend.as_str(), "0"]], "{}", run.stdout);
     assert!(!follower.contains(&"leader-elected".to_string()), "{follower:?}");
@@ -81,7 +81,7 @@ fn a_failed_hook_discards_its_writes_and_stops_the_unit_until_resolved() {
     );
     let run = run_text(&text, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.events_of("discard").iter().any(|e| e["unit"] == "server/0"));
+    assert!(run.discards().iter().any(|e| e.unit == "server/0"));
 }
 
 #[test]
@@ -118,20 +118,21 @@ fn debug_hooks_opens_a_shell_with_the_hooks_environment_and_tools_instead_of_the
     let run = debug_hooks("server/0:install", shell);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("debug-hooks: server/0 is about to run `install`"), "{}", run.stderr);
-    let debugged: Vec<_> =
-        run.events_of("debug-hooks").into_iter().map(|e| (e["unit"].clone(), e["hook"].clone())).collect();
-    assert_eq!(debugged, [(serde_json::json!("server/0"), serde_json::json!("install"))]);
-    let logs: Vec<String> =
-        run.events_of("log").iter().filter_map(|e| e["line"].as_str().map(str::to_string)).collect();
+    let debugged: Vec<_> = run.debug_hooks().into_iter().map(|e| (e.unit.as_str(), e.hook.as_str())).collect();
+    assert_eq!(debugged, [("server/0", "install")]);
+    let logs = run.log_lines();
     assert!(logs.iter().any(|l| l.contains("debugging install in") && l.contains("/charm")), "{logs:?}");
-    let statuses: Vec<String> = run
-        .events_of("tool")
-        .iter()
-        .filter(|e| e["unit"] == "server/0" && e["tool"] == "status-set")
-        .map(|e| e["args"].to_string())
+    let statuses: Vec<Vec<&str>> = run
+        .tools()
+        .into_iter()
+        .filter(|e| e.unit == "server/0" && e.tool == "status-set")
+        .map(|e| e.args.iter().map(String::as_str).collect())
         .collect();
-    assert_eq!(statuses.first().map(String::as_str), Some(r#"["maintenance","in the shell"]"#), "{statuses:?}");
-    assert!(statuses.iter().any(|s| s.contains("installing")), "the hook ran from the shell: {statuses:?}");
+    assert_eq!(statuses.first().map(Vec::as_slice), Some(&["maintenance", "in the shell"][..]), "{statuses:?}");
+    assert!(
+        statuses.iter().any(|args| args.iter().any(|a| a.contains("installing"))),
+        "the hook ran from the shell: {statuses:?}"
+    );
     assert_eq!(run.unit_hooks("server/0").first().map(|h| h.result.as_str()), Some("ok"));
 }
 
@@ -209,7 +210,7 @@ fn removing_a_unit_tears_it_down_and_its_peers_see_it_depart() {
             .any(|h| h.name == "api-relation-departed" && h.remote.as_deref() == Some("client/1"));
         assert!(departed, "{server} must see client/1 depart");
     }
-    let logs: Vec<String> = run.events_of("log").iter().map(|e| e["line"].as_str().unwrap_or("").to_string()).collect();
+    let logs = run.log_lines();
     assert!(logs.iter().any(|l| l.contains("departing: client/1")), "JUJU_DEPARTING_UNIT is the unit itself: {logs:?}");
 }
 
@@ -242,12 +243,7 @@ fn leadership_moves_and_followers_see_leader_settings() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.unit_hook_names("server/2").contains(&"leader-elected".to_string()));
     assert!(!run.unit_hook_names("server/0").contains(&"leader-deposed".to_string()), "Juju runs no leader-deposed");
-    let logs: Vec<String> = run
-        .events_of("log")
-        .iter()
-        .filter(|e| e["unit"] == "server/1")
-        .map(|e| e["line"].as_str().unwrap_or("").to_string())
-        .collect();
+    let logs: Vec<&str> = run.logs().into_iter().filter(|e| e.unit == "server/1").map(|e| e.line.as_str()).collect();
     assert!(logs.iter().any(|l| l.contains("token-of-server/2")), "{logs:?}");
 }
 
@@ -275,13 +271,8 @@ fn stubs_replace_commands_and_are_traced() {
     std::fs::write(&scenario, "formulas: {stubby: ./stubby}\napplications:\n  stubby: {formula: stubby}\nstubs:\n  \"*\": {apt-get: exit 0}\n  stubby: {mysql: echo mysql-stub}\nsteps:\n  - settle\n  - expect: {status: {stubby/0: {status: active, message: mysql-stub}}}\n").unwrap();
     let run = sim(&scenario, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let calls = run.events_of("stub");
-    assert!(
-        calls
-            .iter()
-            .any(|c| c["command"] == "apt-get" && c["args"] == serde_json::json!(["install", "-y", "memcached"])),
-        "{calls:?}"
-    );
+    let calls = run.stubs();
+    assert!(calls.iter().any(|c| c.command == "apt-get" && c.args == ["install", "-y", "memcached"]), "{calls:?}");
 }
 
 #[test]
@@ -292,11 +283,11 @@ fn dispatch_runs_for_every_hook() {
     let hooks = run.unit_hooks("dispatcher/0");
     assert!(hooks.iter().all(|h| h.result == "ok"), "dispatch runs every hook: {hooks:?}");
     let env = run
-        .events_of("hook")
+        .hook_events()
         .into_iter()
-        .find(|e| e["unit"] == "dispatcher/0" && e["hook"] == "api-relation-joined")
+        .find(|e| e.unit == "dispatcher/0" && e.hook == "api-relation-joined")
         .expect("joined ran");
-    assert_eq!(env["env"]["JUJU_DISPATCH_PATH"], "hooks/api-relation-joined");
+    assert_eq!(env.env.get("JUJU_DISPATCH_PATH").map(String::as_str), Some("hooks/api-relation-joined"));
 }
 
 #[test]
@@ -305,13 +296,13 @@ fn ensemble_formulas_get_their_names_and_ensemble_log() {
     let run = run_text(text, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let hook = run
-        .events_of("hook")
+        .hook_events()
         .into_iter()
-        .find(|e| e["unit"] == "oldstyle/0" && e["hook"] == "api-relation-changed")
+        .find(|e| e.unit == "oldstyle/0" && e.hook == "api-relation-changed")
         .expect("changed ran");
-    assert_eq!(hook["env"]["ENSEMBLE_REMOTE_UNIT"], "server/0");
-    assert_eq!(hook["env"]["ENSEMBLE_UNIT_NAME"], "oldstyle/0");
-    let logs: Vec<&str> = run.events_of("log").iter().filter_map(|e| e["line"].as_str()).collect();
+    assert_eq!(hook.env.get("ENSEMBLE_REMOTE_UNIT").map(String::as_str), Some("server/0"));
+    assert_eq!(hook.env.get("ENSEMBLE_UNIT_NAME").map(String::as_str), Some("oldstyle/0"));
+    let logs = run.log_lines();
     assert!(logs.iter().any(|l| l.contains("installing oldstyle/0")), "{logs:?}");
     assert!(logs.iter().any(|l| l.contains("server server/0 is at ")), "{logs:?}");
 }

@@ -3,6 +3,7 @@
 //! backend.
 
 use crate::support::*;
+use simulator::trace::{Event, FaultKind};
 use std::path::{Path, PathBuf};
 
 fn orderbug(name: &str) -> PathBuf {
@@ -115,7 +116,7 @@ fn the_fixed_pair_passes_many_seeds_with_and_without_faults() {
 #[test]
 fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
     let scenario = orderbug("fixed.yaml");
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen: Vec<FaultKind> = Vec::new();
     for seed in 0..6 {
         let seed = seed.to_string();
         let run = sim(
@@ -124,18 +125,20 @@ fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
         );
         assert_eq!(run.code, 0, "seed {seed}: {}", run.stderr);
         assert_eq!(ordering_violations(&run), Vec::<String>::new(), "seed {seed}");
-        assert_eq!(run.events[0]["faults"], "leader=25,fail=25,restart=25,tick=25,budget=6");
+        let Some(Event::Run(header)) = run.events.first() else { panic!("seed {seed}: no run event first") };
+        assert_eq!(header.faults.as_deref(), Some("leader=25,fail=25,restart=25,tick=25,budget=6"));
         let hooks = run.hooks();
-        for fault in run.events_of("fault") {
-            let kind = fault["fault"].as_str().unwrap_or("");
-            seen.insert(kind.to_string());
-            assert!(run.events_of("fault").len() <= 6, "the budget bounds the faults");
-            match kind {
+        for fault in run.faults() {
+            if !seen.contains(&fault.fault) {
+                seen.push(fault.fault);
+            }
+            assert!(run.faults().len() <= 6, "the budget bounds the faults");
+            match fault.fault {
                 // The same hook runs again on that unit (same relation, same remote unit).
-                "fail" | "restart" => {
-                    let step = fault["step"].as_u64().unwrap_or(0);
+                FaultKind::Fail | FaultKind::Restart => {
+                    let step = fault.step;
                     let at = hooks.iter().position(|h| h.step == step).expect("the faulted hook");
-                    let want = if kind == "fail" {
+                    let want = if fault.fault == FaultKind::Fail {
                         "failed (injected fault; retried)"
                     } else {
                         "interrupted (agent restarted before the commit; runs again)"
@@ -148,9 +151,9 @@ fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
                     );
                 }
                 // The new leader runs leader-elected; the old one runs nothing for it.
-                "leader" => {
-                    let unit = fault["unit"].as_str().unwrap_or("");
-                    let step = fault["step"].as_u64().unwrap_or(0);
+                FaultKind::Leader => {
+                    let unit = fault.unit.as_deref().unwrap_or("");
+                    let step = fault.step;
                     let later: Vec<_> = hooks.iter().filter(|h| h.step >= step && h.unit == unit).collect();
                     let installed = hooks
                         .iter()
@@ -162,8 +165,7 @@ fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
                         );
                     }
                 }
-                "tick" => {}
-                other => panic!("unknown fault {other}"),
+                FaultKind::Tick => {}
             }
         }
         // The trace replays exactly, faults included.

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use regex::Regex;
-use serde_json::Value;
+use simulator::trace::{self, BagKind, Event};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -42,30 +42,28 @@ fn hook_boxes(dom: &str) -> BTreeMap<u64, (String, String, String)> {
 /// The arrows a trace should give, found here the simple way the test formulas allow (their
 /// `relation-get` calls name neither relation nor unit): a hook reading its remote unit's
 /// data in its relation reads the last commit that changed that unit's bag there.
-fn expected_arrows(events: &[Value]) -> BTreeSet<(u64, u64)> {
-    let mut hooks: BTreeMap<u64, &Value> = BTreeMap::new();
+fn expected_arrows(events: &[Event]) -> BTreeSet<(u64, u64)> {
+    let mut hooks: BTreeMap<u64, &trace::Hook> = BTreeMap::new();
     let mut last: BTreeMap<(i64, String), u64> = BTreeMap::new();
     let mut arrows = BTreeSet::new();
     for e in events {
-        let step = e["step"].as_u64().unwrap_or(0);
-        match e["event"].as_str() {
-            Some("hook") => {
-                hooks.insert(step, e);
+        match e {
+            Event::Hook(hook) => {
+                hooks.insert(hook.step, hook);
             }
-            Some("tool") if e["tool"] == "relation-get" && e["code"] == 0 => {
-                let hook = hooks[&step];
-                let (Some(remote), Some(relation)) = (hook["remote-unit"].as_str(), hook["relation"].as_i64()) else {
+            Event::Tool(tool) if tool.tool == "relation-get" && tool.code == 0 => {
+                let hook = hooks[&tool.step];
+                let (Some(remote), Some(relation)) = (&hook.remote_unit, hook.relation) else {
                     continue;
                 };
-                if let Some(&from) = last.get(&(relation, remote.to_string())) {
-                    arrows.insert((from, step));
+                if let Some(&from) = last.get(&(relation, remote.clone())) {
+                    arrows.insert((from, tool.step));
                 }
             }
-            Some("commit") => {
-                for change in e["changes"]["relations"].as_array().into_iter().flatten() {
-                    if change["changed"] == true && change["bag"] == "unit" {
-                        let relation = change["relation"].as_i64().unwrap_or(-1);
-                        last.insert((relation, e["unit"].as_str().unwrap_or("").to_string()), step);
+            Event::Commit(commit) => {
+                for change in &commit.changes.relations {
+                    if change.changed && change.bag == BagKind::Unit {
+                        last.insert((change.relation, commit.unit.clone()), commit.step);
                     }
                 }
             }
@@ -95,8 +93,7 @@ fn the_browser_shows_lanes_hooks_failures_arrows_and_tool_calls() {
     )
     .expect("regex");
     let lanes: Vec<(String, String)> = lane.captures_iter(&dom).map(|c| (c[1].to_string(), c[2].to_string())).collect();
-    let units: Vec<String> =
-        run.events_of("add-unit").iter().map(|e| e["unit"].as_str().unwrap_or("").to_string()).collect();
+    let units: Vec<String> = run.added_units().iter().map(|e| e.unit.clone()).collect();
     assert_eq!(units, ["server/0", "client/0", "client/1", "hostile/0"]);
     assert_eq!(lanes, units.iter().map(|u| (u.clone(), u.clone())).collect::<Vec<_>>());
 
@@ -135,10 +132,9 @@ fn the_browser_shows_lanes_hooks_failures_arrows_and_tool_calls() {
     assert!(arrows.iter().any(|(_, to)| *to == hostile_step), "the failing hook read the server's commit");
 
     // Hovering a hook shows its tool calls.
-    for tool in run.events_of("tool") {
-        let args: Vec<&str> = tool["args"].as_array().expect("args").iter().filter_map(Value::as_str).collect();
-        let call = format!("{} {}", tool["tool"].as_str().unwrap_or(""), args.join(" "));
-        let (_, _, tip) = &boxes[&tool["step"].as_u64().expect("step")];
+    for tool in run.tools() {
+        let call = format!("{} {}", tool.tool, tool.args.join(" "));
+        let (_, _, tip) = &boxes[&tool.step];
         assert!(tip.contains("\ntool calls:\n") && tip.contains(call.trim_end()), "{call} not in {tip}");
     }
 

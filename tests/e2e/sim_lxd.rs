@@ -9,6 +9,7 @@
 
 use crate::support::*;
 use regex::Regex;
+use simulator::trace::BagKind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,17 +52,17 @@ fn mask_addresses(text: &str) -> String {
 /// lower layer, which is this machine's root).
 fn final_relation_data(run: &SimRun) -> BTreeMap<(i64, String, String), String> {
     let mut data = BTreeMap::new();
-    for commit in run.events_of("commit") {
-        let unit = commit["unit"].as_str().unwrap_or_default();
-        for change in commit["changes"]["relations"].as_array().map(Vec::as_slice).unwrap_or_default() {
-            let relation = change["relation"].as_i64().unwrap_or(-1);
-            let owner = match change["bag"].as_str() {
-                Some("app") => unit.split('/').next().unwrap_or_default().to_string(),
-                _ => unit.to_string(),
+    for commit in run.commits() {
+        let unit = commit.unit.as_str();
+        for change in &commit.changes.relations {
+            let relation = change.relation;
+            let owner = match change.bag {
+                BagKind::App => unit.split('/').next().unwrap_or_default().to_string(),
+                BagKind::Unit => unit.to_string(),
             };
-            for (key, value) in change["changes"].as_object().into_iter().flatten() {
+            for (key, value) in &change.changes {
                 let slot = (relation, owner.clone(), key.clone());
-                match value.as_str() {
+                match value.as_deref() {
                     Some(_) if key == "password" => data.insert(slot, "PASSWORD".into()),
                     Some(v) if !v.is_empty() => data.insert(slot, mask_addresses(v)),
                     _ => data.remove(&slot),
@@ -148,22 +149,13 @@ fn lxd_units_are_machines_of_their_own() {
     let run = sim(&scenario_file(dir.path(), MACHINES), &["--backend", "lxd"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(std::fs::read("/etc/probe.conf").ok(), machine_probe, "the machine's /etc/probe.conf changed");
-    let addresses: Vec<String> = run
-        .events_of("tool")
-        .iter()
-        .filter(|e| e["tool"] == "unit-get" && e["unit"].as_str().is_some_and(|u| u.starts_with("probe/")))
-        .map(|e| e["stdout"].as_str().unwrap_or("").trim().to_string())
-        .collect();
+    let addresses = run.unit_get_answers("probe/");
     assert_eq!(addresses.len(), 2, "{addresses:?}");
     assert_ne!(addresses[0], addresses[1], "two units, one address");
     // The namespaces the probes logged: their own, not this machine's.
     let mine = std::fs::read_link("/proc/self/ns/net").unwrap().to_string_lossy().into_owned();
-    let logged: Vec<String> = run
-        .events_of("log")
-        .iter()
-        .filter_map(|e| e["line"].as_str())
-        .filter_map(|l| l.split_once("ns-ids ").map(|(_, ids)| ids.to_string()))
-        .collect();
+    let logged: Vec<String> =
+        run.log_lines().into_iter().filter_map(|l| l.split_once("ns-ids ").map(|(_, ids)| ids.to_string())).collect();
     assert_eq!(logged.len(), 2, "{logged:?}");
     assert!(logged.iter().all(|ids| !ids.contains(&mine)), "a unit is on the machine's network: {logged:?}");
 }

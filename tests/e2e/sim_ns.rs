@@ -36,9 +36,8 @@ fn run_ns_file(scenario: &Path, args: &[&str]) -> SimRun {
 
 /// The namespaces (`net:[…]`, …) that hooks logged with `ns-ids`.
 fn logged_namespaces(run: &SimRun) -> Vec<String> {
-    run.events_of("log")
-        .iter()
-        .filter_map(|e| e["line"].as_str())
+    run.log_lines()
+        .into_iter()
         .filter_map(|l| l.split_once("ns-ids ").map(|(_, ids)| ids.to_string()))
         .flat_map(|ids| ids.split_whitespace().map(str::to_string).collect::<Vec<_>>())
         .collect()
@@ -228,13 +227,8 @@ fn units_are_machines_of_their_own() {
 
     // unit-get private-address is the address of the unit's eth0 on the bridge, and it
     // depends only on the unit's place in the model.
-    let addresses: Vec<String> = run
-        .events_of("tool")
-        .iter()
-        .filter(|e| e["tool"] == "unit-get" && e["unit"].as_str().is_some_and(|u| u.starts_with("probe/")))
-        .map(|e| e["stdout"].as_str().unwrap_or("").trim().to_string())
-        .collect();
-    assert_eq!(addresses, ["10.77.0.10", "10.77.0.11", "10.77.0.14"], "{:?}", run.events_of("tool"));
+    let addresses = run.unit_get_answers("probe/");
+    assert_eq!(addresses, ["10.77.0.10", "10.77.0.11", "10.77.0.14"], "{:?}", run.tools());
     for address in ["10.77.0.10", "10.77.0.14"] {
         assert!(run.stdout.contains(address), "status shows {address}:\n{}", run.stdout);
     }

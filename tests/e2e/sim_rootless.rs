@@ -94,8 +94,8 @@ fn assert_ran_on_ns(run: &SimRun) {
     let header = run.stdout.lines().find(|l| l.contains("Model")).unwrap_or_default();
     let first = run.stdout.lines().skip_while(|l| !l.contains("Model")).nth(1).unwrap_or_default();
     assert!(first.split_whitespace().any(|w| w == "ns"), "the status table names the backend:\n{header}\n{first}");
-    let runs = run.events_of("run");
-    assert!(runs.iter().all(|e| e["backend"] == "ns"), "{runs:?}");
+    let runs = run.runs();
+    assert!(runs.iter().all(|e| e.backend == "ns"), "{runs:?}");
 }
 
 #[test]
@@ -135,10 +135,10 @@ fn units_without_root_are_machines_of_their_own() {
     assert_ran_on_ns(&run);
     assert!(!Path::new("/etc/wiki/rootless-marker").exists(), "wiki/0's file reached the machine");
     let addresses: Vec<String> = run
-        .events_of("tool")
-        .iter()
-        .filter(|e| e["tool"] == "unit-get")
-        .map(|e| format!("{} {}", e["unit"].as_str().unwrap_or(""), e["stdout"].as_str().unwrap_or("").trim()))
+        .tools()
+        .into_iter()
+        .filter(|e| e.tool == "unit-get")
+        .map(|e| format!("{} {}", e.unit, e.stdout.trim()))
         .collect();
     assert!(addresses.contains(&"db/0 10.77.0.12".to_string()), "{addresses:?}");
     // Nothing of the run stays: no unit's pid 1, no daemon, no directory.

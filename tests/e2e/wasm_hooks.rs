@@ -3,7 +3,8 @@
 //! by `formula build` and run through the same scenario both ways.
 
 use crate::support::*;
-use serde_json::Value;
+use simulator::trace::{self, Event};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -24,10 +25,10 @@ fn wat_formula(dir: &Path, wat: &str) -> PathBuf {
 }
 
 /// The `exit` event of the unit's install hook.
-fn install_exit(run: &SimRun) -> Value {
+fn install_exit(run: &SimRun) -> trace::Exit {
     let hooks = run.hooks();
     let step = hooks.iter().find(|h| h.name == "install").map(|h| h.step).expect("an install hook");
-    run.events_of("exit").into_iter().find(|e| e["step"] == step).cloned().expect("its exit event")
+    run.exits().into_iter().find(|e| e.step == step).cloned().expect("its exit event")
 }
 
 const LOOP_FOREVER: &str = r#"(module
@@ -46,10 +47,10 @@ const COUNT: &str = r#"(module
 fn a_hook_looping_forever_runs_out_of_fuel_with_the_same_count_every_run() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = wat_formula(dir.path(), LOOP_FOREVER);
-    let runs: Vec<Value> =
+    let runs: Vec<trace::Exit> =
         (0..2).map(|_| install_exit(&sim(&scenario, &["--backend", "host", "-q", "--hook-fuel", "5000000"]))).collect();
-    assert_eq!(runs[0]["result"], "failed (out of fuel after 5000000 units)", "{:#}", runs[0]);
-    assert_eq!(runs[0]["fuel"], 5_000_000);
+    assert_eq!(runs[0].result, "failed (out of fuel after 5000000 units)", "{:#?}", runs[0]);
+    assert_eq!(runs[0].fuel, Some(5_000_000));
     assert_eq!(runs[0], runs[1]);
 }
 
@@ -60,8 +61,8 @@ fn fuel_used_by_a_finite_hook_is_the_same_every_run() {
     let fuel: Vec<u64> = (0..2)
         .map(|_| {
             let exit = install_exit(&sim(&scenario, &["--backend", "host", "-q"]));
-            assert_eq!(exit["result"], "ok", "{exit:#}");
-            exit["fuel"].as_u64().expect("fuel recorded")
+            assert_eq!(exit.result, "ok", "{exit:#?}");
+            exit.fuel.expect("fuel recorded")
         })
         .collect();
     assert!(fuel[0] > 100_000, "{fuel:?}");
@@ -74,7 +75,7 @@ fn a_hook_past_its_deadline_is_interrupted() {
     let scenario = wat_formula(dir.path(), LOOP_FOREVER);
     let run =
         sim(&scenario, &["--backend", "host", "-q", "--hook-timeout", "1", "--hook-fuel", "18446744073709551615"]);
-    assert_eq!(install_exit(&run)["result"], "failed (timed out after 1s, killed)");
+    assert_eq!(install_exit(&run).result, "failed (timed out after 1s, killed)");
 }
 
 /// Calls `status-set active from-wat`, `state-set k=v` and `juju-log hello` through
@@ -112,27 +113,23 @@ fn a_guest_calls_the_hook_tools_and_its_writes_land_only_on_success() {
         let dir = tempfile::tempdir().expect("temp dir");
         let scenario = wat_formula(dir.path(), &tool_caller(trap));
         let run = sim(&scenario, &["--backend", "host", "-q"]);
-        let tools: Vec<(String, i64)> = run
-            .events_of("tool")
-            .iter()
-            .map(|e| (e["tool"].as_str().unwrap_or("").to_string(), e["code"].as_i64().unwrap_or(-1)))
-            .collect();
+        let tools: Vec<(String, i32)> = run.tools().iter().map(|e| (e.tool.clone(), e.code)).collect();
         assert_eq!(
             tools,
             [("status-set".into(), 0), ("state-set".into(), 0), ("juju-log".into(), 0)],
             "{}",
             run.stderr
         );
-        assert_eq!(run.events_of("log").len(), 1);
+        assert_eq!(run.logs().len(), 1);
         let exit = install_exit(&run);
-        let commits = run.events_of("commit");
+        let commits = run.commits();
         if trap {
-            assert!(exit["result"].as_str().is_some_and(|r| r.starts_with("failed (trap: ")), "{exit:#}");
-            assert_eq!(run.events_of("discard").first().map(|d| d["buffered"].clone()), Some(Value::Bool(true)));
+            assert!(exit.result.starts_with("failed (trap: "), "{exit:#?}");
+            assert_eq!(run.discards().first().map(|d| d.buffered), Some(true));
         } else {
-            assert_eq!(exit["result"], "ok");
-            let install_commit = commits.iter().find(|c| c["step"] == exit["step"]).expect("a commit");
-            assert_eq!(install_commit["changes"]["state"], serde_json::json!({"k": "v"}));
+            assert_eq!(exit.result, "ok");
+            let install_commit = commits.iter().find(|c| c.step == exit.step).expect("a commit");
+            assert_eq!(install_commit.changes.state, BTreeMap::from([("k".to_string(), Some("v".to_string()))]));
         }
     }
 }
@@ -226,13 +223,13 @@ fn formula_build_makes_dispatch_its_hooks_and_the_module() {
 
 /// The trace without what necessarily differs between a native and a WebAssembly hook:
 /// the fuel a WebAssembly hook used (a process hook has none).
-fn comparable(run: &SimRun) -> Vec<Value> {
+fn comparable(run: &SimRun) -> Vec<Event> {
     run.events
         .iter()
         .cloned()
         .map(|mut e| {
-            if let Some(map) = e.as_object_mut() {
-                map.remove("fuel");
+            if let Event::Exit(exit) = &mut e {
+                exit.fuel = None;
             }
             e
         })
@@ -249,7 +246,7 @@ fn cache_rs_native_and_wasm_builds_leave_the_same_trace() {
     assert_eq!(native.code, 0, "{}", native.stderr);
     // The cache's hooks really ran as WebAssembly in one run and as processes in the other.
     let cache_exits = |run: &SimRun| -> Vec<bool> {
-        run.events_of("exit").iter().filter(|e| e["unit"] == "cache/0").map(|e| e.get("fuel").is_some()).collect()
+        run.exits().iter().filter(|e| e.unit == "cache/0").map(|e| e.fuel.is_some()).collect()
     };
     assert!(cache_exits(&wasm).iter().all(|f| *f) && !cache_exits(&wasm).is_empty());
     assert!(cache_exits(&native).iter().all(|f| !*f));
@@ -266,6 +263,6 @@ fn the_wiki_stack_with_cache_rs_in_webassembly_passes_the_stack_checks() {
     let scenario = built_cache_rs().join("stack.yaml");
     let run = sim(&scenario, &["--backend", "ns", "-q"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let cache_exits: Vec<&Value> = run.events_of("exit").into_iter().filter(|e| e["unit"] == "cache/0").collect();
-    assert!(!cache_exits.is_empty() && cache_exits.iter().all(|e| e.get("fuel").is_some()), "{cache_exits:#?}");
+    let cache_exits: Vec<&trace::Exit> = run.exits().into_iter().filter(|e| e.unit == "cache/0").collect();
+    assert!(!cache_exits.is_empty() && cache_exits.iter().all(|e| e.fuel.is_some()), "{cache_exits:#?}");
 }

@@ -26,7 +26,7 @@ impl Replay {
 
     /// The backend the replay asks for: the trace's, unless `asked` names one.
     pub fn backend(&self, asked: Kind) -> Kind {
-        match self.trace.run["backend"].as_str().and_then(Kind::parse) {
+        match Kind::parse(&self.trace.header.backend) {
             Some(recorded) if asked == Kind::Auto => recorded,
             _ => asked,
         }
@@ -34,7 +34,7 @@ impl Replay {
 
     /// The scenario the trace ran, as its run named it.
     pub fn scenario(&self) -> Option<PathBuf> {
-        self.trace.run["scenario"].as_str().map(PathBuf::from)
+        self.trace.header.scenario.as_ref().map(PathBuf::from)
     }
 
     /// Makes `cfg` run the trace's schedule: its seed, its choices and, unless `--faults`
@@ -42,7 +42,7 @@ impl Replay {
     pub fn apply(&self, cfg: &mut Config, faults_given: bool) -> Result<()> {
         cfg.seed = self.trace.seed();
         if !faults_given {
-            let spec = self.trace.run["faults"].as_str().unwrap_or("");
+            let spec = self.trace.header.faults.as_deref().unwrap_or("");
             cfg.faults =
                 simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("the trace's faults: {e}"))?;
         }

@@ -54,7 +54,7 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     print_report(&report, seed, &again);
     if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
         let text = std::fs::read_to_string(trace).with_context(|| format!("cannot read {}", trace.display()))?;
-        let events = simulator::trace::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
+        let events = simulator::trace::read(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;
         crate::trace_html::write_page(&events, html)?;
     }
     let keep = match args.keep {

@@ -126,21 +126,6 @@ pub fn read(text: &str) -> Result<Vec<Event>, ParseError> {
     Ok(events)
 }
 
-/// Reads a trace as [`read`] does, and gives each event back as the JSON object of its line.
-/// Kept for callers written before events had a type; new code reads [`Event`]s.
-pub fn parse(text: &str) -> Result<Vec<serde_json::Value>, ParseError> {
-    let mut events = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        read_line(index + 1, line)?;
-        // `read_line` parsed the line, so it is JSON.
-        events.push(serde_json::from_str(line).unwrap_or_default());
-    }
-    Ok(events)
-}
-
 /// Reads line `number` of a trace.
 fn read_line(number: usize, line: &str) -> Result<Event, ParseError> {
     serde_json::from_str(line).map_err(|e| {

@@ -1,7 +1,7 @@
 //! Helpers shared by the end-to-end tests: run the built `formula` binary, read traces.
 #![allow(dead_code)]
 
-use serde_json::Value;
+use simulator::trace::{self, Event};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -29,18 +29,66 @@ pub struct SimRun {
     pub stderr: String,
     /// Standard output (the status table).
     pub stdout: String,
-    /// The trace's raw bytes.
+    /// The trace's raw bytes (empty when the run wrote no trace).
     pub trace_bytes: Vec<u8>,
-    /// The trace's events.
-    pub events: Vec<Value>,
+    /// The trace's events, as `simulator::trace::read` reads them.
+    pub events: Vec<Event>,
+}
+
+/// Methods that give the events of one kind, in order, as their typed fields.
+macro_rules! events_of_kind {
+    ($($(#[$doc:meta])* $method:ident: $variant:ident => $fields:ty;)*) => {
+        impl SimRun {
+            $(
+                $(#[$doc])*
+                pub fn $method(&self) -> Vec<&$fields> {
+                    self.events.iter().filter_map(|e| match e { Event::$variant(x) => Some(x), _ => None }).collect()
+                }
+            )*
+        }
+    };
+}
+
+events_of_kind! {
+    /// The `run` events (a trace has one, first).
+    runs: Run => trace::Run;
+    /// The `add-unit` events.
+    added_units: AddUnit => trace::UnitNamed;
+    /// The `hook` events, with their environment and draws ([`SimRun::hooks`] pairs them with
+    /// how they ended).
+    hook_events: Hook => trace::Hook;
+    /// The `debug-hooks` events.
+    debug_hooks: DebugHooks => trace::DebugHooks;
+    /// The `fault` events.
+    faults: Fault => trace::Fault;
+    /// The hook tool calls (`tool` events).
+    tools: Tool => trace::Tool;
+    /// The tool calls Juju refused (`refused` events).
+    refused: Refused => trace::Refused;
+    /// The `juju-log` lines (`log` events).
+    logs: Log => trace::Log;
+    /// The calls of stubbed commands (`stub` events).
+    stubs: Stub => trace::Stub;
+    /// The `exit` events.
+    exits: Exit => trace::Exit;
+    /// The `commit` events.
+    commits: Commit => trace::Commit;
+    /// The `discard` events.
+    discards: Discard => trace::Discard;
+    /// The `idempotence` events.
+    idempotence: Idempotence => trace::Idempotence;
+    /// The `result` events.
+    results: RunResult => trace::RunResult;
 }
 
 impl SimRun {
-    /// A finished `formula sim` and the trace it wrote.
+    /// A finished `formula sim` and the trace it wrote. A run that wrote no trace file (one
+    /// stopped before it began) has no events; a trace that does not read fails the test.
     pub fn from_output(output: Output, trace: &Path) -> SimRun {
         let trace_bytes = std::fs::read(trace).unwrap_or_default();
-        let events =
-            String::from_utf8_lossy(&trace_bytes).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        let text = std::str::from_utf8(&trace_bytes)
+            .unwrap_or_else(|e| panic!("the trace {} is not UTF-8: {e}", trace.display()));
+        let events = trace::read(text).unwrap_or_else(|e| panic!("the trace does not read: {}:{e}", trace.display()));
         SimRun {
             code: output.status.code().unwrap_or(-1),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -62,21 +110,24 @@ impl SimRun {
     pub fn hooks(&self) -> Vec<Hook> {
         let mut out: Vec<Hook> = Vec::new();
         for e in &self.events {
-            match e["event"].as_str() {
-                Some("hook") => out.push(Hook {
-                    step: e["step"].as_u64().unwrap_or(0),
-                    unit: e["unit"].as_str().unwrap_or("").to_string(),
-                    name: e["hook"].as_str().unwrap_or("").to_string(),
-                    remote: e["remote-unit"].as_str().map(str::to_string),
-                    relation: e["relation"].as_i64(),
-                    result: String::new(),
-                }),
-                Some("exit") | Some("action-result") => {
-                    if let Some(h) = out.iter_mut().rev().find(|h| Some(h.step) == e["step"].as_u64()) {
-                        h.result = e["result"].as_str().or(e["status"].as_str()).unwrap_or("").to_string();
-                    }
+            let (step, result) = match e {
+                Event::Hook(hook) => {
+                    out.push(Hook {
+                        step: hook.step,
+                        unit: hook.unit.clone(),
+                        name: hook.hook.clone(),
+                        remote: hook.remote_unit.clone(),
+                        relation: hook.relation,
+                        result: String::new(),
+                    });
+                    continue;
                 }
-                _ => {}
+                Event::Exit(exit) => (exit.step, &exit.result),
+                Event::ActionResult(action) => (action.step, &action.status),
+                _ => continue,
+            };
+            if let Some(h) = out.iter_mut().rev().find(|h| h.step == step) {
+                h.result = result.clone();
             }
         }
         out
@@ -92,9 +143,19 @@ impl SimRun {
         self.unit_hooks(unit).into_iter().map(|h| h.name).collect()
     }
 
-    /// Events of one kind.
-    pub fn events_of(&self, kind: &str) -> Vec<&Value> {
-        self.events.iter().filter(|e| e["event"] == kind).collect()
+    /// The lines of the `log` events, in order.
+    pub fn log_lines(&self) -> Vec<&str> {
+        self.logs().into_iter().map(|l| l.line.as_str()).collect()
+    }
+
+    /// What `unit-get` answered (its output, trimmed) to the units whose names start with
+    /// `units` (`probe/`), in order.
+    pub fn unit_get_answers(&self, units: &str) -> Vec<String> {
+        self.tools()
+            .into_iter()
+            .filter(|t| t.tool == "unit-get" && t.unit.starts_with(units))
+            .map(|t| t.stdout.trim().to_string())
+            .collect()
     }
 }
 
