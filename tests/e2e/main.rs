@@ -10,6 +10,7 @@
 mod support;
 
 mod bundle_cli;
+mod docs_links;
 mod lint_cli;
 mod new_cli;
 mod pack_cli;
