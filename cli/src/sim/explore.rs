@@ -186,7 +186,7 @@ pub fn explore(args: &Request) -> Result<Ended> {
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let work = tempfile::Builder::new().prefix("formula-explore-").tempdir().context("cannot create a directory")?;
     let runner = ProcessRunner {
-        binary: std::env::current_exe().context("cannot find the formula binary")?,
+        binary: super::formula_binary()?,
         runs: ChildRuns::new(args.scenario.as_deref(), &args.units),
         seed: args.seed,
         shrink_max_hooks: None,

@@ -19,7 +19,7 @@ pub mod setup;
 
 pub use args::SimArgs;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use simulator::backend::isolate::{isolate_run, Role};
 use simulator::backend::Kind;
 use std::path::{Path, PathBuf};
@@ -47,6 +47,9 @@ pub fn run(args: SimArgs) -> Result<u8> {
 /// `formula sim --isolate`: moves this run into namespaces of its own, keeping its trace's
 /// directory shared. `Some(code)` in the process that waited for the run; `None` in the run.
 fn isolate(args: &SimArgs) -> Result<Option<u8>> {
+    // The binary's path as this process's root sees it, read before the run's mounts change
+    // (afterwards, in a chroot, the kernel names it from outside the chroot).
+    formula_binary()?;
     let keep: Vec<PathBuf> = [&args.trace, &args.html]
         .into_iter()
         .flatten()
@@ -56,6 +59,17 @@ fn isolate(args: &SimArgs) -> Result<Option<u8>> {
         Role::Run => None,
         Role::Finished(code) => Some(u8::try_from(code).unwrap_or(2)),
     })
+}
+
+/// The running `formula`, which hooks call as their tools and the explorer runs per seed; its
+/// path is read once, the first time it is asked for.
+pub(crate) fn formula_binary() -> Result<PathBuf> {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    if let Some(path) = BINARY.get() {
+        return Ok(path.clone());
+    }
+    let path = std::env::current_exe().context("cannot find the formula binary")?;
+    Ok(BINARY.get_or_init(|| path).clone())
 }
 
 /// `formula sim --clean`: what runs that died left behind, removed: of the backend named with

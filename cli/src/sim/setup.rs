@@ -36,7 +36,7 @@ impl RunDir {
     pub fn create(prefix: &str) -> Result<RunDir> {
         let dir = tempfile::Builder::new().prefix(prefix).tempdir().context("cannot create the run's directory")?;
         let root = dir.path().canonicalize().context("cannot resolve the run's directory")?;
-        let tool_binary = std::env::current_exe().context("cannot find the formula binary for the hook tools")?;
+        let tool_binary = super::formula_binary()?;
         Ok(RunDir { dir, root, tool_binary })
     }
 }
