@@ -75,10 +75,7 @@ pub(crate) fn formula_binary() -> Result<PathBuf> {
 /// `formula sim --clean`: what runs that died left behind, removed: of the backend named with
 /// `--backend`, or of every backend when none is named.
 fn clean(backend: Kind) {
-    let done = match backend {
-        Kind::Auto => simulator::backend::clean_leftovers(),
-        kind => kind.clean_leftovers(),
-    };
+    let done = backend.clean_leftovers();
     if done.is_empty() {
         eprintln!("nothing to clean");
     }

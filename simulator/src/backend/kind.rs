@@ -114,10 +114,12 @@ impl Kind {
     }
 
     /// Removes what runs of this kind left when their simulator died (see each backend's
-    /// `clean_leftovers`); one line per thing done.
+    /// `clean_leftovers`); `Auto`, which names no backend, cleans every one's (`formula sim
+    /// --clean` without `--backend`). One line per thing done.
     pub fn clean_leftovers(self) -> Vec<String> {
         match self {
-            Kind::Auto | Kind::Host => Vec::new(),
+            Kind::Auto => [Kind::Host, Kind::Ns, Kind::Lxd].into_iter().flat_map(Kind::clean_leftovers).collect(),
+            Kind::Host => Vec::new(),
             Kind::Ns => ns::clean_leftovers(),
             Kind::Lxd => lxd::clean_leftovers(),
         }
@@ -149,12 +151,6 @@ impl FromStr for Kind {
     fn from_str(name: &str) -> Result<Kind, UnknownKind> {
         Kind::parse(name).ok_or_else(|| UnknownKind(name.to_string()))
     }
-}
-
-/// What runs of every kind left when their simulator died (`formula sim --clean`); one line
-/// per thing done.
-pub fn clean_leftovers() -> Vec<String> {
-    Kind::ALL.into_iter().flat_map(Kind::clean_leftovers).collect()
 }
 
 #[cfg(test)]

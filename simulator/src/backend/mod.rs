@@ -11,7 +11,7 @@ pub mod lxd;
 pub mod ns;
 mod program;
 
-pub use kind::{clean_leftovers, Kind, UnknownKind};
+pub use kind::{Kind, UnknownKind};
 pub use program::{find_program, SYSTEM_DIRS};
 
 use std::collections::BTreeMap;
