@@ -9,11 +9,14 @@
 # What it installs:
 # - system packages: gcc and libc6-dev (the Rust formulas' native builds), python3 and
 #   python3-venv (the example formulas, charm-tools), iproute2 (`ip`, the ns backend),
-#   chromium (the timeline page's browser test), zip (the pack benchmark's baseline);
+#   chromium (the timeline page's browser test), zip (the pack benchmark's baseline),
+#   mmdebstrap (builds the unit base);
 # - charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS, the `charm proof` the parity test and the
 #   lint benchmark compare with (CHARM_PROOF points the tests at it);
 # - LXD, initialised, with the unit image (dev/lxd-setup.sh);
-# - rustfmt, clippy and the wasm32-wasip1 target (WebAssembly hooks).
+# - rustfmt, clippy and the wasm32-wasip1 target (WebAssembly hooks);
+# - the unit base, the Debian root every ns unit starts from (`formula base build`: about a
+#   minute the first time, cached in /var/cache/formula-sim/base).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +25,7 @@ CHARM_TOOLS_VERSION=3.0.9
 
 say() { printf 'setup: %s\n' "$*"; }
 
-packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip)
+packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -62,4 +65,12 @@ cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 # WebAssembly hooks: tests build the Rust example formula for this target.
 rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+
+# The unit base. `formula sim` would build it on first use; building it here keeps the first
+# tests from waiting on it, and shows its digest in the log.
+if [ "$(id -u)" = 0 ]; then
+    say "unit base: $(cargo run -q -p formula-cli -- base build)"
+else
+    say "not root: the unit base is used from /var/cache/formula-sim/base if root built it (\`sudo formula base build\`)"
+fi
 say "ready: $(rustc --version), $(cargo --version)"

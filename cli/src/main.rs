@@ -4,6 +4,7 @@
 //! outcomes to exit codes. Started under a hook tool's name (`relation-get`, …) it is the
 //! hook-tool client instead, and forwards the call to the simulator.
 
+mod base;
 mod build;
 mod bundle;
 mod embedded;
@@ -54,6 +55,8 @@ enum Command {
     Publish(publish::PublishArgs),
     /// Print a scenario's model as a Juju bundle.
     Bundle(bundle::BundleArgs),
+    /// Build, show or remove the unit base: the Debian root every ns unit starts from.
+    Base(base::BaseArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => publish::run(args),
         Command::Bundle(args) => bundle::run(args),
         Command::Build(args) => build::run(args),
+        Command::Base(args) => base::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

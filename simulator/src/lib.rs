@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod base;
 pub mod bundle;
 pub mod choice;
 pub mod error;

@@ -1,7 +1,7 @@
 //! Running a scenario: deploy, relate, then each step in order.
 
 use crate::expect::{self, Failure};
-use crate::model::Value;
+use crate::model::{Placement, Value};
 use crate::scenario::{Scenario, Step};
 use crate::sim::{Sim, SimError};
 use crate::trace::{self, Event, Expectation};
@@ -57,12 +57,14 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
         format!("{}:{}:{}", scenario.path.display(), span.start.line, span.start.column)
     };
     sim.set_stubs(scenario.stubs.clone());
+    sim.model.default_series = scenario.series.clone();
     let units: Vec<String> =
         scenario.applications.iter().flat_map(|a| (0..a.units).map(|i| format!("{}/{i}", a.name.value))).collect();
     sim.backend().expect_units(&units);
     for app in &scenario.applications {
         let config: BTreeMap<String, Value> = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
-        if let Err(e) = sim.deploy(&app.name.value, &app.formula, app.units, config, app.host_network) {
+        let placement = Placement { host_network: app.host_network, series: app.series.clone() };
+        if let Err(e) = sim.deploy(&app.name.value, &app.formula, app.units, config, placement) {
             report.error = Some(format!("{}: {e}", place(app.name.span)));
             return report;
         }

@@ -46,6 +46,8 @@ pub struct AppSpec {
     pub config: BTreeMap<String, Spanned<Value>>,
     /// Hooks may use the machine's network (containers only).
     pub host_network: bool,
+    /// The series or base its units answer as (`series: trusty`, `base: ubuntu@22.04`).
+    pub series: Option<String>,
 }
 
 /// One side of a relation as written: `app` or `app:endpoint`.
@@ -247,6 +249,9 @@ pub struct Scenario {
     pub allow_refused: Vec<crate::misuse::RefusalKind>,
     /// Faults to inject (`faults:`; none when absent).
     pub faults: crate::fault::Faults,
+    /// The model's default series or base (`series:`, `default-base:`), for applications
+    /// that name none.
+    pub series: Option<String>,
 }
 
 struct Reader<'a> {
@@ -429,6 +434,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
     let max_hooks = root.get("max-hooks").and_then(|n| r.count(n, "`max-hooks`")).map(u64::from);
     let allow_refused = root.get("allow-refused").map(|n| read_allow_refused(&mut r, n)).unwrap_or_default();
     let faults = root.get("faults").map(|n| read_faults(&mut r, n)).unwrap_or_default();
+    let series = series_of(&mut r, &root, "series", "default-base");
     if r.errors.is_empty() {
         Ok(Scenario {
             path: path.to_path_buf(),
@@ -440,6 +446,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
             max_hooks,
             allow_refused,
             faults,
+            series,
         })
     } else {
         Err(r.errors)
@@ -512,6 +519,7 @@ fn read_app(
             "expose",
             "to",
             "series",
+            "base",
             "constraints",
             "annotations",
             "channel",
@@ -566,7 +574,25 @@ fn read_app(
         }
     }
     let host_network = node.get("network").and_then(Node::as_str) == Some("host");
-    Some(AppSpec { name: Spanned::new(name, key.span), formula, units, config, host_network })
+    let series = series_of(r, node, "series", "base");
+    Some(AppSpec { name: Spanned::new(name, key.span), formula, units, config, host_network, series })
+}
+
+/// The series or base `node` names under `series_key` or `base_key`; one that is not an
+/// Ubuntu release Juju knew is an error that lists them.
+fn series_of(r: &mut Reader, node: &Node, series_key: &str, base_key: &str) -> Option<String> {
+    let value = node.get(series_key).or_else(|| node.get(base_key))?;
+    let text = r.string(value, "a series")?;
+    if crate::base::Release::find(&text).is_none() {
+        r.error(
+            value.span,
+            format!(
+                "`{text}` is not an Ubuntu series or base that Juju knew (such as `trusty`, `jammy`, `ubuntu@22.04`)"
+            ),
+        );
+        return None;
+    }
+    Some(text)
 }
 
 fn read_pair(r: &mut Reader, node: &Node) -> Option<(EndpointRef, EndpointRef)> {

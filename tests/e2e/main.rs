@@ -17,6 +17,7 @@ mod pack_cli;
 mod port_puppet;
 mod proof_parity;
 mod publish_cli;
+mod sim_base;
 mod sim_checks;
 mod sim_engine;
 mod sim_examples;

@@ -22,7 +22,7 @@ fn backend_args() -> Vec<&'static str> {
 }
 
 /// The hook log as people read it: step, unit, hook, remote, result (no addresses or values).
-fn hook_lines(run: &SimRun) -> String {
+pub(crate) fn hook_lines(run: &SimRun) -> String {
     run.hooks()
         .iter()
         .map(|h| {
@@ -118,7 +118,7 @@ fn every_example_scenario_passes_under_many_seeds() {
     assert!(failures.is_empty(), "{} runs failed:\n{}", failures.len(), failures.join("\n\n"));
 }
 
-fn nix_is_root() -> bool {
+pub(crate) fn nix_is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))

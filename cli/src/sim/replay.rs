@@ -7,6 +7,7 @@
 
 use anyhow::Result;
 use simulator::backend::Kind;
+use simulator::base::BaseId;
 use simulator::explore::{self, HookStep, TraceInfo};
 use simulator::sim::{Config, HookRecord};
 use std::path::{Path, PathBuf};
@@ -50,16 +51,34 @@ impl Replay {
         Ok(())
     }
 
+    /// What to say when the trace was taken on units of another base than `current` (this
+    /// run's): their files differ, so hooks may take other paths. `None` when the bases are
+    /// the same, or when either run gave units this machine's files.
+    pub fn base_warning(&self, current: Option<&BaseId>) -> Option<String> {
+        let recorded = self.trace.header.base.as_ref()?;
+        let current = current?;
+        (recorded != current).then(|| {
+            format!(
+                "warning: the trace was taken on units of base {recorded}; this run's units are of base {current}: their files differ, so hooks may run otherwise"
+            )
+        })
+    }
+
     /// Says on stderr whether the run that replayed the trace (its hooks, `ran`) followed it,
-    /// or where it departed from it.
-    pub fn report(&self, ran: &[HookStep]) {
+    /// or where it departed from it (and, then, whether the bases differ).
+    pub fn report(&self, ran: &[HookStep], current: Option<&BaseId>) {
         match explore::departure(&self.trace.hooks, ran) {
             None => eprintln!(
                 "replay: this run followed the trace's {} hooks ({})",
                 self.trace.hooks.len(),
                 self.path.display()
             ),
-            Some(step) => eprintln!("replay: the run departs from the trace at {step}"),
+            Some(step) => {
+                eprintln!("replay: the run departs from the trace at {step}");
+                if let Some(warning) = self.base_warning(current) {
+                    eprintln!("replay: {warning}");
+                }
+            }
         }
     }
 }

@@ -29,6 +29,9 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
             log.borrow_mut().push(replay::step(record));
         }
     }));
+    if let Some(warning) = replay.as_ref().and_then(|r| r.base_warning(sim.base().as_ref())) {
+        eprintln!("replay: {warning}");
+    }
     let options = run::Options { idempotence: args.idempotence };
     let report = run::run_with(&mut sim, &scenario, &options);
     if let Some(unit) = &args.shell {
@@ -40,7 +43,7 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     println!("{}", simulator::status::render_run(&sim));
     sim.shutdown();
     if let Some(replay) = &replay {
-        replay.report(&ran.borrow());
+        replay.report(&ran.borrow(), sim.base().as_ref());
     }
     let again = match (&args.replay, &args.scenario) {
         (Some(trace), Some(s)) => format!("formula sim --replay {} {}", trace.display(), s.display()),

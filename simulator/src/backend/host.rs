@@ -4,7 +4,7 @@
 //! (127.0.1.N), so that daemons of two units do not fight over one port. Daemons that hooks
 //! leave running are found at the end (the simulator is their subreaper) and stopped.
 
-use super::{unit_slug, Backend, Kind, ProcessSpec, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, ProcessSpec, UnitPlaces};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -33,7 +33,8 @@ impl Backend for HostBackend {
         true
     }
 
-    fn create_unit(&mut self, unit: &str, index: u32, _host_network: bool) -> io::Result<UnitPlaces> {
+    fn create_unit(&mut self, unit: &str, machine: &Machine) -> io::Result<UnitPlaces> {
+        let index = machine.index;
         let dir = self.root.join("units").join(unit_slug(unit));
         std::fs::create_dir_all(&dir)?;
         let charm = dir.join("charm");

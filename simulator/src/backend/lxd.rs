@@ -43,7 +43,7 @@ pub use lxc::{Lxc, SETUP_HINT};
 
 use super::ns::files::resolve_within;
 use super::ns::process_start_time;
-use super::{kill_process_group, unit_slug, Backend, Kind, ProcessSpec, UnitPlaces};
+use super::{kill_process_group, unit_slug, Backend, Kind, Machine, ProcessSpec, UnitPlaces};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -287,7 +287,8 @@ impl Backend for LxdBackend {
         }
     }
 
-    fn create_unit(&mut self, unit: &str, index: u32, _host_network: bool) -> io::Result<UnitPlaces> {
+    fn create_unit(&mut self, unit: &str, machine: &Machine) -> io::Result<UnitPlaces> {
+        let index = machine.index;
         if self.units.contains_key(unit) {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("unit {unit} exists")));
         }

@@ -14,6 +14,7 @@ mod program;
 pub use kind::{Kind, UnknownKind};
 pub use program::{find_program, SYSTEM_DIRS};
 
+use crate::base::{BaseId, Release};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,12 +24,25 @@ use std::process::Child;
 /// file system of `ns`. Each kind takes what applies to it ([`Kind::make`]).
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The lower layer of every unit's root (`ns`; default: the machine's `/`).
+    /// The lower layer of every unit's root (`ns`; default: the unit base, see
+    /// [`crate::base`]).
     pub rootfs: Option<PathBuf>,
     /// The most tasks (processes and threads) a unit may have.
     pub pids_max: Option<u64>,
     /// The most memory (bytes) a unit may use.
     pub memory_max: Option<u64>,
+}
+
+/// What the engine asks of a unit's machine.
+#[derive(Clone, Debug, Default)]
+pub struct Machine {
+    /// A model-wide unit counter, for addresses.
+    pub index: u32,
+    /// Its hooks may reach the machine's network (`network: host`).
+    pub host_network: bool,
+    /// The release it answers as (`/etc/lsb-release`), where the backend gives units files
+    /// of their own.
+    pub release: Release,
 }
 
 /// What a backend needs to start a process in a unit.
@@ -153,8 +167,12 @@ pub trait Backend {
     /// Told, before units are made one by one, which units will come (`app/0`, …), so that a
     /// backend whose machines are slow to start can start them all at once.
     fn expect_units(&mut self, _units: &[String]) {}
-    /// Makes the unit's machine; `index` is a model-wide unit counter, for addresses.
-    fn create_unit(&mut self, unit: &str, index: u32, host_network: bool) -> io::Result<UnitPlaces>;
+    /// Makes the unit's machine.
+    fn create_unit(&mut self, unit: &str, machine: &Machine) -> io::Result<UnitPlaces>;
+    /// What units' roots are made from, for the trace (`None`: this machine's own files).
+    fn base(&self) -> Option<BaseId> {
+        None
+    }
     /// Starts a process in the unit, in a process group of its own.
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
     /// The path on this machine of `path` inside the unit.

@@ -55,7 +55,8 @@ mod rootless;
 pub use clean::clean_leftovers;
 pub use rootless::user_namespaces_work;
 
-use super::{unit_slug, Backend, Kind, Options, ProcessSpec, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, UnitPlaces};
+use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun};
 use files::{layered_path, resolve_within};
 use init::start_init;
@@ -90,7 +91,10 @@ pub struct NsBackend {
     root: PathBuf,
     state_dir: PathBuf,
     tool_binary: PathBuf,
+    /// The lower layer of every unit's root: the unit base, or `--rootfs`.
     lower: PathBuf,
+    /// What identifies it in the trace.
+    lower_id: BaseId,
     layers_on_tmpfs: bool,
     ip: PathBuf,
     self_pid_ns: OwnedFd,
@@ -159,7 +163,7 @@ impl NsBackend {
         }
         let root = root.canonicalize()?;
         let tool_binary = tool_binary.canonicalize()?;
-        let lower = match &options.rootfs {
+        let (lower, lower_id) = match &options.rootfs {
             Some(dir) => {
                 let dir = dir.canonicalize().map_err(|e| annotate(e, &format!("rootfs {}", dir.display())))?;
                 if !dir.join("bin").exists() && !dir.join("usr/bin").exists() {
@@ -168,9 +172,12 @@ impl NsBackend {
                         format!("{} does not look like a root file system (no bin or usr/bin)", dir.display()),
                     ));
                 }
-                dir
+                (dir, BaseId { recipe: "rootfs".into(), digest: String::new() })
             }
-            None => PathBuf::from("/"),
+            None => {
+                let base = Store::from_env().prepare(&mut |line| eprintln!("{line}"))?;
+                (base.root, base.id)
+            }
         };
         let state_dir = root.join("ns");
         for path in [&lower, &state_dir] {
@@ -192,6 +199,7 @@ impl NsBackend {
             state_dir,
             tool_binary,
             lower,
+            lower_id,
             layers_on_tmpfs,
             ip,
             self_pid_ns,
@@ -282,13 +290,8 @@ impl NsBackend {
         self.run_user.as_ref().map(|r| &r.user)
     }
 
-    fn build_unit(
-        &mut self,
-        unit: &str,
-        slug: &str,
-        index: u32,
-        host_network: bool,
-    ) -> io::Result<(UnitMachine, UnitPlaces)> {
+    fn build_unit(&mut self, unit: &str, slug: &str, spec: &Machine) -> io::Result<(UnitMachine, UnitPlaces)> {
+        let (index, host_network) = (spec.index, spec.host_network);
         let dir = self.root.join("units").join(slug);
         let layers = Layers {
             upper: self.state_dir.join(slug).join("upper"),
@@ -298,7 +301,7 @@ impl NsBackend {
         };
         std::fs::create_dir_all(&layers.charm_host)?;
         let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { bridge_address(index)? };
-        let plan = self.rootfs().plan(slug, &layers, &address, host_network)?;
+        let plan = self.rootfs().plan(slug, &layers, &address, spec)?;
         let run_user = self.user_fd().map(|fd| fd.as_raw_fd());
         let mut machine = UnitMachine::start(&plan, host_network, layers, run_user)?;
         if let Err(e) = self.attach(&mut machine, slug, &address, host_network) {
@@ -376,12 +379,16 @@ impl Backend for NsBackend {
         true
     }
 
-    fn create_unit(&mut self, unit: &str, index: u32, host_network: bool) -> io::Result<UnitPlaces> {
+    fn base(&self) -> Option<BaseId> {
+        Some(self.lower_id.clone())
+    }
+
+    fn create_unit(&mut self, unit: &str, spec: &Machine) -> io::Result<UnitPlaces> {
         if self.units.contains_key(unit) {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("unit {unit} exists")));
         }
         let slug = unit_slug(unit);
-        let (machine, places) = self.build_unit(unit, &slug, index, host_network)?;
+        let (machine, places) = self.build_unit(unit, &slug, spec)?;
         self.gone.remove(unit);
         self.units.insert(unit.to_string(), machine);
         self.save_state();

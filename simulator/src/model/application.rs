@@ -38,6 +38,8 @@ pub struct Application {
     pub workload_version: String,
     /// Whether the application's hooks may reach the machine's network (`network: host`).
     pub host_network: bool,
+    /// The release its machines answer as (`/etc/lsb-release`).
+    pub release: crate::base::Release,
 }
 
 impl Application {

@@ -27,7 +27,7 @@ pub use settings::{apply_changes, Bag, Settings, SettingsChanges};
 pub use status::StatusInfo;
 pub use unit::{ActionResult, PendingAction, Unit};
 pub use value::Value;
-pub use verbs::NewUnit;
+pub use verbs::{NewUnit, Placement};
 
 use std::collections::BTreeMap;
 
@@ -59,6 +59,8 @@ pub struct Model {
     pub next_action_id: u64,
     /// Bumped by each `update-status` step.
     pub update_status_tick: u64,
+    /// The model's default series (`default-series`), for applications that ask for none.
+    pub default_series: Option<String>,
 }
 
 impl Model {

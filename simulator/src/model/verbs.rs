@@ -9,6 +9,7 @@
 
 use super::formula::{check_option, load_deployable};
 use super::{join, Application, Life, Model, PendingAction, Relation, RelationEnd, StatusInfo, Unit, Value};
+use crate::base::Release;
 use crate::error::{err, SimError};
 use crate::scenario::EndpointRef;
 use crate::trace::{self, ApplicationNamed, Event, RelationNamed, UnitNamed};
@@ -30,6 +31,18 @@ pub struct NewUnit {
     pub formula_dir: PathBuf,
     /// Whether its hooks may reach the machine's network.
     pub host_network: bool,
+    /// The release its machine answers as.
+    pub release: Release,
+}
+
+/// Where an application's units go, besides its formula and config: what `juju deploy`
+/// takes as `--series` (or `--base`) and our `network: host`.
+#[derive(Clone, Debug, Default)]
+pub struct Placement {
+    /// Whether its hooks may reach the machine's network.
+    pub host_network: bool,
+    /// The series or base asked for (`trusty`, `ubuntu@22.04`), if any.
+    pub series: Option<String>,
 }
 
 impl Model {
@@ -47,7 +60,7 @@ impl Model {
         formula_dir: &Path,
         units: u32,
         config: BTreeMap<String, Value>,
-        host_network: bool,
+        placement: Placement,
         events: &mut Vec<Event>,
     ) -> Result<Vec<i64>, SimError> {
         if self.apps.contains_key(name) {
@@ -57,6 +70,7 @@ impl Model {
             return err(format!("`{name}` is not a valid application name (lowercase letters, digits and hyphens, starting with a letter)"));
         }
         let formula = load_deployable(formula_dir)?;
+        let release = self.release_for(&placement, &formula);
         let mut app = Application {
             name: name.to_string(),
             formula: Arc::new(formula),
@@ -71,7 +85,8 @@ impl Model {
             life: Life::Alive,
             status: StatusInfo::default(),
             workload_version: String::new(),
-            host_network,
+            host_network: placement.host_network,
+            release,
         };
         for (key, value) in config {
             let value = check_option(&app.formula, &key, value)?;
@@ -81,6 +96,22 @@ impl Model {
         events.push(Event::Deploy(trace::Deploy { application: name.to_string(), formula: app.formula.name(), units }));
         self.apps.insert(name.to_string(), app);
         Ok(peers.into_iter().map(|end| self.add_relation(vec![end], events)).collect())
+    }
+
+    /// The release an application's machines answer as, chosen as Juju chooses a series: the
+    /// one asked for; else the model's default if the formula lists it (or lists none); else
+    /// the formula's first; else Juju's default ([`crate::base::release::DEFAULT_SERIES`]).
+    fn release_for(&self, placement: &Placement, formula: &Formula) -> Release {
+        if let Some(release) = placement.series.as_deref().and_then(Release::find) {
+            return release;
+        }
+        let listed: Vec<Release> = formula.metadata.series.iter().filter_map(|s| Release::find(s)).collect();
+        if let Some(default) = self.default_series.as_deref().and_then(Release::find) {
+            if listed.is_empty() || listed.contains(&default) {
+                return default;
+            }
+        }
+        listed.first().copied().unwrap_or_default()
     }
 
     /// `juju add-unit`, first half: names the next unit of `app` (the first unit leads).
@@ -102,6 +133,7 @@ impl Model {
             charm_version: application.charm_version,
             formula_dir: application.formula_dir.clone(),
             host_network: application.host_network,
+            release: application.release,
         })
     }
 

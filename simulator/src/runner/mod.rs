@@ -17,7 +17,7 @@ pub mod wasm;
 
 pub use program::Program;
 
-use crate::backend::{self, Backend, UnitPlaces};
+use crate::backend::{self, Backend, Machine, UnitPlaces};
 use crate::error::SimError;
 use crate::hook::Hook;
 use crate::hook_context::SimContext;
@@ -184,6 +184,11 @@ impl Runner {
         self.backend.as_mut()
     }
 
+    /// What the backend makes units' roots from, if not this machine's files.
+    pub fn backend_base(&self) -> Option<crate::base::BaseId> {
+        self.backend.base()
+    }
+
     /// The backend's name (`host`, `ns`, …).
     pub fn backend_name(&self) -> &'static str {
         self.backend.name()
@@ -212,7 +217,7 @@ impl Runner {
         self.units_made += 1;
         let places = self
             .backend
-            .create_unit(name, index, unit.host_network)
+            .create_unit(name, &Machine { index, host_network: unit.host_network, release: unit.release })
             .map_err(|e| SimError(format!("cannot create unit {name}: {e}")))?;
         backend::copy_formula(&unit.formula_dir, &places.charm_dir_host)
             .map_err(|e| SimError(format!("cannot copy the formula into {name}: {e}")))?;

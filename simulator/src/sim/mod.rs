@@ -22,7 +22,7 @@ use crate::choice::Choices;
 use crate::error::err;
 use crate::fault::Faults;
 use crate::hook::{Hook, HookKind};
-use crate::model::{Model, StatusInfo, Value};
+use crate::model::{Model, Placement, StatusInfo, Value};
 use crate::runner::Runner;
 use crate::scenario::EndpointRef;
 use crate::scheduler::Scheduler;
@@ -66,6 +66,7 @@ impl Sim {
             seed: cfg.seed,
             backend: runner.backend_name().to_string(),
             model: cfg.model_name.clone(),
+            base: runner.backend_base(),
             scenario: cfg.scenario.clone(),
             faults: (!cfg.faults.is_off()).then(|| cfg.faults.spec()),
             replay: cfg.choices.is_some(),
@@ -90,6 +91,11 @@ impl Sim {
     /// The name of the backend units live in (`host`, `ns`, …).
     pub fn backend_name(&self) -> &'static str {
         self.runner.backend_name()
+    }
+
+    /// What units' roots are made from (the unit base), if not this machine's files.
+    pub fn base(&self) -> Option<crate::base::BaseId> {
+        self.runner.backend_base()
     }
 
     /// The run's seed.
@@ -129,10 +135,10 @@ impl Sim {
         formula_dir: &Path,
         units: u32,
         config: BTreeMap<String, Value>,
-        host_network: bool,
+        placement: Placement,
     ) -> Result<(), SimError> {
         let mut events = Vec::new();
-        let peers = self.model.deploy(name, formula_dir, units, config, host_network, &mut events)?;
+        let peers = self.model.deploy(name, formula_dir, units, config, placement, &mut events)?;
         for id in peers {
             uniter::scope::enter_new_relation(&mut self.model, &self.agents, id);
         }

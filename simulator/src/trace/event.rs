@@ -148,6 +148,10 @@ pub struct Run {
     pub backend: String,
     /// The model's name.
     pub model: String,
+    /// What units' roots were made from (the unit base's recipe and digest), on backends
+    /// that give units files of their own; a replay on another base says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<crate::base::BaseId>,
     /// The scenario file, when the run was given one (a replay needs it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,

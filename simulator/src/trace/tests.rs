@@ -19,11 +19,15 @@ fn samples() -> Vec<(Event, serde_json::Value)> {
                 seed: 3,
                 backend: "ns".into(),
                 model: "sim".into(),
+                base: Some(crate::base::BaseId {
+                    recipe: "debian-bookworm-0123456789ab".into(),
+                    digest: "sha256:ab".into(),
+                }),
                 scenario: Some("s.yaml".into()),
                 faults: Some("leader=5,fail=0,restart=0,tick=0".into()),
                 replay: true,
             }),
-            json!({"event": "run", "seed": 3, "backend": "ns", "model": "sim", "scenario": "s.yaml", "faults": "leader=5,fail=0,restart=0,tick=0", "replay": true}),
+            json!({"event": "run", "seed": 3, "backend": "ns", "model": "sim", "base": {"recipe": "debian-bookworm-0123456789ab", "digest": "sha256:ab"}, "scenario": "s.yaml", "faults": "leader=5,fail=0,restart=0,tick=0", "replay": true}),
         ),
         (
             Event::Deploy(Deploy { application: "wiki".into(), formula: "wiki".into(), units: 2 }),

@@ -65,6 +65,7 @@ mod tests {
             charm_version: 1,
             formula_dir: Default::default(),
             host_network: false,
+            release: Default::default(),
         };
         model.place_unit(&new, "10.0.0.1", waiting_for_machine(), &mut Vec::new());
         model

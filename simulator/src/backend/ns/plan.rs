@@ -65,6 +65,8 @@ pub(super) enum Op {
     Hostname(CString),
     Detach(CString),
     Rmdir(CString),
+    /// Removes a file or link (a link into the lower layer, before a file of the unit's own).
+    Unlink(CString),
 }
 
 #[derive(Default)]
@@ -219,6 +221,7 @@ impl Op {
                 Op::Hostname(name) => check(libc::sethostname(name.as_ptr(), name.as_bytes().len())),
                 Op::Detach(path) => check(libc::umount2(path.as_ptr(), libc::MNT_DETACH)),
                 Op::Rmdir(path) => check(libc::rmdir(path.as_ptr())),
+                Op::Unlink(path) => check(libc::unlink(path.as_ptr())),
             }
         }
     }
@@ -243,7 +246,7 @@ impl Op {
             Op::PivotRoot { dir, .. } => format!("pivot_root into {}", s(dir)),
             Op::Hostname(name) => format!("set the host name {}", s(name)),
             Op::Detach(path) => format!("unmount {}", s(path)),
-            Op::Rmdir(path) => format!("remove {}", s(path)),
+            Op::Rmdir(path) | Op::Unlink(path) => format!("remove {}", s(path)),
         }
     }
 }

@@ -10,6 +10,7 @@ use super::files::resolve_within;
 use super::mounts::mount_points;
 use super::plan::{Op, Plan};
 use super::{cstr, rootless, Layers};
+use crate::backend::Machine;
 use nix::libc;
 use std::ffi::CString;
 use std::io;
@@ -41,7 +42,7 @@ pub(super) struct RootFs<'a> {
 impl RootFs<'_> {
     /// The steps that make a unit's root: the overlay, `pivot_root`, the file systems of a
     /// machine, and bind mounts of what hooks need, at the paths the engine gives them.
-    pub(super) fn plan(&self, slug: &str, layers: &Layers, address: &str, host_network: bool) -> io::Result<Plan> {
+    pub(super) fn plan(&self, slug: &str, layers: &Layers, address: &str, machine: &Machine) -> io::Result<Plan> {
         let mut plan = Plan::default();
         plan.push(Op::Private);
         if let Some(base) = self.rootless_base {
@@ -49,7 +50,7 @@ impl RootFs<'_> {
         } else {
             self.plan_overlay_root(&mut plan, layers)?;
         }
-        self.plan_machine(plan, slug, layers, address, host_network)
+        self.plan_machine(plan, slug, layers, address, machine)
     }
 
     /// The unit's root as one overlay on the lower layer, then `pivot_root` into it.
@@ -111,8 +112,9 @@ impl RootFs<'_> {
         slug: &str,
         layers: &Layers,
         address: &str,
-        host_network: bool,
+        machine: &Machine,
     ) -> io::Result<Plan> {
+        let host_network = machine.host_network;
         // From here on, paths are inside the unit (symbolic links resolve there, so nothing
         // can be written on the machine); the machine's tree is under OLD_ROOT.
         let old = |p: &Path| Path::new(OLD_ROOT).join(p.strip_prefix("/").unwrap_or(p));
@@ -181,7 +183,24 @@ impl RootFs<'_> {
         plan.push(Op::WriteFile { path: cstr(Path::new("/etc/hosts")), content: hosts.into_bytes(), mode: 0o644 });
         let hostname = format!("{slug}\n").into_bytes();
         plan.push(Op::WriteFile { path: cstr(Path::new("/etc/hostname")), content: hostname, mode: 0o644 });
+        // The release the unit answers as (`lsb_release`, charm-helpers): files of its own,
+        // not links into the base.
+        for (path, content) in
+            [("/etc/lsb-release", machine.release.lsb_release()), ("/etc/os-release", machine.release.os_release())]
+        {
+            plan.push(Op::Optional(Box::new(Op::Unlink(cstr(Path::new(path))))));
+            plan.push(Op::WriteFile { path: cstr(Path::new(path)), content: content.into_bytes(), mode: 0o644 });
+        }
         if host_network {
+            // apt as on the machine: its sources and settings (a mirror, a proxy), so that
+            // `apt-get install` in the unit installs from where the machine does.
+            for (path, content) in apt_settings() {
+                if let Some(parent) = path.parent() {
+                    plan.mkdir_all(parent);
+                }
+                plan.push(Op::Optional(Box::new(Op::Unlink(cstr(&path)))));
+                plan.push(Op::WriteFile { path: cstr(&path), content, mode: 0o644 });
+            }
             // Name resolution as on the machine, wherever the unit's resolv.conf points.
             if let Ok(source) = Path::new("/etc/resolv.conf").canonicalize() {
                 let target = resolve_within(self.lower, Path::new("/etc/resolv.conf"));
@@ -197,4 +216,30 @@ impl RootFs<'_> {
         plan.push(Op::Rmdir(cstr(Path::new(OLD_ROOT))));
         Ok(plan)
     }
+}
+
+/// The machine's apt sources and settings (`sources.list`, `sources.list.d/`, `apt.conf.d/`),
+/// path and content, when the machine is Debian (an Ubuntu machine's sources would install
+/// Ubuntu's packages into the unit's Debian userland: the base's own sources stay).
+fn apt_settings() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let os = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    if !os.lines().any(|l| l == "ID=debian") {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let apt = Path::new("/etc/apt");
+    if let Ok(content) = std::fs::read(apt.join("sources.list")) {
+        files.push((apt.join("sources.list"), content));
+    }
+    for dir in ["sources.list.d", "apt.conf.d"] {
+        let Ok(entries) = std::fs::read_dir(apt.join(dir)) else { continue };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        paths.sort();
+        for path in paths {
+            if let Ok(content) = std::fs::read(&path) {
+                files.push((path, content));
+            }
+        }
+    }
+    files
 }
