@@ -124,12 +124,18 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     let (scenario_path, examples) = match &scenario_arg {
         Some(path) => (path.clone(), None),
         // The example formulas install into /etc and /usr/local and start daemons, as on a
-        // real machine: units sharing this machine as a normal user cannot.
-        None if kind.units_share_this_machine() && !nix::unistd::geteuid().is_root() => anyhow::bail!(
-            "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
-             so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
-             where each unit gets a container (--backend ns)"
-        ),
+        // real machine: units sharing this machine as a normal user cannot, unless the run has
+        // a machine of its own.
+        None if kind.units_share_this_machine()
+            && !nix::unistd::geteuid().is_root()
+            && (args.no_isolate || !simulator::backend::isolate::available()) =>
+        {
+            anyhow::bail!(
+                "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
+                 so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
+                 where each unit gets a container (--backend ns)"
+            )
+        }
         None => {
             let dir = crate::embedded::extract_examples().context("cannot unpack the embedded example stack")?;
             eprintln!("running the embedded example stack (examples/wiki/scenarios/stack.yaml)");
