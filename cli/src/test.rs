@@ -1,7 +1,12 @@
 //! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests.
+//!
+//! On the host backend the scenarios run one after another on one machine of their own (the
+//! whole command in namespaces of its own, once every formula is built), as `formula sim`
+//! runs one ([`crate::sim::machine`]); `--explore` leaves that to its child runs.
 
 use crate::sim::args::{backend_kind, UnitFlags, DEFAULT_HOOK_TIMEOUT};
 use crate::sim::explore::{self, Ended, Request};
+use crate::sim::machine::{self, Plan};
 use crate::sim::setup::{self, RunDir};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -32,6 +37,10 @@ pub struct TestArgs {
     /// Kill a hook that runs longer than this many seconds.
     #[arg(long, default_value_t = DEFAULT_HOOK_TIMEOUT)]
     hook_timeout: u64,
+    /// With `--backend host`: run the units on this machine itself (as `formula sim
+    /// --no-isolate`), not on a machine of the command's own.
+    #[arg(long, conflicts_with = "explore")]
+    no_isolate: bool,
 }
 
 /// One scenario's outcome.
@@ -56,28 +65,58 @@ pub fn run(args: TestArgs) -> Result<u8> {
             }
         }
     }
-    println!("\nrunning {} scenario{}", scenarios.len(), if scenarios.len() == 1 { "" } else { "s" });
+    // Loaded and built before the runs are isolated: what a build writes (and cargo's caches)
+    // stays on this machine.
+    let prepared: Vec<(PathBuf, PathBuf, Result<Scenario, String>, Duration)> = scenarios
+        .into_iter()
+        .map(|(formula, path)| {
+            let begin = Instant::now();
+            let loaded = match scenario::load(&path) {
+                Err(errors) => Err(errors.iter().map(|e| format!("{e}\n")).collect()),
+                Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))
+                    .map(|()| scenario)
+                    .map_err(|e| format!("{e:#}\n")),
+            };
+            (formula, path, loaded, begin.elapsed())
+        })
+        .collect();
+    let plan = match args.explore {
+        // Each seed is a child run, isolated on its own.
+        Some(_) => Plan::Nothing,
+        None => machine::plan(kind, false, args.no_isolate, prepared.iter().filter_map(|p| p.2.as_ref().ok())),
+    };
+    let plan = match plan {
+        Plan::Isolate { shared_network } => {
+            let keep = machine::dirs_of([&args.junit]);
+            match machine::isolate(&keep, shared_network.is_some(), false)? {
+                machine::Isolated::Run => Plan::Isolate { shared_network },
+                machine::Isolated::Finished(code) => return Ok(code),
+                machine::Isolated::Failed(watch) => watch,
+            }
+        }
+        other => other,
+    };
+    machine::announce(&plan, false);
+    println!("\nrunning {} scenario{}", prepared.len(), if prepared.len() == 1 { "" } else { "s" });
     let started = Instant::now();
     let mut outcomes = Vec::new();
-    for (formula, path) in scenarios {
+    for (formula, path, loaded, preparing) in prepared {
         let begin = Instant::now();
         let seeds = args.explore.unwrap_or(1).max(1);
-        let failure = match scenario::load(&path) {
-            Err(errors) => Some(errors.iter().map(|e| format!("{e}\n")).collect()),
-            Ok(scenario) => match crate::build::ensure_built(crate::build::scenario_formulas(&scenario)) {
-                Err(e) => Some(format!("{e:#}\n")),
-                Ok(()) if args.explore.is_some() => explore_seeds(&path, seeds, kind, args.hook_timeout)?,
-                Ok(()) => {
-                    let report = run_once(&scenario, 0, kind, args.hook_timeout)?;
-                    (!report.passed()).then(|| describe(&report, &path, 0))
-                }
-            },
+        let failure = match loaded {
+            Err(failure) => Some(failure),
+            Ok(_) if args.explore.is_some() => explore_seeds(&path, seeds, kind, args.hook_timeout)?,
+            Ok(scenario) => {
+                let report = run_once(&scenario, 0, kind, args.hook_timeout, &plan)?;
+                (!report.passed()).then(|| describe(&report, &path, 0))
+            }
         };
         let name = formula.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let shown = path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(&path);
         let seeds_note = if args.explore.is_some() { format!(" ({seeds} seeds)") } else { String::new() };
         println!("test {} ...{seeds_note} {}", shown.display(), if failure.is_none() { "ok" } else { "FAILED" });
-        outcomes.push(Outcome { formula: name, scenario: shown.to_path_buf(), failure, time: begin.elapsed() });
+        let time = preparing + begin.elapsed();
+        outcomes.push(Outcome { formula: name, scenario: shown.to_path_buf(), failure, time });
     }
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     if !failed.is_empty() {
@@ -128,9 +167,11 @@ fn explore_seeds(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> 
     })
 }
 
-/// One run of `scenario` under `seed`, in a directory of its own, quietly.
-fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64) -> Result<Report> {
+/// One run of `scenario` under `seed`, in a directory of its own, quietly; on this machine
+/// itself, what it wrote there is said at its end.
+fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64, plan: &Plan) -> Result<Report> {
     let dir = RunDir::create("formula-test-")?;
+    let watched = machine::watch(plan, &dir.root);
     let mut cfg = setup::config(&dir, scenario, &scenario.path, seed);
     cfg.hook_timeout = Duration::from_secs(hook_timeout);
     // No limits on units, unlike `formula sim`'s defaults.
@@ -138,6 +179,9 @@ fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64) -> Re
     let mut sim = Sim::new(cfg, backend, Box::new(Tee::default())).map_err(anyhow::Error::msg)?;
     let report = run::run(&mut sim, scenario);
     sim.shutdown();
+    if let Some(before) = &watched {
+        machine::report(before, &dir.root, true);
+    }
     Ok(report)
 }
 

@@ -22,6 +22,7 @@ mod sim_checks;
 mod sim_engine;
 mod sim_examples;
 mod sim_explore;
+mod sim_host;
 mod sim_html;
 mod sim_lxd;
 mod sim_ns;

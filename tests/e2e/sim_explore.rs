@@ -284,9 +284,10 @@ fn host_runs_explored_in_parallel_are_isolated_from_each_other_and_from_the_mach
 
 #[test]
 fn an_isolated_run_traces_the_same_bytes_as_a_plain_one() {
+    // The explorer's children are isolated with `--isolate`; single runs by default.
     let scenario = orderbug("fixed.yaml");
     let args = ["--backend", "host", "-q", "--seed", "5", "--faults", "leader=20,fail=20,restart=20,tick=20"];
-    let plain = sim(&scenario, &args);
+    let plain = sim(&scenario, &[&args[..], &["--no-isolate"]].concat());
     let isolated = sim(&scenario, &[&args[..], &["--isolate"]].concat());
     assert_eq!(plain.code, 0, "{}", plain.stderr);
     assert_eq!(isolated.code, 0, "{}", isolated.stderr);

@@ -275,3 +275,18 @@ fn without_root_a_killed_run_leaves_only_what_clean_removes() {
     let mine = format!("formula-sim-{simulator}-");
     assert!(!layers.iter().any(|l| l.starts_with(&mine)), "{layers:?}\n{said}");
 }
+
+#[test]
+fn without_root_a_host_run_has_a_machine_of_its_own() {
+    // Without namespaces `nobody` could not write /etc/wiki: the run passes only in its own
+    // copy of /etc, which goes with it.
+    let home = NobodyDir::new();
+    let marker = format!("/etc/wiki/host-rootless-marker-{}", std::process::id());
+    let scenario = home.scenario(&format!(
+        "formulas: {{wiki: FORMULAS/wiki}}\napplications:\n  wiki: {{formula: wiki}}\nstubs:\n  \"*\": {{apt-get: \"exit 0\"}}\nsteps:\n  - settle\n  - expect:\n      run: {{unit: wiki/0, command: \"echo mark > {marker} && cat /etc/wiki/wiki.conf {marker}\", exit: 0, stdout-contains: mark}}\n"
+    ));
+    let run = home.sim(&[scenario.to_str().expect("utf-8 path"), "--backend", "host"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    assert!(run.stderr.contains("note: the run has a machine of its own"), "{}", run.stderr);
+    assert!(!Path::new(&marker).exists(), "the run wrote {marker} on this machine");
+}

@@ -82,9 +82,10 @@ pub struct SimArgs {
     /// With `--backend ns` or `lxd`: the most memory a unit may use, in MiB; 0: no limit.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_UNIT_MEMORY)]
     pub(crate) unit_memory: u64,
-    /// Remove what `--backend ns` and `--backend lxd` runs that died left behind (unit
-    /// processes, cgroups, mounts, containers, run directories), then exit; with
-    /// `--backend`, only that backend's.
+    /// Remove what runs left behind, then exit: of `--backend ns` and `lxd` runs that died,
+    /// unit processes, cgroups, mounts, containers and run directories; of `--backend host`
+    /// runs with `--no-isolate`, the files they created on this machine. With `--backend`,
+    /// only that backend's.
     #[arg(long, conflicts_with = "scenario")]
     pub(crate) clean: bool,
     /// Inject faults at these rates, in percent: `leader=5,fail=3,restart=2,tick=5`
@@ -125,10 +126,17 @@ pub struct SimArgs {
     /// Take the choices from this file (numbers), as the explorer's shrinker does.
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) choices_file: Option<PathBuf>,
-    /// Run in namespaces of the run's own (private system directories, loopback and pids),
-    /// as the explorer runs each host-backend seed; the trace's directory stays shared.
+    /// Run in namespaces of the run's own (private system directories, loopback and pids) on
+    /// any backend, or fail; the explorer asks it of each host-backend seed.
     #[arg(long, hide = true)]
     pub(crate) isolate: bool,
+    /// With `--backend host`: run the units on this machine itself, as older versions did.
+    /// By default, where root or user namespaces allow it, a host run has a machine of its
+    /// own (private /etc, /usr, /var, /tmp…, its own loopback and pids) and leaves nothing
+    /// behind; without it, what the run wrote outside its directory is listed at the end,
+    /// and `formula sim --clean --backend host` removes what it created.
+    #[arg(long, conflicts_with = "isolate")]
+    pub(crate) no_isolate: bool,
 }
 
 /// When a run's directory outlives the run.
@@ -254,6 +262,10 @@ pub fn kept_run_args(args: &SimArgs, backend: Kind, scenario: &Path) -> Vec<Stri
     // The second config-changed of each unit is part of the run's state.
     if args.idempotence {
         out.push("--idempotence".into());
+    }
+    // The shell then sees the machine the run wrote on.
+    if args.no_isolate {
+        out.push("--no-isolate".into());
     }
     out
 }

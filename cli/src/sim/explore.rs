@@ -107,6 +107,12 @@ impl Request {
         if args.replay.is_some() || args.clean || args.trace.is_some() {
             anyhow::bail!("--explore, --seeds and --check-determinism take no --replay, --clean or --trace");
         }
+        if args.no_isolate {
+            anyhow::bail!(
+                "--explore, --seeds and --check-determinism take no --no-isolate: runs side by side on the host \
+                 backend need machines of their own"
+            );
+        }
         Ok(Request {
             scenario: args.scenario.clone(),
             seed: args.seed,

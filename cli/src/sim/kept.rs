@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The file in a kept run's directory with the arguments that replay it.
-const RUN_FILE: &str = "run.json";
+pub const RUN_FILE: &str = "run.json";
 
 /// Where the path of the last kept run is written.
 fn last_run_file() -> PathBuf {
@@ -18,9 +18,16 @@ fn last_run_file() -> PathBuf {
 pub fn remember(dir: &Path, replay_args: &[String]) -> Result<()> {
     let text = serde_json::to_string_pretty(&serde_json::json!({ "args": replay_args }))?;
     std::fs::write(dir.join(RUN_FILE), text).with_context(|| format!("cannot write {}", dir.display()))?;
+    remember_last(dir);
+    Ok(())
+}
+
+/// Makes `dir` the last kept run, which `formula shell` without `--run` opens. An isolated
+/// run's own note of it stays in its private temporary directory: the process that waited
+/// for the run writes it again.
+pub fn remember_last(dir: &Path) {
     // Only a convenience for `formula shell` without `--run`; a failure here loses nothing.
     let _ = std::fs::write(last_run_file(), dir.as_os_str().as_encoded_bytes());
-    Ok(())
 }
 
 /// The record of the kept run in `dir` (default: the last one kept): the file it is in, and

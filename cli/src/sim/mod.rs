@@ -3,8 +3,9 @@
 //! As ripgrep's command is split: [`args`] holds the flags as typed, [`setup`] turns them
 //! into a run ready to go, [`run`] runs it and reports. One `formula sim` is one of these
 //! modes: many seeds at once ([`explore`]: `--explore`, `--seeds`, `--check-determinism`),
-//! removing what dead runs left (`--clean`), or one run (with `--replay`: [`replay`]), which
-//! the explorer's children ask to have in namespaces of its own (`--isolate`).
+//! removing what dead runs left (`--clean`), or one run (with `--replay`: [`replay`]). A run
+//! whose units share this machine gets namespaces of its own where the machine allows it, or
+//! has what it wrote listed ([`machine`]).
 //!
 //! `formula shell` and `formula test` use the same pieces: no command line is written out and
 //! parsed again inside one process (the explorer's children are processes of their own, on
@@ -13,6 +14,7 @@
 pub mod args;
 pub mod explore;
 pub mod kept;
+pub mod machine;
 pub mod replay;
 pub mod run;
 pub mod setup;
@@ -20,19 +22,13 @@ pub mod setup;
 pub use args::SimArgs;
 
 use anyhow::{Context, Result};
-use simulator::backend::isolate::{isolate_run, Role};
 use simulator::backend::Kind;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `formula sim`, in the mode its arguments ask for.
 pub fn run(args: SimArgs) -> Result<u8> {
     if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
         return explore::run(&args);
-    }
-    if args.isolate {
-        if let Some(code) = isolate(&args)? {
-            return Ok(code);
-        }
     }
     if args.clean {
         clean(args.backend);
@@ -42,23 +38,6 @@ pub fn run(args: SimArgs) -> Result<u8> {
         setup::Setup::Exit(code) => Ok(code),
         setup::Setup::Ready(ready) => run::run(&args, *ready),
     }
-}
-
-/// `formula sim --isolate`: moves this run into namespaces of its own, keeping its trace's
-/// directory shared. `Some(code)` in the process that waited for the run; `None` in the run.
-fn isolate(args: &SimArgs) -> Result<Option<u8>> {
-    // The binary's path as this process's root sees it, read before the run's mounts change
-    // (afterwards, in a chroot, the kernel names it from outside the chroot).
-    formula_binary()?;
-    let keep: Vec<PathBuf> = [&args.trace, &args.html]
-        .into_iter()
-        .flatten()
-        .filter_map(|file| std::path::absolute(file).ok()?.parent().map(Path::to_path_buf))
-        .collect();
-    Ok(match isolate_run(&keep)? {
-        Role::Run => None,
-        Role::Finished(code) => Some(u8::try_from(code).unwrap_or(2)),
-    })
 }
 
 /// The running `formula`, which hooks call as their tools and the explorer runs per seed; its

@@ -16,7 +16,7 @@ use std::rc::Rc;
 /// Runs `ready`, set up from `args`; the exit code (0: every expectation held).
 pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     // Bindings drop in reverse: the simulator (and its backend) before the run's directory.
-    let Ready { examples, scenario_path, scenario, dir, kind, seed, replay, trace_path, mut sim } = ready;
+    let Ready { examples, scenario_path, scenario, dir, kind, seed, replay, trace_path, watched, mut sim } = ready;
     let ran: Rc<RefCell<Vec<HookStep>>> = Default::default();
     let quiet = args.quiet;
     let replaying = replay.is_some();
@@ -37,6 +37,9 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     if let Some(unit) = &args.shell {
         let ok = sim.shell(unit).map_err(anyhow::Error::msg);
         sim.shutdown();
+        if let Some(before) = &watched {
+            super::machine::report(before, &dir.root, quiet);
+        }
         return Ok(if ok? { 0 } else { 1 });
     }
     eprintln!();
@@ -55,6 +58,10 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
         }
     };
     print_report(&report, seed, &again);
+    // Once its daemons are stopped: what the run left on this machine.
+    if let Some(before) = &watched {
+        super::machine::report(before, &dir.root, quiet);
+    }
     if let (Some(html), Some(trace)) = (&args.html, &trace_path) {
         let text = std::fs::read_to_string(trace).with_context(|| format!("cannot read {}", trace.display()))?;
         let events = simulator::trace::read(&text).map_err(|e| anyhow::anyhow!("{}:{e}", trace.display()))?;

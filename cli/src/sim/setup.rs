@@ -1,14 +1,17 @@
 //! From arguments to a run ready to go (ripgrep's "high" arguments): the backend kind
-//! resolved, the scenario loaded and its formulas built, the run's directory made, the
-//! simulator's [`Config`] filled in, the trace sinks opened and the backend made.
+//! resolved, the scenario loaded and its formulas built, the run's directory made, the run
+//! isolated from this machine or the machine watched ([`super::machine`]), the simulator's
+//! [`Config`] filled in, the trace sinks opened and the backend made.
 //!
 //! `formula sim` (and `formula shell`, which runs a kept run again) start from [`setup`];
 //! `formula test` runs scenarios with the same pieces ([`RunDir`], [`config`], [`backend`])
 //! and settings of its own.
 
 use super::args::SimArgs;
+use super::machine::{self, Plan};
 use super::replay::Replay;
 use anyhow::{Context, Result};
+use simulator::backend::host::leftovers::Snapshot;
 use simulator::backend::{self, Backend, Kind};
 use simulator::scenario::{self, Scenario};
 use simulator::sim::{Config, Sim};
@@ -104,6 +107,8 @@ pub struct Ready {
     pub replay: Option<Replay>,
     /// Where the trace goes (`--trace`, or the run's directory for `--html` alone).
     pub trace_path: Option<PathBuf>,
+    /// This machine before the run, when the run is on it and watched.
+    pub watched: Option<Snapshot>,
 }
 
 /// Everything `formula sim` does before running the scenario.
@@ -119,12 +124,18 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     let (scenario_path, examples) = match &scenario_arg {
         Some(path) => (path.clone(), None),
         // The example formulas install into /etc and /usr/local and start daemons, as on a
-        // real machine: units sharing this machine as a normal user cannot.
-        None if kind.units_share_this_machine() && !nix::unistd::geteuid().is_root() => anyhow::bail!(
-            "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
-             so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
-             where each unit gets a container (--backend ns)"
-        ),
+        // real machine: units sharing this machine as a normal user cannot, unless the run has
+        // a machine of its own.
+        None if kind.units_share_this_machine()
+            && !nix::unistd::geteuid().is_root()
+            && (args.no_isolate || !simulator::backend::isolate::available()) =>
+        {
+            anyhow::bail!(
+                "the example stack's formulas write /etc and /usr/local and start services, as on a real machine, \
+                 so their units need machines of their own: run as root (`sudo $(command -v formula) sim`), \
+                 where each unit gets a container (--backend ns)"
+            )
+        }
         None => {
             let dir = crate::embedded::extract_examples().context("cannot unpack the embedded example stack")?;
             eprintln!("running the embedded example stack (examples/wiki/scenarios/stack.yaml)");
@@ -140,8 +151,31 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
             return Ok(Setup::Exit(2));
         }
     };
+    // Built before the run is isolated: what the build writes (and cargo's caches) stays.
     crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?;
+    let mut plan = machine::plan(kind, args.isolate, args.no_isolate, [&scenario]);
+    // Made before the run is isolated, and kept shared with this machine: a kept run's
+    // directory must outlive the run's namespaces.
     let dir = RunDir::create("formula-sim-")?;
+    if let Plan::Isolate { shared_network } = &plan {
+        let mut keep = machine::dirs_of([&args.trace, &args.html]);
+        keep.push(dir.root.clone());
+        match machine::isolate(&keep, shared_network.is_some(), args.isolate)? {
+            machine::Isolated::Run => {}
+            machine::Isolated::Finished(code) => {
+                // The run has ended; it kept its directory if it wrote its record there.
+                if dir.root.join(super::kept::RUN_FILE).is_file() {
+                    super::kept::remember_last(&dir.dir.keep());
+                    // The kept run's scenario is in the unpacked examples.
+                    examples.map(TempDir::keep);
+                }
+                return Ok(Setup::Exit(code));
+            }
+            machine::Isolated::Failed(watch) => plan = watch,
+        }
+    }
+    machine::announce(&plan, args.quiet);
+    let watched = machine::watch(&plan, &dir.root);
     let mut cfg = config(&dir, &scenario, &scenario_path, args.seed);
     cfg.scenario = scenario_arg.as_ref().map(|p| p.to_string_lossy().into_owned());
     cfg.faults = match &args.faults {
@@ -177,5 +211,16 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     }
     let seed = cfg.seed;
     let sim = Sim::new(cfg, backend, Box::new(tee)).map_err(anyhow::Error::msg)?;
-    Ok(Setup::Ready(Box::new(Ready { sim, scenario, scenario_path, examples, dir, kind, seed, replay, trace_path })))
+    Ok(Setup::Ready(Box::new(Ready {
+        sim,
+        scenario,
+        scenario_path,
+        examples,
+        dir,
+        kind,
+        seed,
+        replay,
+        trace_path,
+        watched,
+    })))
 }

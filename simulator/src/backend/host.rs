@@ -3,6 +3,14 @@
 //! Units share this machine's files and network; each gets its own loopback address
 //! (127.0.1.N), so that daemons of two units do not fight over one port. Daemons that hooks
 //! leave running are found at the end (the simulator is their subreaper) and stopped.
+//!
+//! "This machine" is, wherever it allows it, a machine of the run's own: the CLI isolates a
+//! host-backend run ([`super::isolate`]) before it makes this backend, so that what its
+//! formulas write in `/etc` or `/usr/local` goes with the run. A run that is not isolated
+//! (`--no-isolate`) has what it wrote outside its directory listed and recorded
+//! ([`leftovers`]), for `formula sim --clean` to remove.
+
+pub mod leftovers;
 
 use super::{unit_slug, Backend, Kind, Machine, ProcessSpec, UnitPlaces};
 use std::io;

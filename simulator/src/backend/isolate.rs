@@ -1,10 +1,11 @@
-//! A whole run in namespaces of its own, for the host backend's parallel runs.
+//! A whole run in namespaces of its own, for the host backend's runs.
 //!
 //! On the host backend units share this machine, as their formulas expect of a machine of
 //! their own: they write `/etc` and `/usr/local`, keep pid files in `/run`, and start daemons
-//! on fixed ports. Two runs at once (the explorer's seeds) would trample each other. An
-//! isolated run keeps the host backend's meaning inside the run (its units still share one
-//! machine) but gets a machine of its own:
+//! on fixed ports. Left alone, a run would leave all of that on this machine for good, and two
+//! runs at once (the explorer's seeds) would trample each other. An isolated run (every
+//! host-backend run where [`available`] says this machine allows it) keeps the host backend's
+//! meaning inside the run (its units still share one machine) but gets a machine of its own:
 //!
 //! - a mount namespace whose system directories are private: as root, an overlay each over
 //!   this machine's (`/etc`, `/home`, `/opt`, `/root`, `/run`, `/srv`, `/tmp`, `/usr`,
@@ -12,14 +13,18 @@
 //!   user (in a user namespace, where an overlay cannot write over files of users it does not
 //!   map), copies of `/etc` and `/usr/local` and fresh `/run` and `/var` holding their
 //!   top-level entries, with `/tmp` and the rest shared;
-//! - a network namespace with its own loopback, so fixed ports do not collide between runs;
+//! - a network namespace with its own loopback, so fixed ports do not collide between runs
+//!   (`lo` carries all of 127.0.0.0/8, so the units' 127.0.1.N addresses work there), unless
+//!   the caller keeps this machine's network (a scenario application with `network: host`
+//!   expects to reach package mirrors);
 //! - a pid namespace with the run as its pid 1, so nothing a hook started outlives the run;
 //! - an IPC namespace, for daemons that use System V IPC.
 //!
 //! Every upper layer and copy is in a tmpfs that exists only in the run's mount namespace, so
 //! all of it goes when the run's last process ends; nothing is written on this machine but
-//! what goes into the directories the caller keeps shared (the trace's). The run's trace does
-//! not depend on any of this: same seed, same bytes, isolated or not.
+//! what goes into the directories the caller keeps shared (the trace's, the page's, the run's
+//! own directory). The run's trace does not depend on any of this: same seed, same bytes,
+//! isolated or not.
 
 use nix::libc;
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
@@ -46,30 +51,117 @@ pub enum Role {
     Finished(i32),
 }
 
+/// Whether this machine lets a run isolate itself: a child tries to make the namespaces
+/// [`isolate_run`] makes (with a user namespace when not root) and to mount a tmpfs in them,
+/// and reports. False in a container without the privilege, or where unprivileged user
+/// namespaces are turned off.
+pub fn available() -> bool {
+    let mut stack = vec![0u8; 64 * 1024];
+    // SAFETY: the child makes system calls only, then ends.
+    let probe: Box<dyn FnMut() -> isize> = Box::new(|| unsafe {
+        let private = libc::mount(
+            c"none".as_ptr(),
+            c"/".as_ptr(),
+            std::ptr::null(),
+            libc::MS_REC | libc::MS_PRIVATE,
+            std::ptr::null(),
+        );
+        let tmpfs = private == 0
+            && libc::mount(c"tmpfs".as_ptr(), c"/proc".as_ptr(), c"tmpfs".as_ptr(), 0, std::ptr::null()) == 0;
+        libc::_exit(if tmpfs { 0 } else { 1 })
+    });
+    // SAFETY: see the child above.
+    let child = unsafe { nix::sched::clone(probe, &mut stack, flags(false), Some(libc::SIGCHLD)) };
+    match child {
+        Ok(pid) => matches!(nix::sys::wait::waitpid(pid, None), Ok(nix::sys::wait::WaitStatus::Exited(_, 0))),
+        Err(_) => false,
+    }
+}
+
+/// The namespaces of an isolated run: a user namespace too when not root, and no network
+/// namespace when the run keeps this machine's network.
+fn flags(share_network: bool) -> CloneFlags {
+    let mut flags = CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWIPC;
+    if !share_network {
+        flags |= CloneFlags::CLONE_NEWNET;
+    }
+    if !nix::unistd::geteuid().is_root() {
+        flags |= CloneFlags::CLONE_NEWUSER;
+    }
+    flags
+}
+
 /// Moves the rest of this run into namespaces of its own (see the module's doc) and returns
 /// [`Role::Run`] in the process that goes on with it; the calling process waits for it and
 /// gets [`Role::Finished`]. The directories in `keep` (and what is below them) stay shared
-/// with this machine: the run writes its trace there.
+/// with this machine: the run writes its trace there, and its directory when it is kept. With
+/// `share_network` the run keeps this machine's network namespace.
 ///
-/// Must be called while the process has one thread (namespaces are per process).
-pub fn isolate_run(keep: &[PathBuf]) -> io::Result<Role> {
+/// The calling process is left as it was (a child makes the namespaces, and forks the run in
+/// them): after the run it sees this machine, and when making them fails it gets the error
+/// and may run otherwise. Must be called while the process has one thread (a fork copies
+/// only the calling thread).
+pub fn isolate_run(keep: &[PathBuf], share_network: bool) -> io::Result<Role> {
     if thread_count() != Some(1) {
         return Err(io::Error::other("cannot isolate the run: the process already has more than one thread"));
     }
+    // What went wrong in the children comes back on this pipe; it closes empty when the run
+    // has started.
+    let (said, say) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| failed("open a pipe to the run", e.into()))?;
+    // SAFETY: the process has one thread (checked above), so the child may go on running
+    // ordinary code after the fork.
+    match unsafe { nix::unistd::fork() }.map_err(|e| failed("start the run (fork)", e.into()))? {
+        nix::unistd::ForkResult::Parent { child } => {
+            drop(say);
+            let mut error = String::new();
+            let _ = std::io::Read::read_to_string(&mut std::fs::File::from(said), &mut error);
+            let code = wait_for(child);
+            if error.is_empty() {
+                Ok(Role::Finished(code))
+            } else {
+                Err(io::Error::other(error))
+            }
+        }
+        nix::unistd::ForkResult::Child => {
+            drop(said);
+            let started = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+                .map_err(|e| failed("tie the run to its parent", e.into()))
+                .and_then(|()| make_namespaces(keep, share_network))
+                .and_then(|()| start_init());
+            match started {
+                Ok(Some(init)) => {
+                    drop(say);
+                    // SAFETY: ends this process without running the caller's destructors or
+                    // flushing its buffers, which are the calling process's to run.
+                    unsafe { libc::_exit(wait_for(init)) }
+                }
+                Ok(None) => {
+                    drop(say);
+                    Ok(Role::Run)
+                }
+                Err(e) => {
+                    let _ = std::io::Write::write_all(&mut std::fs::File::from(say), e.to_string().as_bytes());
+                    // SAFETY: as above.
+                    unsafe { libc::_exit(2) }
+                }
+            }
+        }
+    }
+}
+
+/// In the child of [`isolate_run`]: unshares the run's namespaces and makes its mounts and
+/// loopback.
+fn make_namespaces(keep: &[PathBuf], share_network: bool) -> io::Result<()> {
     let root = nix::unistd::geteuid().is_root();
     let (uid, gid) = (nix::unistd::getuid(), nix::unistd::getgid());
-    let mut flags =
-        CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWIPC;
-    if !root {
-        flags |= CloneFlags::CLONE_NEWUSER;
-    }
     // As a normal user this needs unprivileged user namespaces, which some systems turn off.
     let what = if root {
         "make the run's namespaces (unshare)"
     } else {
         "make the run's namespaces in a user namespace of its own (unshare; are unprivileged user namespaces allowed here?)"
     };
-    nix::sched::unshare(flags).map_err(|e| failed(what, e.into()))?;
+    nix::sched::unshare(flags(share_network)).map_err(|e| failed(what, e.into()))?;
     if !root {
         // Root inside, this user outside: the run may write its own /etc copy and bind port 80.
         std::fs::write("/proc/self/setgroups", "deny").map_err(|e| failed("write /proc/self/setgroups", e))?;
@@ -90,15 +182,19 @@ pub fn isolate_run(keep: &[PathBuf]) -> io::Result<Role> {
             .map_err(|e| failed(&format!("keep {} shared", path.display()), e.into()))?;
     }
     drop(kept);
-    loopback_up()?;
-    // SAFETY: the process has one thread (checked above), so the child may go on running
-    // ordinary code after the fork.
+    if !share_network {
+        loopback_up()?;
+    }
+    Ok(())
+}
+
+/// Forks the run as pid 1 of its pid namespace: `None` in the run, `Some(its pid)` in the
+/// process that made the namespaces.
+fn start_init() -> io::Result<Option<nix::unistd::Pid>> {
+    // SAFETY: the process has one thread (it is a fork of one that had one).
     match unsafe { nix::unistd::fork() }.map_err(|e| failed("start the run's pid 1 (fork)", e.into()))? {
-        nix::unistd::ForkResult::Child => {
-            become_init()?;
-            Ok(Role::Run)
-        }
-        nix::unistd::ForkResult::Parent { child } => Ok(Role::Finished(wait_for(child))),
+        nix::unistd::ForkResult::Child => become_init().map(|()| None),
+        nix::unistd::ForkResult::Parent { child } => Ok(Some(child)),
     }
 }
 

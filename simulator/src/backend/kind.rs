@@ -92,7 +92,8 @@ impl Kind {
 
     /// Whether units of this kind (resolved) share this machine: its files, processes and
     /// network. Such a run touches the machine's /etc, /usr/local, … as its formulas do,
-    /// unless it runs in namespaces of its own (`formula sim --isolate`).
+    /// unless it runs in namespaces of its own ([`super::isolate`], where the machine allows
+    /// it, unless `formula sim --no-isolate`).
     pub fn units_share_this_machine(self) -> bool {
         match self.resolve() {
             Kind::Host => true,
@@ -119,7 +120,7 @@ impl Kind {
     pub fn clean_leftovers(self) -> Vec<String> {
         match self {
             Kind::Auto => [Kind::Host, Kind::Ns, Kind::Lxd].into_iter().flat_map(Kind::clean_leftovers).collect(),
-            Kind::Host => Vec::new(),
+            Kind::Host => super::host::leftovers::clean_leftovers(),
             Kind::Ns => ns::clean_leftovers(),
             Kind::Lxd => lxd::clean_leftovers(),
         }
