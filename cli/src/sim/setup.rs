@@ -61,7 +61,10 @@ pub fn config(dir: &RunDir, scenario: &Scenario, path: &Path, seed: u64) -> Conf
 pub fn resolve(asked: Kind, quiet: bool) -> Kind {
     let kind = asked.resolve();
     if asked == Kind::Auto && kind.units_share_this_machine() && !quiet {
-        eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)");
+        match asked.auto_fallback_note() {
+            Some(note) => eprintln!("note: {note}"),
+            None => eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)"),
+        }
     }
     kind
 }

@@ -11,6 +11,7 @@ use super::host::HostBackend;
 use super::lxd::{self, LxdBackend};
 use super::ns::{self, NsBackend};
 use super::{Backend, Options};
+use crate::base::Store;
 use std::fmt;
 use std::io;
 use std::path::Path;
@@ -51,7 +52,7 @@ impl Kind {
     /// One line on what the kind is, for the possible values of `--backend` in `--help`.
     pub fn summary(self) -> &'static str {
         match self {
-            Kind::Auto => "`ns` as root, else `host`",
+            Kind::Auto => "`ns` where this machine can run it and has the unit base (or can build it), else `host`",
             Kind::Host => "A directory per unit; hooks run as processes on this machine",
             Kind::Ns => "A container per unit, from Linux namespaces",
             Kind::Lxd => "A container per unit, from a real LXD daemon",
@@ -81,13 +82,24 @@ impl Kind {
     }
 
     /// The kind a run of this kind gets: itself, or for `auto`, `ns` where it is available
-    /// and `host` elsewhere.
+    /// and its units can have the unit base ([`crate::base`]), and `host` elsewhere.
     pub fn resolve(self) -> Kind {
         match self {
-            Kind::Auto if Kind::Ns.available() => Kind::Ns,
+            Kind::Auto if Kind::Ns.available() && Store::from_env().usable().is_ok() => Kind::Ns,
             Kind::Auto => Kind::Host,
             other => other,
         }
+    }
+
+    /// Why `auto` is `host` on a machine that could run `ns` (the unit base is missing, and
+    /// cannot be built here), with what to do; `None` when there is nothing to say.
+    pub fn auto_fallback_note(self) -> Option<String> {
+        if self != Kind::Auto || !Kind::Ns.available() {
+            return None;
+        }
+        Store::from_env().usable().err().map(|why| {
+            format!("units share this machine (--backend host), not containers of their own (--backend ns): {why}")
+        })
     }
 
     /// Whether units of this kind (resolved) share this machine: its files, processes and

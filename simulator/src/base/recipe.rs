@@ -50,7 +50,10 @@ pub const PACKAGES: &[(&str, &str)] = &[
     ("patch", "charms patch configuration files"),
     ("procps", "`ps`, `pgrep`, `pkill`, `sysctl`"),
     ("psmisc", "`killall` and `fuser`"),
-    ("python-is-python3", "`#!/usr/bin/python` hooks (Debian has no Python 2: code for both runs, Python 2 only fails)"),
+    (
+        "python-is-python3",
+        "`#!/usr/bin/python` hooks (Debian has no Python 2: code for both runs, Python 2 only fails)",
+    ),
     ("python3", "hooks in Python, and charm-helpers"),
     ("python3-apt", "charm-helpers' `fetch` (apt_pkg)"),
     ("python3-jinja2", "charm-helpers' templating"),

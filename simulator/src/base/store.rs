@@ -72,6 +72,27 @@ impl Store {
         names.iter().filter_map(|name| self.ready(name)).collect()
     }
 
+    /// Whether units can have today's base: it is built, or this process can build it (root,
+    /// and mmdebstrap installed). The error says what to do.
+    pub fn usable(&self) -> Result<(), String> {
+        if self.find().is_some() {
+            return Ok(());
+        }
+        let root = nix::unistd::geteuid().is_root();
+        let mmdebstrap = crate::backend::find_program("mmdebstrap", &crate::backend::SYSTEM_DIRS).is_some();
+        match (root, mmdebstrap) {
+            (true, true) => Ok(()),
+            (true, false) => Err(format!(
+                "the unit base is not built and mmdebstrap, which builds it, is not installed (apt-get install mmdebstrap; then `formula base build`, or let the first ns run build it into {})",
+                self.dir.display()
+            )),
+            (false, _) => Err(format!(
+                "the unit base is not built in {} and only root can build it (sudo apt-get install mmdebstrap && sudo formula base build)",
+                self.dir.display()
+            )),
+        }
+    }
+
     /// The base of today's recipe: found, or built now (see [`Store::build`]). `progress`
     /// hears a line before a build starts.
     pub fn prepare(&self, progress: &mut dyn FnMut(&str)) -> io::Result<Base> {
