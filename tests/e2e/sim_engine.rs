@@ -302,9 +302,33 @@ fn ensemble_formulas_get_their_names_and_ensemble_log() {
         .expect("changed ran");
     assert_eq!(hook.env.get("ENSEMBLE_REMOTE_UNIT").map(String::as_str), Some("server/0"));
     assert_eq!(hook.env.get("ENSEMBLE_UNIT_NAME").map(String::as_str), Some("oldstyle/0"));
+    assert_eq!(hook.env.get("ENSEMBLE_RELATION").map(String::as_str), Some("api"));
+    // The 2011 agent's variables only; a Juju formula's hooks get none of them.
+    let juju: Vec<&String> = hook.env.keys().filter(|k| k.starts_with("JUJU_") || *k == "CHARM_DIR").collect();
+    assert!(juju.is_empty(), "an Ensemble hook got Juju's variables {juju:?}");
+    let server = run.hook_events().into_iter().find(|e| e.unit == "server/0").expect("server ran");
+    let ensemble: Vec<&String> = server.env.keys().filter(|k| k.starts_with("ENSEMBLE_")).collect();
+    assert!(ensemble.is_empty(), "a Juju hook got Ensemble's variables {ensemble:?}");
+    assert!(server.env.contains_key("JUJU_UNIT_NAME") && server.env.contains_key("JUJU_CONTEXT_ID"));
     let logs = run.log_lines();
     assert!(logs.iter().any(|l| l.contains("installing oldstyle/0")), "{logs:?}");
     assert!(logs.iter().any(|l| l.contains("server server/0 is at ")), "{logs:?}");
+}
+
+#[test]
+fn each_agent_has_its_own_tools_only() {
+    // No Go Juju has `ensemble-log`; the 2011 agent had no `status-set`. Both kinds of
+    // formula share the model.
+    let text = "applications:\n  new: {formula: FORMULAS/juju-calls-ensemble-log}\n  old: {formula: FORMULAS/ensemble-calls-status-set}\n  oldstyle: {formula: FORMULAS/oldstyle}\nsteps:\n  - settle\n  - expect: {agent: {new/0: error, old/0: error, oldstyle/0: idle}}\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    for unit in ["new/0", "old/0"] {
+        let hooks = run.unit_hooks(unit);
+        assert_eq!(hooks[0].name, "install");
+        assert!(hooks[0].result.contains("exit 127"), "{unit}: {hooks:?}");
+    }
+    assert!(run.stderr.contains("ensemble-log: command not found"), "{}", run.stderr);
+    assert!(run.stderr.contains("status-set: command not found"), "{}", run.stderr);
 }
 
 #[test]

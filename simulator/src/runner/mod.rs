@@ -159,11 +159,17 @@ impl Runner {
     pub fn new(root: &Path, tool_binary: &Path, backend: Box<dyn Backend>) -> Result<Runner, SimError> {
         let tools = root.join("tools");
         std::fs::create_dir_all(&tools).map_err(|e| SimError(format!("cannot create {}: {e}", tools.display())))?;
-        for name in crate::tools::TOOL_NAMES {
-            let link = tools.join(name);
-            let _ = std::fs::remove_file(&link);
-            std::os::unix::fs::symlink(tool_binary, &link)
-                .map_err(|e| SimError(format!("cannot link hook tool {name}: {e}")))?;
+        // A directory of tools per agent: a hook finds on its PATH only the tools of the
+        // agent its formula was written for (a Juju charm that calls `ensemble-log` fails).
+        for agent in env::AgentVersion::ALL {
+            let dir = tools.join(agent.tools_dir());
+            std::fs::create_dir_all(&dir).map_err(|e| SimError(format!("cannot create {}: {e}", dir.display())))?;
+            for name in agent.tool_names() {
+                let link = dir.join(name);
+                let _ = std::fs::remove_file(&link);
+                std::os::unix::fs::symlink(tool_binary, &link)
+                    .map_err(|e| SimError(format!("cannot link hook tool {name}: {e}")))?;
+            }
         }
         let server = ToolServer::start(&root.join("agent.socket"))
             .map_err(|e| SimError(format!("cannot start the hook-tool server: {e}")))?;

@@ -73,7 +73,7 @@ impl Sim {
         let name = hook.name();
         let places = self.runner.places(unit).cloned().ok_or_else(|| SimError(format!("unit {unit} has no place")))?;
         let app = self.model.apps.get(unit_app(unit)).ok_or_else(|| SimError(format!("no application for {unit}")))?;
-        let (ensemble, formula_dir) = (app.formula.is_ensemble(), app.formula_dir.clone());
+        let (agent, formula_dir) = (env::AgentVersion::of(&app.formula), app.formula_dir.clone());
         if hook.kind == HookKind::UpgradeCharm {
             self.runner.deploy_formula(unit, &formula_dir)?;
         }
@@ -92,7 +92,7 @@ impl Sim {
             shell: hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
             serial,
         };
-        run.env = env::hook_env(&run, &self.runner.site(&self.model.name, &self.model.uuid), ensemble);
+        run.env = env::hook_env(&run, &self.runner.site(&self.model.name, &self.model.uuid), agent);
         self.trace_start(step, &run, fault);
         let injected = fault == Some(HookFault::Fail) || self.scheduler.take_injected_failure(unit, &name);
         let mut action = ActionRun { action, ..ActionRun::default() };

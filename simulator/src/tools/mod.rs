@@ -70,6 +70,26 @@ impl std::fmt::Display for NeedsStdin {
     }
 }
 
+/// The tools of the 2011 Ensemble agent, sorted: what formulas of that time could call
+/// (docs/juju-contract.md §1.5). `ensemble-log` became `juju-log` with the rename; the
+/// tools for leadership, status, actions, relation ids and networks came later.
+pub const ENSEMBLE_TOOL_NAMES: &[&str] = &[
+    "close-port",
+    "config-get",
+    "ensemble-log",
+    "open-port",
+    "relation-get",
+    "relation-list",
+    "relation-set",
+    "unit-get",
+];
+
+/// The tools of a Juju 3 agent: every tool [`run`] knows but `ensemble-log`, which no Go
+/// Juju has (docs/juju-contract.md §1.5).
+pub fn juju_tool_names() -> impl Iterator<Item = &'static str> {
+    TOOL_NAMES.iter().copied().filter(|name| *name != "ensemble-log")
+}
+
 /// Every tool name [`run`] knows, sorted.
 pub const TOOL_NAMES: &[&str] = &[
     "action-fail",
