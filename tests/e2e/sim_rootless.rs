@@ -122,6 +122,8 @@ steps:
         - {unit: wiki/0, command: "echo only-on-wiki-0 > /etc/wiki/rootless-marker && hostname && hostname -I", exit: 0, stdout-contains: "wiki-0\n10.77.0.10 "}
         - {unit: wiki/1, command: "test ! -e /etc/wiki/rootless-marker && hostname && hostname -I", exit: 0, stdout-contains: "wiki-1\n10.77.0.11 "}
         - {unit: wiki/0, command: "cat /etc/wiki/rootless-marker", exit: 0, stdout-contains: only-on-wiki-0}
+        # the unit's root is the unit base, which root built, not this machine's /
+        - {unit: wiki/1, command: "cat /etc/formula-base && lsb_release -cs && command -v sudo git ifconfig", exit: 0, stdout-contains: "debian-bookworm-"}
         # db/0's daemon, started by its install hook, answers wiki/0 on db/0's address
         - {unit: wiki/0, command: "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://10.77.0.12:8080/', timeout=5).read().decode())\"", exit: 0, stdout-contains: "hello from db/0"}
 "#;
@@ -133,6 +135,8 @@ fn units_without_root_are_machines_of_their_own() {
     let run = home.sim(&["--backend", "auto", &scenario.to_string_lossy()]);
     assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
     assert_ran_on_ns(&run);
+    let base = run.runs()[0].base.clone().expect("a rootless ns run names its base");
+    assert!(base.recipe.starts_with("debian-bookworm-") && base.digest.starts_with("sha256:"), "{base:?}");
     assert!(!Path::new("/etc/wiki/rootless-marker").exists(), "wiki/0's file reached the machine");
     let addresses: Vec<String> = run
         .tools()
