@@ -20,8 +20,20 @@ pub const SOURCE_DATE_EPOCH: u64 = 1_700_000_000;
 /// `sources.list` always names this one, so that the mirror used does not change the digest.
 pub const MIRROR: &str = "http://deb.debian.org/debian";
 
-/// Bumped when what is done to the tree after mmdebstrap changes (see `store::normalize`).
-pub const REVISION: u32 = 1;
+/// Bumped when how the tree is built changes: the environment below, or what is done to the
+/// tree after mmdebstrap (see `store::normalize`).
+pub const REVISION: u32 = 2;
+
+/// The whole environment mmdebstrap and the packages' maintainer scripts run with (and
+/// `SOURCE_DATE_EPOCH`). Python writes no `.pyc` files as it imports: only those the
+/// packages compile on purpose, which `SOURCE_DATE_EPOCH` makes the same bytes on every
+/// machine (a machine that left this to its own environment built other bytes).
+pub const BUILD_ENV: &[(&str, &str)] = &[
+    ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+    ("HOME", "/root"),
+    ("LC_ALL", "C.UTF-8"),
+    ("PYTHONDONTWRITEBYTECODE", "1"),
+];
 
 /// The packages added to the minimal system, with why: what an Ubuntu cloud image gives a
 /// unit and classic charms rely on in their first hooks.
@@ -81,7 +93,12 @@ pub fn include_list() -> String {
 /// (`debian-bookworm-1a2b3c4d5e6f`).
 pub fn name() -> String {
     let mut hasher = Sha256::new();
-    let text = format!("{SUITE}\n{VARIANT}\n{SOURCE_DATE_EPOCH}\n{MIRROR}\n{REVISION}\n{}\n", include_list());
+    let env: Vec<String> = BUILD_ENV.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let text = format!(
+        "{SUITE}\n{VARIANT}\n{SOURCE_DATE_EPOCH}\n{MIRROR}\n{REVISION}\n{}\n{}\n",
+        include_list(),
+        env.join("\n")
+    );
     hasher.update(text.as_bytes());
     let hex = super::digest::hex(&hasher.finalize());
     format!("debian-{SUITE}-{}", &hex[..12])

@@ -13,6 +13,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Variables of this process that a build keeps (by lower-case name): proxies to the mirror.
+const PASSED_THROUGH: &[&str] = &["http_proxy", "https_proxy", "no_proxy", "all_proxy", "tmpdir"];
+
 /// The store every user of the machine shares (root builds it).
 pub const SYSTEM_STORE: &str = "/var/cache/formula-sim/base";
 
@@ -145,19 +148,26 @@ impl Store {
             work.join("build.log").display()
         ));
         let log = fs::File::create(work.join("build.log"))?;
-        let status = Command::new(&mmdebstrap)
+        let mut command = Command::new(&mmdebstrap);
+        command
             .arg(format!("--variant={}", recipe::VARIANT))
             .arg(format!("--include={}", recipe::include_list()))
             .arg("--mode=root")
             .arg("--format=directory")
             .arg(recipe::SUITE)
             .arg(&root)
-            .arg(mirror)
-            .env("SOURCE_DATE_EPOCH", recipe::SOURCE_DATE_EPOCH.to_string())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .status()?;
+            .arg(mirror);
+        // The build sees a fixed environment, not this process's: maintainer scripts read it
+        // (a machine's PYTHONDONTWRITEBYTECODE decides which .pyc files a build writes).
+        command.env_clear().envs(recipe::BUILD_ENV.iter().copied());
+        command.env("SOURCE_DATE_EPOCH", recipe::SOURCE_DATE_EPOCH.to_string());
+        for (name, value) in std::env::vars_os() {
+            // How this machine reaches the mirror, which changes nothing that is built.
+            if name.to_str().is_some_and(|n| PASSED_THROUGH.contains(&n.to_ascii_lowercase().as_str())) {
+                command.env(name, value);
+            }
+        }
+        let status = command.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log).status()?;
         if !status.success() {
             let text = fs::read_to_string(work.join("build.log")).unwrap_or_default();
             let tail: Vec<&str> = text.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
