@@ -591,6 +591,38 @@ mod tests {
     }
 
     #[test]
+    fn retries_back_off_from_5s_and_reset_when_the_hook_succeeds() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        let install = agent.next_hooks(&s).remove(0);
+        agent.hook_failed(&install);
+        assert_eq!(agent.start_retry_timer(0), (1, 5_000));
+        assert_eq!(agent.retry_fired(), Some(install.clone()));
+        assert_eq!(agent.next_hooks(&s), vec![install.clone()], "the failed hook runs again");
+        agent.hook_failed(&install);
+        assert_eq!(agent.start_retry_timer(5_000), (2, 15_000), "10s after the second failure");
+        agent.retry_fired();
+        agent.hook_committed(&install, &s);
+        assert_eq!((agent.retry_due, agent.retry_attempts), (None, 0), "success resets the backoff");
+        assert_eq!(agent.retry_fired(), None, "no retry for a unit not in error");
+    }
+
+    #[test]
+    fn after_a_reboot_start_runs_once_the_queued_hook_has_run() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        drain(&mut agent, &s);
+        let config = Hook::unit(HookKind::ConfigChanged);
+        // `juju-reboot --now` in config-changed: it runs again first, then start.
+        agent.hook_interrupted(&config);
+        agent.reboot_start = true;
+        assert_eq!(agent.next_hooks(&s), vec![config.clone()]);
+        agent.hook_committed(&config, &s);
+        assert_eq!(drain(&mut agent, &s), ["start"]);
+        assert!(!agent.reboot_start);
+    }
+
+    #[test]
     fn a_relation_first_seen_dying_runs_no_hooks() {
         let mut agent = Agent::new("wiki/0", 1);
         let mut s = snap(&[("mysql/0", 1)]);
