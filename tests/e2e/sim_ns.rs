@@ -284,6 +284,8 @@ fn runaway_hooks_are_stopped_and_failed_runs_leave_nothing() {
     let _guard = ns_guard();
     let text = r#"
 formulas: {bomb: FORMULAS/ns-bomb, hog: FORMULAS/ns-hog, probe: FORMULAS/ns-probe}
+# one failure is the point: no automatic retries of the runaway hook (spec §6.5)
+model-config: {automatically-retry-hooks: false}
 applications:
   bomb: {formula: bomb}
   hog: {formula: hog}
