@@ -7,9 +7,12 @@
 //! - **leader**: leadership moves to another alive unit of the application between two
 //!   hooks. The old leader runs no hook (Juju has no leader-deposed); the new one runs
 //!   leader-elected when it next acts.
-//! - **fail**: a hook fails once before doing anything, the unit goes into error, and the
-//!   hook is retried, as Juju's automatic retry or an operator's `juju resolve` does: the same
-//!   hook, with the same relation and remote unit.
+//! - **fail**: a hook fails once, the unit goes into error, and the hook is retried, as
+//!   Juju's automatic retry or an operator's `juju resolve` does: the same hook, with the same
+//!   relation and remote unit. The seed draws where it fails ([`FailAt`]): before it starts,
+//!   killed in its Nth tool call, or after it ran; its relation, port and state writes are
+//!   discarded as for any failed hook, but the files it wrote stay, so a hook that cannot run
+//!   twice fails its retry.
 //! - **restart**: the unit agent restarts while a hook runs: the hook ran (its immediate
 //!   effects such as `status-set` stay) but is interrupted before its commit, so its buffered
 //!   writes are discarded and the same hook runs again.
@@ -116,11 +119,24 @@ pub enum StepFault {
     Tick,
 }
 
+/// Where an injected failure strikes a hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailAt {
+    /// Before it starts: it does nothing.
+    Start,
+    /// Its process is killed in its Nth tool call, before the answer: what came before the
+    /// call ran, nothing after it did (a hook that makes fewer calls, or a WebAssembly hook,
+    /// runs to its end and fails then).
+    AfterCalls(u32),
+    /// After it ran to its end, whatever its exit.
+    End,
+}
+
 /// What happens to a hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookFault {
-    /// It fails before running; the unit goes into error and the hook is retried.
-    Fail,
+    /// It fails (where: [`FailAt`]); the unit goes into error and the hook is retried.
+    Fail(FailAt),
     /// It runs, but the agent restarts before its commit; the hook runs again.
     Restart,
 }
@@ -186,7 +202,12 @@ impl FaultState {
             return None;
         }
         if choices.chance("fault-fail", faults.fail) && self.spend(faults) {
-            return Some(HookFault::Fail);
+            let at = match choices.pick("fault-fail-at", 3) {
+                0 => FailAt::Start,
+                1 => FailAt::AfterCalls(1 + choices.pick("fault-fail-calls", 3) as u32),
+                _ => FailAt::End,
+            };
+            return Some(HookFault::Fail(at));
         }
         if choices.chance("fault-restart", faults.restart) && self.spend(faults) {
             return Some(HookFault::Restart);
@@ -231,7 +252,31 @@ mod tests {
         assert!(choices.draws().is_empty(), "faults off must not change what a seed means");
         let always = Faults { fail: 100, budget: 3, ..Faults::default() };
         let got: Vec<_> = (0..10).filter_map(|_| state.for_hook(&always, &mut choices, &hook, false)).collect();
-        assert_eq!(got, vec![HookFault::Fail; 3]);
+        assert_eq!(got.len(), 3);
+        assert!(got.iter().all(|f| matches!(f, HookFault::Fail(_))), "{got:?}");
         assert_eq!(state.for_hook(&always, &mut Choices::seeded(2), &hook, true), None, "a retry is not failed again");
+    }
+
+    #[test]
+    fn a_failure_strikes_before_during_or_after_the_hook() {
+        let hook = Hook::unit(HookKind::Install);
+        let always = Faults { fail: 100, budget: 10_000, ..Faults::default() };
+        let mut state = FaultState::default();
+        let mut choices = Choices::seeded(7);
+        let mut seen = Vec::new();
+        for _ in 0..200 {
+            match state.for_hook(&always, &mut choices, &hook, false) {
+                Some(HookFault::Fail(FailAt::AfterCalls(n))) => {
+                    assert!((1..=3).contains(&n), "{n}");
+                    seen.push("calls");
+                }
+                Some(HookFault::Fail(FailAt::Start)) => seen.push("start"),
+                Some(HookFault::Fail(FailAt::End)) => seen.push("end"),
+                other => panic!("{other:?}"),
+            }
+        }
+        for place in ["start", "calls", "end"] {
+            assert!(seen.contains(&place), "{place} never drawn");
+        }
     }
 }

@@ -25,6 +25,8 @@ pub struct Buffers {
     pub state: BTreeMap<String, Option<String>>,
     /// A reboot was asked for.
     pub reboot: bool,
+    /// The reboot was asked for with `--now`: the hook is killed and runs again after it.
+    pub reboot_now: bool,
 }
 
 impl Buffers {
@@ -146,6 +148,11 @@ impl SimContext {
             leader_cache: None,
             leader_settings_cache: None,
         }
+    }
+
+    /// Whether the hook asked for `juju-reboot --now`: its process is to be killed.
+    pub fn reboot_now(&self) -> bool {
+        self.buffers.reboot_now
     }
 
     /// Ends the hook: gives back the model and what the hook left.
@@ -460,8 +467,9 @@ impl HookContext for SimContext {
         Ok(())
     }
 
-    fn request_reboot(&mut self, _now: bool) -> Result<(), ToolError> {
+    fn request_reboot(&mut self, now: bool) -> Result<(), ToolError> {
         self.buffers.reboot = true;
+        self.buffers.reboot_now |= now;
         Ok(())
     }
 }

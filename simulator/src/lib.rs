@@ -22,6 +22,7 @@ pub mod backend;
 pub mod base;
 pub mod bundle;
 pub mod choice;
+pub mod clock;
 pub mod error;
 pub mod expect;
 pub mod explore;

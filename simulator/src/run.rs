@@ -58,6 +58,7 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
     };
     sim.set_stubs(scenario.stubs.clone());
     sim.model.default_series = scenario.series.clone();
+    sim.model.model_config = scenario.model_config;
     let units: Vec<String> =
         scenario.applications.iter().flat_map(|a| (0..a.units).map(|i| format!("{}/{i}", a.name.value))).collect();
     sim.backend().expect_units(&units);
@@ -108,7 +109,15 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
     for (unit, agent) in &sim.agents {
         if let Some(error) = &agent.error {
             if !expected_errors.contains(unit) {
-                report.unexpected_errors.push(format!("{unit}: {}", error.message));
+                // Automatic retries that did not help are worth saying (spec §6.5).
+                // The timer of the next retry is running already: it has not run.
+                let ran = agent.retry_attempts - u32::from(agent.retry_due.is_some());
+                let retried = match ran {
+                    0 => String::new(),
+                    1 => " (retried once)".to_string(),
+                    n => format!(" (retried {n} times)"),
+                };
+                report.unexpected_errors.push(format!("{unit}: {}{retried}", error.message));
             }
         }
     }
@@ -160,6 +169,7 @@ fn apply(
             sim.update_status();
             Ok(())
         }
+        Step::Wait(duration) => sim.wait(*duration).map(|_| ()),
         Step::Expect(expect) => {
             for (unit, state) in &expect.agent {
                 if state == "error" {

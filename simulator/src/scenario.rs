@@ -224,6 +224,8 @@ pub enum Step {
     Elect(String),
     /// Tick update-status.
     UpdateStatus,
+    /// Move model time on by this many milliseconds (`wait: 11m`).
+    Wait(crate::clock::Millis),
     /// Check expectations.
     Expect(Box<Expect>),
 }
@@ -252,6 +254,8 @@ pub struct Scenario {
     /// The model's default series or base (`series:`, `default-base:`), for applications
     /// that name none.
     pub series: Option<String>,
+    /// The model settings the simulator honours (`model-config:`; Juju's defaults when absent).
+    pub model_config: crate::clock::ModelConfig,
 }
 
 struct Reader<'a> {
@@ -361,6 +365,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
             "machines",
             "faults",
             "allow-refused",
+            "model-config",
         ],
     );
     let mut formulas = BTreeMap::new();
@@ -434,6 +439,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
     let max_hooks = root.get("max-hooks").and_then(|n| r.count(n, "`max-hooks`")).map(u64::from);
     let allow_refused = root.get("allow-refused").map(|n| read_allow_refused(&mut r, n)).unwrap_or_default();
     let faults = root.get("faults").map(|n| read_faults(&mut r, n)).unwrap_or_default();
+    let model_config = root.get("model-config").map(|n| read_model_config(&mut r, n)).unwrap_or_default();
     let series = series_of(&mut r, &root, "series", "default-base");
     if r.errors.is_empty() {
         Ok(Scenario {
@@ -447,6 +453,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
             allow_refused,
             faults,
             series,
+            model_config,
         })
     } else {
         Err(r.errors)
@@ -495,6 +502,29 @@ fn read_faults(r: &mut Reader, node: &Node) -> crate::fault::Faults {
         }
     }
     faults
+}
+
+/// `model-config:`: the settings the simulator honours, checked as `juju model-config`
+/// checks them; an unknown key lists the known ones.
+fn read_model_config(r: &mut Reader, node: &Node) -> crate::clock::ModelConfig {
+    use crate::clock::ConfigValue;
+    let mut config = crate::clock::ModelConfig::default();
+    for (k, v) in r.map(node, "`model-config`") {
+        let key = k.key_text().unwrap_or_default();
+        if !crate::clock::MODEL_CONFIG_KEYS.contains(&key.as_str()) {
+            let known = crate::clock::MODEL_CONFIG_KEYS.join(", ");
+            r.error(k.span, format!("unknown model-config key `{key}`; known keys: {known}"));
+            continue;
+        }
+        let value = match v.as_bool() {
+            Some(b) => ConfigValue::Bool(b),
+            None => ConfigValue::Text(v.display_value()),
+        };
+        if let Err(message) = config.set(&key, &value) {
+            r.error(v.span, message);
+        }
+    }
+    config
 }
 
 fn read_app(
@@ -625,6 +655,7 @@ const STEPS: &[&str] = &[
     "resolve",
     "elect",
     "update-status",
+    "wait",
     "expect",
 ];
 
@@ -730,6 +761,16 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
                 None => true,
             };
             Some(Step::Resolve { unit, retry })
+        }
+        "wait" => {
+            let text = r.string(value, "`wait`")?;
+            match crate::clock::parse_duration(&text) {
+                Ok(ms) => Some(Step::Wait(ms)),
+                Err(message) => {
+                    r.error(value.span, message);
+                    None
+                }
+            }
         }
         "expect" => read_expect(r, value).map(|e| Step::Expect(Box::new(e))),
         other => {

@@ -19,6 +19,7 @@ mod proof_parity;
 mod publish_cli;
 mod sim_base;
 mod sim_checks;
+mod sim_clock;
 mod sim_engine;
 mod sim_examples;
 mod sim_explore;

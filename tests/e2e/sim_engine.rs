@@ -76,8 +76,10 @@ fn same_seed_same_trace_bytes() {
 
 #[test]
 fn a_failed_hook_discards_its_writes_and_stops_the_unit_until_resolved() {
+    // With Juju's default the hook would be retried on its own (sim_clock.rs); this is the
+    // operator's way, with automatic retries off.
     let text = format!(
-        "{BASIC}steps:\n  - settle\n  - fail-next-hook: {{unit: server/0, hook: config-changed}}\n  - config: {{application: server, values: {{generation: 9}}}}\n  - settle\n  - expect:\n      agent: {{server/0: error}}\n      status: {{server/0: {{status: error, message: 'hook failed: \"config-changed\"'}}}}\n      relation-data:\n        - {{relation: \"client:api server:api\", unit: server/0, data: {{generation: '1'}}}}\n        - {{relation: \"client:api server:api\", unit: server/1, data: {{generation: '9'}}}}\n  - action: {{unit: server/0, name: ping, params: {{word: still}}}}\n  - settle\n  - expect:\n      action: {{server/0: {{status: completed, results: {{reply: pong still}}}}}}\n  - resolve: {{unit: server/0, retry: true}}\n  - settle\n  - expect:\n      agent: {{server/0: idle}}\n      relation-data:\n        - {{relation: \"client:api server:api\", unit: server/0, data: {{generation: '9'}}}}\n"
+        "{BASIC}model-config: {{automatically-retry-hooks: false}}\nsteps:\n  - settle\n  - fail-next-hook: {{unit: server/0, hook: config-changed}}\n  - config: {{application: server, values: {{generation: 9}}}}\n  - settle\n  - expect:\n      agent: {{server/0: error}}\n      status: {{server/0: {{status: error, message: 'hook failed: \"config-changed\"'}}}}\n      relation-data:\n        - {{relation: \"client:api server:api\", unit: server/0, data: {{generation: '1'}}}}\n        - {{relation: \"client:api server:api\", unit: server/1, data: {{generation: '9'}}}}\n  - action: {{unit: server/0, name: ping, params: {{word: still}}}}\n  - settle\n  - expect:\n      action: {{server/0: {{status: completed, results: {{reply: pong still}}}}}}\n  - resolve: {{unit: server/0, retry: true}}\n  - settle\n  - expect:\n      agent: {{server/0: idle}}\n      relation-data:\n        - {{relation: \"client:api server:api\", unit: server/0, data: {{generation: '9'}}}}\n"
     );
     let run = run_text(&text, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -105,7 +107,8 @@ fn a_failed_run_keeps_its_directory_unless_told_not_to() {
 /// `formula sim --debug-hooks …` with `shell` as what is typed into the debugging shell.
 fn debug_hooks(target: &str, shell: &str) -> SimRun {
     let dir = tempfile::tempdir().expect("temp dir");
-    let scenario = scenario_file(dir.path(), BASIC);
+    // Retries off: a retry would open the shell again, with nothing left to type.
+    let scenario = scenario_file(dir.path(), &format!("{BASIC}model-config: {{automatically-retry-hooks: false}}\n"));
     let trace = dir.path().join("trace.jsonl");
     let mut command = formula();
     command.arg("sim").arg(&scenario).args(["--keep", "never", "--debug-hooks", target, "--trace"]).arg(&trace);
@@ -177,13 +180,23 @@ fn a_real_failing_hook_shows_its_output_and_fails_the_run() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("install failed on purpose"), "{}", run.stderr);
     assert!(run.stderr.contains("server/0: hook failed: \"install\""), "{}", run.stderr);
+    // Juju retries the failed install on its own (automatically-retry-hooks is on by
+    // default); settle moves the clock on to each retry, then gives up and says so.
     let names = run.unit_hook_names("server/0");
-    assert_eq!(names, ["install"], "no hook runs after a failure");
+    let retries = simulator::sim::MAX_SETTLE_RETRIES as usize;
+    assert_eq!(names, vec!["install"; 1 + retries], "only install runs, again and again");
+    assert!(run.stderr.contains(&format!("(retried {retries} times)")), "{}", run.stderr);
+    let limit = run.events.iter().find_map(|e| match e {
+        simulator::trace::Event::RetryLimit(l) => Some(l.clone()),
+        _ => None,
+    });
+    assert_eq!(limit.map(|l| l.units), Some(vec!["server/0 install".to_string()]));
 }
 
 #[test]
 fn resolve_without_retry_marks_the_hook_done() {
-    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\nsteps:\n  - settle\n  - resolve: {unit: server/0, retry: false}\n  - settle\n  - expect: {agent: {server/0: idle}, status: {server/0: active}}\n";
+    // Retries off: the failed install waits for the operator, as before automatic retries.
+    let text = "formulas: {server: FORMULAS/server}\napplications:\n  server: {formula: server, units: 1, config: {fail-install: true}}\nmodel-config: {automatically-retry-hooks: false}\nsteps:\n  - settle\n  - resolve: {unit: server/0, retry: false}\n  - settle\n  - expect: {agent: {server/0: idle}, status: {server/0: active}}\n";
     let run = run_text(text, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let names = run.unit_hook_names("server/0");
@@ -333,7 +346,8 @@ fn each_agent_has_its_own_tools_only() {
 
 #[test]
 fn missing_hooks_are_skipped_and_non_executable_ones_fail() {
-    let text = "formulas: {broken: FORMULAS/broken}\napplications:\n  broken: {formula: broken}\nsteps:\n  - settle\n  - expect: {agent: {broken/0: error}}\n";
+    // Retries off, so that the one failure is the only hook (sim_clock.rs covers retries).
+    let text = "formulas: {broken: FORMULAS/broken}\napplications:\n  broken: {formula: broken}\nmodel-config: {automatically-retry-hooks: false}\nsteps:\n  - settle\n  - expect: {agent: {broken/0: error}}\n";
     let run = run_text(text, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let hooks = run.unit_hooks("broken/0");

@@ -158,6 +158,8 @@ fn without_root_a_fork_bomb_meets_a_process_limit_and_the_timeout() {
     let scenario = home.scenario(
         r#"
 formulas: {bomb: FORMULAS/ns-bomb, probe: FORMULAS/ns-probe}
+# one failure is the point: no automatic retries of the runaway hook (spec §6.5)
+model-config: {automatically-retry-hooks: false}
 applications:
   bomb: {formula: bomb}
   probe: {formula: probe}
@@ -191,6 +193,8 @@ fn without_root_a_memory_hog_meets_a_memory_limit() {
     let scenario = home.scenario(
         r#"
 formulas: {hog: FORMULAS/ns-hog, probe: FORMULAS/ns-probe}
+# one failure is the point: no automatic retries of the runaway hook (spec §6.5)
+model-config: {automatically-retry-hooks: false}
 applications:
   hog: {formula: hog}
   probe: {formula: probe}

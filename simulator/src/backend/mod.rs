@@ -190,6 +190,12 @@ pub trait Backend {
     }
     /// Called when a hook has ended (`timed_out`: after [`Backend::kill_hook`]).
     fn hook_ended(&mut self, _unit: &str, _timed_out: bool) {}
+    /// The unit's machine reboots (`juju-reboot`): every process its hooks left running ends,
+    /// its files stay. Returns whether the backend could; by default it cannot (the host
+    /// backend's units share this machine, and rebooting that would end the run).
+    fn reboot_unit(&mut self, _unit: &str) -> bool {
+        false
+    }
     /// Removes the unit's machine (its processes end).
     fn destroy_unit(&mut self, unit: &str);
     /// Removes everything the backend made.

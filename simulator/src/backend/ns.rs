@@ -492,6 +492,37 @@ impl Backend for NsBackend {
         }
     }
 
+    fn reboot_unit(&mut self, unit: &str) -> bool {
+        // Every process in the unit's pid namespace but its init: what a reboot ends. The
+        // machine (namespaces, overlay, address) stays, as its disk would.
+        let Some(machine) = self.units.get_mut(unit) else {
+            return false;
+        };
+        if !machine.is_running() {
+            return false;
+        }
+        let init = machine.pid;
+        let Ok(namespace) = std::fs::read_link(format!("/proc/{init}/ns/pid")) else {
+            return false;
+        };
+        for _round in 0..10 {
+            let mut left = 0;
+            for pid in all_pids() {
+                if pid == init || std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok().as_ref() != Some(&namespace) {
+                    continue;
+                }
+                left += 1;
+                let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::SIGKILL);
+            }
+            if left == 0 {
+                return true;
+            }
+            // The init reaps them; give it a moment.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        true
+    }
+
     fn destroy_unit(&mut self, unit: &str) {
         if let Some(mut machine) = self.units.remove(unit) {
             machine.stop();
@@ -607,6 +638,15 @@ impl UnitMachine {
         }
         self.cgroup_procs.clear();
     }
+}
+
+/// The pids of this machine's processes, from /proc, in order.
+fn all_pids() -> Vec<i32> {
+    let mut pids: Vec<i32> = std::fs::read_dir("/proc")
+        .map(|rd| rd.flatten().filter_map(|e| e.file_name().to_string_lossy().parse().ok()).collect())
+        .unwrap_or_default();
+    pids.sort_unstable();
+    pids
 }
 
 /// In the child of `spawn`, before exec: joins the unit's cgroups and namespaces and its

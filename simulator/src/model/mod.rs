@@ -61,6 +61,10 @@ pub struct Model {
     pub update_status_tick: u64,
     /// The model's default series (`default-series`), for applications that ask for none.
     pub default_series: Option<String>,
+    /// Model time and the update-status timer (spec §6.5).
+    pub clock: crate::clock::Clock,
+    /// The model-config settings the simulator honours (spec §6.5).
+    pub model_config: crate::clock::ModelConfig,
 }
 
 impl Model {

@@ -55,6 +55,9 @@ pub struct HookRun<'a> {
     pub shell: bool,
     /// The engine's number for this run, which the process's exit comes back with.
     pub serial: u64,
+    /// Kill the hook's process once this many of its tool calls are answered (an injected
+    /// failure mid-hook, [`crate::fault::FailAt::AfterCalls`]).
+    pub kill_after_calls: Option<u32>,
 }
 
 /// What a hook's run came to.

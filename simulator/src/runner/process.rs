@@ -88,6 +88,7 @@ pub fn serve(
     let timeout = if run.shell { Duration::from_secs(100 * 365 * 86_400) } else { run.timeout };
     let deadline = Instant::now() + timeout;
     let mut timed_out = false;
+    let mut killed = false;
     let mut calls = Vec::new();
     let code = loop {
         let wait = deadline.saturating_duration_since(Instant::now());
@@ -116,6 +117,14 @@ pub fn serve(
                     continue;
                 }
                 calls.push((request.tool.clone(), request.args.clone(), response.clone()));
+                // `juju-reboot --now`, or a failure injected at this call: the hook's process
+                // dies in the call, before its answer, as Juju kills it from the tool; so
+                // nothing after the call runs, whatever the timing.
+                let injected = run.kill_after_calls.is_some_and(|n| calls.len() as u64 == u64::from(n));
+                if !killed && (ctx.reboot_now() || injected) {
+                    killed = true;
+                    backend.kill_hook(unit, pid);
+                }
                 let _ = reply.send(response);
             }
             Ok(ServerEvent::Exited(s, code)) if s == serial => break code,

@@ -14,7 +14,7 @@
 //!    ([`operation::after_commit`]).
 
 use super::{HookRecord, Sim, SimError};
-use crate::fault::HookFault;
+use crate::fault::{FailAt, HookFault};
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
 use crate::model::{unit_app, ActionResult, Model, Value};
@@ -91,10 +91,18 @@ impl Sim {
             // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
             shell: hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
             serial,
+            kill_after_calls: match fault {
+                Some(HookFault::Fail(FailAt::AfterCalls(n))) => Some(n),
+                _ => None,
+            },
         };
         run.env = env::hook_env(&run, &self.runner.site(&self.model.name, &self.model.uuid), agent);
         self.trace_start(step, &run, fault);
-        let injected = fault == Some(HookFault::Fail) || self.scheduler.take_injected_failure(unit, &name);
+        // A faulted hook leaves a `fail-next-hook` for its retry, as it always did.
+        let injected = match fault {
+            Some(HookFault::Fail(at)) => at == FailAt::Start,
+            _ => self.scheduler.take_injected_failure(unit, &name),
+        };
         let mut action = ActionRun { action, ..ActionRun::default() };
         let ran = if injected {
             Ran::unrun(Outcome::Injected)
@@ -110,6 +118,7 @@ impl Sim {
                 hook: name.clone(),
             }));
         }
+        let calls_made = ran.calls.len();
         let mut buffers = Buffers::default();
         if let Some(ctx) = ran.ctx {
             let (left, action_left) = self.take_back(step, &hook, ctx, ran.calls);
@@ -122,12 +131,13 @@ impl Sim {
             let args = args.iter().map(|a| self.recorder.scrub(a)).collect();
             self.recorder.emit(Event::Stub(trace::Stub { step, unit: unit.to_string(), command, args }));
         }
-        let ok = ran.outcome.ok();
+        // A failure injected during or after the hook: it ran (its files stay), and it failed.
+        let ok = ran.outcome.ok() && !matches!(fault, Some(HookFault::Fail(_)));
         // The words say interrupted for any hook but an action, a `juju exec` shell too (which
         // commits all the same: [`Ending::Exec`]).
         let interrupted = ok && fault == Some(HookFault::Restart) && !hook.is_action();
         let result = match fault {
-            Some(HookFault::Fail) => "failed (injected fault; retried)".to_string(),
+            Some(HookFault::Fail(at)) => injected_words(at, calls_made),
             _ if interrupted => "interrupted (agent restarted before the commit; runs again)".to_string(),
             _ => ran.outcome.describe(),
         };
@@ -155,7 +165,7 @@ impl Sim {
         self.recorder.flush();
         if let Some(fault) = fault {
             let fault = match fault {
-                HookFault::Fail => FaultKind::Fail,
+                HookFault::Fail(_) => FaultKind::Fail,
                 HookFault::Restart => FaultKind::Restart,
             };
             let (unit, hook) = (Some(run.unit.to_string()), Some(hook.name()));
@@ -211,7 +221,7 @@ impl Sim {
     fn conclude(&mut self, mut ended: Ended, fault: Option<HookFault>, snap: &Snapshot) -> HookRecord {
         let (step, unit) = (ended.step, ended.unit.clone());
         let keys_written: Vec<String> = ended.buffers.relation.values().flat_map(|c| c.keys().cloned()).collect();
-        match operation::ending(&ended.hook, ended.ok, fault) {
+        match operation::ending(&ended.hook, ended.ok, fault, ended.buffers.reboot_now) {
             Ending::Exec => {
                 self.recorder.emit(ended.exit(false, false));
                 if ended.ok {
@@ -236,6 +246,16 @@ impl Sim {
                 }
                 ended.ok = false;
             }
+            Ending::RebootNow => {
+                ended.result = "killed by `juju-reboot --now` (runs again after the reboot)".to_string();
+                self.recorder.emit(ended.exit(true, false));
+                self.recorder.emit(ended.discard());
+                if let Some(agent) = self.agents.get_mut(&unit) {
+                    agent.hook_interrupted(&ended.hook);
+                }
+                ended.ok = false;
+                self.reboot(&unit, true);
+            }
             Ending::Committed => {
                 let changes = ended.buffers.commit(&mut self.model, &unit);
                 self.recorder.emit(ended.exit(true, true));
@@ -244,6 +264,10 @@ impl Sim {
                     agent.hook_committed(&ended.hook, snap);
                 }
                 self.after_commit(&unit, &ended.hook);
+                // `juju-reboot` without `--now`: the machine reboots once the hook succeeded.
+                if ended.buffers.reboot && self.model.units.contains_key(&unit) {
+                    self.reboot(&unit, false);
+                }
             }
             Ending::Failed => {
                 self.recorder.emit(ended.exit(true, true));
@@ -251,8 +275,11 @@ impl Sim {
                 if let Some(agent) = self.agents.get_mut(&unit) {
                     agent.hook_failed(&ended.hook);
                 }
-                if fault == Some(HookFault::Fail) {
-                    // As Juju's automatic retry (or `juju resolve`) does: the same hook again.
+                if self.model.model_config.automatically_retry_hooks {
+                    // Juju's automatic retry: the same hook again after a backoff (spec §6.5).
+                    self.start_retry_timer(&unit);
+                } else if matches!(fault, Some(HookFault::Fail(_))) {
+                    // Without it, the fault stands for an operator's `juju resolve`.
                     let _ = self.resolve(&unit, true);
                 }
             }
@@ -313,6 +340,18 @@ impl Sim {
             self.runner.destroy_unit(unit);
         }
         self.recorder.emit_all(events);
+    }
+}
+
+/// How a hook with an injected failure ended, in words: before it started (as the trace has
+/// always said it), killed in its Nth tool call, or failed after it ran.
+fn injected_words(at: FailAt, calls: usize) -> String {
+    match at {
+        FailAt::AfterCalls(n) if calls >= n as usize => {
+            format!("failed (injected fault: killed in tool call {n}; retried)")
+        }
+        FailAt::Start => "failed (injected fault; retried)".to_string(),
+        FailAt::AfterCalls(_) | FailAt::End => "failed (injected fault: after the hook ran; retried)".to_string(),
     }
 }
 

@@ -13,9 +13,11 @@
 
 mod config;
 mod hook;
+mod timers;
 
 pub use crate::error::SimError;
 pub use config::{Config, DebugHooks, HookCallback, HookRecord, DEFAULT_HOOK_FUEL};
+pub use timers::MAX_SETTLE_RETRIES;
 
 use crate::backend::{Backend, UnitPlaces};
 use crate::choice::Choices;
@@ -26,7 +28,7 @@ use crate::model::{Model, Placement, StatusInfo, Value};
 use crate::runner::Runner;
 use crate::scenario::EndpointRef;
 use crate::scheduler::Scheduler;
-use crate::trace::{self, Event, HookCount, Recorder, TraceSink};
+use crate::trace::{self, Event, Recorder, TraceSink};
 use crate::uniter::{self, Agent, Snapshot};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -268,21 +270,6 @@ impl Sim {
             return Ok(None);
         };
         self.run_hook(&pick.unit, pick.hook, &pick.snapshot).map(Some)
-    }
-
-    /// Runs steps until no unit has work, at most `max_hooks` of them.
-    pub fn settle(&mut self) -> Result<u64, SimError> {
-        let mut ran = 0;
-        while self.step()?.is_some() {
-            ran += 1;
-            if ran >= self.cfg.max_hooks {
-                let tail = self.recent.iter().rev().take(12).rev().cloned().collect::<Vec<_>>().join("\n  ");
-                self.recorder.emit(Event::SettleFailed(HookCount { hooks: ran }));
-                return err(format!("the model did not settle after {ran} hooks; the last hooks were:\n  {tail}"));
-            }
-        }
-        self.recorder.emit(Event::Settled(HookCount { hooks: ran }));
-        Ok(ran)
     }
 
     /// Runs steps until the action `id` on `unit` has finished (or nothing can run).

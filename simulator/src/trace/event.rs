@@ -89,6 +89,18 @@ pub enum Event {
     RunResult(RunResult),
     /// The last event: the run ended.
     End(End),
+    /// A `wait` step: model time moves on by a duration (spec §6.5).
+    Wait(Wait),
+    /// Model time moved on to an instant where something falls due.
+    Clock(Clock),
+    /// A hook failed with `automatically-retry-hooks` on: it is retried at a later instant.
+    RetryScheduled(RetryScheduled),
+    /// A hook retry fell due: the unit leaves error and the failed hook runs again.
+    Retry(Retry),
+    /// A settle moved the clock on to retries as often as it may, and left units in error.
+    RetryLimit(RetryLimit),
+    /// A unit's machine rebooted (`juju-reboot`): its processes ended, start runs again.
+    Reboot(Reboot),
     /// An event of a kind this version does not know (read only, never written).
     #[serde(other)]
     Other,
@@ -133,6 +145,12 @@ impl Event {
             Event::Idempotence(_) => "idempotence",
             Event::RunResult(_) => "result",
             Event::End(_) => "end",
+            Event::Wait(_) => "wait",
+            Event::Clock(_) => "clock",
+            Event::RetryScheduled(_) => "retry-scheduled",
+            Event::Retry(_) => "retry",
+            Event::RetryLimit(_) => "retry-limit",
+            Event::Reboot(_) => "reboot",
             Event::Other => "other",
         }
     }
@@ -254,6 +272,78 @@ pub struct Resolve {
     pub retry: bool,
     /// The failed hook.
     pub hook: String,
+}
+
+/// Fields of [`Event::Wait`]. Instants and durations are written as Go writes durations
+/// (`5m0s`), instants counted from the model's start.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wait {
+    /// How long.
+    pub duration: String,
+    /// Model time when the wait began.
+    pub from: String,
+    /// Model time when it ends.
+    pub until: String,
+}
+
+/// Fields of [`Event::Clock`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Clock {
+    /// Model time now.
+    pub now: String,
+}
+
+/// Fields of [`Event::RetryScheduled`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetryScheduled {
+    /// The unit in error.
+    pub unit: String,
+    /// The failed hook.
+    pub hook: String,
+    /// Which retry of it this will be (from 1).
+    pub retry: u32,
+    /// The backoff before it.
+    pub after: String,
+    /// Model time when it falls due.
+    pub due: String,
+}
+
+/// Fields of [`Event::Retry`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Retry {
+    /// The unit.
+    pub unit: String,
+    /// The hook that runs again.
+    pub hook: String,
+    /// Which retry (from 1).
+    pub retry: u32,
+}
+
+/// Fields of [`Event::RetryLimit`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetryLimit {
+    /// How many times the settle moved the clock on to a retry.
+    pub retries: u32,
+    /// The units left in error, each with its failed hook (`wiki/0 install`).
+    pub units: Vec<String>,
+}
+
+/// Fields of [`Event::Reboot`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Reboot {
+    /// The unit.
+    pub unit: String,
+    /// `juju-reboot --now`: the hook was killed and runs again (else it had succeeded).
+    pub now: bool,
+    /// Whether the backend ended the unit's processes (the host backend cannot: its units
+    /// share this machine).
+    pub stopped: bool,
 }
 
 /// Fields of [`Event::UpdateStatus`].

@@ -247,6 +247,33 @@ fn samples() -> Vec<(Event, serde_json::Value)> {
             Event::End(End { hooks: 9, choices: vec![draw("fault-tick", 100, 3)] }),
             json!({"event": "end", "hooks": 9, "choices": [["fault-tick", 100, 3]]}),
         ),
+        (
+            Event::Wait(Wait { duration: "11m0s".into(), from: "0s".into(), until: "11m0s".into() }),
+            json!({"event": "wait", "duration": "11m0s", "from": "0s", "until": "11m0s"}),
+        ),
+        (Event::Clock(Clock { now: "5m0s".into() }), json!({"event": "clock", "now": "5m0s"})),
+        (
+            Event::RetryScheduled(RetryScheduled {
+                unit: "wiki/0".into(),
+                hook: "install".into(),
+                retry: 2,
+                after: "10s".into(),
+                due: "15s".into(),
+            }),
+            json!({"event": "retry-scheduled", "unit": "wiki/0", "hook": "install", "retry": 2, "after": "10s", "due": "15s"}),
+        ),
+        (
+            Event::Retry(Retry { unit: "wiki/0".into(), hook: "install".into(), retry: 2 }),
+            json!({"event": "retry", "unit": "wiki/0", "hook": "install", "retry": 2}),
+        ),
+        (
+            Event::RetryLimit(RetryLimit { retries: 10, units: vec!["wiki/0 install".into()] }),
+            json!({"event": "retry-limit", "retries": 10, "units": ["wiki/0 install"]}),
+        ),
+        (
+            Event::Reboot(Reboot { unit: "wiki/0".into(), now: true, stopped: true }),
+            json!({"event": "reboot", "unit": "wiki/0", "now": true, "stopped": true}),
+        ),
     ]
 }
 
@@ -260,7 +287,7 @@ fn every_event_writes_the_bytes_main_wrote_and_reads_back() {
         assert_eq!(want["event"], event.name(), "name() is the tag");
         kinds.insert(event.name());
     }
-    assert_eq!(kinds.len(), 35, "a sample of every kind of event");
+    assert_eq!(kinds.len(), 41, "a sample of every kind of event");
 }
 
 #[test]

@@ -76,6 +76,13 @@ pub struct Agent {
     pub retry: Option<Hook>,
     /// The last snapshot taken.
     pub snapshot: Option<Snapshot>,
+    /// When the failed hook is retried automatically (model time), while in error with
+    /// `automatically-retry-hooks` on (spec §6.5).
+    pub retry_due: Option<crate::clock::Millis>,
+    /// Automatic retries of the failed hook so far: the backoff grows with them.
+    pub retry_attempts: u32,
+    /// The machine rebooted after start: start runs again once no hook is queued (spec §6.5).
+    pub reboot_start: bool,
 }
 
 impl Agent {
@@ -110,6 +117,10 @@ impl Agent {
         }
         if let Some(hook) = &self.retry {
             return vec![hook.clone()];
+        }
+        // After a reboot, start runs first, once no hook is queued (Juju's reboot resolver).
+        if self.reboot_start && self.queued.is_none() {
+            return vec![Hook::unit(HookKind::Start)];
         }
         let dying = snap.life == Life::Dying;
         if !self.installed {
@@ -300,6 +311,7 @@ impl Agent {
     /// `hook` exited 0: the agent records it as Juju's commit does, and no retry is due.
     pub fn hook_committed(&mut self, hook: &Hook, snap: &Snapshot) {
         self.retry = None;
+        self.stop_retry_timer();
         self.commit(hook, snap);
     }
 
@@ -312,6 +324,32 @@ impl Agent {
     pub fn hook_failed(&mut self, hook: &Hook) {
         self.retry = None;
         self.error = Some(HookError { hook: hook.clone(), message: format!("hook failed: \"{}\"", hook.name()) });
+    }
+
+    /// Starts the retry timer of the hook in error at model time `now`: it falls due after
+    /// Juju's backoff for the retries made so far. Returns the retry's number (from 1) and
+    /// when it is due.
+    pub fn start_retry_timer(&mut self, now: crate::clock::Millis) -> (u32, crate::clock::Millis) {
+        let due = now + crate::clock::retry_delay(self.retry_attempts);
+        self.retry_attempts += 1;
+        self.retry_due = Some(due);
+        (self.retry_attempts, due)
+    }
+
+    /// No retry is due any more, and the backoff starts again from its least (Juju resets it
+    /// when the hook succeeds or is resolved).
+    pub fn stop_retry_timer(&mut self) {
+        self.retry_due = None;
+        self.retry_attempts = 0;
+    }
+
+    /// The retry timer fired: the failed hook runs again (the unit leaves error for it).
+    /// Returns that hook; `None` when the unit was not in error.
+    pub fn retry_fired(&mut self) -> Option<Hook> {
+        self.retry_due = None;
+        let error = self.error.take()?;
+        self.retry = Some(error.hook.clone());
+        Some(error.hook)
     }
 
     /// Records that `hook` ran to success (or was skipped by `resolve`), as Juju's commit does.
@@ -332,6 +370,7 @@ impl Agent {
             HookKind::Start => {
                 self.started = true;
                 self.queued = None;
+                self.reboot_start = false;
             }
             HookKind::UpgradeCharm => {
                 self.charm_seen = snap.charm_version;
@@ -549,6 +588,38 @@ mod tests {
         agent.error = None;
         agent.retry = Some(changed.clone());
         assert_eq!(agent.next_hooks(&s), vec![changed]);
+    }
+
+    #[test]
+    fn retries_back_off_from_5s_and_reset_when_the_hook_succeeds() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        let install = agent.next_hooks(&s).remove(0);
+        agent.hook_failed(&install);
+        assert_eq!(agent.start_retry_timer(0), (1, 5_000));
+        assert_eq!(agent.retry_fired(), Some(install.clone()));
+        assert_eq!(agent.next_hooks(&s), vec![install.clone()], "the failed hook runs again");
+        agent.hook_failed(&install);
+        assert_eq!(agent.start_retry_timer(5_000), (2, 15_000), "10s after the second failure");
+        agent.retry_fired();
+        agent.hook_committed(&install, &s);
+        assert_eq!((agent.retry_due, agent.retry_attempts), (None, 0), "success resets the backoff");
+        assert_eq!(agent.retry_fired(), None, "no retry for a unit not in error");
+    }
+
+    #[test]
+    fn after_a_reboot_start_runs_once_the_queued_hook_has_run() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        drain(&mut agent, &s);
+        let config = Hook::unit(HookKind::ConfigChanged);
+        // `juju-reboot --now` in config-changed: it runs again first, then start.
+        agent.hook_interrupted(&config);
+        agent.reboot_start = true;
+        assert_eq!(agent.next_hooks(&s), vec![config.clone()]);
+        agent.hook_committed(&config, &s);
+        assert_eq!(drain(&mut agent, &s), ["start"]);
+        assert!(!agent.reboot_start);
     }
 
     #[test]

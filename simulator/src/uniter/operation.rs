@@ -31,19 +31,24 @@ pub enum Ending {
     Action,
     /// The agent restarted before the commit: what the hook wrote is lost and it runs again.
     Interrupted,
+    /// It called `juju-reboot --now`: it was killed, what it wrote is lost, the machine
+    /// reboots and the same hook runs again (spec §6.5).
+    RebootNow,
     /// Exit 0, or no hook file: what it wrote commits and the agent records the hook.
     Committed,
     /// Anything else: what it wrote is discarded and the unit is in error until resolved.
     Failed,
 }
 
-/// How `hook` ends, given whether it succeeded (`ok`: exit 0 or missing) and the fault
-/// injected into it.
-pub fn ending(hook: &Hook, ok: bool, fault: Option<HookFault>) -> Ending {
+/// How `hook` ends, given whether it succeeded (`ok`: exit 0 or missing), the fault
+/// injected into it and whether it asked for `juju-reboot --now`.
+pub fn ending(hook: &Hook, ok: bool, fault: Option<HookFault>, reboot_now: bool) -> Ending {
     if hook.kind == HookKind::Exec {
         Ending::Exec
     } else if hook.is_action() {
         Ending::Action
+    } else if reboot_now {
+        Ending::RebootNow
     } else if ok && fault == Some(HookFault::Restart) {
         Ending::Interrupted
     } else if ok {
@@ -125,6 +130,8 @@ pub fn resolve(
     let Some(error) = agent.error.take() else {
         return Err(format!("unit `{unit}` is not in error"));
     };
+    // A resolve stops the automatic retry and resets its backoff, as Juju's does.
+    agent.stop_retry_timer();
     let mut gone = None;
     if retry {
         agent.retry = Some(error.hook.clone());
@@ -144,19 +151,22 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fault::FailAt;
 
     #[test]
     fn how_a_hook_ends() {
         let install = Hook::unit(HookKind::Install);
         let exec = Hook::unit(HookKind::Exec);
         let action = Hook { action: Some((0, "backup".into())), ..Hook::unit(HookKind::Action) };
-        assert_eq!(ending(&install, true, None), Ending::Committed);
-        assert_eq!(ending(&install, false, None), Ending::Failed);
-        assert_eq!(ending(&install, false, Some(HookFault::Fail)), Ending::Failed);
-        assert_eq!(ending(&install, true, Some(HookFault::Restart)), Ending::Interrupted);
-        assert_eq!(ending(&install, false, Some(HookFault::Restart)), Ending::Failed, "a failure is a failure");
-        assert_eq!(ending(&action, false, None), Ending::Action, "an action never puts the unit in error");
-        assert_eq!(ending(&exec, true, Some(HookFault::Restart)), Ending::Exec);
+        assert_eq!(ending(&install, true, None, false), Ending::Committed);
+        assert_eq!(ending(&install, false, None, false), Ending::Failed);
+        assert_eq!(ending(&install, false, Some(HookFault::Fail(FailAt::Start)), false), Ending::Failed);
+        assert_eq!(ending(&install, true, Some(HookFault::Restart), false), Ending::Interrupted);
+        assert_eq!(ending(&install, false, Some(HookFault::Restart), false), Ending::Failed, "a failure is a failure");
+        assert_eq!(ending(&action, false, None, false), Ending::Action, "an action never puts the unit in error");
+        assert_eq!(ending(&exec, true, Some(HookFault::Restart), false), Ending::Exec);
+        assert_eq!(ending(&install, false, None, true), Ending::RebootNow, "killed by its own reboot");
+        assert_eq!(ending(&action, true, None, true), Ending::Action, "actions cannot reboot");
     }
 
     #[test]
