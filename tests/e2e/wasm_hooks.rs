@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// A formula whose only hook is `hooks/install.wasm` holding `wat` (WAT text: wasmtime
-/// compiles it when the simulator loads the module).
+/// compiles it when the simulator loads the module). Failed hooks are not retried: each
+/// test looks at one run of the hook.
 fn wat_formula(dir: &Path, wat: &str) -> PathBuf {
     let formula = dir.join("watty");
     std::fs::create_dir_all(formula.join("hooks")).expect("mkdir");
@@ -17,7 +18,7 @@ fn wat_formula(dir: &Path, wat: &str) -> PathBuf {
     std::fs::write(formula.join("hooks/install.wasm"), wat).expect("module");
     let scenario = dir.join("scenario.yaml");
     let text = format!(
-        "formulas: {{watty: {}}}\napplications:\n  watty: {{formula: watty, units: 1}}\nsteps:\n  - settle\n",
+        "model-config: {{automatically-retry-hooks: false}}\nformulas: {{watty: {}}}\napplications:\n  watty: {{formula: watty, units: 1}}\nsteps:\n  - settle\n",
         formula.display()
     );
     std::fs::write(&scenario, text).expect("scenario");
