@@ -93,6 +93,10 @@ impl Sim {
             serial,
         };
         run.env = env::hook_env(&run, &self.runner.site(&self.model.name, &self.model.uuid), ensemble);
+        if let Some(principal) = self.model.units.get(unit).and_then(|u| u.principal.clone()) {
+            // A subordinate's hooks are told their principal (spec §5).
+            run.env.insert("JUJU_PRINCIPAL_UNIT".into(), principal);
+        }
         self.trace_start(step, &run, fault);
         let injected = fault == Some(HookFault::Fail) || self.scheduler.take_injected_failure(unit, &name);
         let mut action = ActionRun { action, ..ActionRun::default() };
@@ -313,6 +317,12 @@ impl Sim {
             self.runner.destroy_unit(unit);
         }
         self.recorder.emit_all(events);
+        if hook.kind == HookKind::Install {
+            // A principal that entered a container-scoped relation gets its subordinate.
+            if let Err(e) = self.add_subordinates() {
+                self.recent.push(format!("cannot add a subordinate: {e}"));
+            }
+        }
     }
 }
 

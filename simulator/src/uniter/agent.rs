@@ -255,6 +255,10 @@ impl Agent {
         if !self.stopped {
             return vec![Hook::unit(HookKind::Stop)];
         }
+        // The machine goes with the principal, so a principal goes after its subordinates.
+        if !snap.subordinates.is_empty() {
+            return Vec::new();
+        }
         vec![Hook::unit(HookKind::Remove)]
     }
 
@@ -424,6 +428,7 @@ mod tests {
             update_tick: 0,
             relations,
             actions: Vec::new(),
+            subordinates: Vec::new(),
         }
     }
 
