@@ -35,6 +35,18 @@ fn samples() -> Vec<(Event, serde_json::Value)> {
         ),
         (Event::AddUnit(UnitNamed { unit: "wiki/0".into() }), json!({"event": "add-unit", "unit": "wiki/0"})),
         (
+            Event::Subordinate(Subordinate { unit: "monitor/0".into(), principal: "wiki/0".into(), relation: 3 }),
+            json!({"event": "subordinate", "unit": "monitor/0", "principal": "wiki/0", "relation": 3}),
+        ),
+        (
+            Event::SubordinateDying(SubordinateDying {
+                unit: "monitor/0".into(),
+                principal: "wiki/0".into(),
+                reason: "principal-dying".into(),
+            }),
+            json!({"event": "subordinate-dying", "unit": "monitor/0", "principal": "wiki/0", "reason": "principal-dying"}),
+        ),
+        (
             Event::Relate(Relate { relation: 1, key: "db:db wiki:db".into() }),
             json!({"event": "relate", "relation": 1, "key": "db:db wiki:db"}),
         ),
