@@ -16,7 +16,7 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Takes the lock (the tests judge the whole machine, so they run one at a time). The ns
 /// backend needs root; CI runs as root, and a run without it fails rather than skipping.
-fn ns_guard() -> std::sync::MutexGuard<'static, ()> {
+pub(crate) fn ns_guard() -> std::sync::MutexGuard<'static, ()> {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
     assert!(root, "the ns backend tests need root (CI runs as root)");

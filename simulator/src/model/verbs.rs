@@ -429,11 +429,21 @@ impl Model {
         let mut matches = Vec::new();
         for l in &left {
             for r in &right {
-                if l.interface == r.interface && l.role.can_relate(r.role) && self.container_scope_ok(l, r) {
+                if l.interface == r.interface && l.role.can_relate(r.role) {
                     matches.push((l.clone(), r.clone()));
                 }
             }
         }
+        // A container-scoped pair needs a subordinate (spec §6.5); said in Juju's words when no
+        // other pair is left.
+        let scoped: Vec<_> = matches.iter().filter(|(l, r)| self.container_scope_ok(l, r)).cloned().collect();
+        if scoped.is_empty() && !matches.is_empty() {
+            let (l, r) = &matches[0];
+            let mut key = [format!("{}:{}", l.app, l.endpoint), format!("{}:{}", r.app, r.endpoint)];
+            key.sort();
+            return self.container_scoped(l.clone(), r.clone(), &key.join(" "));
+        }
+        matches = scoped;
         // Ambiguity is settled, as Juju settles it, by leaving out the implicit `juju-info`.
         if matches.len() > 1 {
             let explicit: Vec<_> =
