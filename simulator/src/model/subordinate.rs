@@ -268,7 +268,9 @@ mod tests {
         let (mut m, wiki, db) = model();
         assert!(m.subordinates_needed().is_empty(), "nobody is in scope yet");
         for (id, u) in [(wiki, "wiki/1"), (wiki, "wiki/0"), (db, "db/0")] {
-            m.relations.get_mut(&id).map(|r| r.scope.insert(u.into()));
+            if let Some(r) = m.relations.get_mut(&id) {
+                r.scope.insert(u.into());
+            }
         }
         let needed: Vec<(String, String)> = m.subordinates_needed().into_iter().map(|n| (n.app, n.principal)).collect();
         let want = [("agent", "wiki/0"), ("agent", "wiki/1"), ("agent", "db/0")];
@@ -298,9 +300,13 @@ mod tests {
         unit(&mut m, "agent/0", Some("wiki/0"));
         unit(&mut m, "agent/1", Some("wiki/1"));
         assert!(m.subordinates_to_destroy().is_empty());
-        m.units.get_mut("wiki/1").map(|u| u.life = Life::Dying);
+        if let Some(u) = m.units.get_mut("wiki/1") {
+            u.life = Life::Dying;
+        }
         assert_eq!(m.subordinates_to_destroy(), [("agent/1".to_string(), "principal-dying")]);
-        m.relations.get_mut(&wiki).map(|r| r.life = Life::Dying);
+        if let Some(r) = m.relations.get_mut(&wiki) {
+            r.life = Life::Dying;
+        }
         let why: Vec<&str> = m.subordinates_to_destroy().into_iter().map(|(_, w)| w).collect();
         assert_eq!(why, ["no-container-relation", "principal-dying"]);
     }
