@@ -311,6 +311,48 @@ mod tests {
         assert_eq!(why, ["no-container-relation", "principal-dying"]);
     }
 
+    fn deployed(apps: &[(&str, &str)]) -> Model {
+        let mut m = Model::new("t");
+        let formulas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/formulas");
+        for (name, formula) in apps {
+            let placement = crate::model::Placement::default();
+            let deployed = m.deploy(name, &formulas.join(formula), 0, BTreeMap::new(), placement, &mut Vec::new());
+            assert!(deployed.is_ok(), "{deployed:?}");
+        }
+        m
+    }
+
+    fn relate(m: &mut Model, a: &str, b: &str) -> Result<String, String> {
+        let parse = |t: &str| {
+            let (app, endpoint) = t.split_once(':').map_or((t, None), |(a, e)| (a, Some(e.to_string())));
+            crate::scenario::EndpointRef { app: app.into(), endpoint, span: Default::default() }
+        };
+        let id = m.relate(&parse(a), &parse(b), &mut Vec::new()).map_err(|e| e.0)?;
+        Ok(m.relations[&id].key())
+    }
+
+    #[test]
+    fn endpoints_are_inferred_as_juju_infers_them() {
+        let mut m = deployed(&[("web", "sub-web"), ("agent", "sub-agent"), ("logs", "sub-logs")]);
+        // The principal's implicit juju-info is the only pair.
+        assert_eq!(relate(&mut m, "agent", "web").as_deref(), Ok("agent:host web:juju-info"));
+        // Two pairs (agent-logs, and the agent's own implicit juju-info): the implicit one is left out.
+        assert_eq!(relate(&mut m, "logs", "agent").as_deref(), Ok("agent:logs logs:agent"));
+        let both = m.relations.values().all(|r| r.ends.iter().all(|e| e.scope == Scope::Container));
+        assert!(both, "both ends of a container-scoped relation are container-scoped");
+        let e = m.new_unit("agent").map(|u| u.name).unwrap_err();
+        assert_eq!(e.0, "cannot add unit to application \"agent\": application is a subordinate");
+        let e = m.deploy(
+            "more",
+            &m.apps["agent"].formula_dir.clone(),
+            1,
+            BTreeMap::new(),
+            Default::default(),
+            &mut Vec::new(),
+        );
+        assert!(e.is_err_and(|e| e.0.contains("deployed without units")));
+    }
+
     #[test]
     fn a_container_scoped_relation_needs_a_subordinate() {
         let (m, _, _) = model();

@@ -505,6 +505,18 @@ mod tests {
     }
 
     #[test]
+    fn a_dying_principal_removes_itself_only_after_its_subordinates() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        let mut dying = snap(&[]);
+        dying.life = Life::Dying;
+        dying.subordinates = vec!["monitor/0".into()];
+        assert_eq!(drain(&mut agent, &dying), ["db-relation-broken", "stop"], "remove waits for monitor/0");
+        dying.subordinates.clear();
+        assert_eq!(drain(&mut agent, &dying), ["remove"]);
+    }
+
+    #[test]
     fn upgrade_queues_config_changed_and_update_status_waits_for_nothing_else() {
         let mut agent = Agent::new("wiki/0", 1);
         drain(&mut agent, &snap(&[]));
