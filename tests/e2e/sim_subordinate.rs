@@ -270,3 +270,15 @@ fn juju_refuses_adding_units_to_a_subordinate_and_a_container_relation_between_p
         run.stderr
     );
 }
+
+/// On lxd the subordinate's charm directory is a disk device of its principal's container.
+#[test]
+fn subordinates_live_and_go_with_their_principals_on_lxd() {
+    crate::sim_lxd::lxd_ready();
+    let run = run_fleet("lxd");
+    check_fleet(&run);
+    let line =
+        |unit: &str| run.stdout.lines().find(|l| l.trim_start().starts_with(unit)).unwrap_or_default().to_string();
+    let address = |unit: &str| line(unit).split_whitespace().nth(3).unwrap_or_default().to_string();
+    assert_eq!(address("agent/2"), address("api/0"), "{}", run.stdout);
+}
