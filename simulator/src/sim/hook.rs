@@ -317,12 +317,6 @@ impl Sim {
             self.runner.destroy_unit(unit);
         }
         self.recorder.emit_all(events);
-        if hook.kind == HookKind::Install {
-            // A principal that entered a container-scoped relation gets its subordinate.
-            if let Err(e) = self.add_subordinates() {
-                self.recent.push(format!("cannot add a subordinate: {e}"));
-            }
-        }
     }
 }
 

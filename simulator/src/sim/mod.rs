@@ -262,7 +262,8 @@ impl Sim {
             self.runner.destroy_unit(&unit);
         }
         self.recorder.emit_all(events);
-        Ok(())
+        // An install marked done enters scope as a committed one does.
+        self.add_subordinates()
     }
 
     /// Makes `unit` the leader of its application.
@@ -288,7 +289,10 @@ impl Sim {
         let Some(pick) = pick else {
             return Ok(None);
         };
-        self.run_hook(&pick.unit, pick.hook, &pick.snapshot).map(Some)
+        let record = self.run_hook(&pick.unit, pick.hook, &pick.snapshot)?;
+        // A principal whose install committed entered its container-scoped relations.
+        self.add_subordinates()?;
+        Ok(Some(record))
     }
 
     /// Runs steps until no unit has work, at most `max_hooks` of them.
