@@ -282,3 +282,31 @@ fn subordinates_live_and_go_with_their_principals_on_lxd() {
     let address = |unit: &str| line(unit).split_whitespace().nth(3).unwrap_or_default().to_string();
     assert_eq!(address("agent/2"), address("api/0"), "{}", run.stdout);
 }
+
+/// An install marked done by `resolve` (`--no-retry`) enters scope as a committed one does, and
+/// the principal gets its subordinate.
+#[test]
+fn a_principal_whose_install_is_resolved_gets_its_subordinate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = r#"
+formulas: {web: FORMULAS/sub-web, agent: FORMULAS/sub-agent}
+applications:
+  web: {formula: web}
+  agent: {formula: agent}
+relations: [[agent, web]]
+steps:
+  - fail-next-hook: {unit: web/0, hook: install}
+  - settle
+  - expect:
+      agent: {web/0: error}
+      units: {agent/0: false}
+  - resolve: {unit: web/0, retry: false}
+  - settle
+  - expect:
+      units: {agent/0: true}
+      status: {agent/0: {status: active, message: watching web/0}}
+"#;
+    let run = sim(&scenario_file(dir.path(), text), &["--backend", "host"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(subordinates(&run), [("agent/0".to_string(), "web/0".to_string())]);
+}
