@@ -104,7 +104,7 @@ fn main() {
 
 /// The machine of the `i`th unit, as the engine asks for it (Juju's default series).
 fn machine(i: usize) -> Machine {
-    Machine { index: i as u32, host_network: false, release: Default::default() }
+    Machine { index: i as u32, host_network: false, release: Default::default(), host_unit: None }
 }
 
 fn ms(d: Duration) -> String {

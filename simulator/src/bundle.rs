@@ -23,7 +23,10 @@ pub fn to_bundle(scenario: &Scenario, bundle_dir: &Path, series: Option<&str>) -
     for app in &scenario.applications {
         let _ = writeln!(out, "  {}:", quote(&app.name.value));
         let _ = writeln!(out, "    charm: {}", quote(&charm_path(&app.formula, bundle_dir)));
-        let _ = writeln!(out, "    num_units: {}", app.units);
+        // A subordinate has no units of its own (spec §6.6): Juju takes none.
+        if !crate::model::is_subordinate_dir(&app.formula) {
+            let _ = writeln!(out, "    num_units: {}", app.units);
+        }
         if !app.config.is_empty() {
             out.push_str("    options:\n");
             for (key, value) in &app.config {

@@ -266,7 +266,8 @@ impl HookContext for SimContext {
         let relation = self.model.relations.get(&id).ok_or_else(|| ToolError::NotFound("relation".into()))?;
         let data = match target {
             BagTarget::Unit(u) => {
-                let involved = relation.involves(crate::model::unit_app(u));
+                // In a container-scoped relation, a unit of another container is not there for it.
+                let involved = relation.involves(crate::model::unit_app(u)) && self.model.sees(relation, &self.unit, u);
                 if !involved {
                     return Err(ToolError::Other(format!(
                         "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",

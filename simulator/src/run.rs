@@ -59,13 +59,31 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
     sim.set_stubs(scenario.stubs.clone());
     sim.model.default_series = scenario.series.clone();
     sim.model.model_config = scenario.model_config;
-    let units: Vec<String> =
-        scenario.applications.iter().flat_map(|a| (0..a.units).map(|i| format!("{}/{i}", a.name.value))).collect();
+    // A subordinate is deployed without units: they come with its container relations.
+    let subordinate: Vec<bool> =
+        scenario.applications.iter().map(|a| crate::model::is_subordinate_dir(&a.formula)).collect();
+    for (app, _) in scenario.applications.iter().zip(&subordinate).filter(|(_, sub)| **sub) {
+        if let Some(span) = app.units_span {
+            report.error = Some(format!(
+                "{}: application `{}` runs a subordinate formula, which takes no `units`: Juju adds one of its units beside each principal unit it relates to with a container-scoped relation",
+                place(span),
+                app.name.value
+            ));
+            return report;
+        }
+    }
+    let units_of = |i: usize, a: &crate::scenario::AppSpec| if subordinate[i] { 0 } else { a.units };
+    let units: Vec<String> = scenario
+        .applications
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| (0..units_of(i, a)).map(|n| format!("{}/{n}", a.name.value)))
+        .collect();
     sim.backend().expect_units(&units);
-    for app in &scenario.applications {
+    for (i, app) in scenario.applications.iter().enumerate() {
         let config: BTreeMap<String, Value> = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
         let placement = Placement { host_network: app.host_network, series: app.series.clone() };
-        if let Err(e) = sim.deploy(&app.name.value, &app.formula, app.units, config, placement) {
+        if let Err(e) = sim.deploy(&app.name.value, &app.formula, units_of(i, app), config, placement) {
             report.error = Some(format!("{}: {e}", place(app.name.span)));
             return report;
         }

@@ -42,6 +42,8 @@ pub struct AppSpec {
     pub formula: PathBuf,
     /// How many units.
     pub units: u32,
+    /// Where `units` (or a bundle's non-zero `num_units`) was given: a subordinate takes none.
+    pub units_span: Option<Span>,
     /// Config values set at deploy.
     pub config: BTreeMap<String, Spanned<Value>>,
     /// Hooks may use the machine's network (containers only).
@@ -595,6 +597,8 @@ fn read_app(
         Some(n) => r.count(n, "`units`")?,
         None => u32::from(!is_bundle || node.get("num_units").is_none()),
     };
+    // A bundle says `num_units: 0` for a subordinate; a scenario says nothing.
+    let units_span = units_node.filter(|_| !is_bundle || units > 0).map(|n| n.span);
     let mut config = BTreeMap::new();
     if let Some(c) = node.get("config").or_else(|| node.get("options")) {
         for (k, v) in r.map(c, "`config`") {
@@ -605,7 +609,7 @@ fn read_app(
     }
     let host_network = node.get("network").and_then(Node::as_str) == Some("host");
     let series = series_of(r, node, "series", "base");
-    Some(AppSpec { name: Spanned::new(name, key.span), formula, units, config, host_network, series })
+    Some(AppSpec { name: Spanned::new(name, key.span), formula, units, units_span, config, host_network, series })
 }
 
 /// The series or base `node` names under `series_key` or `base_key`; one that is not an

@@ -56,9 +56,15 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
         "Ports".into(),
         "Message".into(),
     ]];
-    let mut names: Vec<String> = model.units.keys().cloned().collect();
-    sort_units(&mut names);
-    for name in names {
+    // Principal units, each followed by its subordinates, indented, as `juju status` shows them.
+    let mut principals: Vec<String> =
+        model.units.values().filter(|u| u.principal.is_none()).map(|u| u.name.clone()).collect();
+    sort_units(&mut principals);
+    let names = principals.into_iter().flat_map(|p| {
+        let subs = model.subordinates_of(&p);
+        std::iter::once((p, false)).chain(subs.into_iter().map(|s| (s, true)))
+    });
+    for (name, indented) in names.collect::<Vec<_>>() {
         let Some(u) = model.units.get(&name) else {
             continue;
         };
@@ -72,7 +78,7 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
         let ports: Vec<String> = u.ports.iter().map(|p| p.range.to_string()).collect();
         let shown = crate::uniter::status::shown(model, agents, &name).unwrap_or_default();
         rows.push(vec![
-            format!("{name}{}", if leader { "*" } else { "" }),
+            format!("{}{name}{}", if indented { "  " } else { "" }, if leader { "*" } else { "" }),
             shown.status,
             agent_state.to_string(),
             u.address.clone(),
@@ -95,7 +101,7 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
                 (
                     format!("{}:{}", ends[0].app, ends[0].endpoint),
                     format!("{}:{}", ends[1].app, ends[1].endpoint),
-                    "regular",
+                    if r.is_container() { "subordinate" } else { "regular" },
                 )
             };
             let interface = r.ends.first().map(|e| e.interface.clone()).unwrap_or_default();

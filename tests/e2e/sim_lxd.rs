@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 const IMAGE: &str = "formula-sim-bookworm";
 
 /// Fails, naming the setup script, unless this runs as root with LXD and its image ready.
-fn lxd_ready() {
+pub(crate) fn lxd_ready() {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let root = status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
     assert!(root, "the lxd backend tests need root (CI runs as root)");

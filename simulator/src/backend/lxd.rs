@@ -105,6 +105,8 @@ pub struct LxdBackend {
     /// Launches in flight, by unit.
     launching: BTreeMap<String, Launch>,
     units: BTreeMap<String, Container>,
+    /// Subordinate units, by the unit whose container they live in (spec §6.6).
+    guests: BTreeMap<String, String>,
     /// `lxc delete` of removed units, waited for at the end.
     deleting: Vec<Child>,
     /// The process (on this machine) and marker of each unit's latest hook.
@@ -149,6 +151,7 @@ impl LxdBackend {
             owner,
             launching: BTreeMap::new(),
             units: BTreeMap::new(),
+            guests: BTreeMap::new(),
             deleting: Vec::new(),
             hooks: BTreeMap::new(),
             limits: Vec::new(),
@@ -182,6 +185,38 @@ impl LxdBackend {
     /// The container that holds `unit` (while it exists).
     pub fn container(&self, unit: &str) -> Option<&str> {
         self.units.get(unit).map(|c| c.name.as_str())
+    }
+
+    /// The unit whose container `unit` lives in: its own, or its principal's.
+    fn machine_of<'a>(&'a self, unit: &'a str) -> &'a str {
+        self.guests.get(unit).map_or(unit, String::as_str)
+    }
+
+    /// Puts subordinate `unit` in the container of `host`: its charm directory, a directory
+    /// of the run's on this machine, becomes a disk device of that container at Juju's place.
+    fn add_guest(&mut self, unit: &str, host: &str, index: u32) -> io::Result<UnitPlaces> {
+        let Some(container) = self.units.get(host) else {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {host} has no container")));
+        };
+        let slug = unit_slug(unit);
+        let dir = self.root.join("units").join(&slug);
+        let charm_host = dir.join("charm");
+        std::fs::create_dir_all(&charm_host)?;
+        std::fs::create_dir_all(dir.join(OUTPUT_DIR))?;
+        let source = format!("source={}", charm_host.display());
+        let path = format!("path={}", charm_inside(&slug).display());
+        let device = guest_device(&slug);
+        self.lxc.run(&["config", "device", "add", container.name.as_str(), device.as_str(), "disk", &source, &path])?;
+        self.guests.insert(unit.to_string(), host.to_string());
+        Ok(UnitPlaces {
+            charm_dir: charm_inside(&slug),
+            charm_dir_host: charm_host,
+            dir,
+            // The runner gives it its principal's address.
+            address: String::new(),
+            machine: index,
+            home: PathBuf::from("/root"),
+        })
     }
 
     /// Starts launching `unit`'s container, unless that is under way or done.
@@ -289,8 +324,11 @@ impl Backend for LxdBackend {
 
     fn create_unit(&mut self, unit: &str, machine: &Machine) -> io::Result<UnitPlaces> {
         let index = machine.index;
-        if self.units.contains_key(unit) {
+        if self.units.contains_key(unit) || self.guests.contains_key(unit) {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("unit {unit} exists")));
+        }
+        if let Some(host) = &machine.host_unit {
+            return self.add_guest(unit, host, index);
         }
         self.start_launch(unit)?;
         let Some(launch) = self.launching.remove(unit) else {
@@ -321,7 +359,7 @@ impl Backend for LxdBackend {
 
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
         interrupt::wait_if_stopping();
-        let Some(container) = self.units.get(unit) else {
+        let Some(container) = self.units.get(self.machine_of(unit)) else {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {unit} has no container")));
         };
         self.serial += 1;
@@ -361,7 +399,7 @@ impl Backend for LxdBackend {
     }
 
     fn kill_hook(&mut self, unit: &str, pid: u32) {
-        let (Some(container), Some((_, marker))) = (self.units.get(unit), self.hooks.get(unit)) else {
+        let (Some(container), Some((_, marker))) = (self.units.get(self.machine_of(unit)), self.hooks.get(unit)) else {
             kill_process_group(pid);
             return;
         };
@@ -396,7 +434,7 @@ impl Backend for LxdBackend {
 
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf {
         let absent = self.root.join("lxd/absent");
-        let Some(container) = self.units.get(unit) else {
+        let Some(container) = self.units.get(self.machine_of(unit)) else {
             return absent;
         };
         // The container's init, asked for each time: a unit that rebooted has a new one.
@@ -413,6 +451,14 @@ impl Backend for LxdBackend {
     }
 
     fn destroy_unit(&mut self, unit: &str) {
+        if let Some(host) = self.guests.remove(unit) {
+            // Its charm directory leaves the container; the container stays with its principal.
+            if let Some(container) = self.units.get(&host) {
+                let device = guest_device(&unit_slug(unit));
+                let _ = self.lxc.run(&["config", "device", "remove", container.name.as_str(), device.as_str()]);
+            }
+            return;
+        }
         if let Some(launch) = self.launching.remove(unit) {
             let _ = launch.child.wait_with_output();
             self.delete_later(&launch.name);
@@ -446,6 +492,11 @@ impl Drop for LxdBackend {
     fn drop(&mut self) {
         self.cleanup();
     }
+}
+
+/// The name of the disk device that holds subordinate `slug`'s charm directory.
+fn guest_device(slug: &str) -> String {
+    format!("formula-charm-{slug}")
 }
 
 /// Where Juju keeps a unit's charm.

@@ -43,6 +43,9 @@ pub struct Machine {
     /// The release it answers as (`/etc/lsb-release`), where the backend gives units files
     /// of their own.
     pub release: Release,
+    /// For a subordinate: the unit whose machine this is (`index` is then that machine's);
+    /// the backend puts the unit there, with a charm directory of its own.
+    pub host_unit: Option<String>,
 }
 
 /// What a backend needs to start a process in a unit.

@@ -111,6 +111,9 @@ pub struct NsBackend {
     address_space_limit: Option<u64>,
     cgroups: Vec<CgroupRun>,
     units: BTreeMap<String, UnitMachine>,
+    /// Subordinate units, each living in the machine of the unit it names, with its own
+    /// charm directory there.
+    guests: BTreeMap<String, Guest>,
     gone: BTreeMap<String, Layers>,
     /// Cgroups of removed units, removed at the end (a cgroup's removal waits for the
     /// kernel, several milliseconds each; at the end they go in parallel).
@@ -126,6 +129,14 @@ struct Layers {
     upper: PathBuf,
     lower: PathBuf,
     charm_inside: PathBuf,
+    charm_host: PathBuf,
+}
+
+/// A subordinate unit in the machine of another unit (spec §6.6).
+struct Guest {
+    /// The unit whose machine it lives in.
+    host: String,
+    /// Its charm directory on this machine (inside the host's root, through `/proc`).
     charm_host: PathBuf,
 }
 
@@ -210,6 +221,7 @@ impl NsBackend {
             address_space_limit: None,
             cgroups: Vec::new(),
             units: BTreeMap::new(),
+            guests: BTreeMap::new(),
             gone: BTreeMap::new(),
             dead_cgroups: Vec::new(),
             ports: 0,
@@ -340,6 +352,40 @@ impl NsBackend {
         Ok(())
     }
 
+    /// The unit whose machine `unit` lives in: its own, or its principal's.
+    fn machine_of<'a>(&'a self, unit: &'a str) -> &'a str {
+        self.guests.get(unit).map_or(unit, |g| g.host.as_str())
+    }
+
+    /// Puts subordinate `unit` in the running machine of `host`: its charm directory at Juju's
+    /// place in that machine's root (written through `/proc`, so it is in the machine's own
+    /// file system), its stubs and hook output in a directory of its own in the run's
+    /// directory, which every unit sees.
+    fn add_guest(&mut self, unit: &str, host: &str, spec: &Machine) -> io::Result<UnitPlaces> {
+        let Some(machine) = self.units.get(host).filter(|m| !m.ended) else {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {host} has no running machine")));
+        };
+        let slug = unit_slug(unit);
+        let dir = self.root.join("units").join(&slug);
+        std::fs::create_dir_all(&dir)?;
+        let charm_inside = PathBuf::from(format!("/var/lib/juju/agents/unit-{slug}/charm"));
+        let base = PathBuf::from(format!("/proc/{}/root", machine.pid));
+        let inside = resolve_within(&base, &charm_inside);
+        let charm_host = base.join(inside.strip_prefix("/").unwrap_or(&inside));
+        std::fs::create_dir_all(&charm_host)?;
+        let places = UnitPlaces {
+            dir,
+            charm_dir: charm_inside,
+            charm_dir_host: charm_host.clone(),
+            // The runner gives it its principal's address.
+            address: String::new(),
+            machine: spec.index,
+            home: PathBuf::from("/root"),
+        };
+        self.guests.insert(unit.to_string(), Guest { host: host.to_string(), charm_host });
+        Ok(places)
+    }
+
     /// Writes what exists now to `ns/state`, for [`clean_leftovers`] after a crash.
     fn save_state(&self) {
         let me = std::process::id();
@@ -384,8 +430,11 @@ impl Backend for NsBackend {
     }
 
     fn create_unit(&mut self, unit: &str, spec: &Machine) -> io::Result<UnitPlaces> {
-        if self.units.contains_key(unit) {
+        if self.units.contains_key(unit) || self.guests.contains_key(unit) {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("unit {unit} exists")));
+        }
+        if let Some(host) = &spec.host_unit {
+            return self.add_guest(unit, host, spec);
         }
         let slug = unit_slug(unit);
         let (machine, places) = self.build_unit(unit, &slug, spec)?;
@@ -396,6 +445,8 @@ impl Backend for NsBackend {
     }
 
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+        let unit = self.machine_of(unit).to_string();
+        let unit = unit.as_str();
         let Some(machine) = self.units.get_mut(unit) else {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {unit} has no machine")));
         };
@@ -450,6 +501,7 @@ impl Backend for NsBackend {
     }
 
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf {
+        let unit = self.machine_of(unit);
         // A pid 1 that was not reaped (`ended`) cannot have had its pid reused.
         if let Some(machine) = self.units.get(unit).filter(|m| !m.ended) {
             let base = PathBuf::from(format!("/proc/{}/root", machine.pid));
@@ -465,6 +517,10 @@ impl Backend for NsBackend {
     /// its root), when the upper layer is on this machine's file system (not on a tmpfs
     /// mounted inside the unit).
     fn changeable_dirs(&self, unit: &str) -> Vec<(PathBuf, String)> {
+        // A subordinate's root is its principal's: only its charm directory is its own.
+        if let Some(guest) = self.guests.get(unit) {
+            return vec![(guest.charm_host.clone(), "$CHARM_DIR".to_string())];
+        }
         let Some(machine) = self.units.get(unit) else {
             return Vec::new();
         };
@@ -476,6 +532,8 @@ impl Backend for NsBackend {
     }
 
     fn kill_hook(&mut self, unit: &str, pid: u32) {
+        let unit = self.machine_of(unit).to_string();
+        let unit = unit.as_str();
         super::kill_process_group(pid);
         for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
             cgroup::kill_hook_leftovers(dir);
@@ -483,6 +541,8 @@ impl Backend for NsBackend {
     }
 
     fn hook_ended(&mut self, unit: &str, timed_out: bool) {
+        let unit = self.machine_of(unit).to_string();
+        let unit = unit.as_str();
         for dir in self.units.get(unit).map(|m| m.cgroup_dirs.as_slice()).unwrap_or_default() {
             if timed_out {
                 cgroup::kill_hook_leftovers(dir);
@@ -524,6 +584,10 @@ impl Backend for NsBackend {
     }
 
     fn destroy_unit(&mut self, unit: &str) {
+        if self.guests.remove(unit).is_some() {
+            // Its files stay in the machine until the machine goes with its principal.
+            return;
+        }
         if let Some(mut machine) = self.units.remove(unit) {
             machine.stop();
             self.dead_cgroups.append(&mut machine.cgroup_dirs);

@@ -40,6 +40,8 @@ pub struct Application {
     pub host_network: bool,
     /// The release its machines answer as (`/etc/lsb-release`).
     pub release: crate::base::Release,
+    /// Its formula is `subordinate: true`: its units live beside principal units.
+    pub subordinate: bool,
 }
 
 impl Application {

@@ -28,6 +28,8 @@ pub struct Unit {
     pub action_results: Vec<ActionResult>,
     /// The log lines of `juju-log`, in order.
     pub log: Vec<String>,
+    /// For a subordinate unit, the principal unit whose machine it lives on.
+    pub principal: Option<String>,
 }
 
 /// An action waiting to run.

@@ -33,6 +33,8 @@ pub struct NewUnit {
     pub host_network: bool,
     /// The release its machine answers as.
     pub release: Release,
+    /// For a subordinate unit, the principal unit whose machine it shares.
+    pub principal: Option<String>,
 }
 
 /// Where an application's units go, besides its formula and config: what `juju deploy`
@@ -70,7 +72,15 @@ impl Model {
             return err(format!("`{name}` is not a valid application name (lowercase letters, digits and hyphens, starting with a letter)"));
         }
         let formula = load_deployable(formula_dir)?;
+        if formula.metadata.subordinate && units > 0 {
+            // Juju deploys a subordinate with no units: they come with its relations (spec §6.6).
+            return err(format!(
+                "application `{name}` runs a subordinate formula, which is deployed without units; \
+                 Juju adds one beside each principal unit of a container-scoped relation"
+            ));
+        }
         let release = self.release_for(&placement, &formula);
+        let formula_subordinate = formula.metadata.subordinate;
         let mut app = Application {
             name: name.to_string(),
             formula: Arc::new(formula),
@@ -87,6 +97,7 @@ impl Model {
             workload_version: String::new(),
             host_network: placement.host_network,
             release,
+            subordinate: formula_subordinate,
         };
         for (key, value) in config {
             let value = check_option(&app.formula, &key, value)?;
@@ -122,6 +133,19 @@ impl Model {
         if application.life == Life::Dying {
             return err(format!("application `{app}` is being removed"));
         }
+        if application.subordinate {
+            // Juju's words (state/application.go `AddUnit`, spec §6.6).
+            return err(format!("cannot add unit to application \"{app}\": application is a subordinate"));
+        }
+        self.next_unit_of(app, None)
+    }
+
+    /// Names the next unit of `app`, on the machine of `principal` for a subordinate (the first
+    /// unit leads).
+    pub(super) fn next_unit_of(&mut self, app: &str, principal: Option<&str>) -> Result<NewUnit, SimError> {
+        let Some(application) = self.apps.get_mut(app) else {
+            return err(self.unknown_app(app));
+        };
         let name = format!("{app}/{}", application.next_unit);
         application.next_unit += 1;
         if application.leader.is_none() {
@@ -134,6 +158,7 @@ impl Model {
             formula_dir: application.formula_dir.clone(),
             host_network: application.host_network,
             release: application.release,
+            principal: principal.map(str::to_string),
         })
     }
 
@@ -155,13 +180,14 @@ impl Model {
                 actions: Vec::new(),
                 action_results: Vec::new(),
                 log: Vec::new(),
+                principal: unit.principal.clone(),
             },
         );
         events.push(Event::AddUnit(UnitNamed { unit: name }));
     }
 
     /// Adds a relation between `ends` (one end: a peer relation); returns its id.
-    fn add_relation(&mut self, ends: Vec<RelationEnd>, events: &mut Vec<Event>) -> i64 {
+    pub(super) fn add_relation(&mut self, ends: Vec<RelationEnd>, events: &mut Vec<Event>) -> i64 {
         let id = self.next_relation_id;
         self.next_relation_id += 1;
         let relation = Relation {
@@ -189,16 +215,15 @@ impl Model {
         if self.relations.values().any(|rel| rel.key() == key && rel.life == Life::Alive) {
             return err(format!("relation `{key}` already exists"));
         }
+        let (l, r) = self.container_scoped(l, r, &key)?;
         Ok(self.add_relation(vec![l, r], events))
     }
 
     /// `juju remove-relation`: the relation begins to go (its units run departed and broken).
     pub fn unrelate(&mut self, a: &EndpointRef, b: &EndpointRef, events: &mut Vec<Event>) -> Result<(), SimError> {
         let (l, r) = self.resolve_pair(a, b)?;
-        let Some(relation) = self
-            .relations
-            .values_mut()
-            .find(|rel| rel.ends.contains(&l) && rel.ends.contains(&r) && rel.life == Life::Alive)
+        let Some(relation) =
+            self.relations.values_mut().find(|rel| rel.has_end(&l) && rel.has_end(&r) && rel.life == Life::Alive)
         else {
             return err(format!("there is no relation between `{a}` and `{b}`"));
         };
@@ -409,6 +434,24 @@ impl Model {
                 }
             }
         }
+        // A container-scoped pair needs a subordinate (spec §6.6); said in Juju's words when no
+        // other pair is left.
+        let scoped: Vec<_> = matches.iter().filter(|(l, r)| self.container_scope_ok(l, r)).cloned().collect();
+        if scoped.is_empty() && !matches.is_empty() {
+            let (l, r) = &matches[0];
+            let mut key = [format!("{}:{}", l.app, l.endpoint), format!("{}:{}", r.app, r.endpoint)];
+            key.sort();
+            return self.container_scoped(l.clone(), r.clone(), &key.join(" "));
+        }
+        matches = scoped;
+        // Ambiguity is settled, as Juju settles it, by leaving out the implicit `juju-info`.
+        if matches.len() > 1 {
+            let explicit: Vec<_> =
+                matches.iter().filter(|(l, r)| !is_implicit(l) && !is_implicit(r)).cloned().collect();
+            if explicit.len() == 1 {
+                matches = explicit;
+            }
+        }
         match matches.len() {
             1 => Ok(matches.remove(0)),
             0 => err(format!(
@@ -425,9 +468,10 @@ impl Model {
     }
 }
 
-/// The relation ends of application `app` running `formula`, in the order of its metadata.
+/// The relation ends of application `app` running `formula`, in the order of its metadata,
+/// then the implicit `juju-info` every formula provides (spec §1.3).
 fn ends(app: &str, formula: &Formula) -> Vec<RelationEnd> {
-    formula
+    let mut ends: Vec<RelationEnd> = formula
         .metadata
         .endpoints
         .iter()
@@ -438,7 +482,16 @@ fn ends(app: &str, formula: &Formula) -> Vec<RelationEnd> {
             interface: e.interface.as_ref().map(|i| i.value.clone()).unwrap_or_default(),
             scope: e.scope,
         })
-        .collect()
+        .collect();
+    if !ends.iter().any(|e| e.endpoint == super::subordinate::JUJU_INFO) {
+        ends.push(super::subordinate::juju_info(app));
+    }
+    ends
+}
+
+/// Whether `end` is the implicit `juju-info` endpoint.
+fn is_implicit(end: &RelationEnd) -> bool {
+    end.endpoint == super::subordinate::JUJU_INFO && end.role == Role::Provider
 }
 
 /// A fixed, valid-looking model uuid derived from the model name (runs must not differ).

@@ -222,12 +222,29 @@ impl Runner {
     /// Returns its address.
     pub fn make_unit(&mut self, unit: &NewUnit) -> Result<String, SimError> {
         let name = &unit.name;
-        let index = self.units_made;
-        self.units_made += 1;
-        let places = self
+        // A subordinate lives on its principal's machine (spec §6.6).
+        let host = unit.principal.as_ref().and_then(|p| self.places.get(p).map(|places| (p, places.machine)));
+        let index = match host {
+            Some((_, machine)) => machine,
+            None => {
+                self.units_made += 1;
+                self.units_made - 1
+            }
+        };
+        let machine = Machine {
+            index,
+            host_network: unit.host_network,
+            release: unit.release,
+            host_unit: host.map(|(p, _)| p.clone()),
+        };
+        let mut places = self
             .backend
-            .create_unit(name, &Machine { index, host_network: unit.host_network, release: unit.release })
+            .create_unit(name, &machine)
             .map_err(|e| SimError(format!("cannot create unit {name}: {e}")))?;
+        if let Some(host) = machine.host_unit.as_ref().and_then(|h| self.places.get(h)) {
+            // One machine, one address.
+            places.address = host.address.clone();
+        }
         backend::copy_formula(&unit.formula_dir, &places.charm_dir_host)
             .map_err(|e| SimError(format!("cannot copy the formula into {name}: {e}")))?;
         stubs::write(&self.stubs, name, &places)?;

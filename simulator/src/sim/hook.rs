@@ -97,6 +97,13 @@ impl Sim {
             },
         };
         run.env = env::hook_env(&run, &self.runner.site(&self.model.name, &self.model.uuid), agent);
+        if let Some(principal) = self.model.units.get(unit).and_then(|u| u.principal.clone()) {
+            // A subordinate's hooks are told their principal (spec §5); the 2011 agent,
+            // which had no subordinates, set no JUJU_* variable.
+            if agent == env::AgentVersion::Juju {
+                run.env.insert("JUJU_PRINCIPAL_UNIT".into(), principal);
+            }
+        }
         self.trace_start(step, &run, fault);
         // A faulted hook leaves a `fail-next-hook` for its retry, as it always did.
         let injected = match fault {

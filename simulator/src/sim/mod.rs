@@ -162,13 +162,34 @@ impl Sim {
         Ok(unit.name)
     }
 
-    /// Relates two endpoints; the installed units of both sides enter its scope.
+    /// Relates two endpoints; the installed units of both sides enter its scope (and, in a
+    /// container-scoped relation, principals get their subordinates).
     pub fn relate(&mut self, a: &EndpointRef, b: &EndpointRef) -> Result<i64, SimError> {
         let mut events = Vec::new();
         let id = self.model.relate(a, b, &mut events)?;
         uniter::scope::enter_new_relation(&mut self.model, &self.agents, id);
         self.recorder.emit_all(events);
+        self.add_subordinates()?;
         Ok(id)
+    }
+
+    /// Adds the subordinate units that principals in container-scoped relations lack, each on
+    /// its principal's machine (spec §6.6).
+    fn add_subordinates(&mut self) -> Result<(), SimError> {
+        for needed in self.model.subordinates_needed() {
+            let unit = self.model.new_subordinate(&needed)?;
+            let address = self.runner.make_unit(&unit)?;
+            let mut events = Vec::new();
+            self.model.place_unit(&unit, &address, uniter::status::waiting_for_machine(), &mut events);
+            events.push(Event::Subordinate(trace::Subordinate {
+                unit: unit.name.clone(),
+                principal: needed.principal.clone(),
+                relation: needed.relation,
+            }));
+            self.agents.insert(unit.name.clone(), Agent::new(&unit.name, unit.charm_version));
+            self.recorder.emit_all(events);
+        }
+        Ok(())
     }
 
     /// Removes a relation: its units run departed and broken, then it is gone.
@@ -243,7 +264,8 @@ impl Sim {
             self.runner.destroy_unit(&unit);
         }
         self.recorder.emit_all(events);
-        Ok(())
+        // An install marked done enters scope as a committed one does.
+        self.add_subordinates()
     }
 
     /// Makes `unit` the leader of its application.
@@ -269,7 +291,10 @@ impl Sim {
         let Some(pick) = pick else {
             return Ok(None);
         };
-        self.run_hook(&pick.unit, pick.hook, &pick.snapshot).map(Some)
+        let record = self.run_hook(&pick.unit, pick.hook, &pick.snapshot)?;
+        // A principal whose install committed entered its container-scoped relations.
+        self.add_subordinates()?;
+        Ok(Some(record))
     }
 
     /// Runs steps until the action `id` on `unit` has finished (or nothing can run).

@@ -24,6 +24,10 @@ pub enum Event {
     Deploy(Deploy),
     /// A unit was added.
     AddUnit(UnitNamed),
+    /// The unit just added is a subordinate, beside its principal (follows its `add-unit`).
+    Subordinate(Subordinate),
+    /// A subordinate unit began to go with its principal or its container relation.
+    SubordinateDying(SubordinateDying),
     /// A relation was added (peer relations too, at deploy).
     Relate(Relate),
     /// A relation began to go (its units run departed and broken).
@@ -113,6 +117,8 @@ impl Event {
             Event::Run(_) => "run",
             Event::Deploy(_) => "deploy",
             Event::AddUnit(_) => "add-unit",
+            Event::Subordinate(_) => "subordinate",
+            Event::SubordinateDying(_) => "subordinate-dying",
             Event::Relate(_) => "relate",
             Event::Unrelate(_) => "unrelate",
             Event::RemoveUnit(_) => "remove-unit",
@@ -200,6 +206,31 @@ pub struct Deploy {
 pub struct UnitNamed {
     /// The unit (`wiki/0`).
     pub unit: String,
+}
+
+/// Fields of [`Event::Subordinate`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Subordinate {
+    /// The subordinate unit (`monitor/0`).
+    pub unit: String,
+    /// The principal unit whose machine it shares (`wiki/0`).
+    pub principal: String,
+    /// The container-scoped relation the principal entered, which asked for it.
+    pub relation: i64,
+}
+
+/// Fields of [`Event::SubordinateDying`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SubordinateDying {
+    /// The subordinate unit.
+    pub unit: String,
+    /// Its principal unit.
+    pub principal: String,
+    /// Why: `principal-dying`, or `no-container-relation` (its last container-scoped relation
+    /// to its principal's application is going).
+    pub reason: String,
 }
 
 /// Fields of an event about one application ([`Event::RemoveApplication`],

@@ -35,6 +35,18 @@ fn samples() -> Vec<(Event, serde_json::Value)> {
         ),
         (Event::AddUnit(UnitNamed { unit: "wiki/0".into() }), json!({"event": "add-unit", "unit": "wiki/0"})),
         (
+            Event::Subordinate(Subordinate { unit: "monitor/0".into(), principal: "wiki/0".into(), relation: 3 }),
+            json!({"event": "subordinate", "unit": "monitor/0", "principal": "wiki/0", "relation": 3}),
+        ),
+        (
+            Event::SubordinateDying(SubordinateDying {
+                unit: "monitor/0".into(),
+                principal: "wiki/0".into(),
+                reason: "principal-dying".into(),
+            }),
+            json!({"event": "subordinate-dying", "unit": "monitor/0", "principal": "wiki/0", "reason": "principal-dying"}),
+        ),
+        (
             Event::Relate(Relate { relation: 1, key: "db:db wiki:db".into() }),
             json!({"event": "relate", "relation": 1, "key": "db:db wiki:db"}),
         ),
@@ -287,7 +299,7 @@ fn every_event_writes_the_bytes_main_wrote_and_reads_back() {
         assert_eq!(want["event"], event.name(), "name() is the tag");
         kinds.insert(event.name());
     }
-    assert_eq!(kinds.len(), 41, "a sample of every kind of event");
+    assert_eq!(kinds.len(), 43, "a sample of every kind of event");
 }
 
 #[test]

@@ -266,6 +266,10 @@ impl Agent {
         if !self.stopped {
             return vec![Hook::unit(HookKind::Stop)];
         }
+        // The machine goes with the principal, so a principal goes after its subordinates.
+        if !snap.subordinates.is_empty() {
+            return Vec::new();
+        }
         vec![Hook::unit(HookKind::Remove)]
     }
 
@@ -463,6 +467,7 @@ mod tests {
             update_tick: 0,
             relations,
             actions: Vec::new(),
+            subordinates: Vec::new(),
         }
     }
 
@@ -536,6 +541,18 @@ mod tests {
         let names = drain(&mut agent, &dying);
         assert_eq!(names, ["db-relation-departed(mysql/0)", "db-relation-broken", "stop", "remove"]);
         assert!(agent.removed);
+    }
+
+    #[test]
+    fn a_dying_principal_removes_itself_only_after_its_subordinates() {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &snap(&[]));
+        let mut dying = snap(&[]);
+        dying.life = Life::Dying;
+        dying.subordinates = vec!["monitor/0".into()];
+        assert_eq!(drain(&mut agent, &dying), ["db-relation-broken", "stop"], "remove waits for monitor/0");
+        dying.subordinates.clear();
+        assert_eq!(drain(&mut agent, &dying), ["remove"]);
     }
 
     #[test]

@@ -49,6 +49,18 @@ use std::collections::BTreeMap;
 /// relations of a dying unit or relation end (there is no relation-broken for peers), the unit
 /// leaves their scope, and a dying relation left with no unit in scope goes.
 pub fn silent_transitions(model: &mut Model, agents: &mut BTreeMap<String, Agent>, events: &mut Vec<Event>) {
+    // Subordinates whose principal or container relation is going go too (spec §6.6).
+    for (unit, reason) in model.subordinates_to_destroy() {
+        if let Some(u) = model.units.get_mut(&unit) {
+            u.life = crate::model::Life::Dying;
+        }
+        let principal = model.units.get(&unit).and_then(|u| u.principal.clone()).unwrap_or_default();
+        events.push(Event::SubordinateDying(crate::trace::SubordinateDying {
+            unit,
+            principal,
+            reason: reason.to_string(),
+        }));
+    }
     let names: Vec<String> = agents.keys().cloned().collect();
     for name in names {
         let Some(snap) = Snapshot::take(model, &name) else {

@@ -19,6 +19,10 @@ pub fn enter(model: &mut Model, id: i64, unit: &str) {
     let Some(address) = model.units.get(unit).map(|u| u.address.clone()) else {
         return;
     };
+    // A subordinate joins a container-scoped relation only beside its own principal (spec §6.6).
+    if !model.relations.get(&id).is_some_and(|r| model.may_join(r, unit)) {
+        return;
+    }
     let Some(relation) = model.relations.get_mut(&id) else {
         return;
     };

@@ -44,6 +44,8 @@ pub struct Snapshot {
     pub relations: BTreeMap<i64, RelationView>,
     /// Pending actions: (id, name).
     pub actions: Vec<(u64, String)>,
+    /// The unit's subordinate units still in the model (a principal goes after them).
+    pub subordinates: Vec<String>,
 }
 
 impl Snapshot {
@@ -56,6 +58,10 @@ impl Snapshot {
             let Some(end) = relation.end_of(&u.app) else {
                 continue;
             };
+            // A subordinate does not see a container-scoped relation of another principal.
+            if !model.may_join(relation, unit) {
+                continue;
+            }
             let remote_app = relation.remote_app(&u.app);
             let mut members = BTreeMap::new();
             let mut app_versions = BTreeMap::new();
@@ -64,6 +70,10 @@ impl Snapshot {
                 for member in &relation.scope {
                     let member_app = crate::model::unit_app(member);
                     if member == unit || (!relation.is_peer() && member_app == u.app) {
+                        continue;
+                    }
+                    // In a container-scoped relation, only units in the same container.
+                    if !model.sees(relation, unit, member) {
                         continue;
                     }
                     let version = relation.unit_bags.get(member).map_or(0, |b| b.version);
@@ -93,6 +103,7 @@ impl Snapshot {
             update_tick: model.update_status_tick,
             relations,
             actions: u.actions.iter().map(|a| (a.id, a.name.clone())).collect(),
+            subordinates: model.subordinates_of(unit),
         })
     }
 }

@@ -66,6 +66,7 @@ mod tests {
             formula_dir: Default::default(),
             host_network: false,
             release: Default::default(),
+            principal: None,
         };
         model.place_unit(&new, "10.0.0.1", waiting_for_machine(), &mut Vec::new());
         model
