@@ -207,6 +207,8 @@ fn clean_deletes_the_containers_of_a_killed_run() {
 fn the_units_limits_stop_a_fork_bomb_and_a_memory_hog_and_the_others_go_on() {
     lxd_ready();
     let text = r#"
+# one failure is the point: no automatic retries of the runaway hooks (spec §6.5)
+model-config: {automatically-retry-hooks: false}
 formulas: {bomb: FORMULAS/ns-bomb, hog: FORMULAS/ns-hog, probe: FORMULAS/ns-probe}
 applications:
   bomb: {formula: bomb}

@@ -289,6 +289,8 @@ fn subordinates_live_and_go_with_their_principals_on_lxd() {
 fn a_principal_whose_install_is_resolved_gets_its_subordinate() {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = r#"
+# the install stays failed until it is resolved: no automatic retries (spec §6.5)
+model-config: {automatically-retry-hooks: false}
 formulas: {web: FORMULAS/sub-web, agent: FORMULAS/sub-agent}
 applications:
   web: {formula: web}
