@@ -81,19 +81,22 @@ impl Store {
         if self.find().is_some() {
             return Ok(());
         }
-        let root = nix::unistd::geteuid().is_root();
-        let mmdebstrap = crate::backend::find_program("mmdebstrap", &crate::backend::SYSTEM_DIRS).is_some();
-        match (root, mmdebstrap) {
-            (true, true) => Ok(()),
-            (true, false) => Err(format!(
-                "the unit base is not built and mmdebstrap, which builds it, is not installed (apt-get install mmdebstrap; then `formula base build`, or let the first ns run build it into {})",
-                self.dir.display()
-            )),
-            (false, _) => Err(format!(
-                "the unit base is not built in {} and only root can build it (sudo apt-get install mmdebstrap && sudo formula base build)",
-                self.dir.display()
-            )),
+        self.require_root().and_then(|()| mmdebstrap()).map(drop).map_err(|e| e.to_string())
+    }
+
+    /// Fails unless this process may build a base (root), saying what to do.
+    fn require_root(&self) -> io::Result<()> {
+        if nix::unistd::geteuid().is_root() {
+            return Ok(());
         }
+        Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "the unit base {} is not in {} and only root can build it: run `sudo apt-get install mmdebstrap && sudo formula base build` once (or give units another root with --rootfs)",
+                recipe::name(),
+                self.dir.display()
+            ),
+        ))
     }
 
     /// The base of today's recipe: found, or built now (see [`Store::build`]). `progress`
@@ -110,15 +113,7 @@ impl Store {
     /// two with a nearby mirror.
     pub fn build(&self, progress: &mut dyn FnMut(&str)) -> io::Result<Base> {
         let name = recipe::name();
-        if !nix::unistd::geteuid().is_root() {
-            return Err(io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                format!(
-                    "the unit base {name} is not in {} and only root can build it: run `sudo formula base build` once (or give units another root with --rootfs)",
-                    self.dir.display()
-                ),
-            ));
-        }
+        self.require_root()?;
         fs::create_dir_all(&self.dir).map_err(|e| annotate(e, &self.dir))?;
         let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o755));
         let lock_path = self.dir.join(format!("{name}.lock"));
@@ -128,12 +123,7 @@ impl Store {
         if let Some(base) = self.ready(&name) {
             return Ok(base);
         }
-        let mmdebstrap = crate::backend::find_program("mmdebstrap", &crate::backend::SYSTEM_DIRS).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                "the unit base is built with mmdebstrap, which is not installed (apt-get install mmdebstrap)",
-            )
-        })?;
+        let mmdebstrap = mmdebstrap()?;
         let work = self.dir.join(format!("{name}.building"));
         if work.exists() {
             fs::remove_dir_all(&work).map_err(|e| annotate(e, &work))?;
@@ -217,6 +207,16 @@ impl Base {
     pub fn packages(&self) -> String {
         self.root.parent().map(|d| fs::read_to_string(d.join("packages")).unwrap_or_default()).unwrap_or_default()
     }
+}
+
+/// mmdebstrap, which builds bases; its absence says what to install.
+fn mmdebstrap() -> io::Result<PathBuf> {
+    crate::backend::find_program("mmdebstrap", &crate::backend::SYSTEM_DIRS).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            "the unit base is not built and mmdebstrap, which builds it, is not installed (apt-get install mmdebstrap; then `formula base build`, or let the first ns run build it)",
+        )
+    })
 }
 
 /// What makes a tree built by mmdebstrap on this machine differ from one built elsewhere,
