@@ -285,16 +285,37 @@ impl Sim {
 
     /// Runs one step: one unit acts; `Ok(None)` when no unit has work.
     pub fn step(&mut self) -> Result<Option<HookRecord>, SimError> {
+        loop {
+            self.end_dead_agents();
+            let mut events = Vec::new();
+            let pick = self.scheduler.next(&mut self.model, &mut self.agents, &mut events);
+            self.recorder.emit_all(events);
+            let Some(pick) = pick else {
+                // Picking may have made units dying (subordinates of a dying principal) that
+                // end without a hook; once they are gone, other units may have work.
+                if self.end_dead_agents() {
+                    continue;
+                }
+                return Ok(None);
+            };
+            let record = self.run_hook(&pick.unit, pick.hook, &pick.snapshot)?;
+            // A principal whose install committed entered its container-scoped relations.
+            self.add_subordinates()?;
+            return Ok(Some(record));
+        }
+    }
+
+    /// Removes the units that end without a hook ([`uniter::dead_without_hooks`]) from the
+    /// model and their machines; true when any did.
+    fn end_dead_agents(&mut self) -> bool {
+        let dead = uniter::dead_without_hooks(&self.model, &self.agents);
         let mut events = Vec::new();
-        let pick = self.scheduler.next(&mut self.model, &mut self.agents, &mut events);
+        for unit in &dead {
+            uniter::scope::remove_unit(&mut self.model, &mut self.agents, unit, &mut events);
+            self.runner.destroy_unit(unit);
+        }
         self.recorder.emit_all(events);
-        let Some(pick) = pick else {
-            return Ok(None);
-        };
-        let record = self.run_hook(&pick.unit, pick.hook, &pick.snapshot)?;
-        // A principal whose install committed entered its container-scoped relations.
-        self.add_subordinates()?;
-        Ok(Some(record))
+        !dead.is_empty()
     }
 
     /// Runs steps until the action `id` on `unit` has finished (or nothing can run).

@@ -91,9 +91,11 @@ impl Agent {
         Agent { unit: unit.to_string(), charm_seen: charm_version, ..Agent::default() }
     }
 
-    /// The hooks this agent could run next from `snap`: the first is what Juju's resolver
-    /// runs; relation hooks of different relations are all listed, as Juju's order among
-    /// relations is not promised (the engine picks one by the seed).
+    /// The hooks this agent could run next from `snap`, by Juju's resolver chain (spec §6.1):
+    /// the first resolver with work decides. Where that resolver iterates a Go map (the
+    /// relations for relation-created, relation hooks and teardown), every relation with work
+    /// is listed, as Juju's order among them is not promised; the engine picks one by the
+    /// seed. Anything else yields one hook.
     pub fn next_hooks(&self, snap: &Snapshot) -> Vec<Hook> {
         if self.removed {
             return Vec::new();
@@ -103,18 +105,6 @@ impl Agent {
             // it is not run again until resolved).
             return self.action(snap).into_iter().collect();
         }
-        // A joined member's changed runs immediately, before anything else (ChangedPending).
-        for (id, rel) in &self.relations {
-            if let Some(member) = &rel.changed_pending {
-                return vec![Hook::relation(
-                    HookKind::RelationChanged,
-                    *id,
-                    &rel.endpoint,
-                    &rel.remote_app,
-                    Some(member),
-                )];
-            }
-        }
         if let Some(hook) = &self.retry {
             return vec![hook.clone()];
         }
@@ -122,12 +112,16 @@ impl Agent {
         if self.reboot_start && self.queued.is_none() {
             return vec![Hook::unit(HookKind::Start)];
         }
+        // A queued hook runs before relation-created, leadership and actions, which all need
+        // an idle agent (spec §6.1): start right after the first config-changed, config-changed
+        // right after upgrade-charm.
+        if let Some(kind) = &self.queued {
+            return vec![Hook::unit(kind.clone())];
+        }
         let dying = snap.life == Life::Dying;
         if !self.installed {
-            if dying {
-                return vec![Hook::unit(HookKind::Remove)];
-            }
-            return vec![Hook::unit(HookKind::Install)];
+            // A unit that dies before install ends without hooks: remove needs install.
+            return if dying { Vec::new() } else { vec![Hook::unit(HookKind::Install)] };
         }
         if !dying {
             let created: Vec<Hook> = snap
@@ -144,15 +138,14 @@ impl Agent {
             if snap.leader && !self.leader {
                 return vec![Hook::unit(HookKind::LeaderElected)];
             }
-            if !snap.leader && self.leader_settings_seen != Some(snap.leader_settings_version) {
-                return vec![Hook::unit(HookKind::LeaderSettingsChanged)];
-            }
+        }
+        // Juju 3.x runs leader-settings-changed on any non-leader that has not stopped, dying
+        // or not (worker/uniter/leadership/resolver.go).
+        if !snap.leader && !self.stopped && self.leader_settings_seen != Some(snap.leader_settings_version) {
+            return vec![Hook::unit(HookKind::LeaderSettingsChanged)];
         }
         if let Some(action) = self.action(snap) {
             return vec![action];
-        }
-        if let Some(kind) = &self.queued {
-            return vec![Hook::unit(kind.clone())];
         }
         if dying {
             return self.teardown(snap);
@@ -198,6 +191,11 @@ impl Agent {
             return None;
         }
         let hook = |kind, remote: Option<&str>| Hook::relation(kind, id, &view.endpoint, &view.remote_app, remote);
+        // The changed that follows a joined comes before any other hook of its relation, even
+        // one that is breaking, but not before other relations' hooks (ChangedPending, spec §6.2).
+        if let Some(member) = &local.changed_pending {
+            return Some(hook(HookKind::RelationChanged, Some(member)));
+        }
         let dying = view.life == Life::Dying;
         // Departed for members that left (for a dying relation: every member).
         for member in local.members.keys() {
@@ -252,7 +250,9 @@ impl Agent {
             }
             let remote_app = snap.relations.get(id).map_or(rel.remote_app.as_str(), |v| v.remote_app.as_str());
             let hook = |kind, remote: Option<&str>| Hook::relation(kind, *id, &rel.endpoint, remote_app, remote);
-            if let Some(member) = rel.members.keys().next() {
+            if let Some(member) = &rel.changed_pending {
+                hooks.push(hook(HookKind::RelationChanged, Some(member)));
+            } else if let Some(member) = rel.members.keys().next() {
                 let mut h = hook(HookKind::RelationDeparted, Some(member));
                 h.departing_unit = Some(self.unit.clone());
                 hooks.push(h);
@@ -263,7 +263,7 @@ impl Agent {
         if !hooks.is_empty() {
             return hooks;
         }
-        if !self.stopped {
+        if self.started && !self.stopped {
             return vec![Hook::unit(HookKind::Stop)];
         }
         // The machine goes with the principal, so a principal goes after its subordinates.
@@ -504,6 +504,149 @@ mod tests {
                 "db-relation-changed(mysql/1)"
             ]
         );
+    }
+
+    /// Names of the hooks offered, with their remote unit.
+    fn offered(agent: &Agent, snap: &Snapshot) -> Vec<String> {
+        agent
+            .next_hooks(snap)
+            .iter()
+            .map(|h| format!("{}{}", h.name(), h.remote_unit.as_ref().map(|r| format!("({r})")).unwrap_or_default()))
+            .collect()
+    }
+
+    /// A second relation, `cache` with `memcached`, holding `members`.
+    fn with_cache(mut s: Snapshot, members: &[(&str, u64)]) -> Snapshot {
+        s.relations.insert(
+            9,
+            RelationView {
+                endpoint: "cache".into(),
+                remote_app: "memcached".into(),
+                peer: false,
+                life: Life::Alive,
+                members: members.iter().map(|(u, v)| (u.to_string(), *v)).collect(),
+                app_versions: BTreeMap::new(),
+            },
+        );
+        s
+    }
+
+    /// Joins mysql/0 on `agent`, set up on `snap(&[])`: its changed is now pending.
+    fn half_joined() -> (Agent, Snapshot) {
+        let mut agent = Agent::new("wiki/0", 1);
+        drain(&mut agent, &with_cache(snap(&[]), &[]));
+        let s = with_cache(snap(&[("mysql/0", 1)]), &[]);
+        let joined = agent.next_hooks(&s).remove(0);
+        assert_eq!(joined.kind, HookKind::RelationJoined);
+        agent.commit(&joined, &s);
+        (agent, s)
+    }
+
+    #[test]
+    fn between_joined_and_its_changed_the_resolvers_ahead_of_relations_run() {
+        // ChangedPending orders hooks within the relation only (spec §6.2).
+        let (agent, s) = half_joined();
+        assert_eq!(offered(&agent, &s), ["db-relation-changed(mysql/0)"]);
+        let mut config = s.clone();
+        config.config_version = 2;
+        assert_eq!(offered(&agent, &config), ["config-changed"]);
+        let mut upgraded = s.clone();
+        upgraded.charm_version = 2;
+        assert_eq!(offered(&agent, &upgraded), ["upgrade-charm"]);
+        let mut settings = s.clone();
+        settings.leader = false;
+        settings.leader_settings_version = 4;
+        let mut deposed = agent.clone();
+        deposed.leader = false;
+        assert_eq!(offered(&deposed, &settings), ["leader-settings-changed"]);
+        let mut elected = agent.clone();
+        elected.leader = false;
+        assert_eq!(offered(&elected, &s), ["leader-elected"]);
+        let mut with_action = s.clone();
+        with_action.actions.push((1, "backup".into()));
+        assert_eq!(offered(&agent, &with_action), ["backup"]);
+    }
+
+    #[test]
+    fn between_joined_and_its_changed_another_relation_may_go_first() {
+        let (agent, _) = half_joined();
+        let both = with_cache(snap(&[("mysql/0", 1)]), &[("memcached/0", 1)]);
+        assert_eq!(offered(&agent, &both), ["db-relation-changed(mysql/0)", "cache-relation-joined(memcached/0)"]);
+        // The other relation's hooks run; the pending changed still comes before any other
+        // hook of its own relation.
+        let mut agent = agent;
+        let joined = agent.next_hooks(&both).remove(1);
+        agent.commit(&joined, &both);
+        let mut more = both.clone();
+        if let Some(view) = more.relations.get_mut(&7) {
+            view.members.insert("mysql/1".into(), 1);
+        }
+        assert_eq!(
+            offered(&agent, &more),
+            ["db-relation-changed(mysql/0)", "cache-relation-changed(memcached/0)"],
+            "mysql/1 joins only after mysql/0's changed"
+        );
+    }
+
+    #[test]
+    fn a_pending_changed_runs_before_its_relation_breaks() {
+        let (agent, s) = half_joined();
+        let mut dying_relation = s.clone();
+        if let Some(view) = dying_relation.relations.get_mut(&7) {
+            view.life = Life::Dying;
+        }
+        assert_eq!(offered(&agent, &dying_relation), ["db-relation-changed(mysql/0)"]);
+        let mut dying_unit = s.clone();
+        dying_unit.life = Life::Dying;
+        assert_eq!(offered(&agent, &dying_unit), ["db-relation-changed(mysql/0)", "cache-relation-broken"]);
+    }
+
+    #[test]
+    fn a_queued_hook_runs_before_relation_created_leadership_and_actions() {
+        let mut agent = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        for _ in 0..3 {
+            let hook = agent.next_hooks(&s).remove(0);
+            agent.commit(&hook, &s);
+        }
+        assert_eq!(agent.queued, None, "install, created, leader-elected");
+        let config = agent.next_hooks(&s).remove(0);
+        agent.commit(&config, &s);
+        // start is queued; a new relation, a new lease and an action all wait for it.
+        let mut busy = with_cache(s.clone(), &[]);
+        busy.actions.push((1, "backup".into()));
+        agent.leader = false;
+        assert_eq!(offered(&agent, &busy), ["start"]);
+    }
+
+    #[test]
+    fn stop_needs_start_and_remove_needs_install() {
+        let mut dying = snap(&[]);
+        dying.life = Life::Dying;
+        let never_installed = Agent::new("wiki/0", 1);
+        assert!(never_installed.next_hooks(&dying).is_empty(), "a unit dying before install runs no hook");
+        let mut installed = Agent::new("wiki/0", 1);
+        let s = snap(&[]);
+        for _ in 0..3 {
+            let hook = installed.next_hooks(&s).remove(0);
+            installed.commit(&hook, &s);
+        }
+        assert!(!installed.started);
+        assert_eq!(drain(&mut installed, &dying), ["db-relation-broken", "remove"], "no stop: start never ran");
+    }
+
+    #[test]
+    fn a_dying_follower_still_gets_leader_settings_changed_until_it_stops() {
+        let mut agent = Agent::new("wiki/1", 1);
+        let mut follower = snap(&[]);
+        follower.leader = false;
+        drain(&mut agent, &follower);
+        let mut dying = follower.clone();
+        dying.life = Life::Dying;
+        dying.leader_settings_version = 2;
+        assert_eq!(offered(&agent, &dying), ["leader-settings-changed"]);
+        agent.stopped = true;
+        assert_eq!(offered(&agent, &dying), ["db-relation-broken"], "not once stopped");
     }
 
     #[test]

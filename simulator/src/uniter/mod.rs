@@ -79,3 +79,21 @@ pub fn silent_transitions(model: &mut Model, agents: &mut BTreeMap<String, Agent
         }
     }
 }
+
+/// The units whose agent ends without another hook: dying before install ran, with nothing
+/// queued or failed. Juju's resolver runs `remove` only after install (spec §6.1), so such a
+/// unit goes straight away; the engine removes it from the model and its machine.
+pub fn dead_without_hooks(model: &Model, agents: &BTreeMap<String, Agent>) -> Vec<String> {
+    agents
+        .iter()
+        .filter(|(name, agent)| {
+            !agent.installed
+                && !agent.removed
+                && agent.error.is_none()
+                && agent.retry.is_none()
+                && agent.queued.is_none()
+                && model.units.get(name.as_str()).is_some_and(|u| u.life == crate::model::Life::Dying)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}

@@ -262,7 +262,7 @@ pub fn ordering_violations(run: &SimRun) -> Vec<String> {
         let pos = |n: &str| names.iter().position(|x| *x == n);
         let say = |p: &mut Vec<String>, m: String| p.push(format!("{unit}: {m}; hooks: {names:?}"));
         if let Some(first) = names.first() {
-            if *first != "install" && *first != "remove" {
+            if *first != "install" {
                 say(&mut problems, format!("first hook is {first}, not install"));
             }
         }
@@ -281,11 +281,33 @@ pub fn ordering_violations(run: &SimRun) -> Vec<String> {
         for (i, h) in seq.iter().enumerate() {
             let next = seq.get(i + 1);
             let succeeded = h.result.starts_with("ok") || h.result.starts_with("missing");
+            // ChangedPending: the next hook *of the same relation* is the changed for the unit
+            // that joined. Other relations' hooks, config-changed, leadership hooks and actions
+            // may come between (spec §6.2).
             if h.name.ends_with("-relation-joined") && succeeded {
                 let want = h.name.replace("-joined", "-changed");
-                if !next.is_some_and(|n| n.name == want && n.remote == h.remote && n.relation == h.relation) {
-                    say(&mut problems, format!("{} ({:?}) not immediately followed by {want}", h.name, h.remote));
+                // (None when the unit went into error before it and stayed there.)
+                let next_of_relation = seq[i + 1..].iter().find(|n| n.relation == h.relation);
+                if next_of_relation.is_some_and(|n| n.name != want || n.remote != h.remote) {
+                    say(&mut problems, format!("{} ({:?}) not followed by {want} in its relation", h.name, h.remote));
                 }
+            }
+            // A queued start runs right after the first config-changed (spec §6.1).
+            if h.name == "config-changed"
+                && h.result.starts_with("ok")
+                && !seq[..i].iter().any(|p| p.name == "start")
+                && next.is_some_and(|n| n.name != "start" && n.name != "config-changed")
+            {
+                say(
+                    &mut problems,
+                    format!("{} between the first config-changed and start", next.map_or("", |n| n.name.as_str())),
+                );
+            }
+            if h.name == "stop" && !seq[..i].iter().any(|p| p.name == "start") {
+                say(&mut problems, "stop without a start before it".into());
+            }
+            if h.name == "remove" && !seq[..i].iter().any(|p| p.name == "install") {
+                say(&mut problems, "remove without an install before it".into());
             }
             if h.name == "upgrade-charm"
                 && h.result.starts_with("ok")
