@@ -101,6 +101,9 @@ pub struct SimContext {
     pub members: BTreeMap<i64, Vec<String>>,
     /// Relations this unit knows (created and not broken), plus the hook's own.
     pub known_relations: Vec<i64>,
+    /// Those of them that are broken in this context (Juju's `ContextRelation.broken`):
+    /// reachable by id, left out of `relation-ids`.
+    pub broken: Vec<i64>,
     /// The action being run, for actions.
     pub action: Option<ActionRun>,
     /// Where juju-log lines go (and the trace).
@@ -142,6 +145,7 @@ impl SimContext {
             buffers: Buffers::default(),
             members,
             known_relations,
+            broken: Vec::new(),
             action,
             logs: Vec::new(),
             frozen: BTreeMap::new(),
@@ -218,7 +222,9 @@ impl HookContext for SimContext {
     }
 
     fn relations(&self) -> Vec<RelationInfo> {
-        self.known_relations.iter().filter_map(|id| self.info(*id)).collect()
+        // A broken relation stays reachable by id (its own -broken hook has it) but is not
+        // listed (spec §4.3, relation-ids).
+        self.known_relations.iter().filter(|id| !self.broken.contains(id)).filter_map(|id| self.info(*id)).collect()
     }
 
     fn relation_members(&self, id: i64) -> Result<Vec<String>, ToolError> {
@@ -274,7 +280,17 @@ impl HookContext for SimContext {
                         relation.key()
                     )));
                 }
-                relation.unit_bags.get(u).map(|b| b.data.clone()).unwrap_or_default()
+                // A unit that never entered the relation's scope has no settings yet: Juju's
+                // `RelationUnit.ReadSettings` fails (spec §4.3, relation-get).
+                match relation.unit_bags.get(u) {
+                    Some(bag) => bag.data.clone(),
+                    None => {
+                        return Err(ToolError::Other(format!(
+                            "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
+                            relation.key()
+                        )))
+                    }
+                }
             }
             BagTarget::App(a) => relation.app_bags.get(a).map(|b| b.data.clone()).unwrap_or_default(),
         };

@@ -373,7 +373,10 @@ fn hook_context(
     let (unit, hook) = (run.unit, run.hook);
     let members = uniter::context::members(agents.get(unit), hook);
     let known = uniter::context::known_relations(agents.get(unit), model, hook);
+    let broken = uniter::context::broken_relations(agents.get(unit), model, &known);
     let model = std::mem::take(model);
     let action = hook.is_action().then(|| std::mem::take(action));
-    SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action)
+    let mut context = SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action);
+    context.broken = broken;
+    context
 }
