@@ -124,6 +124,8 @@ pub struct Finished {
     pub action: Option<ActionRun>,
     /// `juju-log` lines.
     pub logs: Vec<String>,
+    /// Other units' settings as the hook read them, by relation and unit.
+    pub reads: BTreeMap<(i64, String), Settings>,
 }
 
 impl SimContext {
@@ -154,6 +156,12 @@ impl SimContext {
         }
     }
 
+    /// Serves these members' settings, as the unit's cache holds them, in place of the latest
+    /// commit (the `stale` fault; [`crate::uniter::cache`]).
+    pub fn serve_cached(&mut self, cached: BTreeMap<(i64, String), Settings>) {
+        self.frozen.extend(cached);
+    }
+
     /// Whether the hook asked for `juju-reboot --now`: its process is to be killed.
     pub fn reboot_now(&self) -> bool {
         self.buffers.reboot_now
@@ -161,7 +169,9 @@ impl SimContext {
 
     /// Ends the hook: gives back the model and what the hook left.
     pub fn finish(self) -> Finished {
-        Finished { model: self.model, buffers: self.buffers, action: self.action, logs: self.logs }
+        // Other units' settings as this hook read them (the application bags are keyed `app:`).
+        let reads = self.frozen.into_iter().filter(|((_, key), _)| !key.starts_with("app:")).collect();
+        Finished { model: self.model, buffers: self.buffers, action: self.action, logs: self.logs, reads }
     }
 
     fn app(&self) -> String {
@@ -284,12 +294,10 @@ impl HookContext for SimContext {
                 // `RelationUnit.ReadSettings` fails (spec §4.3, relation-get).
                 match relation.unit_bags.get(u) {
                     Some(bag) => bag.data.clone(),
-                    None => {
-                        return Err(ToolError::Other(format!(
-                            "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
-                            relation.key()
-                        )))
-                    }
+                    None => return Err(ToolError::Other(format!(
+                        "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
+                        relation.key()
+                    ))),
                 }
             }
             BagTarget::App(a) => relation.app_bags.get(a).map(|b| b.data.clone()).unwrap_or_default(),

@@ -92,9 +92,15 @@ mod tests {
             unit_bags: Default::default(),
             app_bags: Default::default(),
         };
-        model.relations.insert(1, relation(1, vec![end("wiki", Role::Requirer), end("db", Role::Provider)], Life::Dying));
-        model.relations.insert(2, relation(2, vec![end("wiki", Role::Requirer), end("db", Role::Provider)], Life::Dying));
-        model.relations.insert(3, relation(3, vec![end("wiki", Role::Requirer), end("db", Role::Provider)], Life::Alive));
+        model
+            .relations
+            .insert(1, relation(1, vec![end("wiki", Role::Requirer), end("db", Role::Provider)], Life::Dying));
+        model
+            .relations
+            .insert(2, relation(2, vec![end("wiki", Role::Requirer), end("db", Role::Provider)], Life::Dying));
+        model
+            .relations
+            .insert(3, relation(3, vec![end("wiki", Role::Requirer), end("db", Role::Provider)], Life::Alive));
         model.relations.insert(4, relation(4, vec![end("wiki", Role::Peer)], Life::Dying));
         let mut agent = Agent::new("wiki/0", 1);
         for id in [1, 2, 3, 4] {

@@ -31,6 +31,7 @@
 //! ([`crate::scheduler`], [`crate::sim`]).
 
 pub mod agent;
+pub mod cache;
 pub mod context;
 pub mod leadership;
 pub mod operation;
