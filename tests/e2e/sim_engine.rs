@@ -237,7 +237,8 @@ fn juju_sets_the_teardown_statuses_around_stop_and_remove() {
     assert_eq!(run.unit_hook_names("t/0").iter().rev().take(2).collect::<Vec<_>>(), ["remove", "stop"]);
     let logs = run.log_lines();
     let stop = r#"stop sees {"message":"stopping charm software","status":"maintenance","status-data":{}}"#;
-    let remove = r#"remove sees {"message":"cleaning up prior to charm deletion","status":"maintenance","status-data":{}}"#;
+    let remove =
+        r#"remove sees {"message":"cleaning up prior to charm deletion","status":"maintenance","status-data":{}}"#;
     assert!(logs.iter().any(|l| l.contains(stop)), "{logs:?}");
     assert!(logs.iter().any(|l| l.contains(remove)), "{logs:?}");
 }
