@@ -294,10 +294,12 @@ impl HookContext for SimContext {
                 // `RelationUnit.ReadSettings` fails (spec §4.3, relation-get).
                 match relation.unit_bags.get(u) {
                     Some(bag) => bag.data.clone(),
-                    None => return Err(ToolError::Other(format!(
+                    None => {
+                        return Err(ToolError::Other(format!(
                         "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
                         relation.key()
-                    ))),
+                    )))
+                    }
                 }
             }
             BagTarget::App(a) => relation.app_bags.get(a).map(|b| b.data.clone()).unwrap_or_default(),
