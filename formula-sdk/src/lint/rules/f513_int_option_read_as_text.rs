@@ -72,11 +72,8 @@ fn reads_as_text(args: &[String]) -> Option<&str> {
     let mut words = args.iter();
     while let Some(word) = words.next() {
         match word.as_str() {
-            "--format" => {
-                if words.next().is_some_and(|f| f == "json") {
-                    return None;
-                }
-            }
+            // The guard takes the format's value either way.
+            "--format" if words.next().is_some_and(|f| f == "json") => return None,
             "--format=json" => return None,
             "-o" | "--output" => {
                 words.next();
