@@ -239,7 +239,9 @@ fn faults_in_a_scenario_are_checked_with_their_position() {
     assert_eq!(code, 2, "{stderr}");
     let shown = path(&scenario);
     assert!(
-        stderr.contains(&format!("{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, budget")),
+        stderr.contains(&format!(
+            "{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, stale, budget"
+        )),
         "{stderr}"
     );
     assert!(stderr.contains(&format!("{shown}:7:9: fault `fail` must be from 0 to 100, not 200")), "{stderr}");
