@@ -194,6 +194,9 @@ pub fn parse_trace(text: &str) -> Result<TraceInfo, String> {
                     .step_faults
                     .push((fault.step, format!("leadership moves to {}", fault.unit.as_deref().unwrap_or("?")))),
                 FaultKind::Tick => info.step_faults.push((fault.step, "update-status timer fires".into())),
+                FaultKind::Stale => info.hook_at(fault.step, |h| {
+                    h.fault = Some(h.fault.take().map_or_else(|| "stale".to_string(), |f| format!("{f}, stale")));
+                }),
             },
             Event::RunResult(result) => info.result = Some(result),
             Event::End(end) => info.draws.extend(end.choices),

@@ -17,6 +17,11 @@
 //!   effects such as `status-set` stay) but is interrupted before its commit, so its buffered
 //!   writes are discarded and the same hook runs again.
 //! - **tick**: the update-status timer fires, and every started unit runs update-status.
+//! - **stale**: a hook reads other members' relation settings from its unit's cache, as
+//!   Juju's `context/cache.go` `RelationCache` serves them, instead of the latest commit: what
+//!   the unit last read of a member since that member was last the remote unit of one of its
+//!   hooks (spec §4.3, relation-get). Drawn only for a hook whose unit holds such a value that
+//!   is older than the latest commit ([`crate::uniter::cache`]).
 //!
 //! A budget bounds how many faults one run gets, so that a model can still settle.
 
@@ -35,6 +40,8 @@ pub struct Faults {
     pub restart: u32,
     /// The update-status timer fires before a step.
     pub tick: u32,
+    /// A hook reads other members' settings from its unit's cache, not the latest commit.
+    pub stale: u32,
     /// The most faults one run gets (0: the default, [`DEFAULT_BUDGET`]).
     pub budget: u32,
 }
@@ -43,12 +50,12 @@ pub struct Faults {
 pub const DEFAULT_BUDGET: u32 = 10;
 
 /// The names `--faults` and the scenario's `faults:` accept.
-pub const NAMES: &[&str] = &["leader", "fail", "restart", "tick", "budget"];
+pub const NAMES: &[&str] = &["leader", "fail", "restart", "tick", "stale", "budget"];
 
 impl Faults {
     /// Whether no fault can happen.
     pub fn is_off(&self) -> bool {
-        self.leader == 0 && self.fail == 0 && self.restart == 0 && self.tick == 0
+        self.leader == 0 && self.fail == 0 && self.restart == 0 && self.tick == 0 && self.stale == 0
     }
 
     /// The budget in force.
@@ -72,13 +79,14 @@ impl Faults {
             "fail" => self.fail = value,
             "restart" => self.restart = value,
             "tick" => self.tick = value,
+            "stale" => self.stale = value,
             "budget" => self.budget = value,
             _ => return Err(format!("unknown fault `{name}`; faults: {}", NAMES.join(", "))),
         }
         Ok(())
     }
 
-    /// Reads `leader=5,fail=3,restart=2,tick=5` (each rate in percent; `budget=N` optional).
+    /// Reads `leader=5,fail=3,restart=2,tick=5,stale=5` (each rate in percent; `budget=N` optional).
     pub fn parse(spec: &str) -> Result<Faults, String> {
         let mut faults = Faults::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -103,6 +111,10 @@ impl Faults {
             format!("restart={}", self.restart),
             format!("tick={}", self.tick),
         ];
+        // Only when on, so that the traces of runs without it keep their header.
+        if self.stale != 0 {
+            parts.push(format!("stale={}", self.stale));
+        }
         if self.budget != 0 {
             parts.push(format!("budget={}", self.budget));
         }
@@ -214,6 +226,15 @@ impl FaultState {
         }
         None
     }
+
+    /// Draws whether a hook that could read stale settings ([`crate::uniter::cache`]) does.
+    /// No draw when the rate is 0, so that runs without the fault keep their seeds.
+    pub fn for_stale(&mut self, faults: &Faults, choices: &mut Choices) -> bool {
+        if faults.stale == 0 || !self.left(faults) {
+            return false;
+        }
+        choices.chance("fault-stale", faults.stale) && self.spend(faults)
+    }
 }
 
 #[cfg(test)]
@@ -223,7 +244,11 @@ mod tests {
     #[test]
     fn parse_and_spec_round_trip() {
         let f = Faults::parse("leader=5, fail=3,restart=2,tick=5").unwrap_or_default();
-        assert_eq!(f, Faults { leader: 5, fail: 3, restart: 2, tick: 5, budget: 0 });
+        assert_eq!(f, Faults { leader: 5, fail: 3, restart: 2, tick: 5, stale: 0, budget: 0 });
+        assert_eq!(f.spec(), "leader=5,fail=3,restart=2,tick=5", "no stale=0 in the header");
+        let stale = Faults::parse("stale=40").unwrap_or_default();
+        assert_eq!((stale.stale, stale.spec().as_str()), (40, "leader=0,fail=0,restart=0,tick=0,stale=40"));
+        assert_eq!(Faults::parse(&stale.spec()), Ok(stale));
         assert_eq!(Faults::parse(&f.spec()), Ok(f));
         assert_eq!(Faults::parse(""), Ok(Faults::default()));
         assert!(Faults::default().is_off());
@@ -233,12 +258,12 @@ mod tests {
     fn parse_names_the_problem() {
         assert_eq!(
             Faults::parse("lead=5"),
-            Err("unknown fault `lead`; faults: leader, fail, restart, tick, budget".into())
+            Err("unknown fault `lead`; faults: leader, fail, restart, tick, stale, budget".into())
         );
         assert_eq!(Faults::parse("fail=101"), Err("fault `fail` must be from 0 to 100, not 101".into()));
         assert_eq!(
             Faults::parse("tick"),
-            Err("`tick` is not NAME=PERCENT (faults: leader, fail, restart, tick, budget)".into())
+            Err("`tick` is not NAME=PERCENT (faults: leader, fail, restart, tick, stale, budget)".into())
         );
         assert_eq!(Faults::parse("tick=x"), Err("fault `tick` needs a whole number, not `x`".into()));
     }
@@ -255,6 +280,13 @@ mod tests {
         assert_eq!(got.len(), 3);
         assert!(got.iter().all(|f| matches!(f, HookFault::Fail(_))), "{got:?}");
         assert_eq!(state.for_hook(&always, &mut Choices::seeded(2), &hook, true), None, "a retry is not failed again");
+        let mut fresh = Choices::seeded(3);
+        assert!(!FaultState::default().for_stale(&Faults::default(), &mut fresh));
+        assert!(fresh.draws().is_empty(), "stale off must not draw");
+        let stale = Faults { stale: 100, budget: 1, ..Faults::default() };
+        let mut state = FaultState::default();
+        assert!(state.for_stale(&stale, &mut fresh));
+        assert!(!state.for_stale(&stale, &mut fresh), "the budget bounds it too");
     }
 
     #[test]

@@ -101,6 +101,9 @@ pub struct SimContext {
     pub members: BTreeMap<i64, Vec<String>>,
     /// Relations this unit knows (created and not broken), plus the hook's own.
     pub known_relations: Vec<i64>,
+    /// Those of them that are broken in this context (Juju's `ContextRelation.broken`):
+    /// reachable by id, left out of `relation-ids`.
+    pub broken: Vec<i64>,
     /// The action being run, for actions.
     pub action: Option<ActionRun>,
     /// Where juju-log lines go (and the trace).
@@ -121,6 +124,8 @@ pub struct Finished {
     pub action: Option<ActionRun>,
     /// `juju-log` lines.
     pub logs: Vec<String>,
+    /// Other units' settings as the hook read them, by relation and unit.
+    pub reads: BTreeMap<(i64, String), Settings>,
 }
 
 impl SimContext {
@@ -142,12 +147,19 @@ impl SimContext {
             buffers: Buffers::default(),
             members,
             known_relations,
+            broken: Vec::new(),
             action,
             logs: Vec::new(),
             frozen: BTreeMap::new(),
             leader_cache: None,
             leader_settings_cache: None,
         }
+    }
+
+    /// Serves these members' settings, as the unit's cache holds them, in place of the latest
+    /// commit (the `stale` fault; [`crate::uniter::cache`]).
+    pub fn serve_cached(&mut self, cached: BTreeMap<(i64, String), Settings>) {
+        self.frozen.extend(cached);
     }
 
     /// Whether the hook asked for `juju-reboot --now`: its process is to be killed.
@@ -157,7 +169,9 @@ impl SimContext {
 
     /// Ends the hook: gives back the model and what the hook left.
     pub fn finish(self) -> Finished {
-        Finished { model: self.model, buffers: self.buffers, action: self.action, logs: self.logs }
+        // Other units' settings as this hook read them (the application bags are keyed `app:`).
+        let reads = self.frozen.into_iter().filter(|((_, key), _)| !key.starts_with("app:")).collect();
+        Finished { model: self.model, buffers: self.buffers, action: self.action, logs: self.logs, reads }
     }
 
     fn app(&self) -> String {
@@ -218,7 +232,9 @@ impl HookContext for SimContext {
     }
 
     fn relations(&self) -> Vec<RelationInfo> {
-        self.known_relations.iter().filter_map(|id| self.info(*id)).collect()
+        // A broken relation stays reachable by id (its own -broken hook has it) but is not
+        // listed (spec §4.3, relation-ids).
+        self.known_relations.iter().filter(|id| !self.broken.contains(id)).filter_map(|id| self.info(*id)).collect()
     }
 
     fn relation_members(&self, id: i64) -> Result<Vec<String>, ToolError> {
@@ -274,7 +290,17 @@ impl HookContext for SimContext {
                         relation.key()
                     )));
                 }
-                relation.unit_bags.get(u).map(|b| b.data.clone()).unwrap_or_default()
+                // A unit that never entered the relation's scope has no settings yet: Juju's
+                // `RelationUnit.ReadSettings` fails (spec §4.3, relation-get).
+                match relation.unit_bags.get(u) {
+                    Some(bag) => bag.data.clone(),
+                    None => {
+                        return Err(ToolError::Other(format!(
+                        "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
+                        relation.key()
+                    )))
+                    }
+                }
             }
             BagTarget::App(a) => relation.app_bags.get(a).map(|b| b.data.clone()).unwrap_or_default(),
         };

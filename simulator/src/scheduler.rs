@@ -125,6 +125,11 @@ impl Scheduler {
         self.fault_state.for_hook(&self.faults, &mut self.choices, hook, retry)
     }
 
+    /// Draws whether a hook that could read stale settings from its unit's cache does.
+    pub fn stale_fault(&mut self) -> bool {
+        self.fault_state.for_stale(&self.faults, &mut self.choices)
+    }
+
     /// Makes the next hook of `unit` (named `hook`, if given) fail.
     pub fn fail_next_hook(&mut self, unit: &str, hook: Option<&str>) {
         self.fail_next.entry(unit.to_string()).or_default().push(hook.map(str::to_string));

@@ -228,6 +228,22 @@ fn removing_a_unit_tears_it_down_and_its_peers_see_it_depart() {
 }
 
 #[test]
+fn juju_sets_the_teardown_statuses_around_stop_and_remove() {
+    // Spec §6.1: before stop, maintenance "stopping charm software" over the formula's own
+    // status; before remove, "cleaning up prior to charm deletion" over what stop set.
+    let text = "formulas: {t: FORMULAS/teardown-status}\napplications:\n  t: {formula: t, units: 1}\nsteps:\n  - settle\n  - expect: {status: {t/0: {status: active, message: running}}}\n  - remove-unit: t/0\n  - settle\n";
+    let run = run_text(text, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.unit_hook_names("t/0").iter().rev().take(2).collect::<Vec<_>>(), ["remove", "stop"]);
+    let logs = run.log_lines();
+    let stop = r#"stop sees {"message":"stopping charm software","status":"maintenance","status-data":{}}"#;
+    let remove =
+        r#"remove sees {"message":"cleaning up prior to charm deletion","status":"maintenance","status-data":{}}"#;
+    assert!(logs.iter().any(|l| l.contains(stop)), "{logs:?}");
+    assert!(logs.iter().any(|l| l.contains(remove)), "{logs:?}");
+}
+
+#[test]
 fn unrelate_and_remove_application_run_broken() {
     let text = format!(
         "{BASIC}steps:\n  - settle\n  - unrelate: [server:api, client:api]\n  - settle\n  - expect: {{status: {{client/0: {{status: blocked, message: no server}}}}, hooks: {{client/0: {{ran: [api-relation-broken]}}}}}}\n  - relate: [server:api, client:api]\n  - settle\n  - remove-application: server\n  - settle\n  - expect: {{units: {{server/0: false, server/1: false}}, status: {{client/1: blocked}}}}\n"

@@ -168,6 +168,13 @@ fn faults_are_drawn_recorded_and_follow_what_juju_allows() {
                     }
                 }
                 FaultKind::Tick => {}
+                // A stale read belongs to the hook that ran at its step.
+                FaultKind::Stale => {
+                    assert!(
+                        hooks.iter().any(|h| h.step == fault.step && Some(&h.name) == fault.hook.as_ref()),
+                        "seed {seed}: {fault:?}"
+                    );
+                }
             }
         }
         // The trace replays exactly, faults included.
@@ -232,7 +239,9 @@ fn faults_in_a_scenario_are_checked_with_their_position() {
     assert_eq!(code, 2, "{stderr}");
     let shown = path(&scenario);
     assert!(
-        stderr.contains(&format!("{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, budget")),
+        stderr.contains(&format!(
+            "{shown}:6:3: unknown fault `lead`; faults: leader, fail, restart, tick, stale, budget"
+        )),
         "{stderr}"
     );
     assert!(stderr.contains(&format!("{shown}:7:9: fault `fail` must be from 0 to 100, not 200")), "{stderr}");
@@ -443,4 +452,64 @@ fn the_fixed_gateway_passes_the_orders_that_break_the_buggy_one() {
         assert_eq!(code, 0, "faults {faults:?}: {stderr}");
         assert!(stderr.contains(&format!("{count} runs, 0 failed")), "{stderr}");
     }
+}
+
+/// tests/scenarios/stale-cache*.yaml: the reader checks, in one writer's changed, the other
+/// writer's generation against the remote writer's news of it (spec §4.3, the `stale` fault).
+#[test]
+fn the_stale_fault_catches_a_hook_that_trusts_another_member_to_be_fresh() {
+    let scenarios = repo().join("tests/scenarios");
+    let (buggy, fixed) = (scenarios.join("stale-cache.yaml"), scenarios.join("stale-cache-fixed.yaml"));
+    // Reading the latest commit, the trust holds: no seed fails without the fault.
+    let (code, stderr) = formula_sim(&[path(&buggy), "--backend", "host", "--explore", "20", "--keep-going"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Juju's cache breaks it: exploring with the fault finds a seed whose run fails.
+    let out = tempfile::tempdir().expect("temp dir");
+    let (code, stderr) = formula_sim(&[
+        path(&buggy),
+        "--backend",
+        "host",
+        "--explore",
+        "40",
+        "--faults",
+        "stale=50",
+        "--out",
+        path(out.path()),
+        "--shrink-budget",
+        "0",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("unit in error: reader/0: hook failed: \"source-relation-changed\""), "{stderr}");
+    let seed: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("FAILED seed "))
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"));
+    let trace = out.path().join(format!("formula-sim-seed-{seed}.trace.jsonl"));
+    let text = std::fs::read_to_string(&trace).expect("the trace");
+    let stale_reader_hooks: Vec<String> = simulator::trace::read(&text)
+        .expect("a trace")
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Fault(f) if f.fault == FaultKind::Stale => Some(format!("{:?} {:?}", f.unit, f.hook)),
+            _ => None,
+        })
+        .collect();
+    assert!(stale_reader_hooks.iter().any(|h| h.contains("reader/0")), "{stale_reader_hooks:?}");
+    // It replays to the same failure.
+    let (code, replayed) = formula_sim(&["--replay", path(&trace), path(&buggy), "--backend", "host", "-q"]);
+    assert_eq!(code, 1, "{replayed}");
+    // The fixed reader waits for the member's own changed, which reads it fresh.
+    let (code, stderr) = formula_sim(&[
+        path(&fixed),
+        "--backend",
+        "host",
+        "--explore",
+        "40",
+        "--keep-going",
+        "--faults",
+        "stale=50,leader=10,fail=10,restart=10,tick=10",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
 }

@@ -93,6 +93,7 @@ pub const RULES: &[&Rule] = &[
     &f510_ensemble_hook_tool::RULE,
     &f511_hook_symlink_leaves_formula::RULE,
     &f512_dispatch_not_executable::RULE,
+    &f513_int_option_read_as_text::RULE,
     &f601_icon_missing::RULE,
     &f602_template_icon::RULE,
     &f603_copyright_missing::RULE,

@@ -105,6 +105,7 @@ impl Sim {
             }
         }
         self.trace_start(step, &run, fault);
+        let cached = self.stale_reads(step, unit, &hook, fault);
         // A faulted hook leaves a `fail-next-hook` for its retry, as it always did.
         let injected = match fault {
             Some(HookFault::Fail(at)) => at == FailAt::Start,
@@ -115,7 +116,11 @@ impl Sim {
             Ran::unrun(Outcome::Injected)
         } else {
             let (model, agents) = (&mut self.model, &self.agents);
-            let context = || hook_context(model, agents, &run, &mut action);
+            let context = || {
+                let mut context = hook_context(model, agents, &run, &mut action);
+                context.serve_cached(cached);
+                context
+            };
             self.runner.run(&run, self.cfg.native_hooks, context)?
         };
         if ran.shell {
@@ -180,6 +185,29 @@ impl Sim {
         }
     }
 
+    /// The members' settings `hook` reads from its unit's cache: none unless the `stale` fault
+    /// strikes, which is drawn only when the cache holds something older than the latest
+    /// commit (spec §4.3; [`uniter::cache`]). Traced as a `stale` fault.
+    fn stale_reads(
+        &mut self,
+        step: u64,
+        unit: &str,
+        hook: &Hook,
+        fault: Option<HookFault>,
+    ) -> BTreeMap<(i64, String), crate::model::Settings> {
+        let members = uniter::context::members(self.agents.get(unit), hook);
+        let cache = self.caches.entry(unit.to_string()).or_default();
+        cache.prepare(&members, hook);
+        let runs = !matches!(fault, Some(HookFault::Fail(FailAt::Start)));
+        let stale = if runs { cache.stale(&self.model) } else { BTreeMap::new() };
+        if stale.is_empty() || !self.scheduler.stale_fault() {
+            return BTreeMap::new();
+        }
+        let (unit, hook) = (Some(unit.to_string()), Some(hook.name()));
+        self.recorder.emit(Event::Fault(trace::Fault { step, fault: FaultKind::Stale, unit, hook }));
+        stale
+    }
+
     /// Takes the model back from a finished hook's context and traces its tool calls (and
     /// those Juju refuses) and its logs; returns its buffered writes and its action's record.
     fn take_back(
@@ -190,8 +218,11 @@ impl Sim {
         calls: Vec<ToolCall>,
     ) -> (Buffers, Option<ActionRun>) {
         let unit = ctx.unit.clone();
+        let members = ctx.members.clone();
         let finished = ctx.finish();
         self.model = finished.model;
+        // Juju's cache is not transactional: what the hook read stays, whatever its outcome.
+        self.caches.entry(unit.clone()).or_default().record(finished.reads, &members);
         let scrub = |text: &[u8]| self.recorder.scrub(&String::from_utf8_lossy(text));
         let mut events = Vec::new();
         for (tool, args, response) in calls {
@@ -246,6 +277,8 @@ impl Sim {
                 }
             }
             Ending::Interrupted => {
+                // The agent restarts: a new context factory, with empty caches.
+                self.caches.remove(&unit);
                 self.recorder.emit(ended.exit(true, false));
                 self.recorder.emit(ended.discard());
                 if let Some(agent) = self.agents.get_mut(&unit) {
@@ -345,6 +378,7 @@ impl Sim {
         let gone = operation::after_commit(&mut self.model, &mut self.agents, unit, hook, &mut events);
         if let Some(unit) = &gone {
             self.runner.destroy_unit(unit);
+            self.caches.remove(unit);
         }
         self.recorder.emit_all(events);
     }
@@ -373,7 +407,10 @@ fn hook_context(
     let (unit, hook) = (run.unit, run.hook);
     let members = uniter::context::members(agents.get(unit), hook);
     let known = uniter::context::known_relations(agents.get(unit), model, hook);
+    let broken = uniter::context::broken_relations(agents.get(unit), model, &known);
     let model = std::mem::take(model);
     let action = hook.is_action().then(|| std::mem::take(action));
-    SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action)
+    let mut context = SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action);
+    context.broken = broken;
+    context
 }

@@ -53,6 +53,8 @@ pub struct Sim {
     recent: Vec<String>,
     /// Called with each hook that ran.
     pub on_hook: Option<HookCallback>,
+    /// Each unit agent's cache of its relation members' settings (for the `stale` fault).
+    caches: BTreeMap<String, crate::uniter::cache::SettingsCache>,
 }
 
 impl Sim {
@@ -85,6 +87,7 @@ impl Sim {
             hook_count: 0,
             refused: Vec::new(),
             recent: Vec::new(),
+            caches: BTreeMap::new(),
             on_hook: None,
             cfg,
         })

@@ -161,5 +161,7 @@ impl Sim {
         if let Some(agent) = self.agents.get_mut(unit) {
             agent.reboot_start = agent.started;
         }
+        // The agent starts afresh, with no cached relation settings.
+        self.caches.remove(unit);
     }
 }

@@ -55,6 +55,14 @@ impl Command for ConfigGet {
 
     fn run(&mut self, env: &mut Env<'_>) -> Result<(), String> {
         let mut settings = env.ctx.config().map_err(|e| e.to_string())?;
+        // The agent gets the settings over the JSON API into `interface{}`, so an int option
+        // reaches config-get as a float64 and prints as yaml.v2 prints one: `1e+06` for
+        // 1000000 in smart and yaml formats (spec §2.4).
+        for value in settings.values_mut() {
+            if let Value::Int(i) = value {
+                *value = Value::Float(*i as f64);
+            }
+        }
         let value = if self.key.is_empty() {
             if !self.all {
                 settings.retain(|_, v| *v != Value::Null);

@@ -27,6 +27,7 @@ struct Relation {
     unit_bags: BTreeMap<String, Settings>,
     app_bags: BTreeMap<String, Settings>,
     dead: bool,
+    broken: bool,
 }
 
 /// A requested port change, kept until the hook ends.
@@ -160,6 +161,15 @@ impl MemoryContext {
     pub fn dead_relation(mut self, id: i64) -> Self {
         if let Some(r) = self.relations.get_mut(&id) {
             r.dead = true;
+        }
+        self
+    }
+
+    /// Marks relation `id` broken in this context (not a peer relation, dying, no members
+    /// left): reachable by id, hidden from `relation-ids` (spec §4.3).
+    pub fn broken_relation(mut self, id: i64) -> Self {
+        if let Some(r) = self.relations.get_mut(&id) {
+            r.broken = true;
         }
         self
     }
@@ -324,7 +334,7 @@ impl HookContext for MemoryContext {
     }
 
     fn relations(&self) -> Vec<RelationInfo> {
-        self.relations.iter().filter(|(_, r)| !r.dead).map(|(id, r)| self.info(*id, r)).collect()
+        self.relations.iter().filter(|(_, r)| !r.dead && !r.broken).map(|(id, r)| self.info(*id, r)).collect()
     }
 
     fn relation_members(&self, id: i64) -> Result<Vec<String>, ToolError> {
@@ -364,8 +374,18 @@ impl HookContext for MemoryContext {
                 if app != r.remote_app && app != own_app {
                     return Err(ToolError::PermissionDenied);
                 }
+                // A unit that never entered scope has no settings (spec §4.3, relation-get).
                 let settings = r.unit_bags.get(unit).cloned().ok_or_else(|| {
-                    ToolError::NotFound(format!("unit {}: settings", formula_sdk::go::strconv::quote(unit)))
+                    let quoted = formula_sdk::go::strconv::quote(unit);
+                    let mut key = vec![format!("{own_app}:{}", r.endpoint)];
+                    if !peer {
+                        key.push(format!("{}:{}", r.remote_app, r.endpoint));
+                    }
+                    key.sort();
+                    ToolError::Other(format!(
+                        "cannot read settings for unit {quoted} in relation \"{}\": unit {quoted}: settings not found",
+                        key.join(" ")
+                    ))
                 })?;
                 (format!("unit:{unit}"), settings)
             }

@@ -398,6 +398,8 @@ pub enum FaultKind {
     Fail,
     /// The agent restarts during a hook, before its commit; the hook runs again.
     Restart,
+    /// A hook reads other members' relation settings from its unit's cache (stale).
+    Stale,
 }
 
 /// Fields of [`Event::Fault`].

@@ -10,8 +10,9 @@
 //!   queues (start after the first config-changed, config-changed after upgrade-charm):
 //!   [`Agent::commit`]. What the commit causes in the model: [`operation::after_commit`].
 //! - **Statuses Juju sets** (§6.1, §6.4): "waiting for machine", "installing charm
-//!   software" as install starts, `unknown` after start, "stopping charm software" after stop,
-//!   and `error` shown while in error ([`status`]).
+//!   software" as install starts, `unknown` after start, "stopping charm software" as stop
+//!   starts and `maintenance` after it, "cleaning up prior to charm deletion" as remove starts
+//!   and `terminated` after it, and `error` shown while in error ([`status`]).
 //! - **Entering and leaving scope** (§6.2): after install, before relation-created; out after
 //!   relation-broken; dying relations and applications go when nothing holds them ([`scope`]).
 //! - **Leadership** (§6.2, §6.3): leader-elected when a unit learns it leads, no
@@ -30,6 +31,7 @@
 //! ([`crate::scheduler`], [`crate::sim`]).
 
 pub mod agent;
+pub mod cache;
 pub mod context;
 pub mod leadership;
 pub mod operation;

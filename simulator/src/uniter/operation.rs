@@ -8,11 +8,15 @@ use crate::model::{Life, Model, PendingAction};
 use crate::trace::{self, Event};
 use std::collections::BTreeMap;
 
-/// Before `hook` runs on `unit`: `install` gets Juju's status; an action is taken off the
-/// unit's queue (it runs now, whatever its outcome). Returns that action.
+/// Before `hook` runs on `unit`: `install`, `stop` and `remove` get Juju's status (spec §6.1,
+/// `runhook.go` `beforeHook`); an action is taken off the unit's queue (it runs now, whatever
+/// its outcome). Returns that action.
 pub fn prepare(model: &mut Model, unit: &str, hook: &Hook) -> Option<PendingAction> {
-    if hook.kind == HookKind::Install {
-        status::installing(model, unit);
+    match hook.kind {
+        HookKind::Install => status::installing(model, unit),
+        HookKind::Stop => status::stopping(model, unit),
+        HookKind::Remove => status::removing(model, unit),
+        _ => {}
     }
     let (id, _) = hook.action.as_ref()?;
     let u = model.units.get_mut(unit)?;
@@ -70,8 +74,8 @@ pub fn action_status(failed: Option<&str>, ok: bool, name: &str, result: &str) -
 }
 
 /// What the commit of `hook` on `unit` causes in the model (spec §6.1, §6.2): after
-/// `install` the unit enters the scope of its relations; `start` and `stop` set Juju's
-/// statuses; after `-relation-broken` (and a dying peer relation's last `-relation-departed`)
+/// `install` the unit enters the scope of its relations; `start`, `stop` and `remove` set
+/// Juju's statuses (`runhook.go` `afterHook`); after `-relation-broken` (and a dying peer relation's last `-relation-departed`)
 /// the unit leaves that relation's scope; after `remove` it is gone. Returns the unit when it
 /// is gone, so that its container can go too.
 pub fn after_commit(
@@ -84,7 +88,7 @@ pub fn after_commit(
     match hook.kind {
         HookKind::Install => scope::enter_after_install(model, unit),
         HookKind::Start => status::started(model, unit),
-        HookKind::Stop => status::stopping(model, unit),
+        HookKind::Stop => status::stopped(model, unit),
         HookKind::RelationBroken => {
             if let Some(id) = hook.relation {
                 scope::leave(model, id, unit, events);
@@ -106,6 +110,7 @@ pub fn after_commit(
             }
         }
         HookKind::Remove => {
+            status::terminated(model, unit);
             scope::remove_unit(model, agents, unit, events);
             return Some(unit.to_string());
         }

@@ -33,11 +33,33 @@ pub fn started(model: &mut Model, unit: &str) {
     }
 }
 
-/// Once `stop` has committed: `maintenance`, "stopping charm software", unless the formula
-/// itself said `error`.
+/// As `stop` starts: `maintenance`, "stopping charm software", whatever the formula had set
+/// (spec §6.1; Juju's `operation/runhook.go` `beforeHook` sets it unconditionally).
 pub fn stopping(model: &mut Model, unit: &str) {
-    if let Some(u) = model.units.get_mut(unit).filter(|u| !u.status_set || u.status.status != "error") {
+    if let Some(u) = model.units.get_mut(unit) {
         u.status = status("maintenance", "stopping charm software");
+    }
+}
+
+/// Once `stop` has succeeded: `maintenance` with no message (`afterHook`), whatever the hook set.
+pub fn stopped(model: &mut Model, unit: &str) {
+    if let Some(u) = model.units.get_mut(unit) {
+        u.status = status("maintenance", "");
+    }
+}
+
+/// As `remove` starts: `maintenance`, "cleaning up prior to charm deletion" (`beforeHook`).
+pub fn removing(model: &mut Model, unit: &str) {
+    if let Some(u) = model.units.get_mut(unit) {
+        u.status = status("maintenance", "cleaning up prior to charm deletion");
+    }
+}
+
+/// Once `remove` has succeeded: `terminated` with no message (`afterHook`). The unit then
+/// leaves the model, so no status table shows it for long (on Juju, neither).
+pub fn terminated(model: &mut Model, unit: &str) {
+    if let Some(u) = model.units.get_mut(unit) {
+        u.status = status("terminated", "");
     }
 }
 
@@ -87,6 +109,14 @@ mod tests {
         assert_eq!(shown_in(&model, &agents).status, "unknown");
         stopping(&mut model, "wiki/0");
         assert_eq!(shown_in(&model, &agents).message, "stopping charm software");
+        stopped(&mut model, "wiki/0");
+        let after_stop = shown_in(&model, &agents);
+        assert_eq!((after_stop.status.as_str(), after_stop.message.as_str()), ("maintenance", ""));
+        removing(&mut model, "wiki/0");
+        assert_eq!(shown_in(&model, &agents).message, "cleaning up prior to charm deletion");
+        terminated(&mut model, "wiki/0");
+        let gone = shown_in(&model, &agents);
+        assert_eq!((gone.status.as_str(), gone.message.as_str()), ("terminated", ""));
     }
 
     #[test]
@@ -105,6 +135,10 @@ mod tests {
         let shown = shown_in(&model, &agents);
         assert_eq!((shown.status.as_str(), shown.message.as_str()), ("error", "hook failed: \"config-changed\""));
         stopping(&mut model, "wiki/0");
-        assert_eq!(shown_in(&model, &BTreeMap::new()).message, "stopping charm software");
+        assert_eq!(
+            shown_in(&model, &BTreeMap::new()).message,
+            "stopping charm software",
+            "Juju sets it before stop over the formula's own status"
+        );
     }
 }

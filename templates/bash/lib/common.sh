@@ -24,7 +24,7 @@ config_problem() {
 # render_config: the settings, as {{name}}.conf.
 render_config() {
     printf '# {{name}}.conf for %s, written by the {{name}} formula.\ngreeting = %s\nport = %s\n' \
-        "${JUJU_UNIT_NAME:-this unit}" "$(config-get greeting)" "$(config-get port)" | write_if_changed "$CONF"
+        "${JUJU_UNIT_NAME:-this unit}" "$(config-get greeting)" "$(config-get --format=json port)" | write_if_changed "$CONF"
 }
 
 # sync_ports WANTED...: open exactly these ports (like 8080/tcp).
@@ -44,7 +44,7 @@ publish() {
     local endpoint rid
     for endpoint in{{#relations}}{{^container}} {{endpoint}}{{/container}}{{/relations}}; do
         for rid in $(relation-ids "$endpoint"); do
-            relation-set -r "$rid" address="$(unit-get private-address)" port="$(config-get port)"
+            relation-set -r "$rid" address="$(unit-get private-address)" port="$(config-get --format=json port)"
         done
     done
 }
@@ -70,7 +70,7 @@ forget_remote() {
 # update_status: the unit's status from its settings, state and relations.
 update_status() {
     local problem
-    problem=$(config_problem "$(config-get port)")
+    problem=$(config_problem "$(config-get --format=json port)")
     if [ -n "$problem" ]; then
         status-set blocked "$problem"
     elif [ ! -f "$STARTED" ]; then
@@ -87,7 +87,7 @@ update_status() {
 # reconcile: bring everything in line with the settings; safe to run any time.
 reconcile() {
     local port
-    port=$(config-get port)
+    port=$(config-get --format=json port)
     if [ -z "$(config_problem "$port")" ]; then
         render_config
         if [ -f "$STARTED" ]; then sync_ports "$port/tcp"; else sync_ports; fi

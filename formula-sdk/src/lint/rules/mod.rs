@@ -86,6 +86,7 @@ pub mod f509_hook_tool_out_of_context;
 pub mod f510_ensemble_hook_tool;
 pub mod f511_hook_symlink_leaves_formula;
 pub mod f512_dispatch_not_executable;
+pub mod f513_int_option_read_as_text;
 pub mod f601_icon_missing;
 pub mod f602_template_icon;
 pub mod f603_copyright_missing;

@@ -11,6 +11,8 @@ fn world() -> MemoryContext {
         .config("ratio", 0.5)
         .config("big", 1e6)
         .config("numeric-string", "12345")
+        .config("cache-size", 1073741824i64)
+        .config("million", 1000000i64)
         .config_unset("empty")
 }
 
@@ -18,19 +20,19 @@ fn world() -> MemoryContext {
 fn all_set_options() {
     assert_eq!(
         ok(call(&mut world(), "config-get", &[])),
-        "big: 1e+06\nmonsters: false\nnumeric-string: \"12345\"\nratio: 0.5\n\
-         spline-reticulation: 45\ntitle: My Title\nusername: admin001\n"
+        "big: 1e+06\ncache-size: 1.073741824e+09\nmillion: 1e+06\nmonsters: false\n\
+         numeric-string: \"12345\"\nratio: 0.5\nspline-reticulation: 45\ntitle: My Title\nusername: admin001\n"
     );
 }
 
 #[test]
 fn all_options_including_unset() {
     let out = ok(call(&mut world(), "config-get", &["--all"]));
-    assert!(out.starts_with("big: 1e+06\nempty: null\nmonsters: false\n"), "{out}");
+    assert!(out.starts_with("big: 1e+06\ncache-size: 1.073741824e+09\nempty: null\nmillion: 1e+06\n"), "{out}");
     assert_eq!(out, ok(call(&mut world(), "config-get", &["-a"])));
     assert_eq!(
         ok(call(&mut world(), "config-get", &["-a", "--format", "json"])),
-        "{\"big\":1000000,\"empty\":null,\"monsters\":false,\"numeric-string\":\"12345\",\
+        "{\"big\":1000000,\"cache-size\":1073741824,\"empty\":null,\"million\":1000000,\"monsters\":false,\"numeric-string\":\"12345\",\
          \"ratio\":0.5,\"spline-reticulation\":45,\"title\":\"My Title\",\"username\":\"admin001\"}\n"
     );
 }
@@ -54,6 +56,12 @@ fn one_key_in_each_format() {
         (&["big"], "1e+06\n"),
         (&["big", "--format=json"], "1000000\n"),
         (&["ratio"], "0.5\n"),
+        // Int options arrive as float64 (spec §2.4): yaml.v2 writes large ones with an exponent.
+        (&["million"], "1e+06\n"),
+        (&["million", "--format=yaml"], "1e+06\n"),
+        (&["million", "--format=json"], "1000000\n"),
+        (&["cache-size"], "1.073741824e+09\n"),
+        (&["cache-size", "--format=json"], "1073741824\n"),
     ];
     for (args, expected) in cases {
         assert_eq!(ok(call(&mut world(), "config-get", args)), *expected, "{args:?}");

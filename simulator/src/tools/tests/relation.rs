@@ -149,7 +149,24 @@ fn own_app_bag_needs_leadership_outside_peers() {
 #[test]
 fn unknown_units_are_refused() {
     fails(call(&mut in_hook(), "relation-get", &["-", "postgresql/0"]), 1, "permission denied");
-    fails(call(&mut in_hook(), "relation-get", &["-", "mysql/9"]), 1, "unit \"mysql/9\": settings not found");
+    // mysql/9 is a unit of the related application that never joined: Juju's
+    // `RelationUnit.ReadSettings` finds no settings for it (spec §4.3).
+    fails(
+        call(&mut in_hook(), "relation-get", &["-", "mysql/9"]),
+        1,
+        "cannot read settings for unit \"mysql/9\" in relation \"mysql:db wordpress:db\": unit \"mysql/9\": settings not found",
+    );
+}
+
+#[test]
+fn a_broken_relation_is_reachable_by_id_but_not_listed() {
+    // Its own -relation-broken hook (spec §4.3): not in relation-ids, still readable by id.
+    let mut ctx = world().broken_relation(2).app_settings(2, "mysql", &[("database", "gone")]).hook_relation(2, None);
+    assert_eq!(ok(call(&mut ctx, "relation-ids", &[])), "db:10\ndb:3\n");
+    assert_eq!(ok(call(&mut ctx, "relation-get", &["database"])), "gone\n");
+    assert_eq!(ok(call(&mut ctx, "relation-get", &["-r", "db:2", "--app", "database", "mysql"])), "gone\n");
+    assert_eq!(ok(call(&mut ctx, "relation-list", &[])), "");
+    assert_eq!(ok(call(&mut ctx, "relation-list", &["--app"])), "mysql\n");
 }
 
 #[test]

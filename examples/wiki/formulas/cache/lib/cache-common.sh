@@ -58,8 +58,8 @@ stop_server() {
 # only when the file changed; keep ports, relations and status in line.
 reconcile() {
     local port memory address problem hash out verb
-    port=$(config-get port)
-    memory=$(config-get memory)
+    port=$(config-get --format=json port)
+    memory=$(config-get --format=json memory)
     address=$(unit-get private-address)
     problem=$(config_problem "$port" "$memory")
     if [ -n "$problem" ]; then

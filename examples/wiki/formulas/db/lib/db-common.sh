@@ -27,7 +27,7 @@ write_if_changed() {
 # config_problem: print what is wrong with the config, or nothing.
 config_problem() {
     local n
-    n=$(config-get max-connections)
+    n=$(config-get --format=json max-connections)
     case $n in
         '' | *[!0-9]*) echo "max-connections must be a whole number, got '$n'" ;;
         *) if [ "$n" -lt 1 ] || [ "$n" -gt 100000 ]; then

@@ -13,7 +13,7 @@ watched() {
 # Writes the agent's settings and says what it watches; safe to run again and again.
 reconcile() {
     install -d -m 0755 "$conf_dir" "$state_dir"
-    interval=$(config-get interval)
+    interval=$(config-get --format=json interval)
     if [ "$interval" -lt 5 ] || [ "$interval" -gt 3600 ]; then
         status-set blocked "interval must be 5-3600 seconds, not $interval"
         return 0
