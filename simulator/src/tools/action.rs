@@ -74,7 +74,11 @@ impl Command for ActionGet {
     }
 
     fn run(&mut self, env: &mut Env<'_>) -> Result<(), String> {
+        // Action parameters reach the agent over the JSON API too: numbers are float64 there
+        // and print as config-get's do (spec §2.4).
         let params = env.ctx.action_params().map_err(|e| e.to_string())?;
+        let params: BTreeMap<String, Value> =
+            params.into_iter().map(|(k, v)| (k, super::format::as_decoded_from_json(v))).collect();
         if self.keys.is_empty() {
             return self.out.write(env, &Value::Map(params));
         }

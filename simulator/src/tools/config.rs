@@ -54,14 +54,12 @@ impl Command for ConfigGet {
     }
 
     fn run(&mut self, env: &mut Env<'_>) -> Result<(), String> {
-        let mut settings = env.ctx.config().map_err(|e| e.to_string())?;
         // The agent gets the settings over the JSON API into `interface{}`, so an int option
         // reaches config-get as a float64 and prints as yaml.v2 prints one: `1e+06` for
         // 1000000 in smart and yaml formats (spec §2.4).
+        let mut settings = env.ctx.config().map_err(|e| e.to_string())?;
         for value in settings.values_mut() {
-            if let Value::Int(i) = value {
-                *value = Value::Float(*i as f64);
-            }
+            *value = super::format::as_decoded_from_json(std::mem::replace(value, Value::Null));
         }
         let value = if self.key.is_empty() {
             if !self.all {

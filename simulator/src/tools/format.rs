@@ -91,6 +91,18 @@ pub fn json(value: &Value) -> Result<String, String> {
     Ok(json::encode(value)? + "\n")
 }
 
+/// `value` as a Juju agent holds it after the API's JSON decoding into `interface{}`: every
+/// number a float64, so that smart and yaml print large integers as yaml.v2 prints floats
+/// (`1e+06`; spec §2.4). Config settings and action parameters both come this way.
+pub fn as_decoded_from_json(value: Value) -> Value {
+    match value {
+        Value::Int(i) => Value::Float(i as f64),
+        Value::Map(map) => Value::Map(map.into_iter().map(|(k, v)| (k, as_decoded_from_json(v))).collect()),
+        Value::List(items) => Value::List(items.into_iter().map(as_decoded_from_json).collect()),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,8 @@ fn in_action() -> MemoryContext {
         "timeout": 30,
         "verbose": true,
         "target": {"host": "db", "port": 5432, "tags": ["a", "b"]},
-        "name": "backup"
+        "name": "backup",
+        "size": 1000000
     });
     let Value::Map(params) = Value::from_json(&params) else { unreachable!() };
     MemoryContext::new("pg/0").action(params)
@@ -23,12 +24,15 @@ fn get_params() {
     assert_eq!(ok(call(&mut in_action(), "action-get", &["target.port"])), "5432\n");
     assert_eq!(ok(call(&mut in_action(), "action-get", &["target.tags"])), "- a\n- b\n");
     assert_eq!(ok(call(&mut in_action(), "action-get", &["target"])), "host: db\nport: 5432\ntags:\n- a\n- b\n");
+    // Numbers reach the agent as float64 (spec §2.4): yaml.v2 prints large ones with an exponent.
+    assert_eq!(ok(call(&mut in_action(), "action-get", &["size"])), "1e+06\n");
+    assert_eq!(ok(call(&mut in_action(), "action-get", &["size", "--format", "json"])), "1000000\n");
     assert_eq!(ok(call(&mut in_action(), "action-get", &["target.missing"])), "");
     assert_eq!(ok(call(&mut in_action(), "action-get", &["name.deeper"])), "");
     assert_eq!(ok(call(&mut in_action(), "action-get", &["missing.deeper"])), "");
     assert_eq!(
         ok(call(&mut in_action(), "action-get", &["--format", "json"])),
-        "{\"name\":\"backup\",\"target\":{\"host\":\"db\",\"port\":5432,\"tags\":[\"a\",\"b\"]},\"timeout\":30,\"verbose\":true}\n"
+        "{\"name\":\"backup\",\"size\":1000000,\"target\":{\"host\":\"db\",\"port\":5432,\"tags\":[\"a\",\"b\"]},\"timeout\":30,\"verbose\":true}\n"
     );
     let mut empty = MemoryContext::new("pg/0").action(BTreeMap::new());
     assert_eq!(ok(call(&mut empty, "action-get", &[])), "{}\n");
