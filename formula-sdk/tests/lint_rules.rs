@@ -1,6 +1,8 @@
 //! Every lint rule against its fixtures: `tests/fixtures/lint/<CODE>/bad` must trigger it
 //! (snapshot of the human output, plus `~ CODE` markers on the lines it must point at), and
-//! `good` must not. A meta-test holds every rule to its docs, fixtures and snapshot.
+//! `good` must not. A rule may add bad cases `bad-<variant>/`, each a whole formula with its
+//! own snapshot `<CODE>-<variant>`. A meta-test holds every rule to its docs, fixtures and
+//! snapshot.
 
 use formula_sdk::diagnostic::Diagnostic;
 use formula_sdk::format::Formula;
@@ -109,6 +111,41 @@ fn markers(dir: &Path, code: &str, shown: &Path) -> Vec<(PathBuf, usize)> {
     out
 }
 
+/// The extra bad cases of a rule: directories `bad-<variant>` beside `bad`, for findings that
+/// one formula cannot show together (e.g. with and without `series`), sorted by name.
+fn bad_variants(rule: &Rule) -> Vec<String> {
+    let mut variants: Vec<String> = std::fs::read_dir(fixture_dir(rule))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| name.starts_with("bad-"))
+        .collect();
+    variants.sort();
+    variants
+}
+
+/// Runs `rule` on the bad case `case`, checks its findings and markers, and snapshots them
+/// as `snapshot`.
+fn check_bad(rule: &'static Rule, case: &str, snapshot: &str, failures: &mut Vec<String>) {
+    let (bad, sources) = run(rule, case);
+    if bad.is_empty() {
+        failures.push(format!("{}: no finding on {case}/", rule.code));
+    }
+    if let Some(other) = bad.iter().find(|d| d.code != rule.code) {
+        failures.push(format!("{}: reported as {}", rule.code, other.code));
+    }
+    for (file, line) in markers(&fixture_dir(rule).join(case), rule.code, Path::new(case)) {
+        if !bad.iter().any(|d| d.path == file && d.span.is_some_and(|s| s.start.line == line)) {
+            failures.push(format!("{}: marker at {}:{line} has no finding there", rule.code, file.display()));
+        }
+    }
+    let human = render::render(Format::Human, &bad, &sources, false);
+    insta::with_settings!({snapshot_path => "snapshots/lint", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!(snapshot, human);
+    });
+}
+
 #[test]
 fn every_rule_triggers_on_bad_and_not_on_good() {
     let mut failures = Vec::new();
@@ -116,22 +153,11 @@ fn every_rule_triggers_on_bad_and_not_on_good() {
         if !fixture_dir(rule).join("bad").exists() {
             continue; // the meta-test reports missing fixtures
         }
-        let (bad, sources) = run(rule, "bad");
-        if bad.is_empty() {
-            failures.push(format!("{}: no finding on bad/", rule.code));
+        check_bad(rule, "bad", rule.code, &mut failures);
+        for variant in bad_variants(rule) {
+            let snapshot = format!("{}-{}", rule.code, &variant["bad-".len()..]);
+            check_bad(rule, &variant, &snapshot, &mut failures);
         }
-        if let Some(other) = bad.iter().find(|d| d.code != rule.code) {
-            failures.push(format!("{}: reported as {}", rule.code, other.code));
-        }
-        for (file, line) in markers(&fixture_dir(rule).join("bad"), rule.code, Path::new("bad")) {
-            if !bad.iter().any(|d| d.path == file && d.span.is_some_and(|s| s.start.line == line)) {
-                failures.push(format!("{}: marker at {}:{line} has no finding there", rule.code, file.display()));
-            }
-        }
-        let human = render::render(Format::Human, &bad, &sources, false);
-        insta::with_settings!({snapshot_path => "snapshots/lint", prepend_module_to_snapshot => false, omit_expression => true}, {
-            insta::assert_snapshot!(rule.code, human);
-        });
         let (good, _) = run(rule, "good");
         if !good.is_empty() {
             failures.push(format!(

@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
+    let target = Target::from_series(&ctx.formula.metadata.series);
     for run in executed(ctx) {
         let file = run.file;
         let Some(text) = &file.text else { continue };
@@ -30,7 +31,7 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         };
         let early = run.hooks.iter().any(|h| runs_before_anything_is_installed(h));
-        let Some(problem) = judge(shebang, early) else {
+        let Some(problem) = judge(shebang, early, &target) else {
             continue;
         };
         let message = format!("{} cannot start: {}", run.describe(), problem.message);
@@ -61,8 +62,8 @@ impl Problem {
 /// their `/usr` twins since 20.04).
 const STANDARD_DIRS: &[&str] = &["/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"];
 
-/// Programs that a hook may name as its interpreter and that every stock Ubuntu server
-/// image has (22.04 and 24.04).
+/// Programs that a hook may name as its interpreter and that every release in [`RELEASES`]
+/// has (`python3`, which 12.04 lacks, is judged by that table first).
 const STOCK_PROGRAMS: &[&str] =
     &["sh", "bash", "dash", "rbash", "python3", "perl", "env", "awk", "mawk", "sed", "true", "false", "cat"];
 
@@ -76,7 +77,7 @@ fn runs_before_anything_is_installed(hook: &str) -> bool {
 
 /// Judges the text after `#!` the way the kernel reads it: the interpreter's path up to the
 /// first blank, then at most one argument (the rest of the line, as one word).
-fn judge(shebang: &str, early: bool) -> Option<Problem> {
+fn judge(shebang: &str, early: bool, target: &Target) -> Option<Problem> {
     if shebang.ends_with('\r') {
         return Some(Problem::new(
             format!("the `#!` line ends with a carriage return, so the kernel looks for `{}\\r`", shebang.trim()),
@@ -102,7 +103,7 @@ fn judge(shebang: &str, early: bool) -> Option<Problem> {
             format!("write its full path, e.g. `#!/usr/bin/env {}`", base_name(path)),
         ));
     }
-    if let Some(problem) = judge_program(path, early) {
+    if let Some(problem) = judge_program(path, early, target) {
         return Some(problem);
     }
     if base_name(path) != "env" {
@@ -127,42 +128,29 @@ fn judge(shebang: &str, early: bool) -> Option<Problem> {
             "name the program: `#!/usr/bin/env python3`",
         ));
     }
-    judge_program(program, early)
+    judge_program(program, early, target)
 }
 
 /// Judges one interpreter, named by its absolute path or (after `env`) by its name.
-fn judge_program(program: &str, early: bool) -> Option<Problem> {
+fn judge_program(program: &str, early: bool, target: &Target) -> Option<Problem> {
     let name = base_name(program);
-    if name == "python" {
-        return Some(Problem::new(
-            format!("`{program}` does not exist on Ubuntu 20.04 and later, which have only `python3`"),
-            USE_PYTHON3,
-        ));
-    }
-    if name.starts_with("python2") {
-        return Some(Problem::new(
-            format!("`{program}` is Python 2, which current Ubuntu units do not have"),
-            USE_PYTHON3,
-        ));
-    }
     let dir = program.rfind('/').map(|i| if i == 0 { "/" } else { &program[..i] });
     let in_standard_dir = dir.is_none_or(|d| STANDARD_DIRS.contains(&d));
-    let stock = STOCK_PROGRAMS.contains(&name) && dir != Some("/usr/local/bin");
-    if in_standard_dir && stock {
-        return None;
+    let local = dir == Some("/usr/local/bin");
+    // The Python family varies by release; `/usr/local/bin` holds nothing on a fresh unit.
+    if in_standard_dir && !local {
+        if let Some(verdict) = target.judge(program, name) {
+            return verdict;
+        }
+        if STOCK_PROGRAMS.contains(&name) {
+            return None;
+        }
     }
-    let what = match (in_standard_dir, name.starts_with("python3.")) {
-        (_, true) => {
-            format!("`{program}` exists only on the Ubuntu release that ships that Python version")
-        }
-        (true, false) => format!("`{program}` is not installed on a stock Ubuntu unit"),
-        (false, false) => {
-            format!("`{program}` lies outside the program directories of a stock Ubuntu unit")
-        }
+    let what = if in_standard_dir {
+        format!("`{program}` is not installed on a stock Ubuntu unit")
+    } else {
+        format!("`{program}` lies outside the program directories of a stock Ubuntu unit")
     };
-    if name.starts_with("python3.") {
-        return Some(Problem { message: what, help: Some("use `#!/usr/bin/env python3`".into()), certain: false });
-    }
     if early {
         return Some(Problem::new(
             format!("{what}, and this hook runs before any other hook could install it"),
@@ -180,12 +168,146 @@ fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// One Ubuntu LTS release, and the Python a unit of it has before any hook runs: what its
+/// cloud image (the image Juju starts machines from) installs by default. The facts and
+/// their sources are in the rule's documentation.
+#[derive(Debug)]
+struct Release {
+    series: &'static str,
+    version: &'static str,
+    /// Python 2 as `/usr/bin/python`, `/usr/bin/python2` and `/usr/bin/python2.7`.
+    python2: bool,
+    /// The `python3.N` behind `/usr/bin/python3`, when Python 3 is installed.
+    python3: Option<&'static str>,
+}
+
+/// The releases F506 knows, oldest first. Programs that are on every one of them (`sh`,
+/// `bash`, `dash`, `perl`, `env`, `awk`, `sed`, …) are in [`STOCK_PROGRAMS`]; programs on
+/// none of them (`ruby`, `node`, `php`, …) are everything else.
+const RELEASES: &[Release] = &[
+    Release { series: "precise", version: "12.04", python2: true, python3: None },
+    Release { series: "trusty", version: "14.04", python2: true, python3: Some("3.4") },
+    Release { series: "xenial", version: "16.04", python2: false, python3: Some("3.5") },
+    Release { series: "bionic", version: "18.04", python2: false, python3: Some("3.6") },
+    Release { series: "focal", version: "20.04", python2: false, python3: Some("3.8") },
+    Release { series: "jammy", version: "22.04", python2: false, python3: Some("3.10") },
+    Release { series: "noble", version: "24.04", python2: false, python3: Some("3.12") },
+];
+
+/// Where a formula without `series` may land: Juju 2.0 and later default a model to xenial
+/// or a newer LTS, so precise and trusty are only reached by declaring them.
+const UNDECLARED_FROM: &str = "xenial";
+
+impl Release {
+    /// Whether a unit of this release has `name` (a program's base name) before any hook
+    /// runs, when the release decides it: `None` for a program outside the Python family.
+    fn has(&self, name: &str) -> Option<bool> {
+        if name == "python" || name == "python2" || name == "python2.7" {
+            return Some(self.python2);
+        }
+        if name == "python3" {
+            return Some(self.python3.is_some());
+        }
+        let minor = name.strip_prefix("python")?;
+        if minor.starts_with("3.") {
+            return Some(self.python3 == Some(minor));
+        }
+        if minor.starts_with("2.") {
+            return Some(false);
+        }
+        None
+    }
+
+    fn describe(&self) -> String {
+        format!("{} ({})", self.series, self.version)
+    }
+}
+
+/// The releases a formula's hooks must start on.
+#[derive(Debug)]
+struct Target {
+    releases: Vec<&'static Release>,
+    /// Whether they come from the formula's `series` (else: every release it may land on).
+    declared: bool,
+}
+
+impl Target {
+    /// The known releases among `series`; with none known (or none declared), every release
+    /// since [`UNDECLARED_FROM`].
+    fn from_series(series: &[String]) -> Target {
+        let releases: Vec<&'static Release> =
+            RELEASES.iter().filter(|r| series.iter().any(|s| s == r.series)).collect();
+        if !releases.is_empty() {
+            return Target { releases, declared: true };
+        }
+        let from = RELEASES.iter().position(|r| r.series == UNDECLARED_FROM).unwrap_or(0);
+        Target { releases: RELEASES[from..].iter().collect(), declared: false }
+    }
+
+    /// The problem with `program` (its base name is `name`), when the Python table decides
+    /// it: `Some(None)` when it is on every target release, `None` when the table does not
+    /// know the program.
+    fn judge(&self, program: &str, name: &str) -> Option<Option<Problem>> {
+        let mut missing = Vec::new();
+        for release in &self.releases {
+            if !release.has(name)? {
+                missing.push(release.describe());
+            }
+        }
+        if missing.is_empty() {
+            return Some(None);
+        }
+        let what = match name {
+            "python" | "python2" => format!("`{program}` (Python 2)"),
+            _ => format!("`{program}`"),
+        };
+        let on = join(&missing);
+        let help = if name == "python3" {
+            "write the hook in `bash` or `perl`, which every release has".to_string()
+        } else if name.starts_with("python3.") {
+            "use `#!/usr/bin/env python3`".to_string()
+        } else {
+            USE_PYTHON3.to_string()
+        };
+        let problem = if self.declared {
+            Problem::new(format!("{what} is not installed on {on}, which the formula declares in `series`"), help)
+        } else {
+            Problem {
+                message: format!(
+                    "{what} is not installed on {on}, and the formula declares no `series` that would rule them out"
+                ),
+                help: Some(format!("{help}; or list the releases the hook runs on in `series`")),
+                certain: false,
+            }
+        };
+        Some(Some(problem))
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn series(names: &[&str]) -> Target {
+        Target::from_series(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    /// `None`: no finding; `Some(true)`: an error; `Some(false)`: a warning.
+    fn verdict_on(shebang: &str, early: bool, target: &Target) -> Option<bool> {
+        judge(shebang, early, target).map(|p| p.certain)
+    }
+
     fn verdict(shebang: &str, early: bool) -> Option<bool> {
-        judge(shebang, early).map(|p| p.certain)
+        verdict_on(shebang, early, &series(&[]))
     }
 
     #[test]
@@ -200,23 +322,61 @@ mod tests {
             "/bin/env bash",
         ] {
             assert_eq!(verdict(ok, true), None, "{ok}");
+            assert_eq!(verdict_on(ok, true, &series(&["trusty", "noble"])), None, "{ok}");
         }
     }
 
     #[test]
-    fn gone_pythons_are_errors() {
-        for bad in ["/usr/bin/python", "/usr/bin/env python", "/usr/bin/python2.7", "/usr/bin/env python2"] {
-            assert_eq!(verdict(bad, false), Some(true), "{bad}");
+    fn python2_depends_on_the_declared_series() {
+        let old = series(&["precise", "trusty"]);
+        let new = series(&["focal"]);
+        for python2 in ["/usr/bin/python", "/usr/bin/env python", "/usr/bin/python2.7", "/usr/bin/env python2"] {
+            assert_eq!(verdict_on(python2, true, &old), None, "{python2}");
+            assert_eq!(verdict_on(python2, false, &new), Some(true), "{python2}");
+            assert_eq!(verdict_on(python2, true, &series(&["trusty", "xenial"])), Some(true), "{python2}");
+            assert_eq!(verdict(python2, true), Some(false), "{python2}");
         }
+    }
+
+    #[test]
+    fn messages_name_the_releases() {
+        let declared = judge("/usr/bin/python", false, &series(&["trusty", "xenial", "focal"])).map(|p| p.message);
+        assert_eq!(
+            declared.as_deref(),
+            Some("`/usr/bin/python` (Python 2) is not installed on xenial (16.04) and focal (20.04), which the formula declares in `series`")
+        );
+        let undeclared = judge("/usr/bin/python", false, &series(&[])).map(|p| p.message).unwrap_or_default();
+        assert!(
+            undeclared.contains("xenial (16.04), bionic (18.04), focal (20.04), jammy (22.04) and noble (24.04)"),
+            "{undeclared}"
+        );
+    }
+
+    #[test]
+    fn unknown_series_count_as_undeclared() {
+        assert_eq!(verdict_on("/usr/bin/python", false, &series(&["centos7", "kinetic"])), Some(false));
+        // A known series among unknown ones decides.
+        assert_eq!(verdict_on("/usr/bin/python", false, &series(&["centos7", "trusty"])), None);
+    }
+
+    #[test]
+    fn python3_and_its_versions() {
+        assert_eq!(verdict_on("/usr/bin/python3", false, &series(&["precise"])), Some(true));
+        assert_eq!(verdict_on("/usr/bin/python3.8", true, &series(&["focal"])), None);
+        assert_eq!(verdict_on("/usr/bin/env python3.8", true, &series(&["jammy"])), Some(true));
+        assert_eq!(verdict("/usr/bin/python3.8", true), Some(false));
+        assert_eq!(verdict("/usr/bin/python3.12", true), Some(false));
+        assert_eq!(verdict_on("/usr/bin/python3.12", true, &series(&["noble"])), None);
     }
 
     #[test]
     fn other_programs_depend_on_the_hook() {
         assert_eq!(verdict("/usr/bin/env ruby", false), Some(false));
         assert_eq!(verdict("/usr/bin/env ruby", true), Some(true));
+        assert_eq!(verdict_on("/usr/bin/env ruby", true, &series(&["trusty"])), Some(true));
         assert_eq!(verdict("/opt/app/bin/node", false), Some(false));
         assert_eq!(verdict("/usr/local/bin/bash", true), Some(true));
-        assert_eq!(verdict("/usr/bin/python3.8", true), Some(false));
+        assert_eq!(verdict("/usr/local/bin/python", false), Some(false));
     }
 
     #[test]
@@ -226,5 +386,11 @@ mod tests {
         assert_eq!(verdict("bash", false), Some(true));
         assert_eq!(verdict("/usr/bin/env python3 -u", false), Some(true));
         assert_eq!(verdict("/usr/bin/env", false), Some(true));
+    }
+
+    #[test]
+    fn the_table_is_ordered_and_knows_the_undeclared_start() {
+        assert!(RELEASES.windows(2).all(|w| w[0].version < w[1].version));
+        assert!(RELEASES.iter().any(|r| r.series == UNDECLARED_FROM));
     }
 }
