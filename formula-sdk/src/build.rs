@@ -75,6 +75,10 @@ pub enum BuildError {
     InTheWay(PathBuf),
     /// A file could not be written.
     Io(PathBuf, std::io::Error),
+    /// The wasm target is not installed and there is no rustup to add it.
+    WasmTargetMissing,
+    /// `rustup target add` failed (its output went to stderr).
+    RustupFailed(String),
 }
 
 impl fmt::Display for BuildError {
@@ -103,6 +107,14 @@ impl fmt::Display for BuildError {
                 write!(f, "`{}` was not written by `formula build`; remove it or drop its hook", path.display())
             }
             BuildError::Io(path, e) => write!(f, "cannot write `{}`: {e}", path.display()),
+            BuildError::WasmTargetMissing => write!(
+                f,
+                "the Rust standard library for {WASM_TARGET} is not installed, and there is no `rustup` on PATH to add it: \
+                 install rustup (https://rustup.rs), then run `rustup target add {WASM_TARGET}`; or install your \
+                 distribution's {WASM_TARGET} standard library for the `rustc` on PATH; or build only the native \
+                 hooks with `formula build --target native`"
+            ),
+            BuildError::RustupFailed(why) => write!(f, "`rustup target add {WASM_TARGET}` failed: {why}"),
         }
     }
 }
@@ -124,12 +136,90 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, BuildError> {
         built.dispatch = Some(dispatch);
     }
     if options.wasm {
+        ensure_wasm_target(dir)?;
         let module = cargo_build(&manifest, Some(WASM_TARGET), options)?;
         let target = dir.join("dispatch.wasm");
         install(&module, &target)?;
         built.wasm = Some(target);
     }
     Ok(built)
+}
+
+/// What [`build`] does about the wasm target before it builds for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WasmTargetAction {
+    /// The target is installed: build.
+    Build,
+    /// It is missing and rustup is at hand: `rustup target add`, then build.
+    Add,
+    /// It is missing and nothing can add it: fail with what to install.
+    Fail,
+}
+
+/// The decision: rustup runs only when the target is missing.
+pub fn wasm_target_action(installed: bool, rustup_on_path: bool) -> WasmTargetAction {
+    match (installed, rustup_on_path) {
+        (true, _) => WasmTargetAction::Build,
+        (false, true) => WasmTargetAction::Add,
+        (false, false) => WasmTargetAction::Fail,
+    }
+}
+
+/// Adds the wasm target with rustup when it is missing (saying so on stderr). When
+/// whether it is installed cannot be told (no `rustc` to ask), cargo is left to say.
+fn ensure_wasm_target(dir: &Path) -> Result<(), BuildError> {
+    let Some(installed) = wasm_target_installed(dir) else {
+        return Ok(());
+    };
+    let rustup = find_on_path("rustup");
+    match wasm_target_action(installed, rustup.is_some()) {
+        WasmTargetAction::Build => Ok(()),
+        WasmTargetAction::Fail => Err(BuildError::WasmTargetMissing),
+        WasmTargetAction::Add => {
+            let rustup = rustup.unwrap_or_else(|| PathBuf::from("rustup"));
+            eprintln!("the {WASM_TARGET} target is not installed: running `rustup target add {WASM_TARGET}`");
+            // In the formula's directory, so that its rust-toolchain file picks the toolchain.
+            let status = Command::new(&rustup)
+                .args(["target", "add", WASM_TARGET])
+                .current_dir(dir)
+                .stdout(Stdio::inherit())
+                .stderr(Stdio::inherit())
+                .status()
+                .map_err(|e| BuildError::RustupFailed(format!("cannot run `{}`: {e}", rustup.display())))?;
+            if status.success() {
+                Ok(())
+            } else {
+                let code = status.code().map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}"));
+                Err(BuildError::RustupFailed(code))
+            }
+        }
+    }
+}
+
+/// Whether the `rustc` cargo uses (`$RUSTC`, else `rustc` on PATH, run in `dir`) has the
+/// wasm target's standard library in its sysroot (`lib/rustlib/wasm32-wasip1`); `None` when
+/// that `rustc` cannot say.
+fn wasm_target_installed(dir: &Path) -> Option<bool> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc).args(["--print", "sysroot"]).current_dir(dir).stderr(Stdio::null()).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let sysroot = String::from_utf8(output.stdout).ok()?;
+    let sysroot = sysroot.trim();
+    if sysroot.is_empty() {
+        return None;
+    }
+    Some(Path::new(sysroot).join("lib/rustlib").join(WASM_TARGET).is_dir())
+}
+
+/// The executable file `name` in a directory of PATH.
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| {
+        std::fs::metadata(candidate).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
 }
 
 /// The files [`build`] writes that the simulator runs: the native program and the module.
@@ -368,6 +458,21 @@ mod tests {
         std::fs::write(path, "x").unwrap();
         let file = std::fs::File::options().write(true).open(path).unwrap();
         file.set_modified(SystemTime::now() - Duration::from_secs(age_secs)).unwrap();
+    }
+
+    #[test]
+    fn rustup_runs_only_when_the_wasm_target_is_missing() {
+        assert_eq!(wasm_target_action(true, true), WasmTargetAction::Build);
+        assert_eq!(wasm_target_action(true, false), WasmTargetAction::Build);
+        assert_eq!(wasm_target_action(false, true), WasmTargetAction::Add);
+        assert_eq!(wasm_target_action(false, false), WasmTargetAction::Fail);
+    }
+
+    #[test]
+    fn the_missing_target_message_says_what_to_run() {
+        let message = BuildError::WasmTargetMissing.to_string();
+        assert!(message.contains("`rustup target add wasm32-wasip1`"), "{message}");
+        assert!(message.contains("https://rustup.rs"), "{message}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod build_cli;
 mod bundle_cli;
 mod docs_links;
 mod lint_cli;
