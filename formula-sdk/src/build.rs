@@ -201,7 +201,8 @@ fn ensure_wasm_target(dir: &Path) -> Result<(), BuildError> {
 /// that `rustc` cannot say.
 fn wasm_target_installed(dir: &Path) -> Option<bool> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let output = Command::new(rustc).args(["--print", "sysroot"]).current_dir(dir).stderr(Stdio::null()).output().ok()?;
+    let output =
+        Command::new(rustc).args(["--print", "sysroot"]).current_dir(dir).stderr(Stdio::null()).output().ok()?;
     if !output.status.success() {
         return None;
     }
