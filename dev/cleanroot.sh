@@ -81,7 +81,13 @@ run)
     ;;
 teardown)
     pkill -f "chroot $ROOT" || true
-    # Daemons started inside (LXD) run with the root as their root.
+    # The root's LXD daemon sees the root as "/" (pivot_root), so the loop below misses it, and
+    # a daemon left running would serve the next setup from this session's mounts: ask it to
+    # stop through its socket in the root.
+    if [ -S "$ROOT/var/lib/lxd/unix.socket" ] && command -v lxd >/dev/null; then
+        LXD_DIR=$ROOT/var/lib/lxd timeout 60 lxd shutdown 2>/dev/null || true
+    fi
+    # Other daemons started inside run with the root as their root.
     for p in /proc/[0-9]*; do
         [ "$(readlink $p/root 2>/dev/null)" = "$ROOT" ] && kill "${p#/proc/}" 2>/dev/null
     done
