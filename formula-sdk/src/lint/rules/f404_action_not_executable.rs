@@ -3,7 +3,7 @@
 
 use super::support::actions::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use std::os::unix::fs::PermissionsExt;
 
 /// The rule's registration.
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an action's executable lacks the execute bit",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("44"),
     explanation: include_str!("f404_action_not_executable.md"),
     check: Check::Formula(check),
