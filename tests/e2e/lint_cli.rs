@@ -558,6 +558,12 @@ fn fix_diff_and_unsafe_fixes() {
     }
     let original = tree(&dir);
 
+    // JSON says which findings have a fix, and of which kind.
+    let found = json(&formula(root, &["lint", "--format=json", "--select=F503,F506,F606", "fixable"]));
+    let fixes: Vec<(&str, &str)> =
+        found.iter().map(|d| (d["code"].as_str().unwrap(), d["fix"].as_str().unwrap_or("none"))).collect();
+    assert_eq!(fixes, [("F506", "unsafe"), ("F503", "safe"), ("F503", "safe"), ("F606", "safe")]);
+
     // --diff shows the safe fixes, changes nothing, and exits 1.
     let out = formula(root, &["lint", "--diff", "fixable"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
