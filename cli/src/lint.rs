@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use formula_sdk::diagnostic::Diagnostic;
+use formula_sdk::fix::{self, Applicability, Fix};
 use formula_sdk::format::Formula;
 use formula_sdk::lint::{self, registry, Selection, Target};
 use formula_sdk::render::{self, Format, Sources};
@@ -42,7 +43,34 @@ pub struct LintArgs {
     /// Write the findings to this file instead of standard output.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
+    /// Apply the safe fixes, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With `--fix` or `--diff`: the unsafe fixes too (they may change what the formula does).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print what the fixes would change, change nothing, and exit 1 if there is something to fix.
+    #[arg(long)]
+    diff: bool,
 }
+
+/// What `--fix`, `--diff` and `--unsafe-fixes` ask for.
+#[derive(Clone, Copy)]
+struct Fixing {
+    write: bool,
+    unsafe_too: bool,
+}
+
+/// What the fixes did (or would do) to one target.
+#[derive(Default)]
+struct Fixed {
+    /// The code of every finding fixed.
+    codes: Vec<&'static str>,
+    diff: String,
+}
+
+/// How many passes of lint-and-fix a formula gets at most (a fix may make room for another).
+const MAX_FIX_PASSES: usize = 8;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
@@ -66,12 +94,13 @@ pub fn run(args: LintArgs) -> Result<u8> {
             bail!("no rule is called `{code}`; `formula lint --list` shows them")
         };
         print!(
-            "# {} `{}`\n\n{}.\n\nSeverity: {}. Group: {}.{}\n\n{}",
+            "# {} `{}`\n\n{}.\n\nSeverity: {}. Group: {}. Fix: {}.{}\n\n{}",
             rule.code,
             rule.name,
             rule.summary,
             rule.severity.as_str(),
             rule.group.as_str(),
+            rule.fix.as_str(),
             rule.proof.map(|p| format!(" charm proof: check {p}.")).unwrap_or_default(),
             rule.explanation
         );
@@ -80,11 +109,12 @@ pub fn run(args: LintArgs) -> Result<u8> {
     if args.list {
         for rule in registry::RULES {
             println!(
-                "{}  {:<36} {:<8} {:<12} {}",
+                "{}  {:<36} {:<8} {:<12} {:<7} {}",
                 rule.code,
                 rule.name,
                 rule.severity.as_str(),
                 rule.group.as_str(),
+                rule.fix.as_str(),
                 rule.summary
             );
         }
@@ -96,13 +126,28 @@ pub fn run(args: LintArgs) -> Result<u8> {
     if !unknown.is_empty() {
         bail!("unknown rules or groups: {}; `formula lint --list` shows them", unknown.join(", "));
     }
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        bail!("`--unsafe-fixes` goes with `--fix` or `--diff`");
+    }
+    let fixing = (args.fix || args.diff).then_some(Fixing { write: !args.diff, unsafe_too: args.unsafe_fixes });
     let targets = lint::discover(&args.paths);
-    let results: Vec<(Vec<Diagnostic>, Sources)> = targets.par_iter().map(|t| lint_target(t, &selection)).collect();
+    let results: Vec<Result<(Vec<Diagnostic>, Sources, Fixed)>> =
+        targets.par_iter().map(|t| lint_target(t, &selection, fixing)).collect();
     let mut diagnostics = Vec::new();
     let mut sources = Sources::default();
-    for (found, texts) in results {
+    let mut fixed = Fixed::default();
+    for result in results {
+        let (found, texts, done) = result?;
         diagnostics.extend(found);
         sources.extend(texts);
+        fixed.codes.extend(done.codes);
+        fixed.diff.push_str(&done.diff);
+    }
+    if args.diff {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(fixed.diff.as_bytes());
+        eprintln!("{}", fixed_line("would fix", &fixed.codes));
+        return Ok(if fixed.codes.is_empty() { 0 } else { 1 });
     }
     let format = match args.format {
         OutputFormat::Human => Format::Human,
@@ -118,8 +163,27 @@ pub fn run(args: LintArgs) -> Result<u8> {
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
     let mut text = render::render(format, &diagnostics, &sources, color);
+    let mut notes = Vec::new();
+    if args.fix {
+        notes.push(fixed_line("fixed", &fixed.codes));
+    }
+    let unsafe_left =
+        diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe)).count();
+    if unsafe_left > 0 && !args.unsafe_fixes {
+        let plural = if unsafe_left == 1 { "finding has an unsafe fix" } else { "findings have unsafe fixes" };
+        notes.push(format!("{unsafe_left} {plural} (apply with `--fix --unsafe-fixes`)"));
+    }
     if matches!(format, Format::Human) {
+        for note in &notes {
+            text.push_str(note);
+            text.push('\n');
+        }
         text.push_str(&summary(&diagnostics, targets.len()));
+    } else {
+        // Machine-readable output stays what it is; the notes go to standard error.
+        for note in &notes {
+            eprintln!("{note}");
+        }
     }
     match &args.output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))?,
@@ -132,13 +196,39 @@ pub fn run(args: LintArgs) -> Result<u8> {
     Ok(lint::exit_code(&diagnostics, args.strict))
 }
 
-fn lint_target(target: &Target, selection: &Selection) -> (Vec<Diagnostic>, Sources) {
+fn lint_target(
+    target: &Target,
+    selection: &Selection,
+    fixing: Option<Fixing>,
+) -> Result<(Vec<Diagnostic>, Sources, Fixed)> {
     let mut sources = Sources::default();
+    let mut fixed = Fixed::default();
     let found = match target {
         Target::Formula(dir) => {
-            let formula = Formula::load(dir);
+            let mut formula = Formula::load(dir);
+            let mut found = lint::lint_formula(&formula, selection);
+            if let Some(fixing) = fixing {
+                for _ in 0..MAX_FIX_PASSES {
+                    let wanted = |f: &&Fix| fixing.unsafe_too || f.applicability == Applicability::Safe;
+                    let candidates: Vec<(&'static str, &Fix)> =
+                        found.iter().filter_map(|d| d.fix.as_ref().filter(wanted).map(|f| (d.code, f))).collect();
+                    if candidates.is_empty() {
+                        break;
+                    }
+                    let fixes: Vec<&Fix> = candidates.iter().map(|(_, f)| *f).collect();
+                    let outcome = fix::apply(dir, dir, &fixes, fixing.write)
+                        .with_context(|| format!("cannot apply fixes to `{}`", dir.display()))?;
+                    fixed.codes.extend(outcome.applied.iter().map(|&i| candidates[i].0));
+                    fixed.diff.push_str(&outcome.diff);
+                    if !fixing.write || outcome.applied.is_empty() {
+                        break;
+                    }
+                    formula = Formula::load(dir);
+                    found = lint::lint_formula(&formula, selection);
+                }
+            }
             sources.add_formula(&formula);
-            lint::lint_formula(&formula, selection)
+            found
         }
         Target::Bundle(path) => {
             let found = lint::lint_bundle(path, path, selection);
@@ -149,7 +239,21 @@ fn lint_target(target: &Target, selection: &Selection) -> (Vec<Diagnostic>, Sour
         }
         Target::Invalid(path, message) => vec![lint::invalid_target(path, message)],
     };
-    (found, sources)
+    Ok((found, sources, fixed))
+}
+
+/// `fixed 3 findings (F503 ×2, F606 ×1)`, in code order.
+fn fixed_line(verb: &str, codes: &[&str]) -> String {
+    let mut counts = std::collections::BTreeMap::new();
+    for code in codes {
+        *counts.entry(*code).or_insert(0usize) += 1;
+    }
+    let noun = if codes.len() == 1 { "finding" } else { "findings" };
+    if counts.is_empty() {
+        return "nothing to fix".to_string();
+    }
+    let each: Vec<String> = counts.iter().map(|(code, n)| format!("{code} ×{n}")).collect();
+    format!("{verb} {} {noun} ({})", codes.len(), each.join(", "))
 }
 
 fn summary(diagnostics: &[Diagnostic], targets: usize) -> String {

@@ -68,6 +68,9 @@ pub struct Diagnostic {
     /// How to fix it, when there is a simple answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Edits that resolve it, when the rule knows them (`formula lint --fix`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {

@@ -23,6 +23,7 @@
 
 pub mod build;
 pub mod diagnostic;
+pub mod fix;
 pub mod format;
 pub mod go;
 pub mod lint;

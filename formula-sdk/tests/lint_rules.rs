@@ -5,6 +5,7 @@
 //! snapshot.
 
 use formula_sdk::diagnostic::Diagnostic;
+use formula_sdk::fix::{self, Applicability, FixAvailability};
 use formula_sdk::format::Formula;
 use formula_sdk::lint::{self, registry::RULES, Check, Rule, Selection, Target};
 use formula_sdk::render::{self, Format, Sources};
@@ -196,4 +197,67 @@ fn every_rule_has_docs_fixtures_and_a_snapshot() {
         }
     }
     assert!(missing.is_empty(), "{} problems:\n{}", missing.len(), missing.join("\n"));
+}
+
+/// A rule's fixes match what it declares (none, safe or unsafe); on each bad case of a rule
+/// with fixes, at least one finding has one, applying them all removes those findings, and
+/// a second round finds nothing more to fix.
+#[test]
+fn fixes_match_the_rule_and_resolve_their_findings() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        if !matches!(rule.check, Check::Formula(_)) || !fixture_dir(rule).join("bad").exists() {
+            continue;
+        }
+        let selection = Selection { select: vec![rule.code.to_string()], ..Selection::default() };
+        let mut cases = vec!["bad".to_string()];
+        cases.extend(bad_variants(rule));
+        for case in cases {
+            let temp = tempfile::tempdir().expect("a temporary directory");
+            let copy = temp.path().join(&case);
+            copy_tree(&fixture_dir(rule).join(&case), &copy);
+            let lint = || lint::lint_formula(&Formula::load_as(&copy, Path::new(&case)), &selection);
+            let before = lint();
+            let fixes: Vec<_> = before.iter().filter_map(|d| d.fix.as_ref()).collect();
+            let expected = match rule.fix {
+                FixAvailability::None => None,
+                FixAvailability::Safe => Some(Applicability::Safe),
+                FixAvailability::Unsafe => Some(Applicability::Unsafe),
+            };
+            if let Some(wrong) = fixes.iter().find(|f| Some(f.applicability) != expected) {
+                failures.push(format!(
+                    "{} {case}: a {:?} fix from a rule with fix {:?}",
+                    rule.code, wrong.applicability, rule.fix
+                ));
+            }
+            if expected.is_none() || fixes.is_empty() {
+                if expected.is_some() && case == "bad" {
+                    failures.push(format!("{} {case}: declares fixes but offers none", rule.code));
+                }
+                continue;
+            }
+            let outcome = fix::apply(&copy, Path::new(&case), &fixes, true).expect("apply fixes");
+            if outcome.applied.len() != fixes.len() {
+                failures.push(format!(
+                    "{} {case}: {} of {} fixes applied",
+                    rule.code,
+                    outcome.applied.len(),
+                    fixes.len()
+                ));
+            }
+            let after = lint();
+            if after.len() + outcome.applied.len() != before.len() {
+                failures.push(format!(
+                    "{} {case}: {} findings before, {} after fixing",
+                    rule.code,
+                    before.len(),
+                    after.len()
+                ));
+            }
+            if after.iter().any(|d| d.fix.is_some()) {
+                failures.push(format!("{} {case}: still something to fix after fixing", rule.code));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -514,3 +514,127 @@ fn a_complete_formula_has_no_warnings_or_errors() {
     assert!(loud.is_empty(), "{loud:#?}");
     assert_eq!(code(&out), 0);
 }
+
+/// Every file below `dir`: its path, its mode bits and its bytes, sorted by path.
+fn tree(dir: &Path) -> Vec<(PathBuf, u32, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).unwrap().flatten() {
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path.clone());
+            }
+            let bytes = if meta.is_file() { std::fs::read(&path).unwrap() } else { Vec::new() };
+            out.push((path.strip_prefix(dir).unwrap().to_path_buf(), meta.permissions().mode() & 0o7777, bytes));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Copies the fixture formula `tests/formulas/<name>` into `root`, keeping modes.
+fn copy_fixture(name: &str, root: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/formulas").join(name);
+    let to = root.join(name);
+    let status = Command::new("cp").arg("-a").arg(&from).arg(&to).status().unwrap();
+    assert!(status.success());
+    to
+}
+
+fn mode_of(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn fix_diff_and_unsafe_fixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let dir = copy_fixture("fixable", root);
+    // Git keeps only the owner's execute bit; make the starting modes certain.
+    for (hook, mode) in [("install", 0o755), ("start", 0o644), ("stop", 0o640)] {
+        std::fs::set_permissions(dir.join("hooks").join(hook), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let original = tree(&dir);
+
+    // JSON says which findings have a fix, and of which kind.
+    let found = json(&formula(root, &["lint", "--format=json", "--select=F503,F506,F606", "fixable"]));
+    let fixes: Vec<(&str, &str)> =
+        found.iter().map(|d| (d["code"].as_str().unwrap(), d["fix"].as_str().unwrap_or("none"))).collect();
+    assert_eq!(fixes, [("F506", "unsafe"), ("F503", "safe"), ("F503", "safe"), ("F606", "safe")]);
+
+    // --diff shows the safe fixes, changes nothing, and exits 1.
+    let out = formula(root, &["lint", "--diff", "fixable"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("chmod +x fixable/hooks/start\n") && diff.contains("chmod +x fixable/hooks/stop\n"),
+        "{diff}"
+    );
+    assert!(diff.contains("--- a/fixable/revision\n+++ b/fixable/revision\n"), "{diff}");
+    assert!(diff.contains("\n-12 beta\n+12\n"), "{diff}");
+    assert!(!diff.contains("python3"), "an unsafe fix in a safe diff: {diff}");
+    assert!(stderr(&out).contains("would fix 3 findings (F503 ×2, F606 ×1)"), "{}", stderr(&out));
+    let out = formula(root, &["lint", "--diff", "--unsafe-fixes", "fixable"]);
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).contains("-#!/usr/bin/python\n+#!/usr/bin/python3\n"), "{}", stdout(&out));
+    assert_eq!(tree(&dir), original, "--diff changed the formula");
+
+    // --fix applies the safe fixes only, and reports what is left.
+    let out = formula(root, &["lint", "--color=never", "--fix", "fixable"]);
+    let text = stdout(&out);
+    assert!(text.contains("fixed 3 findings (F503 ×2, F606 ×1)\n"), "{text}");
+    assert!(text.contains("error[F506]") && !text.contains("[F503]") && !text.contains("[F606]"), "{text}");
+    assert!(text.contains("1 finding has an unsafe fix"), "{text}");
+    assert_eq!(code(&out), 200, "the Python 2 hook is still an error");
+    assert_eq!(mode_of(&dir.join("hooks/start")), 0o755);
+    assert_eq!(mode_of(&dir.join("hooks/stop")), 0o750);
+    assert_eq!(std::fs::read_to_string(dir.join("revision")).unwrap(), "12\n");
+    let install = std::fs::read_to_string(dir.join("hooks/install")).unwrap();
+    assert!(install.starts_with("#!/usr/bin/python\n"), "{install}");
+    // Nothing else was touched.
+    let changed: Vec<PathBuf> =
+        tree(&dir).into_iter().zip(&original).filter(|(now, before)| now != *before).map(|(now, _)| now.0).collect();
+    assert_eq!(changed, [PathBuf::from("hooks/start"), PathBuf::from("hooks/stop"), PathBuf::from("revision")]);
+
+    // --fix --unsafe-fixes also moves the hook to Python 3.
+    let out = formula(root, &["lint", "--color=never", "--fix", "--unsafe-fixes", "fixable"]);
+    assert!(stdout(&out).contains("fixed 1 finding (F506 ×1)\n"), "{}", stdout(&out));
+    let install = std::fs::read_to_string(dir.join("hooks/install")).unwrap();
+    assert_eq!(install, original_text(&original, "hooks/install").replacen("python", "python3", 1));
+    assert_eq!(mode_of(&dir.join("hooks/install")), 0o755);
+
+    // A second run finds nothing to fix and changes nothing, byte for byte and mode for mode.
+    let fixed = tree(&dir);
+    let out = formula(root, &["lint", "--color=never", "--fix", "--unsafe-fixes", "fixable"]);
+    assert!(stdout(&out).contains("nothing to fix\n"), "{}", stdout(&out));
+    assert_eq!(tree(&dir), fixed);
+    let out = formula(root, &["lint", "--diff", "--unsafe-fixes", "fixable"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stdout(&out), "");
+}
+
+fn original_text(tree: &[(PathBuf, u32, Vec<u8>)], path: &str) -> String {
+    let entry = tree.iter().find(|(p, _, _)| p == Path::new(path)).unwrap();
+    String::from_utf8(entry.2.clone()).unwrap()
+}
+
+#[test]
+fn unsafe_fixes_needs_fix_or_diff_and_rules_say_whether_they_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = formula(tmp.path(), &["lint", "--unsafe-fixes", "."]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--unsafe-fixes"), "{}", stderr(&out));
+    let list = stdout(&formula(tmp.path(), &["lint", "--list"]));
+    let column = |code: &str| {
+        let line = list.lines().find(|l| l.starts_with(code)).unwrap().to_string();
+        line.split_whitespace().nth(4).unwrap().to_string()
+    };
+    assert_eq!(
+        (column("F503"), column("F506"), column("F606"), column("F105")),
+        ("safe".into(), "unsafe".into(), "safe".into(), "none".into())
+    );
+    let explained = stdout(&formula(tmp.path(), &["lint", "--explain", "F506"]));
+    assert!(explained.contains("Fix: unsafe."), "{explained}");
+}

@@ -12,6 +12,7 @@ pub mod rules;
 mod selection;
 pub mod shell;
 
+pub use crate::fix::FixAvailability;
 pub use context::LintContext;
 pub use selection::{Selection, ALLOW_FILE};
 
@@ -74,6 +75,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// The version that introduced it.
     pub since: &'static str,
+    /// Whether its findings come with a fix, and whether that fix is safe.
+    pub fix: FixAvailability,
     /// The `charm proof` check it corresponds to (spec §7 row), if any.
     pub proof: Option<&'static str>,
     /// The explanation (`## What it does`, `## Why is this bad?`, `## Example`).
@@ -112,6 +115,7 @@ impl Reporter {
             span,
             labels: Vec::new(),
             help: None,
+            fix: None,
         });
         let last = self.found.len() - 1;
         &mut self.found[last]

@@ -23,6 +23,9 @@ pub(super) fn render(diagnostics: &[Diagnostic]) -> String {
             if let Some(help) = &d.help {
                 item["help"] = json!(help);
             }
+            if let Some(fix) = &d.fix {
+                item["fix"] = json!(fix.applicability.as_str());
+            }
             item
         })
         .collect();

@@ -2,7 +2,7 @@
 #![doc = include_str!("f001_not_a_formula_directory.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, Rule};
+use crate::lint::{Check, FixAvailability, Group, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a path given to lint is neither a formula directory nor a bundle",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("1"),
     explanation: include_str!("f001_not_a_formula_directory.md"),
     check: Check::Driver,

@@ -2,7 +2,7 @@
 #![doc = include_str!("f002_yaml_syntax_error.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a YAML file of the formula does not parse",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("2,41,48"),
     explanation: include_str!("f002_yaml_syntax_error.md"),
     check: Check::Formula(check),

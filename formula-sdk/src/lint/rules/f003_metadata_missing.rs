@@ -2,7 +2,7 @@
 #![doc = include_str!("f003_metadata_missing.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "the formula has no metadata.yaml",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f003_metadata_missing.md"),
     check: Check::Formula(check),

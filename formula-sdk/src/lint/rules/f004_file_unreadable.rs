@@ -6,7 +6,7 @@ use super::support::layer::layer;
 use super::support::wording::tidy_reason;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use std::path::Path;
 
 /// The rule's registration.
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a file of the formula cannot be read",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("27,30"),
     explanation: include_str!("f004_file_unreadable.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::files::{real_path, relative};
 use super::support::layer::layer;
 use crate::diagnostic::Severity;
 use crate::format::MAX_FILE_BYTES;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a formula file is too large to be what it claims",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f005_file_too_large.md"),
     check: Check::Formula(check),

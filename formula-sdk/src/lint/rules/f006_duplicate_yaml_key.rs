@@ -4,7 +4,7 @@
 use super::support::layer::layer;
 use super::support::wording::key_name;
 use crate::diagnostic::{Label, Severity};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use std::path::Path;
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "a mapping repeats a key, and only the last one counts",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f006_duplicate_yaml_key.md"),
     check: Check::Formula(check),

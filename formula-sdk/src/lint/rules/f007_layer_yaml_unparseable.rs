@@ -5,7 +5,7 @@ use super::support::layer::layer;
 use super::support::spans::first_line;
 use super::support::wording::describe;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "layer.yaml does not parse",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("3"),
     explanation: include_str!("f007_layer_yaml_unparseable.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::metadata::{is_string_key, metadata_map};
 use super::support::names::closest;
 use super::support::wording::key_name;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "metadata.yaml has a top-level key that neither Juju nor proof knows",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("4"),
     explanation: include_str!("f101_unknown_metadata_field.md"),
     check: Check::Formula(check),

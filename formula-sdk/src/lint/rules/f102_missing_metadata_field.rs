@@ -2,7 +2,7 @@
 #![doc = include_str!("f102_missing_metadata_field.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "metadata.yaml lacks name, summary or description",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("5"),
     explanation: include_str!("f102_missing_metadata_field.md"),
     check: Check::Formula(check),

@@ -7,7 +7,7 @@ use super::support::spans::written;
 use super::support::wording::describe;
 use crate::diagnostic::Severity;
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a metadata field has a type Juju's schema rejects",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f103_metadata_field_wrong_type.md"),
     check: Check::Formula(check),

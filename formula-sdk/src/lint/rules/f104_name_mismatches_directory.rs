@@ -3,7 +3,7 @@
 
 use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "the formula name differs from its directory name",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("6"),
     explanation: include_str!("f104_name_mismatches_directory.md"),
     check: Check::Formula(check),

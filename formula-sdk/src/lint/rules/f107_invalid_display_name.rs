@@ -4,7 +4,7 @@
 use super::support::metadata::metadata_map;
 use super::support::wording::describe;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "display-name has characters the store refuses",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("9"),
     explanation: include_str!("f107_invalid_display_name.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::metadata::metadata_map;
 use crate::diagnostic::{Label, Severity};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "metadata has both maintainer and maintainers",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("10"),
     explanation: include_str!("f108_maintainer_and_maintainers.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::metadata::metadata_map;
 use super::support::spans::first_line;
 use super::support::wording::describe;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "maintainer is a list, or maintainers is not",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("12"),
     explanation: include_str!("f110_maintainer_wrong_shape.md"),
     check: Check::Formula(check),

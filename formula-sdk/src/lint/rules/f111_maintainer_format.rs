@@ -5,7 +5,7 @@ use super::support::metadata::metadata_map;
 use super::support::spans::first_line;
 use super::support::wording::describe;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "a maintainer is not written as Name <email>",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("13"),
     explanation: include_str!("f111_maintainer_format.md"),
     check: Check::Formula(check),

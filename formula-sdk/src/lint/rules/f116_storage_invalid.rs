@@ -8,7 +8,7 @@ use super::support::spans::value_span;
 use super::support::wording::{describe, key_name};
 use crate::diagnostic::Severity;
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use std::path::PathBuf;
@@ -21,6 +21,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a storage definition is malformed",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("18"),
     explanation: include_str!("f116_storage_invalid.md"),
     check: Check::Formula(check),

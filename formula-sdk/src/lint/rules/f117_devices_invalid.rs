@@ -9,7 +9,7 @@ use super::support::spans::value_span;
 use super::support::wording::{describe, key_name, list};
 use crate::diagnostic::{Label, Severity};
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use std::path::PathBuf;
@@ -22,6 +22,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a device definition is malformed",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("19"),
     explanation: include_str!("f117_devices_invalid.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::metadata::metadata_map;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "series is ignored by today's tooling",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("20"),
     explanation: include_str!("f118_series_deprecated.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::relations::relation_decls;
 use super::support::spans::{join, value_span};
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::{Label, Severity};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "extra-bindings is malformed or clashes with an endpoint",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("22"),
     explanation: include_str!("f120_extra_bindings_invalid.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "terms is not a list of term ids",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("24"),
     explanation: include_str!("f122_terms_invalid.md"),
     check: Check::Formula(check),

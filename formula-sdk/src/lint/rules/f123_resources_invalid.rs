@@ -5,7 +5,7 @@ use super::support::metadata::definitions;
 use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a resource definition is malformed",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("25"),
     explanation: include_str!("f123_resources_invalid.md"),
     check: Check::Formula(check),

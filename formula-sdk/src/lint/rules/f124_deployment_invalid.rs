@@ -4,7 +4,7 @@
 use super::support::spans::value_span;
 use super::support::wording::{a_type, describe_read};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
 
 /// The rule's registration.
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "the deployment section is malformed",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("26"),
     explanation: include_str!("f124_deployment_invalid.md"),
     check: Check::Formula(check),

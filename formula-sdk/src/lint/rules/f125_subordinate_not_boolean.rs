@@ -5,7 +5,7 @@ use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "subordinate is not a boolean",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("31"),
     explanation: include_str!("f125_subordinate_not_boolean.md"),
     check: Check::Formula(check),

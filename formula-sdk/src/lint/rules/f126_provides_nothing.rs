@@ -3,7 +3,7 @@
 
 use super::support::metadata::is_subordinate;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
 
 /// The rule's registration.
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "a principal formula provides no endpoint",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("32"),
     explanation: include_str!("f126_provides_nothing.md"),
     check: Check::Formula(check),

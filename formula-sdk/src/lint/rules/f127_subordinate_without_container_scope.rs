@@ -6,7 +6,7 @@ use super::support::relations::relation_decls;
 use super::support::spans::{join, value_span};
 use crate::diagnostic::{Label, Severity};
 use crate::format::Role;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a subordinate has no requires endpoint with container scope",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("33"),
     explanation: include_str!("f127_subordinate_without_container_scope.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::spans::{join, value_span};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Compat,
     summary: "the revision is kept in metadata.yaml, as in 2011",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("35"),
     explanation: include_str!("f128_revision_in_metadata.md"),
     check: Check::Formula(check),

@@ -6,7 +6,7 @@ use super::support::spans::value_span;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Compat,
     summary: "metadata's revision is not a non-negative integer",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("36"),
     explanation: include_str!("f129_metadata_revision_invalid.md"),
     check: Check::Formula(check),

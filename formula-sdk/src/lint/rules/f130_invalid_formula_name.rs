@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::format::names::{formula_name_problem, formula_name_suggestion};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "the formula name is not a valid Juju name",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f130_invalid_formula_name.md"),
     check: Check::Formula(check),

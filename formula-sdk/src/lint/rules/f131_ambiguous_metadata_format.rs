@@ -2,7 +2,7 @@
 #![doc = include_str!("f131_ambiguous_metadata_format.md")]
 
 use crate::diagnostic::{Label, Severity};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::Node;
 
 /// The rule's registration.
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "metadata mixes keys of two formats",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f131_ambiguous_metadata_format.md"),
     check: Check::Formula(check),

@@ -2,7 +2,7 @@
 #![doc = include_str!("f132_invalid_series.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a series name is not valid",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f132_invalid_series.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::spans::{join, value_span};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Compat,
     summary: "metadata carries the 2011 `ensemble: formula` marker",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f133_ensemble_format_marker.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::metadata::{formula_name, is_subordinate};
 use super::support::relations::{is_reserved_name, relation_decls, RelationDecl};
 use crate::diagnostic::Severity;
 use crate::format::Role;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an endpoint uses the reserved juju or juju-* name",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-1"),
     explanation: include_str!("f201_reserved_relation_name.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::relations::relation_decls;
 use super::support::spans::value_span;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an endpoint declaration is neither a map nor an interface name",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-2"),
     explanation: include_str!("f202_relation_not_a_map.md"),
     check: Check::Formula(check),

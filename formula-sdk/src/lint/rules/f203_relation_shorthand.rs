@@ -3,7 +3,7 @@
 
 use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "an endpoint is declared in the shorthand `name: interface`",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-2"),
     explanation: include_str!("f203_relation_shorthand.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an endpoint has a scope other than global or container",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-3"),
     explanation: include_str!("f204_unknown_relation_scope.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::relations::relation_decls;
 use super::support::spans::value_span;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an endpoint has no interface",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-5"),
     explanation: include_str!("f206_relation_missing_interface.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::names::closest;
 use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an endpoint declaration has a key Juju does not know",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-6"),
     explanation: include_str!("f207_unknown_relation_field.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::metadata::is_subordinate;
 use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::format::{Formula, Role};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "an endpoint has none of its relation hooks",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("rel-8"),
     explanation: include_str!("f209_relation_without_hooks.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::metadata::formula_name;
 use super::support::relations::{is_reserved_name, relation_decls};
 use crate::diagnostic::Severity;
 use crate::format::Role;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a provides or peers endpoint uses a juju or juju-* interface",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f210_reserved_interface.md"),
     check: Check::Formula(check),

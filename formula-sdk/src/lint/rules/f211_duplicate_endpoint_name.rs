@@ -3,7 +3,7 @@
 
 use super::support::relations::relation_decls;
 use crate::diagnostic::{Label, Severity};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "one endpoint name is declared in two sections",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f211_duplicate_endpoint_name.md"),
     check: Check::Formula(check),

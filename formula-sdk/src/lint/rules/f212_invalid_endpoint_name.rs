@@ -6,7 +6,7 @@ use super::support::spans::written;
 use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::format::names::{endpoint_name_problem, endpoint_name_suggestion};
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an endpoint name is not a valid relation name",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f212_invalid_endpoint_name.md"),
     check: Check::Formula(check),

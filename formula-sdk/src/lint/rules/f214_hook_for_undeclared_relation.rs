@@ -4,7 +4,7 @@
 use super::support::names::closest;
 use super::support::relations::{relation_decls, relation_hook};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "a relation hook names an endpoint the formula does not declare",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f214_hook_for_undeclared_relation.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::format::first_line_span;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "config.yaml is not a mapping with an options key",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("48"),
     explanation: include_str!("f302_config_invalid_structure.md"),
     check: Check::Formula(check),

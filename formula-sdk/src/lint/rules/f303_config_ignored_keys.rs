@@ -2,7 +2,7 @@
 #![doc = include_str!("f303_config_ignored_keys.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "config.yaml has top-level keys besides options",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("49"),
     explanation: include_str!("f303_config_ignored_keys.md"),
     check: Check::Formula(check),

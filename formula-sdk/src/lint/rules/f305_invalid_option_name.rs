@@ -3,7 +3,7 @@
 
 use super::support::config::Options;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a config option's name breaks the naming pattern",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("51"),
     explanation: include_str!("f305_invalid_option_name.md"),
     check: Check::Formula(check),

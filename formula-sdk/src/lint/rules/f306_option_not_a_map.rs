@@ -5,7 +5,7 @@ use super::support::config::Options;
 use super::support::spans::written;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a config option's definition is not a mapping",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("52"),
     explanation: include_str!("f306_option_not_a_map.md"),
     check: Check::Formula(check),

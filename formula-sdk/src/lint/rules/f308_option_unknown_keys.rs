@@ -4,7 +4,7 @@
 use super::support::config::Options;
 use super::support::names::edit_distance;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "a config option has keys Juju ignores",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("54"),
     explanation: include_str!("f308_option_unknown_keys.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::config::Options;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "a config option's description is not a non-empty string",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("55"),
     explanation: include_str!("f309_option_description_empty.md"),
     check: Check::Formula(check),

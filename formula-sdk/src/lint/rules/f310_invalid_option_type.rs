@@ -6,7 +6,7 @@ use super::support::spans::written;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a config option has a type Juju does not know",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("56"),
     explanation: include_str!("f310_invalid_option_type.md"),
     check: Check::Formula(check),

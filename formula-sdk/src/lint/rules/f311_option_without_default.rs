@@ -3,7 +3,7 @@
 
 use super::support::config::Options;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "a config option has no default",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("57"),
     explanation: include_str!("f311_option_without_default.md"),
     check: Check::Formula(check),

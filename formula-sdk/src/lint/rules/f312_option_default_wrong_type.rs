@@ -8,7 +8,7 @@ use super::support::wording::{a_type, shorten};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::{format_float, Node, NodeKind};
 
 /// The rule's registration.
@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a config option's default does not match its type",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("58"),
     explanation: include_str!("f312_option_default_wrong_type.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "actions.yaml is not a mapping of action definitions",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("42"),
     explanation: include_str!("f401_actions_not_a_map.md"),
     check: Check::Formula(check),

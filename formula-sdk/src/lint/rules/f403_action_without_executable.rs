@@ -3,7 +3,7 @@
 
 use super::support::actions::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "an action has no executable under actions/",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("44"),
     explanation: include_str!("f403_action_without_executable.md"),
     check: Check::Formula(check),

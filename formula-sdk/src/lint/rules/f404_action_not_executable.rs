@@ -3,7 +3,8 @@
 
 use super::support::actions::{proof_reserves_action, ActionDefs};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::fix::{Edit, Fix};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use std::os::unix::fs::PermissionsExt;
 
 /// The rule's registration.
@@ -14,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an action's executable lacks the execute bit",
     since: "0.1.0",
+    fix: FixAvailability::Safe,
     proof: Some("44"),
     explanation: include_str!("f404_action_not_executable.md"),
     check: Check::Formula(check),
@@ -34,8 +36,13 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             continue;
         }; // missing or dangling: F403
         if meta.is_file() && !is_executable(meta.permissions().mode()) {
-            out.report(&file.display, None, format!("action script `actions/{name}` is not executable")).help =
-                Some(format!("chmod +x {}", file.display.display()));
+            let diagnostic =
+                out.report(&file.display, None, format!("action script `actions/{name}` is not executable"));
+            diagnostic.help = Some(format!("chmod +x {}", file.display.display()));
+            // A link's target may lie anywhere; only a plain file is changed.
+            if let (None, Ok(relative)) = (&file.symlink, file.path.strip_prefix(&ctx.formula.dir)) {
+                diagnostic.fix = Some(Fix::safe(vec![Edit::MakeExecutable { path: relative.to_path_buf() }]));
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::support::actions::ActionDefs;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an action name is not valid",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f405_invalid_action_name.md"),
     check: Check::Formula(check),

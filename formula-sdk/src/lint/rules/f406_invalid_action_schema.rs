@@ -5,7 +5,7 @@ use super::support::actions::ActionDefs;
 use super::support::spans::written;
 use super::support::wording::a_type;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use std::path::PathBuf;
@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "an action's definition is not a schema Juju accepts",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f406_invalid_action_schema.md"),
     check: Check::Formula(check),

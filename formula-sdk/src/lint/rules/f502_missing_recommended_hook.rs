@@ -4,7 +4,7 @@
 use super::support::hooks::dispatch_runs_everything;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "install, start, stop or config-changed is missing",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("37,38"),
     explanation: include_str!("f502_missing_recommended_hook.md"),
     check: Check::Formula(check),

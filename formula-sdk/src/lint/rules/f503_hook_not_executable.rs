@@ -2,8 +2,9 @@
 #![doc = include_str!("f503_hook_not_executable.md")]
 
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix};
 use crate::format::HookFile;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a hook lacks the execute bit, so Juju fails it",
     since: "0.1.0",
+    fix: FixAvailability::Safe,
     proof: Some("39"),
     explanation: include_str!("f503_hook_not_executable.md"),
     check: Check::Formula(check),
@@ -24,8 +26,14 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     }
     for hook in ctx.hooks() {
         if is_not_executable(hook) {
-            out.report(&hook.display, None, format!("hook `{}` is not executable", hook.name)).help =
-                Some(format!("chmod +x {}", hook.display.display()));
+            let diagnostic = out.report(&hook.display, None, format!("hook `{}` is not executable", hook.name));
+            diagnostic.help = Some(format!("chmod +x {}", hook.display.display()));
+            // A link's target may lie anywhere; only a plain file is changed.
+            if hook.symlink.is_none() {
+                if let Ok(relative) = hook.path.strip_prefix(&ctx.formula.dir) {
+                    diagnostic.fix = Some(Fix::safe(vec![Edit::MakeExecutable { path: relative.to_path_buf() }]));
+                }
+            }
         }
     }
 }

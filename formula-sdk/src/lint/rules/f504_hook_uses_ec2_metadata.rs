@@ -4,7 +4,7 @@
 use super::support::hooks::{file_label, lines, text_files};
 use super::support::spans::Locator;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "a hook reads the EC2 metadata service directly",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("40"),
     explanation: include_str!("f504_hook_uses_ec2_metadata.md"),
     check: Check::Formula(check),

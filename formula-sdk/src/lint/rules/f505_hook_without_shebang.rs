@@ -4,7 +4,7 @@
 use super::support::hooks::executed;
 use crate::diagnostic::Severity;
 use crate::format::first_line_span;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a hook script has no #! line, so it cannot be executed",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f505_hook_without_shebang.md"),
     check: Check::Formula(check),

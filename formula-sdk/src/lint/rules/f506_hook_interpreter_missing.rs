@@ -3,8 +3,9 @@
 
 use super::support::hooks::executed;
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix};
 use crate::format::first_line_span;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a hook's interpreter is not on a current Ubuntu unit",
     since: "0.1.0",
+    fix: FixAvailability::Unsafe,
     proof: None,
     explanation: include_str!("f506_hook_interpreter_missing.md"),
     check: Check::Formula(check),
@@ -40,6 +42,46 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         if !problem.certain {
             diagnostic.severity = Severity::Warning;
         }
+        // Python 2 → Python 3, when every target release has Python 3 and the hook is a plain
+        // file of the formula. Unsafe: the hook's code may be Python 2.
+        let python3_everywhere = matches!(target.judge("/usr/bin/python3", "python3"), Some(None));
+        if let (Some((start, end, with)), true, None, Ok(relative)) =
+            (python2_program(shebang), python3_everywhere, &file.symlink, file.path.strip_prefix(&ctx.formula.dir))
+        {
+            let edit =
+                Edit::Replace { path: relative.to_path_buf(), start: start + 2, end: end + 2, text: with.into() };
+            diagnostic.fix = Some(Fix::unsafe_(vec![edit]));
+        }
+    }
+}
+
+/// Where a `#!` line (the text after `#!`) names Python 2, as a byte range of it, and what
+/// names Python 3 there: `/usr/bin/python` (or `/bin/…`, `python2`, `python2.7`) becomes
+/// `/usr/bin/python3`, and `/usr/bin/env python` becomes `/usr/bin/env python3`. Lines with
+/// interpreter options are left alone.
+fn python2_program(shebang: &str) -> Option<(usize, usize, &'static str)> {
+    let is_python2 = |name: &str| matches!(name, "python" | "python2" | "python2.7");
+    let blank = |c: char| c == ' ' || c == '\t';
+    if shebang.ends_with('\r') {
+        return None;
+    }
+    let start = shebang.len() - shebang.trim_start_matches(blank).len();
+    let rest = &shebang[start..];
+    let path_len = rest.find(blank).unwrap_or(rest.len());
+    let path = &rest[..path_len];
+    let argument = rest[path_len..].trim_matches(blank);
+    match path {
+        "/usr/bin/env" | "/bin/env" if is_python2(argument) => {
+            let at = start + path_len + (rest[path_len..].len() - rest[path_len..].trim_start_matches(blank).len());
+            Some((at, at + argument.len(), "python3"))
+        }
+        _ if argument.is_empty()
+            && is_python2(base_name(path))
+            && matches!(path.rfind('/').map(|i| &path[..i]), Some("/usr/bin" | "/bin")) =>
+        {
+            Some((start, start + path_len, "/usr/bin/python3"))
+        }
+        _ => None,
     }
 }
 
@@ -386,6 +428,22 @@ mod tests {
         assert_eq!(verdict("bash", false), Some(true));
         assert_eq!(verdict("/usr/bin/env python3 -u", false), Some(true));
         assert_eq!(verdict("/usr/bin/env", false), Some(true));
+    }
+
+    #[test]
+    fn python2_lines_become_python3() {
+        let fixed = |shebang: &str| {
+            python2_program(shebang).map(|(start, end, with)| format!("{}{with}{}", &shebang[..start], &shebang[end..]))
+        };
+        assert_eq!(fixed("/usr/bin/python").as_deref(), Some("/usr/bin/python3"));
+        assert_eq!(fixed(" /bin/python2.7").as_deref(), Some(" /usr/bin/python3"));
+        assert_eq!(fixed("/usr/bin/env python").as_deref(), Some("/usr/bin/env python3"));
+        assert_eq!(fixed("/usr/bin/env  python2 ").as_deref(), Some("/usr/bin/env  python3 "));
+        for left in
+            ["/usr/bin/python -u", "/usr/bin/env -S python -u", "/opt/python", "/usr/bin/python3", "/usr/bin/python\r"]
+        {
+            assert_eq!(fixed(left), None, "{left}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::support::hooks::{link_leaves_formula, linked_files};
 use crate::diagnostic::Severity;
 use crate::format::HookFile;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a symlinked hook points at nothing",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f507_hook_symlink_broken.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::hooks::{file_label, text_files, variable_uses};
 use super::support::relations::relation_hook;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Compat,
     summary: "a relation-changed hook switches on $ENSEMBLE_CHANGE, the early 2011 protocol",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f508_ensemble_change_protocol.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::hooks::executed;
 use super::support::relations::relation_hook;
 use crate::diagnostic::Severity;
 use crate::lint::shell;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "a shell hook calls a hook tool where it cannot work",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f509_hook_tool_out_of_context.md"),
     check: Check::Formula(check),

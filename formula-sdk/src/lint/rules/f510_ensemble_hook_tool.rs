@@ -6,7 +6,7 @@ use super::support::spans::Locator;
 use crate::diagnostic::Severity;
 use crate::format::HookFile;
 use crate::lint::shell;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::source::Span;
 
 /// The rule's registration.
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Compat,
     summary: "a hook uses ensemble-log or ENSEMBLE_* names that Juju does not provide",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f510_ensemble_hook_tool.md"),
     check: Check::Formula(check),

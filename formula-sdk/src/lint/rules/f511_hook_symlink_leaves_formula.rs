@@ -3,7 +3,7 @@
 
 use super::support::hooks::{link_leaves_formula, linked_files};
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a symlinked hook points outside the formula",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f511_hook_symlink_leaves_formula.md"),
     check: Check::Formula(check),

@@ -2,7 +2,7 @@
 #![doc = include_str!("f512_dispatch_not_executable.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a dispatch file exists but is not executable, so every hook fails",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f512_dispatch_not_executable.md"),
     check: Check::Formula(check),

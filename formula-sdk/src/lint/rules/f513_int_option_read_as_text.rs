@@ -7,7 +7,7 @@ use super::support::hooks::{is_shell_script, text_files};
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::shell;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 use crate::yaml::NodeKind;
 
 /// The rule's registration.
@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     group: Group::Suspicious,
     summary: "a shell hook reads an int option with `config-get` without `--format=json`",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f513_int_option_read_as_text.md"),
     check: Check::Formula(check),

@@ -4,7 +4,7 @@
 use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::format::read_text;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "icon.svg is the template's icon",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("27"),
     explanation: include_str!("f602_template_icon.md"),
     check: Check::Formula(check),

@@ -3,7 +3,7 @@
 
 use super::support::files::readme_names;
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "the formula has no README",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("30"),
     explanation: include_str!("f604_readme_missing.md"),
     check: Check::Formula(check),

@@ -5,7 +5,7 @@ use super::support::files::readme_names;
 use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
 use crate::format::read_text;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "the README keeps the template's text",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("30"),
     explanation: include_str!("f605_readme_boilerplate.md"),
     check: Check::Formula(check),

@@ -4,8 +4,9 @@
 use super::support::python;
 use super::support::spans::span_of_bytes;
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix};
 use crate::go::strconv;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "the revision file does not hold a number",
     since: "0.1.0",
+    fix: FixAvailability::Safe,
     proof: Some("46"),
     explanation: include_str!("f606_revision_file_invalid.md"),
     check: Check::Formula(check),
@@ -48,6 +50,9 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     let diagnostic = out.report(&revision.source.path, Some(span), message);
     diagnostic.help = Some(match juju {
         Some(Reading { value, .. }) if value >= 0 => {
+            // Juju already reads this number, so writing it alone changes nothing for Juju.
+            diagnostic.fix =
+                Some(Fix::safe(vec![Edit::Write { path: "revision".into(), content: format!("{value}\n") }]));
             format!("write just the number in decimal: `{value}`")
         }
         _ => "write just the revision number in decimal, e.g. `1`".into(),

@@ -2,7 +2,7 @@
 #![doc = include_str!("f607_template_test_file.md")]
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Group, LintContext, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     group: Group::Style,
     summary: "tests/00-autogen from the template is still there",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: Some("45"),
     explanation: include_str!("f607_template_test_file.md"),
     check: Check::Formula(check),

@@ -7,7 +7,7 @@ use crate::diagnostic::Severity;
 use crate::format::names::is_valid_application_name;
 use crate::go::yaml_v2::resolve_bool;
 use crate::lint::bundle::{parse_endpoint, BundleContext};
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 use std::path::Path;
 
@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a bundle is not a mapping of applications and relations",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f701_bundle_invalid_structure.md"),
     check: Check::Bundle(check),

@@ -6,7 +6,7 @@ use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
 use crate::lint::bundle::{local_path, BundleContext};
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 use std::path::Path;
 
 /// The rule's registration.
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a bundle names a local formula that does not exist",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f702_bundle_formula_not_found.md"),
     check: Check::Bundle(check),

@@ -6,7 +6,7 @@ use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::format::Formula;
 use crate::lint::bundle::BundleContext;
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a bundle sets an option the formula does not have",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f703_bundle_unknown_option.md"),
     check: Check::Bundle(check),

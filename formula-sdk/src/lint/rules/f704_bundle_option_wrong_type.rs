@@ -6,7 +6,7 @@ use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::format::OptionType;
 use crate::lint::bundle::BundleContext;
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a bundle sets an option to a value of the wrong type",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f704_bundle_option_wrong_type.md"),
     check: Check::Bundle(check),

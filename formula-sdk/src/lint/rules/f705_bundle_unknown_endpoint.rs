@@ -5,7 +5,7 @@ use super::support::names::closest;
 use super::support::wording::list;
 use crate::diagnostic::Severity;
 use crate::lint::bundle::{endpoints, infer, BundleContext, Inference};
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a bundle relation names an unknown application or endpoint",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f705_bundle_unknown_endpoint.md"),
     check: Check::Bundle(check),

@@ -4,7 +4,7 @@
 use crate::diagnostic::Severity;
 use crate::format::{Formula, Role};
 use crate::lint::bundle::{endpoints, infer, BundleContext, EndpointInfo, EndpointRef, Inference};
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "a bundle relates endpoints whose interfaces or roles do not match",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f706_bundle_interface_mismatch.md"),
     check: Check::Bundle(check),

@@ -5,7 +5,7 @@ use super::support::wording::describe_read;
 use crate::diagnostic::Severity;
 use crate::format::names::is_valid_application_name;
 use crate::lint::bundle::BundleContext;
-use crate::lint::{Check, Group, Reporter, Rule};
+use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
 use crate::yaml::{Node, NodeKind};
 
 /// The rule's registration.
@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     group: Group::Correctness,
     summary: "num_units or a unit placement is invalid, or a subordinate has units",
     since: "0.1.0",
+    fix: FixAvailability::None,
     proof: None,
     explanation: include_str!("f707_bundle_invalid_units.md"),
     check: Check::Bundle(check),
