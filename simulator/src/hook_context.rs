@@ -282,9 +282,13 @@ impl HookContext for SimContext {
         let relation = self.model.relations.get(&id).ok_or_else(|| ToolError::NotFound("relation".into()))?;
         let data = match target {
             BagTarget::Unit(u) => {
+                // A unit of an application that is not in the relation: the controller refuses
+                // the read (the uniter facade's `checkRemoteUnit`, spec §4.3, relation-get).
+                if !relation.involves(crate::model::unit_app(u)) {
+                    return Err(ToolError::PermissionDenied);
+                }
                 // In a container-scoped relation, a unit of another container is not there for it.
-                let involved = relation.involves(crate::model::unit_app(u)) && self.model.sees(relation, &self.unit, u);
-                if !involved {
+                if !self.model.sees(relation, &self.unit, u) {
                     return Err(ToolError::Other(format!(
                         "cannot read settings for unit \"{u}\" in relation \"{}\": unit \"{u}\": settings not found",
                         relation.key()

@@ -90,8 +90,13 @@ pub fn classify(tool: &str, args: &[String], code: i32, stderr: &str) -> Option<
         "status-set" | "status-get" if stderr.contains("this unit is not the leader") => {
             non_leader(format!("{tool} --application by a non-leader"))
         }
-        "relation-get" if stderr.contains("permission denied") => {
+        "relation-get"
+            if stderr.contains("permission denied") && args.iter().any(|a| a == "--app" || a.starts_with("--app=")) =>
+        {
             non_leader("relation-get of its own application's data by a non-leader".into())
+        }
+        "relation-get" if stderr.contains("permission denied") => {
+            gone(format!("relation-get of a unit of an application not in the relation{}", relation_arg(args)))
         }
         "relation-get" | "relation-set" | "relation-list" if stderr.contains("relation not found") => {
             gone(format!("{tool} on a relation that is gone{}", relation_arg(args)))
@@ -180,6 +185,15 @@ mod tests {
         let mut ctx = follower();
         let refusal = call(&mut ctx, "relation-list", &["-r", "9"]).expect("refused");
         assert_eq!(refusal.to_string(), "relation-list on a relation that is gone (-r 9) (refused by Juju)");
+    }
+
+    #[test]
+    fn reading_a_unit_of_an_application_not_in_the_relation_is_a_refusal() {
+        // Juju's controller answers "permission denied" (the uniter facade's checkRemoteUnit).
+        let mut ctx = follower();
+        let refusal = call(&mut ctx, "relation-get", &["-r", "3", "host", "cache/0"]).expect("refused");
+        assert_eq!(refusal.kind, RefusalKind::GoneRelation);
+        assert_eq!(refusal.what, "relation-get of a unit of an application not in the relation (-r 3)");
     }
 
     #[test]
