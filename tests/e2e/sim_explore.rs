@@ -48,12 +48,7 @@ fn explore_finds_the_bug_shrinks_it_and_the_shrunk_trace_replays_to_the_same_fai
         "40",
     ]);
     assert_eq!(code, 1, "{stderr}");
-    let seed: u64 = stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("FAILED seed "))
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"));
+    let seed = failing_seed(&stderr);
     assert!(stderr.contains("unit in error: consumer/0: hook failed: \"secret-relation-changed\""), "{stderr}");
     assert!(
         stderr.contains(&format!(
@@ -96,14 +91,24 @@ fn explore_finds_the_bug_shrinks_it_and_the_shrunk_trace_replays_to_the_same_fai
     assert!(fixed.contains(", this run ran "), "{fixed}");
 }
 
-#[test]
-fn the_fixed_pair_passes_many_seeds_with_and_without_faults() {
+/// The seed `--explore` reports as failing (`FAILED seed N: …`).
+fn failing_seed(stderr: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("FAILED seed "))
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"))
+}
+
+/// Explores `scenario` over the seed count, without faults and with every fault but `stale`;
+/// every seed must pass.
+fn passes_many_seeds_with_and_without_faults(scenario: &Path) {
     let count = seed_count().to_string();
     let out = tempfile::tempdir().expect("temp dir");
     for faults in [None, Some("leader=10,fail=10,restart=10,tick=10")] {
-        let scenario = orderbug("fixed.yaml");
         let mut args =
-            vec![path(&scenario), "--backend", "host", "--explore", &count, "--keep-going", "--out", path(out.path())];
+            vec![path(scenario), "--backend", "host", "--explore", &count, "--keep-going", "--out", path(out.path())];
         if let Some(f) = faults {
             args.extend(["--faults", f]);
         }
@@ -111,6 +116,11 @@ fn the_fixed_pair_passes_many_seeds_with_and_without_faults() {
         assert_eq!(code, 0, "faults {faults:?}:\n{stderr}");
         assert!(stderr.contains(&format!("{count} runs, 0 failed, 0 distinct failures")), "{stderr}");
     }
+}
+
+#[test]
+fn the_fixed_pair_passes_many_seeds_with_and_without_faults() {
+    passes_many_seeds_with_and_without_faults(&orderbug("fixed.yaml"));
 }
 
 #[test]
@@ -410,12 +420,7 @@ fn explore_finds_a_bug_that_needs_another_relations_hook_between_joined_and_chan
     let (code, stderr) =
         formula_sim(&[path(&scenario), "--backend", "host", "--explore", "100", "--out", path(out.path())]);
     assert_eq!(code, 1, "{stderr}");
-    let seed: u64 = stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("FAILED seed "))
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"));
+    let seed = failing_seed(&stderr);
     let shrunk = out.path().join(format!("formula-sim-seed-{seed}.shrunk.trace.jsonl"));
     let run = sim(&scenario, &["--replay", path(&shrunk), "--backend", "host", "-q"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -439,19 +444,7 @@ fn explore_finds_a_bug_that_needs_another_relations_hook_between_joined_and_chan
 
 #[test]
 fn the_fixed_gateway_passes_the_orders_that_break_the_buggy_one() {
-    let count = seed_count().to_string();
-    let out = tempfile::tempdir().expect("temp dir");
-    for faults in [None, Some("leader=10,fail=10,restart=10,tick=10")] {
-        let scenario = halfjoin("fixed.yaml");
-        let mut args =
-            vec![path(&scenario), "--backend", "host", "--explore", &count, "--keep-going", "--out", path(out.path())];
-        if let Some(f) = faults {
-            args.extend(["--faults", f]);
-        }
-        let (code, stderr) = formula_sim(&args);
-        assert_eq!(code, 0, "faults {faults:?}: {stderr}");
-        assert!(stderr.contains(&format!("{count} runs, 0 failed")), "{stderr}");
-    }
+    passes_many_seeds_with_and_without_faults(&halfjoin("fixed.yaml"));
 }
 
 /// tests/scenarios/stale-cache*.yaml: the reader checks, in one writer's changed, the other
@@ -480,12 +473,7 @@ fn the_stale_fault_catches_a_hook_that_trusts_another_member_to_be_fresh() {
     ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("unit in error: reader/0: hook failed: \"source-relation-changed\""), "{stderr}");
-    let seed: u64 = stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("FAILED seed "))
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no failing seed in:\n{stderr}"));
+    let seed = failing_seed(&stderr);
     let trace = out.path().join(format!("formula-sim-seed-{seed}.trace.jsonl"));
     let text = std::fs::read_to_string(&trace).expect("the trace");
     let stale_reader_hooks: Vec<String> = simulator::trace::read(&text)

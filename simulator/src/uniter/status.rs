@@ -33,34 +33,34 @@ pub fn started(model: &mut Model, unit: &str) {
     }
 }
 
+/// Sets `unit`'s status whatever the formula had set, as Juju's `beforeHook`/`afterHook` do
+/// around stop and remove.
+fn overwrite(model: &mut Model, unit: &str, current: &str, message: &str) {
+    if let Some(u) = model.units.get_mut(unit) {
+        u.status = status(current, message);
+    }
+}
+
 /// As `stop` starts: `maintenance`, "stopping charm software", whatever the formula had set
 /// (spec §6.1; Juju's `operation/runhook.go` `beforeHook` sets it unconditionally).
 pub fn stopping(model: &mut Model, unit: &str) {
-    if let Some(u) = model.units.get_mut(unit) {
-        u.status = status("maintenance", "stopping charm software");
-    }
+    overwrite(model, unit, "maintenance", "stopping charm software");
 }
 
 /// Once `stop` has succeeded: `maintenance` with no message (`afterHook`), whatever the hook set.
 pub fn stopped(model: &mut Model, unit: &str) {
-    if let Some(u) = model.units.get_mut(unit) {
-        u.status = status("maintenance", "");
-    }
+    overwrite(model, unit, "maintenance", "");
 }
 
 /// As `remove` starts: `maintenance`, "cleaning up prior to charm deletion" (`beforeHook`).
 pub fn removing(model: &mut Model, unit: &str) {
-    if let Some(u) = model.units.get_mut(unit) {
-        u.status = status("maintenance", "cleaning up prior to charm deletion");
-    }
+    overwrite(model, unit, "maintenance", "cleaning up prior to charm deletion");
 }
 
 /// Once `remove` has succeeded: `terminated` with no message (`afterHook`). The unit then
 /// leaves the model, so no status table shows it for long (on Juju, neither).
 pub fn terminated(model: &mut Model, unit: &str) {
-    if let Some(u) = model.units.get_mut(unit) {
-        u.status = status("terminated", "");
-    }
+    overwrite(model, unit, "terminated", "");
 }
 
 /// The workload status `juju status` shows for `unit`: `error` with the failed hook's message
