@@ -475,10 +475,8 @@ impl HookContext for SimContext {
     }
 
     fn set_workload_version(&mut self, version: &str) -> Result<(), ToolError> {
-        let app = self.app();
-        if let Some(a) = self.model.apps.get_mut(&app) {
-            a.workload_version = version.to_string();
-        }
+        // Not buffered: Juju sets it at once (spec §4.3).
+        self.model.set_workload_version(&self.unit, version);
         Ok(())
     }
 

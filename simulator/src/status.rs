@@ -39,7 +39,7 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
         let rev = app.formula.effective_revision().map(|r| r.to_string()).unwrap_or_else(|| "-".into());
         apps.push(vec![
             app.name.clone(),
-            app.workload_version.clone(),
+            model.app_workload_version(&app.name),
             status,
             units.len().to_string(),
             app.formula.name(),

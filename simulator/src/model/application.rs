@@ -34,8 +34,6 @@ pub struct Application {
     pub life: Life,
     /// The application status (set by the leader).
     pub status: StatusInfo,
-    /// The workload version.
-    pub workload_version: String,
     /// Whether the application's hooks may reach the machine's network (`network: host`).
     pub host_network: bool,
     /// The release its machines answer as (`/etc/lsb-release`).

@@ -27,7 +27,7 @@ pub use relation::{Relation, RelationEnd};
 pub use settings::{apply_changes, Bag, Settings, SettingsChanges};
 pub use status::StatusInfo;
 pub use subordinate::{is_subordinate_dir, juju_info, Needed, JUJU_INFO};
-pub use unit::{ActionResult, PendingAction, Unit};
+pub use unit::{ActionResult, PendingAction, Unit, WorkloadVersion};
 pub use value::Value;
 pub use verbs::{NewUnit, Placement};
 
@@ -67,6 +67,8 @@ pub struct Model {
     pub clock: crate::clock::Clock,
     /// The model-config settings the simulator honours (spec §6.5).
     pub model_config: crate::clock::ModelConfig,
+    /// Workload versions written so far (units' creation included), which orders them.
+    pub version_writes: u64,
 }
 
 impl Model {
@@ -81,6 +83,27 @@ impl Model {
         let mut units: Vec<&Unit> = self.units.values().filter(|u| u.app == app).collect();
         units.sort_by_key(|u| unit_number(&u.name));
         units
+    }
+
+    /// Sets `unit`'s workload version, as `application-version-set` does: at once, newer than
+    /// every version set before.
+    pub fn set_workload_version(&mut self, unit: &str, version: &str) {
+        self.version_writes += 1;
+        let set_at = self.version_writes;
+        if let Some(u) = self.units.get_mut(unit) {
+            u.workload_version = WorkloadVersion { version: version.to_string(), set_at };
+        }
+    }
+
+    /// The version `juju status` shows for `app`: that of the unit whose version was set last
+    /// (a unit made after the others' versions were set shows its empty one until it sets its
+    /// own), as Juju's status does (`apiserver/facades/client/client/status.go`, spec §4.3).
+    pub fn app_workload_version(&self, app: &str) -> String {
+        self.units_of(app)
+            .into_iter()
+            .max_by_key(|u| u.workload_version.set_at)
+            .map(|u| u.workload_version.version.clone())
+            .unwrap_or_default()
     }
 
     /// The relation whose key is `key`, or whose endpoints match in either order.
@@ -113,4 +136,45 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
         return "none".into();
     }
     items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add_unit(model: &mut Model, name: &str) {
+        let new = NewUnit {
+            name: name.into(),
+            app: unit_app(name).into(),
+            charm_version: 1,
+            formula_dir: Default::default(),
+            host_network: false,
+            release: Default::default(),
+            principal: None,
+        };
+        model.place_unit(&new, "10.0.0.1", StatusInfo::default(), &mut Vec::new());
+    }
+
+    #[test]
+    fn an_application_shows_the_version_its_units_set_last() {
+        let mut model = Model::new("m");
+        add_unit(&mut model, "db/0");
+        add_unit(&mut model, "db/1");
+        add_unit(&mut model, "wiki/0");
+        assert_eq!(model.app_workload_version("db"), "");
+        model.set_workload_version("db/1", "8.0.1");
+        model.set_workload_version("wiki/0", "1.2");
+        assert_eq!(model.app_workload_version("db"), "8.0.1");
+        model.set_workload_version("db/0", "8.0.2");
+        assert_eq!(model.app_workload_version("db"), "8.0.2");
+        assert_eq!(model.app_workload_version("wiki"), "1.2");
+        // A unit removed takes its version with it.
+        model.units.remove("db/0");
+        assert_eq!(model.app_workload_version("db"), "8.0.1");
+        // A new unit's empty version, from its creation, is the newest until it sets one.
+        add_unit(&mut model, "db/2");
+        assert_eq!(model.app_workload_version("db"), "");
+        model.set_workload_version("db/2", "8.0.3");
+        assert_eq!(model.app_workload_version("db"), "8.0.3");
+    }
 }

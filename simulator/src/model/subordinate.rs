@@ -215,7 +215,6 @@ mod tests {
                 next_unit: 0,
                 life: Life::Alive,
                 status: StatusInfo::default(),
-                workload_version: String::new(),
                 host_network: false,
                 release: Default::default(),
                 subordinate,
@@ -239,6 +238,7 @@ mod tests {
                 action_results: Vec::new(),
                 log: Vec::new(),
                 principal: principal.map(str::to_string),
+                workload_version: Default::default(),
             },
         );
     }

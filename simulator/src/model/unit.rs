@@ -30,6 +30,19 @@ pub struct Unit {
     pub log: Vec<String>,
     /// For a subordinate unit, the principal unit whose machine it lives on.
     pub principal: Option<String>,
+    /// The workload version its formula set, and when.
+    pub workload_version: WorkloadVersion,
+}
+
+/// A unit's workload version (`application-version-set`) and the model's count of version
+/// writes when it was set. Juju keeps the version per unit, an empty one from the unit's
+/// creation on, and shows an application's as the one of its units set last (spec §4.3).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkloadVersion {
+    /// The version (empty: none set since the unit was made).
+    pub version: String,
+    /// When it was set, as a count of the model's version writes (the unit's creation is one).
+    pub set_at: u64,
 }
 
 /// An action waiting to run.

@@ -8,7 +8,9 @@
 //! (entering scope, reaping: [`crate::uniter`]), and writing the trace.
 
 use super::formula::{check_option, load_deployable};
-use super::{join, Application, Life, Model, PendingAction, Relation, RelationEnd, StatusInfo, Unit, Value};
+use super::{
+    join, Application, Life, Model, PendingAction, Relation, RelationEnd, StatusInfo, Unit, Value, WorkloadVersion,
+};
 use crate::base::Release;
 use crate::error::{err, SimError};
 use crate::scenario::EndpointRef;
@@ -94,7 +96,6 @@ impl Model {
             next_unit: 0,
             life: Life::Alive,
             status: StatusInfo::default(),
-            workload_version: String::new(),
             host_network: placement.host_network,
             release,
             subordinate: formula_subordinate,
@@ -166,6 +167,9 @@ impl Model {
     /// with `status`.
     pub fn place_unit(&mut self, unit: &NewUnit, address: &str, status: StatusInfo, events: &mut Vec<Event>) {
         let name = unit.name.clone();
+        // A unit starts with an empty version, set at its creation (state `addUnitOps`).
+        self.version_writes += 1;
+        let workload_version = WorkloadVersion { version: String::new(), set_at: self.version_writes };
         self.units.insert(
             name.clone(),
             Unit {
@@ -181,6 +185,7 @@ impl Model {
                 action_results: Vec::new(),
                 log: Vec::new(),
                 principal: unit.principal.clone(),
+                workload_version,
             },
         );
         events.push(Event::AddUnit(UnitNamed { unit: name }));
