@@ -18,6 +18,7 @@
 //! assert_eq!(out[0].path, "hooks/db-relation-joined");
 //! ```
 
+pub mod companion;
 pub mod hook_crate;
 pub mod template;
 
