@@ -3,7 +3,8 @@
 //! [`sim::Sim`] deploys formulas into a simulated model and runs their hooks, one at a time,
 //! in an order Juju allows, chosen by a seed; hook tools answer from the model over a unix
 //! socket, or a formula's WebAssembly module in-process ([`runner::wasm`]). [`scenario`]
-//! reads the YAML that drives a run and [`run::run`] executes it.
+//! reads the YAML that drives a run and [`run::run`] executes it; [`companions`] makes one for
+//! a formula given alone.
 //!
 //! The parts are Juju's own:
 //!
@@ -23,6 +24,7 @@ pub mod base;
 pub mod bundle;
 pub mod choice;
 pub mod clock;
+pub mod companions;
 pub mod error;
 pub mod expect;
 pub mod explore;
