@@ -35,8 +35,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Compile a formula written in Rust into `dispatch`, its hooks and `dispatch.wasm`.
     Build(build::BuildArgs),
-    /// Deploy formulas into a simulated model and run their real hooks, in an order fixed by a seed.
-    Sim(sim::SimArgs),
+    /// Deploy formulas into a simulated model (a scenario's, or one formula with a companion on each relation) and run their real hooks, in an order fixed by a seed.
+    Sim(Box<sim::SimArgs>),
     /// Write the timeline page (HTML) of a trace that `formula sim --trace` wrote.
     TraceHtml(trace_html::TraceHtmlArgs),
     /// Open a shell in a unit of a kept run, with the hook environment and working hook tools.
@@ -45,7 +45,7 @@ enum Command {
     PortPuppet(port_puppet::PortPuppetArgs),
     /// Write a new, working formula from a template (bash, python, …).
     New(new::NewArgs),
-    /// Run every scenario under each formula's tests/ (and under N seeds with --explore N).
+    /// Run every scenario under each formula's tests/ (a formula with none: with a companion on each relation), under N seeds with --explore N.
     Test(test::TestArgs),
     /// Write a formula's charm archive (a reproducible zip that Juju deploys).
     Pack(pack::PackArgs),
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
-        Command::Sim(args) => sim::run(args),
+        Command::Sim(args) => sim::run(*args),
         Command::TraceHtml(args) => trace_html::run(args),
         Command::Shell(args) => shell::run(args),
         Command::PortPuppet(args) => port_puppet::run(args),

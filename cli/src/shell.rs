@@ -28,7 +28,12 @@ pub fn run(args: ShellArgs) -> Result<u8> {
     eprintln!("running the kept run again to rebuild its model: formula sim {}", shown.join(" "));
     let sim = SimArgs::parse_recorded(&recorded)
         .with_context(|| format!("{} holds arguments this `formula` does not take", file.display()))?;
-    let sim = args::shell_in(sim, &args.unit);
+    let mut sim = args::shell_in(sim, &args.unit);
+    // A kept run of a formula given alone names the formula: its scenario is made again.
+    let _generated = match crate::sim::formula_arg::prepare(&mut sim)? {
+        crate::sim::formula_arg::Prepared::Exit(code) => return Ok(code),
+        crate::sim::formula_arg::Prepared::Ready(generated) => generated,
+    };
     match setup::setup(&sim)? {
         setup::Setup::Exit(code) => Ok(code),
         setup::Setup::Ready(ready) => crate::sim::run::run(&sim, *ready),

@@ -1,4 +1,6 @@
-//! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests.
+//! `formula test`: every scenario under each formula's tests/, as `cargo test` runs tests; a
+//! formula with none is run as `formula sim DIR` runs it, with a companion on each relation,
+//! and counts as one test.
 //!
 //! On the host backend the scenarios run one after another on one machine of their own (the
 //! whole command in namespaces of its own, once every formula is built), as `formula sim`
@@ -6,6 +8,7 @@
 
 use crate::sim::args::{backend_kind, UnitFlags, DEFAULT_HOOK_TIMEOUT};
 use crate::sim::explore::{self, Ended, Request};
+use crate::sim::formula_arg::{self, Given};
 use crate::sim::machine::{self, Plan};
 use crate::sim::setup::{self, RunDir};
 use anyhow::{Context, Result};
@@ -43,6 +46,20 @@ pub struct TestArgs {
     no_isolate: bool,
 }
 
+/// One test: a scenario of a formula's, or the scenario made for a formula that has none.
+struct Test {
+    /// The formula's directory.
+    formula: PathBuf,
+    /// The scenario to run.
+    scenario: PathBuf,
+    /// Its name in the report (`alpha/tests/basic.yaml`).
+    name: PathBuf,
+    /// What `formula sim` is given to run it again (the scenario, or the formula).
+    again: String,
+    /// A scenario that could not be made for a formula without one: why.
+    unmade: Option<String>,
+}
+
 /// One scenario's outcome.
 struct Outcome {
     formula: String,
@@ -53,37 +70,60 @@ struct Outcome {
 
 pub fn run(args: TestArgs) -> Result<u8> {
     let kind = args.backend.resolve();
-    let mut scenarios = Vec::new();
+    let mut tests = Vec::new();
+    // The scenarios made for formulas without one, kept until the runs are done.
+    let mut generated = Vec::new();
     for dir in &args.dirs {
         let formulas = formulas_in(dir);
         if formulas.is_empty() {
             anyhow::bail!("{}: no formula here (no metadata.yaml in it or in its subdirectories)", dir.display());
         }
         for formula in formulas {
-            for path in scenarios_of(&formula) {
-                scenarios.push((formula.clone(), path));
+            let scenarios = scenarios_of(&formula);
+            let shown = |path: &Path| {
+                path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(path).to_path_buf()
+            };
+            if scenarios.is_empty() {
+                // As `formula sim DIR`: the formula with a companion on each relation.
+                let given = Given { formula: formula.clone(), companion_data: None };
+                let name = PathBuf::from(format!("{} (no scenario: with companions)", shown(&formula).display()));
+                let again = given.args().join(" ");
+                let (scenario, unmade) = match formula_arg::generate(&given) {
+                    Ok(made) => {
+                        let scenario = made.scenario.clone();
+                        generated.push(made);
+                        (scenario, None)
+                    }
+                    Err(problems) => (formula.clone(), Some(problems.join("\n") + "\n")),
+                };
+                tests.push(Test { formula: formula.clone(), scenario, name, again, unmade });
+            }
+            for path in scenarios {
+                let again = path.display().to_string();
+                tests.push(Test { formula: formula.clone(), name: shown(&path), scenario: path, again, unmade: None });
             }
         }
     }
     // Loaded and built before the runs are isolated: what a build writes (and cargo's caches)
     // stays on this machine.
-    let prepared: Vec<(PathBuf, PathBuf, Result<Scenario, String>, Duration)> = scenarios
+    let prepared: Vec<(Test, Result<Scenario, String>, Duration)> = tests
         .into_iter()
-        .map(|(formula, path)| {
+        .map(|test| {
             let begin = Instant::now();
-            let loaded = match scenario::load(&path) {
-                Err(errors) => Err(errors.iter().map(|e| format!("{e}\n")).collect()),
-                Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))
+            let loaded = match (&test.unmade, scenario::load(&test.scenario)) {
+                (Some(why), _) => Err(why.clone()),
+                (None, Err(errors)) => Err(errors.iter().map(|e| format!("{e}\n")).collect()),
+                (None, Ok(scenario)) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))
                     .map(|()| scenario)
                     .map_err(|e| format!("{e:#}\n")),
             };
-            (formula, path, loaded, begin.elapsed())
+            (test, loaded, begin.elapsed())
         })
         .collect();
     let plan = match args.explore {
         // Each seed is a child run, isolated on its own.
         Some(_) => Plan::Nothing,
-        None => machine::plan(kind, false, args.no_isolate, prepared.iter().filter_map(|p| p.2.as_ref().ok())),
+        None => machine::plan(kind, false, args.no_isolate, prepared.iter().filter_map(|p| p.1.as_ref().ok())),
     };
     let plan = match plan {
         Plan::Isolate { shared_network } => {
@@ -100,24 +140,26 @@ pub fn run(args: TestArgs) -> Result<u8> {
     println!("\nrunning {} scenario{}", prepared.len(), if prepared.len() == 1 { "" } else { "s" });
     let started = Instant::now();
     let mut outcomes = Vec::new();
-    for (formula, path, loaded, preparing) in prepared {
+    for (test, loaded, preparing) in prepared {
         let begin = Instant::now();
         let seeds = args.explore.unwrap_or(1).max(1);
         let failure = match loaded {
             Err(failure) => Some(failure),
-            Ok(_) if args.explore.is_some() => explore_seeds(&path, seeds, kind, args.hook_timeout)?,
+            Ok(_) if args.explore.is_some() => {
+                explore_seeds(&test.scenario, &test.again, seeds, kind, args.hook_timeout)?
+            }
             Ok(scenario) => {
                 let report = run_once(&scenario, 0, kind, args.hook_timeout, &plan)?;
-                (!report.passed()).then(|| describe(&report, &path, 0))
+                (!report.passed()).then(|| describe(&report, &test.again, 0))
             }
         };
-        let name = formula.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let shown = path.strip_prefix(formula.parent().unwrap_or(Path::new(""))).unwrap_or(&path);
+        let name = test.formula.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let seeds_note = if args.explore.is_some() { format!(" ({seeds} seeds)") } else { String::new() };
-        println!("test {} ...{seeds_note} {}", shown.display(), if failure.is_none() { "ok" } else { "FAILED" });
+        println!("test {} ...{seeds_note} {}", test.name.display(), if failure.is_none() { "ok" } else { "FAILED" });
         let time = preparing + begin.elapsed();
-        outcomes.push(Outcome { formula: name, scenario: shown.to_path_buf(), failure, time });
+        outcomes.push(Outcome { formula: name, scenario: test.name, failure, time });
     }
+    drop(generated);
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     if !failed.is_empty() {
         println!("\nfailures:");
@@ -145,11 +187,12 @@ pub fn run(args: TestArgs) -> Result<u8> {
 /// Runs `scenario` under seeds `0..count` with the shared explorer (a child `formula sim`
 /// per seed, in parallel, failures shrunk; its progress and summary go to stderr); returns
 /// what failed, or `None`.
-fn explore_seeds(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> Result<Option<String>> {
+fn explore_seeds(scenario: &Path, again: &str, count: u64, kind: Kind, hook_timeout: u64) -> Result<Option<String>> {
     let units = UnitFlags { backend: kind, hook_timeout, ..UnitFlags::default() };
-    Ok(match explore::explore(&Request::seeds(scenario, count, units))? {
+    let request = Request { shown: Some(again.to_string()), ..Request::seeds(scenario, count, units) };
+    Ok(match explore::explore(&request)? {
         Ended::Code(0) => None,
-        Ended::Code(code) => Some(format!("exploring {} stopped (exit {code})\n", scenario.display())),
+        Ended::Code(code) => Some(format!("exploring {again} stopped (exit {code})\n")),
         Ended::Explored(explored) if explored.failures.is_empty() => None,
         Ended::Explored(explored) => {
             let mut text = String::new();
@@ -157,8 +200,7 @@ fn explore_seeds(scenario: &Path, count: u64, kind: Kind, hook_timeout: u64) -> 
                 let _ = writeln!(text, "seed {seed}: {signature}");
                 let _ = writeln!(
                     text,
-                    "failed with seed {seed}: run `formula sim {} --seed {seed}` (or `formula sim --replay {}`) to reproduce",
-                    scenario.display(),
+                    "failed with seed {seed}: run `formula sim {again} --seed {seed}` (or `formula sim --replay {} {again}`) to reproduce",
                     trace.display()
                 );
             }
@@ -185,7 +227,8 @@ fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64, plan:
     Ok(report)
 }
 
-fn describe(report: &Report, path: &Path, seed: u64) -> String {
+/// What failed in `report`, and the command that runs it again (`formula sim {again}`).
+fn describe(report: &Report, again: &str, seed: u64) -> String {
     let mut text = String::new();
     for (at, failure) in &report.failures {
         let _ = writeln!(text, "{at}: {failure}");
@@ -196,7 +239,7 @@ fn describe(report: &Report, path: &Path, seed: u64) -> String {
     if let Some(error) = &report.error {
         let _ = writeln!(text, "error: {error}");
     }
-    let _ = writeln!(text, "failed with seed {seed}: run `formula sim {} --seed {seed}` to reproduce", path.display());
+    let _ = writeln!(text, "failed with seed {seed}: run `formula sim {again} --seed {seed}` to reproduce");
     text
 }
 

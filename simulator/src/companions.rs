@@ -232,12 +232,14 @@ pub fn plan(formula: &Formula) -> Result<Plan, String> {
 }
 
 /// A scenario written for a formula: where it is, and what to say about it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Written {
     /// The scenario file (`NAME.yaml`, so that the model is named after the formula).
     pub scenario: PathBuf,
     /// Endpoints left unrelated, and why.
     pub notes: Vec<String>,
+    /// How the formula is deployed.
+    pub plan: Plan,
 }
 
 /// Writes into `dest` (which must exist) the scenario that deploys the formula in `dir` as
@@ -309,7 +311,7 @@ pub fn write(
     let mut text = format!(
         "# Written by `formula sim` for {}, which was given with no scenario: the formula\n\
          # deployed with a companion formula on each of its relations (the companions\n\
-         # `formula new` writes into tests/), then settled. A start for a scenario of its own.\n",
+         # `formula new` writes into tests/), then settled.\n",
         absolute.display()
     );
     if let Some(series) = &plan.series {
@@ -323,7 +325,7 @@ pub fn write(
     }
     let scenario = dest.join(format!("{app}.yaml"));
     std::fs::write(&scenario, text).map_err(|e| io(&scenario, e))?;
-    Ok(Written { scenario, notes })
+    Ok(Written { scenario, notes, plan })
 }
 
 /// Every endpoint `data` names must have a companion to publish its settings.

@@ -24,6 +24,7 @@ mod sim_clock;
 mod sim_engine;
 mod sim_examples;
 mod sim_explore;
+mod sim_formula_dir;
 mod sim_host;
 mod sim_html;
 mod sim_lxd;

@@ -4,6 +4,7 @@
 //! `formula shell` runs again. Every flag name that goes into such an argument list is
 //! written here, beside the flag's definition, so that the two cannot drift apart.
 
+use super::formula_arg::Given;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, ValueEnum};
 use simulator::backend::{self, Kind};
@@ -22,8 +23,18 @@ pub const DEFAULT_SHRINK_BUDGET: usize = 60;
 
 #[derive(Args)]
 pub struct SimArgs {
-    /// A scenario (or bundle.yaml); without one, the embedded example stack runs.
+    /// A scenario (or bundle.yaml), or a formula (a directory or `.charm` archive), deployed
+    /// with a companion formula on each of its relations; without one, the embedded example
+    /// stack runs.
     pub(crate) scenario: Option<PathBuf>,
+    /// With a formula in place of a scenario: what the companion on each of its endpoints
+    /// publishes on the relation, a YAML file `ENDPOINT: {KEY: VALUE, …}` (docs/scenario.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) companion_data: Option<PathBuf>,
+    /// The formula given in place of a scenario, once `scenario` names the scenario made for
+    /// it ([`super::formula_arg`]).
+    #[arg(skip)]
+    pub(crate) given: Option<Box<Given>>,
     /// The seed that fixes every choice of the run.
     #[arg(long, default_value_t = 0)]
     pub(crate) seed: u64,
@@ -157,6 +168,17 @@ pub(crate) fn backend_kind() -> impl TypedValueParser<Value = Kind> {
 }
 
 impl SimArgs {
+    /// The scenario as a command that runs it again names it: the formula as it was given
+    /// (with its `--companion-data`) when there was one, else the scenario; none for the
+    /// embedded example stack.
+    pub(crate) fn shown_scenario(&self) -> Option<String> {
+        match (&self.given, &self.scenario) {
+            (Some(given), _) => Some(given.args().join(" ")),
+            (None, Some(scenario)) => Some(scenario.display().to_string()),
+            (None, None) => None,
+        }
+    }
+
     /// How this run's units run, as flags another run can be given.
     pub(crate) fn unit_flags(&self) -> UnitFlags {
         UnitFlags {
@@ -256,8 +278,15 @@ impl UnitFlags {
 /// The arguments that run the same scenario the same way again (a deterministic run reaches
 /// the same model), for `formula shell`: `backend` is the kind the run resolved to.
 pub fn kept_run_args(args: &SimArgs, backend: Kind, scenario: &Path) -> Vec<String> {
-    let absolute = std::path::absolute(scenario).unwrap_or_else(|_| scenario.to_path_buf());
-    let mut out = vec![absolute.to_string_lossy().into_owned(), "--seed".into(), args.seed.to_string()];
+    // A formula given in place of a scenario is made into one again.
+    let mut out = match &args.given {
+        Some(given) => given.absolute().args(),
+        None => {
+            let absolute = std::path::absolute(scenario).unwrap_or_else(|_| scenario.to_path_buf());
+            vec![absolute.to_string_lossy().into_owned()]
+        }
+    };
+    out.extend(["--seed".into(), args.seed.to_string()]);
     out.extend(args.unit_flags().to_args(backend));
     // The second config-changed of each unit is part of the run's state.
     if args.idempotence {

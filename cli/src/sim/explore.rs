@@ -77,6 +77,9 @@ pub struct Explored {
 pub struct Request {
     /// The scenario (none: the embedded example stack).
     pub scenario: Option<PathBuf>,
+    /// The scenario as the commands that replay a failure name it (a formula given in place
+    /// of one: `DIR --companion-data FILE`), when not as `scenario`.
+    pub shown: Option<String>,
     /// `--seed`: the first seed of `--explore`.
     pub seed: u64,
     /// `--explore`: how many seeds.
@@ -115,6 +118,7 @@ impl Request {
         }
         Ok(Request {
             scenario: args.scenario.clone(),
+            shown: args.shown_scenario(),
             seed: args.seed,
             explore: args.explore,
             seeds: args.seeds.clone(),
@@ -134,6 +138,7 @@ impl Request {
     pub fn seeds(scenario: &Path, count: u64, units: UnitFlags) -> Request {
         Request {
             scenario: Some(scenario.to_path_buf()),
+            shown: None,
             seed: 0,
             explore: Some(count),
             seeds: None,
@@ -226,7 +231,8 @@ pub fn explore(args: &Request) -> Result<Ended> {
     if terminal {
         eprintln!();
     }
-    let replay_scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
+    let shown = args.shown.clone().or_else(|| args.scenario.as_ref().map(|s| s.display().to_string()));
+    let replay_scenario = shown.map(|s| format!(" {s}")).unwrap_or_default();
     let mut shrunk_signatures = Vec::new();
     let mut failures = Vec::new();
     for failure in &summary.failures {

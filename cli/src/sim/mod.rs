@@ -3,7 +3,8 @@
 //! As ripgrep's command is split: [`args`] holds the flags as typed, [`setup`] turns them
 //! into a run ready to go, [`run`] runs it and reports. One `formula sim` is one of these
 //! modes: many seeds at once ([`explore`]: `--explore`, `--seeds`, `--check-determinism`),
-//! removing what dead runs left (`--clean`), or one run (with `--replay`: [`replay`]). A run
+//! removing what dead runs left (`--clean`), or one run (with `--replay`: [`replay`]); a
+//! formula given in place of a scenario is made into one first ([`formula_arg`]). A run
 //! whose units share this machine gets namespaces of its own where the machine allows it, or
 //! has what it wrote listed ([`machine`]).
 //!
@@ -13,6 +14,7 @@
 
 pub mod args;
 pub mod explore;
+pub mod formula_arg;
 pub mod kept;
 pub mod machine;
 pub mod replay;
@@ -26,7 +28,12 @@ use simulator::backend::Kind;
 use std::path::PathBuf;
 
 /// `formula sim`, in the mode its arguments ask for.
-pub fn run(args: SimArgs) -> Result<u8> {
+pub fn run(mut args: SimArgs) -> Result<u8> {
+    // A formula is made into a scenario before the mode is chosen, so that every mode runs it.
+    let _generated = match formula_arg::prepare(&mut args)? {
+        formula_arg::Prepared::Exit(code) => return Ok(code),
+        formula_arg::Prepared::Ready(generated) => generated,
+    };
     if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
         return explore::run(&args);
     }

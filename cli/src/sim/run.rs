@@ -48,12 +48,11 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     if let Some(replay) = &replay {
         replay.report(&ran.borrow(), sim.base().as_ref());
     }
-    let again = match (&args.replay, &args.scenario) {
-        (Some(trace), Some(s)) => format!("formula sim --replay {} {}", trace.display(), s.display()),
-        (Some(trace), None) => format!("formula sim --replay {}", trace.display()),
-        (None, _) => {
+    let scenario = args.shown_scenario().map(|s| format!(" {s}")).unwrap_or_default();
+    let again = match &args.replay {
+        Some(trace) => format!("formula sim --replay {}{scenario}", trace.display()),
+        None => {
             let faults = args.faults.as_ref().map(|f| format!(" --faults {f}")).unwrap_or_default();
-            let scenario = args.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
             format!("formula sim{scenario} --seed {seed}{faults}")
         }
     };

@@ -180,7 +180,11 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     machine::announce(&plan, args.quiet);
     let watched = machine::watch(&plan, &dir.root);
     let mut cfg = config(&dir, &scenario, &scenario_path, args.seed);
-    cfg.scenario = scenario_arg.as_ref().map(|p| p.to_string_lossy().into_owned());
+    // A formula given in place of a scenario is what a replay needs (its scenario is made again).
+    cfg.scenario = match &args.given {
+        Some(given) => Some(given.formula.to_string_lossy().into_owned()),
+        None => scenario_arg.as_ref().map(|p| p.to_string_lossy().into_owned()),
+    };
     cfg.faults = match &args.faults {
         Some(spec) => simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
         None => scenario.faults,
