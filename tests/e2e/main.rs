@@ -29,6 +29,7 @@ mod sim_host;
 mod sim_html;
 mod sim_lxd;
 mod sim_ns;
+mod sim_output;
 mod sim_rootless;
 mod sim_subordinate;
 mod test_cli;

@@ -78,6 +78,11 @@ pub struct SimArgs {
     /// Print no line per hook.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Print each hook's output (stdout and stderr) as the hook writes it, each line after
+    /// its unit and hook (`wiki/0 install | …`), not only a failed hook's once it ends; the
+    /// trace is the same either way.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub(crate) verbose: bool,
     /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
     /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
     /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when

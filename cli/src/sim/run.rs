@@ -9,6 +9,7 @@ use super::setup::{Ready, EMBEDDED_SCENARIO};
 use anyhow::{Context, Result};
 use simulator::explore::HookStep;
 use simulator::run::{self, Report};
+use simulator::runner::stream::OutputLine;
 use simulator::sim::HookRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,12 +19,15 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     // Bindings drop in reverse: the simulator (and its backend) before the run's directory.
     let Ready { examples, scenario_path, scenario, dir, kind, seed, replay, trace_path, watched, mut sim } = ready;
     let ran: Rc<RefCell<Vec<HookStep>>> = Default::default();
-    let quiet = args.quiet;
+    let (quiet, verbose) = (args.quiet, args.verbose);
     let replaying = replay.is_some();
     let log = ran.clone();
+    if verbose {
+        sim.on_output = Some(Box::new(|line: &OutputLine| eprintln!("{} {} | {}", line.unit, line.hook, line.text)));
+    }
     sim.on_hook = Some(Box::new(move |record: &HookRecord| {
         if !quiet {
-            print_hook(record);
+            print_hook(record, !verbose);
         }
         if replaying {
             log.borrow_mut().push(replay::step(record));
@@ -84,8 +88,8 @@ pub fn run(args: &SimArgs, ready: Ready) -> Result<u8> {
     Ok(if report.passed() { 0 } else { 1 })
 }
 
-/// The line of one hook that ran, and the end of its output when it failed.
-fn print_hook(record: &HookRecord) {
+/// The line of one hook that ran, and, with `tail`, the end of its output when it failed.
+fn print_hook(record: &HookRecord, tail: bool) {
     let remote = record
         .hook
         .remote_unit
@@ -106,7 +110,7 @@ fn print_hook(record: &HookRecord) {
         remote,
         record.result
     );
-    if !record.ok && !record.output.trim().is_empty() {
+    if tail && !record.ok && !record.output.trim().is_empty() {
         for line in record.output.lines().take(20) {
             eprintln!("       | {line}");
         }

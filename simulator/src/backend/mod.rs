@@ -118,20 +118,35 @@ impl Capture {
 
     /// What was written, at most `limit` bytes, as text (nothing, for the terminal).
     pub fn text(&self, limit: usize) -> String {
+        String::from_utf8_lossy(&self.read_from(0, limit)).into_owned()
+    }
+
+    /// What was written from byte `offset` on, at most `limit` bytes (nothing, for the
+    /// terminal). Reading moves no offset of the writer's.
+    pub fn read_from(&self, offset: u64, limit: usize) -> Vec<u8> {
         use std::os::unix::fs::FileExt;
         let Some(file) = &self.file else {
-            return String::new();
+            return Vec::new();
         };
         let mut bytes = vec![0u8; limit];
         let mut read = 0;
         while read < limit {
-            match file.read_at(&mut bytes[read..], read as u64) {
+            match file.read_at(&mut bytes[read..], offset + read as u64) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => read += n,
             }
         }
         bytes.truncate(read);
-        String::from_utf8_lossy(&bytes).into_owned()
+        bytes
+    }
+
+    /// A handle that writes into the capture, as a process given [`Capture::stdio`] does.
+    #[cfg(test)]
+    pub(crate) fn writer(&self) -> io::Result<std::fs::File> {
+        match &self.file {
+            Some(file) => file.try_clone(),
+            None => Err(io::Error::other("the terminal is not captured")),
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! The engine describes the hook to run once, as a [`HookRun`]; [`program::resolve`] decides
 //! what runs for it (a formula's WebAssembly module, its `dispatch` or hook file as a process,
 //! a shell, or nothing); [`process`] runs a process in the unit through the backend while the
-//! hook-tool server answers its calls, [`wasm`] runs a module in-process with the same tools.
+//! hook-tool server answers its calls (and, if asked, hands on its output as it comes:
+//! [`stream`]), [`wasm`] runs a module in-process with the same tools.
 //! Both give back a [`Ran`]: the [`Outcome`], the output, the tool calls and the hook's
 //! context with its buffered writes, which the engine commits or discards by the uniter's
 //! rules.
@@ -12,6 +13,7 @@ pub mod env;
 pub mod process;
 pub mod program;
 pub mod shell;
+pub mod stream;
 pub mod stubs;
 pub mod wasm;
 
@@ -273,8 +275,16 @@ impl Runner {
     }
 
     /// Runs what Juju would run for `run` (a WebAssembly module unless `native`), with the
-    /// hook context `context` gives (made once the hook has started).
-    pub fn run(&mut self, run: &HookRun, native: bool, context: impl FnOnce() -> SimContext) -> Result<Ran, SimError> {
+    /// hook context `context` gives (made once the hook has started); each line of its output
+    /// goes to `output` as it is written, when given.
+    pub fn run(
+        &mut self,
+        run: &HookRun,
+        native: bool,
+        context: impl FnOnce() -> SimContext,
+        output: Option<stream::LineSink<'_>>,
+    ) -> Result<Ran, SimError> {
+        let name = run.hook.name();
         Ok(match program::resolve(run, native) {
             Program::Missing => Ran::unrun(Outcome::Missing),
             Program::NotExecutable(path) => Ran::unrun(Outcome::NotExecutable(path)),
@@ -285,12 +295,18 @@ impl Runner {
                 let Some(wasm) = self.wasm.as_mut() else {
                     return Err(SimError("the WebAssembly runner is not running".into()));
                 };
-                wasm.run_hook(run, &module, self.backend.as_ref(), context())
+                let ran = wasm.run_hook(run, &module, self.backend.as_ref(), context());
+                // It runs in-process: its output is there once it has run.
+                if let Some(sink) = output {
+                    stream::emit_all(sink, run.unit, &name, &ran.stdout, &ran.stderr);
+                }
+                ran
             }
             Program::Process(path) => match process::start(run, &path, self.backend.as_mut(), &self.server)? {
                 Started::Failed(outcome) => Ran { shell: run.shell, ..Ran::unrun(outcome) },
                 Started::Running(running) => {
-                    process::serve(run, running, self.backend.as_mut(), &self.server, context())
+                    let follower = output.map(|sink| running.follow(run.unit, &name, sink));
+                    process::serve(run, running, self.backend.as_mut(), &self.server, context(), follower)
                 }
             },
         })

@@ -6,6 +6,7 @@
 //! time, as Juju's jujuc server does, and the exit is noticed without polling. A hook that runs
 //! past its timeout is killed (its process group, and what the backend knows of it).
 
+use super::stream::{Follower, LineSink};
 use super::{shell, HookRun, Outcome, Ran, MAX_OUTPUT};
 use crate::backend::{Backend, Capture, ProcessSpec};
 use crate::error::SimError;
@@ -13,6 +14,7 @@ use crate::hook_context::SimContext;
 use crate::server::{ServerEvent, ToolServer};
 use crate::wire::Response;
 use std::path::Path;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 /// A hook process that started, for [`serve`].
@@ -28,6 +30,17 @@ pub enum Started {
     /// It could not start (the hook failed: [`Outcome::SpawnFailed`]).
     Failed(Outcome),
 }
+
+impl Running {
+    /// A follower of the hook's output, for [`serve`] to read as the hook writes it (nothing
+    /// for a person's shell, whose output is the terminal).
+    pub fn follow<'s>(&self, unit: &str, hook: &str, sink: LineSink<'s>) -> Follower<'s> {
+        Follower::new(unit, hook, &self.spec.stdout, &self.spec.stderr, sink)
+    }
+}
+
+/// How often the output of a followed hook is read while it runs.
+const FOLLOW_EVERY: Duration = Duration::from_millis(100);
 
 /// Starts `program` (its path in the unit) for `run` in its unit, or a person's shell in its
 /// place when `run.shell`; its exit will come through `server`'s channel. An error (output
@@ -75,25 +88,33 @@ pub fn start(
 }
 
 /// Answers the tool calls of the running hook from `ctx` until it exits, or kills it at its
-/// timeout.
+/// timeout; `follower`, when given, is handed the hook's output as it is written.
 pub fn serve(
     run: &HookRun,
     running: Running,
     backend: &mut dyn Backend,
     server: &ToolServer,
     mut ctx: SimContext,
+    mut follower: Option<Follower<'_>>,
 ) -> Ran {
     let (unit, serial, Running { spec, pid }) = (run.unit, run.serial, running);
     // A debugging session takes the time it takes.
     let timeout = if run.shell { Duration::from_secs(100 * 365 * 86_400) } else { run.timeout };
-    let deadline = Instant::now() + timeout;
+    // The hook's end: its timeout, then (once killed) the time it gets to go.
+    let mut deadline = Instant::now() + timeout;
     let mut timed_out = false;
     let mut killed = false;
     let mut calls = Vec::new();
     let code = loop {
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let wait = if timed_out { Duration::from_secs(10) } else { wait };
-        match server.events.recv_timeout(wait) {
+        let mut wait = deadline.saturating_duration_since(Instant::now());
+        if follower.is_some() {
+            wait = wait.min(FOLLOW_EVERY);
+        }
+        let event = server.events.recv_timeout(wait);
+        if let Some(follower) = follower.as_mut() {
+            follower.pump();
+        }
+        match event {
             Ok(ServerEvent::Call(request, reply)) => {
                 let response = if request.context != run.context_id {
                     Response {
@@ -129,13 +150,19 @@ pub fn serve(
             }
             Ok(ServerEvent::Exited(s, code)) if s == serial => break code,
             Ok(ServerEvent::Exited(..)) => {}
+            // Only a look at the output; the hook has time left.
+            Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
             Err(_) if !timed_out => {
                 timed_out = true;
                 backend.kill_hook(unit, pid);
+                deadline = Instant::now() + Duration::from_secs(10);
             }
             Err(_) => break 137,
         }
     };
+    if let Some(follower) = follower {
+        follower.finish();
+    }
     backend.hook_ended(unit, timed_out);
     let outcome = if timed_out { Outcome::Timeout(run.timeout) } else { Outcome::Exit(code) };
     let (stdout, stderr) = (spec.stdout.text(MAX_OUTPUT), spec.stderr.text(MAX_OUTPUT));

@@ -8,6 +8,9 @@ use std::time::Duration;
 /// Called with each hook that ran (the live log).
 pub type HookCallback = Box<dyn FnMut(&HookRecord)>;
 
+/// Called with each line of a hook's output as the hook writes it (`formula sim -v`).
+pub type OutputCallback = Box<dyn FnMut(&crate::runner::stream::OutputLine<'_>)>;
+
 /// The default fuel of a WebAssembly hook: some seconds of work, far more than a hook needs.
 pub const DEFAULT_HOOK_FUEL: u64 = 10_000_000_000;
 

@@ -121,7 +121,8 @@ impl Sim {
                 context.serve_cached(cached);
                 context
             };
-            self.runner.run(&run, self.cfg.native_hooks, context)?
+            let output = self.on_output.as_mut().map(|f| f.as_mut() as crate::runner::stream::LineSink<'_>);
+            self.runner.run(&run, self.cfg.native_hooks, context, output)?
         };
         if ran.shell {
             self.recorder.emit(Event::DebugHooks(trace::DebugHooks {

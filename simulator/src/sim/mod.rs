@@ -16,7 +16,7 @@ mod hook;
 mod timers;
 
 pub use crate::error::SimError;
-pub use config::{Config, DebugHooks, HookCallback, HookRecord, DEFAULT_HOOK_FUEL};
+pub use config::{Config, DebugHooks, HookCallback, HookRecord, OutputCallback, DEFAULT_HOOK_FUEL};
 pub use timers::MAX_SETTLE_RETRIES;
 
 use crate::backend::{Backend, UnitPlaces};
@@ -53,6 +53,9 @@ pub struct Sim {
     recent: Vec<String>,
     /// Called with each hook that ran.
     pub on_hook: Option<HookCallback>,
+    /// Called with each line of a hook's output as it is written (it changes nothing the
+    /// trace holds).
+    pub on_output: Option<OutputCallback>,
     /// Each unit agent's cache of its relation members' settings (for the `stale` fault).
     caches: BTreeMap<String, crate::uniter::cache::SettingsCache>,
 }
@@ -89,6 +92,7 @@ impl Sim {
             recent: Vec::new(),
             caches: BTreeMap::new(),
             on_hook: None,
+            on_output: None,
             cfg,
         })
     }
