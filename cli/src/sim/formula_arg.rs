@@ -118,6 +118,11 @@ impl Generated {
         for note in &self.notes {
             eprintln!("note: {note}");
         }
+        let scenarios = std::fs::read_dir(given.formula.join("tests")).into_iter().flatten().flatten();
+        if scenarios.into_iter().any(|e| e.path().extension().is_some_and(|x| x == "yaml" || x == "yml")) {
+            let dir = given.formula.display();
+            eprintln!("note: {dir}/tests holds scenarios of its own; `formula test {dir}` runs them");
+        }
     }
 }
 
