@@ -86,7 +86,12 @@ pub fn run(args: TestArgs) -> Result<u8> {
             if scenarios.is_empty() {
                 // As `formula sim DIR`: the formula with a companion on each relation.
                 let given = Given { formula: formula.clone(), companion_data: None };
-                let name = PathBuf::from(format!("{} (no scenario: with companions)", shown(&formula).display()));
+                // `.` is named by its directory's name.
+                let dir = match shown(&formula) {
+                    path if path.file_name().is_some() => path,
+                    path => formula.canonicalize().ok().and_then(|d| d.file_name().map(PathBuf::from)).unwrap_or(path),
+                };
+                let name = PathBuf::from(format!("{} (no scenario: with companions)", dir.display()));
                 let again = given.args().join(" ");
                 let (scenario, unmade) = match formula_arg::generate(&given) {
                     Ok(made) => {
