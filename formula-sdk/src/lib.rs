@@ -30,6 +30,7 @@ pub mod lint;
 pub mod pack;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod source;
 pub mod yaml;
 

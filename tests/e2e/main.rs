@@ -18,6 +18,7 @@ mod pack_cli;
 mod port_puppet;
 mod proof_parity;
 mod publish_cli;
+mod schema_cli;
 mod sim_base;
 mod sim_checks;
 mod sim_clock;
