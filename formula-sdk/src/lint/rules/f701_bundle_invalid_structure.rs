@@ -3,6 +3,7 @@
 
 use super::support::names::closest;
 use super::support::wording::{a_type, describe_read};
+use crate::deployer;
 use crate::diagnostic::Severity;
 use crate::format::names::is_valid_application_name;
 use crate::go::yaml_v2::resolve_bool;
@@ -127,15 +128,11 @@ impl Checker<'_, '_> {
             self.report(root, format!("`{name}` is an empty map, not a bundle; it needs `applications`"));
             return;
         };
+        if !deployer::deployments(root).is_empty() {
+            return; // F708's
+        }
         let has = |key: &str| root.get(key).is_some();
-        let deployer = entries.iter().find(|(_, v)| v.get("services").is_some() || v.get("applications").is_some());
-        let (message, help) = if let Some((key, _)) = deployer {
-            let bundle = key.key_text().unwrap_or_default();
-            (
-                format!("`{name}` is in the juju-deployer format (bundles named at the top level), which Juju does not deploy"),
-                format!("move the `services` and `relations` of `{bundle}` to the top level and rename `services` to `applications`"),
-            )
-        } else if has("name") && (has("summary") || has("provides") || has("requires")) {
+        let (message, help) = if has("name") && (has("summary") || has("provides") || has("requires")) {
             (
                 format!("`{name}` is not a bundle: it has no `applications`"),
                 "it looks like a formula's metadata.yaml; lint the formula's directory instead".into(),
@@ -377,9 +374,10 @@ mod tests {
             bundle_messages(&RULE, "name: wiki\nsummary: s\n"),
             ["`bundle.yaml` is not a bundle: it has no `applications`"]
         );
-        assert_eq!(
-            bundle_messages(&RULE, "wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n"),
-            ["`bundle.yaml` is in the juju-deployer format (bundles named at the top level), which Juju does not deploy"]
+        assert!(
+            bundle_messages(&RULE, "wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n")
+                .is_empty(),
+            "a juju-deployer bundle is F708's"
         );
         assert!(bundle_messages(&RULE, "applications: [\n")[0].starts_with("cannot parse `bundle.yaml`"));
         assert_eq!(bundle_messages(&RULE, "applications: {}\n"), ["the bundle defines no applications"]);
