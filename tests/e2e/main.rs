@@ -16,6 +16,7 @@ mod lint_cli;
 mod new_cli;
 mod pack_cli;
 mod port_puppet;
+mod precommit;
 mod proof_parity;
 mod publish_cli;
 mod schema_cli;
