@@ -231,7 +231,27 @@ fn lint_target(
             found
         }
         Target::Bundle(path) => {
-            let found = lint::lint_bundle(path, path, selection);
+            let mut found = lint::lint_bundle(path, path, selection);
+            if let Some(fixing) = fixing {
+                // A bundle's edits name its file relative to its directory.
+                let dir = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let wanted = |f: &&Fix| fixing.unsafe_too || f.applicability == Applicability::Safe;
+                let candidates: Vec<(&'static str, &Fix)> =
+                    found.iter().filter_map(|d| d.fix.as_ref().filter(wanted).map(|f| (d.code, f))).collect();
+                if !candidates.is_empty() {
+                    let fixes: Vec<&Fix> = candidates.iter().map(|(_, f)| *f).collect();
+                    let outcome = fix::apply(&dir, &dir, &fixes, fixing.write)
+                        .with_context(|| format!("cannot apply fixes to `{}`", path.display()))?;
+                    fixed.codes.extend(outcome.applied.iter().map(|&i| candidates[i].0));
+                    fixed.diff.push_str(&outcome.diff);
+                    if fixing.write && !outcome.applied.is_empty() {
+                        found = lint::lint_bundle(path, path, selection);
+                    }
+                }
+            }
             if let Ok(text) = std::fs::read_to_string(path) {
                 sources.insert(path.clone(), text);
             }

@@ -13,6 +13,7 @@ mod new;
 mod pack;
 mod port_puppet;
 mod publish;
+mod schema;
 mod shell;
 mod sim;
 mod test;
@@ -55,6 +56,8 @@ enum Command {
     Publish(publish::PublishArgs),
     /// Print a scenario's model as a Juju bundle.
     Bundle(bundle::BundleArgs),
+    /// Print the JSON Schema of a scenario, metadata.yaml, config.yaml, actions.yaml or a bundle, for editors.
+    Schema(schema::SchemaArgs),
     /// Build, show or remove the unit base: the Debian root every ns unit starts from.
     Base(base::BaseArgs),
 }
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => publish::run(args),
         Command::Bundle(args) => bundle::run(args),
         Command::Build(args) => build::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Base(args) => base::run(args),
     };
     match result {

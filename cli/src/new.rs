@@ -87,6 +87,7 @@ pub fn run(args: NewArgs) -> Result<u8> {
     }
     let mut files = scaffold::render_files(&scaffold::template_files(&all, &args.template), &spec)?;
     scaffold::hook_crate::add(&mut files, &crate::embedded::hook_crate_files());
+    add_schemas(&mut files);
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -115,6 +116,23 @@ pub fn run(args: NewArgs) -> Result<u8> {
     }
     eprintln!("next: formula lint {0} && formula test {0} && formula pack {0}", dest.display());
     Ok(0)
+}
+
+/// Where `formula new` writes the schemas that the `# yaml-language-server: $schema=` lines
+/// of the templates name (relative to the formula's root); `.formulaignore` leaves it out of
+/// the charm archive.
+pub const SCHEMA_DIR: &str = ".schema";
+
+/// The schemas of the files a formula holds, as `formula schema NAME` prints them, so that an
+/// editor checks the new formula's files at once and without a network.
+fn add_schemas(files: &mut Vec<scaffold::RenderedFile>) {
+    use crate::schema::SchemaFile;
+    for file in [SchemaFile::Scenario, SchemaFile::Metadata, SchemaFile::Config, SchemaFile::Actions] {
+        files.push(scaffold::RenderedFile {
+            path: format!("{SCHEMA_DIR}/{}.json", file.name()),
+            kind: scaffold::FileKind::File { mode: 0o644, text: file.text() },
+        });
+    }
 }
 
 /// `EP:IFACE`.

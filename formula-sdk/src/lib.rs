@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod deployer;
 pub mod diagnostic;
 pub mod fix;
 pub mod format;
@@ -30,6 +31,7 @@ pub mod lint;
 pub mod pack;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod source;
 pub mod yaml;
 

@@ -206,7 +206,8 @@ fn every_rule_has_docs_fixtures_and_a_snapshot() {
 fn fixes_match_the_rule_and_resolve_their_findings() {
     let mut failures = Vec::new();
     for rule in RULES {
-        if !matches!(rule.check, Check::Formula(_)) || !fixture_dir(rule).join("bad").exists() {
+        let is_bundle = matches!(rule.check, Check::Bundle(_));
+        if !(matches!(rule.check, Check::Formula(_)) || is_bundle) || !fixture_dir(rule).join("bad").exists() {
             continue;
         }
         let selection = Selection { select: vec![rule.code.to_string()], ..Selection::default() };
@@ -216,7 +217,12 @@ fn fixes_match_the_rule_and_resolve_their_findings() {
             let temp = tempfile::tempdir().expect("a temporary directory");
             let copy = temp.path().join(&case);
             copy_tree(&fixture_dir(rule).join(&case), &copy);
-            let lint = || lint::lint_formula(&Formula::load_as(&copy, Path::new(&case)), &selection);
+            // A bundle's fixes name its file relative to the bundle's directory, as a
+            // formula's name theirs relative to the formula's.
+            let lint = || match is_bundle {
+                true => lint::lint_bundle(&copy.join("bundle.yaml"), &Path::new(&case).join("bundle.yaml"), &selection),
+                false => lint::lint_formula(&Formula::load_as(&copy, Path::new(&case)), &selection),
+            };
             let before = lint();
             let fixes: Vec<_> = before.iter().filter_map(|d| d.fix.as_ref()).collect();
             let expected = match rule.fix {

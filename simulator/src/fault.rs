@@ -29,20 +29,34 @@ use crate::choice::Choices;
 use crate::hook::{Hook, HookKind};
 use crate::model::{Life, Model};
 
-/// Fault rates (percent per step or per hook) and the budget of one run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Fault rates (percent per step or per hook) and the budget of one run. Its schema is that
+/// of a scenario's `faults:` (`formula schema scenario`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Faults {
-    /// Leadership moves before a step.
+    /// Leadership moves before a step (percent).
+    #[serde(default)]
+    #[schemars(range(max = 100))]
     pub leader: u32,
-    /// A hook fails once and is retried.
+    /// A hook fails once and is retried (percent).
+    #[serde(default)]
+    #[schemars(range(max = 100))]
     pub fail: u32,
-    /// The unit agent restarts during a hook, which runs again.
+    /// The unit agent restarts during a hook, which runs again (percent).
+    #[serde(default)]
+    #[schemars(range(max = 100))]
     pub restart: u32,
-    /// The update-status timer fires before a step.
+    /// The update-status timer fires before a step (percent).
+    #[serde(default)]
+    #[schemars(range(max = 100))]
     pub tick: u32,
-    /// A hook reads other members' settings from its unit's cache, not the latest commit.
+    /// A hook reads other members' settings from its unit's cache, not the latest commit (percent).
+    #[serde(default)]
+    #[schemars(range(max = 100))]
     pub stale: u32,
-    /// The most faults one run gets (0: the default, [`DEFAULT_BUDGET`]).
+    /// The most faults one run gets (0: the default, 10).
+    #[serde(default)]
+    #[schemars(range(max = 10000))]
     pub budget: u32,
 }
 

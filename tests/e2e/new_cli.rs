@@ -293,6 +293,9 @@ fn generated_files_snapshot() {
         use std::os::unix::fs::PermissionsExt;
         if meta.file_type().is_symlink() {
             listing.push_str(&format!("=== {rel} -> {}\n", std::fs::read_link(&path).unwrap().display()));
+        } else if rel.starts_with("wiki/.schema/") {
+            // The schemas, as `formula schema` prints them (schema_cli checks their text).
+            listing.push_str(&format!("=== {rel} ({:o}) (a schema)\n", meta.permissions().mode() & 0o777));
         } else {
             listing.push_str(&format!("=== {rel} ({:o})\n", meta.permissions().mode() & 0o777));
             listing.push_str(&std::fs::read_to_string(&path).unwrap());

@@ -3,10 +3,12 @@
 use crate::source::Spanned;
 use crate::yaml::{Node, NodeKind};
 
-/// The type of a config option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The type of a config option; its derived schema is the `type` of config.yaml's schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, schemars::JsonSchema)]
+#[schemars(rename_all = "lowercase")]
 pub enum OptionType {
     /// `string` (the default when `type` is absent).
+    #[default]
     String,
     /// `int`.
     Int,
@@ -14,7 +16,7 @@ pub enum OptionType {
     Float,
     /// `boolean`.
     Boolean,
-    /// `secret` (a modern addition).
+    /// `secret`: a `secret:` URI (Juju 3.1 and later).
     Secret,
 }
 

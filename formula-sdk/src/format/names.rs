@@ -6,6 +6,12 @@
 //! The rules live here, once, with the words that say why a name fails and a repaired name
 //! to suggest, so that the linter and `formula new` explain a bad name the same way.
 
+/// [`is_valid_application_name`] as a regular expression, for schemas.
+pub const APPLICATION_NAME_PATTERN: &str = "^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$";
+
+/// [`is_valid_endpoint_name`] as a regular expression, for schemas.
+pub const ENDPOINT_NAME_PATTERN: &str = "^[a-z][a-z0-9]*([_-][a-z0-9]+)*$";
+
 /// Juju's rule for formula (charm) names, `charm.IsValidName`: the same pattern as
 /// application names ([`is_valid_application_name`]).
 pub fn is_valid_formula_name(name: &str) -> bool {
@@ -164,6 +170,20 @@ pub fn endpoint_name_suggestion(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_agree_with_the_rules() {
+        let application = regex::Regex::new(APPLICATION_NAME_PATTERN).unwrap();
+        let endpoint = regex::Regex::new(ENDPOINT_NAME_PATTERN).unwrap();
+        let samples = [
+            "wiki", "wiki2", "my-wiki", "a-1b", "a-1", "1wiki", "Wiki", "wi_ki", "wiki-", "-wiki", "a--b", "db_slave",
+            "db-", "db__x", "x_1", "", "a-b-c9",
+        ];
+        for name in samples {
+            assert_eq!(application.is_match(name), is_valid_application_name(name), "application {name:?}");
+            assert_eq!(endpoint.is_match(name), is_valid_endpoint_name(name), "endpoint {name:?}");
+        }
+    }
 
     #[test]
     fn formula_name_problems() {

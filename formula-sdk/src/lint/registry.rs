@@ -108,6 +108,7 @@ pub const RULES: &[&Rule] = &[
     &f705_bundle_unknown_endpoint::RULE,
     &f706_bundle_interface_mismatch::RULE,
     &f707_bundle_invalid_units::RULE,
+    &f708_deployer_bundle::RULE,
 ];
 
 /// The rule with this code or name.

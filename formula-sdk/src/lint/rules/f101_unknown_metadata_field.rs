@@ -6,6 +6,7 @@ use super::support::names::closest;
 use super::support::wording::key_name;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
+use crate::schema::{metadata::MetadataFile, property_names};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -21,41 +22,13 @@ pub const RULE: Rule = Rule {
     check: Check::Formula(check),
 };
 
-/// The top-level fields `charm proof` knows.
-const PROOF_FIELDS: &[&str] = &[
-    "name",
-    "display-name",
-    "summary",
-    "docs",
-    "maintainer",
-    "maintainers",
-    "min-juju-version",
-    "description",
-    "categories",
-    "subordinate",
-    "provides",
-    "requires",
-    "format",
-    "peers",
-    "tags",
-    "series",
-    "storage",
-    "extra-bindings",
-    "payloads",
-    "terms",
-    "resources",
-    "devices",
-    "deployment",
-];
-
-/// Fields proof does not list that other rules report: the obsolete `revision` (F128) and the
-/// 2011 `ensemble: formula` marker (F133).
-const REPORTED_ELSEWHERE: &[&str] = &["revision", "ensemble"];
-
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = metadata_map(ctx) else {
         return;
     };
+    // The fields `charm proof` knows, the obsolete `revision` (F128) and the 2011
+    // `ensemble: formula` marker (F133): those of metadata.yaml's schema.
+    let known = property_names::<MetadataFile>();
     for (key, _) in root.map_entries().unwrap_or_default() {
         let name = key_name(key);
         if !is_string_key(key) {
@@ -71,20 +44,15 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
             ));
             continue;
         }
-        if is_known(&name) {
+        if known.contains(&name) {
             continue;
         }
         let diagnostic = out.report(&ctx.metadata_path(), Some(key.span), format!("unknown metadata field `{name}`"));
-        diagnostic.help = Some(match closest(&name, PROOF_FIELDS.iter().copied()) {
+        diagnostic.help = Some(match closest(&name, known.iter().map(String::as_str)) {
             Some(known) => format!("did you mean `{known}`?"),
             None => {
                 "Juju ignores fields it does not know; remove it, or keep it where tools that read it expect it".into()
             }
         });
     }
-}
-
-/// Whether `charm proof` (or another of our rules) knows the top-level field `name`.
-fn is_known(name: &str) -> bool {
-    PROOF_FIELDS.contains(&name) || REPORTED_ELSEWHERE.contains(&name)
 }

@@ -5,6 +5,7 @@ use super::support::names::closest;
 use super::support::relations::relation_decls;
 use crate::diagnostic::Severity;
 use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
+use crate::schema::{metadata::Endpoint, property_names};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -22,13 +23,14 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
     let Some(root) = ctx.metadata() else { return };
+    let known = property_names::<Endpoint>();
     for decl in relation_decls(root) {
         for (key, _) in decl.fields() {
             let field = key.key_text().unwrap_or_default();
-            if KNOWN_FIELDS.contains(&field.as_str()) {
+            if known.contains(&field) {
                 continue;
             }
-            let help = match closest(&field, KNOWN_FIELDS.iter().copied()) {
+            let help = match closest(&field, known.iter().map(String::as_str)) {
                 Some(known) => format!("did you mean `{known}`? Juju ignores unknown keys, so this one has no effect"),
                 None => "an endpoint takes only `interface`, `scope`, `limit` and `optional`; Juju ignores other keys"
                     .into(),
@@ -42,6 +44,3 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
         }
     }
 }
-
-/// The keys of an endpoint declaration.
-const KNOWN_FIELDS: &[&str] = &["interface", "scope", "limit", "optional"];

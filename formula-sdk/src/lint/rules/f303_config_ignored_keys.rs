@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
+use crate::schema::{config::ConfigFile, property_names};
 
 /// The rule's registration.
 pub const RULE: Rule = Rule {
@@ -23,9 +24,10 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     if root.get("options").is_none() {
         return; // F302: without `options` nothing else is read
     }
+    let known = property_names::<ConfigFile>();
     for (key, value) in root.map_entries().unwrap_or_default() {
         let name = key.key_text().unwrap_or_default();
-        if name == "options" {
+        if known.contains(&name) {
             continue;
         }
         let diagnostic = out.report(

@@ -3,11 +3,13 @@
 
 use super::support::names::closest;
 use super::support::wording::{a_type, describe_read};
+use crate::deployer;
 use crate::diagnostic::Severity;
 use crate::format::names::is_valid_application_name;
 use crate::go::yaml_v2::resolve_bool;
 use crate::lint::bundle::{parse_endpoint, BundleContext};
 use crate::lint::{Check, FixAvailability, Group, Reporter, Rule};
+use crate::schema::{bundle, property_names};
 use crate::yaml::{Node, NodeKind};
 use std::path::Path;
 
@@ -46,7 +48,13 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
         out.report(&path, Some(root.span), message);
         return;
     };
-    let mut checker = Checker { out, path: &path };
+    let mut checker = Checker {
+        out,
+        path: &path,
+        application_keys: property_names::<bundle::Application>(),
+        machine_keys: property_names::<bundle::Machine>(),
+    };
+    let top_level_keys = property_names::<bundle::BundleFile>();
     match ctx.section() {
         None => return checker.not_a_bundle(&name, root, &entries),
         Some((key, section)) => checker.applications(key, section),
@@ -63,9 +71,10 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
                     format!("bundle type `{}` is not valid; the only type is `kubernetes`", value.display_value()),
                 );
             }
-            known if TOP_LEVEL_KEYS.contains(&known) => {}
+            known if top_level_keys.iter().any(|k| k == known) => {}
             unknown => {
-                let help = closest(unknown, TOP_LEVEL_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+                let help =
+                    closest(unknown, top_level_keys.iter().map(String::as_str)).map(|k| format!("did you mean `{k}`?"));
                 checker
                     .report(
                         key,
@@ -76,49 +85,6 @@ fn check(ctx: &BundleContext, out: &mut Reporter) {
         }
     }
 }
-
-/// The keys of a bundle's top level (Juju's `BundleData`, and `services` of the older
-/// format).
-const TOP_LEVEL_KEYS: &[&str] = &[
-    "applications",
-    "services",
-    "relations",
-    "machines",
-    "saas",
-    "series",
-    "default-base",
-    "bundle",
-    "tags",
-    "description",
-];
-
-/// The keys of an application (Juju's `ApplicationSpec`, `series` included).
-const APPLICATION_KEYS: &[&str] = &[
-    "charm",
-    "channel",
-    "revision",
-    "series",
-    "base",
-    "resources",
-    "num_units",
-    "scale",
-    "to",
-    "placement",
-    "expose",
-    "exposed-endpoints",
-    "options",
-    "annotations",
-    "constraints",
-    "storage",
-    "devices",
-    "bindings",
-    "offers",
-    "plan",
-    "trust",
-];
-
-/// The keys of a machine.
-const MACHINE_KEYS: &[&str] = &["constraints", "annotations", "series", "base"];
 
 /// What each typed key of an application must hold.
 fn expected(key: &str) -> Option<Expect> {
@@ -145,6 +111,10 @@ enum Expect {
 struct Checker<'a, 'r> {
     out: &'r mut Reporter,
     path: &'a Path,
+    /// The keys of an application (Juju's `ApplicationSpec`, `series` included).
+    application_keys: Vec<String>,
+    /// The keys of a machine.
+    machine_keys: Vec<String>,
 }
 
 impl Checker<'_, '_> {
@@ -158,15 +128,11 @@ impl Checker<'_, '_> {
             self.report(root, format!("`{name}` is an empty map, not a bundle; it needs `applications`"));
             return;
         };
+        if !deployer::deployments(root).is_empty() {
+            return; // F708's
+        }
         let has = |key: &str| root.get(key).is_some();
-        let deployer = entries.iter().find(|(_, v)| v.get("services").is_some() || v.get("applications").is_some());
-        let (message, help) = if let Some((key, _)) = deployer {
-            let bundle = key.key_text().unwrap_or_default();
-            (
-                format!("`{name}` is in the juju-deployer format (bundles named at the top level), which Juju does not deploy"),
-                format!("move the `services` and `relations` of `{bundle}` to the top level and rename `services` to `applications`"),
-            )
-        } else if has("name") && (has("summary") || has("provides") || has("requires")) {
+        let (message, help) = if has("name") && (has("summary") || has("provides") || has("requires")) {
             (
                 format!("`{name}` is not a bundle: it has no `applications`"),
                 "it looks like a formula's metadata.yaml; lint the formula's directory instead".into(),
@@ -238,8 +204,9 @@ impl Checker<'_, '_> {
             let Some(field) = key.key_text() else {
                 continue;
             };
-            if !APPLICATION_KEYS.contains(&field.as_str()) {
-                let help = closest(&field, APPLICATION_KEYS.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+            if !self.application_keys.contains(&field) {
+                let help = closest(&field, self.application_keys.iter().map(String::as_str))
+                    .map(|k| format!("did you mean `{k}`?"));
                 self.report(key, format!("unknown key `{field}` in application `{app_name}`; Juju refuses it unless deployed with `--force`"))
                     .help = help;
                 continue;
@@ -359,7 +326,7 @@ impl Checker<'_, '_> {
             };
             for (field_key, _) in fields {
                 let field = field_key.key_text().unwrap_or_default();
-                if !MACHINE_KEYS.contains(&field.as_str()) {
+                if !self.machine_keys.contains(&field) {
                     self.report(
                         field_key,
                         format!(
@@ -407,9 +374,10 @@ mod tests {
             bundle_messages(&RULE, "name: wiki\nsummary: s\n"),
             ["`bundle.yaml` is not a bundle: it has no `applications`"]
         );
-        assert_eq!(
-            bundle_messages(&RULE, "wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n"),
-            ["`bundle.yaml` is in the juju-deployer format (bundles named at the top level), which Juju does not deploy"]
+        assert!(
+            bundle_messages(&RULE, "wiki-bundle:\n  series: precise\n  services:\n    wiki: {charm: cs:wiki}\n")
+                .is_empty(),
+            "a juju-deployer bundle is F708's"
         );
         assert!(bundle_messages(&RULE, "applications: [\n")[0].starts_with("cannot parse `bundle.yaml`"));
         assert_eq!(bundle_messages(&RULE, "applications: {}\n"), ["the bundle defines no applications"]);

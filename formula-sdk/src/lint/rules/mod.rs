@@ -101,4 +101,5 @@ pub mod f704_bundle_option_wrong_type;
 pub mod f705_bundle_unknown_endpoint;
 pub mod f706_bundle_interface_mismatch;
 pub mod f707_bundle_invalid_units;
+pub mod f708_deployer_bundle;
 pub(crate) mod support;

@@ -4,6 +4,10 @@
 //! an unknown name, the names that are known. A Juju `bundle.yaml` (applications with
 //! `charm:` as a local path, `num_units`, `options`, `relations`) is a scenario too.
 
+mod schema;
+
+pub use schema::schema;
+
 use crate::model::Value;
 use formula_sdk::source::{Span, Spanned};
 use formula_sdk::yaml::{self, Node, NodeKind};
@@ -293,10 +297,12 @@ impl Reader<'_> {
         }
     }
 
-    fn keys_known(&mut self, node: &Node, what: &str, known: &[&str]) {
+    /// Reports every key of `node` that the mapping `T` (of [`schema`]) does not describe.
+    fn keys_known<T: schemars::JsonSchema>(&mut self, node: &Node, what: &str) {
+        let known = schema::keys::<T>();
         for (k, _) in node.map_entries().unwrap_or_default() {
             let name = k.key_text().unwrap_or_default();
-            if !known.contains(&name.as_str()) {
+            if !known.contains(&name) {
                 self.error(k.span, format!("unknown key `{name}` in {what}; known keys: {}", known.join(", ")));
             }
         }
@@ -349,27 +355,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
                 .get("applications")
                 .and_then(Node::map_entries)
                 .is_some_and(|apps| apps.iter().any(|(_, a)| a.get("charm").is_some())));
-    r.keys_known(
-        &root,
-        "the scenario",
-        &[
-            "formulas",
-            "applications",
-            "services",
-            "relations",
-            "stubs",
-            "steps",
-            "max-hooks",
-            "description",
-            "name",
-            "series",
-            "default-base",
-            "machines",
-            "faults",
-            "allow-refused",
-            "model-config",
-        ],
-    );
+    r.keys_known::<schema::ScenarioFile>(&root, "the scenario");
     let mut formulas = BTreeMap::new();
     if let Some(node) = root.get("formulas") {
         for (k, v) in r.map(node, "`formulas`") {
@@ -537,29 +523,7 @@ fn read_app(
     is_bundle: bool,
 ) -> Option<AppSpec> {
     let name = key.key_text()?;
-    r.keys_known(
-        node,
-        &format!("application `{name}`"),
-        &[
-            "formula",
-            "charm",
-            "units",
-            "num_units",
-            "config",
-            "options",
-            "network",
-            "expose",
-            "to",
-            "series",
-            "base",
-            "constraints",
-            "annotations",
-            "channel",
-            "revision",
-            "bindings",
-            "trust",
-        ],
-    );
+    r.keys_known::<schema::Application>(node, &format!("application `{name}`"));
     let formula = if let Some(f) = node.get("formula") {
         let text = r.string(f, "`formula`")?;
         match formulas.get(&text) {
@@ -645,38 +609,23 @@ fn read_pair(r: &mut Reader, node: &Node) -> Option<(EndpointRef, EndpointRef)> 
     }
 }
 
-const STEPS: &[&str] = &[
-    "settle",
-    "config",
-    "add-unit",
-    "remove-unit",
-    "relate",
-    "unrelate",
-    "remove-application",
-    "upgrade",
-    "action",
-    "fail-next-hook",
-    "resolve",
-    "elect",
-    "update-status",
-    "wait",
-    "expect",
-];
-
 fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
     if let Some(word) = node.as_str() {
         return match word {
             "settle" => Some(Step::Settle),
             "update-status" => Some(Step::UpdateStatus),
             _ => {
-                r.error(node.span, format!("unknown step `{word}`; steps: {}", STEPS.join(", ")));
+                r.error(node.span, format!("unknown step `{word}`; steps: {}", schema::step_names().join(", ")));
                 None
             }
         };
     }
     let entries = node.map_entries().unwrap_or_default();
     let [(key, value)] = entries.as_slice() else {
-        r.error(node.span, format!("a step is one of: {}; written `- settle` or `- name: {{...}}`", STEPS.join(", ")));
+        r.error(
+            node.span,
+            format!("a step is one of: {}; written `- settle` or `- name: {{...}}`", schema::step_names().join(", ")),
+        );
         return None;
     };
     let kind = key.key_text().unwrap_or_default();
@@ -693,7 +642,7 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
         "settle" => Some(Step::Settle),
         "update-status" => Some(Step::UpdateStatus),
         "config" => {
-            r.keys_known(value, "`config`", &["application", "values"]);
+            r.keys_known::<schema::ConfigStep>(value, "`config`");
             let app = field(r, "application")?;
             let mut values = BTreeMap::new();
             for (k, v) in value.get("values").map(|v| r.map(v, "`values`")).unwrap_or_default() {
@@ -705,7 +654,7 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
             if let Some(app) = value.as_str() {
                 return Some(Step::AddUnit { app: app.to_string(), count: 1 });
             }
-            r.keys_known(value, "`add-unit`", &["application", "count"]);
+            r.keys_known::<schema::AddUnits>(value, "`add-unit`");
             let app = field(r, "application")?;
             let count = match value.get("count") {
                 Some(n) => r.count(n, "`count`")?,
@@ -721,13 +670,13 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
             Some(if kind == "relate" { Step::Relate(a, b) } else { Step::Unrelate(a, b) })
         }
         "upgrade" => {
-            r.keys_known(value, "`upgrade`", &["application", "formula"]);
+            r.keys_known::<schema::UpgradeStep>(value, "`upgrade`");
             let app = field(r, "application")?;
             let formula = r.dir.join(field(r, "formula")?);
             Some(Step::Upgrade { app, formula })
         }
         "action" => {
-            r.keys_known(value, "`action`", &["unit", "name", "params"]);
+            r.keys_known::<schema::ActionStep>(value, "`action`");
             let unit = field(r, "unit")?;
             let name = field(r, "name")?;
             let mut params = BTreeMap::new();
@@ -740,7 +689,7 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
             if let Some(unit) = value.as_str() {
                 return Some(Step::FailNextHook { unit: unit.to_string(), hook: None });
             }
-            r.keys_known(value, "`fail-next-hook`", &["unit", "hook"]);
+            r.keys_known::<schema::FailHook>(value, "`fail-next-hook`");
             let unit = field(r, "unit")?;
             let hook = match value.get("hook") {
                 Some(h) => Some(r.string(h, "`hook`")?),
@@ -752,7 +701,7 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
             if let Some(unit) = value.as_str() {
                 return Some(Step::Resolve { unit: unit.to_string(), retry: true });
             }
-            r.keys_known(value, "`resolve`", &["unit", "retry"]);
+            r.keys_known::<schema::Resolve>(value, "`resolve`");
             let unit = field(r, "unit")?;
             let retry = match value.get("retry") {
                 Some(n) => match n.as_bool() {
@@ -778,25 +727,21 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
         }
         "expect" => read_expect(r, value).map(|e| Step::Expect(Box::new(e))),
         other => {
-            r.error(key.span, format!("unknown step `{other}`; steps: {}", STEPS.join(", ")));
+            r.error(key.span, format!("unknown step `{other}`; steps: {}", schema::step_names().join(", ")));
             None
         }
     }
 }
 
 fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
-    r.keys_known(
-        node,
-        "`expect`",
-        &["status", "agent", "relation-data", "ports", "leader", "files", "run", "hooks", "units", "action"],
-    );
+    r.keys_known::<schema::ExpectStep>(node, "`expect`");
     let mut e = Expect::default();
     for (k, v) in node.get("status").map(|n| r.map(n, "`status`")).unwrap_or_default() {
         let unit = k.key_text().unwrap_or_default();
         let check = if let Some(s) = v.as_str() {
             StatusCheck { status: s.to_string(), message: None }
         } else {
-            r.keys_known(v, "a status check", &["status", "message"]);
+            r.keys_known::<schema::StatusAndMessage>(v, "a status check");
             let status = v.get("status").and_then(Node::as_str).unwrap_or("").to_string();
             let message = v.get("message").map(Node::display_value);
             StatusCheck { status, message }
@@ -810,7 +755,7 @@ fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
     }
     if let Some(list) = node.get("relation-data") {
         for item in list.as_seq().unwrap_or_default() {
-            r.keys_known(item, "a relation-data check", &["relation", "unit", "app", "data", "absent"]);
+            r.keys_known::<schema::RelationDataCheck>(item, "a relation-data check");
             let relation = item.get("relation").and_then(Node::as_str).unwrap_or("").to_string();
             let (owner, app_bag) =
                 match (item.get("unit").and_then(Node::as_str), item.get("app").and_then(Node::as_str)) {
@@ -845,7 +790,7 @@ fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
     for (k, v) in node.get("files").map(|n| r.map(n, "`files`")).unwrap_or_default() {
         let mut files = BTreeMap::new();
         for (fk, fv) in r.map(v, "a file list") {
-            r.keys_known(fv, "a file check", &["contains", "equals", "exists"]);
+            r.keys_known::<schema::FileCheck>(fv, "a file check");
             let check = FileCheck {
                 contains: fv.get("contains").map(Node::display_value),
                 equals: fv.get("equals").map(Node::display_value),
@@ -861,7 +806,7 @@ fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
             None => vec![run],
         };
         for item in items {
-            r.keys_known(item, "a run check", &["unit", "command", "exit", "stdout-contains"]);
+            r.keys_known::<schema::RunCheck>(item, "a run check");
             let (Some(unit), Some(command)) =
                 (item.get("unit").and_then(Node::as_str), item.get("command").and_then(Node::as_str))
             else {
@@ -877,7 +822,7 @@ fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
         }
     }
     for (k, v) in node.get("hooks").map(|n| r.map(n, "`hooks`")).unwrap_or_default() {
-        r.keys_known(v, "a hook check", &["ran", "not-ran"]);
+        r.keys_known::<schema::HookCheck>(v, "a hook check");
         let list = |key: &str| {
             v.get(key).and_then(Node::as_seq).map(|xs| xs.iter().map(Node::display_value).collect()).unwrap_or_default()
         };
@@ -887,6 +832,7 @@ fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
         e.units.insert(k.key_text().unwrap_or_default(), v.as_bool().unwrap_or(true));
     }
     for (k, v) in node.get("action").map(|n| r.map(n, "`action`")).unwrap_or_default() {
+        r.keys_known::<schema::ActionCheck>(v, "an action check");
         let status = v.get("status").map(Node::display_value);
         let mut results = BTreeMap::new();
         for (rk, rv) in v.get("results").and_then(Node::map_entries).unwrap_or_default() {
