@@ -8,8 +8,8 @@
 //! directory of the unit's own under the run's directory, then `pivot_root` into it, fresh
 //! `/proc`, `/sys` (read-only), a small `/dev`, tmpfs `/tmp` and `/run`, and bind mounts of
 //! what hooks need at the paths the engine gives them: the unit's charm directory at Juju's
-//! place, the run's directory (hook tools, the agent socket, stubs) and the `formula`
-//! executable the tools link to. All of this is done with plain system calls on paths
+//! place, the run's directory (hook tools, the agent socket, stubs) and, when it is not in
+//! that directory, the executable the tools link to. All of this is done with plain system calls on paths
 //! computed beforehand (the copy of a many-threaded process may not allocate).
 //!
 //! A hook enters the unit as `nsenter` would: the spawning thread switches its pid namespace
