@@ -14,6 +14,8 @@ pub(super) struct CgroupRun {
     pub(super) dir: PathBuf,
     /// (file, value) written in each unit's cgroup.
     limits: Vec<(&'static str, String)>,
+    /// A hierarchy of cgroup v1.
+    v1: bool,
 }
 
 impl CgroupRun {
@@ -32,7 +34,7 @@ impl CgroupRun {
             let Some(base) = v1_dir(&mine, &mounts, controller) else { continue };
             let dir = base.join(&name);
             std::fs::create_dir_all(&dir)?;
-            runs.push(CgroupRun { dir, limits: vec![(file, value.to_string())] });
+            runs.push(CgroupRun { dir, limits: vec![(file, value.to_string())], v1: true });
             said.push(describe_limit(controller, value));
         }
         if !runs.is_empty() {
@@ -63,13 +65,16 @@ impl CgroupRun {
         }
         let said: Vec<String> = limits.iter().map(|(c, _, v)| describe_limit(c, *v)).collect();
         let limits = limits.into_iter().map(|(_, f, v)| (f, v.to_string())).collect();
-        Ok((vec![CgroupRun { dir, limits }], format!("units are limited to {} (cgroup v2)", said.join(" and "))))
+        Ok((
+            vec![CgroupRun { dir, limits, v1: false }],
+            format!("units are limited to {} (cgroup v2)", said.join(" and ")),
+        ))
     }
 
     /// Makes the unit's cgroup, sets its limits and moves `pid` into it, and below it the
     /// cgroup that each hook starts in (`hook`, so that a timed-out hook's processes can be
     /// found and killed even when they left its process group); returns the unit's directory
-    /// and an open `cgroup.procs` of the hook cgroup for hooks to join.
+    /// and the open file of the hook cgroup that a hook writes `0` into to join it.
     pub(super) fn add_unit(&self, slug: &str, pid: i32) -> io::Result<(PathBuf, OwnedFd)> {
         let dir = self.dir.join(slug);
         std::fs::create_dir_all(&dir)?;
@@ -80,8 +85,13 @@ impl CgroupRun {
         // The unit's limits hold for everything below it; the hook cgroup sets none of its own.
         let hook = dir.join(HOOK_CGROUP);
         std::fs::create_dir_all(&hook)?;
-        let file =
-            std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(hook.join("cgroup.procs"))?;
+        // A hook joins between fork and exec, while it is one thread. Moving a whole process
+        // (`cgroup.procs`) takes the kernel's global threadgroup lock, which waits for an RCU
+        // grace period: ~10 ms a hook on a busy machine, most of what a hook cost the ns
+        // backend (BENCHMARKS.md). Moving the calling thread itself (`0` into v1's `tasks`)
+        // skips that lock. cgroup v2 moves threads only within a threaded subtree.
+        let join = if self.v1 { "tasks" } else { "cgroup.procs" };
+        let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(hook.join(join))?;
         Ok((dir, file.into()))
     }
 }
