@@ -146,6 +146,47 @@ pub fn read_request(r: &mut impl Read) -> io::Result<Request> {
     Ok(Request { context, tool, args, cwd, has_stdin, stdin })
 }
 
+/// The length of the request that `bytes` starts with, as far as its frames' lengths are
+/// there (`None`: more bytes are needed to know it), for a server that reads as bytes
+/// arrive. Refuses a frame, an argument count or a whole request over the limits as soon as
+/// it is announced, before its bytes come.
+pub fn request_len(bytes: &[u8]) -> io::Result<Option<usize>> {
+    let u32_at = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let mut at = 0;
+    let frame = |at: &mut usize| -> io::Result<Option<()>> {
+        let Some(len) = u32_at(*at) else { return Ok(None) };
+        if len > MAX_FRAME {
+            return Err(invalid(format!("frame of {len} bytes is too large")));
+        }
+        *at += 4 + len;
+        if *at > MAX_REQUEST {
+            return Err(invalid(format!("a request of more than {MAX_REQUEST} bytes is too large")));
+        }
+        Ok(Some(()))
+    };
+    for _ in 0..3 {
+        if frame(&mut at)?.is_none() {
+            return Ok(None);
+        }
+    }
+    let Some(count) = u32_at(at) else { return Ok(None) };
+    if count > MAX_ARGS {
+        return Err(invalid(format!("{count} arguments are too many")));
+    }
+    at += 4;
+    for _ in 0..count {
+        if frame(&mut at)?.is_none() {
+            return Ok(None);
+        }
+    }
+    match bytes.get(at) {
+        None => return Ok(None),
+        Some(0 | 1) => at += 1,
+        Some(other) => return Err(invalid(format!("stdin flag {other} is neither 0 nor 1"))),
+    }
+    Ok(frame(&mut at)?.map(|()| at))
+}
+
 /// Writes a response, in one write (see [`encode_request`]).
 pub fn write_response(w: &mut impl Write, response: &Response) -> io::Result<()> {
     let mut buf = Vec::with_capacity(12 + response.stdout.len() + response.stderr.len());
@@ -231,6 +272,20 @@ mod tests {
         }
         too_many.extend_from_slice(&u32::MAX.to_be_bytes());
         assert!(read_request(&mut too_many.as_slice()).unwrap_err().to_string().contains("too many"));
+    }
+
+    #[test]
+    fn the_length_of_a_request_is_known_from_its_frames_alone() {
+        let whole = encode_request(&request()).unwrap();
+        for cut in 0..=whole.len() {
+            match request_len(&whole[..cut]).unwrap() {
+                Some(len) => assert_eq!(len, whole.len(), "cut at {cut}"),
+                None => assert!(cut < whole.len() - 1, "the length is known once the stdin frame's length is"),
+            }
+        }
+        // Garbage announces a frame far over the limit: refused at once.
+        let e = request_len(b"GET / HTTP/1.1\r\n").unwrap_err();
+        assert!(e.to_string().contains("too large"), "{e}");
     }
 
     #[test]

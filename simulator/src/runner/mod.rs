@@ -121,6 +121,9 @@ pub struct Ran {
     pub fuel: Option<u64>,
     /// Its tool calls, in order.
     pub calls: Vec<ToolCall>,
+    /// What was wrong with each request on the agent's socket that was not a tool call
+    /// (garbage, a request over the limits, one cut short), in order.
+    pub malformed: Vec<String>,
     /// Its context, with the model and its buffered writes (none when it did not get to run
     /// and had no context).
     pub ctx: Option<SimContext>,
@@ -137,6 +140,7 @@ impl Ran {
             stderr: String::new(),
             fuel: None,
             calls: Vec::new(),
+            malformed: Vec::new(),
             ctx: None,
             shell: false,
         }
@@ -287,10 +291,10 @@ impl Runner {
                 };
                 wasm.run_hook(run, &module, self.backend.as_ref(), context())
             }
-            Program::Process(path) => match process::start(run, &path, self.backend.as_mut(), &self.server)? {
+            Program::Process(path) => match process::start(run, &path, self.backend.as_mut())? {
                 Started::Failed(outcome) => Ran { shell: run.shell, ..Ran::unrun(outcome) },
                 Started::Running(running) => {
-                    process::serve(run, running, self.backend.as_mut(), &self.server, context())
+                    process::serve(run, running, self.backend.as_mut(), &mut self.server, context())
                 }
             },
         })

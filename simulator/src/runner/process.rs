@@ -1,16 +1,16 @@
 //! A hook as a process in its unit, started through the backend, while the engine answers its
 //! hook tool calls.
 //!
-//! The engine waits on one channel: the hook-tool server hands it each call, and a thread that
-//! waits for the process sends its exit on the same channel, so calls are answered one at a
-//! time, as Juju's jujuc server does, and the exit is noticed without polling. A hook that runs
-//! past its timeout is killed (its process group, and what the backend knows of it).
+//! The engine waits on the hook-tool server ([`ToolServer::next`]), which gives it each call
+//! and the process's end: calls are answered one at a time, as Juju's jujuc server does, and
+//! the exit is noticed without polling. A hook that runs past its timeout is killed (its
+//! process group, and what the backend knows of it).
 
 use super::{shell, HookRun, Outcome, Ran, MAX_OUTPUT};
 use crate::backend::{Backend, Capture, ProcessSpec};
 use crate::error::SimError;
 use crate::hook_context::SimContext;
-use crate::server::{ServerEvent, ToolServer};
+use crate::server::{HookProcess, ServerEvent, ToolServer};
 use crate::wire::Response;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 /// A hook process that started, for [`serve`].
 pub struct Running {
     spec: ProcessSpec,
-    pid: u32,
+    process: HookProcess,
 }
 
 /// Whether a hook process started.
@@ -30,14 +30,8 @@ pub enum Started {
 }
 
 /// Starts `program` (its path in the unit) for `run` in its unit, or a person's shell in its
-/// place when `run.shell`; its exit will come through `server`'s channel. An error (output
-/// that cannot be captured, no thread to wait with) stops the run.
-pub fn start(
-    run: &HookRun,
-    program: &Path,
-    backend: &mut dyn Backend,
-    server: &ToolServer,
-) -> Result<Started, SimError> {
+/// place when `run.shell`. An error (output that cannot be captured) stops the run.
+pub fn start(run: &HookRun, program: &Path, backend: &mut dyn Backend) -> Result<Started, SimError> {
     let capture = |name| Capture::new(name).map_err(|e| SimError(format!("cannot capture the hook's output: {e}")));
     let spec = if run.shell {
         shell::debug_shell(run.unit, &run.hook.name(), program, run.env.clone(), run.places)
@@ -51,27 +45,10 @@ pub fn start(
             stderr: capture("stderr")?,
         }
     };
-    let mut child = match backend.spawn(run.unit, &spec) {
-        Ok(child) => child,
-        Err(e) => return Ok(Started::Failed(Outcome::SpawnFailed(e.to_string()))),
-    };
-    let pid = child.id();
-    let serial = run.serial;
-    let sender = server.sender.clone();
-    std::thread::Builder::new()
-        .name("hook-waiter".into())
-        .spawn(move || {
-            let code = match child.wait() {
-                Ok(status) => {
-                    use std::os::unix::process::ExitStatusExt;
-                    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
-                }
-                Err(_) => 255,
-            };
-            let _ = sender.send(ServerEvent::Exited(serial, code));
-        })
-        .map_err(|e| SimError(format!("cannot wait for the hook: {e}")))?;
-    Ok(Started::Running(Running { spec, pid }))
+    match backend.spawn(run.unit, &spec) {
+        Ok(child) => Ok(Started::Running(Running { spec, process: HookProcess::new(child) })),
+        Err(e) => Ok(Started::Failed(Outcome::SpawnFailed(e.to_string()))),
+    }
 }
 
 /// Answers the tool calls of the running hook from `ctx` until it exits, or kills it at its
@@ -80,40 +57,39 @@ pub fn serve(
     run: &HookRun,
     running: Running,
     backend: &mut dyn Backend,
-    server: &ToolServer,
+    server: &mut ToolServer,
     mut ctx: SimContext,
 ) -> Ran {
-    let (unit, serial, Running { spec, pid }) = (run.unit, run.serial, running);
+    let (unit, Running { spec, mut process }) = (run.unit, running);
+    let pid = process.id();
     // A debugging session takes the time it takes.
     let timeout = if run.shell { Duration::from_secs(100 * 365 * 86_400) } else { run.timeout };
     let deadline = Instant::now() + timeout;
     let mut timed_out = false;
     let mut killed = false;
     let mut calls = Vec::new();
+    let mut malformed = Vec::new();
+    let mut waiting_until = deadline;
     let code = loop {
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let wait = if timed_out { Duration::from_secs(10) } else { wait };
-        match server.events.recv_timeout(wait) {
-            Ok(ServerEvent::Call(request, reply)) => {
-                let response = if request.context != run.context_id {
-                    Response {
-                        code: 1,
-                        stdout: Vec::new(),
-                        stderr: format!("ERROR bad request: wrong context ID; got {:?}\n", request.context)
-                            .into_bytes(),
-                    }
-                } else {
-                    let stdin = request.has_stdin.then_some(request.stdin.as_slice());
-                    match crate::tools::run_request(&request.tool, &request.args, stdin, &mut ctx) {
-                        Ok(output) => Response { code: output.code, stdout: output.stdout, stderr: output.stderr },
-                        // The client sends the call again with its standard input.
-                        Err(crate::tools::NeedsStdin) => {
-                            Response { code: crate::wire::NEEDS_STDIN, ..Response::default() }
-                        }
-                    }
+        match server.next(&mut process, waiting_until) {
+            ServerEvent::Call(request, reply) => {
+                let within = waiting_until.saturating_duration_since(Instant::now());
+                // A call with another hook's context id (a daemon an earlier hook left, a
+                // tool of a killed hook still in flight) is answered as Juju answers it, and
+                // is not this hook's call.
+                if request.context != run.context_id {
+                    let stderr = format!("ERROR bad request: wrong context ID; got {:?}\n", request.context);
+                    reply.send(&Response { code: 1, stdout: Vec::new(), stderr: stderr.into_bytes() }, within);
+                    continue;
+                }
+                let stdin = request.has_stdin.then_some(request.stdin.as_slice());
+                let response = match crate::tools::run_request(&request.tool, &request.args, stdin, &mut ctx) {
+                    Ok(output) => Response { code: output.code, stdout: output.stdout, stderr: output.stderr },
+                    // The client sends the call again with its standard input.
+                    Err(crate::tools::NeedsStdin) => Response { code: crate::wire::NEEDS_STDIN, ..Response::default() },
                 };
                 if response.code == crate::wire::NEEDS_STDIN {
-                    let _ = reply.send(response);
+                    reply.send(&response, within);
                     continue;
                 }
                 calls.push((request.tool.clone(), request.args.clone(), response.clone()));
@@ -125,19 +101,20 @@ pub fn serve(
                     killed = true;
                     backend.kill_hook(unit, pid);
                 }
-                let _ = reply.send(response);
+                reply.send(&response, within);
             }
-            Ok(ServerEvent::Exited(s, code)) if s == serial => break code,
-            Ok(ServerEvent::Exited(..)) => {}
-            Err(_) if !timed_out => {
+            ServerEvent::Malformed(what) => malformed.push(what),
+            ServerEvent::Exited(code) => break code,
+            ServerEvent::TimedOut if !timed_out => {
                 timed_out = true;
                 backend.kill_hook(unit, pid);
+                waiting_until = Instant::now() + Duration::from_secs(10);
             }
-            Err(_) => break 137,
+            ServerEvent::TimedOut => break 137,
         }
     };
     backend.hook_ended(unit, timed_out);
     let outcome = if timed_out { Outcome::Timeout(run.timeout) } else { Outcome::Exit(code) };
     let (stdout, stderr) = (spec.stdout.text(MAX_OUTPUT), spec.stderr.text(MAX_OUTPUT));
-    Ran { outcome, stdout, stderr, fuel: None, calls, ctx: Some(ctx), shell: run.shell }
+    Ran { outcome, stdout, stderr, fuel: None, calls, malformed, ctx: Some(ctx), shell: run.shell }
 }

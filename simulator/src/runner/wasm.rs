@@ -173,6 +173,7 @@ impl WasmRunner {
             stderr: text(&ran.stderr),
             fuel: Some(ran.fuel_used),
             calls: ran.calls,
+            malformed: Vec::new(),
             ctx: Some(ran.ctx),
             shell: false,
         }

@@ -131,6 +131,12 @@ impl Sim {
             }));
         }
         let calls_made = ran.calls.len();
+        for what in &ran.malformed {
+            let hook = name.clone();
+            self.malformed.push(format!("{unit} {hook}: {what}"));
+            let (unit, what) = (unit.to_string(), self.recorder.scrub(what));
+            self.recorder.emit(Event::Malformed(trace::Malformed { step, unit, hook, what }));
+        }
         let mut buffers = Buffers::default();
         if let Some(ctx) = ran.ctx {
             let (left, action_left) = self.take_back(step, &hook, ctx, ran.calls);
