@@ -53,8 +53,6 @@ pub struct HookRun<'a> {
     pub fuel: u64,
     /// A person's shell opens instead of the hook (`--debug-hooks`, `formula shell`).
     pub shell: bool,
-    /// The engine's number for this run, which the process's exit comes back with.
-    pub serial: u64,
     /// Kill the hook's process once this many of its tool calls are answered (an injected
     /// failure mid-hook, [`crate::fault::FailAt::AfterCalls`]).
     pub kill_after_calls: Option<u32>,
@@ -157,7 +155,6 @@ pub struct Runner {
     places: BTreeMap<String, UnitPlaces>,
     stubs: BTreeMap<String, BTreeMap<String, String>>,
     units_made: u32,
-    serial: u64,
 }
 
 impl Runner {
@@ -188,7 +185,6 @@ impl Runner {
             places: BTreeMap::new(),
             stubs: BTreeMap::new(),
             units_made: 0,
-            serial: 0,
         })
     }
 
@@ -268,12 +264,6 @@ impl Runner {
     pub fn destroy_unit(&mut self, unit: &str) {
         self.places.remove(unit);
         self.backend.destroy_unit(unit);
-    }
-
-    /// The engine's number for the next hook run.
-    pub fn next_serial(&mut self) -> u64 {
-        self.serial += 1;
-        self.serial
     }
 
     /// Runs what Juju would run for `run` (a WebAssembly module unless `native`), with the
