@@ -33,6 +33,11 @@ pub fn run(tool: &str, args: Vec<String>) -> ExitCode {
             let _ = std::io::stderr().write_all(&response.stderr);
             ExitCode::from(u8::try_from(response.code).unwrap_or(1))
         }
+        // Arguments or input over the wire's limits: never sent.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("ERROR cannot send the call: {e}");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("ERROR cannot reach the unit agent at {socket}: {e}");
             ExitCode::from(1)

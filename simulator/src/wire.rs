@@ -58,10 +58,8 @@ fn invalid(message: String) -> io::Error {
 
 fn put_frame(buf: &mut Vec<u8>, bytes: &[u8]) -> io::Result<()> {
     if bytes.len() > MAX_FRAME {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("frame of {} bytes is too large", bytes.len()),
-        ));
+        let message = format!("{} bytes are over the limit of {MAX_FRAME}", bytes.len());
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
     }
     buf.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
     buf.extend_from_slice(bytes);

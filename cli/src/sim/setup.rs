@@ -214,6 +214,11 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
     cfg.debug_hooks = args.debug_hooks.clone();
     cfg.hook_fuel = args.hook_fuel;
+    // A WebAssembly hook runs in the simulator, outside its unit's cgroup: the unit's memory
+    // limit bounds it here, on every backend.
+    if args.unit_memory > 0 {
+        cfg.hook_memory = args.unit_memory << 20;
+    }
     cfg.native_hooks = args.native_hooks;
     if let Some(max) = args.max_hooks {
         cfg.max_hooks = max;

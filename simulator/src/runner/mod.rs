@@ -33,6 +33,10 @@ use wasm::WasmRunner;
 /// How much of a hook's stdout and stderr the trace keeps.
 pub const MAX_OUTPUT: usize = 64 * 1024;
 
+/// The most a hook may write to its stdout, or to its stderr, before it is stopped: what it
+/// writes is held in memory until it ends.
+pub const OUTPUT_LIMIT: u64 = 64 << 20;
+
 /// One hook to run, as every runner takes it.
 #[derive(Clone, Debug)]
 pub struct HookRun<'a> {
@@ -51,6 +55,8 @@ pub struct HookRun<'a> {
     pub timeout: Duration,
     /// Instructions a WebAssembly hook may execute.
     pub fuel: u64,
+    /// The most memory (bytes) a WebAssembly hook may grow to: its unit's limit.
+    pub memory: u64,
     /// A person's shell opens instead of the hook (`--debug-hooks`, `formula shell`).
     pub shell: bool,
     /// Kill the hook's process once this many of its tool calls are answered (an injected
@@ -77,6 +83,10 @@ pub enum Outcome {
     OutOfFuel(u64),
     /// A WebAssembly hook trapped.
     Trap(String),
+    /// A WebAssembly hook's memory would have grown over this many bytes, its unit's limit.
+    OverMemory(u64),
+    /// The hook wrote more than [`OUTPUT_LIMIT`] to its stdout or stderr, and was stopped.
+    OverOutput,
 }
 
 impl Outcome {
@@ -100,6 +110,8 @@ impl Outcome {
             Outcome::Injected => "failed (injected)".into(),
             Outcome::OutOfFuel(budget) => format!("failed (out of fuel after {budget} units)"),
             Outcome::Trap(message) => format!("failed (trap: {message})"),
+            Outcome::OverMemory(limit) => format!("failed (memory over the unit's limit of {} MiB)", limit >> 20),
+            Outcome::OverOutput => format!("failed (output over {} MiB, stopped)", OUTPUT_LIMIT >> 20),
         }
     }
 }

@@ -3,10 +3,11 @@
 //!
 //! The engine waits on the hook-tool server ([`ToolServer::next`]), which gives it each call
 //! and the process's end: calls are answered one at a time, as Juju's jujuc server does, and
-//! the exit is noticed without polling. A hook that runs past its timeout is killed (its
-//! process group, and what the backend knows of it).
+//! the exit is noticed without polling. A hook that runs past its timeout, or writes more than
+//! [`OUTPUT_LIMIT`] to its stdout or stderr (held in memory), is killed (its process group,
+//! and what the backend knows of it).
 
-use super::{shell, HookRun, Outcome, Ran, MAX_OUTPUT};
+use super::{shell, HookRun, Outcome, Ran, MAX_OUTPUT, OUTPUT_LIMIT};
 use crate::backend::{Backend, Capture, ProcessSpec};
 use crate::error::SimError;
 use crate::hook_context::SimContext;
@@ -14,6 +15,9 @@ use crate::server::{HookProcess, ServerEvent, ToolServer};
 use crate::wire::Response;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+/// How often a running hook's output is measured against [`OUTPUT_LIMIT`].
+const OUTPUT_CHECK: Duration = Duration::from_millis(200);
 
 /// A hook process that started, for [`serve`].
 pub struct Running {
@@ -70,8 +74,10 @@ pub fn serve(
     let mut calls = Vec::new();
     let mut malformed = Vec::new();
     let mut waiting_until = deadline;
+    let over_output = || spec.stdout.written().max(spec.stderr.written()) > OUTPUT_LIMIT;
+    let mut output_stopped = false;
     let code = loop {
-        match server.next(&mut process, waiting_until) {
+        match server.next(&mut process, waiting_until.min(Instant::now() + OUTPUT_CHECK)) {
             ServerEvent::Call(request, reply) => {
                 let within = waiting_until.saturating_duration_since(Instant::now());
                 // A call with another hook's context id (a daemon an earlier hook left, a
@@ -105,16 +111,32 @@ pub fn serve(
             }
             ServerEvent::Malformed(what) => malformed.push(what),
             ServerEvent::Exited(code) => break code,
-            ServerEvent::TimedOut if !timed_out => {
-                timed_out = true;
+            // A look at the output, or the deadline; once the hook is killed, up to 10 s for
+            // its end.
+            ServerEvent::TimedOut => {
+                let stopping = timed_out || output_stopped;
+                if !stopping && over_output() {
+                    output_stopped = true;
+                } else if Instant::now() < waiting_until {
+                    continue;
+                } else if !stopping {
+                    timed_out = true;
+                } else {
+                    break 137;
+                }
                 backend.kill_hook(unit, pid);
                 waiting_until = Instant::now() + Duration::from_secs(10);
             }
-            ServerEvent::TimedOut => break 137,
         }
     };
-    backend.hook_ended(unit, timed_out);
-    let outcome = if timed_out { Outcome::Timeout(run.timeout) } else { Outcome::Exit(code) };
+    // A hook that wrote past the limit and ended before it was measured fails all the same.
+    let output_stopped = output_stopped || (!timed_out && over_output());
+    backend.hook_ended(unit, timed_out || output_stopped);
+    let outcome = match () {
+        _ if output_stopped => Outcome::OverOutput,
+        _ if timed_out => Outcome::Timeout(run.timeout),
+        _ => Outcome::Exit(code),
+    };
     let (stdout, stderr) = (spec.stdout.text(MAX_OUTPUT), spec.stderr.text(MAX_OUTPUT));
     Ran { outcome, stdout, stderr, fuel: None, calls, malformed, ctx: Some(ctx), shell: run.shell }
 }

@@ -87,6 +87,7 @@ impl Sim {
             env: BTreeMap::new(),
             timeout: self.cfg.hook_timeout,
             fuel: self.cfg.hook_fuel,
+            memory: self.cfg.hook_memory,
             // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
             shell: hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
             kill_after_calls: match fault {
