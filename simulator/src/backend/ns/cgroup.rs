@@ -71,17 +71,15 @@ impl CgroupRun {
         ))
     }
 
-    /// Makes the unit's cgroup, sets its limits and moves `pid` into it, and below it the
+    /// Makes the unit's cgroup with its limits, before its pid 1 starts, and below it the
     /// cgroup that each hook starts in (`hook`, so that a timed-out hook's processes can be
-    /// found and killed even when they left its process group); returns the unit's directory
-    /// and the open file of the hook cgroup that a hook writes `0` into to join it.
-    pub(super) fn add_unit(&self, slug: &str, pid: i32) -> io::Result<(PathBuf, OwnedFd)> {
+    /// found and killed even when they left its process group).
+    pub(super) fn make_unit(&self, slug: &str) -> io::Result<UnitCgroup> {
         let dir = self.dir.join(slug);
         std::fs::create_dir_all(&dir)?;
         for (file, value) in &self.limits {
             std::fs::write(dir.join(file), value).map_err(|e| annotate(e, &format!("cannot set {file}")))?;
         }
-        std::fs::write(dir.join("cgroup.procs"), pid.to_string())?;
         // The unit's limits hold for everything below it; the hook cgroup sets none of its own.
         let hook = dir.join(HOOK_CGROUP);
         std::fs::create_dir_all(&hook)?;
@@ -92,7 +90,30 @@ impl CgroupRun {
         // skips that lock. cgroup v2 moves threads only within a threaded subtree.
         let join = if self.v1 { "tasks" } else { "cgroup.procs" };
         let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(hook.join(join))?;
-        Ok((dir, file.into()))
+        Ok(UnitCgroup { dir, hook_join: file.into(), v1: self.v1 })
+    }
+}
+
+/// A unit's cgroup in one hierarchy.
+pub(super) struct UnitCgroup {
+    /// Its directory.
+    pub(super) dir: PathBuf,
+    /// The file of the hook cgroup that a hook writes `0` into to join it.
+    pub(super) hook_join: OwnedFd,
+    v1: bool,
+}
+
+impl UnitCgroup {
+    /// Where the unit's pid 1 writes `0` to join the unit's cgroup itself, first thing, while
+    /// it is one thread (v1, skipping the kernel's global lock as a hook does); `None`: the
+    /// simulator moves it ([`UnitCgroup::add`]).
+    pub(super) fn self_join(&self) -> Option<PathBuf> {
+        self.v1.then(|| self.dir.join("tasks"))
+    }
+
+    /// Moves the process `pid` into the unit's cgroup (v2).
+    pub(super) fn add(&self, pid: i32) -> io::Result<()> {
+        std::fs::write(self.dir.join("cgroup.procs"), pid.to_string())
     }
 }
 
