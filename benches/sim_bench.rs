@@ -27,7 +27,9 @@
 //! Environment: `SIM_BENCH_EXAMPLES` (a directory holding `wiki/scenarios/stack.yaml`, instead
 //! of the workspace's `examples/`), `OPS_SCENARIO_VENV` (default `/opt/ops-scenario-venv`),
 //! `SIM_BENCH_NO_PEER=1` (skip the peer instead of failing when it cannot be set up),
-//! `SIM_BENCH_KEEP=1` (keep the generated formulas, scenarios and traces, for profiling).
+//! `SIM_BENCH_KEEP=1` (keep the generated formulas, scenarios and traces, for profiling),
+//! `SIM_BENCH_FORMULA` (another `formula` binary to measure, e.g. an older build: the figures
+//! of two builds on the same machine, one after the other).
 
 use simulator::trace::Event;
 use std::fmt::Write as _;
@@ -36,7 +38,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const FORMULA: &str = env!("CARGO_BIN_EXE_formula");
+/// The `formula` binary measured: cargo's build for the bench, or `SIM_BENCH_FORMULA` (an
+/// older build, to compare on the same machine).
+fn formula() -> PathBuf {
+    std::env::var_os("SIM_BENCH_FORMULA").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_formula")), PathBuf::from)
+}
 const BENCH_COMMAND: &str = "cargo bench -p formula-cli --bench sim_bench";
 const BEGIN: &str = "<!-- sim_bench:begin (written by `cargo bench -p formula-cli --bench sim_bench -- --write`) -->";
 const END: &str = "<!-- sim_bench:end -->";
@@ -63,7 +69,7 @@ fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("workspace root");
     let machine = Machine::read();
     eprintln!("sim_bench: {} ({} cores), load average {}", machine.cpu, machine.cores, machine.load);
-    eprintln!("sim_bench: formula binary {FORMULA}");
+    eprintln!("sim_bench: formula binary {}", formula().display());
 
     let reps = if options.quick { 3 } else { 5 };
     let bash = bench_bash_hooks(reps);
@@ -335,7 +341,7 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
     // context and exits at once, before reaching the socket).
     let tool_link = bare.join("formula-tool");
     std::fs::create_dir_all(&tool_link).expect("dir");
-    std::os::unix::fs::symlink(FORMULA, tool_link.join("config-get")).expect("symlink");
+    std::os::unix::fs::symlink(formula(), tool_link.join("config-get")).expect("symlink");
     let true_exec = time_spawns(Path::new(truth), 200, reps);
     let formula_exec = time_spawns(&tool_link.join("config-get"), 200, reps);
     let tool_exec = tool_client().map(|client| {
@@ -390,13 +396,13 @@ fn time_spawns(program: &Path, n: u32, reps: usize) -> Duration {
 /// Runs `formula sim SCENARIO -q --backend BACKEND --trace TRACE`; returns the hooks and tool
 /// calls, or what the run said when it failed.
 fn run_sim(scenario: &Path, trace: &Path, backend: &str) -> Result<(u64, u64), String> {
-    let output = Command::new(FORMULA)
+    let output = Command::new(formula())
         .args(["sim", "-q", "--backend", backend, "--trace"])
         .arg(trace)
         .arg(scenario)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run {FORMULA}: {e}"))?;
+        .map_err(|e| format!("cannot run {}: {e}", formula().display()))?;
     if !output.status.success() {
         return Err(format!(
             "`formula sim --backend {backend} {}` failed ({}):\n{}",
@@ -553,7 +559,7 @@ fn bench_stack(workspace: &Path, reps: usize, backend: &'static str) -> Result<S
 
 fn run_sim_checked(scenario: &Path, trace: &Path, backend: &str) -> Result<(Duration, u64, u64), String> {
     let start = Instant::now();
-    let output = Command::new(FORMULA)
+    let output = Command::new(formula())
         .args(["sim", "-q", "--backend", backend, "--trace"])
         .arg(trace)
         .arg(scenario)
