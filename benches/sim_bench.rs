@@ -15,9 +15,12 @@
 //!    host backend and on the ns backend. Hooks per second and milliseconds per hook come from
 //!    the wall time and the trace's `hook` events; the same script spawned alone by bash with
 //!    both tools replaced by `true`, measured in the same run, interleaved, is the floor, and
-//!    each backend's ratio to it is printed (issue 15's goals: host ≤ 1.25, ns ≤ 1.5).
+//!    each backend's ratio to it is printed (issue 15's goals: host ≤ 1.25, ns ≤ 1.5). The
+//!    same scenario with hooks that call nothing, and with formulas that have no hooks,
+//!    splits a hook's cost into its tool calls, its process, and the units and the model.
 //! 2. **The example stack.** `formula sim examples/wiki/scenarios/stack.yaml -q`, median of
-//!    several runs (skipped, with a message, when the examples are not there).
+//!    several runs, on the ns backend when it ran (skipped, with a message, when the examples
+//!    are not there).
 //! 3. **The peer.** One `ops-scenario` event (`Context.run(ctx.on.config_changed(), State)`)
 //!    on an equivalent ops charm (`benches/peer/charm`), median of many, timed by
 //!    `benches/peer/time_event.py` in the venv that `benches/peer/setup.sh` makes.
@@ -155,6 +158,9 @@ struct BackendFigures {
     sim: Sample,
     /// The same run with hooks that call no tool.
     sim_no_calls: Sample,
+    /// The same run with formulas that have no hooks: units made and removed, every hook
+    /// event decided and traced, no process.
+    no_hooks: Sample,
     /// Start, deploy, status table: the same formulas with no unit.
     fixed: Sample,
 }
@@ -211,12 +217,22 @@ impl BashFigures {
         }
     }
 
-    /// What the engine adds to a hook that calls nothing, over spawning bash alone.
+    /// What the units (made, removed) and the model (each hook event decided, traced) cost,
+    /// per hook, with no process.
+    fn units_per_hook(&self, b: &BackendFigures) -> Sample {
+        Sample {
+            wall: per(b.no_hooks.wall.saturating_sub(b.fixed.wall), self.hooks),
+            cpu: per(b.no_hooks.cpu.saturating_sub(b.fixed.cpu), self.hooks),
+        }
+    }
+
+    /// What running a hook's process adds (spawning it in its unit, waiting, its output),
+    /// for a hook that calls nothing, over spawning bash alone.
     fn engine_per_hook(&self, b: &BackendFigures) -> Sample {
         let sim = |s: Duration, f: Duration| per(s.saturating_sub(f), self.hooks);
         Sample {
-            wall: sim(b.sim_no_calls.wall, b.fixed.wall).saturating_sub(per(self.bare_no_calls.wall, self.hooks)),
-            cpu: sim(b.sim_no_calls.cpu, b.fixed.cpu).saturating_sub(per(self.bare_no_calls.cpu, self.hooks)),
+            wall: sim(b.sim_no_calls.wall, b.no_hooks.wall).saturating_sub(per(self.bare_no_calls.wall, self.hooks)),
+            cpu: sim(b.sim_no_calls.cpu, b.no_hooks.cpu).saturating_sub(per(self.bare_no_calls.cpu, self.hooks)),
         }
     }
 
@@ -238,12 +254,15 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
     let dir = tempfile::Builder::new().prefix("sim-bench-").tempdir().expect("temp dir");
     let two = dir.path().join("two-calls");
     let none = dir.path().join("no-calls");
-    write_bench_formulas(&two, HOOK);
-    write_bench_formulas(&none, HOOK_NO_CALLS);
+    let hookless = dir.path().join("no-hooks");
+    write_bench_formulas(&two, Some(HOOK));
+    write_bench_formulas(&none, Some(HOOK_NO_CALLS));
+    write_bench_formulas(&hookless, None);
     let expect =
         "  - expect: {status: {ping/0: {status: active, message: two}, pong/6: {status: active, message: two}}}\n";
     std::fs::write(two.join("hooks.yaml"), format!("{HOOKS_SCENARIO}{expect}")).expect("write the scenario");
     std::fs::write(none.join("hooks.yaml"), HOOKS_SCENARIO).expect("write the scenario");
+    std::fs::write(hookless.join("hooks.yaml"), HOOKS_SCENARIO).expect("write the scenario");
     std::fs::write(two.join("empty.yaml"), EMPTY_SCENARIO).expect("write the scenario");
 
     // The floor: the same script spawned alone, its two tools replaced by `true`.
@@ -297,7 +316,7 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
     assert!(hooks > 0, "no backend could run the bash hooks");
     assert_eq!(tool_calls, 2 * hooks, "every hook makes two tool calls");
 
-    let mut samples: Vec<[Vec<Sample>; 3]> = BACKENDS.iter().map(|_| Default::default()).collect();
+    let mut samples: Vec<[Vec<Sample>; 4]> = BACKENDS.iter().map(|_| Default::default()).collect();
     let mut bares = Vec::new();
     let mut bares_no_calls = Vec::new();
     // Interleaved, so that a change in the machine's load touches every figure alike.
@@ -316,9 +335,12 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
             let (sample, (got, _)) = measure(|| run(&none.join("hooks.yaml"), &trace(&none, "trace")));
             assert_eq!(got, hooks, "both formulas run the same hooks");
             samples[i][1].push(sample);
+            let (sample, (got, _)) = measure(|| run(&hookless.join("hooks.yaml"), &trace(&hookless, "trace")));
+            assert_eq!(got, hooks, "formulas with no hooks have the same hook events");
+            samples[i][2].push(sample);
             let (sample, (got, _)) = measure(|| run(&two.join("empty.yaml"), &trace(&two, "empty")));
             assert_eq!(got, 0, "the fixed-cost scenario runs no hook");
-            samples[i][2].push(sample);
+            samples[i][3].push(sample);
         }
         bares.push(measure(|| spawn_all(&script, hooks)).0);
         bares_no_calls.push(measure(|| spawn_all(&script_no_calls, hooks)).0);
@@ -327,11 +349,12 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
         .iter()
         .zip(backends)
         .zip(&samples)
-        .map(|((backend, ran), [sim, no_calls, fixed])| {
+        .map(|((backend, ran), [sim, no_calls, no_hooks, fixed])| {
             ran.map(|()| BackendFigures {
                 backend,
                 sim: median_sample(sim),
                 sim_no_calls: median_sample(no_calls),
+                no_hooks: median_sample(no_hooks),
                 fixed: median_sample(fixed),
             })
         })
@@ -430,9 +453,9 @@ fn count_events(trace: &Path) -> (u64, u64) {
     (hooks, tools)
 }
 
-/// Two applications with the same hook everywhere: `ping` (provides `api`, a peer relation)
-/// and `pong` (requires `api`).
-fn write_bench_formulas(root: &Path, hook: &str) {
+/// Two applications with the same hook everywhere (or none at all): `ping` (provides `api`, a
+/// peer relation) and `pong` (requires `api`).
+fn write_bench_formulas(root: &Path, hook: Option<&str>) {
     let common_hooks = [
         "install",
         "leader-elected",
@@ -469,8 +492,8 @@ fn write_bench_formulas(root: &Path, hook: &str) {
         for endpoint in endpoints {
             hooks.extend(relation_hooks.iter().map(|h| format!("{endpoint}-relation-{h}")));
         }
-        for name in hooks {
-            write_executable(&dir.join("hooks").join(name), hook);
+        for name in hooks.iter().filter(|_| hook.is_some()) {
+            write_executable(&dir.join("hooks").join(name), hook.unwrap_or_default());
         }
     }
 }
@@ -760,9 +783,14 @@ impl Report {
                     "(run − run with hooks that call nothing) / tool calls".into(),
                 ),
                 (
-                    format!("  {name}: of which engine per hook"),
+                    format!("  {name}: of which a hook's process"),
                     both(b.engine_per_hook(f)),
-                    "run with hooks that call nothing, per hook, − bash spawned alone".into(),
+                    "(run with hooks that call nothing − run with no hooks) / hooks − bash spawned alone".into(),
+                ),
+                (
+                    format!("  {name}: of which units and model"),
+                    both(b.units_per_hook(f)),
+                    "(run with no hooks − fixed) / hooks: units made and removed, each hook event decided and traced, no process".into(),
                 ),
             ]);
         }
@@ -793,13 +821,13 @@ impl Report {
                 // What the simulator adds, at the rates measured above; the rest is the
                 // hooks' own work (interpreters starting, daemons restarting).
                 let share = b.per_tool_call(f).wall * s.tool_calls as u32
-                    + b.engine_per_hook(f).wall * s.hooks as u32
+                    + (b.engine_per_hook(f).wall + b.units_per_hook(f).wall) * s.hooks as u32
                     + f.fixed.wall;
                 rows.push((
                     "  of which: simulator (estimate)".into(),
                     ms(share),
                     format!(
-                        "{} tool calls × one tool call + {} hooks × engine per hook + fixed; the rest is the hooks' own work",
+                        "{} tool calls × one tool call + {} hooks × (a hook's process + units and model) + fixed; the rest is the hooks' own work",
                         s.tool_calls, s.hooks
                     ),
                 ));
