@@ -11,12 +11,16 @@
 //!
 //! 1. **Bash hooks.** A formula made here, whose every hook is `#!/bin/bash` with two tool
 //!    calls (`config-get`, `status-set`), deployed as two related applications with config
-//!    changes, update-status and added and removed units: a few hundred hooks. Hooks per
-//!    second and milliseconds per hook come from the wall time and the trace's `hook` events;
-//!    the same script spawned alone with both tools replaced by `true` is the floor, and the
-//!    ratio of the two is printed.
+//!    changes, update-status and added and removed units: a few hundred hooks, run on the
+//!    host backend and on the ns backend. Hooks per second and milliseconds per hook come from
+//!    the wall time and the trace's `hook` events; the same script spawned alone by bash with
+//!    both tools replaced by `true`, measured in the same run, interleaved, is the floor, and
+//!    each backend's ratio to it is printed (issue 15's goals: host ≤ 1.25, ns ≤ 1.5). The
+//!    same scenario with hooks that call nothing, and with formulas that have no hooks,
+//!    splits a hook's cost into its tool calls, its process, and the units and the model.
 //! 2. **The example stack.** `formula sim examples/wiki/scenarios/stack.yaml -q`, median of
-//!    several runs (skipped, with a message, when the examples are not there).
+//!    several runs, on the ns backend when it ran (skipped, with a message, when the examples
+//!    are not there).
 //! 3. **The peer.** One `ops-scenario` event (`Context.run(ctx.on.config_changed(), State)`)
 //!    on an equivalent ops charm (`benches/peer/charm`), median of many, timed by
 //!    `benches/peer/time_event.py` in the venv that `benches/peer/setup.sh` makes.
@@ -26,7 +30,9 @@
 //! Environment: `SIM_BENCH_EXAMPLES` (a directory holding `wiki/scenarios/stack.yaml`, instead
 //! of the workspace's `examples/`), `OPS_SCENARIO_VENV` (default `/opt/ops-scenario-venv`),
 //! `SIM_BENCH_NO_PEER=1` (skip the peer instead of failing when it cannot be set up),
-//! `SIM_BENCH_KEEP=1` (keep the generated formulas, scenarios and traces, for profiling).
+//! `SIM_BENCH_KEEP=1` (keep the generated formulas, scenarios and traces, for profiling),
+//! `SIM_BENCH_FORMULA` (another `formula` binary to measure, e.g. an older build: the figures
+//! of two builds on the same machine, one after the other).
 
 use simulator::trace::Event;
 use std::fmt::Write as _;
@@ -35,7 +41,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const FORMULA: &str = env!("CARGO_BIN_EXE_formula");
+/// The `formula` binary measured: cargo's build for the bench, or `SIM_BENCH_FORMULA` (an
+/// older build, to compare on the same machine).
+fn formula() -> PathBuf {
+    std::env::var_os("SIM_BENCH_FORMULA").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_formula")), PathBuf::from)
+}
 const BENCH_COMMAND: &str = "cargo bench -p formula-cli --bench sim_bench";
 const BEGIN: &str = "<!-- sim_bench:begin (written by `cargo bench -p formula-cli --bench sim_bench -- --write`) -->";
 const END: &str = "<!-- sim_bench:end -->";
@@ -62,14 +72,16 @@ fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("workspace root");
     let machine = Machine::read();
     eprintln!("sim_bench: {} ({} cores), load average {}", machine.cpu, machine.cores, machine.load);
-    eprintln!("sim_bench: formula binary {FORMULA}");
+    eprintln!("sim_bench: formula binary {}", formula().display());
 
     let reps = if options.quick { 3 } else { 5 };
     let bash = bench_bash_hooks(reps);
     let (stack, peer) = if options.hooks_only {
         (Err("skipped (--hooks-only)".to_string()), Err("skipped (--hooks-only)".to_string()))
     } else {
-        (bench_stack(&workspace, reps), bench_peer(&workspace, options.quick))
+        // The stack on the backend a run as root gets by default, when it ran here.
+        let backend = bash.ran().last().map_or("host", |b| b.backend);
+        (bench_stack(&workspace, reps, backend), bench_peer(&workspace, options.quick))
     };
     let load_after = Machine::read().load;
 
@@ -136,34 +148,54 @@ fn per(d: Duration, n: u64) -> Duration {
     d / n.max(1) as u32
 }
 
-struct BashFigures {
-    runs: usize,
-    hooks: u64,
-    tool_calls: u64,
+/// The backends the simulator's figures are given for, each against the same floor.
+const BACKENDS: [&str; 2] = ["host", "ns"];
+
+/// One backend's runs of the bash-hook scenario.
+struct BackendFigures {
+    backend: &'static str,
     /// The run with two tool calls per hook.
     sim: Sample,
     /// The same run with hooks that call no tool.
     sim_no_calls: Sample,
+    /// The same run with formulas that have no hooks: units made and removed, every hook
+    /// event decided and traced, no process.
+    no_hooks: Sample,
     /// Start, deploy, status table: the same formulas with no unit.
     fixed: Sample,
+}
+
+struct BashFigures {
+    runs: usize,
+    hooks: u64,
+    tool_calls: u64,
+    /// Per backend; `Err` says why a backend could not run here.
+    backends: Vec<Result<BackendFigures, String>>,
     /// The same script alone, its two tools `true`, `hooks` times.
     bare: Sample,
     /// A bash script that calls nothing, `hooks` times.
     bare_no_calls: Sample,
     true_exec: Duration,
-    tool_exec: Duration,
+    /// `formula` started as a hook tool, and the hook-tool client (when built).
+    formula_exec: Duration,
+    tool_exec: Option<Duration>,
 }
 
 impl BashFigures {
-    fn per_hook(&self) -> Duration {
-        per(self.sim.wall, self.hooks)
+    /// The figures of the backends that ran.
+    fn ran(&self) -> impl Iterator<Item = &BackendFigures> {
+        self.backends.iter().filter_map(|b| b.as_ref().ok())
+    }
+
+    fn per_hook(&self, b: &BackendFigures) -> Duration {
+        per(b.sim.wall, self.hooks)
     }
 
     /// Per hook, without the run's fixed cost (start, deploy, status table).
-    fn marginal_per_hook(&self) -> Sample {
+    fn marginal_per_hook(&self, b: &BackendFigures) -> Sample {
         Sample {
-            wall: per(self.sim.wall.saturating_sub(self.fixed.wall), self.hooks),
-            cpu: per(self.sim.cpu.saturating_sub(self.fixed.cpu), self.hooks),
+            wall: per(b.sim.wall.saturating_sub(b.fixed.wall), self.hooks),
+            cpu: per(b.sim.cpu.saturating_sub(b.fixed.cpu), self.hooks),
         }
     }
 
@@ -171,25 +203,50 @@ impl BashFigures {
         Sample { wall: per(self.bare.wall, self.hooks), cpu: per(self.bare.cpu, self.hooks) }
     }
 
+    /// The simulator's hook over the floor (wall, CPU).
+    fn ratio(&self, b: &BackendFigures) -> (f64, f64) {
+        let (sim, bare) = (self.marginal_per_hook(b), self.bare_per_hook());
+        (ratio(sim.wall, bare.wall), ratio(sim.cpu, bare.cpu))
+    }
+
     /// What one tool call adds to a hook: the two runs' difference per call.
-    fn per_tool_call(&self) -> Sample {
+    fn per_tool_call(&self, b: &BackendFigures) -> Sample {
         Sample {
-            wall: per(self.sim.wall.saturating_sub(self.sim_no_calls.wall), self.tool_calls),
-            cpu: per(self.sim.cpu.saturating_sub(self.sim_no_calls.cpu), self.tool_calls),
+            wall: per(b.sim.wall.saturating_sub(b.sim_no_calls.wall), self.tool_calls),
+            cpu: per(b.sim.cpu.saturating_sub(b.sim_no_calls.cpu), self.tool_calls),
         }
     }
 
-    /// What the engine adds to a hook that calls nothing, over spawning bash alone.
-    fn engine_per_hook(&self) -> Sample {
+    /// What the units (made, removed) and the model (each hook event decided, traced) cost,
+    /// per hook, with no process.
+    fn units_per_hook(&self, b: &BackendFigures) -> Sample {
+        Sample {
+            wall: per(b.no_hooks.wall.saturating_sub(b.fixed.wall), self.hooks),
+            cpu: per(b.no_hooks.cpu.saturating_sub(b.fixed.cpu), self.hooks),
+        }
+    }
+
+    /// What running a hook's process adds (spawning it in its unit, waiting, its output),
+    /// for a hook that calls nothing, over spawning bash alone.
+    fn engine_per_hook(&self, b: &BackendFigures) -> Sample {
         let sim = |s: Duration, f: Duration| per(s.saturating_sub(f), self.hooks);
         Sample {
-            wall: sim(self.sim_no_calls.wall, self.fixed.wall).saturating_sub(per(self.bare_no_calls.wall, self.hooks)),
-            cpu: sim(self.sim_no_calls.cpu, self.fixed.cpu).saturating_sub(per(self.bare_no_calls.cpu, self.hooks)),
+            wall: sim(b.sim_no_calls.wall, b.no_hooks.wall).saturating_sub(per(self.bare_no_calls.wall, self.hooks)),
+            cpu: sim(b.sim_no_calls.cpu, b.no_hooks.cpu).saturating_sub(per(self.bare_no_calls.cpu, self.hooks)),
         }
     }
 
-    fn hooks_per_second(&self) -> f64 {
-        self.hooks as f64 / self.sim.wall.as_secs_f64()
+    fn hooks_per_second(&self, b: &BackendFigures) -> f64 {
+        self.hooks as f64 / b.sim.wall.as_secs_f64()
+    }
+}
+
+/// The goal for a backend's ratio to bare bash (issue 15).
+fn ratio_goal(backend: &str) -> f64 {
+    if backend == "host" {
+        1.25
+    } else {
+        1.5
     }
 }
 
@@ -197,40 +254,16 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
     let dir = tempfile::Builder::new().prefix("sim-bench-").tempdir().expect("temp dir");
     let two = dir.path().join("two-calls");
     let none = dir.path().join("no-calls");
-    write_bench_formulas(&two, HOOK);
-    write_bench_formulas(&none, HOOK_NO_CALLS);
+    let hookless = dir.path().join("no-hooks");
+    write_bench_formulas(&two, Some(HOOK));
+    write_bench_formulas(&none, Some(HOOK_NO_CALLS));
+    write_bench_formulas(&hookless, None);
     let expect =
         "  - expect: {status: {ping/0: {status: active, message: two}, pong/6: {status: active, message: two}}}\n";
     std::fs::write(two.join("hooks.yaml"), format!("{HOOKS_SCENARIO}{expect}")).expect("write the scenario");
     std::fs::write(none.join("hooks.yaml"), HOOKS_SCENARIO).expect("write the scenario");
+    std::fs::write(hookless.join("hooks.yaml"), HOOKS_SCENARIO).expect("write the scenario");
     std::fs::write(two.join("empty.yaml"), EMPTY_SCENARIO).expect("write the scenario");
-
-    eprintln!("sim_bench: bash hooks: {reps} runs each of {}/{{two-calls,no-calls}}/hooks.yaml", dir.path().display());
-    // One run unmeasured: the page cache, the binary's pages.
-    let _ = run_sim(&two.join("hooks.yaml"), &dir.path().join("warm.jsonl"));
-    let mut sims = Vec::new();
-    let mut sims_no_calls = Vec::new();
-    let mut fixed = Vec::new();
-    let mut counts = (0, 0);
-    let mut hooks_no_calls = 0;
-    // Interleaved, so that a change in the machine's load touches every figure alike.
-    for rep in 0..reps {
-        let (sample, (hooks, tools)) =
-            measure(|| run_sim(&two.join("hooks.yaml"), &two.join(format!("trace-{rep}.jsonl"))));
-        sims.push(sample);
-        counts = (hooks, tools);
-        let (sample, (hooks, _)) =
-            measure(|| run_sim(&none.join("hooks.yaml"), &none.join(format!("trace-{rep}.jsonl"))));
-        sims_no_calls.push(sample);
-        hooks_no_calls = hooks;
-        let (sample, (hooks, _)) =
-            measure(|| run_sim(&two.join("empty.yaml"), &two.join(format!("empty-{rep}.jsonl"))));
-        assert_eq!(hooks, 0, "the fixed-cost scenario runs no hook");
-        fixed.push(sample);
-    }
-    let (hooks, tool_calls) = counts;
-    assert_eq!(hooks, hooks_no_calls, "both formulas run the same hooks");
-    assert_eq!(tool_calls, 2 * hooks, "every hook makes two tool calls");
 
     // The floor: the same script spawned alone, its two tools replaced by `true`.
     let bare = dir.path().join("bare");
@@ -245,7 +278,7 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
     let script_no_calls = bare.join("start");
     write_executable(&script_no_calls, HOOK_NO_CALLS);
     let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bare.join("bin").display());
-    let spawn_all = |script: &Path| {
+    let spawn_all = |script: &Path, hooks: u64| {
         for _ in 0..hooks {
             let status = Command::new(script)
                 .env_clear()
@@ -259,20 +292,87 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
             assert!(status.success(), "the bare hook failed");
         }
     };
+
+    eprintln!(
+        "sim_bench: bash hooks: {reps} runs each of {}/{{two-calls,no-calls}}/hooks.yaml on {}, and bash alone",
+        dir.path().display(),
+        BACKENDS.join(" and ")
+    );
+    // One run per backend unmeasured (the page cache, the binary's pages, the unit base); a
+    // backend that cannot run here is said so and left out.
+    let mut backends: Vec<Result<(), String>> = Vec::new();
+    let mut counts = (0, 0);
+    for backend in BACKENDS {
+        let warm = run_sim(&two.join("hooks.yaml"), &dir.path().join(format!("warm-{backend}.jsonl")), backend);
+        if let Ok(c) = &warm {
+            counts = *c;
+        }
+        if let Err(e) = &warm {
+            eprintln!("sim_bench: the {backend} backend cannot run here: {e}");
+        }
+        backends.push(warm.map(|_| ()));
+    }
+    let (hooks, tool_calls) = counts;
+    assert!(hooks > 0, "no backend could run the bash hooks");
+    assert_eq!(tool_calls, 2 * hooks, "every hook makes two tool calls");
+
+    let mut samples: Vec<[Vec<Sample>; 4]> = BACKENDS.iter().map(|_| Default::default()).collect();
     let mut bares = Vec::new();
     let mut bares_no_calls = Vec::new();
-    for _ in 0..reps {
-        bares.push(measure(|| spawn_all(&script)).0);
-        bares_no_calls.push(measure(|| spawn_all(&script_no_calls)).0);
+    // Interleaved, so that a change in the machine's load touches every figure alike.
+    for rep in 0..reps {
+        for (i, backend) in BACKENDS.iter().enumerate() {
+            if backends[i].is_err() {
+                continue;
+            }
+            let trace = |dir: &Path, name: &str| dir.join(format!("{name}-{backend}-{rep}.jsonl"));
+            let run = |scenario: &Path, trace: &Path| {
+                run_sim(scenario, trace, backend).unwrap_or_else(|e| panic!("{backend} backend: {e}"))
+            };
+            let (sample, got) = measure(|| run(&two.join("hooks.yaml"), &trace(&two, "trace")));
+            assert_eq!(got, counts, "every run of the scenario runs the same hooks");
+            samples[i][0].push(sample);
+            let (sample, (got, _)) = measure(|| run(&none.join("hooks.yaml"), &trace(&none, "trace")));
+            assert_eq!(got, hooks, "both formulas run the same hooks");
+            samples[i][1].push(sample);
+            let (sample, (got, _)) = measure(|| run(&hookless.join("hooks.yaml"), &trace(&hookless, "trace")));
+            assert_eq!(got, hooks, "formulas with no hooks have the same hook events");
+            samples[i][2].push(sample);
+            let (sample, (got, _)) = measure(|| run(&two.join("empty.yaml"), &trace(&two, "empty")));
+            assert_eq!(got, 0, "the fixed-cost scenario runs no hook");
+            samples[i][3].push(sample);
+        }
+        bares.push(measure(|| spawn_all(&script, hooks)).0);
+        bares_no_calls.push(measure(|| spawn_all(&script_no_calls, hooks)).0);
     }
+    let backends = BACKENDS
+        .iter()
+        .zip(backends)
+        .zip(&samples)
+        .map(|((backend, ran), [sim, no_calls, no_hooks, fixed])| {
+            ran.map(|()| BackendFigures {
+                backend,
+                sim: median_sample(sim),
+                sim_no_calls: median_sample(no_calls),
+                no_hooks: median_sample(no_hooks),
+                fixed: median_sample(fixed),
+            })
+        })
+        .collect();
 
-    // Starting `true`, and starting `formula` as a hook tool (it finds no context and exits
-    // at once, before reaching the socket).
+    // Starting `true`, `formula` as a hook tool and the hook-tool client (each finds no
+    // context and exits at once, before reaching the socket).
     let tool_link = bare.join("formula-tool");
     std::fs::create_dir_all(&tool_link).expect("dir");
-    std::os::unix::fs::symlink(FORMULA, tool_link.join("config-get")).expect("symlink");
+    std::os::unix::fs::symlink(formula(), tool_link.join("config-get")).expect("symlink");
     let true_exec = time_spawns(Path::new(truth), 200, reps);
-    let tool_exec = time_spawns(&tool_link.join("config-get"), 200, reps);
+    let formula_exec = time_spawns(&tool_link.join("config-get"), 200, reps);
+    let tool_exec = tool_client().map(|client| {
+        let link = bare.join("client");
+        std::fs::create_dir_all(&link).expect("dir");
+        std::os::unix::fs::symlink(client, link.join("config-get")).expect("symlink");
+        time_spawns(&link.join("config-get"), 200, reps)
+    });
 
     if std::env::var_os("SIM_BENCH_KEEP").is_some() {
         eprintln!("sim_bench: kept the bash-hook formulas, scenarios and traces in {}", dir.keep().display());
@@ -281,14 +381,20 @@ fn bench_bash_hooks(reps: usize) -> BashFigures {
         runs: reps,
         hooks,
         tool_calls,
-        sim: median_sample(&sims),
-        sim_no_calls: median_sample(&sims_no_calls),
-        fixed: median_sample(&fixed),
+        backends,
         bare: median_sample(&bares),
         bare_no_calls: median_sample(&bares_no_calls),
         true_exec,
+        formula_exec,
         tool_exec,
     }
+}
+
+/// The hook-tool client that `cli/build.rs` compiled for this build of `formula` (which
+/// embeds it), if it could.
+fn tool_client() -> Option<PathBuf> {
+    let client = Path::new(env!("OUT_DIR")).join("formula-hook-tool");
+    client.is_file().then_some(client)
 }
 
 /// Median time of one spawn of `program` (no arguments, empty environment), `n` at a time.
@@ -310,24 +416,25 @@ fn time_spawns(program: &Path, n: u32, reps: usize) -> Duration {
     median(&mut totals) / n
 }
 
-/// Runs `formula sim SCENARIO -q --trace TRACE`; returns the hooks and tool calls.
-fn run_sim(scenario: &Path, trace: &Path) -> (u64, u64) {
-    let output = Command::new(FORMULA)
-        .args(["sim", "-q", "--trace"])
+/// Runs `formula sim SCENARIO -q --backend BACKEND --trace TRACE`; returns the hooks and tool
+/// calls, or what the run said when it failed.
+fn run_sim(scenario: &Path, trace: &Path, backend: &str) -> Result<(u64, u64), String> {
+    let output = Command::new(formula())
+        .args(["sim", "-q", "--backend", backend, "--trace"])
         .arg(trace)
         .arg(scenario)
         .stdin(Stdio::null())
         .output()
-        .expect("run formula sim");
+        .map_err(|e| format!("cannot run {}: {e}", formula().display()))?;
     if !output.status.success() {
-        panic!(
-            "`formula sim {}` failed ({}):\n{}",
+        return Err(format!(
+            "`formula sim --backend {backend} {}` failed ({}):\n{}",
             scenario.display(),
             output.status,
             String::from_utf8_lossy(&output.stderr)
-        );
+        ));
     }
-    count_events(trace)
+    Ok(count_events(trace))
 }
 
 /// The hooks and tool calls of a trace.
@@ -346,9 +453,9 @@ fn count_events(trace: &Path) -> (u64, u64) {
     (hooks, tools)
 }
 
-/// Two applications with the same hook everywhere: `ping` (provides `api`, a peer relation)
-/// and `pong` (requires `api`).
-fn write_bench_formulas(root: &Path, hook: &str) {
+/// Two applications with the same hook everywhere (or none at all): `ping` (provides `api`, a
+/// peer relation) and `pong` (requires `api`).
+fn write_bench_formulas(root: &Path, hook: Option<&str>) {
     let common_hooks = [
         "install",
         "leader-elected",
@@ -385,8 +492,8 @@ fn write_bench_formulas(root: &Path, hook: &str) {
         for endpoint in endpoints {
             hooks.extend(relation_hooks.iter().map(|h| format!("{endpoint}-relation-{h}")));
         }
-        for name in hooks {
-            write_executable(&dir.join("hooks").join(name), hook);
+        for name in hooks.iter().filter(|_| hook.is_some()) {
+            write_executable(&dir.join("hooks").join(name), hook.unwrap_or_default());
         }
     }
 }
@@ -436,6 +543,7 @@ fn write_executable(path: &Path, text: &str) {
 
 struct StackFigures {
     scenario: String,
+    backend: &'static str,
     runs: usize,
     hooks: u64,
     tool_calls: u64,
@@ -443,7 +551,7 @@ struct StackFigures {
     min: Duration,
 }
 
-fn bench_stack(workspace: &Path, reps: usize) -> Result<StackFigures, String> {
+fn bench_stack(workspace: &Path, reps: usize, backend: &'static str) -> Result<StackFigures, String> {
     let examples =
         std::env::var_os("SIM_BENCH_EXAMPLES").map(PathBuf::from).unwrap_or_else(|| workspace.join("examples"));
     let scenario = examples.join("wiki/scenarios/stack.yaml");
@@ -455,27 +563,27 @@ fn bench_stack(workspace: &Path, reps: usize) -> Result<StackFigures, String> {
         eprintln!("sim_bench: example stack {message}");
         return Err(message);
     }
-    eprintln!("sim_bench: example stack: {reps} runs of {}", scenario.display());
+    eprintln!("sim_bench: example stack: {reps} runs of {} on {backend}", scenario.display());
     let dir = tempfile::Builder::new().prefix("sim-bench-stack-").tempdir().map_err(|e| e.to_string())?;
-    let _ = run_sim_checked(&scenario, &dir.path().join("warm.jsonl"))?;
+    let _ = run_sim_checked(&scenario, &dir.path().join("warm.jsonl"), backend)?;
     let mut walls = Vec::new();
     let mut hooks = 0;
     let mut tool_calls = 0;
     for rep in 0..reps {
-        let (wall, n, tools) = run_sim_checked(&scenario, &dir.path().join(format!("trace-{rep}.jsonl")))?;
+        let (wall, n, tools) = run_sim_checked(&scenario, &dir.path().join(format!("trace-{rep}.jsonl")), backend)?;
         walls.push(wall);
         hooks = n;
         tool_calls = tools;
     }
     let min = walls.iter().copied().min().unwrap_or_default();
     let shown = "examples/wiki/scenarios/stack.yaml".to_string();
-    Ok(StackFigures { scenario: shown, runs: reps, hooks, tool_calls, median: median(&mut walls), min })
+    Ok(StackFigures { scenario: shown, backend, runs: reps, hooks, tool_calls, median: median(&mut walls), min })
 }
 
-fn run_sim_checked(scenario: &Path, trace: &Path) -> Result<(Duration, u64, u64), String> {
+fn run_sim_checked(scenario: &Path, trace: &Path, backend: &str) -> Result<(Duration, u64, u64), String> {
     let start = Instant::now();
-    let output = Command::new(FORMULA)
-        .args(["sim", "-q", "--trace"])
+    let output = Command::new(formula())
+        .args(["sim", "-q", "--backend", backend, "--trace"])
         .arg(trace)
         .arg(scenario)
         .stdin(Stdio::null())
@@ -629,58 +737,81 @@ impl Report {
     /// (figure, value, note) rows.
     fn rows(&self) -> Vec<(String, String, String)> {
         let b = &self.bash;
-        let marginal = b.marginal_per_hook();
         let bare = b.bare_per_hook();
-        let call = b.per_tool_call();
-        let engine = b.engine_per_hook();
         let both = |s: Sample| format!("{} ({} CPU)", ms(s.wall), ms(s.cpu));
-        let mut rows = vec![
-            (
-                "bash hooks: run".into(),
-                format!("{} hooks, {} tool calls in {}", b.hooks, b.tool_calls, ms(b.sim.wall)),
-                format!("median of {} runs of `formula sim -q --trace`; {} CPU", b.runs, ms(b.sim.cpu)),
-            ),
-            ("bash hooks: hooks per second".into(), format!("{:.0}", b.hooks_per_second()), "whole run".into()),
-            ("bash hooks: per hook".into(), ms(b.per_hook()), "whole run / hooks".into()),
-            (
-                "bash hook round trip (2 tool calls)".into(),
-                both(marginal),
-                format!(
-                    "(run − fixed {}) / hooks; goal < 3 ms: {}",
-                    ms(b.fixed.wall),
-                    verdict(marginal.wall < Duration::from_millis(3))
+        let mut rows = vec![(
+            "bare bash: per spawn".to_string(),
+            both(bare),
+            format!("the same script alone, its two tools `true`, {} times in a row", b.hooks),
+        )];
+        for figures in &b.backends {
+            let f = match figures {
+                Ok(f) => f,
+                Err(e) => {
+                    rows.push(("backend".into(), "—".into(), e.lines().next().unwrap_or("").to_string()));
+                    continue;
+                }
+            };
+            let name = f.backend;
+            let (wall, cpu) = b.ratio(f);
+            let goal = ratio_goal(name);
+            rows.extend([
+                (
+                    format!("{name}: ratio sim hook / bare bash"),
+                    format!("{wall:.2} ({cpu:.2} CPU)"),
+                    format!("round trip / bare spawn; goal ≤ {goal}: {}", verdict(wall <= goal)),
                 ),
-            ),
-            ("bare bash: per spawn".into(), both(bare), "the same script alone, its two tools `true`".into()),
-            (
-                "ratio sim hook / bare bash".into(),
-                format!("{:.2} ({:.2} CPU)", ratio(marginal.wall, bare.wall), ratio(marginal.cpu, bare.cpu)),
-                "round trip / bare spawn".into(),
-            ),
-            (
-                "  of which: one tool call".into(),
-                both(call),
-                "(run − run with hooks that call nothing) / tool calls".into(),
-            ),
-            (
-                "  of which: engine per hook".into(),
-                both(engine),
-                "run with hooks that call nothing, per hook, − bash spawned alone".into(),
-            ),
-            (
-                "exec `true` / `formula` as a tool".into(),
-                format!("{} / {}", ms(b.true_exec), ms(b.tool_exec)),
-                "one spawn each, wall; the tool exits before the socket".into(),
-            ),
-        ];
-        match &self.stack {
-            Ok(s) => {
+                (
+                    format!("  {name}: run"),
+                    format!("{} hooks, {} tool calls in {}", b.hooks, b.tool_calls, ms(f.sim.wall)),
+                    format!(
+                        "median of {} runs of `formula sim -q --backend {name} --trace`; {} CPU; {:.0} hooks/s, {} per hook",
+                        b.runs,
+                        ms(f.sim.cpu),
+                        b.hooks_per_second(f),
+                        ms(b.per_hook(f))
+                    ),
+                ),
+                (
+                    format!("  {name}: hook round trip (2 tool calls)"),
+                    both(b.marginal_per_hook(f)),
+                    format!("(run − fixed {}) / hooks", ms(f.fixed.wall)),
+                ),
+                (
+                    format!("  {name}: of which one tool call"),
+                    both(b.per_tool_call(f)),
+                    "(run − run with hooks that call nothing) / tool calls".into(),
+                ),
+                (
+                    format!("  {name}: of which a hook's process"),
+                    both(b.engine_per_hook(f)),
+                    "(run with hooks that call nothing − run with no hooks) / hooks − bash spawned alone".into(),
+                ),
+                (
+                    format!("  {name}: of which units and model"),
+                    both(b.units_per_hook(f)),
+                    "(run with no hooks − fixed) / hooks: units made and removed, each hook event decided and traced, no process".into(),
+                ),
+            ]);
+        }
+        let client = b.tool_exec.map_or_else(|| "—".to_string(), ms);
+        rows.push((
+            "exec `true` / hook-tool client / `formula` as a tool".into(),
+            format!("{} / {client} / {}", ms(b.true_exec), ms(b.formula_exec)),
+            "one spawn each, wall; the tools exit before the socket".into(),
+        ));
+        // The stack's estimate and the peer's ratio use the backend the stack ran on.
+        let stack_backend = self.stack.as_ref().map_or("host", |s| s.backend);
+        let main = b.ran().find(|f| f.backend == stack_backend).or_else(|| b.ran().next());
+        match (&self.stack, main) {
+            (Ok(s), Some(f)) => {
                 rows.push((
                     "example stack settled".into(),
                     ms(s.median),
                     format!(
-                        "{}, {} hooks, median of {} (min {}); goal < 1 s: {}",
+                        "{} on {}, {} hooks, median of {} (min {}); goal < 1 s: {}",
                         s.scenario,
+                        s.backend,
                         s.hooks,
                         s.runs,
                         ms(s.min),
@@ -689,23 +820,26 @@ impl Report {
                 ));
                 // What the simulator adds, at the rates measured above; the rest is the
                 // hooks' own work (interpreters starting, daemons restarting).
-                let share = call.wall * s.tool_calls as u32 + engine.wall * s.hooks as u32 + b.fixed.wall;
+                let share = b.per_tool_call(f).wall * s.tool_calls as u32
+                    + (b.engine_per_hook(f).wall + b.units_per_hook(f).wall) * s.hooks as u32
+                    + f.fixed.wall;
                 rows.push((
                     "  of which: simulator (estimate)".into(),
                     ms(share),
                     format!(
-                        "{} tool calls × one tool call + {} hooks × engine per hook + fixed; the rest is the hooks' own work",
+                        "{} tool calls × one tool call + {} hooks × (a hook's process + units and model) + fixed; the rest is the hooks' own work",
                         s.tool_calls, s.hooks
                     ),
                 ));
             }
-            Err(e) => {
+            (Err(e), _) => {
                 rows.push(("example stack settled".into(), "—".into(), e.lines().next().unwrap_or("").to_string()))
             }
+            (Ok(_), None) => {}
         }
-        match &self.peer {
-            Ok(p) => {
-                let ratio = marginal.wall.as_secs_f64() * 1e3 / p.config_changed.median_ms;
+        match (&self.peer, main) {
+            (Ok(p), Some(f)) => {
+                let ratio = b.marginal_per_hook(f).wall.as_secs_f64() * 1e3 / p.config_changed.median_ms;
                 rows.push((
                     "ops-scenario: config-changed event".into(),
                     format!("{:.2} ms", p.config_changed.median_ms),
@@ -730,7 +864,10 @@ impl Report {
                     "bash hook round trip / config-changed median".into(),
                 ));
             }
-            Err(e) => rows.push(("ops-scenario event".into(), "—".into(), e.lines().next().unwrap_or("").to_string())),
+            (Err(e), _) => {
+                rows.push(("ops-scenario event".into(), "—".into(), e.lines().next().unwrap_or("").to_string()))
+            }
+            (Ok(_), None) => {}
         }
         rows
     }

@@ -53,6 +53,70 @@ fn main() {
     // The hook API, which `formula new --template rust` writes whole into the new formula
     // (formula-hook is not on crates.io): the one copy is the workspace's crate.
     embed(&Path::new(&manifest).join("../formula-hook"), "HOOK_CRATE", &Path::new(&out_dir).join("hook_crate.rs"));
+    embed_hook_tool(Path::new(&manifest), Path::new(&out_dir));
+}
+
+/// Compiles the hook-tool client (`src/hook_tool.rs`, `src/tool_client.rs` and the wire
+/// format, std only) into an executable of its own and writes `HOOK_TOOL: &[u8]` (its bytes;
+/// empty when it could not be built, and `formula` is then the tools itself) into
+/// `hook_tool.rs`. Statically linked on linux-gnu when the C library's static archive is
+/// there: it then runs in any unit, whatever its C library, and starts as fast as `true`
+/// (BENCHMARKS.md); else linked as `formula` is.
+fn embed_hook_tool(manifest: &Path, out_dir: &Path) {
+    let sources = [
+        ("wire", manifest.join("../simulator/src/wire.rs")),
+        ("tool_client", manifest.join("src/tool_client.rs")),
+        ("hook_tool", manifest.join("src/hook_tool.rs")),
+    ];
+    let mut root = String::from("// Written by cli/build.rs: the crate root of formula-hook-tool.\n");
+    for (module, path) in &sources {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let _ = writeln!(root, "#[path = {:?}]\nmod {module};", path.display().to_string());
+    }
+    root.push_str("fn main() -> std::process::ExitCode {\n    hook_tool::main(std::env::args_os())\n}\n");
+    let root_path = out_dir.join("hook_tool_main.rs");
+    let exe = out_dir.join("formula-hook-tool");
+    let target = std::env::var("TARGET").unwrap_or_default();
+    let linux_gnu = target.contains("-linux-gnu");
+    let mut tried = Vec::new();
+    let built = std::fs::write(&root_path, root).is_ok()
+        && [true, false].into_iter().filter(|&fully_static| linux_gnu || !fully_static).any(|fully_static| {
+            let mut rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()));
+            rustc.args(["--edition", "2021", "--crate-type", "bin", "--crate-name", "formula_hook_tool"]);
+            rustc.args(["-C", "opt-level=3", "-C", "panic=abort", "-C", "debuginfo=0", "-C", "strip=symbols"]);
+            rustc.args(["--cap-lints", "allow", "--target", &target]);
+            if let Ok(linker) = std::env::var("RUSTC_LINKER") {
+                rustc.arg("-C").arg(format!("linker={linker}"));
+            }
+            if fully_static {
+                rustc.args(["-C", "target-feature=+crt-static", "-C", "relocation-model=static"]);
+            } else if linux_gnu {
+                rustc.args(["-C", "link-arg=-no-pie"]);
+            }
+            rustc.arg("-o").arg(&exe).arg(&root_path);
+            match rustc.output() {
+                Ok(out) if out.status.success() => true,
+                Ok(out) => {
+                    tried.push(String::from_utf8_lossy(&out.stderr).lines().take(3).collect::<Vec<_>>().join(" / "));
+                    false
+                }
+                Err(e) => {
+                    tried.push(e.to_string());
+                    false
+                }
+            }
+        });
+    let embedded = if built {
+        format!("pub static HOOK_TOOL: &[u8] = include_bytes!({:?});\n", exe.display().to_string())
+    } else {
+        println!(
+            "cargo:warning=the hook-tool client could not be built ({}); `formula` will be the hook tools",
+            tried.join("; ")
+        );
+        "pub static HOOK_TOOL: &[u8] = &[];\n".to_string()
+    };
+    let dest = out_dir.join("hook_tool.rs");
+    std::fs::write(&dest, embedded).unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
 }
 
 /// Writes `NAMES: &[(path, mode, contents)]` and `NAME_LINKS: &[(path, target)]` for the

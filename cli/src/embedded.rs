@@ -5,6 +5,16 @@ use std::os::unix::fs::PermissionsExt;
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
 
+/// The hook-tool client, compiled on its own by build.rs (empty when it could not be).
+mod hook_tool {
+    include!(concat!(env!("OUT_DIR"), "/hook_tool.rs"));
+}
+
+/// The bytes of the small hook-tool client executable, if this build has one.
+pub fn hook_tool() -> Option<&'static [u8]> {
+    Some(hook_tool::HOOK_TOOL).filter(|bytes| !bytes.is_empty())
+}
+
 /// The `formula new` templates (templates/ of the project).
 mod templates {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));

@@ -8,6 +8,7 @@ mod base;
 mod build;
 mod bundle;
 mod embedded;
+mod hook_tool;
 mod lint;
 mod new;
 mod pack;
@@ -22,6 +23,9 @@ mod trace_html;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+// The wire format as `tool_client` names it (`crate::wire`), in this binary and in the small
+// hook-tool client, which includes the file itself.
+use simulator::wire;
 
 #[derive(Parser)]
 #[command(name = "formula", version, about = "Write, lint, simulate and ship Juju formulas (classic charms)")]
@@ -63,11 +67,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let mut args = std::env::args_os();
-    let argv0 = args.next().unwrap_or_default();
+    let argv0 = std::env::args_os().next().unwrap_or_default();
     let name = std::path::Path::new(&argv0).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if tool_client::is_tool(&name) {
-        return tool_client::run(&name, args.map(|a| a.to_string_lossy().into_owned()).collect());
+    if simulator::tools::TOOL_NAMES.contains(&name.as_str()) {
+        return hook_tool::main(std::env::args_os());
     }
     let cli = Cli::parse();
     let result = match cli.command {

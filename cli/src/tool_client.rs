@@ -1,17 +1,15 @@
-//! The hook-tool client: `formula` started as `relation-get` (a symlink on the hook's PATH)
-//! forwards its arguments to the simulator over the socket named in the environment, and
-//! prints the answer as the tool would.
+//! The hook-tool client: started as `relation-get` (a link on the hook's PATH), it forwards
+//! its arguments to the simulator over the socket named in the environment, and prints the
+//! answer as the tool would.
+//!
+//! It uses `std` and the wire format only: it is compiled into `formula` (which answers to the
+//! tools' names too) and, on its own, into the small `formula-hook-tool` (see `hook_tool.rs`).
 
-use simulator::wire::{self, Request};
+use crate::wire::{self, Request};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-/// Whether `name` (argv[0]'s file name) is a hook tool this binary answers to.
-pub fn is_tool(name: &str) -> bool {
-    simulator::tools::TOOL_NAMES.contains(&name)
-}
-
-/// Runs the tool call and returns its exit code.
+/// Runs the call of `tool` with `args` and returns its exit code.
 pub fn run(tool: &str, args: Vec<String>) -> ExitCode {
     let env = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()));
     let Some(context) = env(&["JUJU_CONTEXT_ID", "ENSEMBLE_CLIENT_ID"]) else {
@@ -34,6 +32,11 @@ pub fn run(tool: &str, args: Vec<String>) -> ExitCode {
             let _ = std::io::stdout().write_all(&response.stdout);
             let _ = std::io::stderr().write_all(&response.stderr);
             ExitCode::from(u8::try_from(response.code).unwrap_or(1))
+        }
+        // Arguments or input over the wire's limits: never sent.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("ERROR cannot send the call: {e}");
+            ExitCode::from(1)
         }
         Err(e) => {
             eprintln!("ERROR cannot reach the unit agent at {socket}: {e}");

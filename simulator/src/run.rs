@@ -16,6 +16,8 @@ pub struct Report {
     pub unexpected_errors: Vec<String>,
     /// Tool calls Juju refused that the scenario does not allow (`allow-refused:`).
     pub refused: Vec<String>,
+    /// What hooks sent on the agent's socket that was not a tool call.
+    pub malformed: Vec<String>,
     /// Units whose second `config-changed` changed something (`--idempotence`).
     pub not_idempotent: Vec<String>,
     /// Notes of the idempotence check that do not fail the run (same values written again).
@@ -32,6 +34,7 @@ impl Report {
         self.failures.is_empty()
             && self.unexpected_errors.is_empty()
             && self.refused.is_empty()
+            && self.malformed.is_empty()
             && self.not_idempotent.is_empty()
             && self.error.is_none()
     }
@@ -145,6 +148,7 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
         .filter(|call| !scenario.allow_refused.contains(&call.refusal.kind))
         .map(|call| call.to_string())
         .collect();
+    report.malformed = sim.malformed.clone();
     let failures = report.failures.iter().map(|(at, f)| expectation(at, f)).collect();
     sim.trace(Event::RunResult(trace::RunResult {
         passed: report.passed(),
@@ -152,6 +156,7 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
         unexpected_errors: report.unexpected_errors.clone(),
         refused: report.refused.clone(),
         not_idempotent: report.not_idempotent.clone(),
+        malformed: report.malformed.clone(),
         error: report.error.clone(),
     }));
     report

@@ -33,6 +33,7 @@ mod sim_lxd;
 mod sim_ns;
 mod sim_output;
 mod sim_rootless;
+mod sim_sandbox;
 mod sim_subordinate;
 mod test_cli;
 mod wasm_hooks;

@@ -406,3 +406,28 @@ fn scenario_errors_name_file_line_and_column_and_the_known_names() {
         run.stderr
     );
 }
+
+#[test]
+fn hook_tools_are_the_small_client_and_formula_still_answers_under_a_tools_name() {
+    // The hook's PATH gives the small client; `formula` itself, linked under a tool's name by
+    // the hook, answers the same call.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let formula = dir.path().join("caller");
+    std::fs::create_dir_all(formula.join("hooks")).expect("mkdir");
+    std::fs::write(formula.join("metadata.yaml"), "name: caller\nsummary: s\ndescription: d\n").expect("metadata");
+    let install = format!(
+        "#!/bin/sh\nset -e\njuju-log \"config-get is $(basename \"$(readlink -f \"$(command -v config-get)\")\")\"\nmkdir -p \"$CHARM_DIR/bin\"\nln -sf {:?} \"$CHARM_DIR/bin/status-set\"\n\"$CHARM_DIR/bin/status-set\" active \"set by formula\"\n",
+        env!("CARGO_BIN_EXE_formula")
+    );
+    std::fs::write(formula.join("hooks/install"), install).expect("hook");
+    std::fs::set_permissions(formula.join("hooks/install"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let text = format!(
+        "formulas: {{caller: {}}}\napplications:\n  caller: {{formula: caller}}\nsteps:\n  - settle\n  - expect:\n      status: {{caller/0: {{status: active, message: set by formula}}}}\n",
+        formula.display()
+    );
+    let run = run_text(&text, &["--backend", "host"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let logs = run.log_lines();
+    assert!(logs.iter().any(|l| l.ends_with("config-get is formula-hook-tool")), "{logs:?}");
+}

@@ -420,22 +420,21 @@ fn clean_removes_what_a_killed_run_left() {
     assert!(said_again.contains("nothing to clean"), "{said_again}");
 }
 
-/// A root file system with only /bin/sh and the libraries that it and `formula` need.
+/// A root file system with only /bin/sh and the libraries it needs: the hook tools (the
+/// small client, statically linked) need none of `formula`'s.
 fn mini_rootfs(root: &Path) {
     for dir in ["bin", "etc", "proc", "sys", "dev", "tmp", "run", "root", "var"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
     let shell = Path::new("/bin/sh").canonicalize().unwrap();
     std::fs::copy(&shell, root.join("bin/sh")).unwrap();
-    for binary in [shell.clone(), PathBuf::from(env!("CARGO_BIN_EXE_formula"))] {
-        let out = std::process::Command::new("ldd").arg(&binary).output().expect("ldd");
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let path = line.split_whitespace().find(|w| w.starts_with('/'));
-            if let Some(path) = path {
-                let dest = root.join(path.trim_start_matches('/'));
-                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-                std::fs::copy(path, &dest).unwrap();
-            }
+    let out = std::process::Command::new("ldd").arg(&shell).output().expect("ldd");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let path = line.split_whitespace().find(|w| w.starts_with('/'));
+        if let Some(path) = path {
+            let dest = root.join(path.trim_start_matches('/'));
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(path, &dest).unwrap();
         }
     }
 }

@@ -95,7 +95,8 @@ pub struct SimArgs {
     /// With `--backend ns` or `lxd`: the most tasks (processes and threads) a unit may have; 0: no limit.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_UNIT_PIDS)]
     pub(crate) unit_pids: u64,
-    /// With `--backend ns` or `lxd`: the most memory a unit may use, in MiB; 0: no limit.
+    /// With `--backend ns` or `lxd`: the most memory a unit may use, in MiB; 0: no limit. On
+    /// every backend, the most memory a WebAssembly hook may grow to.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_UNIT_MEMORY)]
     pub(crate) unit_memory: u64,
     /// Remove what runs left behind, then exit: of `--backend ns` and `lxd` runs that died,

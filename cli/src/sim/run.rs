@@ -128,6 +128,9 @@ fn print_report(report: &Report, seed: u64, again: &str) {
     for call in &report.refused {
         eprintln!("FAILED {call}");
     }
+    for what in &report.malformed {
+        eprintln!("FAILED not a tool call on the agent's socket: {what}");
+    }
     for finding in &report.not_idempotent {
         eprintln!("FAILED not idempotent: {finding}");
     }

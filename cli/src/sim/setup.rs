@@ -24,13 +24,14 @@ use tempfile::TempDir;
 pub const EMBEDDED_SCENARIO: &str = "wiki/scenarios/stack.yaml";
 
 /// A run's directory (units' files, hook output, the agent socket), removed when dropped
-/// unless kept, and the `formula` executable the hook tools link to.
+/// unless kept, and the executable the hook tools link to.
 pub struct RunDir {
     /// The directory.
     pub dir: TempDir,
     /// Its path, resolved.
     pub root: PathBuf,
-    /// The running `formula`, which hooks call as their tools.
+    /// What hooks call as their tools: the small hook-tool client, in the run's directory
+    /// (which every backend's units see), or the running `formula` when this build has none.
     pub tool_binary: PathBuf,
 }
 
@@ -39,9 +40,26 @@ impl RunDir {
     pub fn create(prefix: &str) -> Result<RunDir> {
         let dir = tempfile::Builder::new().prefix(prefix).tempdir().context("cannot create the run's directory")?;
         let root = dir.path().canonicalize().context("cannot resolve the run's directory")?;
-        let tool_binary = super::formula_binary()?;
+        let tool_binary = match crate::embedded::hook_tool() {
+            Some(bytes) => write_hook_tool(&root, bytes)?,
+            None => super::formula_binary()?,
+        };
         Ok(RunDir { dir, root, tool_binary })
     }
+}
+
+/// Writes the hook-tool client into the run's directory `root`; returns its path.
+fn write_hook_tool(root: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = root.join(crate::hook_tool::NAME);
+    let write = || -> std::io::Result<()> {
+        // Closed before any hook starts: an executable still open for writing cannot run.
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o755).open(&path)?;
+        file.write_all(bytes)
+    };
+    write().with_context(|| format!("cannot write the hook-tool client {}", path.display()))?;
+    Ok(path)
 }
 
 /// What every run of `scenario` (loaded from `path`) in `dir` with `seed` is configured
@@ -200,6 +218,11 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     cfg.hook_timeout = Duration::from_secs(args.hook_timeout);
     cfg.debug_hooks = args.debug_hooks.clone();
     cfg.hook_fuel = args.hook_fuel;
+    // A WebAssembly hook runs in the simulator, outside its unit's cgroup: the unit's memory
+    // limit bounds it here, on every backend.
+    if args.unit_memory > 0 {
+        cfg.hook_memory = args.unit_memory << 20;
+    }
     cfg.native_hooks = args.native_hooks;
     if let Some(max) = args.max_hooks {
         cfg.max_hooks = max;

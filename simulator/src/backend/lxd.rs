@@ -4,10 +4,10 @@
 //! A unit is a privileged container launched from the local image [`IMAGE_ALIAS`] (which
 //! `dev/lxd-setup.sh` builds with debootstrap), named after the run and the unit
 //! (`fs-1a2b3c4d-wiki-0`), with the unit's slug as host name (`wiki-0`, written by the image's
-//! templates from `user.hostname`). Three `disk` devices bind-mount what hooks need at the
-//! paths the engine gives them: the run's directory (hook tools, the agent socket, stubs and
-//! hook output), the `formula` executable the tools link to (read-only), and the unit's charm
-//! directory at Juju's place (`/var/lib/juju/agents/unit-wiki-0/charm`). Privileged, so that
+//! templates from `user.hostname`). `disk` devices bind-mount what hooks need at the paths
+//! the engine gives them: the run's directory (hook tools and the executable they link to, the
+//! agent socket, stubs and hook output; the executable is bound on its own, read-only, when it
+//! is elsewhere), and the unit's charm directory at Juju's place (`/var/lib/juju/agents/unit-wiki-0/charm`). Privileged, so that
 //! container root is root in those directories and the launch needs no id shifting of the
 //! root file system. Units get their address from LXD's bridge (DHCP), whatever the
 //! application's `network:` says: the bridge has NAT, so `apt-get` in a hook reaches a mirror.
@@ -232,22 +232,23 @@ impl LxdBackend {
         std::fs::create_dir_all(&charm_host)?;
         std::fs::create_dir_all(dir.join(OUTPUT_DIR))?;
         let disk = |source: &Path, path: &Path| json!({"type": "disk", "source": source, "path": path});
-        let mut tool = disk(&self.tool_binary, &self.tool_binary);
-        tool["readonly"] = json!("true");
         // `lxc launch` reads the instance's settings from its standard input (JSON is YAML).
         let mut config = json!({"security.privileged": "true", "user.hostname": slug});
         config[OWNER_KEY] = json!(self.owner);
         for (key, value) in &self.limits {
             config[*key] = json!(value);
         }
-        let settings = json!({
-            "config": config,
-            "devices": {
-                "formula-run": disk(&self.root, &self.root),
-                "formula-tool": tool,
-                "formula-charm": disk(&charm_host, &charm_inside(&slug)),
-            },
+        let mut devices = json!({
+            "formula-run": disk(&self.root, &self.root),
+            "formula-charm": disk(&charm_host, &charm_inside(&slug)),
         });
+        // The executable the hook tools link to, unless the run's directory holds it.
+        if !self.tool_binary.starts_with(&self.root) {
+            let mut tool = disk(&self.tool_binary, &self.tool_binary);
+            tool["readonly"] = json!("true");
+            devices["formula-tool"] = tool;
+        }
+        let settings = json!({"config": config, "devices": devices});
         let mut child = self
             .lxc
             .command(&["launch", IMAGE_ALIAS, name.as_str(), "--quiet"])

@@ -116,6 +116,11 @@ impl Capture {
         }
     }
 
+    /// How many bytes were written (none, for the terminal).
+    pub fn written(&self) -> u64 {
+        self.file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len())
+    }
+
     /// What was written, at most `limit` bytes, as text (nothing, for the terminal).
     pub fn text(&self, limit: usize) -> String {
         String::from_utf8_lossy(&self.read_from(0, limit)).into_owned()

@@ -8,8 +8,8 @@
 //! directory of the unit's own under the run's directory, then `pivot_root` into it, fresh
 //! `/proc`, `/sys` (read-only), a small `/dev`, tmpfs `/tmp` and `/run`, and bind mounts of
 //! what hooks need at the paths the engine gives them: the unit's charm directory at Juju's
-//! place, the run's directory (hook tools, the agent socket, stubs) and the `formula`
-//! executable the tools link to. All of this is done with plain system calls on paths
+//! place, the run's directory (hook tools, the agent socket, stubs) and, when it is not in
+//! that directory, the executable the tools link to. All of this is done with plain system calls on paths
 //! computed beforehand (the copy of a many-threaded process may not allocate).
 //!
 //! A hook enters the unit as `nsenter` would: the spawning thread switches its pid namespace
@@ -32,9 +32,10 @@
 //!
 //! Limits: where the machine offers cgroup controllers (v1 `pids` and `memory`, or v2 with
 //! them delegated to this process's cgroup), each unit gets a cgroup with a task and a
-//! memory limit; its pid 1 is placed in it, and every hook in a cgroup below it, so that a
-//! hook that runs out of time is killed with everything it started; what a hook that ended
-//! well left running (a daemon) moves up to the unit's cgroup.
+//! memory limit; its pid 1 joins it (first thing, on v1; the simulator moves it there on
+//! v2), and every hook starts in a cgroup below it, so that a hook that runs out of time is
+//! killed with everything it started; what a hook that ended well left running (a daemon)
+//! moves up to the unit's cgroup.
 //!
 //! The modules, one concern each: `rootfs` says what a unit's root is made of, as a `plan`
 //! of system calls that the unit's pid 1 (`init`) carries out; `rootless` is what changes
@@ -57,13 +58,13 @@ pub use rootless::user_namespaces_work;
 
 use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, UnitPlaces};
 use crate::base::{BaseId, Store};
-use cgroup::{remove_cgroup, CgroupRun};
+use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
 use init::start_init;
 use net::{bridge_address, find_ip, new_net_namespace, run_ip};
 use nix::libc;
 use nix::sched::CloneFlags;
-use plan::Plan;
+use plan::{Op, Plan};
 use rootfs::RootFs;
 use rootless::RunUser;
 use std::collections::BTreeMap;
@@ -313,10 +314,37 @@ impl NsBackend {
         };
         std::fs::create_dir_all(&layers.charm_host)?;
         let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { bridge_address(index)? };
-        let plan = self.rootfs().plan(slug, &layers, &address, spec)?;
+        let mut cgroups = Vec::new();
+        for run in &self.cgroups {
+            match run.make_unit(slug) {
+                Ok(made) => cgroups.push(made),
+                Err(e) => {
+                    self.dead_cgroups.extend(cgroups.into_iter().map(|c: UnitCgroup| c.dir));
+                    return Err(annotate(e, &format!("cannot make the cgroup of unit {unit}")));
+                }
+            }
+        }
+        let mut plan = match self.rootfs().plan(slug, &layers, &address, spec) {
+            Ok(plan) => plan,
+            Err(e) => {
+                self.dead_cgroups.extend(cgroups.into_iter().map(|c| c.dir));
+                return Err(e);
+            }
+        };
+        // The pid 1 joins its cgroups itself, before anything else, where it can cheaply.
+        let joins = cgroups.iter().filter_map(UnitCgroup::self_join);
+        plan.prepend(
+            joins.map(|path| Op::WriteFile { path: cstr(&path), content: b"0".to_vec(), mode: 0o644 }).collect(),
+        );
         let run_user = self.user_fd().map(|fd| fd.as_raw_fd());
-        let mut machine = UnitMachine::start(&plan, host_network, layers, run_user)?;
-        if let Err(e) = self.attach(&mut machine, slug, &address, host_network) {
+        let mut machine = match UnitMachine::start(&plan, host_network, layers, run_user) {
+            Ok(machine) => machine,
+            Err(e) => {
+                self.dead_cgroups.extend(cgroups.into_iter().map(|c| c.dir));
+                return Err(e);
+            }
+        };
+        if let Err(e) = self.attach(&mut machine, cgroups, &address, host_network) {
             machine.stop();
             self.dead_cgroups.append(&mut machine.cgroup_dirs);
             return Err(annotate(e, &format!("cannot set up unit {unit}")));
@@ -332,8 +360,23 @@ impl NsBackend {
         Ok((machine, places))
     }
 
-    /// Connects a new unit to the run's bridge and puts it in its cgroups.
-    fn attach(&mut self, machine: &mut UnitMachine, slug: &str, address: &str, host_network: bool) -> io::Result<()> {
+    /// Connects a new unit to the run's bridge and puts it in its cgroups (`cgroups`, made
+    /// for it), where it did not join them itself.
+    fn attach(
+        &mut self,
+        machine: &mut UnitMachine,
+        cgroups: Vec<UnitCgroup>,
+        address: &str,
+        host_network: bool,
+    ) -> io::Result<()> {
+        let pid = machine.pid;
+        let joined = cgroups.iter().filter(|c| c.self_join().is_none()).try_for_each(|c| c.add(pid));
+        // Kept whatever happened, for the cleanup.
+        for cgroup in cgroups {
+            machine.cgroup_dirs.push(cgroup.dir);
+            machine.cgroup_procs.push(cgroup.hook_join);
+        }
+        joined?;
         if !host_network {
             let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
             self.ports += 1;
@@ -343,11 +386,6 @@ impl NsBackend {
             run_ip(&self.ip, self.user_fd(), fabric, &outside)?;
             let inside = format!("link set lo up\naddr add {address}/16 dev eth0\nlink set eth0 up\n");
             run_ip(&self.ip, self.user_fd(), &machine.net, &inside)?;
-        }
-        for run in &self.cgroups {
-            let (dir, procs) = run.add_unit(slug, machine.pid)?;
-            machine.cgroup_dirs.push(dir);
-            machine.cgroup_procs.push(procs);
         }
         Ok(())
     }

@@ -35,6 +35,10 @@ use wasm::WasmRunner;
 /// How much of a hook's stdout and stderr the trace keeps.
 pub const MAX_OUTPUT: usize = 64 * 1024;
 
+/// The most a hook may write to its stdout, or to its stderr, before it is stopped: what it
+/// writes is held in memory until it ends.
+pub const OUTPUT_LIMIT: u64 = 64 << 20;
+
 /// One hook to run, as every runner takes it.
 #[derive(Clone, Debug)]
 pub struct HookRun<'a> {
@@ -53,10 +57,10 @@ pub struct HookRun<'a> {
     pub timeout: Duration,
     /// Instructions a WebAssembly hook may execute.
     pub fuel: u64,
+    /// The most memory (bytes) a WebAssembly hook may grow to: its unit's limit.
+    pub memory: u64,
     /// A person's shell opens instead of the hook (`--debug-hooks`, `formula shell`).
     pub shell: bool,
-    /// The engine's number for this run, which the process's exit comes back with.
-    pub serial: u64,
     /// Kill the hook's process once this many of its tool calls are answered (an injected
     /// failure mid-hook, [`crate::fault::FailAt::AfterCalls`]).
     pub kill_after_calls: Option<u32>,
@@ -81,6 +85,10 @@ pub enum Outcome {
     OutOfFuel(u64),
     /// A WebAssembly hook trapped.
     Trap(String),
+    /// A WebAssembly hook's memory would have grown over this many bytes, its unit's limit.
+    OverMemory(u64),
+    /// The hook wrote more than [`OUTPUT_LIMIT`] to its stdout or stderr, and was stopped.
+    OverOutput,
 }
 
 impl Outcome {
@@ -104,6 +112,8 @@ impl Outcome {
             Outcome::Injected => "failed (injected)".into(),
             Outcome::OutOfFuel(budget) => format!("failed (out of fuel after {budget} units)"),
             Outcome::Trap(message) => format!("failed (trap: {message})"),
+            Outcome::OverMemory(limit) => format!("failed (memory over the unit's limit of {} MiB)", limit >> 20),
+            Outcome::OverOutput => format!("failed (output over {} MiB, stopped)", OUTPUT_LIMIT >> 20),
         }
     }
 }
@@ -123,6 +133,9 @@ pub struct Ran {
     pub fuel: Option<u64>,
     /// Its tool calls, in order.
     pub calls: Vec<ToolCall>,
+    /// What was wrong with each request on the agent's socket that was not a tool call
+    /// (garbage, a request over the limits, one cut short), in order.
+    pub malformed: Vec<String>,
     /// Its context, with the model and its buffered writes (none when it did not get to run
     /// and had no context).
     pub ctx: Option<SimContext>,
@@ -139,6 +152,7 @@ impl Ran {
             stderr: String::new(),
             fuel: None,
             calls: Vec::new(),
+            malformed: Vec::new(),
             ctx: None,
             shell: false,
         }
@@ -155,7 +169,6 @@ pub struct Runner {
     places: BTreeMap<String, UnitPlaces>,
     stubs: BTreeMap<String, BTreeMap<String, String>>,
     units_made: u32,
-    serial: u64,
 }
 
 impl Runner {
@@ -186,7 +199,6 @@ impl Runner {
             places: BTreeMap::new(),
             stubs: BTreeMap::new(),
             units_made: 0,
-            serial: 0,
         })
     }
 
@@ -268,12 +280,6 @@ impl Runner {
         self.backend.destroy_unit(unit);
     }
 
-    /// The engine's number for the next hook run.
-    pub fn next_serial(&mut self) -> u64 {
-        self.serial += 1;
-        self.serial
-    }
-
     /// Runs what Juju would run for `run` (a WebAssembly module unless `native`), with the
     /// hook context `context` gives (made once the hook has started); each line of its output
     /// goes to `output` as it is written, when given.
@@ -302,11 +308,11 @@ impl Runner {
                 }
                 ran
             }
-            Program::Process(path) => match process::start(run, &path, self.backend.as_mut(), &self.server)? {
+            Program::Process(path) => match process::start(run, &path, self.backend.as_mut())? {
                 Started::Failed(outcome) => Ran { shell: run.shell, ..Ran::unrun(outcome) },
                 Started::Running(running) => {
                     let follower = output.map(|sink| running.follow(run.unit, &name, sink));
-                    process::serve(run, running, self.backend.as_mut(), &self.server, context(), follower)
+                    process::serve(run, running, self.backend.as_mut(), &mut self.server, context(), follower)
                 }
             },
         })

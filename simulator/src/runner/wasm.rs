@@ -13,13 +13,15 @@
 //!   `{"code": 0, "stdout": "…", "stderr": "…"}`;
 //! - `tool_response(ptr: i32)` copies that response into the guest's memory at `ptr`.
 //!
-//! Every hook gets a fuel budget (instructions, deterministic: the same count on every run)
-//! and a wall-clock deadline enforced by epoch interruption from a watchdog thread. Compiled
+//! Every hook gets a fuel budget (instructions, deterministic: the same count on every run),
+//! a wall-clock deadline enforced by epoch interruption from a watchdog thread, its unit's
+//! memory limit, and [`OUTPUT_LIMIT`] on what it writes (of which the trace keeps
+//! [`MAX_OUTPUT`]): each stops it, and its outcome says which. Compiled
 //! modules are kept for the run, keyed by the file's content, and linked once
 //! ([`InstancePre`]); instances come from a small pool whose memories stay mapped from hook
 //! to hook, so a hook costs no `mmap`/`munmap`.
 
-use super::{HookRun, Outcome, Ran, ToolCall, MAX_OUTPUT};
+use super::{HookRun, Outcome, Ran, ToolCall, MAX_OUTPUT, OUTPUT_LIMIT};
 use crate::backend::{Backend, UnitPlaces};
 use crate::hook_context::SimContext;
 use crate::wire::Response;
@@ -55,6 +57,8 @@ pub struct WasmHook<'a> {
     pub fuel: u64,
     /// Wall-clock time the hook may take.
     pub deadline: Duration,
+    /// The most memory (bytes) it may grow to.
+    pub memory: u64,
     /// The most bytes of stdout and of stderr kept.
     pub max_output: usize,
     /// The unit's agent directory (the charm directory's parent), as (its path on this
@@ -74,6 +78,10 @@ pub enum WasmExit {
     Deadline,
     /// The guest trapped (or broke the tool protocol); the message says how.
     Trap(String),
+    /// Its memory would have grown over this many bytes.
+    OverMemory(u64),
+    /// It wrote more than [`OUTPUT_LIMIT`] to stdout or stderr.
+    OverOutput,
     /// The module could not be read, compiled or instantiated.
     Load(String),
 }
@@ -100,6 +108,35 @@ struct HostState {
     ctx: SimContext,
     response: Vec<u8>,
     calls: Vec<ToolCall>,
+    memory_limit: u64,
+}
+
+/// The error that stops a guest whose memory would grow over its limit (bytes).
+#[derive(Debug)]
+struct OverMemory(u64);
+
+impl std::fmt::Display for OverMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "memory over the limit of {} MiB", self.0 >> 20)
+    }
+}
+
+impl std::error::Error for OverMemory {}
+
+impl wasmtime::ResourceLimiter for HostState {
+    /// Growing over the limit stops the guest (rather than failing `memory.grow`, which a
+    /// guest may ignore and try again).
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired as u64 > self.memory_limit {
+            return Err(wasmtime::Error::new(OverMemory(self.memory_limit)));
+        }
+        Ok(true)
+    }
+
+    /// Tables are bounded by the instance pool.
+    fn table_growing(&mut self, _current: usize, _desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
 }
 
 /// A compiled module, ready to instantiate.
@@ -155,6 +192,7 @@ impl WasmRunner {
             seed: seed_of(&run.context_id),
             fuel: run.fuel,
             deadline: run.timeout,
+            memory: run.memory,
             max_output: MAX_OUTPUT,
             unit_dir: unit_dir(backend, run.unit, places),
         };
@@ -164,6 +202,8 @@ impl WasmRunner {
             WasmExit::OutOfFuel => Outcome::OutOfFuel(run.fuel),
             WasmExit::Deadline => Outcome::Timeout(run.timeout),
             WasmExit::Trap(message) => Outcome::Trap(message),
+            WasmExit::OverMemory(limit) => Outcome::OverMemory(limit),
+            WasmExit::OverOutput => Outcome::OverOutput,
             WasmExit::Load(message) => Outcome::SpawnFailed(message),
         };
         let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
@@ -173,6 +213,7 @@ impl WasmRunner {
             stderr: text(&ran.stderr),
             fuel: Some(ran.fuel_used),
             calls: ran.calls,
+            malformed: Vec::new(),
             ctx: Some(ran.ctx),
             shell: false,
         }
@@ -184,8 +225,10 @@ impl WasmRunner {
             Ok(pre) => pre,
             Err(e) => return WasmRun::unrun(WasmExit::Load(e), ctx),
         };
-        let stdout = MemoryOutputPipe::new(hook.max_output);
-        let stderr = MemoryOutputPipe::new(hook.max_output);
+        // A byte past the limit is kept, and no more (a write fails): the hook is then failed
+        // for it, whatever it did next.
+        let stdout = MemoryOutputPipe::new(OUTPUT_LIMIT as usize + 1);
+        let stderr = MemoryOutputPipe::new(OUTPUT_LIMIT as usize + 1);
         let env: Vec<(&String, &String)> = hook.env.iter().collect();
         let mut builder = WasiCtxBuilder::new();
         if let Some((host, guest)) = &hook.unit_dir {
@@ -207,7 +250,9 @@ impl WasmRunner {
             .insecure_random(SeededRandom::new(hook.seed ^ 0x5851_f42d_4c95_7f2d))
             .insecure_random_seed(u128::from(hook.seed))
             .build_p1();
-        let mut store = Store::new(&self.engine, HostState { wasi, ctx, response: Vec::new(), calls: Vec::new() });
+        let state = HostState { wasi, ctx, response: Vec::new(), calls: Vec::new(), memory_limit: hook.memory };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| state as &mut dyn wasmtime::ResourceLimiter);
         // Fuel is only off when the engine was built without it, which `new` never does.
         let _ = store.set_fuel(hook.fuel);
         store.set_epoch_deadline(1);
@@ -219,19 +264,15 @@ impl WasmRunner {
         });
         self.watchdog.disarm();
         let fuel_used = hook.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let (stdout, stderr) = (stdout.contents(), stderr.contents());
         let exit = match result {
+            _ if stdout.len().max(stderr.len()) as u64 > OUTPUT_LIMIT => WasmExit::OverOutput,
             Ok(()) => WasmExit::Code(0),
             Err(e) => exit_of(&e),
         };
         let state = store.into_data();
-        WasmRun {
-            exit,
-            stdout: stdout.contents().to_vec(),
-            stderr: stderr.contents().to_vec(),
-            fuel_used,
-            calls: state.calls,
-            ctx: state.ctx,
-        }
+        let kept = |bytes: &[u8]| bytes[..bytes.len().min(hook.max_output)].to_vec();
+        WasmRun { exit, stdout: kept(&stdout), stderr: kept(&stderr), fuel_used, calls: state.calls, ctx: state.ctx }
     }
 
     /// The compiled module in `path`, compiling it on first use of its content.
@@ -313,6 +354,9 @@ fn content_key(bytes: &[u8]) -> u64 {
 fn exit_of(error: &wasmtime::Error) -> WasmExit {
     if let Some(exit) = error.downcast_ref::<I32Exit>() {
         return WasmExit::Code(exit.0);
+    }
+    if let Some(OverMemory(limit)) = error.downcast_ref::<OverMemory>() {
+        return WasmExit::OverMemory(*limit);
     }
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmExit::OutOfFuel,

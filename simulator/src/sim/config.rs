@@ -21,7 +21,7 @@ pub struct Config {
     pub seed: u64,
     /// Replay these choices instead of drawing from the seed.
     pub choices: Option<Vec<usize>>,
-    /// The `formula` executable the hook tools link to.
+    /// The executable the hook tools link to (the small hook-tool client, or `formula`).
     pub tool_binary: PathBuf,
     /// The run's directory (units, sockets, output); must exist.
     pub root: PathBuf,
@@ -37,6 +37,9 @@ pub struct Config {
     pub debug_hooks: Vec<DebugHooks>,
     /// Instructions a WebAssembly hook may execute before it fails (deterministic).
     pub hook_fuel: u64,
+    /// The most memory (bytes) a WebAssembly hook may grow to (the unit's memory limit; by
+    /// default wasm32's whole 4 GiB).
+    pub hook_memory: u64,
     /// Run a formula's native hooks even where it has WebAssembly ones.
     pub native_hooks: bool,
     /// Faults to inject (none by default).
@@ -91,6 +94,7 @@ impl Config {
             model_name: "sim".into(),
             debug_hooks: Vec::new(),
             hook_fuel: DEFAULT_HOOK_FUEL,
+            hook_memory: 4 << 30,
             native_hooks: false,
             faults: Faults::default(),
             scenario: None,

@@ -69,7 +69,6 @@ impl Sim {
     /// Runs `hook` on `unit`, derived from `snap`, to its end.
     pub(super) fn run_hook(&mut self, unit: &str, hook: Hook, snap: &Snapshot) -> Result<HookRecord, SimError> {
         let step = self.scheduler.begin_step();
-        let serial = self.runner.next_serial();
         let name = hook.name();
         let places = self.runner.places(unit).cloned().ok_or_else(|| SimError(format!("unit {unit} has no place")))?;
         let app = self.model.apps.get(unit_app(unit)).ok_or_else(|| SimError(format!("no application for {unit}")))?;
@@ -88,9 +87,9 @@ impl Sim {
             env: BTreeMap::new(),
             timeout: self.cfg.hook_timeout,
             fuel: self.cfg.hook_fuel,
+            memory: self.cfg.hook_memory,
             // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
             shell: hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
-            serial,
             kill_after_calls: match fault {
                 Some(HookFault::Fail(FailAt::AfterCalls(n))) => Some(n),
                 _ => None,
@@ -132,6 +131,12 @@ impl Sim {
             }));
         }
         let calls_made = ran.calls.len();
+        for what in &ran.malformed {
+            let hook = name.clone();
+            self.malformed.push(format!("{unit} {hook}: {what}"));
+            let (unit, what) = (unit.to_string(), self.recorder.scrub(what));
+            self.recorder.emit(Event::Malformed(trace::Malformed { step, unit, hook, what }));
+        }
         let mut buffers = Buffers::default();
         if let Some(ctx) = ran.ctx {
             let (left, action_left) = self.take_back(step, &hook, ctx, ran.calls);

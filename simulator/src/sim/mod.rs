@@ -49,6 +49,9 @@ pub struct Sim {
     pub hook_count: u64,
     /// Tool calls Juju refused, in order.
     pub refused: Vec<crate::misuse::RefusedCall>,
+    /// What hooks sent on the agent's socket that was not a tool call, in order, in words
+    /// (`wiki/0 install: frame of … bytes is too large`).
+    pub malformed: Vec<String>,
     /// The last hooks run, in words, for the message of a model that does not settle.
     recent: Vec<String>,
     /// Called with each hook that ran.
@@ -89,6 +92,7 @@ impl Sim {
             hooks_run: BTreeMap::new(),
             hook_count: 0,
             refused: Vec::new(),
+            malformed: Vec::new(),
             recent: Vec::new(),
             caches: BTreeMap::new(),
             on_hook: None,

@@ -64,6 +64,8 @@ pub enum Event {
     Tool(Tool),
     /// A tool call Juju refuses (a write by a non-leader, a gone relation).
     Refused(Refused),
+    /// Something on the agent's socket that was not a tool call, sent while a hook ran.
+    Malformed(Malformed),
     /// A `juju-log` line.
     Log(Log),
     /// A call of a stubbed command.
@@ -137,6 +139,7 @@ impl Event {
             Event::DebugHooks(_) => "debug-hooks",
             Event::Tool(_) => "tool",
             Event::Refused(_) => "refused",
+            Event::Malformed(_) => "malformed",
             Event::Log(_) => "log",
             Event::Stub(_) => "stub",
             Event::Exit(_) => "exit",
@@ -520,6 +523,20 @@ pub struct Refused {
     pub what: String,
 }
 
+/// Fields of [`Event::Malformed`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Malformed {
+    /// The step.
+    pub step: u64,
+    /// The unit whose hook was running.
+    pub unit: String,
+    /// That hook.
+    pub hook: String,
+    /// What was wrong (`frame of 1195725856 bytes is too large`).
+    pub what: String,
+}
+
 /// Fields of [`Event::Log`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -731,6 +748,9 @@ pub struct RunResult {
     /// Units whose second `config-changed` changed something.
     #[serde(rename = "not-idempotent")]
     pub not_idempotent: Vec<String>,
+    /// What hooks sent on the agent's socket that was not a tool call, when any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub malformed: Vec<String>,
     /// An error that stopped the run (`null` when none).
     pub error: Option<String>,
 }

@@ -14,6 +14,8 @@ pub(super) struct CgroupRun {
     pub(super) dir: PathBuf,
     /// (file, value) written in each unit's cgroup.
     limits: Vec<(&'static str, String)>,
+    /// A hierarchy of cgroup v1.
+    v1: bool,
 }
 
 impl CgroupRun {
@@ -32,7 +34,7 @@ impl CgroupRun {
             let Some(base) = v1_dir(&mine, &mounts, controller) else { continue };
             let dir = base.join(&name);
             std::fs::create_dir_all(&dir)?;
-            runs.push(CgroupRun { dir, limits: vec![(file, value.to_string())] });
+            runs.push(CgroupRun { dir, limits: vec![(file, value.to_string())], v1: true });
             said.push(describe_limit(controller, value));
         }
         if !runs.is_empty() {
@@ -63,26 +65,55 @@ impl CgroupRun {
         }
         let said: Vec<String> = limits.iter().map(|(c, _, v)| describe_limit(c, *v)).collect();
         let limits = limits.into_iter().map(|(_, f, v)| (f, v.to_string())).collect();
-        Ok((vec![CgroupRun { dir, limits }], format!("units are limited to {} (cgroup v2)", said.join(" and "))))
+        Ok((
+            vec![CgroupRun { dir, limits, v1: false }],
+            format!("units are limited to {} (cgroup v2)", said.join(" and ")),
+        ))
     }
 
-    /// Makes the unit's cgroup, sets its limits and moves `pid` into it, and below it the
+    /// Makes the unit's cgroup with its limits, before its pid 1 starts, and below it the
     /// cgroup that each hook starts in (`hook`, so that a timed-out hook's processes can be
-    /// found and killed even when they left its process group); returns the unit's directory
-    /// and an open `cgroup.procs` of the hook cgroup for hooks to join.
-    pub(super) fn add_unit(&self, slug: &str, pid: i32) -> io::Result<(PathBuf, OwnedFd)> {
+    /// found and killed even when they left its process group).
+    pub(super) fn make_unit(&self, slug: &str) -> io::Result<UnitCgroup> {
         let dir = self.dir.join(slug);
         std::fs::create_dir_all(&dir)?;
         for (file, value) in &self.limits {
             std::fs::write(dir.join(file), value).map_err(|e| annotate(e, &format!("cannot set {file}")))?;
         }
-        std::fs::write(dir.join("cgroup.procs"), pid.to_string())?;
         // The unit's limits hold for everything below it; the hook cgroup sets none of its own.
         let hook = dir.join(HOOK_CGROUP);
         std::fs::create_dir_all(&hook)?;
-        let file =
-            std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(hook.join("cgroup.procs"))?;
-        Ok((dir, file.into()))
+        // A hook joins between fork and exec, while it is one thread. Moving a whole process
+        // (`cgroup.procs`) takes the kernel's global threadgroup lock, which waits for an RCU
+        // grace period: ~10 ms a hook on a busy machine, most of what a hook cost the ns
+        // backend (BENCHMARKS.md). Moving the calling thread itself (`0` into v1's `tasks`)
+        // skips that lock. cgroup v2 moves threads only within a threaded subtree.
+        let join = if self.v1 { "tasks" } else { "cgroup.procs" };
+        let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_CLOEXEC).open(hook.join(join))?;
+        Ok(UnitCgroup { dir, hook_join: file.into(), v1: self.v1 })
+    }
+}
+
+/// A unit's cgroup in one hierarchy.
+pub(super) struct UnitCgroup {
+    /// Its directory.
+    pub(super) dir: PathBuf,
+    /// The file of the hook cgroup that a hook writes `0` into to join it.
+    pub(super) hook_join: OwnedFd,
+    v1: bool,
+}
+
+impl UnitCgroup {
+    /// Where the unit's pid 1 writes `0` to join the unit's cgroup itself, first thing, while
+    /// it is one thread (v1, skipping the kernel's global lock as a hook does); `None`: the
+    /// simulator moves it ([`UnitCgroup::add`]).
+    pub(super) fn self_join(&self) -> Option<PathBuf> {
+        self.v1.then(|| self.dir.join("tasks"))
+    }
+
+    /// Moves the process `pid` into the unit's cgroup (v2).
+    pub(super) fn add(&self, pid: i32) -> io::Result<()> {
+        std::fs::write(self.dir.join("cgroup.procs"), pid.to_string())
     }
 }
 

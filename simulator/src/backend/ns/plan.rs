@@ -80,6 +80,11 @@ impl Plan {
         &self.ops
     }
 
+    /// Puts `ops` before every step so far.
+    pub(super) fn prepend(&mut self, ops: Vec<Op>) {
+        self.ops.splice(0..0, ops);
+    }
+
     pub(super) fn push(&mut self, op: Op) {
         self.ops.push(op);
     }

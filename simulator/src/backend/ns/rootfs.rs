@@ -28,7 +28,8 @@ pub(super) struct RootFs<'a> {
     pub(super) run_root: &'a Path,
     /// The backend's directory in it, hidden from units.
     pub(super) state_dir: &'a Path,
-    /// The `formula` executable the hook tools link to.
+    /// The executable the hook tools link to (bound into every unit when it is not in the
+    /// run's directory).
     pub(super) tool_binary: &'a Path,
     /// The lower layer of every unit's root: the machine's `/` or `--rootfs`.
     pub(super) lower: &'a Path,
@@ -163,12 +164,14 @@ impl RootFs<'_> {
         plan.mkdir_all(self.run_root);
         plan.bind(&old(self.run_root), self.run_root, false);
         plan.mount("tmpfs", self.state_dir, "tmpfs", rdonly | nosuid | nodev | noexec, "mode=0755,size=4k");
-        // The executable the hook tools link to.
-        if let Some(parent) = self.tool_binary.parent() {
-            plan.mkdir_all(parent);
+        // The executable the hook tools link to, unless the run's directory holds it.
+        if !self.tool_binary.starts_with(self.run_root) {
+            if let Some(parent) = self.tool_binary.parent() {
+                plan.mkdir_all(parent);
+            }
+            plan.push(Op::Touch { path: cstr(self.tool_binary), mode: 0o755 });
+            plan.bind(&old(self.tool_binary), self.tool_binary, true);
         }
-        plan.push(Op::Touch { path: cstr(self.tool_binary), mode: 0o755 });
-        plan.bind(&old(self.tool_binary), self.tool_binary, true);
         // The charm, where Juju keeps it.
         plan.mkdir_all(&layers.charm_inside);
         plan.bind(&old(&layers.charm_host), &layers.charm_inside, false);
