@@ -24,6 +24,7 @@ pub mod bundle;
 pub mod choice;
 pub mod clock;
 pub mod error;
+pub mod exhaustive;
 pub mod expect;
 pub mod explore;
 pub mod fault;

@@ -23,6 +23,7 @@ mod sim_checks;
 mod sim_clock;
 mod sim_engine;
 mod sim_examples;
+mod sim_exhaustive;
 mod sim_explore;
 mod sim_host;
 mod sim_html;

@@ -12,6 +12,7 @@
 //! purpose, and their command lines are built in [`args`]).
 
 pub mod args;
+pub mod exhaustive;
 pub mod explore;
 pub mod kept;
 pub mod machine;
@@ -27,6 +28,9 @@ use std::path::PathBuf;
 
 /// `formula sim`, in the mode its arguments ask for.
 pub fn run(args: SimArgs) -> Result<u8> {
+    if args.exhaustive {
+        return exhaustive::run(&args);
+    }
     if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
         return explore::run(&args);
     }
