@@ -26,6 +26,7 @@ pub mod choice;
 pub mod clock;
 pub mod companions;
 pub mod error;
+pub mod exhaustive;
 pub mod expect;
 pub mod explore;
 pub mod fault;

@@ -37,6 +37,10 @@ pub struct Scheduler {
     stale_percent: u32,
     fail_next: BTreeMap<String, Vec<Option<String>>>,
     step: u64,
+    /// Pick a unit and its hook in one draw, and keep the options ([`Scheduler::joint`]).
+    joint: bool,
+    /// The options of the last joint pick, until the hook's event takes them.
+    last_candidates: Vec<String>,
 }
 
 impl Scheduler {
@@ -50,7 +54,16 @@ impl Scheduler {
             stale_percent,
             fail_next: BTreeMap::new(),
             step: 0,
+            joint: false,
+            last_candidates: Vec::new(),
         }
+    }
+
+    /// The scheduler of an exhaustive run: each pick is of a unit and its hook together, among
+    /// every unit's offered hooks, and the options are kept for the trace (`candidates`).
+    pub fn joint(mut self) -> Scheduler {
+        self.joint = true;
+        self
     }
 
     /// Picks the next hook, after moving what changes without one ([`uniter::silent_transitions`])
@@ -74,6 +87,9 @@ impl Scheduler {
                 return None;
             }
         }
+        if self.joint {
+            return self.joint_pick(candidates, agents);
+        }
         let index = self.choices.pick("unit", candidates.len());
         let (unit, fresh) = candidates.swap_remove(index);
         let agent = agents.get_mut(&unit)?;
@@ -85,6 +101,37 @@ impl Scheduler {
         let hooks = agent.next_hooks(&snapshot);
         let pick = self.choices.pick("hook", hooks.len());
         let hook = hooks.into_iter().nth(pick)?;
+        Some(Pick { unit, hook, snapshot })
+    }
+
+    /// The pick of an exhaustive run: a unit and the hook it runs in one draw among every unit's
+    /// offered hooks (so that a reordering can name the hook it moves), which are kept for the
+    /// trace. A stale snapshot, when drawn, offers its own hooks, picked by a `hook` draw.
+    fn joint_pick(
+        &mut self,
+        candidates: Vec<(String, Snapshot)>,
+        agents: &mut BTreeMap<String, Agent>,
+    ) -> Option<Pick> {
+        let mut options: Vec<(usize, usize)> = Vec::new();
+        self.last_candidates.clear();
+        for (at, (unit, fresh)) in candidates.iter().enumerate() {
+            let hooks = agents.get(unit).map(|a| a.next_hooks(fresh)).unwrap_or_default();
+            for (index, hook) in hooks.iter().enumerate() {
+                options.push((at, index));
+                self.last_candidates.push(transition_name(unit, hook));
+            }
+        }
+        let (at, index) = *options.get(self.choices.pick("unit", options.len()))?;
+        let (unit, fresh) = candidates.into_iter().nth(at)?;
+        let agent = agents.get_mut(&unit)?;
+        let (snapshot, stale) = match agent.stale_snapshot(&fresh) {
+            Some(old) if self.choices.chance("stale", self.stale_percent) => (old, true),
+            _ => (fresh, false),
+        };
+        agent.snapshot = Some(snapshot.clone());
+        let hooks = agent.next_hooks(&snapshot);
+        let index = if stale { self.choices.pick("hook", hooks.len()) } else { index };
+        let hook = hooks.into_iter().nth(index)?;
         Some(Pick { unit, hook, snapshot })
     }
 
@@ -107,6 +154,12 @@ impl Scheduler {
             }
         }
         !happened.is_empty()
+    }
+
+    /// The options of the last joint pick (`unit hook [remote]`, units in name order; empty
+    /// once taken, without joint picks, and for a hook the scheduler did not pick).
+    pub fn take_candidates(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.last_candidates)
     }
 
     /// Starts the next hook: its step number (from 1).
@@ -161,6 +214,14 @@ impl Scheduler {
     /// The faults the run injects.
     pub fn faults(&self) -> Faults {
         self.faults
+    }
+}
+
+/// How a trace names a unit running a hook: `wiki/0 db-relation-joined db/0`.
+pub fn transition_name(unit: &str, hook: &Hook) -> String {
+    match hook.remote_unit.as_ref().or(hook.remote_app.as_ref()) {
+        Some(remote) => format!("{unit} {} {remote}", hook.name()),
+        None => format!("{unit} {}", hook.name()),
     }
 }
 

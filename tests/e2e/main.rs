@@ -25,6 +25,7 @@ mod sim_checks;
 mod sim_clock;
 mod sim_engine;
 mod sim_examples;
+mod sim_exhaustive;
 mod sim_explore;
 mod sim_formula_dir;
 mod sim_host;

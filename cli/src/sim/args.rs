@@ -21,6 +21,9 @@ pub const DEFAULT_UNIT_MEMORY: u64 = 4096;
 /// `--shrink-budget`'s default.
 pub const DEFAULT_SHRINK_BUDGET: usize = 60;
 
+/// The most schedules `--exhaustive` runs unless told otherwise.
+pub const DEFAULT_MAX_SCHEDULES: usize = 100_000;
+
 #[derive(Args)]
 pub struct SimArgs {
     /// A scenario (or bundle.yaml), or a formula (a directory or `.charm` archive), deployed
@@ -115,6 +118,17 @@ pub struct SimArgs {
     /// Run these seeds: `A..B` (B excluded) or `A..=B` (B included).
     #[arg(long, value_name = "A..B", conflicts_with = "explore")]
     pub(crate) seeds: Option<String>,
+    /// Run every schedule Juju's rules allow, once per order of the hooks that do not commute
+    /// (partial-order reduction); says how many ran and whether the space was exhausted.
+    #[arg(long, conflicts_with_all = ["explore", "seeds", "check_determinism"])]
+    pub(crate) exhaustive: bool,
+    /// With --exhaustive: stop after N schedules.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SCHEDULES)]
+    pub(crate) max_schedules: usize,
+    /// With --exhaustive: the most stale snapshots (a unit acting on what it saw before the
+    /// latest commit) in one schedule.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) max_stale: usize,
     /// With --explore or --seeds: run every seed (else stop at the first failure).
     #[arg(long)]
     pub(crate) keep_going: bool,
@@ -143,6 +157,10 @@ pub struct SimArgs {
     /// Take the choices from this file (numbers), as the explorer's shrinker does.
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) choices_file: Option<PathBuf>,
+    /// Pick a unit and its hook in one draw and write the options into the trace
+    /// (`--exhaustive`'s runs).
+    #[arg(long, hide = true)]
+    pub(crate) joint_picks: bool,
     /// Run in namespaces of the run's own (private system directories, loopback and pids) on
     /// any backend, or fail; the explorer asks it of each host-backend seed.
     #[arg(long, hide = true)]
@@ -339,6 +357,13 @@ impl ChildRuns {
             base.push("--isolate".into());
         }
         ChildRuns { scenario: scenario.map(Path::to_path_buf), base }
+    }
+
+    /// The same runs, picking a unit and its hook in one draw and writing the options into
+    /// their traces (`--exhaustive`).
+    pub fn with_joint_picks(mut self) -> ChildRuns {
+        self.base.push("--joint-picks".into());
+        self
     }
 
     /// The arguments (after the program) of the child run that writes its trace to `trace`

@@ -17,13 +17,13 @@ use std::time::Instant;
 
 /// Runs one schedule as a `formula sim` process.
 #[derive(Clone)]
-struct ProcessRunner {
-    binary: PathBuf,
-    runs: ChildRuns,
-    seed: u64,
+pub(super) struct ProcessRunner {
+    pub(super) binary: PathBuf,
+    pub(super) runs: ChildRuns,
+    pub(super) seed: u64,
     /// With recorded choices: the most hooks a settle may run (a candidate schedule of the
     /// shrinker may loop where the original did not; it should not take long to say so).
-    shrink_max_hooks: Option<u64>,
+    pub(super) shrink_max_hooks: Option<u64>,
 }
 
 impl Runner for ProcessRunner {
@@ -244,7 +244,8 @@ pub fn explore(args: &Request) -> Result<Ended> {
         eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
         if !args.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
             shrunk_signatures.push(failure.signature.clone());
-            shrink(&runner, failure, args, jobs, &out, work.path(), &replay_scenario);
+            let stem = format!("formula-sim-seed-{}", failure.seed);
+            shrink(&runner, failure, args, jobs, (&out, &stem), work.path(), &replay_scenario);
         }
     }
     let distinct = summary.distinct();
@@ -266,12 +267,12 @@ pub fn explore(args: &Request) -> Result<Ended> {
     Ok(Ended::Explored(Explored { failures }))
 }
 
-fn shrink(
+pub(super) fn shrink(
     runner: &ProcessRunner,
     failure: &Failure,
     args: &Request,
     jobs: usize,
-    out: &Path,
+    (out, stem): (&Path, &str),
     work: &Path,
     scenario: &str,
 ) {
@@ -281,7 +282,7 @@ fn shrink(
     let bound = (!user_max).then_some(failure.info.hooks.len() as u64 * 2 + 50);
     let runner = ProcessRunner { seed: failure.seed, shrink_max_hooks: bound, ..runner.clone() };
     let shrunk = explore::shrink(&runner, failure, budget, jobs, work);
-    let kept = out.join(format!("formula-sim-seed-{}.shrunk.trace.jsonl", failure.seed));
+    let kept = out.join(format!("{stem}.shrunk.trace.jsonl"));
     if std::fs::copy(&shrunk.trace, &kept).is_err() {
         eprintln!("  cannot write {}", kept.display());
         return;

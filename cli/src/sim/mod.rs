@@ -13,6 +13,7 @@
 //! purpose, and their command lines are built in [`args`]).
 
 pub mod args;
+pub mod exhaustive;
 pub mod explore;
 pub mod formula_arg;
 pub mod kept;
@@ -34,6 +35,9 @@ pub fn run(mut args: SimArgs) -> Result<u8> {
         formula_arg::Prepared::Exit(code) => return Ok(code),
         formula_arg::Prepared::Ready(generated) => generated,
     };
+    if args.exhaustive {
+        return exhaustive::run(&args);
+    }
     if args.explore.is_some() || args.seeds.is_some() || args.check_determinism {
         return explore::run(&args);
     }

@@ -212,6 +212,7 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
         let picks: Result<Vec<usize>, _> = text.split_whitespace().map(str::parse).collect();
         cfg.choices = Some(picks.map_err(|_| anyhow::anyhow!("{}: not a list of numbers", file.display()))?);
     }
+    cfg.joint_picks = args.joint_picks;
     if let Some(replay) = &replay {
         replay.apply(&mut cfg, args.faults.is_some())?;
     }

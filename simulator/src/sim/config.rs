@@ -46,6 +46,9 @@ pub struct Config {
     pub faults: Faults,
     /// The scenario file, recorded in the trace's `run` event so that it can be replayed.
     pub scenario: Option<String>,
+    /// Pick a unit and its hook in one draw, and write the options into each hook's event
+    /// (`candidates`): the runs of exhaustive exploration, which reorder hooks by name.
+    pub joint_picks: bool,
 }
 
 /// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
@@ -98,6 +101,7 @@ impl Config {
             native_hooks: false,
             faults: Faults::default(),
             scenario: None,
+            joint_picks: false,
         }
     }
 }

@@ -177,6 +177,7 @@ impl Sim {
             remote_app: hook.remote_app.clone(),
             relation: hook.relation,
             choices: self.recorder.new_draws(self.scheduler.choices()),
+            candidates: self.scheduler.take_candidates(),
             env: run.env.iter().map(|(k, v)| (k.clone(), self.recorder.scrub(v))).collect(),
         };
         self.recorder.emit(Event::Hook(event));

@@ -86,7 +86,10 @@ impl Sim {
         Ok(Sim {
             model: Model::new(&cfg.model_name),
             agents: BTreeMap::new(),
-            scheduler: Scheduler::new(choices, cfg.faults, cfg.stale_percent),
+            scheduler: match Scheduler::new(choices, cfg.faults, cfg.stale_percent) {
+                scheduler if cfg.joint_picks => scheduler.joint(),
+                scheduler => scheduler,
+            },
             runner,
             recorder,
             hooks_run: BTreeMap::new(),

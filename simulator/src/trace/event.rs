@@ -471,6 +471,10 @@ pub struct Hook {
     pub relation: Option<i64>,
     /// The draws made since the previous hook's, this hook's own last.
     pub choices: Vec<Draw>,
+    /// The units that had work when this one was picked, in name order (the `unit` draw's
+    /// options): written only by runs asked to (`--exhaustive`'s, which reorder from them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
     /// The hook's environment, paths scrubbed.
     pub env: BTreeMap<String, String>,
 }

@@ -1,0 +1,122 @@
+//! `formula sim --exhaustive`: every schedule of a scenario, up to the order of hooks that
+//! commute (the search is `simulator::exhaustive`); runs are child processes, as
+//! `--explore`'s are, and a failure is reported, shrunk and replayed as theirs.
+
+use super::args::SimArgs;
+use super::explore::{self as seeds, ProcessRunner, Request};
+use anyhow::{Context, Result};
+use simulator::exhaustive::{self, Plan, Progress};
+use std::io::Write as _;
+use std::time::Instant;
+
+/// `formula sim SCENARIO --exhaustive [--max-schedules N]`.
+pub fn run(args: &SimArgs) -> Result<u8> {
+    let request = Request::from_args(args)?;
+    let faults = match &request.units.faults {
+        Some(spec) => simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
+        None => simulator::fault::Faults::default(),
+    };
+    if let Some(path) = &request.scenario {
+        match simulator::scenario::load(path) {
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                return Ok(2);
+            }
+            Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?,
+        }
+    }
+    if args.max_schedules == 0 {
+        anyhow::bail!("--max-schedules needs at least 1");
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let jobs = request.jobs.unwrap_or(cores).max(1);
+    let out = match &request.out {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let work = tempfile::Builder::new().prefix("formula-exhaustive-").tempdir().context("cannot create a directory")?;
+    let runner = ProcessRunner {
+        binary: super::formula_binary()?,
+        runs: super::args::ChildRuns::new(request.scenario.as_deref(), &request.units).with_joint_picks(),
+        seed: 0,
+        shrink_max_hooks: None,
+    };
+    // Without a budget of the user's own, one fault per schedule: the space grows with each.
+    let max_faults = if faults.is_off() {
+        0
+    } else if faults.budget == 0 {
+        1
+    } else {
+        faults.budget as usize
+    };
+    let plan = Plan {
+        jobs,
+        max_schedules: args.max_schedules,
+        max_faults,
+        max_stale: args.max_stale,
+        keep_going: request.keep_going,
+        work_dir: work.path().to_path_buf(),
+    };
+    eprintln!(
+        "exhaustive exploration on {jobs} worker(s): at most {} schedules, {} stale snapshot(s) and {} fault(s) per schedule{}",
+        plan.max_schedules,
+        plan.max_stale,
+        plan.max_faults,
+        request.units.faults.as_ref().map(|f| format!(" (faults {f})")).unwrap_or_default()
+    );
+    let started = Instant::now();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let last_line = std::sync::Mutex::new(Instant::now());
+    let progress = |p: Progress| {
+        if terminal {
+            eprint!("\r{} schedules run, {} to go, {} failed", p.runs, p.frontier, p.failures);
+            let _ = std::io::stderr().flush();
+        } else if let Ok(mut last) = last_line.lock() {
+            // In a log: a line every ten seconds.
+            if last.elapsed().as_secs() >= 10 {
+                *last = Instant::now();
+                eprintln!("{} schedules run, {} to go, {} failed", p.runs, p.frontier, p.failures);
+            }
+        }
+    };
+    let summary = exhaustive::exhaust(&plan, &runner, &progress);
+    let wall = started.elapsed();
+    if terminal {
+        eprintln!();
+    }
+    let replay_scenario = request.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
+    let mut shrunk_signatures = Vec::new();
+    for failure in &summary.failures {
+        let stem = format!("formula-sim-schedule-{}", failure.seed);
+        let kept = out.join(format!("{stem}.trace.jsonl"));
+        let _ = std::fs::copy(&failure.trace, &kept);
+        eprintln!("FAILED schedule {}: {}", failure.seed, failure.signature);
+        eprintln!("  trace: {}", kept.display());
+        eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
+        if !request.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
+            shrunk_signatures.push(failure.signature.clone());
+            seeds::shrink(&runner, failure, &request, jobs, (&out, &stem), work.path(), &replay_scenario);
+        }
+    }
+    let verdict = if summary.exhausted {
+        "the space is exhausted".to_string()
+    } else if !summary.failures.is_empty() && !request.keep_going {
+        format!("stopped at the first failure with {} schedules to go (--keep-going runs on)", summary.frontier)
+    } else {
+        format!("stopped at --max-schedules with {} schedules to go", summary.frontier)
+    };
+    eprintln!(
+        "{} schedules ({} distinct up to commuting hooks, {} cut short as repeats), {} failed, {} hooks, {:.1}s wall ({:.2} schedules/s); {verdict}",
+        summary.runs,
+        summary.classes,
+        summary.redundant,
+        summary.failures.len(),
+        summary.hooks,
+        wall.as_secs_f64(),
+        summary.runs as f64 / wall.as_secs_f64().max(1e-9),
+    );
+    Ok(u8::from(!summary.failures.is_empty()))
+}

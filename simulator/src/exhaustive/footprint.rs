@@ -1,0 +1,381 @@
+//! What each hook of a run touched that another unit can see, read from the run's trace, and
+//! so which hooks of different units commute.
+//!
+//! Two hooks of different units are independent when neither writes what the other reads or
+//! writes (docs/juju-contract.md §6.3.13). What a unit can see of another is the model: the
+//! relation bags and scopes of relations both are in, and leader settings and leadership of
+//! their application; and files, when they share a machine (a subordinate and its principal).
+//! The reading is conservative where the trace cannot say more:
+//!
+//! - a hook is picked with its unit (an exhaustive run's pick is of both), so a relation hook
+//!   reads what its remote unit (or application) wrote and whether that unit is in the
+//!   relation (`-relation-created` nothing of it, `-relation-broken` its whole scope); every
+//!   hook reads its application's leadership and leader settings (leader-settings-changed
+//!   comes before the hooks the resolver would offer otherwise);
+//! - `relation-get` and `goal-state` read every relation of the unit's application,
+//!   `relation-list` every scope, whatever their arguments;
+//! - `install` writes the unit's bag and its place in each relation of its application (the
+//!   unit enters scope once install commits); `-relation-departed`/`-broken` its place in
+//!   their relation; `remove` every place and its application's leadership.
+
+use crate::trace::{BagKind, Event};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Something a hook may read or write that another unit sees.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Object {
+    /// All of a relation (its bags and its scope).
+    Relation(i64),
+    /// One bag of a relation: a unit's, or an application's.
+    Bag(i64, String),
+    /// Who is in a relation's scope.
+    Scope(i64),
+    /// Whether one unit is in a relation's scope.
+    Member(i64, String),
+    /// An application's leader settings and leadership.
+    Leader(String),
+    /// The files of a machine (a unit's, shared with its subordinates).
+    Machine(String),
+}
+
+impl Object {
+    /// Whether a write of `self` and an access of `other` touch the same thing.
+    fn overlaps(&self, other: &Object) -> bool {
+        match (self, other) {
+            (
+                Object::Relation(a),
+                Object::Relation(b) | Object::Bag(b, _) | Object::Scope(b) | Object::Member(b, _),
+            )
+            | (Object::Bag(a, _) | Object::Scope(a) | Object::Member(a, _), Object::Relation(b))
+            | (Object::Scope(a), Object::Member(b, _) | Object::Scope(b))
+            | (Object::Member(a, _), Object::Scope(b)) => a == b,
+            _ => self == other,
+        }
+    }
+}
+
+/// One hook of a run, with where it was picked and what it touched.
+#[derive(Clone, Debug, Default)]
+pub struct Step {
+    /// The unit.
+    pub unit: String,
+    /// The hook (`db-relation-changed`).
+    pub hook: String,
+    /// Its remote unit or application, when it has one.
+    pub remote: Option<String>,
+    /// The settle the hook ran in: hooks of different settles never trade places, a scenario
+    /// step stands between them.
+    pub segment: usize,
+    /// The position of its `unit` draw among the run's draws, when there was one (a pick
+    /// among two or more).
+    pub unit_draw: Option<usize>,
+    /// The position of its first draw (faults between hooks come before the pick).
+    pub first_draw: usize,
+    /// How the pick names it: `unit hook [remote]`.
+    pub name: String,
+    /// The picks that were possible in its place (the same names), in the order of the draw.
+    pub candidates: Vec<String>,
+    /// What it read.
+    pub reads: BTreeSet<Object>,
+    /// What it wrote.
+    pub writes: BTreeSet<Object>,
+}
+
+impl Step {
+    /// Whether `self` and `other` (of another unit) do not commute.
+    pub fn conflicts(&self, other: &Step) -> bool {
+        let hits = |writes: &BTreeSet<Object>, touched: &BTreeSet<Object>| {
+            writes.iter().any(|w| touched.iter().any(|t| w.overlaps(t)))
+        };
+        hits(&self.writes, &other.reads) || hits(&self.writes, &other.writes) || hits(&other.writes, &self.reads)
+    }
+}
+
+/// The application of a unit (`wiki` of `wiki/0`).
+fn app_of(unit: &str) -> &str {
+    unit.split_once('/').map_or(unit, |(app, _)| app)
+}
+
+/// Reads the hooks of a run, with their footprints, from its trace's events.
+pub fn steps(events: &[Event]) -> Vec<Step> {
+    // Relations by id → the applications at their ends; a unit's machine (its principal's).
+    let mut relations: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    let mut machine: BTreeMap<String, String> = BTreeMap::new();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut draws = 0usize;
+    let mut segment = 0usize;
+    let relations_of = |relations: &BTreeMap<i64, BTreeSet<String>>, app: &str| -> Vec<i64> {
+        relations.iter().filter(|(_, apps)| apps.contains(app)).map(|(id, _)| *id).collect()
+    };
+    for event in events {
+        match event {
+            Event::Relate(r) => {
+                let apps = r.key.split_whitespace().filter_map(|end| end.split_once(':').map(|(a, _)| a.to_string()));
+                relations.entry(r.relation).or_default().extend(apps);
+            }
+            Event::Subordinate(s) => {
+                machine.insert(s.unit.clone(), s.principal.clone());
+            }
+            Event::Step(_) => segment += 1,
+            Event::Hook(hook) => {
+                let unit_draw = hook.choices.iter().position(|d| d.label == "unit").map(|at| draws + at);
+                draws += hook.choices.len();
+                let app = app_of(&hook.unit).to_string();
+                let own = relations_of(&relations, &app);
+                let home = machine.get(&hook.unit).cloned().unwrap_or_else(|| hook.unit.clone());
+                let remote = hook.remote_unit.clone().or_else(|| hook.remote_app.clone());
+                let name = match &remote {
+                    Some(r) => format!("{} {} {r}", hook.unit, hook.hook),
+                    None => format!("{} {}", hook.unit, hook.hook),
+                };
+                let mut step = Step {
+                    name,
+                    unit: hook.unit.clone(),
+                    hook: hook.hook.clone(),
+                    remote,
+                    segment,
+                    unit_draw,
+                    first_draw: draws - hook.choices.len(),
+                    candidates: hook.candidates.clone(),
+                    ..Step::default()
+                };
+                step.reads.insert(Object::Machine(home.clone()));
+                step.writes.insert(Object::Machine(home));
+                step.reads.insert(Object::Leader(app.clone()));
+                if let Some(id) = hook.relation {
+                    let name = hook.hook.as_str();
+                    if name.ends_with("-relation-broken") {
+                        step.reads.insert(Object::Scope(id));
+                        step.writes.insert(Object::Member(id, hook.unit.clone()));
+                    } else if !name.ends_with("-relation-created") {
+                        // joined, changed, departed: what the remote unit (or application)
+                        // wrote, and whether it is in the relation.
+                        if let Some(remote) = &hook.remote_unit {
+                            step.reads.insert(Object::Member(id, remote.clone()));
+                            step.reads.insert(Object::Bag(id, remote.clone()));
+                            step.reads.insert(Object::Bag(id, app_of(remote).to_string()));
+                        } else if let Some(app) = &hook.remote_app {
+                            step.reads.insert(Object::Bag(id, app.clone()));
+                        }
+                        if name.ends_with("-relation-departed") {
+                            step.writes.insert(Object::Member(id, hook.unit.clone()));
+                        }
+                    }
+                }
+                match hook.hook.as_str() {
+                    "install" => {
+                        for r in &own {
+                            step.writes.insert(Object::Member(*r, hook.unit.clone()));
+                            step.writes.insert(Object::Bag(*r, hook.unit.clone()));
+                        }
+                    }
+                    "remove" => {
+                        step.writes.extend(own.iter().map(|r| Object::Member(*r, hook.unit.clone())));
+                        step.writes.insert(Object::Leader(app.clone()));
+                    }
+                    _ => {}
+                }
+                steps.push(step);
+            }
+            Event::Tool(call) => {
+                let Some(step) = steps.last_mut() else { continue };
+                let app = app_of(&call.unit).to_string();
+                match call.tool.as_str() {
+                    "relation-get" | "goal-state" => {
+                        let own = relations_of(&relations, &app);
+                        step.reads.extend(own.into_iter().map(Object::Relation));
+                    }
+                    "relation-list" => {
+                        let own = relations_of(&relations, &app);
+                        step.reads.extend(own.into_iter().map(Object::Scope));
+                    }
+                    "leader-get" | "is-leader" => {
+                        step.reads.insert(Object::Leader(app));
+                    }
+                    "leader-set" => {
+                        step.writes.insert(Object::Leader(app));
+                    }
+                    _ => {}
+                }
+            }
+            Event::Commit(commit) => {
+                let Some(step) = steps.last_mut() else { continue };
+                for change in commit.changes.relations.iter().filter(|c| c.changed) {
+                    let owner = match change.bag {
+                        BagKind::Unit => commit.unit.clone(),
+                        _ => app_of(&commit.unit).to_string(),
+                    };
+                    step.writes.insert(Object::Bag(change.relation, owner));
+                }
+            }
+            Event::End(end) => draws += end.choices.len(),
+            _ => {}
+        }
+    }
+    steps
+}
+
+/// `happens_before[i][j]`: hook `i` must come before hook `j` in every schedule of this run's
+/// class: the same unit, a conflict, a settle between them, or a chain of those.
+pub fn happens_before(steps: &[Step]) -> Vec<Vec<bool>> {
+    let n = steps.len();
+    let mut hb = vec![vec![false; n]; n];
+    for j in 0..n {
+        for i in 0..j {
+            let direct =
+                steps[i].unit == steps[j].unit || steps[i].segment != steps[j].segment || steps[i].conflicts(&steps[j]);
+            if direct {
+                hb[i][j] = true;
+                for row in hb.iter_mut().take(i) {
+                    if row[i] {
+                        row[j] = true;
+                    }
+                }
+            }
+        }
+    }
+    hb
+}
+
+/// The races of a run: pairs `(i, j)` of hooks of different units in one settle that
+/// conflict, with no hook between them ordered after `i` and before `j`, so that `j`'s unit
+/// could have gone in `i`'s place.
+pub fn races(steps: &[Step], hb: &[Vec<bool>]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for j in 0..steps.len() {
+        for i in 0..j {
+            if steps[i].unit == steps[j].unit || steps[i].segment != steps[j].segment || !steps[i].conflicts(&steps[j])
+            {
+                continue;
+            }
+            let through = (i + 1..j).any(|k| hb[i][k] && hb[k][j]);
+            if !through {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
+/// The class of a run's schedule: its hooks in Foata normal form (each hook at the depth of
+/// its longest chain of hooks that must come before it, hooks of one depth in name order).
+/// Two schedules that differ only in the order of independent hooks have the same class.
+pub fn class(steps: &[Step], hb: &[Vec<bool>]) -> String {
+    let mut depth = vec![0usize; steps.len()];
+    for j in 0..steps.len() {
+        depth[j] = (0..j).filter(|&i| hb[i][j]).map(|i| depth[i] + 1).max().unwrap_or(0);
+    }
+    let mut levels: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (step, d) in steps.iter().zip(&depth) {
+        let remote = step.remote.as_deref().unwrap_or("");
+        levels.entry(*d).or_default().push(format!("{} {} {remote}", step.unit, step.hook));
+    }
+    let mut out = String::new();
+    for (_, mut names) in levels {
+        names.sort();
+        out.push_str(&names.join(";"));
+        out.push('|');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{BagChange, Changes, Commit, Hook, Relate, Step as ScenarioStep, Tool};
+
+    fn hook(unit: &str, name: &str, relation: Option<i64>, remote: Option<&str>) -> Event {
+        Event::Hook(Hook {
+            unit: unit.into(),
+            hook: name.into(),
+            relation,
+            remote_unit: remote.map(str::to_string),
+            ..Hook::default()
+        })
+    }
+
+    fn bag_write(unit: &str, relation: i64) -> Event {
+        let change = BagChange { relation, changed: true, ..BagChange::default() };
+        Event::Commit(Commit {
+            unit: unit.into(),
+            changes: Changes { relations: vec![change], ..Changes::default() },
+            ..Commit::default()
+        })
+    }
+
+    fn relate(id: i64, key: &str) -> Event {
+        Event::Relate(Relate { relation: id, key: key.into() })
+    }
+
+    #[test]
+    fn what_a_remote_unit_writes_orders_the_hooks_that_read_it_and_nothing_else() {
+        let events = vec![
+            relate(0, "db:store gw:db"),
+            relate(1, "cache:store gw:cache"),
+            Event::Step(ScenarioStep::default()),
+            hook("db/0", "install", None, None),
+            hook("cache/0", "install", None, None),
+            hook("db/0", "store-relation-joined", Some(0), Some("gw/0")),
+            bag_write("db/0", 0),
+            hook("gw/0", "cache-relation-changed", Some(1), Some("cache/0")),
+            hook("gw/0", "db-relation-changed", Some(0), Some("db/0")),
+        ];
+        let steps = steps(&events);
+        assert_eq!(steps.len(), 5);
+        // The two installs touch different relations: they commute.
+        assert!(!steps[0].conflicts(&steps[1]));
+        // db/0's write is read by gw/0's db-relation-changed(db/0), not by its cache one.
+        assert!(steps[2].conflicts(&steps[4]));
+        assert!(!steps[2].conflicts(&steps[3]));
+        // cache/0's install puts it in the cache relation, which cache-relation-changed(cache/0) reads.
+        assert!(steps[1].conflicts(&steps[3]));
+        let hb = happens_before(&steps);
+        assert!(hb[0][2], "a unit's own hooks keep their order");
+        assert!(hb[2][4] && !hb[1][2]);
+        let races = races(&steps, &hb);
+        assert!(races.contains(&(2, 4)) && races.contains(&(1, 3)), "{races:?}");
+        assert!(!races.iter().any(|&(i, _)| i == 0), "db/0's install races nothing: {races:?}");
+    }
+
+    #[test]
+    fn schedules_that_only_swap_commuting_hooks_have_one_class() {
+        let a = vec![hook("db/0", "install", None, None), hook("cache/0", "install", None, None)];
+        let b = vec![hook("cache/0", "install", None, None), hook("db/0", "install", None, None)];
+        let class = |events: &[Event]| {
+            let steps = steps(events);
+            class(&steps, &happens_before(&steps))
+        };
+        assert_eq!(class(&a), class(&b));
+        // Two units entering one relation commute too; a write and the hook that reads it
+        // do not.
+        let write = |unit: &str| vec![hook(unit, "config-changed", None, None), bag_write(unit, 0)];
+        let read = hook("cache/0", "client-relation-changed", Some(0), Some("db/0"));
+        let mut c = vec![relate(0, "db:store cache:client")];
+        c.extend(write("db/0"));
+        c.push(read.clone());
+        let mut d = vec![relate(0, "db:store cache:client"), read];
+        d.extend(write("db/0"));
+        assert_ne!(class(&c), class(&d));
+    }
+
+    #[test]
+    fn leader_settings_and_a_shared_machine_conflict() {
+        let tool =
+            |unit: &str, name: &str| Event::Tool(Tool { unit: unit.into(), tool: name.into(), ..Tool::default() });
+        let events = vec![
+            Event::Subordinate(crate::trace::Subordinate {
+                unit: "mon/0".into(),
+                principal: "db/0".into(),
+                relation: 3,
+            }),
+            hook("db/0", "config-changed", None, None),
+            tool("db/0", "leader-set"),
+            hook("db/1", "update-status", None, None),
+            hook("mon/0", "install", None, None),
+        ];
+        let steps = steps(&events);
+        assert!(steps[0].conflicts(&steps[1]), "every hook of db reads its leader settings");
+        assert!(steps[0].conflicts(&steps[2]), "a subordinate shares its principal's machine");
+        assert!(!steps[1].conflicts(&steps[2]));
+    }
+}
