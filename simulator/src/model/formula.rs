@@ -6,6 +6,11 @@ use crate::error::{err, SimError};
 use formula_sdk::format::Formula;
 use std::path::Path;
 
+/// Errors of the linter that Juju deploys all the same: a hook that cannot run fails when it
+/// runs (F503 not executable, F505 no interpreter, F506 an interpreter missing on the series),
+/// and a template's interface name (F205) is a name like any other to Juju.
+const DEPLOYABLE_ANYWAY: [&str; 4] = ["F205", "F503", "F505", "F506"];
+
 /// Loads a formula and refuses it when Juju would.
 pub fn load_deployable(dir: &Path) -> Result<Formula, SimError> {
     if !dir.join("metadata.yaml").is_file() {
@@ -15,9 +20,7 @@ pub fn load_deployable(dir: &Path) -> Result<Formula, SimError> {
     let selection = formula_sdk::lint::Selection { select: vec!["correctness".into()], ..Default::default() };
     let errors: Vec<String> = formula_sdk::lint::lint_formula(&formula, &selection)
         .into_iter()
-        .filter(|d| {
-            d.severity == formula_sdk::Severity::Error && d.code != "F503" && d.code != "F505" && d.code != "F506"
-        })
+        .filter(|d| d.severity == formula_sdk::Severity::Error && !DEPLOYABLE_ANYWAY.contains(&d.code))
         .map(|d| {
             let place = d.span.map(|s| format!(":{}:{}", s.start.line, s.start.column)).unwrap_or_default();
             format!("{}{place}: {} [{}]", d.path.display(), d.message, d.code)
@@ -64,5 +67,27 @@ fn plain(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Str(s) => s.clone(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formula(metadata: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("metadata.yaml"), metadata).expect("write metadata");
+        dir
+    }
+
+    #[test]
+    fn a_template_interface_name_deploys_and_a_reserved_relation_name_does_not() {
+        let template = "name: tried\nsummary: s\ndescription: d\nprovides:\n  web:\n    interface: interface-name\n";
+        let dir = formula(template);
+        assert!(load_deployable(dir.path()).is_ok(), "Juju deploys a template's interface name");
+        let reserved = "name: tried\nsummary: s\ndescription: d\nprovides:\n  juju-info:\n    interface: http\n";
+        let dir = formula(reserved);
+        let refused = load_deployable(dir.path()).expect_err("Juju refuses a reserved relation name");
+        assert!(refused.to_string().contains("Juju would refuse"), "{refused}");
     }
 }
