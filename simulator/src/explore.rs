@@ -56,13 +56,14 @@ impl HookStep {
 }
 
 /// Whether `draw` is a chance (percent) rather than a pick among options.
-fn is_chance(draw: &Draw) -> bool {
+pub(crate) fn is_chance(draw: &Draw) -> bool {
     draw.options == 100
         && (draw.label == "stale"
             || draw.label == "fault-fail"
             || draw.label == "fault-restart"
             || draw.label == "fault-tick"
-            || draw.label == "fault-leader")
+            || draw.label == "fault-leader"
+            || draw.label == "fault-stale")
 }
 
 /// The value of `draw` that means "the default": the first option, or a chance that did not
@@ -130,6 +131,7 @@ impl TraceInfo {
             "fault-restart" => faults.restart as usize,
             "fault-tick" => faults.tick as usize,
             "fault-leader" => faults.leader as usize,
+            "fault-stale" => faults.stale as usize,
             _ => 0,
         };
         draw.picked < rate
