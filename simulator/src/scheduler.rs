@@ -219,10 +219,21 @@ impl Scheduler {
 
 /// How a trace names a unit running a hook: `wiki/0 db-relation-joined db/0`.
 pub fn transition_name(unit: &str, hook: &Hook) -> String {
-    match hook.remote_unit.as_ref().or(hook.remote_app.as_ref()) {
-        Some(remote) => format!("{unit} {} {remote}", hook.name()),
-        None => format!("{unit} {}", hook.name()),
+    name_transition(unit, &hook.name(), hook.remote_unit.as_deref().or(hook.remote_app.as_deref()))
+}
+
+/// The name of `unit` running `hook` for `remote` (a unit or application), as
+/// [`transition_name`] gives it and the exhaustive search reads it back.
+pub fn name_transition(unit: &str, hook: &str, remote: Option<&str>) -> String {
+    match remote {
+        Some(remote) => format!("{unit} {hook} {remote}"),
+        None => format!("{unit} {hook}"),
     }
+}
+
+/// The unit of a transition's name.
+pub fn transition_unit(name: &str) -> &str {
+    name.split(' ').next().unwrap_or("")
 }
 
 /// Units that have work, each with its fresh snapshot, in name order.

@@ -124,10 +124,7 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                 let own = relations_of(&relations, &app);
                 let home = machine.get(&hook.unit).cloned().unwrap_or_else(|| hook.unit.clone());
                 let remote = hook.remote_unit.clone().or_else(|| hook.remote_app.clone());
-                let name = match &remote {
-                    Some(r) => format!("{} {} {r}", hook.unit, hook.hook),
-                    None => format!("{} {}", hook.unit, hook.hook),
-                };
+                let name = crate::scheduler::name_transition(&hook.unit, &hook.hook, remote.as_deref());
                 let mut step = Step {
                     name,
                     unit: hook.unit.clone(),

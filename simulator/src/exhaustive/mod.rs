@@ -20,6 +20,7 @@
 pub mod footprint;
 
 use crate::explore::{self, Failure, Runner, Schedule, TraceInfo};
+use crate::scheduler::transition_unit;
 use crate::trace;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -172,6 +173,8 @@ fn successors(
 ) -> Vec<Vec<usize>> {
     let picks = info.picks();
     let mut out = Vec::new();
+    // The schedule that takes the choices of this run up to `at`, then `option` there.
+    let mut branch = |at: usize, option: usize| out.push([&picks[..at], &[option]].concat());
     // Past the hook where the run became redundant, nothing it did is new.
     let end = sleep.blocked.unwrap_or(steps.len());
     let limit = sleep.blocked.map_or(picks.len(), |b| steps[b].unit_draw.unwrap_or(steps[b].first_draw));
@@ -198,9 +201,7 @@ fn successors(
             None => (0..candidates.len()).collect(),
         };
         for index in targets.into_iter().filter(|&index| index != picks[at] && !asleep(i, &candidates[index])) {
-            let mut next = picks[..at].to_vec();
-            next.push(index);
-            out.push(next);
+            branch(at, index);
         }
     }
     // The other hooks the same unit could have run at its picks past the prefix: a unit's
@@ -210,35 +211,28 @@ fn successors(
     for (s, step) in steps.iter().enumerate().take(end) {
         let Some(at) = step.unit_draw.filter(|&at| at + 1 >= prefix_len) else { continue };
         for (index, name) in step.candidates.iter().enumerate() {
-            let unit = name.split(' ').next().unwrap_or("");
-            if unit == step.unit && index != picks[at] && !asleep(s, name) {
-                let mut next = picks[..at].to_vec();
-                next.push(index);
-                out.push(next);
+            if transition_unit(name) == step.unit && index != picks[at] && !asleep(s, name) {
+                branch(at, index);
             }
         }
     }
     // Every other option of the choices this run took by default.
-    let mut faults = count_departures(info, &picks[..prefix_len.min(picks.len())], |label| label.starts_with("fault-"));
-    let mut stale = count_departures(info, &picks[..prefix_len.min(picks.len())], |label| label == "stale");
+    let mut faults = count_departures(info, prefix_len, |label| label.starts_with("fault-"));
+    let mut stale = count_departures(info, prefix_len, |label| label == "stale");
     for (at, draw) in info.draws.iter().enumerate().take(limit).skip(prefix_len) {
-        let chance = draw.options == 100 && (draw.label == "stale" || draw.label.starts_with("fault-"));
-        if chance {
+        if explore::is_chance(draw) {
             let (used, bound) =
                 if draw.label == "stale" { (&mut stale, plan.max_stale) } else { (&mut faults, plan.max_faults) };
             if *used < bound && !info.departs(draw) {
-                let mut next = picks[..at].to_vec();
-                next.push(0);
-                out.push(next);
+                // A chance fires at 0 (its default, 99, does not).
+                branch(at, 0);
             }
             if info.departs(draw) {
                 *used += 1;
             }
         } else if draw.label != "unit" {
             for option in (0..draw.options).filter(|&o| o != draw.picked) {
-                let mut next = picks[..at].to_vec();
-                next.push(option);
-                out.push(next);
+                branch(at, option);
             }
         }
     }
@@ -246,15 +240,12 @@ fn successors(
     // other hooks there.
     if let Some(b) = sleep.blocked {
         let candidates = &steps[b].candidates;
-        let unit_of = |name: &str| name.split(' ').next().unwrap_or("").to_string();
         let awake = candidates.iter().position(|name| !asleep(b, name));
         if let (Some(at), Some(first)) = (steps[b].unit_draw, awake) {
-            let unit = unit_of(&candidates[first]);
+            let unit = transition_unit(&candidates[first]);
             for (index, name) in candidates.iter().enumerate() {
-                if !asleep(b, name) && unit_of(name) == unit {
-                    let mut next = picks[..at].to_vec();
-                    next.push(index);
-                    out.push(next);
+                if !asleep(b, name) && transition_unit(name) == unit {
+                    branch(at, index);
                 }
             }
         }
@@ -265,10 +256,10 @@ fn successors(
     out
 }
 
-/// How many of the draws in `picks` (a prefix of the run's) departed from the default, among
-/// the chances `label` selects.
-fn count_departures(info: &TraceInfo, picks: &[usize], label: impl Fn(&str) -> bool) -> usize {
-    info.draws.iter().take(picks.len()).filter(|d| label(&d.label) && info.departs(d)).count()
+/// How many of the run's first `len` draws whose label `label` selects departed from the
+/// default.
+fn count_departures(info: &TraceInfo, len: usize, label: impl Fn(&str) -> bool) -> usize {
+    info.draws.iter().take(len).filter(|d| label(&d.label) && info.departs(d)).count()
 }
 
 /// The sleep sets of one run (Godefroid's): at each of its hooks, the hooks that other runs
