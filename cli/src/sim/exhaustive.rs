@@ -3,41 +3,24 @@
 //! `--explore`'s are, and a failure is reported, shrunk and replayed as theirs.
 
 use super::args::SimArgs;
-use super::explore::{self as seeds, ProcessRunner, Request};
-use anyhow::{Context, Result};
+use super::explore::{self as seeds, ProcessRunner, Request, Workspace};
+use anyhow::Result;
 use simulator::exhaustive::{self, Plan, Progress};
+use simulator::fault::Faults;
 use std::io::Write as _;
 use std::time::Instant;
 
 /// `formula sim SCENARIO --exhaustive [--max-schedules N]`.
 pub fn run(args: &SimArgs) -> Result<u8> {
     let request = Request::from_args(args)?;
-    let faults = match &request.units.faults {
-        Some(spec) => simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
-        None => simulator::fault::Faults::default(),
-    };
-    if let Some(path) = &request.scenario {
-        match simulator::scenario::load(path) {
-            Err(errors) => {
-                for e in &errors {
-                    eprintln!("error: {e}");
-                }
-                return Ok(2);
-            }
-            Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?,
-        }
-    }
     if args.max_schedules == 0 {
         anyhow::bail!("--max-schedules needs at least 1");
     }
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let jobs = request.jobs.unwrap_or(cores).max(1);
-    let out = match &request.out {
-        Some(dir) => dir.clone(),
-        None => std::env::current_dir().context("cannot read the current directory")?,
+    let Some(Workspace { jobs, out, work }) = seeds::prepare(&request, "formula-exhaustive-")? else {
+        return Ok(2);
     };
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let work = tempfile::Builder::new().prefix("formula-exhaustive-").tempdir().context("cannot create a directory")?;
+    // `prepare` checked the spec.
+    let faults = request.units.faults.as_deref().and_then(|spec| Faults::parse(spec).ok()).unwrap_or_default();
     let runner = ProcessRunner {
         binary: super::formula_binary()?,
         runs: super::args::ChildRuns::new(request.scenario.as_deref(), &request.units).with_joint_picks(),
@@ -87,20 +70,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     if terminal {
         eprintln!();
     }
-    let replay_scenario = request.scenario.as_ref().map(|s| format!(" {}", s.display())).unwrap_or_default();
-    let mut shrunk_signatures = Vec::new();
-    for failure in &summary.failures {
-        let stem = format!("formula-sim-schedule-{}", failure.seed);
-        let kept = out.join(format!("{stem}.trace.jsonl"));
-        let _ = std::fs::copy(&failure.trace, &kept);
-        eprintln!("FAILED schedule {}: {}", failure.seed, failure.signature);
-        eprintln!("  trace: {}", kept.display());
-        eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
-        if !request.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
-            shrunk_signatures.push(failure.signature.clone());
-            seeds::shrink(&runner, failure, &request, jobs, (&out, &stem), work.path(), &replay_scenario);
-        }
-    }
+    seeds::report_failures(&summary.failures, "schedule", &runner, &request, jobs, (&out, work.path()));
     let verdict = if summary.exhausted {
         "the space is exhausted".to_string()
     } else if !summary.failures.is_empty() && !request.keep_going {

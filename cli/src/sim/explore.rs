@@ -165,21 +165,9 @@ pub fn run(args: &SimArgs) -> Result<u8> {
 /// Runs the seeds `args` asks for as child `formula sim` processes, in parallel; reports
 /// progress, failures (shrunk) and a summary on stderr.
 pub fn explore(args: &Request) -> Result<Ended> {
-    if let Some(spec) = &args.units.faults {
-        simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
-    }
-    if let Some(path) = &args.scenario {
-        match simulator::scenario::load(path) {
-            Err(errors) => {
-                for e in &errors {
-                    eprintln!("error: {e}");
-                }
-                return Ok(Ended::Code(2));
-            }
-            // Here, once, not in each child run.
-            Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?,
-        }
-    }
+    let Some(Workspace { jobs, out, work }) = prepare(args, "formula-explore-")? else {
+        return Ok(Ended::Code(2));
+    };
     let range = match (&args.seeds, args.explore) {
         (Some(text), _) => explore::parse_seeds(text).map_err(anyhow::Error::msg)?,
         (None, Some(n)) if n > 0 => args.seed..args.seed.saturating_add(n),
@@ -188,14 +176,6 @@ pub fn explore(args: &Request) -> Result<Ended> {
     };
     let shard = args.shard.as_deref().map(explore::parse_shard).transpose().map_err(anyhow::Error::msg)?;
     let seeds = explore::shard_seeds(range.clone(), shard);
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let jobs = args.jobs.unwrap_or(cores).max(1);
-    let out = match &args.out {
-        Some(dir) => dir.clone(),
-        None => std::env::current_dir().context("cannot read the current directory")?,
-    };
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let work = tempfile::Builder::new().prefix("formula-explore-").tempdir().context("cannot create a directory")?;
     let runner = ProcessRunner {
         binary: super::formula_binary()?,
         runs: ChildRuns::new(args.scenario.as_deref(), &args.units),
@@ -231,23 +211,7 @@ pub fn explore(args: &Request) -> Result<Ended> {
     if terminal {
         eprintln!();
     }
-    let shown = args.shown.clone().or_else(|| args.scenario.as_ref().map(|s| s.display().to_string()));
-    let replay_scenario = shown.map(|s| format!(" {s}")).unwrap_or_default();
-    let mut shrunk_signatures = Vec::new();
-    let mut failures = Vec::new();
-    for failure in &summary.failures {
-        let kept = explore::seed_trace(&out, failure.seed);
-        let _ = std::fs::copy(&failure.trace, &kept);
-        failures.push((failure.seed, failure.signature.clone(), kept.clone()));
-        eprintln!("FAILED seed {}: {}", failure.seed, failure.signature);
-        eprintln!("  trace: {}", kept.display());
-        eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
-        if !args.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
-            shrunk_signatures.push(failure.signature.clone());
-            let stem = format!("formula-sim-seed-{}", failure.seed);
-            shrink(&runner, failure, args, jobs, (&out, &stem), work.path(), &replay_scenario);
-        }
-    }
+    let failures = report_failures(&summary.failures, "seed", &runner, args, jobs, (&out, work.path()));
     let distinct = summary.distinct();
     eprintln!(
         "{} runs, {} failed, {} distinct failures, {} hooks, {:.1}s wall ({:.2} seeds/s){}",
@@ -267,7 +231,78 @@ pub fn explore(args: &Request) -> Result<Ended> {
     Ok(Ended::Explored(Explored { failures }))
 }
 
-pub(super) fn shrink(
+/// What a mode of many runs needs before its first: workers, where failing traces go, and a
+/// directory for the runs' traces.
+pub(super) struct Workspace {
+    /// Runs at once (`--jobs`, default one per core).
+    pub(super) jobs: usize,
+    /// Where failing runs' traces are kept (`--out`, default the current directory).
+    pub(super) out: PathBuf,
+    /// The runs' own traces.
+    pub(super) work: tempfile::TempDir,
+}
+
+/// Checks `--faults`, loads the scenario and builds its formulas (here, once, not in each
+/// child run), and makes the directories; `None` when the scenario does not load (its errors
+/// printed: exit 2).
+pub(super) fn prepare(args: &Request, work_prefix: &str) -> Result<Option<Workspace>> {
+    if let Some(spec) = &args.units.faults {
+        simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
+    }
+    if let Some(path) = &args.scenario {
+        match simulator::scenario::load(path) {
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                return Ok(None);
+            }
+            Ok(scenario) => crate::build::ensure_built(crate::build::scenario_formulas(&scenario))?,
+        }
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let jobs = args.jobs.unwrap_or(cores).max(1);
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let work = tempfile::Builder::new().prefix(work_prefix).tempdir().context("cannot create a directory")?;
+    Ok(Some(Workspace { jobs, out, work }))
+}
+
+/// Reports each failed run (`what` it was: `seed` or `schedule`, and its number), keeps its
+/// trace as `formula-sim-WHAT-N.trace.jsonl` in `out`, and shrinks the first of each
+/// signature; returns (number, signature, kept trace) of each.
+pub(super) fn report_failures(
+    failures: &[Failure],
+    what: &str,
+    runner: &ProcessRunner,
+    args: &Request,
+    jobs: usize,
+    (out, work): (&Path, &Path),
+) -> Vec<(u64, String, PathBuf)> {
+    let shown = args.shown.clone().or_else(|| args.scenario.as_ref().map(|s| s.display().to_string()));
+    let replay_scenario = shown.map(|s| format!(" {s}")).unwrap_or_default();
+    let mut shrunk_signatures = Vec::new();
+    let mut kept_traces = Vec::new();
+    for failure in failures {
+        let stem = format!("formula-sim-{what}-{}", failure.seed);
+        let kept = out.join(format!("{stem}.trace.jsonl"));
+        let _ = std::fs::copy(&failure.trace, &kept);
+        kept_traces.push((failure.seed, failure.signature.clone(), kept.clone()));
+        eprintln!("FAILED {what} {}: {}", failure.seed, failure.signature);
+        eprintln!("  trace: {}", kept.display());
+        eprintln!("  replay: formula sim --replay {}{replay_scenario}", kept.display());
+        if !args.no_shrink && !shrunk_signatures.contains(&failure.signature) && !failure.info.hooks.is_empty() {
+            shrunk_signatures.push(failure.signature.clone());
+            shrink(runner, failure, args, jobs, (out, &stem), work, &replay_scenario);
+        }
+    }
+    kept_traces
+}
+
+fn shrink(
     runner: &ProcessRunner,
     failure: &Failure,
     args: &Request,
