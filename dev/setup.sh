@@ -10,7 +10,9 @@
 # - system packages: gcc and libc6-dev (the Rust formulas' native builds), python3 and
 #   python3-venv (the example formulas, charm-tools), iproute2 (`ip`, the ns backend),
 #   chromium (the timeline page's browser test), zip (the pack benchmark's baseline),
-#   mmdebstrap (builds the unit base);
+#   mmdebstrap (builds the unit base), nodejs and npm when the machine has no npm;
+# - yaml-language-server $YAML_LS_VERSION in $YAML_LS (from the npm registry), the editors'
+#   YAML checker that the editor test drives over LSP (YAML_LS points the test at it);
 # - charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS, the `charm proof` the parity test and the
 #   lint benchmark compare with (CHARM_PROOF points the tests at it);
 # - LXD, initialised, with the unit image (dev/lxd-setup.sh);
@@ -22,10 +24,14 @@ cd "$(dirname "$0")/.."
 
 CHARM_TOOLS=${CHARM_TOOLS:-/opt/charm-tools}
 CHARM_TOOLS_VERSION=3.0.9
+YAML_LS=${YAML_LS:-/opt/yaml-language-server}
+YAML_LS_VERSION=1.25.0
 
 say() { printf 'setup: %s\n' "$*"; }
 
 packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap)
+# Machines that have Node.js from elsewhere keep it; Debian's serves yaml-language-server too.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -51,6 +57,17 @@ else
     python3 -m venv "$CHARM_TOOLS"
     "$CHARM_TOOLS/bin/pip" install --quiet --disable-pip-version-check "charm-tools==$CHARM_TOOLS_VERSION"
     "$CHARM_TOOLS/bin/charm-proof" --help >/dev/null
+fi
+
+if [ -x "$YAML_LS/node_modules/.bin/yaml-language-server" ] &&
+    [ "$("$YAML_LS/node_modules/.bin/yaml-language-server" --version 2>/dev/null)" = "$YAML_LS_VERSION" ]; then
+    say "yaml-language-server present in $YAML_LS"
+else
+    say "installing yaml-language-server $YAML_LS_VERSION in $YAML_LS"
+    rm -rf "$YAML_LS"
+    mkdir -p "$YAML_LS"
+    npm install --prefix "$YAML_LS" --no-audit --no-fund --silent "yaml-language-server@$YAML_LS_VERSION"
+    "$YAML_LS/node_modules/.bin/yaml-language-server" --version >/dev/null
 fi
 
 # LXD installed, running and initialised, and the unit image imported (its debootstrap

@@ -167,6 +167,12 @@ pub fn run(args: LintArgs) -> Result<u8> {
     if args.fix {
         notes.push(fixed_line("fixed", &fixed.codes));
     }
+    let safe_left =
+        diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe)).count();
+    if safe_left > 0 {
+        let plural = if safe_left == 1 { "finding has a safe fix" } else { "findings have safe fixes" };
+        notes.push(format!("{safe_left} {plural} (apply with `--fix`)"));
+    }
     let unsafe_left =
         diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe)).count();
     if unsafe_left > 0 && !args.unsafe_fixes {

@@ -12,6 +12,7 @@ mod support;
 mod build_cli;
 mod bundle_cli;
 mod docs_links;
+mod editor_yaml_ls;
 mod lint_cli;
 mod new_cli;
 mod pack_cli;

@@ -5,6 +5,7 @@
 //! report every one of them with its position, and the simulator can refuse to deploy.
 
 mod actions;
+mod bases;
 mod config;
 mod files;
 mod hooks;
@@ -12,6 +13,7 @@ mod metadata;
 pub mod names;
 
 pub use actions::{Action, Actions};
+pub use bases::DeclaredBases;
 pub use config::{Config, ConfigOption, OptionType};
 pub use files::{first_line_span, read_text, ReadProblem, RevisionFile, YamlFile, MAX_FILE_BYTES};
 
@@ -51,6 +53,8 @@ pub struct Formula {
     pub dispatch: Option<HookFile>,
     /// Names of the entries of the formula's root directory, sorted.
     pub root_entries: Vec<String>,
+    /// The Ubuntu releases manifest.yaml or charmcraft.yaml declare (newer formats' `series`).
+    pub bases: DeclaredBases,
     /// Files that exist but could not be read (permissions, loops, size).
     pub read_problems: Vec<ReadProblem>,
 }
@@ -83,6 +87,7 @@ impl Formula {
             .iter()
             .any(|e| e == "dispatch")
             .then(|| hooks::read_one(&dir.join("dispatch"), &display_dir.join("dispatch"), 0, &mut read_problems));
+        let bases = DeclaredBases::load(dir, &root_entries);
         Formula {
             dir: dir.to_path_buf(),
             display_dir: display_dir.to_path_buf(),
@@ -98,6 +103,7 @@ impl Formula {
             action_files,
             dispatch,
             root_entries,
+            bases,
             read_problems,
         }
     }

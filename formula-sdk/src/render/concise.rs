@@ -1,4 +1,5 @@
-//! One line per finding, for grep and editors.
+//! One line per finding, for grep and editors; `[fix: safe]` or `[fix: unsafe]` ends the
+//! line of a finding that `formula lint --fix` (with `--unsafe-fixes`) mends.
 
 use crate::diagnostic::Diagnostic;
 use std::fmt::Write;
@@ -10,7 +11,11 @@ pub(super) fn render(diagnostics: &[Diagnostic]) -> String {
             Some((line, column)) => format!("{}:{line}:{column}", d.path.display()),
             None => d.path.display().to_string(),
         };
-        let _ = writeln!(out, "{place}: {}[{}] {}", d.severity.as_str(), d.code, d.message);
+        let _ = write!(out, "{place}: {}[{}] {}", d.severity.as_str(), d.code, d.message);
+        if let Some(kind) = super::fix_kind(d) {
+            let _ = write!(out, " [fix: {kind}]");
+        }
+        out.push('\n');
     }
     out
 }

@@ -19,7 +19,11 @@ pub(super) fn render(diagnostics: &[Diagnostic]) -> String {
             }
         }
         let _ = write!(props, ",title={}", escape_property(&format!("{} {}", d.code, d.rule)));
-        let _ = writeln!(out, "::{command} {props}::{}", escape_data(&d.message));
+        let message = match super::fix_help(d) {
+            Some(fix) => format!("{} ({fix})", d.message),
+            None => d.message.clone(),
+        };
+        let _ = writeln!(out, "::{command} {props}::{}", escape_data(&message));
     }
     out
 }

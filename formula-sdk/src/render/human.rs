@@ -40,6 +40,9 @@ pub(super) fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool)
         if let Some(help) = &d.help {
             group = group.element(Level::HELP.message(help.as_str()));
         }
+        if let Some(fix) = super::fix_help(d) {
+            group = group.element(Level::HELP.message(fix));
+        }
         let note = why_level(d);
         group = group.element(Level::NOTE.message(note.as_str()));
         let groups = [group];

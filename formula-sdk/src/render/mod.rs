@@ -7,6 +7,7 @@ mod json;
 mod sarif;
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::format::Formula;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,6 +92,22 @@ pub fn render(format: Format, diagnostics: &[Diagnostic], sources: &Sources, col
         Format::Sarif => sarif::render(diagnostics),
         Format::Github => github::render(diagnostics),
     }
+}
+
+/// Whether `formula lint --fix` mends the finding: `safe`, `unsafe` (only with
+/// `--unsafe-fixes`), or `None` for no fix.
+fn fix_kind(d: &Diagnostic) -> Option<&'static str> {
+    d.fix.as_ref().map(|fix| fix.applicability.as_str())
+}
+
+/// The command that applies a finding's fix, for people.
+fn fix_help(d: &Diagnostic) -> Option<&'static str> {
+    d.fix.as_ref().map(|fix| match fix.applicability {
+        Applicability::Safe => "`formula lint --fix` fixes this",
+        Applicability::Unsafe => {
+            "`formula lint --fix --unsafe-fixes` fixes this; the change may alter what the formula does, review it"
+        }
+    })
 }
 
 /// The 1-based (line, column) where a diagnostic starts, if it has a place.

@@ -57,6 +57,11 @@ pub(super) fn render(diagnostics: &[Diagnostic]) -> String {
             if let Some(index) = RULES.iter().position(|r| r.code == d.code) {
                 result["ruleIndex"] = json!(index);
             }
+            // SARIF's own `fixes` are text replacements, which an exec bit is not; the
+            // property says what `formula lint --fix` does.
+            if let Some(kind) = super::fix_kind(d) {
+                result["properties"] = json!({"fix": kind});
+            }
             result
         })
         .collect();

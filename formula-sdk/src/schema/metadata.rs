@@ -70,6 +70,94 @@ pub struct MetadataFile {
     revision: Option<GoInt>,
     /// The 2011 Ensemble marker, `ensemble: formula`; Juju ignores it.
     ensemble: Option<Ensemble>,
+    /// What the model must offer, as `juju >= 3.1` or `k8s-api`, or `any-of:`/`all-of:`
+    /// lists of them. A v2 charm's key (one with a manifest.yaml): Juju refuses it in a
+    /// classic formula (lint F131).
+    assumes: Option<Vec<Assumption>>,
+    /// Sidecar workload containers by name (v2 charms only, lint F131).
+    containers: Option<BTreeMap<String, Container>>,
+    /// The user the charm's hooks run as (v2 charms only, lint F131).
+    charm_user: Option<CharmUser>,
+    /// Where to report issues: a URL, or several (written by charmcraft; Juju ignores it).
+    issues: Option<OneOrMany>,
+    /// The source code's URL, or several (written by charmcraft; Juju ignores it).
+    source: Option<OneOrMany>,
+    /// The project's website, or several (written by charmcraft; Juju ignores it).
+    website: Option<OneOrMany>,
+}
+
+/// One URL or a list of them.
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum OneOrMany {
+    /// One.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+/// A requirement of `assumes`: a feature, or a group of them.
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Assumption {
+    /// A feature: `juju`, `juju >= 3.1`, `k8s-api`.
+    Feature(String),
+    /// A group of requirements.
+    Group(AssumptionGroup),
+}
+
+/// `any-of:` or `all-of:` a list of requirements.
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case")]
+struct AssumptionGroup {
+    /// At least one of these holds.
+    any_of: Option<Vec<Assumption>>,
+    /// All of these hold.
+    all_of: Option<Vec<Assumption>>,
+}
+
+/// A sidecar container.
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Container {
+    /// The `oci-image` resource it runs.
+    resource: Option<String>,
+    /// The bases its image is built on, when it has no resource.
+    bases: Option<Vec<serde_json::Value>>,
+    /// Storage mounted into it.
+    mounts: Option<Vec<Mount>>,
+    /// The user id its processes run as.
+    uid: Option<GoInt>,
+    /// The group id its processes run as.
+    gid: Option<GoInt>,
+}
+
+/// A storage mount of a container.
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Mount {
+    /// The name of a `storage` entry.
+    storage: String,
+    /// Where it is mounted in the container.
+    location: Option<String>,
+}
+
+/// The user a v2 charm's hooks run as.
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum CharmUser {
+    /// root.
+    Root,
+    /// A user that may use sudo.
+    Sudoer,
+    /// A user without privileges.
+    NonRoot,
 }
 
 /// The marker of a 2011 Ensemble formula.

@@ -141,7 +141,7 @@ pub(crate) enum RefusalKindName {
     GoneRelation,
 }
 
-/// `model-config:`.
+/// Model settings (`model-config:`): hook retries and the update-status interval.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct ModelConfig {
@@ -193,7 +193,7 @@ pub(crate) enum StepEntry {
     Expect(Box<ExpectStep>),
 }
 
-/// `config:`.
+/// Change an application's config: `{application: wiki, values: {port: 81}}`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub(crate) struct ConfigStep {
@@ -203,7 +203,7 @@ pub(crate) struct ConfigStep {
     values: Option<BTreeMap<String, Value>>,
 }
 
-/// `add-unit:`.
+/// Add units: an application (one unit), or `{application: wiki, count: 2}`.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
 pub(crate) enum AddUnitStep {
@@ -224,7 +224,7 @@ pub(crate) struct AddUnits {
     count: Option<u32>,
 }
 
-/// `upgrade:`.
+/// Upgrade an application to another formula directory: `{application, formula}`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub(crate) struct UpgradeStep {
@@ -234,7 +234,7 @@ pub(crate) struct UpgradeStep {
     formula: String,
 }
 
-/// `action:`.
+/// Run an action: `{unit: wiki/0, name: backup, params: {…}}`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub(crate) struct ActionStep {
@@ -246,7 +246,7 @@ pub(crate) struct ActionStep {
     params: Option<BTreeMap<String, Value>>,
 }
 
-/// `fail-next-hook:`.
+/// Make a unit's next hook fail: a unit, or `{unit, hook}` for the next hook of that name.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
 pub(crate) enum FailNextHookStep {
@@ -266,7 +266,7 @@ pub(crate) struct FailHook {
     hook: Option<String>,
 }
 
-/// `resolve:`.
+/// Resolve a unit in error: a unit (the hook runs again), or `{unit, retry: false}`.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
 pub(crate) enum ResolveStep {

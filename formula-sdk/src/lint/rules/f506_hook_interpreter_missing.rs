@@ -5,6 +5,7 @@ use super::support::hooks::executed;
 use crate::diagnostic::Severity;
 use crate::fix::{Edit, Fix};
 use crate::format::first_line_span;
+use crate::format::DeclaredBases;
 use crate::lint::{Check, FixAvailability, Group, LintContext, Reporter, Rule};
 
 /// The rule's registration.
@@ -22,7 +23,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext, out: &mut Reporter) {
-    let target = Target::from_series(&ctx.formula.metadata.series);
+    let target = Target::declared(&ctx.formula.metadata.series, &ctx.formula.bases);
     for run in executed(ctx) {
         let file = run.file;
         let Some(text) = &file.text else { continue };
@@ -269,21 +270,28 @@ impl Release {
 #[derive(Debug)]
 struct Target {
     releases: Vec<&'static Release>,
-    /// Whether they come from the formula's `series` (else: every release it may land on).
-    declared: bool,
+    /// Where the formula declares them ("`series`", "manifest.yaml's `bases`"); `None`:
+    /// every release it may land on.
+    declared: Option<String>,
 }
 
 impl Target {
-    /// The known releases among `series`; with none known (or none declared), every release
+    /// The known releases among metadata's `series`, else among the `bases` of
+    /// manifest.yaml or charmcraft.yaml; with none known (or none declared), every release
     /// since [`UNDECLARED_FROM`].
-    fn from_series(series: &[String]) -> Target {
+    fn declared(series: &[String], bases: &DeclaredBases) -> Target {
         let releases: Vec<&'static Release> =
             RELEASES.iter().filter(|r| series.iter().any(|s| s == r.series)).collect();
         if !releases.is_empty() {
-            return Target { releases, declared: true };
+            return Target { releases, declared: Some("`series`".into()) };
+        }
+        let releases: Vec<&'static Release> =
+            RELEASES.iter().filter(|r| bases.versions.iter().any(|v| v == r.version)).collect();
+        if !releases.is_empty() {
+            return Target { releases, declared: Some(bases.source.clone()) };
         }
         let from = RELEASES.iter().position(|r| r.series == UNDECLARED_FROM).unwrap_or(0);
-        Target { releases: RELEASES[from..].iter().collect(), declared: false }
+        Target { releases: RELEASES[from..].iter().collect(), declared: None }
     }
 
     /// The problem with `program` (its base name is `name`), when the Python table decides
@@ -311,8 +319,8 @@ impl Target {
         } else {
             USE_PYTHON3.to_string()
         };
-        let problem = if self.declared {
-            Problem::new(format!("{what} is not installed on {on}, which the formula declares in `series`"), help)
+        let problem = if let Some(place) = &self.declared {
+            Problem::new(format!("{what} is not installed on {on}, which the formula declares in {place}"), help)
         } else {
             Problem {
                 message: format!(
@@ -340,7 +348,25 @@ mod tests {
     use super::*;
 
     fn series(names: &[&str]) -> Target {
-        Target::from_series(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        Target::declared(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &DeclaredBases::default())
+    }
+
+    #[test]
+    fn bases_declare_releases_when_series_do_not() {
+        let bases =
+            DeclaredBases { versions: vec!["14.04".into(), "20.04".into()], source: "manifest.yaml's `bases`".into() };
+        let message = judge("/usr/bin/python", false, &Target::declared(&[], &bases)).map(|p| (p.message, p.certain));
+        assert_eq!(
+            message,
+            Some((
+                "`/usr/bin/python` (Python 2) is not installed on focal (20.04), which the formula declares in manifest.yaml's `bases`".into(),
+                true
+            ))
+        );
+        let trusty = DeclaredBases { versions: vec!["14.04".into()], source: "charmcraft.yaml's `bases`".into() };
+        assert_eq!(verdict_on("/usr/bin/python", true, &Target::declared(&[], &trusty)), None);
+        // metadata's `series` come first.
+        assert_eq!(verdict_on("/usr/bin/python", true, &Target::declared(&["trusty".into()], &bases)), None);
     }
 
     /// `None`: no finding; `Some(true)`: an error; `Some(false)`: a warning.
