@@ -35,7 +35,12 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
     ]];
     for app in model.apps.values() {
         let units = model.units_of(&app.name);
-        let status = app_status(app, &units);
+        let shown: Vec<String> = units
+            .iter()
+            .filter_map(|u| crate::uniter::status::shown(model, agents, &u.name))
+            .map(|info| info.status)
+            .collect();
+        let status = app_status(app, &shown);
         let rev = app.formula.effective_revision().map(|r| r.to_string()).unwrap_or_else(|| "-".into());
         apps.push(vec![
             app.name.clone(),
@@ -70,8 +75,10 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
         };
         let leader = model.apps.get(&u.app).and_then(|a| a.leader.as_deref()) == Some(name.as_str());
         let agent = agents.get(&name);
+        // A hook in error shows as the workload's `error` and an idle agent, as Juju's state
+        // layer translates it (state/unit.go `Unit.Status`, `UnitAgent.Status`).
         let agent_state = match agent {
-            Some(a) if a.error.is_some() => "error",
+            Some(a) if a.error.is_some() => "idle",
             Some(a) if !a.installed => "allocating",
             _ => "idle",
         };
@@ -113,11 +120,12 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
     out
 }
 
-fn app_status(app: &crate::model::Application, units: &[&crate::model::Unit]) -> String {
+/// The application's status: its own when the leader set one, else derived from the units'
+/// workload statuses as `juju status` shows them (`shown`), the most severe winning.
+fn app_status(app: &crate::model::Application, shown: &[String]) -> String {
     if !app.status.status.is_empty() {
         return app.status.status.clone();
     }
-    // Juju derives it from the units: the most severe wins.
     let rank = |s: &str| match s {
         "error" => 0,
         "blocked" => 1,
@@ -126,7 +134,7 @@ fn app_status(app: &crate::model::Application, units: &[&crate::model::Unit]) ->
         "active" => 4,
         _ => 5,
     };
-    units.iter().map(|u| u.status.status.as_str()).min_by_key(|s| rank(s)).unwrap_or("unknown").to_string()
+    shown.iter().map(String::as_str).min_by_key(|s| rank(s)).unwrap_or("unknown").to_string()
 }
 
 fn table(out: &mut String, rows: &[Vec<String>]) {
