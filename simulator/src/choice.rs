@@ -49,7 +49,7 @@ impl Choices {
     }
 
     /// Picks one of `options`; a recorded list past its end gives `default`.
-    fn pick_or(&mut self, label: &'static str, options: usize, default: usize) -> usize {
+    pub(crate) fn pick_or(&mut self, label: &'static str, options: usize, default: usize) -> usize {
         if options <= 1 {
             return 0;
         }

@@ -20,6 +20,10 @@ pub enum Schedule {
     Seed(u64),
     /// Take the choices from this list (past its end: the default order, no faults).
     Choices(Vec<usize>),
+    /// Take the choices from this list; past its end, keep out of the hooks other runs took
+    /// from the state at its last choice, and stop where only those remain (the exhaustive
+    /// search's sleep set, [`crate::exhaustive::SleepWatch`]).
+    Asleep(Vec<usize>, Vec<crate::exhaustive::footprint::Step>),
 }
 
 /// Runs one schedule, isolated from every other run, writing its trace to `trace`.

@@ -26,6 +26,9 @@ pub struct Report {
     pub hooks: u64,
     /// An error that stopped the run, with the step's position.
     pub error: Option<String>,
+    /// An exhaustive run stopped where it could only repeat schedules already run
+    /// ([`Sim::is_redundant`]): nothing after that point was checked, and it passed.
+    pub redundant: bool,
 }
 
 impl Report {
@@ -108,6 +111,13 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
         sim.trace(Event::Step(trace::Step { index, line: step.span.start.line }));
         let result = apply(sim, &step.value, &mut report, &at, &mut expected_errors);
         if let Err(e) = result {
+            if sim.is_redundant() {
+                // Nothing from here on is new: the runs it repeats check it.
+                report.redundant = true;
+                report.hooks = sim.hook_count;
+                sim.trace(Event::RunResult(trace::RunResult { passed: true, ..trace::RunResult::default() }));
+                return report;
+            }
             report.error = Some(format!("{at}: {e}"));
             break;
         }

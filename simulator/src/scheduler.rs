@@ -10,6 +10,7 @@
 //! trace, so that a run replays from its seed or from its trace.
 
 use crate::choice::Choices;
+use crate::exhaustive::SleepWatch;
 use crate::fault::{FaultState, Faults, HookFault, StepFault};
 use crate::hook::Hook;
 use crate::model::Model;
@@ -41,6 +42,11 @@ pub struct Scheduler {
     joint: bool,
     /// The options of the last joint pick, until the hook's event takes them.
     last_candidates: Vec<String>,
+    /// An exhaustive run's sleep set: past its prescribed choices, its picks avoid the hooks
+    /// other runs already took ([`Scheduler::with_sleep_set`]).
+    watch: Option<SleepWatch>,
+    /// Set when every option of a pick was asleep: the names, and the run stops.
+    redundant: Option<Vec<String>>,
 }
 
 impl Scheduler {
@@ -56,7 +62,33 @@ impl Scheduler {
             step: 0,
             joint: false,
             last_candidates: Vec::new(),
+            watch: None,
+            redundant: None,
         }
+    }
+
+    /// A joint scheduler whose picks past its prescribed choices keep out of `watch`'s sleep
+    /// set, and that stops the run when every option is asleep.
+    pub fn with_sleep_set(mut self, watch: SleepWatch) -> Scheduler {
+        self.watch = Some(watch);
+        self
+    }
+
+    /// Takes in the hook that just ran, for the sleep set: `events` are the run's so far.
+    pub fn after_hook(&mut self, events: &[Event]) {
+        if let Some(watch) = &mut self.watch {
+            watch.after_hook(events);
+        }
+    }
+
+    /// Whether the scheduler keeps a sleep set (and so needs the run's events).
+    pub fn watches_sleep(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    /// The options of the pick where every option was asleep, once that happened.
+    pub fn redundant(&self) -> Option<&[String]> {
+        self.redundant.as_deref()
     }
 
     /// The scheduler of an exhaustive run: each pick is of a unit and its hook together, among
@@ -121,8 +153,23 @@ impl Scheduler {
                 self.last_candidates.push(transition_name(unit, hook));
             }
         }
-        let (at, index) = *options.get(self.choices.pick("unit", options.len()))?;
+        // By default the first option not asleep; none awake: the run repeats others from here.
+        let awake = match &mut self.watch {
+            Some(watch) => {
+                watch.at_pick(&self.last_candidates);
+                self.last_candidates.iter().position(|name| !watch.is_asleep(name))
+            }
+            None => Some(0),
+        };
+        let Some(default) = awake else {
+            self.redundant = Some(self.last_candidates.clone());
+            return None;
+        };
+        let (at, index) = *options.get(self.choices.pick_or("unit", options.len(), default))?;
         let (unit, fresh) = candidates.into_iter().nth(at)?;
+        if let Some(watch) = &mut self.watch {
+            watch.picked(&self.last_candidates, &unit);
+        }
         let agent = agents.get_mut(&unit)?;
         let (snapshot, stale) = match agent.stale_snapshot(&fresh) {
             Some(old) if self.choices.chance("stale", self.stale_percent) => (old, true),

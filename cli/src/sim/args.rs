@@ -161,6 +161,21 @@ pub struct SimArgs {
     /// (`--exhaustive`'s runs).
     #[arg(long, hide = true)]
     pub(crate) joint_picks: bool,
+    /// With `--joint-picks` and `--choices-file`: the hooks other runs took from the state at
+    /// the last choice, as JSON (`--exhaustive`'s sleep sets); past its choices the run keeps
+    /// out of them, and stops where it could only repeat those runs.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub(crate) sleep_set: Option<PathBuf>,
+    /// With `--exhaustive`: write each order of each unit's own hooks that the schedules run
+    /// to the end ran to FILE, one schedule's per line, for tests that compare them with what
+    /// seeds reach.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub(crate) orders_file: Option<PathBuf>,
+    /// How often (percent) a unit with a previous snapshot acts on it rather than a fresh one,
+    /// where a seed decides (25 by default); 0 keeps every snapshot fresh, as `--exhaustive`
+    /// does without `--max-stale`.
+    #[arg(long, value_name = "PERCENT", hide = true, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub(crate) stale_percent: Option<u32>,
     /// Run in namespaces of the run's own (private system directories, loopback and pids) on
     /// any backend, or fail; the explorer asks it of each host-backend seed.
     #[arg(long, hide = true)]
@@ -370,6 +385,17 @@ impl ChildRuns {
     /// and runs with `seed`, or with the choices in `choices` (a file of numbers) and at most
     /// `max_hooks` hooks per settle.
     pub fn args(&self, trace: &Path, seed: u64, choices: Option<(&Path, Option<u64>)>) -> Vec<OsString> {
+        self.args_asleep(trace, seed, choices, None)
+    }
+
+    /// [`ChildRuns::args`], with the sleep set in `sleep_set` (a JSON file) past the choices.
+    pub fn args_asleep(
+        &self,
+        trace: &Path,
+        seed: u64,
+        choices: Option<(&Path, Option<u64>)>,
+        sleep_set: Option<&Path>,
+    ) -> Vec<OsString> {
         let mut out: Vec<OsString> = vec!["sim".into()];
         out.extend(self.scenario.iter().map(|s| s.as_os_str().to_owned()));
         out.extend(self.base.iter().map(OsString::from));
@@ -379,6 +405,9 @@ impl ChildRuns {
             if let Some(max) = max_hooks {
                 out.extend(["--max-hooks".into(), max.to_string().into()]);
             }
+        }
+        if let Some(file) = sleep_set {
+            out.extend(["--sleep-set".into(), file.as_os_str().to_owned()]);
         }
         out
     }

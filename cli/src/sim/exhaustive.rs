@@ -4,7 +4,7 @@
 
 use super::args::SimArgs;
 use super::explore::{self as seeds, ProcessRunner, Request, Workspace};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use simulator::exhaustive::{self, Plan, Progress};
 use simulator::fault::Faults;
 use std::io::Write as _;
@@ -88,5 +88,9 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         wall.as_secs_f64(),
         summary.runs as f64 / wall.as_secs_f64().max(1e-9),
     );
+    if let Some(file) = &args.orders_file {
+        let text: String = summary.unit_orders.iter().map(|c| format!("{c}\n")).collect();
+        std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    }
     Ok(u8::from(!summary.failures.is_empty()))
 }

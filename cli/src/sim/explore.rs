@@ -29,12 +29,18 @@ pub(super) struct ProcessRunner {
 impl Runner for ProcessRunner {
     fn run(&self, schedule: &Schedule, trace: &Path) -> Result<(), String> {
         let choices_file = trace.with_extension("choices");
+        let sleep_file = trace.with_extension("sleep.json");
         let args = match schedule {
             Schedule::Seed(seed) => self.runs.args(trace, *seed, None),
             Schedule::Choices(picks) => {
-                let text: Vec<String> = picks.iter().map(usize::to_string).collect();
-                std::fs::write(&choices_file, text.join(" ")).map_err(|e| format!("cannot write choices: {e}"))?;
+                write_choices(&choices_file, picks)?;
                 self.runs.args(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)))
+            }
+            Schedule::Asleep(picks, asleep) => {
+                write_choices(&choices_file, picks)?;
+                let text = serde_json::to_string(asleep).map_err(|e| format!("cannot write the sleep set: {e}"))?;
+                std::fs::write(&sleep_file, text).map_err(|e| format!("cannot write the sleep set: {e}"))?;
+                self.runs.args_asleep(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)), Some(&sleep_file))
             }
         };
         let output = Command::new(&self.binary)
@@ -45,6 +51,7 @@ impl Runner for ProcessRunner {
             .output()
             .map_err(|e| format!("cannot run {}: {e}", self.binary.display()))?;
         let _ = std::fs::remove_file(&choices_file);
+        let _ = std::fs::remove_file(&sleep_file);
         match output.status.code() {
             Some(0 | 1) => Ok(()),
             _ => {
@@ -54,6 +61,12 @@ impl Runner for ProcessRunner {
             }
         }
     }
+}
+
+/// Writes a list of choices as the child's `--choices-file` reads it.
+fn write_choices(file: &Path, picks: &[usize]) -> Result<(), String> {
+    let text: Vec<String> = picks.iter().map(usize::to_string).collect();
+    std::fs::write(file, text.join(" ")).map_err(|e| format!("cannot write choices: {e}"))
 }
 
 /// How exploring ended: with the runs made, or before them with an exit code (a scenario

@@ -213,6 +213,15 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
         cfg.choices = Some(picks.map_err(|_| anyhow::anyhow!("{}: not a list of numbers", file.display()))?);
     }
     cfg.joint_picks = args.joint_picks;
+    if let Some(percent) = args.stale_percent {
+        cfg.stale_percent = percent;
+    }
+    if let Some(file) = &args.sleep_set {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let set = serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}:{}:{}: {e}", file.display(), e.line(), e.column()))?;
+        cfg.sleep_set = Some(set);
+    }
     if let Some(replay) = &replay {
         replay.apply(&mut cfg, args.faults.is_some())?;
     }

@@ -19,10 +19,11 @@
 //!   their relation; `remove` every place and its application's leadership.
 
 use crate::trace::{BagKind, Event};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Something a hook may read or write that another unit sees.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Object {
     /// All of a relation (its bags and its scope).
     Relation(i64),
@@ -36,6 +37,11 @@ pub enum Object {
     Leader(String),
     /// The files of a machine (a unit's, shared with its subordinates).
     Machine(String),
+    /// The hooks a unit is offered: every hook of the unit reads them (its pick chose among
+    /// them), and a hook of another unit after which they differ wrote them. So a hook that
+    /// gives a unit another option does not commute with that unit's pick before it: in the
+    /// other order the unit could have chosen differently.
+    Options(String),
 }
 
 impl Object {
@@ -55,7 +61,8 @@ impl Object {
 }
 
 /// One hook of a run, with where it was picked and what it touched.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Step {
     /// The unit.
     pub unit: String,
@@ -63,6 +70,8 @@ pub struct Step {
     pub hook: String,
     /// Its remote unit or application, when it has one.
     pub remote: Option<String>,
+    /// Its relation, for a relation hook.
+    pub relation: Option<i64>,
     /// The settle the hook ran in: hooks of different settles never trade places, a scenario
     /// step stands between them.
     pub segment: usize,
@@ -88,6 +97,13 @@ impl Step {
             writes.iter().any(|w| touched.iter().any(|t| w.overlaps(t)))
         };
         hits(&self.writes, &other.reads) || hits(&self.writes, &other.writes) || hits(&other.writes, &self.reads)
+    }
+
+    /// Whether `self`, asleep (another run took it from the state where this run's sleep set
+    /// began), stays asleep once `ran` has run: only hooks that commute with everything since
+    /// stay (Godefroid's sleep sets), and never the hook that ran, nor a hook of its unit.
+    pub fn sleeps_past(&self, ran: &Step) -> bool {
+        self.unit != ran.unit && self.name != ran.name && !self.conflicts(ran)
     }
 }
 
@@ -130,12 +146,14 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                     unit: hook.unit.clone(),
                     hook: hook.hook.clone(),
                     remote,
+                    relation: hook.relation,
                     segment,
                     unit_draw,
                     first_draw: draws - hook.choices.len(),
                     candidates: hook.candidates.clone(),
                     ..Step::default()
                 };
+                step.reads.insert(Object::Options(hook.unit.clone()));
                 step.reads.insert(Object::Machine(home.clone()));
                 step.writes.insert(Object::Machine(home));
                 step.reads.insert(Object::Leader(app.clone()));
@@ -152,7 +170,10 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                             step.reads.insert(Object::Bag(id, remote.clone()));
                             step.reads.insert(Object::Bag(id, app_of(remote).to_string()));
                         } else if let Some(app) = &hook.remote_app {
+                            // A hook for the remote application alone is offered while none
+                            // of its units is in scope: who is decides whether it runs.
                             step.reads.insert(Object::Bag(id, app.clone()));
+                            step.reads.insert(Object::Scope(id));
                         }
                         if name.ends_with("-relation-departed") {
                             step.writes.insert(Object::Member(id, hook.unit.clone()));
@@ -178,13 +199,21 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                 let Some(step) = steps.last_mut() else { continue };
                 let app = app_of(&call.unit).to_string();
                 match call.tool.as_str() {
-                    "relation-get" | "goal-state" => {
+                    "relation-get" => match relation_get_reads(&call.args, step) {
+                        Some(bag) => {
+                            step.reads.insert(bag);
+                        }
+                        None => step.reads.extend(relations_of(&relations, &app).into_iter().map(Object::Relation)),
+                    },
+                    "relation-list" => match relation_flag(&call.args).unwrap_or(Ok(step.relation)) {
+                        Ok(Some(id)) => {
+                            step.reads.insert(Object::Scope(id));
+                        }
+                        _ => step.reads.extend(relations_of(&relations, &app).into_iter().map(Object::Scope)),
+                    },
+                    "goal-state" => {
                         let own = relations_of(&relations, &app);
                         step.reads.extend(own.into_iter().map(Object::Relation));
-                    }
-                    "relation-list" => {
-                        let own = relations_of(&relations, &app);
-                        step.reads.extend(own.into_iter().map(Object::Scope));
                     }
                     "leader-get" | "is-leader" => {
                         step.reads.insert(Object::Leader(app));
@@ -209,7 +238,87 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
             _ => {}
         }
     }
+    for i in 1..steps.len() {
+        if steps[i].segment != steps[i - 1].segment {
+            continue;
+        }
+        let (before, after) = (&steps[i - 1], &steps[i]);
+        let changed: Vec<String> = units_of(&before.candidates)
+            .union(&units_of(&after.candidates))
+            .filter(|unit| {
+                **unit != before.unit && options_of(&before.candidates, unit) != options_of(&after.candidates, unit)
+            })
+            .map(|unit| unit.to_string())
+            .collect();
+        steps[i - 1].writes.extend(changed.into_iter().map(Object::Options));
+    }
     steps
+}
+
+/// The units among the options of a pick.
+fn units_of(candidates: &[String]) -> BTreeSet<&str> {
+    candidates.iter().map(|name| crate::scheduler::transition_unit(name)).collect()
+}
+
+/// The options of `unit` among those of a pick.
+pub fn options_of<'a>(candidates: &'a [String], unit: &str) -> Vec<&'a str> {
+    candidates.iter().filter(|name| crate::scheduler::transition_unit(name) == unit).map(String::as_str).collect()
+}
+
+/// The bag a `relation-get` call with `args` read, in the hook `step`: the relation of
+/// `-r` (else the hook's), the unit or application named (else the hook's remote unit, or
+/// with `--app` its application). `None` when the arguments do not say (the caller then
+/// takes every relation of the unit's application as read).
+fn relation_get_reads(args: &[String], step: &Step) -> Option<Object> {
+    let relation = relation_flag(args).unwrap_or(Ok(step.relation)).ok()??;
+    let mut app = false;
+    let mut positional = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--" => {
+                positional.extend(args.by_ref().cloned());
+                break;
+            }
+            "--app" | "--app=true" => app = true,
+            "--app=false" => app = false,
+            "-r" | "--relation" | "-o" | "--output" | "--format" => {
+                args.next();
+            }
+            flag if flag.starts_with('-') && flag.len() > 1 => {}
+            value => positional.push(value.to_string()),
+        }
+    }
+    let remote = step.remote.as_deref();
+    let target = match positional.get(1) {
+        Some(named) => named.clone(),
+        None if app => app_of(remote?).to_string(),
+        None => remote?.to_string(),
+    };
+    let owner = if app { app_of(&target).to_string() } else { target };
+    Some(Object::Bag(relation, owner))
+}
+
+/// The relation a tool call's `-r`/`--relation` names: `None` without the flag, `Some(Err)`
+/// when its value is not a relation id (`db:3` or `3`).
+fn relation_flag(args: &[String]) -> Option<Result<Option<i64>, ()>> {
+    let mut found = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "--" => break,
+            "-r" | "--relation" => args.next().cloned(),
+            other => other
+                .strip_prefix("--relation=")
+                .or_else(|| other.strip_prefix("-r=").or_else(|| other.strip_prefix("-r")))
+                .map(str::to_string),
+        };
+        if let Some(value) = value {
+            let id = value.rsplit(':').next().and_then(|n| n.parse::<i64>().ok());
+            found = Some(id.map(Some).ok_or(()));
+        }
+    }
+    found
 }
 
 /// `happens_before[i][j]`: hook `i` must come before hook `j` in every schedule of this run's
@@ -252,6 +361,18 @@ pub fn races(steps: &[Step], hb: &[Vec<bool>]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// What reordering hooks of different units never changes: each unit's own hooks in their
+/// order (`unit: hook remote, …`, units in name order, one per line). Two runs of one class
+/// have the same; a search that misses an order of one unit's hooks misses a class.
+pub fn unit_orders(steps: &[Step]) -> String {
+    let mut orders: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for step in steps {
+        let remote = step.remote.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
+        orders.entry(&step.unit).or_default().push(format!("{}{remote}", step.hook));
+    }
+    orders.iter().map(|(unit, hooks)| format!("{unit}: {}", hooks.join(", "))).collect::<Vec<_>>().join(" / ")
 }
 
 /// The class of a run's schedule: its hooks in Foata normal form (each hook at the depth of
@@ -353,6 +474,53 @@ mod tests {
         let mut d = vec![relate(0, "db:store cache:client"), read];
         d.extend(write("db/0"));
         assert_ne!(class(&c), class(&d));
+    }
+
+    #[test]
+    fn relation_get_reads_the_bag_its_arguments_name() {
+        let step = Step { relation: Some(4), remote: Some("db/1".into()), ..Step::default() };
+        let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        let bag = |id: i64, owner: &str| Some(Object::Bag(id, owner.into()));
+        assert_eq!(relation_get_reads(&args(&[]), &step), bag(4, "db/1"));
+        assert_eq!(relation_get_reads(&args(&["--app", "database"]), &step), bag(4, "db"));
+        assert_eq!(relation_get_reads(&args(&["--app", "database", "db"]), &step), bag(4, "db"));
+        assert_eq!(relation_get_reads(&args(&["-r", "cache:7", "-", "cache/0"]), &step), bag(7, "cache/0"));
+        assert_eq!(
+            relation_get_reads(&args(&["-rcache:7", "--format=json", "-", "cache/0"]), &step),
+            bag(7, "cache/0")
+        );
+        assert_eq!(relation_get_reads(&args(&["--relation=7", "--app", "x", "cache"]), &step), bag(7, "cache"));
+        assert_eq!(relation_get_reads(&args(&["-r", "bad", "key", "db/0"]), &step), None);
+        // Outside a relation hook, with no unit named, the call says nothing of what it read.
+        let plain = Step::default();
+        assert_eq!(relation_get_reads(&args(&["-r", "db:2", "key"]), &plain), None);
+        assert_eq!(relation_flag(&args(&["-r", "db:2"])), Some(Ok(Some(2))));
+        assert_eq!(relation_flag(&args(&["key"])), None);
+    }
+
+    #[test]
+    fn a_relation_get_of_one_relation_does_not_conflict_with_writes_to_another() {
+        let get = |args: &[&str]| {
+            Event::Tool(Tool {
+                unit: "gw/0".into(),
+                tool: "relation-get".into(),
+                args: args.iter().map(|a| a.to_string()).collect(),
+                ..Tool::default()
+            })
+        };
+        let events = vec![
+            relate(0, "db:store gw:db"),
+            relate(1, "cache:store gw:cache"),
+            hook("cache/0", "store-relation-joined", Some(1), Some("gw/0")),
+            bag_write("cache/0", 1),
+            hook("gw/0", "db-relation-changed", Some(0), Some("db/0")),
+            get(&["--app", "database"]),
+            hook("gw/0", "config-changed", None, None),
+            get(&["-r", "cache:1", "-", "cache/0"]),
+        ];
+        let steps = steps(&events);
+        assert!(!steps[0].conflicts(&steps[1]), "gw/0 read db's bag only");
+        assert!(steps[0].conflicts(&steps[2]), "gw/0 read cache/0's bag in relation 1");
     }
 
     #[test]

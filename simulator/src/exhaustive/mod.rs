@@ -13,11 +13,16 @@
 //!   stale snapshot and the faults `--faults` allows, and what follows them.
 //!
 //! A pick of a hook that commutes with everything between is never tried: that is the
-//! reduction. The search is depth-first, `jobs` runs at a time, and deterministic: the runs of
+//! reduction. Each run is also given its sleep set (Godefroid's: what runs before it took
+//! from the state where it departs from them, [`SleepWatch`]); it keeps out of it and stops
+//! where nothing else is left, instead of running to the end an order another run covered. The search is depth-first, `jobs` runs at a time, and deterministic: the runs of
 //! one batch are read in the order they were proposed. A tree of every choice list run or
 //! proposed keeps a schedule from running twice.
 
 pub mod footprint;
+mod watch;
+
+pub use watch::SleepWatch;
 
 use crate::explore::{self, Failure, Runner, Schedule, TraceInfo};
 use crate::scheduler::transition_unit;
@@ -60,6 +65,9 @@ pub struct Summary {
     pub runs: usize,
     /// Distinct classes among them (schedules equal up to the order of commuting hooks).
     pub classes: usize,
+    /// The orders of each unit's own hooks the runs that went to the end ran
+    /// ([`footprint::unit_orders`]), sorted.
+    pub unit_orders: Vec<String>,
     /// Hooks run in all.
     pub hooks: u64,
     /// Schedules proposed and not run when the search stopped.
@@ -83,6 +91,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let mut tree = ChoiceTree::default();
     let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
     let mut classes: BTreeSet<String> = BTreeSet::new();
+    let mut orders: BTreeSet<String> = BTreeSet::new();
     let mut summary = Summary::default();
     let mut stop = false;
     while !stack.is_empty() && !stop && summary.runs < plan.max_schedules {
@@ -90,14 +99,15 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
         let take = plan.jobs.max(1).min(room).min(stack.len());
         let batch: Vec<Vec<usize>> = stack.split_off(stack.len() - take).into_iter().rev().collect();
         let first = summary.runs as u64 + 1;
+        let schedules: Vec<Schedule> = batch.iter().map(|prefix| tree.schedule(prefix)).collect();
         let outcomes: Vec<Result<(TraceInfo, Vec<trace::Event>), String>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batch
+            let handles: Vec<_> = schedules
                 .iter()
                 .enumerate()
-                .map(|(i, prefix)| {
+                .map(|(i, schedule)| {
                     let path = schedule_trace(&plan.work_dir, first + i as u64);
                     scope.spawn(move || {
-                        runner.run(&Schedule::Choices(prefix.clone()), &path)?;
+                        runner.run(schedule, &path)?;
                         read(&path)
                     })
                 })
@@ -126,12 +136,16 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
             let hb = footprint::happens_before(&steps);
             let picks = info.picks();
             tree.insert(&picks);
-            classes.insert(footprint::class(&steps, &hb));
             let sleep = sleep_sets(&mut tree, prefix.len(), &picks, &steps);
-            if sleep.blocked.is_some() {
+            let stopped = events.iter().any(|e| matches!(e, trace::Event::Redundant(_)));
+            if sleep.blocked.is_some() || stopped {
                 summary.redundant += 1;
+            } else {
+                // Only a whole run has a class; one cut short is a prefix of a class run.
+                classes.insert(footprint::class(&steps, &hb));
+                orders.insert(footprint::unit_orders(&steps));
             }
-            for next in successors(plan, prefix.len(), &info, &steps, &hb, &sleep) {
+            for next in successors(plan, &tree, prefix.len(), &info, &steps, &hb, &sleep) {
                 if tree.insert(&next) {
                     stack.push(next);
                 }
@@ -149,6 +163,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
         progress(Progress { runs: summary.runs, frontier: stack.len(), failures: summary.failures.len() });
     }
     summary.classes = classes.len();
+    summary.unit_orders = orders.into_iter().collect();
     summary.frontier = stack.len();
     summary.exhausted = stack.is_empty() && !stop;
     summary
@@ -165,6 +180,7 @@ fn read(path: &Path) -> Result<(TraceInfo, Vec<trace::Event>), String> {
 /// The schedules a run of `prefix_len` prescribed choices adds to the search.
 fn successors(
     plan: &Plan,
+    tree: &ChoiceTree,
     prefix_len: usize,
     info: &TraceInfo,
     steps: &[footprint::Step],
@@ -190,10 +206,14 @@ fn successors(
         let reversal: Vec<usize> = (i + 1..j).filter(|&k| !hb[i][k] && hb[k][j]).chain([j]).collect();
         let initials: Vec<usize> =
             reversal.iter().copied().filter(|&k| !reversal.iter().any(|&e| e < k && hb[e][k])).collect();
-        if initials
-            .iter()
-            .any(|&k| position(k).is_some_and(|index| index == picks[at] || asleep(i, &candidates[index])))
-        {
+        // Source-DPOR: nothing to add when a run already took, or will take, an initial of the
+        // reversal at that pick (or it is asleep there).
+        let tried = tree.node(&picks[..at]).map(|node| &tree.nodes[node].children);
+        if initials.iter().any(|&k| {
+            position(k).is_some_and(|index| {
+                index == picks[at] || asleep(i, &candidates[index]) || tried.is_some_and(|c| c.contains_key(&index))
+            })
+        }) {
             continue;
         }
         let targets: Vec<usize> = match initials.iter().find_map(|&k| position(k)) {
@@ -317,7 +337,7 @@ fn sleep_sets(tree: &mut ChoiceTree, prefix_len: usize, picks: &[usize], steps: 
             }
         }
         out.at[index] = asleep.clone();
-        asleep.retain(|t| t.unit != step.unit && !t.conflicts(step) && t.name != step.name);
+        asleep.retain(|t| t.sleeps_past(step));
     }
     out
 }
@@ -361,6 +381,21 @@ impl ChoiceTree {
             node = next;
         }
         new
+    }
+
+    /// How to run `prefix`: with the sleep set of the state at its last choice when that
+    /// is a pick of a unit and its hook that runs before took other options of (what
+    /// they took, and what was asleep when the first of them got there).
+    fn schedule(&self, prefix: &[usize]) -> Schedule {
+        let asleep: Vec<footprint::Step> = match prefix.split_last().and_then(|(_, before)| self.node(before)) {
+            Some(node) => self.nodes[node].sleep.iter().chain(&self.nodes[node].taken).cloned().collect(),
+            None => Vec::new(),
+        };
+        if asleep.is_empty() {
+            Schedule::Choices(prefix.to_vec())
+        } else {
+            Schedule::Asleep(prefix.to_vec(), asleep)
+        }
     }
 
     /// The node of the state after `picks`, if the tree has it.

@@ -49,6 +49,9 @@ pub struct Config {
     /// Pick a unit and its hook in one draw, and write the options into each hook's event
     /// (`candidates`): the runs of exhaustive exploration, which reorder hooks by name.
     pub joint_picks: bool,
+    /// With joint picks and recorded choices: what other runs took from the state at the
+    /// last recorded choice (the search's sleep set, [`crate::exhaustive::SleepWatch`]).
+    pub sleep_set: Option<Vec<crate::exhaustive::footprint::Step>>,
 }
 
 /// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
@@ -102,6 +105,7 @@ impl Config {
             faults: Faults::default(),
             scenario: None,
             joint_picks: false,
+            sleep_set: None,
         }
     }
 }

@@ -33,6 +33,9 @@ use crate::uniter::{self, Agent, Snapshot};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The error that stops an exhaustive run whose every next hook is asleep ([`Sim::is_redundant`]).
+const REDUNDANT: &str = "every hook that could run next repeats a schedule already run";
+
 /// A simulation.
 pub struct Sim {
     cfg: Config,
@@ -82,14 +85,21 @@ impl Sim {
             replay: cfg.choices.is_some(),
         };
         let mut recorder = Recorder::new(sink, &cfg.root);
+        let mut scheduler = Scheduler::new(choices, cfg.faults, cfg.stale_percent);
+        if cfg.joint_picks {
+            scheduler = scheduler.joint();
+            let branch = cfg.choices.as_ref().and_then(|list| list.len().checked_sub(1));
+            if let (Some(set), Some(branch)) = (&cfg.sleep_set, branch) {
+                scheduler = scheduler.with_sleep_set(crate::exhaustive::SleepWatch::new(branch, set.clone()));
+                // The sleep set follows what each hook touched, read from the run's own events.
+                recorder.keep();
+            }
+        }
         recorder.emit(Event::Run(run));
         Ok(Sim {
             model: Model::new(&cfg.model_name),
             agents: BTreeMap::new(),
-            scheduler: match Scheduler::new(choices, cfg.faults, cfg.stale_percent) {
-                scheduler if cfg.joint_picks => scheduler.joint(),
-                scheduler => scheduler,
-            },
+            scheduler,
             runner,
             recorder,
             hooks_run: BTreeMap::new(),
@@ -112,6 +122,12 @@ impl Sim {
     /// What units' roots are made from (the unit base), if not this machine's files.
     pub fn base(&self) -> Option<crate::base::BaseId> {
         self.runner.backend_base()
+    }
+
+    /// Whether the run stopped because every hook that could run next was asleep: an
+    /// exhaustive run that would only repeat schedules already run (not a failure).
+    pub fn is_redundant(&self) -> bool {
+        self.scheduler.redundant().is_some()
     }
 
     /// The run's seed.
@@ -305,6 +321,11 @@ impl Sim {
             let pick = self.scheduler.next(&mut self.model, &mut self.agents, &mut events);
             self.recorder.emit_all(events);
             let Some(pick) = pick else {
+                if let Some(options) = self.scheduler.redundant() {
+                    let options = options.to_vec();
+                    self.recorder.emit(Event::Redundant(trace::Redundant { step: self.scheduler.step(), options }));
+                    return err(REDUNDANT);
+                }
                 // Picking may have made units dying (subordinates of a dying principal) that
                 // end without a hook; once they are gone, other units may have work.
                 if self.end_dead_agents() {
@@ -313,6 +334,9 @@ impl Sim {
                 return Ok(None);
             };
             let record = self.run_hook(&pick.unit, pick.hook, &pick.snapshot)?;
+            if self.scheduler.watches_sleep() {
+                self.scheduler.after_hook(self.recorder.kept());
+            }
             // A principal whose install committed entered its container-scoped relations.
             self.add_subordinates()?;
             return Ok(Some(record));

@@ -107,6 +107,9 @@ pub enum Event {
     RetryLimit(RetryLimit),
     /// A unit's machine rebooted (`juju-reboot`): its processes ended, start runs again.
     Reboot(Reboot),
+    /// An exhaustive run stopped: every hook offered next was asleep, so the run could only
+    /// repeat schedules already run.
+    Redundant(Redundant),
     /// An event of a kind this version does not know (read only, never written).
     #[serde(other)]
     Other,
@@ -160,6 +163,7 @@ impl Event {
             Event::Retry(_) => "retry",
             Event::RetryLimit(_) => "retry-limit",
             Event::Reboot(_) => "reboot",
+            Event::Redundant(_) => "redundant",
             Event::Other => "other",
         }
     }
@@ -365,6 +369,16 @@ pub struct RetryLimit {
     pub retries: u32,
     /// The units left in error, each with its failed hook (`wiki/0 install`).
     pub units: Vec<String>,
+}
+
+/// Fields of [`Event::Redundant`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Redundant {
+    /// The last hook's step.
+    pub step: u64,
+    /// The options of the pick, every one asleep (`unit hook [remote]`).
+    pub options: Vec<String>,
 }
 
 /// Fields of [`Event::Reboot`].

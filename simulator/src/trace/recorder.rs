@@ -10,17 +10,33 @@ pub struct Recorder {
     sink: Box<dyn TraceSink>,
     root: String,
     draws_seen: usize,
+    /// Every event so far, when the run reads its own trace back ([`Recorder::keep`]).
+    kept: Option<Vec<Event>>,
 }
 
 impl Recorder {
     /// A recorder into `sink` for a run in `root`.
     pub fn new(sink: Box<dyn TraceSink>, root: &Path) -> Recorder {
-        Recorder { sink, root: root.to_string_lossy().into_owned(), draws_seen: 0 }
+        Recorder { sink, root: root.to_string_lossy().into_owned(), draws_seen: 0, kept: None }
+    }
+
+    /// Keeps every event from now on, for [`Recorder::kept`] (an exhaustive run's sleep set
+    /// reads what its hooks touched).
+    pub fn keep(&mut self) {
+        self.kept.get_or_insert_with(Vec::new);
+    }
+
+    /// The events kept so far (none unless [`Recorder::keep`] was called).
+    pub fn kept(&self) -> &[Event] {
+        self.kept.as_deref().unwrap_or_default()
     }
 
     /// Pushes one event.
     pub fn emit(&mut self, event: Event) {
         self.sink.event(&event);
+        if let Some(kept) = &mut self.kept {
+            kept.push(event);
+        }
     }
 
     /// Pushes events, in order.
