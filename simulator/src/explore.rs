@@ -8,7 +8,7 @@
 //! of one seed differ.
 
 use crate::trace::{self, Draw, Event, FaultKind, RunResult};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -342,6 +342,9 @@ pub struct Summary {
     pub hooks: u64,
     /// Whether it stopped early at a failure.
     pub stopped_early: bool,
+    /// Distinct schedules among the runs: different seeds often run the same hooks in the
+    /// same order, with the same results.
+    pub distinct_schedules: usize,
 }
 
 impl Summary {
@@ -367,6 +370,7 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let hooks = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let failures: Mutex<Vec<Failure>> = Mutex::new(Vec::new());
+    let schedules: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
     std::thread::scope(|scope| {
         for _ in 0..plan.jobs.max(1) {
             scope.spawn(|| loop {
@@ -380,6 +384,9 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
                 let failure = match outcome {
                     Ok(info) => {
                         hooks.fetch_add(info.hooks.len() as u64, Ordering::SeqCst);
+                        if let Ok(mut seen) = schedules.lock() {
+                            seen.insert(schedule_key(&info));
+                        }
                         signature(&info).map(|signature| Failure { seed, signature, trace: trace.clone(), info })
                     }
                     Err(e) => Some(Failure { seed, signature: e, trace: trace.clone(), info: TraceInfo::default() }),
@@ -404,7 +411,25 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let mut failures = failures.into_inner().unwrap_or_default();
     failures.sort_by_key(|f| f.seed);
     let runs = done.load(Ordering::SeqCst);
-    Summary { runs, stopped_early: runs < plan.seeds.len(), failures, hooks: hooks.load(Ordering::SeqCst) }
+    let distinct_schedules = schedules.into_inner().map(|s| s.len()).unwrap_or_default();
+    Summary {
+        runs,
+        stopped_early: runs < plan.seeds.len(),
+        failures,
+        hooks: hooks.load(Ordering::SeqCst),
+        distinct_schedules,
+    }
+}
+
+/// What makes two runs the same schedule: their hooks, in order, each with its remote unit,
+/// result and injected fault.
+fn schedule_key(info: &TraceInfo) -> String {
+    let hooks: Vec<String> = info
+        .hooks
+        .iter()
+        .map(|h| format!("{} {} {}", h.describe(), h.result, h.fault.as_deref().unwrap_or("")))
+        .collect();
+    hooks.join("\n")
 }
 
 /// Where `actual` leaves `expected` (the hooks of a trace and of its replay), in words;

@@ -115,6 +115,17 @@ fn passes_many_seeds_with_and_without_faults(scenario: &Path) {
         let (code, stderr) = formula_sim(&args);
         assert_eq!(code, 0, "faults {faults:?}:\n{stderr}");
         assert!(stderr.contains(&format!("{count} runs, 0 failed, 0 distinct failures")), "{stderr}");
+        // Each run is one schedule; two seeds may run the same one.
+        let distinct: usize = stderr
+            .split(" distinct schedules")
+            .next()
+            .and_then(|head| head.rsplit(", ").next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count of distinct schedules:\n{stderr}"));
+        assert!(
+            distinct >= 1 && distinct.to_string().len() <= count.len() && distinct <= count.parse().unwrap_or(0),
+            "{stderr}"
+        );
     }
 }
 

@@ -227,10 +227,11 @@ pub fn explore(args: &Request) -> Result<Ended> {
     let failures = report_failures(&summary.failures, "seed", &runner, args, jobs, (&out, work.path()));
     let distinct = summary.distinct();
     eprintln!(
-        "{} runs, {} failed, {} distinct failures, {} hooks, {:.1}s wall ({:.2} seeds/s){}",
+        "{} runs, {} failed, {} distinct failures, {} distinct schedules, {} hooks, {:.1}s wall ({:.2} seeds/s){}",
         summary.runs,
         summary.failures.len(),
         distinct.len(),
+        summary.distinct_schedules,
         summary.hooks,
         wall.as_secs_f64(),
         summary.runs as f64 / wall.as_secs_f64().max(1e-9),
