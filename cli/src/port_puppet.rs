@@ -7,25 +7,22 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct PortPuppetArgs {
-    /// The Puppet module's directory (with manifests/, templates/, files/).
+    /// A Puppet module's directory (with manifests/, templates/, files/), or a control
+    /// repository (environment.conf's module path, hiera data).
     module_dir: PathBuf,
-    /// The class to port (default: the module's own class, from init.pp).
+    /// The class to port (default: a module's own class, from init.pp; a control repository
+    /// needs one, `role::NAME`).
     #[arg(long = "class", value_name = "NAME")]
     class: Option<String>,
-    /// Where to write the formula (default: ./NAME, the module's name with hyphens).
+    /// Where to write the formula (default: ./NAME, the module's name with hyphens, or the
+    /// class's last segment for a control repository).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: Option<PathBuf>,
 }
 
 pub fn run(args: PortPuppetArgs) -> Result<u8> {
     let ported = port::port_module(&args.module_dir, args.class.as_deref())?;
-    let out = match args.output {
-        Some(o) => o,
-        None => {
-            let name = port::load_module(&args.module_dir)?.name;
-            PathBuf::from(port::formula_name(&name))
-        }
-    };
+    let out = args.output.unwrap_or_else(|| PathBuf::from(&ported.name));
     ported.write(&out).with_context(|| format!("cannot write the formula to {}", out.display()))?;
     eprintln!(
         "wrote {}: {} of {} resources translated, {} item(s) left in PORTING.md",

@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod epp;
 pub mod erb;
 pub mod lexer;
 pub mod parser;

@@ -132,3 +132,99 @@ fn a_missing_class_is_an_error_naming_the_classes_there_are() {
     let err = port_module(&module, None).unwrap_err().to_string();
     assert_eq!(err, "class `demo` is not in the module; its classes: other, other::x");
 }
+
+/// Runs a ported template script with `config` as `config-get --format=json` answers and the
+/// variables the hook gives it (the JSON argument of its call in config-changed).
+fn render(p: &Ported, script: &str, config: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("script.py");
+    std::fs::write(&path, &p.files.get(script).unwrap_or_else(|| panic!("no {script}")).0).expect("write script");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("mkdir");
+    let config_get = bin.join("config-get");
+    std::fs::write(&config_get, format!("#!/bin/sh\ncat <<'END'\n{config}\nEND\n")).expect("write config-get");
+    std::process::Command::new("chmod").arg("+x").arg(&config_get).status().expect("chmod");
+    let hook = file(p, "hooks/config-changed");
+    let call = format!("python3 \"$CHARM_DIR/{script}\" '");
+    let at = hook.find(&call).unwrap_or_else(|| panic!("no call of {script} in:\n{hook}")) + call.len();
+    let bindings = &hook[at..at + hook[at..].find('\'').expect("closing quote")];
+    let output = std::process::Command::new("python3")
+        .arg(&path)
+        .arg(bindings)
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .output()
+        .expect("run python3");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn epp_templates_render_with_their_parameters_and_defaults() {
+    let p = port(&[
+        (
+            "manifests/init.pp",
+            "class demo(Integer $port = 8080, Array[String] $hosts = ['a', 'b']) {\n\
+               file { '/etc/demo.conf': content => epp('demo/demo.conf.epp', { port => $port, hosts => $hosts }) }\n\
+             }\n",
+        ),
+        (
+            "templates/demo.conf.epp",
+            "<%- | Integer $port, String $bind = '127.0.0.1', Array $hosts = [] | -%>\n\
+             <%# a comment -%>\n\
+             listen <%= $bind %>:<%= $port %>\n\
+             <% if $port > 1024 { -%>\n\
+             unprivileged\n\
+             <% } else { -%>\n\
+             privileged\n\
+             <% } -%>\n\
+             <% $hosts.each |$h| { -%>\n\
+             host <%= $h %>\n\
+             <% } -%>\n\
+             all: <%= $hosts.join(',') %>\n",
+        ),
+    ]);
+    let script = file(&p, "templates/demo.conf.py");
+    assert!(script.contains("(an EPP template"), "{script}");
+    assert_eq!(
+        render(&p, "templates/demo.conf.py", r#"{"port": 8080, "hosts": "[\"a\", \"b\"]"}"#),
+        "listen 127.0.0.1:8080\nunprivileged\nhost a\nhost b\nall: a,b\n"
+    );
+    assert_eq!(
+        render(&p, "templates/demo.conf.py", r#"{"port": 80, "hosts": "[\"c\"]"}"#),
+        "listen 127.0.0.1:80\nprivileged\nhost c\nall: c\n"
+    );
+}
+
+#[test]
+fn a_directory_of_files_is_copied_whole() {
+    let p = port(&[
+        (
+            "manifests/init.pp",
+            "class demo {\n\
+               file { '/etc/demo.d': ensure => directory, source => 'puppet:///modules/demo/conf.d', recurse => true, mode => '0640' }\n\
+             }\n",
+        ),
+        ("files/conf.d/a.conf", "a=1\n"),
+        ("files/conf.d/sub/b.conf", "b=2\n"),
+    ]);
+    assert_eq!(file(&p, "files/conf.d/a.conf"), "a=1\n");
+    assert_eq!(file(&p, "files/conf.d/sub/b.conf"), "b=2\n");
+    let hook = file(&p, "hooks/config-changed");
+    assert!(hook.contains("cp -R \"$CHARM_DIR/files/conf.d/.\" '/etc/demo.d'/"), "{hook}");
+    assert!(hook.contains("port_tree_attrs '/etc/demo.d' '' '' '0640'"), "{hook}");
+    assert!(!file(&p, "PORTING.md").contains("recurse"), "{}", file(&p, "PORTING.md"));
+}
+
+#[test]
+fn a_manifest_the_class_does_not_use_does_not_stop_the_port() {
+    let broken = ("manifests/broken.pp", "class demo::broken {\n  file { '/a' ensure => file }\n}\n");
+    let p = port(&[("manifests/init.pp", "class demo {\n  package { 'demo': }\n}\n"), broken]);
+    assert_eq!((p.translated, p.total), (1, 1));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("demo");
+    std::fs::create_dir_all(module.join("manifests")).expect("mkdir");
+    std::fs::write(module.join("manifests/init.pp"), "class demo {\n  include demo::broken\n}\n").expect("write");
+    std::fs::write(module.join(broken.0), broken.1).expect("write");
+    let err = port_module(&module, None).expect_err("the class needs the broken manifest").to_string();
+    assert!(err.ends_with("demo/manifests/broken.pp:2:15: expected `:`, found `ensure`"), "{err}");
+}

@@ -46,6 +46,23 @@ port_attrs() {
     fi
 }
 
+# port_tree_attrs DIR OWNER GROUP MODE: owner, group and mode for a directory tree (`recurse`);
+# directories get the search bit wherever the mode lets read, as Puppet gives them.
+port_tree_attrs() {
+    local path="$1" owner="$2" group="$3" mode="$4"
+    if [[ "$mode" =~ ^[0-7]+$ ]]; then
+        find "$path" -type f -exec chmod "$mode" {} +
+        find "$path" -type d -exec chmod "$(printf '%o' $(( 8#$mode | ((8#$mode & 0444) >> 2) )))" {} +
+    fi
+    if [ -n "$owner" ] && id -u "$owner" >/dev/null 2>&1; then chown -R "$owner" "$path"; fi
+    if [ -n "$group" ] && getent group "$group" >/dev/null 2>&1; then chgrp -R "$group" "$path"; fi
+}
+
+# port_tree_sum DIR: a digest of the files under DIR (empty input when there is none).
+port_tree_sum() {
+    find "$1" -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum | sha256sum
+}
+
 # port_open_port NAME PORT: opens PORT/tcp and closes the one opened before under NAME.
 port_open_port() {
     local name="$1" port="$2" old=""
@@ -115,6 +132,9 @@ pub struct HookInput<'a> {
     /// Template path (as `template()` names it) → script path in the formula, and the
     /// variables the template reads.
     pub templates: &'a BTreeMap<String, (String, Vec<String>)>,
+    /// Files the modules ship (`m/x` as `puppet:///modules/m/x` names it) → their path in the
+    /// formula, and whether it is a directory.
+    pub module_files: &'a BTreeMap<String, (String, bool)>,
     /// Ports written literally in templates.
     pub template_ports: &'a [u16],
 }
@@ -373,6 +393,14 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
         "absent" => {
             let _ = writeln!(s, "if [ -e {path} ]; then rm -rf {path}; changed_{i}=1; fi");
         }
+        _ if module_file(r.attrs.get("source"), input).is_some_and(|(_, dir)| dir) => {
+            // A directory of the module's files/, copied whole (`recurse`).
+            let (rel, _) = module_file(r.attrs.get("source"), input).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "before=\"$(port_tree_sum {path})\"\nmkdir -p {path}\ncp -R \"$CHARM_DIR/{rel}/.\" {path}/\nport_tree_attrs {path} {owner} {group} {mode}\nif [ \"$before\" != \"$(port_tree_sum {path})\" ]; then changed_{i}=1; fi"
+            );
+        }
         "directory" => {
             if r.attrs.contains_key("source") {
                 let _ = writeln!(
@@ -410,9 +438,9 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
                     }
                     Some(lines.join("\n"))
                 }
-                Some(Val::ModuleFile(_)) | Some(Val::Array(_)) if module_file(content, input.module).is_some() => {
-                    let rel = module_file(content, input.module).unwrap_or_default();
-                    Some(format!("cat \"$CHARM_DIR/files/{rel}\" > \"$tmp\""))
+                Some(Val::ModuleFile(_)) | Some(Val::Array(_)) if module_file(content, input).is_some() => {
+                    let (rel, _) = module_file(content, input).unwrap_or_default();
+                    Some(format!("cat \"$CHARM_DIR/{rel}\" > \"$tmp\""))
                 }
                 Some(v) => word(v).map(|w| format!("printf '%s' {w} > \"$tmp\"")),
                 None => Some(": > \"$tmp\"".into()),
@@ -446,11 +474,12 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
     }
 }
 
-/// `puppet:///modules/M/x` or `file('M/x')` of this module → `x`.
-fn module_file(v: Option<&Val>, module: &str) -> Option<String> {
+/// `puppet:///modules/M/x` or `file('M/x')` the port copied → its path in the formula
+/// (`files/x`) and whether it is a directory.
+fn module_file(v: Option<&Val>, input: &HookInput) -> Option<(String, bool)> {
     match v? {
-        Val::ModuleFile(p) => p.strip_prefix(&format!("{module}/")).map(str::to_string),
-        Val::Array(items) => items.iter().find_map(|i| module_file(Some(i), module)),
+        Val::ModuleFile(p) => input.module_files.get(p).cloned(),
+        Val::Array(items) => items.iter().find_map(|i| module_file(Some(i), input)),
         _ => None,
     }
 }
