@@ -228,3 +228,60 @@ fn a_manifest_the_class_does_not_use_does_not_stop_the_port() {
     let err = port_module(&module, None).expect_err("the class needs the broken manifest").to_string();
     assert!(err.ends_with("demo/manifests/broken.pp:2:15: expected `:`, found `ensure`"), "{err}");
 }
+
+#[test]
+fn a_control_repository_with_hiera_5_answers_lookups_and_class_parameters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        ("environment.conf", "modulepath = site:missing\n"),
+        (
+            "hiera.yaml",
+            "version: 5\ndefaults:\n  datadir: data\n  data_hash: yaml_data\nhierarchy:\n\
+             \x20 - name: role\n    path: \"role/%{::role}.yaml\"\n\
+             \x20 - name: per node\n    path: \"nodes/%{trusted.certname}.yaml\"\n\
+             \x20 - name: common\n    paths: [common.yaml]\n",
+        ),
+        ("data/role/web.yaml", "profile::web::port: 8080\n"),
+        (
+            "data/common.yaml",
+            "profile::web::port: 80\nprofile::web::motd: hello\nprofile::db::port: 5432\nhiera_name: site\n",
+        ),
+        ("site/role/manifests/web.pp", "class role::web {\n  include profile::web\n  include profile::db\n}\n"),
+        (
+            "site/profile/manifests/web.pp",
+            "class profile::web(String $motd) {\n\
+               $port = lookup('profile::web::port')\n\
+               $name = hiera('hiera_name', 'x')\n\
+               file { '/etc/motd': content => \"${motd} from ${name} on ${port}\\n\" }\n\
+             }\n",
+        ),
+        ("site/profile/manifests/db.pp", "class profile::db(Integer $port) {\n  package { 'db': }\n}\n"),
+    ];
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let p = port_module(dir.path(), Some("role::web")).unwrap_or_else(|e| panic!("{e}"));
+    let config = file(&p, "config.yaml");
+    for needle in [
+        // Automatic parameter lookup, then lookup() and hiera(); the role's level first.
+        "  motd:\n    type: string\n    default: \"hello\"\n",
+        "  port:\n    type: int\n    default: 8080\n",
+        "  hiera_name:\n    type: string\n    default: \"site\"\n",
+        // The second `port` takes its class's name.
+        "  db_port:\n    type: int\n    default: 5432\n",
+    ] {
+        assert!(config.contains(needle), "{needle}\nnot in\n{config}");
+    }
+    assert_eq!(p.name, "web");
+    let porting = file(&p, "PORTING.md");
+    for needle in [
+        "| environment.conf | module path directory `missing` is not there |",
+        "| hiera.yaml | hiera level `per node` (`nodes/%{trusted.certname}.yaml`) depends on `%{trusted.certname}`: skipped |",
+    ] {
+        assert!(porting.contains(needle), "{needle}\nnot in\n{porting}");
+    }
+    let hook = file(&p, "hooks/config-changed");
+    assert!(hook.contains("cfg_motd=\"$(config-get 'motd')\""), "{hook}");
+}

@@ -627,8 +627,12 @@ impl Walker<'_> {
             // stdlib's `ensure_packages` and Wikimedia's `require_package` declare packages.
             "ensure_packages" | "stdlib::ensure_packages" | "require_package" => {
                 let mut keys = Vec::new();
-                for a in args {
-                    let titles = match self.eval(a, scope) {
+                // The packages are the first argument (the second holds their attributes); an
+                // option's list is taken with its default.
+                for a in args.iter().take(1) {
+                    let v = self.eval(a, scope);
+                    let v = if matches!(v, Val::Dyn(_)) { self.with_defaults(v, a) } else { v };
+                    let titles = match v {
                         Val::Array(items) => items,
                         Val::Hash(pairs) => pairs.into_iter().map(|(k, _)| Val::Str(k)).collect(),
                         other => vec![other],
@@ -855,6 +859,10 @@ impl Walker<'_> {
         if name == "facts" || name == "trusted" {
             return Val::Hash(Vec::new());
         }
+        // Puppet's own: the module of the class being evaluated.
+        if name == "module_name" {
+            return Val::Str(scope.class.split("::").next().unwrap_or("").to_string());
+        }
         if let Some(v) = scope.vars.get(name) {
             return v.clone();
         }
@@ -1044,6 +1052,17 @@ impl Walker<'_> {
             },
             ExprKind::Binary(op, l, r) => {
                 let a = self.eval(l, scope);
+                // `and` and `or` stop at a left side that decides (`$syslog and str2bool($x)`).
+                if matches!(*op, "and" | "or") {
+                    let decided = if matches!(a, Val::Dyn(_)) { self.with_defaults(a.clone(), l) } else { a.clone() };
+                    if is_literal(&decided) || decided == Val::Undef {
+                        match (*op, decided.truthy()) {
+                            ("and", false) => return Val::Bool(false),
+                            ("or", true) => return Val::Bool(true),
+                            _ => {}
+                        }
+                    }
+                }
                 let b = self.eval(r, scope);
                 let (a, b) = if matches!(a, Val::Dyn(_)) || matches!(b, Val::Dyn(_)) {
                     (self.with_defaults(a, l), self.with_defaults(b, r))
@@ -1076,12 +1095,17 @@ impl Walker<'_> {
     /// 'default_value' => …})`, `hiera('key', default)`: an option whose default is the
     /// value in hiera, else the call's default.
     fn lookup_call(&mut self, e: &Expr, name: &str, args: &[Expr], vals: Vec<Val>) -> Val {
-        let (key, default, type_expr) = match vals.first() {
-            Some(Val::Hash(pairs)) => {
+        let (key, default, type_expr) = match (vals.first(), vals.get(1)) {
+            (Some(Val::Hash(pairs)), _) => {
                 let get = |k: &str| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone());
                 (get("name").and_then(|v| v.text()), get("default_value"), None)
             }
-            first => {
+            // `lookup('key', { 'default_value' => … })`.
+            (first, Some(Val::Hash(options))) if name == "lookup" => {
+                let default = options.iter().find(|(k, _)| k == "default_value").map(|(_, v)| v.clone());
+                (first.and_then(Val::text), default, None)
+            }
+            (first, _) => {
                 let default = if name == "lookup" { vals.get(3).cloned() } else { vals.get(1).cloned() };
                 let type_expr = if name == "lookup" { args.get(1) } else { None };
                 (first.and_then(Val::text), default, type_expr)

@@ -127,8 +127,8 @@ fn attr_text(r: &Res, name: &str) -> Option<String> {
 pub struct HookInput<'a> {
     /// The walk.
     pub walked: &'a Walked,
-    /// The module's name (for `puppet:///modules/NAME/…`).
-    pub module: &'a str,
+    /// Where the class comes from, for the hooks' header (`the Puppet module `memcached``).
+    pub origin: &'a str,
     /// Template path (as `template()` names it) → script path in the formula, and the
     /// variables the template reads.
     pub templates: &'a BTreeMap<String, (String, Vec<String>)>,
@@ -143,8 +143,8 @@ const OPTIONS_PLACE: &str = "@@options@@\n";
 
 fn header(name: &str, what: &str, input: &HookInput) -> String {
     format!(
-        "#!/bin/bash\n# {name}: {what}\n# Written by `formula port-puppet` from the Puppet module `{}`; see PORTING.md.\nset -eu\n. \"$CHARM_DIR/lib/port-puppet.sh\"\n{OPTIONS_PLACE}\n",
-        input.module
+        "#!/bin/bash\n# {name}: {what}\n# Written by `formula port-puppet` from {}; see PORTING.md.\nset -eu\n. \"$CHARM_DIR/lib/port-puppet.sh\"\n{OPTIONS_PLACE}\n",
+        input.origin
     )
 }
 

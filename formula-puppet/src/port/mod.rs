@@ -1,9 +1,10 @@
 //! The port of a Puppet module into a formula.
 //!
-//! [`port_module`] reads `manifests/**/*.pp`, `templates/*.erb` and `files/` of a module,
-//! walks one class ([`eval`]), and writes a formula: class parameters become options,
+//! [`port_module`] reads `manifests/**/*.pp`, `templates/` and `files/` of a module, or of
+//! every module on a control repository's module path (with its [`hiera`] data), walks one
+//! class ([`eval`]), and writes a formula: class parameters become options,
 //! packages the install hook, files, directories, links and execs config-changed, services
-//! start and stop, ERB templates python3 scripts ([`template`]). What it cannot translate is
+//! start and stop, ERB and EPP templates python3 scripts ([`template`]). What it cannot translate is
 //! listed in `PORTING.md` with file:line and marked `TODO(port-puppet)` in the hooks.
 
 pub mod eval;
@@ -451,9 +452,13 @@ fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortEr
         walked.options.iter().filter_map(|o| o.default.as_ref().and_then(Val::text)).collect();
     template_ports.retain(|p| !option_ports.contains(&p.to_string()));
 
+    let origin = match module.tree {
+        true => format!("the control repository `{}`", module.name),
+        false => format!("the Puppet module `{}`", module.name),
+    };
     let input = hooks::HookInput {
         walked: &walked,
-        module: &module.name,
+        origin: &origin,
         templates: &templates,
         module_files: &module_files,
         template_ports: &template_ports,
@@ -479,7 +484,10 @@ fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortEr
         (module.name.clone(), format!("the Puppet module `{}`", module.name))
     };
     let formula_name = formula_name(&display);
-    let summary = module.summary.clone().unwrap_or_else(|| format!("{display} (ported from {source})"));
+    let summary = module.summary.clone().unwrap_or_else(|| match module.tree {
+        true => format!("{display} (ported from the Puppet class `{class}`)"),
+        false => format!("{display} (ported from {source})"),
+    });
     let maintainer = match &module.author {
         Some(a) if a.contains('<') && a.contains('@') => a.clone(),
         author => {
