@@ -18,6 +18,10 @@ pub struct PortPuppetArgs {
     /// class's last segment for a control repository).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Then apply the class with `puppet apply` and deploy the formula, each in a unit of the
+    /// ns backend (root), and compare the files they leave (exit 1 when they differ).
+    #[arg(long)]
+    verify: bool,
 }
 
 pub fn run(args: PortPuppetArgs) -> Result<u8> {
@@ -31,5 +35,23 @@ pub fn run(args: PortPuppetArgs) -> Result<u8> {
         ported.total,
         ported.todos.len()
     );
-    Ok(0)
+    if !args.verify {
+        return Ok(0);
+    }
+    let verdict = crate::port_verify::verify(&args.module_dir, &ported, &out)?;
+    if let Some(failure) = &verdict.port_failure {
+        println!("the port's hooks failed:\n{failure}");
+    }
+    for e in &verdict.puppet_errors {
+        println!("puppet apply: {e}");
+    }
+    for d in &verdict.differences {
+        println!("{d}");
+    }
+    eprintln!(
+        "verify: {} of {} files as Puppet leaves them",
+        verdict.compared - verdict.differences.len(),
+        verdict.compared
+    );
+    Ok(if verdict.differences.is_empty() && verdict.port_failure.is_none() { 0 } else { 1 })
 }

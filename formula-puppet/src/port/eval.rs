@@ -84,6 +84,9 @@ pub struct OptionSpec {
     pub description: String,
     /// Arrays and hashes travel as JSON text.
     pub json: bool,
+    /// A string parameter whose Puppet default is `undef`: empty means `undef` (nil) to the
+    /// templates, as the option cannot hold nothing.
+    pub empty_is_undef: bool,
 }
 
 /// A resource of a type the port translates.
@@ -149,6 +152,13 @@ pub struct Walked {
     pub todos: Vec<Todo>,
     /// A manifest the walk needed (it holds a class the port includes) that does not parse.
     pub broken: Option<(String, crate::ParseError)>,
+    /// Variables of absent classes, and the options that stand for them.
+    pub absent: Vec<(String, String)>,
+    /// Classes the walk included that are not there.
+    pub absent_classes: BTreeSet<String>,
+    /// Defined types of modules that are not there (`nrpe::check`), with the attributes
+    /// their instances were given.
+    pub absent_defines: BTreeMap<String, BTreeSet<String>>,
 }
 
 const TRANSLATED: &[&str] = &["package", "file", "service", "exec", "user", "group"];
@@ -295,12 +305,9 @@ impl Walker<'_> {
             let literal = default.as_ref().filter(|v| is_literal(v)).cloned();
             let (kind, json) = option_kind(p.type_expr.as_ref(), literal.as_ref());
             // An unset string option reads as "" (config-get), as an undef parameter would.
-            let literal =
-                if literal.is_none() && kind == "string" && !json && matches!(default, Some(Val::Undef) | None) {
-                    Some(Val::Str(String::new()))
-                } else {
-                    literal
-                };
+            let empty_is_undef =
+                literal.is_none() && kind == "string" && !json && matches!(default, Some(Val::Undef) | None);
+            let literal = if empty_is_undef { Some(Val::Str(String::new())) } else { literal };
             if let (Some(d), None, None) = (&p.default, &literal, &from_hiera) {
                 if !matches!(default, Some(Val::Undef)) {
                     let e = d.clone();
@@ -319,7 +326,14 @@ impl Walker<'_> {
                 description.push_str(&format!(" Default from hiera ({}).", found.file));
             }
             self.option_keys.insert(key, p.name.clone());
-            self.out.options.push(OptionSpec { name: p.name.clone(), kind, default: literal, description, json });
+            self.out.options.push(OptionSpec {
+                name: p.name.clone(),
+                kind,
+                default: literal,
+                description,
+                json,
+                empty_is_undef,
+            });
             let v = Val::Dyn(vec![Piece::Option(p.name.clone())]);
             self.qualified.insert(format!("{name}::{}", p.name), v.clone());
             scope.vars.insert(p.name.clone(), v);
@@ -357,7 +371,10 @@ impl Walker<'_> {
         let Some((file, def)) = self.module.classes.get(&name).cloned() else {
             if let Some(broken) = self.module.broken_for(&name) {
                 self.out.broken.get_or_insert_with(|| broken.clone());
-            } else if self.module.tree {
+                return;
+            }
+            self.out.absent_classes.insert(name.clone());
+            if self.module.tree {
                 self.absent(&name, at);
             } else {
                 self.todo(
@@ -416,12 +433,20 @@ impl Walker<'_> {
                 (2..).map(|i| format!("{}_{i}", parts.join("_"))).find(|n| !taken(n)).unwrap_or_default()
             });
         self.option_keys.insert(key.to_string(), name.clone());
-        self.out.options.push(OptionSpec { name: name.clone(), kind, default: literal, description, json });
+        self.out.options.push(OptionSpec {
+            name: name.clone(),
+            kind,
+            default: literal,
+            description,
+            json,
+            empty_is_undef: false,
+        });
         Val::Dyn(vec![Piece::Option(name)])
     }
 
     /// A class that is not on the module path (a private module): listed once.
     fn absent(&mut self, class: &str, at: &Expr) {
+        self.out.absent_classes.insert(class.to_string());
         let what = format!("class `{class}` is not on the module path (a private module?)");
         if !self.out.todos.iter().any(|t| t.what == what) {
             self.todo(at, what, "the values it provides are options without a default: set them");
@@ -461,6 +486,12 @@ impl Walker<'_> {
             }
             ExprKind::Resource { virtuality, type_name, bodies } => {
                 if *virtuality != Virtuality::Real {
+                    let type_name = type_name.trim_start_matches("::").to_lowercase();
+                    if type_name.contains("::") && !self.module.defines.contains_key(&type_name) {
+                        let attrs = bodies.iter().flat_map(|b| &b.attrs).map(|a| a.name.clone());
+                        let attrs = attrs.filter(|a| !META.contains(&a.as_str()) && a != "*");
+                        self.out.absent_defines.entry(type_name.clone()).or_default().extend(attrs);
+                    }
                     let what = if *virtuality == Virtuality::Virtual { "virtual" } else { "exported" };
                     self.out.total += bodies.len();
                     self.todo(
@@ -689,6 +720,10 @@ impl Walker<'_> {
             return self.expand(e, &def, file, title, values);
         }
         self.out.total += 1;
+        if type_name.contains("::") {
+            let attrs = values.keys().filter(|k| !META.contains(&k.as_str()) && *k != "*").cloned();
+            self.out.absent_defines.entry(type_name.clone()).or_default().extend(attrs);
+        }
         if !TRANSLATED.contains(&type_name.as_str()) {
             self.todo(
                 e,
@@ -875,7 +910,16 @@ impl Walker<'_> {
             if self.module.tree && !self.module.classes.contains_key(class) && self.module.broken_for(class).is_none() {
                 self.absent(class, e);
                 let description = format!("`${name}`, which class `{class}` (not on the module path) provides.");
-                return self.hiera_option(name, None, None, description);
+                let v = self.hiera_option(name, None, None, description);
+                if let Val::Dyn(pieces) = &v {
+                    if let [Piece::Option(option)] = pieces.as_slice() {
+                        let entry = (name.to_string(), option.clone());
+                        if !self.out.absent.contains(&entry) {
+                            self.out.absent.push(entry);
+                        }
+                    }
+                }
+                return v;
             }
             self.todo(e, format!("variable `${name}` from another class"), "set it in the hook, or make it an option");
             return Val::Unknown(format!("`${name}`"));
@@ -983,7 +1027,15 @@ impl Walker<'_> {
                 }
             }
             ExprKind::Call { name, args, .. } => {
-                let vals: Vec<Val> = args.iter().map(|a| self.eval(a, scope)).collect();
+                let mut vals: Vec<Val> = args.iter().map(|a| self.eval(a, scope)).collect();
+                // Which template or file: decided at port time, an option by its default.
+                if matches!(name.as_str(), "template" | "epp" | "file") {
+                    if let Some(first) = vals.first_mut() {
+                        if matches!(first, Val::Dyn(_)) {
+                            *first = self.with_defaults(first.clone(), e);
+                        }
+                    }
+                }
                 match name.as_str() {
                     "template" => {
                         if vals.iter().any(|v| v.text().is_none()) {

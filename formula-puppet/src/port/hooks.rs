@@ -19,6 +19,13 @@ mkdir -p "$PORT_STATE"
 # (sha256 before and after), else 0.
 port_install() {
     local tmp="$1" dest="$2" owner="$3" group="$4" mode="$5" before after
+    if [ -z "$dest" ]; then
+        # A path from an option left empty: nothing to write.
+        juju-log -l WARNING "a file's path is empty (an option without a value): not written"
+        rm -f "$tmp"
+        PORT_CHANGED=0
+        return 0
+    fi
     before="$(sha256sum "$dest" 2>/dev/null | cut -d' ' -f1 || true)"
     after="$(sha256sum "$tmp" | cut -d' ' -f1)"
     mkdir -p "$(dirname "$dest")"
@@ -429,6 +436,8 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
         _ => {
             let content = r.attrs.get("content").or_else(|| r.attrs.get("source"));
             let render = match content {
+                // A template that was not translated: the file is left as it is.
+                Some(Val::Template(paths)) if paths.iter().any(|p| !input.templates.contains_key(p)) => None,
                 Some(Val::Template(paths)) => {
                     let mut lines = Vec::new();
                     for p in paths {
@@ -488,7 +497,9 @@ fn module_file(v: Option<&Val>, input: &HookInput) -> Option<(String, bool)> {
 /// an option, or text made of both.
 fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
     let json_options: Vec<&str> = walked.options.iter().filter(|o| o.json).map(|o| o.name.as_str()).collect();
-    fn bind(v: &Val, json_options: &[&str]) -> serde_json::Value {
+    let undef_options: Vec<&str> =
+        walked.options.iter().filter(|o| o.empty_is_undef).map(|o| o.name.as_str()).collect();
+    fn bind(v: &Val, json_options: &[&str], undef_options: &[&str]) -> serde_json::Value {
         use serde_json::json;
         match v {
             Val::Str(s) => json!({ "value": s }),
@@ -499,6 +510,7 @@ fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
             Val::Bool(b) => json!({ "value": b }),
             Val::Dyn(pieces) if pieces.len() == 1 && matches!(pieces[0], Piece::Option(_)) => match &pieces[0] {
                 Piece::Option(o) if json_options.contains(&o.as_str()) => json!({ "option": o, "json": true }),
+                Piece::Option(o) if undef_options.contains(&o.as_str()) => json!({ "option": o, "undef": true }),
                 Piece::Option(o) => json!({ "option": o }),
                 _ => json!({}),
             },
@@ -507,9 +519,11 @@ fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
                 Piece::Option(o) => json!({ "option": o }),
                 Piece::Shell(_) => json!({ "value": "" }),
             }).collect::<Vec<_>>() }),
-            Val::Array(items) => json!({ "list": items.iter().map(|i| bind(i, json_options)).collect::<Vec<_>>() }),
+            Val::Array(items) => {
+                json!({ "list": items.iter().map(|i| bind(i, json_options, undef_options)).collect::<Vec<_>>() })
+            }
             Val::Hash(pairs) => {
-                json!({ "hash": pairs.iter().map(|(k, v)| json!([k, bind(v, json_options)])).collect::<Vec<_>>() })
+                json!({ "hash": pairs.iter().map(|(k, v)| json!([k, bind(v, json_options, undef_options)])).collect::<Vec<_>>() })
             }
             _ => json!({ "value": null }),
         }
@@ -517,7 +531,7 @@ fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
     let mut map = serde_json::Map::new();
     for name in used {
         let v = r.vars.get(name).cloned().unwrap_or(Val::Undef);
-        map.insert(name.clone(), bind(&v, &json_options));
+        map.insert(name.clone(), bind(&v, &json_options, &undef_options));
     }
     serde_json::Value::Object(map).to_string()
 }

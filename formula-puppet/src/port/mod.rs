@@ -162,7 +162,7 @@ pub fn load(path: &Path) -> Result<Module, PortError> {
 
 /// The module path of `environment.conf` (`modulepath = modules:vendor_modules:…`), else
 /// `modules`.
-fn module_path(root: &Path) -> Vec<String> {
+pub fn module_path(root: &Path) -> Vec<String> {
     let conf = std::fs::read_to_string(root.join("environment.conf")).unwrap_or_default();
     for line in conf.lines() {
         let line = line.split('#').next().unwrap_or("").trim();
@@ -288,6 +288,17 @@ pub struct Ported {
     pub todos: Vec<Todo>,
     /// The formula's name (the default directory to write it to).
     pub name: String,
+    /// The class ported.
+    pub class: String,
+    /// The files the formula manages: (path on the unit, a directory tree copied whole).
+    pub managed: Vec<(String, bool)>,
+    /// Variables of classes that are not there (`passwords::etherpad::etherpad_db_pass`) and
+    /// the options without a default that stand for them.
+    pub absent: Vec<(String, String)>,
+    /// Classes the class includes that are not there.
+    pub absent_classes: Vec<String>,
+    /// Defined types of modules that are not there, with the attributes given to them.
+    pub absent_defines: BTreeMap<String, Vec<String>>,
 }
 
 impl Ported {
@@ -385,8 +396,19 @@ fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortEr
                     }
                 };
                 let epp = p.ends_with(".epp");
-                let nodes = if epp { epp::parse(&text) } else { erb::parse(&text) }
-                    .map_err(|error| PortError::Syntax { path: src.clone(), error })?;
+                // A template the reader cannot read is left to write by hand, not the port's end.
+                let nodes = match if epp { epp::parse(&text) } else { erb::parse(&text) } {
+                    Ok(nodes) => nodes,
+                    Err(error) => {
+                        todos.push(Todo {
+                            at: format!("{target}:{}:{}", error.pos.line, error.pos.column),
+                            what: format!("the template does not read here: {}", error.message),
+                            action: "write the file it renders by hand".into(),
+                            before: 0,
+                        });
+                        continue;
+                    }
+                };
                 let mut rendered = template::render_script(&target, &nodes);
                 if epp {
                     rendered.script = rendered.script.replacen("(an ERB template", "(an EPP template", 1);
@@ -535,6 +557,32 @@ fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortEr
     ported.files.insert("PORTING.md".into(), (porting_md(&display, &class, &walked, &todos).into_bytes(), false));
     ported.todos = todos;
     ported.name = formula_name;
+    ported.class = class.clone();
+    ported.absent = walked.absent.clone();
+    ported.absent_classes = walked.absent_classes.iter().cloned().collect();
+    ported.absent_defines =
+        walked.absent_defines.iter().map(|(k, v)| (k.clone(), v.iter().cloned().collect())).collect();
+    // A path made of options is taken with their defaults (as the formula's first run has it).
+    let with_defaults = |v: &Val| match v {
+        Val::Dyn(pieces) => pieces
+            .iter()
+            .map(|p| match p {
+                eval::Piece::Text(t) => Some(t.clone()),
+                eval::Piece::Option(o) => {
+                    walked.options.iter().find(|x| x.name == *o).and_then(|x| x.default.as_ref()?.text())
+                }
+                eval::Piece::Shell(_) => None,
+            })
+            .collect::<Option<String>>(),
+        other => other.text(),
+    };
+    for r in walked.resources.iter().filter(|r| r.kind == "file") {
+        let path = r.attrs.get("path").and_then(with_defaults).or_else(|| with_defaults(&r.title));
+        if let Some(path) = path.filter(|p| p.starts_with('/')) {
+            let tree = matches!(r.attrs.get("source"), Some(Val::ModuleFile(p)) if module_files.get(p).is_some_and(|(_, dir)| *dir));
+            ported.managed.push((path, tree));
+        }
+    }
     Ok(ported)
 }
 

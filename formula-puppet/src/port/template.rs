@@ -26,6 +26,8 @@ CONFIG = _config()
 def _bind(b):
     if "option" in b:
         value = CONFIG.get(b["option"])
+        if b.get("undef") and value == "":
+            return None
         if b.get("json") and isinstance(value, str):
             try:
                 return json.loads(value)
