@@ -285,3 +285,26 @@ fn a_control_repository_with_hiera_5_answers_lookups_and_class_parameters() {
     let hook = file(&p, "hooks/config-changed");
     assert!(hook.contains("cfg_motd=\"$(config-get 'motd')\""), "{hook}");
 }
+
+#[test]
+fn groups_are_made_before_the_users_in_them() {
+    let p = port(&[("manifests/init.pp", "class demo {\n  user { 'demo': gid => 'demo' }\n  group { 'demo': }\n}\n")]);
+    let hook = file(&p, "hooks/install");
+    let (group, user) = (hook.find("groupadd").expect("groupadd"), hook.find("useradd").expect("useradd"));
+    assert!(group < user, "{hook}");
+}
+
+#[test]
+fn a_branch_holding_only_untranslated_ruby_still_renders() {
+    let p = port(&[
+        (
+            "manifests/init.pp",
+            "class demo($x = true, $y = ['a']) {\n  file { '/etc/demo': content => template('demo/demo.erb') }\n}\n",
+        ),
+        (
+            "templates/demo.erb",
+            "<% if @x -%>\n<% @y.each_with_index do |a, i| -%>\n<%= a %>\n<% end -%>\n<% end -%>\ndone\n",
+        ),
+    ]);
+    assert_eq!(render(&p, "templates/demo.py", r#"{"x": true, "y": "[\"a\"]"}"#), "done\n");
+}

@@ -243,7 +243,10 @@ pub fn install(input: &HookInput) -> String {
     let mut s = header("install", "users, groups and packages of the module", input);
     let mut install = Vec::new();
     let mut remove = Vec::new();
-    for &i in &ordered(w) {
+    // Groups first: a user's group is there before the user (Puppet's autorequire).
+    let mut order = ordered(w);
+    order.sort_by_key(|&i| w.resources[i].kind != "group");
+    for &i in &order {
         let r = &w.resources[i];
         let name = r.attrs.get("name").and_then(word).or_else(|| word(&r.title)).unwrap_or_default();
         match r.kind.as_str() {
@@ -260,7 +263,16 @@ pub fn install(input: &HookInput) -> String {
                         let _ = write!(args, " {flag} {}", attr_word(r, attr));
                     }
                 }
-                let _ = writeln!(s, "# {} ({})\nid -u {name} >/dev/null 2>&1 || useradd {args} {name}", key(r), r.at);
+                let _ = writeln!(s, "# {} ({})", key(r), r.at);
+                if r.attrs.contains_key("gid") {
+                    let _ = writeln!(s, "id -u {name} >/dev/null 2>&1 || useradd {args} {name}");
+                } else {
+                    // useradd refuses to make a group of the user's name that exists already.
+                    let _ = writeln!(
+                        s,
+                        "if ! id -u {name} >/dev/null 2>&1; then\n    if getent group {name} >/dev/null; then useradd {args} --gid {name} {name}; else useradd {args} {name}; fi\nfi"
+                    );
+                }
             }
             "package" => {
                 if let Some(p) = attr_text(r, "provider").filter(|p| p != "apt" && p != "dpkg") {

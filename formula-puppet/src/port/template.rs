@@ -187,7 +187,8 @@ impl Gen {
         for n in nodes {
             self.node(n, depth);
         }
-        if self.code.len() == before {
+        // A block of comments only (Ruby left untranslated) still needs a statement.
+        if self.code[before..].lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             self.line(depth, "pass");
         }
     }
