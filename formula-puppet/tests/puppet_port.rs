@@ -284,6 +284,8 @@ fn a_control_repository_with_hiera_5_answers_lookups_and_class_parameters() {
     }
     let hook = file(&p, "hooks/config-changed");
     assert!(hook.contains("cfg_motd=\"$(config-get 'motd')\""), "{hook}");
+    let err = port_module(dir.path(), None).expect_err("no class given").to_string();
+    assert_eq!(err, "a control repository needs `--class`; its roles: role::web");
 }
 
 #[test]

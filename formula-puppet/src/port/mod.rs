@@ -49,6 +49,11 @@ pub enum PortError {
         /// Where and what.
         error: ParseError,
     },
+    /// A control repository was given without `--class`.
+    NoClassGiven {
+        /// Its roles (or, without roles, its classes).
+        known: Vec<String>,
+    },
     /// The class to port is not in the module.
     NoClass {
         /// The class asked for.
@@ -64,6 +69,9 @@ impl std::fmt::Display for PortError {
             PortError::Io { path, error } => write!(f, "{}: {error}", path.display()),
             PortError::Syntax { path, error } => {
                 write!(f, "{}:{}:{}: {}", path.display(), error.pos.line, error.pos.column, error.message)
+            }
+            PortError::NoClassGiven { known } => {
+                write!(f, "a control repository needs `--class`; its roles: {}", known.join(", "))
             }
             PortError::NoClass { class, known } => {
                 write!(f, "class `{class}` is not in the module; its classes: {}", known.join(", "))
@@ -330,9 +338,7 @@ fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortEr
     let mut module = load(dir)?;
     let class = match class {
         Some(c) => c.trim_start_matches("::").to_string(),
-        None if module.tree => {
-            return Err(PortError::NoClass { class: "(none given)".into(), known: known_roles(&module) });
-        }
+        None if module.tree => return Err(PortError::NoClassGiven { known: known_roles(&module) }),
         None => module.name.clone(),
     };
     if !module.classes.contains_key(&class) {
