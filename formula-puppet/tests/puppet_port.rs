@@ -310,3 +310,13 @@ fn a_branch_holding_only_untranslated_ruby_still_renders() {
     ]);
     assert_eq!(render(&p, "templates/demo.py", r#"{"x": true, "y": "[\"a\"]"}"#), "done\n");
 }
+
+#[test]
+fn a_file_whose_path_is_an_option_is_left_alone_while_the_option_is_empty() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "class demo(Optional[String] $conf = undef) {\n  file { $conf: content => \"x\\n\" }\n}\n",
+    )]);
+    let hook = file(&p, "hooks/config-changed");
+    assert!(hook.contains("if [ -n \"${cfg_conf}\" ]; then\n# file["), "{hook}");
+}

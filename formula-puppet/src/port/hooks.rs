@@ -400,6 +400,19 @@ pub fn config_changed(input: &HookInput, todos: &[Todo]) -> String {
 }
 
 fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
+    let path = r.attrs.get("path").unwrap_or(&r.title);
+    match (path, word(path)) {
+        // An option gives the path: nothing to do while it is empty.
+        (Val::Dyn(_), Some(p)) => {
+            let _ = writeln!(s, "if [ -n {p} ]; then");
+            file_at(s, i, r, input);
+            s.push_str("fi\n");
+        }
+        _ => file_at(s, i, r, input),
+    }
+}
+
+fn file_at(s: &mut String, i: usize, r: &Res, input: &HookInput) {
     let path = r.attrs.get("path").and_then(word).or_else(|| word(&r.title));
     let Some(path) = path else {
         let _ = writeln!(s, "# TODO(port-puppet): file {} has a path the port cannot follow ({})", key(r), r.at);
