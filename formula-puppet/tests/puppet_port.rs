@@ -318,5 +318,19 @@ fn a_file_whose_path_is_an_option_is_left_alone_while_the_option_is_empty() {
         "class demo(Optional[String] $conf = undef) {\n  file { $conf: content => \"x\\n\" }\n}\n",
     )]);
     let hook = file(&p, "hooks/config-changed");
-    assert!(hook.contains("if [ -n \"${cfg_conf}\" ]; then\n# file["), "{hook}");
+    assert!(hook.contains("if [ -n \"${cfg_conf}\" ]; then :\n# file["), "{hook}");
+}
+
+#[test]
+fn an_undef_string_option_decides_conditions_as_undef() {
+    let p = port(&[(
+        "manifests/init.pp",
+        "class demo(Optional[String] $epp = undef, $erb = undef) {\n\
+           if $epp and $erb { fail('not both') }\n\
+           if $epp { package { 'with-epp': } } else { package { 'without-epp': } }\n\
+         }\n",
+    )]);
+    let install = file(&p, "hooks/install");
+    assert!(install.contains("'without-epp'") && !install.contains("'with-epp'"), "{install}");
+    assert!(!file(&p, "PORTING.md").contains("`fail` reached"), "{}", file(&p, "PORTING.md"));
 }

@@ -866,6 +866,8 @@ impl Walker<'_> {
                                 format!("decided at port time with option `{o}`'s default"),
                                 "make the hook test the option if it must change at run time",
                             );
+                            // An empty string standing for `undef` is `undef` again.
+                            let opt = opt.filter(|x| !(x.empty_is_undef && x.default == Some(Val::Str(String::new()))));
                             match opt.and_then(|x| x.default) {
                                 Some(d) if pieces.len() == 1 => return d,
                                 Some(d) => text.push_str(&d.text().unwrap_or_default()),

@@ -404,7 +404,7 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
     match (path, word(path)) {
         // An option gives the path: nothing to do while it is empty.
         (Val::Dyn(_), Some(p)) => {
-            let _ = writeln!(s, "if [ -n {p} ]; then");
+            let _ = writeln!(s, "if [ -n {p} ]; then :");
             file_at(s, i, r, input);
             s.push_str("fi\n");
         }
