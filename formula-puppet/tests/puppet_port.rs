@@ -334,3 +334,29 @@ fn an_undef_string_option_decides_conditions_as_undef() {
     assert!(install.contains("'without-epp'") && !install.contains("'with-epp'"), "{install}");
     assert!(!file(&p, "PORTING.md").contains("`fail` reached"), "{}", file(&p, "PORTING.md"));
 }
+
+#[test]
+fn a_title_on_several_lines_is_one_line_in_porting_md_and_the_hook() {
+    let p = port(&[("manifests/init.pp", "class demo {\n  notify { \"first line\n    second line\": }\n}\n")]);
+    assert!(file(&p, "PORTING.md").contains("resource `notify` `first line second line` is not translated"));
+    let hook = file(&p, "hooks/config-changed");
+    assert!(!hook.lines().any(|l| l.trim_start().starts_with("second line")), "{hook}");
+}
+
+#[test]
+fn a_module_reached_through_a_link_is_named_after_the_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("puppet-module-demo");
+    std::fs::create_dir_all(real.join("manifests")).expect("mkdir");
+    std::fs::create_dir_all(real.join("templates")).expect("mkdir");
+    std::fs::write(
+        real.join("manifests/init.pp"),
+        "class demo {\n  file { '/etc/demo': content => template('demo/demo.erb') }\n}\n",
+    )
+    .expect("write");
+    std::fs::write(real.join("templates/demo.erb"), "demo\n").expect("write");
+    std::os::unix::fs::symlink(&real, dir.path().join("demo")).expect("link");
+    let p = port_module(&dir.path().join("demo"), None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.name, "demo");
+    assert!(p.files.contains_key("templates/demo.py"));
+}

@@ -146,7 +146,11 @@ pub fn load_module(dir: &Path) -> Result<Module, PortError> {
         .as_ref()
         .and_then(|m| m["name"].as_str())
         .map(|n| n.rsplit(['-', '/']).next().unwrap_or(n).to_string());
-    let dir_name = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+    // The directory's name as given (Debian links `modules/mongodb` to a directory of another
+    // name), else as resolved (`.`).
+    let given = dir.file_name().filter(|n| *n != "." && *n != "..").map(|n| n.to_string_lossy().into_owned());
+    let dir_name =
+        given.or_else(|| dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())));
     module.name = meta_name.or(dir_name).unwrap_or_else(|| "module".into());
     module.dirs.insert(module.name.clone(), dir.to_path_buf());
     read_manifests(dir, dir, &mut module);
