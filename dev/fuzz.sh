@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the cargo-fuzz targets of fuzz/ one after another, each for a given time.
 #
-#   dev/fuzz.sh [SECONDS] [TARGET...]     (default: 600 seconds; targets yaml formula_load bundle puppet erb)
+#   dev/fuzz.sh [SECONDS] [TARGET...]     (default: 600 seconds; targets yaml formula_load bundle puppet erb epp hiera)
 #
 # The toolchain is stable Rust; cargo-fuzz needs -Z flags, which RUSTC_BOOTSTRAP=1 unlocks.
 # SANITIZER=none skips AddressSanitizer (faster, still catches panics and overflows checked by
@@ -14,7 +14,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(yaml formula_load bundle puppet erb)
+    targets=(yaml formula_load bundle puppet erb epp hiera)
 fi
 sanitizer="${SANITIZER:-address}"
 
@@ -32,6 +32,11 @@ for target in "${targets[@]}"; do
     if [ "$target" = puppet ]; then
         # The test modules' manifests are seeds too.
         find tests/puppet -name '*.pp' -type f | while read -r f; do
+            cp -n "$f" "$corpus/module-$(echo "$f" | tr '/' '_')" 2>/dev/null || true
+        done
+    fi
+    if [ "$target" = epp ]; then
+        find tests/puppet -name '*.epp' -type f | while read -r f; do
             cp -n "$f" "$corpus/module-$(echo "$f" | tr '/' '_')" 2>/dev/null || true
         done
     fi

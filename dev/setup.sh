@@ -10,7 +10,9 @@
 # - system packages: gcc and libc6-dev (the Rust formulas' native builds), python3 and
 #   python3-venv (the example formulas, charm-tools), iproute2 (`ip`, the ns backend),
 #   chromium (the timeline page's browser test), zip (the pack benchmark's baseline),
-#   mmdebstrap (builds the unit base), nodejs and npm when the machine has no npm;
+#   mmdebstrap (builds the unit base), puppet and Debian's puppet-module-* packages (Puppet 7
+#   and the modules under /usr/share/puppet/modules that port-puppet's conformance test
+#   compares our parser and port with), nodejs and npm when the machine has no npm;
 # - yaml-language-server $YAML_LS_VERSION in $YAML_LS (from the npm registry), the editors'
 #   YAML checker that the editor test drives over LSP (YAML_LS points the test at it);
 # - charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS, the `charm proof` the parity test and the
@@ -29,9 +31,21 @@ YAML_LS_VERSION=1.25.0
 
 say() { printf 'setup: %s\n' "$*"; }
 
-packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap)
+packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap puppet)
 # Machines that have Node.js from elsewhere keep it; Debian's serves yaml-language-server too.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# Every module Debian packages for Puppet (about 95; `apt-cache search puppet-module`); a
+# fresh machine has no package lists to search yet.
+puppet_modules() { apt-cache search --names-only '^puppet-module-' 2>/dev/null | cut -d' ' -f1 | sort; }
+if [ -z "$(puppet_modules)" ] && [ "$(id -u)" = 0 ]; then
+    apt-get update
+fi
+mapfile -t modules < <(puppet_modules)
+if [ ${#modules[@]} -eq 0 ]; then
+    say "no puppet-module-* package found (apt-get update as root first)" >&2
+    exit 1
+fi
+packages+=("${modules[@]}")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -13,6 +13,7 @@ mod lint;
 mod new;
 mod pack;
 mod port_puppet;
+mod port_verify;
 mod publish;
 mod schema;
 mod shell;

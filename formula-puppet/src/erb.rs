@@ -75,14 +75,18 @@ pub enum ErbNode {
     Opaque(String, Pos),
 }
 
-enum Tag {
+/// A piece of a template: ERB and EPP cut their text the same way.
+pub(crate) enum Tag {
+    /// Literal text.
     Text(String),
+    /// `<%= … %>`: the code and where the tag opens.
     Output(String, Pos),
+    /// `<% … %>`.
     Code(String, Pos),
 }
 
 /// Cuts a template into text and tags, applying `<%-`, `-%>` and `<%%`.
-fn tags(text: &str) -> Result<Vec<Tag>, ParseError> {
+pub(crate) fn tags(text: &str) -> Result<Vec<Tag>, ParseError> {
     let mut out = Vec::new();
     let mut rest_at = 0;
     let mut buf = String::new();

@@ -205,6 +205,18 @@ impl Lexer<'_> {
         self.text[from..self.at].to_string()
     }
 
+    /// A lowercase word, where Puppet's bare words may hold hyphens between word characters
+    /// (`display-name`, Puppet 3's `mw-extension`); variables may not.
+    fn bare_word(&mut self) -> String {
+        let mut word = self.word();
+        while self.peek(0) == b'-' && (self.peek(1).is_ascii_alphanumeric() || self.peek(1) == b'_') {
+            self.bump();
+            word.push('-');
+            word.push_str(&self.word());
+        }
+        word
+    }
+
     fn token(&mut self, base: usize, value_before: bool) -> Result<Tok, ParseError> {
         let c = self.peek(0);
         if c == b'$' {
@@ -236,8 +248,10 @@ impl Lexer<'_> {
                 self.bump();
                 return Ok(Tok::Name(format!("::{}", self.word())));
             }
-            let word = self.word();
-            return Ok(if c.is_ascii_uppercase() { Tok::TypeRef(word) } else { Tok::Name(word) });
+            if c.is_ascii_uppercase() {
+                return Ok(Tok::TypeRef(self.word()));
+            }
+            return Ok(Tok::Name(self.bare_word()));
         }
         if c == b'\'' {
             return self.single_quoted().map(Tok::Str);

@@ -1,5 +1,5 @@
-//! Puppet modules: a parser for the Puppet language and for ERB templates, and the port of a
-//! module into a formula ([`port`]).
+//! Puppet modules: a parser for the Puppet language and for ERB and EPP templates, and the
+//! port of a module, or of a role of a control repository, into a formula ([`port`]).
 //!
 //! The parser reads the language as modules are written from Puppet 3 to 7. It keeps every
 //! node's position; what it reads but does not model (function definitions, type aliases)
@@ -15,11 +15,12 @@
 //!
 //! `formula port-puppet` is its one user, so the port is a crate of its own rather than a part
 //! of formula-sdk, which every other command and the simulator link. Of formula-sdk it takes
-//! only the source positions ([`Pos`], [`Span`]), so that a Puppet position is the same type
-//! as a formula's.
+//! the source positions ([`Pos`], [`Span`]), so that a Puppet position is the same type as a
+//! formula's, and the YAML reader (hiera data).
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod epp;
 pub mod erb;
 pub mod lexer;
 pub mod parser;

@@ -37,7 +37,7 @@ const MAX_DEPTH: usize = 100;
 /// Parses a whole manifest.
 pub fn parse(text: &str) -> Result<Manifest, ParseError> {
     let tokens = tokenize(text, Pos { offset: 0, line: 1, column: 1 })?;
-    let mut p = Parser { tokens, at: 0, text, depth: 0 };
+    let mut p = Parser { tokens, at: 0, text, depth: 0, in_condition: false };
     let body = p.statements(None)?;
     Ok(Manifest { body })
 }
@@ -45,7 +45,7 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
 /// Parses one expression that starts at `start` (an interpolation `${…}`).
 pub fn parse_expression(source: &str, start: Pos, whole: &str) -> Result<Expr, ParseError> {
     let tokens = tokenize(source, start)?;
-    let mut p = Parser { tokens, at: 0, text: whole, depth: 0 };
+    let mut p = Parser { tokens, at: 0, text: whole, depth: 0, in_condition: false };
     let e = p.expr()?;
     if !matches!(p.peek(), Tok::Eof) {
         return Err(p.unexpected("the end of the interpolation"));
@@ -58,6 +58,20 @@ struct Parser<'a> {
     at: usize,
     text: &'a str,
     depth: usize,
+    /// Parsing the condition of an `if`, `unless`, `elsif` or the subject of a `case`: there
+    /// `word {` and `Type {` open the body, not a resource (`if $ensure == present {`).
+    in_condition: bool,
+}
+
+/// Whether an interpolation's source starts with a bare name that is a variable: `${name}`,
+/// `${name['k']}`, `${name.join(',')}` (not `${name(…)}`, a call).
+fn variable_first(src: &str) -> bool {
+    let body = src.strip_prefix("::").unwrap_or(src);
+    if !body.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+        return false;
+    }
+    let end = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(body.len());
+    matches!(body[end..].chars().next(), None | Some('[' | '.'))
 }
 
 fn join(a: Span, b: Span) -> Span {
@@ -160,7 +174,26 @@ impl Parser<'_> {
 
     fn block(&mut self) -> Result<Vec<Expr>, ParseError> {
         self.expect("{")?;
-        self.statements(Some("}"))
+        let saved = std::mem::replace(&mut self.in_condition, false);
+        let body = self.statements(Some("}"));
+        self.in_condition = saved;
+        body
+    }
+
+    /// A condition or a case's subject (see [`Parser::in_condition`]).
+    fn condition(&mut self) -> Result<Expr, ParseError> {
+        let saved = std::mem::replace(&mut self.in_condition, true);
+        let cond = self.expr();
+        self.in_condition = saved;
+        cond
+    }
+
+    /// An expression in brackets or parentheses, where resources may be written again.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, ParseError>) -> Result<T, ParseError> {
+        let saved = std::mem::replace(&mut self.in_condition, false);
+        let r = f(self);
+        self.in_condition = saved;
+        r
     }
 
     fn statement(&mut self) -> Result<Expr, ParseError> {
@@ -544,7 +577,18 @@ impl Parser<'_> {
                 StrPiece::Text(t) => parts.push(StrPart::Text(t)),
                 StrPiece::Var(v, s) => parts.push(StrPart::Expr(Expr { kind: ExprKind::Var(v), span: s })),
                 StrPiece::Expr(src, at) => {
-                    let mut e = parse_expression(&src, at, self.text)?;
+                    // `${unless}`: a name that starts an interpolation is a variable, keywords too.
+                    let mut e = match variable_first(&src) {
+                        true => {
+                            let at = Pos {
+                                offset: at.offset.saturating_sub(1),
+                                line: at.line,
+                                column: at.column.saturating_sub(1).max(1),
+                            };
+                            parse_expression(&format!("${src}"), at, self.text)?
+                        }
+                        false => parse_expression(&src, at, self.text)?,
+                    };
                     // `${name}` and `${name[…]}` mean the variable `$name`.
                     fn to_var(e: &mut Expr) {
                         match &mut e.kind {
@@ -574,11 +618,11 @@ impl Parser<'_> {
             Tok::Regex(r) => ExprKind::Regex(r),
             Tok::Var(v) => ExprKind::Var(v),
             Tok::Punct("(") => {
-                let e = self.expr()?;
+                let e = self.nested(|p| p.expr())?;
                 self.expect(")")?;
                 return Ok(e);
             }
-            Tok::Punct("[") => ExprKind::Array(self.list("]")?),
+            Tok::Punct("[") => ExprKind::Array(self.nested(|p| p.list("]"))?),
             Tok::Punct("{") => {
                 let mut pairs = Vec::new();
                 while !self.eat("}") {
@@ -607,19 +651,33 @@ impl Parser<'_> {
                 return self.resource(name, virtuality, span);
             }
             Tok::TypeRef(name) => {
-                if let Tok::Punct(open @ ("<|" | "<<|")) = self.peek() {
-                    let exported = *open == "<<|";
-                    let close = if exported { "|>>" } else { "|>" };
+                // Puppet 3's hyphenated type names (`Mw-extension <| |>`), which Puppet 7 no
+                // longer reads, are still read in collectors: old manifests use them.
+                if let (Tok::Punct("-"), Tok::Name(rest), Tok::Punct("<|" | "<<|")) =
+                    (self.peek(), self.peek_at(1), self.peek_at(2))
+                {
+                    if !self.space_before()
+                        && self.tokens.get(self.at + 1).is_some_and(|t| t.span.start.offset == span.end.offset + 1)
+                    {
+                        let name = format!("{name}-{rest}");
+                        self.at += 2;
+                        return self.collector(name, span);
+                    }
+                }
+                if let Tok::Punct("<|" | "<<|") = self.peek() {
+                    return self.collector(name, span);
+                }
+                // `String($port)`, `Sensitive($x)`, `Integer('3')`: a new value of the type.
+                if self.is("(") {
                     self.at += 1;
-                    let query = if self.is(close) { None } else { Some(Box::new(self.expr()?)) };
-                    self.expect(close)?;
-                    let attrs = if self.is("{") { self.attr_block()? } else { Vec::new() };
+                    let args = self.nested(|p| p.list(")"))?;
+                    let lambda = self.lambda()?;
                     return Ok(Expr {
-                        kind: ExprKind::Collector { type_name: name, exported, query, attrs },
+                        kind: ExprKind::Call { name, args, lambda },
                         span: join(span, self.prev_span()),
                     });
                 }
-                if self.is("{") && self.is_attr_block() {
+                if self.is("{") && !self.in_condition && self.is_attr_block() {
                     let attrs = self.attr_block()?;
                     return Ok(Expr {
                         kind: ExprKind::ResourceDefaults(name, attrs),
@@ -668,13 +726,13 @@ impl Parser<'_> {
                     ExprKind::Node(matches, body)
                 }
                 "if" | "unless" => {
-                    let cond = self.expr()?;
+                    let cond = self.condition()?;
                     let then = self.block()?;
                     let otherwise = self.else_part()?;
                     ExprKind::If { cond: Box::new(cond), negated: word == "unless", then, otherwise }
                 }
                 "case" => {
-                    let subject = self.expr()?;
+                    let subject = self.condition()?;
                     self.expect("{")?;
                     let mut options = Vec::new();
                     while !self.eat("}") {
@@ -691,13 +749,14 @@ impl Parser<'_> {
                     }
                     ExprKind::Case(Box::new(subject), options)
                 }
-                _ if self.is("(") && !self.space_before() => {
+                // `f(x)`, and `f (x)` as Puppet reads it too.
+                _ if self.is("(") && !crate::lexer::is_keyword(&word) => {
                     self.at += 1;
-                    let args = self.list(")")?;
+                    let args = self.nested(|p| p.list(")"))?;
                     let lambda = self.lambda()?;
                     ExprKind::Call { name: word, args, lambda }
                 }
-                _ if self.is("{") && !crate::lexer::is_keyword(&word) => {
+                _ if self.is("{") && !self.in_condition && !crate::lexer::is_keyword(&word) => {
                     return self.resource(word, Virtuality::Real, span);
                 }
                 _ => ExprKind::Name(word),
@@ -712,10 +771,25 @@ impl Parser<'_> {
         Ok(Expr { kind, span: join(span, self.prev_span()) })
     }
 
+    /// `Type <| query |>` or `<<| |>>`, with an optional attribute block; `start` is the
+    /// type's span and the current token the opening bracket.
+    fn collector(&mut self, type_name: String, start: Span) -> Result<Expr, ParseError> {
+        let exported = self.is("<<|");
+        let close = if exported { "|>>" } else { "|>" };
+        self.at += 1;
+        let query = if self.is(close) { None } else { Some(Box::new(self.nested(|p| p.expr())?)) };
+        self.expect(close)?;
+        let attrs = if self.is("{") && !self.in_condition { self.attr_block()? } else { Vec::new() };
+        Ok(Expr {
+            kind: ExprKind::Collector { type_name, exported, query, attrs },
+            span: join(start, self.prev_span()),
+        })
+    }
+
     fn else_part(&mut self) -> Result<Vec<Expr>, ParseError> {
         if self.is_word("elsif") {
             let start = self.next().span;
-            let cond = self.expr()?;
+            let cond = self.condition()?;
             let then = self.block()?;
             let otherwise = self.else_part()?;
             let span = join(start, self.prev_span());

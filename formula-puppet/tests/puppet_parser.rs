@@ -435,3 +435,28 @@ fn odd_inputs_are_errors_or_trees_never_panics() {
         let _ = parse(src);
     }
 }
+
+#[test]
+fn what_puppet_7_accepts_in_debians_modules() {
+    // A keyword names the variable of an interpolation.
+    assert_eq!(p(r#"$q = "select ${unless}(1)""#), r#"(= $q (str "select " $unless "(1)"))"#);
+    // Bare words hold hyphens; variables do not.
+    assert_eq!(p("$h = { display-name => $a-1 }"), r#"(= $h {display-name=>(- $a 1)})"#);
+    // `present {` in a condition opens its body.
+    assert_eq!(p("if $ensure == present { include x }"), r#"(if (== $ensure present) {(call include x)} {})"#);
+    assert_eq!(p("case $x { present: { } }"), r#"(case $x present: {})"#);
+    // A call with a space before its parentheses, and a type called as a function.
+    assert_eq!(p("ensure_packages ( 'lvm2', {})"), r#"(call ensure_packages "lvm2" {})"#);
+    assert_eq!(p("$s = String($port)"), r#"(= $s (call String $port))"#);
+    // Collectors anywhere in chains, Puppet 3's hyphenated types among them.
+    assert_eq!(
+        p("File <| tag == 'a' |> -> Package <| |> ~> Service['s']"),
+        r#"(~> (-> (<||> File (== tag "a") ) (<||> Package  )) Service["s"])"#
+    );
+    assert_eq!(p("Mw-extension <| |> -> Exec['x']"), r#"(-> (<||> Mw-extension  ) Exec["x"])"#);
+    // Functions and type aliases written in Puppet.
+    assert_eq!(p("function m::f(Integer $x) >> Integer { $x * 2 }"), r#"(opaque "function m::f(Integer")"#);
+    assert_eq!(p("type M::Port = Integer[1, 65535]"), r#"(opaque "type M::Port")"#);
+    // What Puppet refuses, we refuse.
+    assert_eq!(err("$h = { class => 1 }"), "1:14: expected a name");
+}

@@ -1,6 +1,7 @@
-//! A deterministic stand-in for the `puppet` and `erb` fuzz targets: pseudo-random bytes and
-//! mutations of the test modules' manifests and templates (tests/puppet/), fed to the same
-//! entry points (`fuzz/src/puppet.rs`, included here): parse, and port or render what parses.
+//! A deterministic stand-in for the `puppet`, `erb`, `epp` and `hiera` fuzz targets:
+//! pseudo-random bytes and mutations of the test modules' manifests, templates and hiera data
+//! (tests/puppet/), fed to the same entry points (`fuzz/src/puppet.rs`, included here): parse,
+//! and port or render what parses; read the mutations as hiera.yaml and as data.
 //! Nothing may panic. A failure prints the case's index and input.
 
 #[path = "../../fuzz/src/puppet.rs"]
@@ -90,15 +91,17 @@ const TOKENS: &[&str] = &[
     "else",
 ];
 
-fn samples() -> Vec<Vec<u8>> {
+/// The modules' files of tests/puppet (not the refused files of tests/puppet/conformance, which
+/// Puppet refuses too).
+fn samples() -> Vec<(String, Vec<u8>)> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<PathBuf> =
             std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
         entries.sort();
         for p in entries {
-            if p.is_dir() {
+            if p.is_dir() && !p.ends_with("refused") {
                 walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "pp" || e == "erb") {
+            } else if p.extension().is_some_and(|e| ["pp", "erb", "epp", "yaml"].iter().any(|x| e == *x)) {
                 out.push(p);
             }
         }
@@ -106,7 +109,13 @@ fn samples() -> Vec<Vec<u8>> {
     let mut files = Vec::new();
     walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/puppet"), &mut files);
     assert!(files.len() >= 8, "the test modules are missing: {files:?}");
-    files.iter().map(|f| std::fs::read(f).expect("read sample")).collect()
+    files
+        .iter()
+        .map(|f| {
+            let ext = f.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+            (ext, std::fs::read(f).expect("read sample"))
+        })
+        .collect()
 }
 
 fn mutate(rng: &mut Rng, text: &[u8]) -> Vec<u8> {
@@ -146,8 +155,9 @@ fn mutated_manifests_and_templates_never_panic() {
     let mut rng = Rng(SEED);
     let dir = tempfile::tempdir().expect("temp dir");
     let module = dir.path().join("m");
+    let repo = dir.path().join("repo");
     for index in 0..1500 {
-        let base = &samples[rng.below(samples.len())];
+        let (_, base) = &samples[rng.below(samples.len())];
         let input = if rng.below(10) == 0 {
             (0..rng.below(200)).map(|_| rng.next() as u8).collect()
         } else {
@@ -155,17 +165,25 @@ fn mutated_manifests_and_templates_never_panic() {
         };
         check("puppet", index, &input, |i| harness::puppet(&module, i));
         check("erb", index, &input, harness::erb);
+        check("epp", index, &input, harness::epp);
+        // Hiera writes a repository each time: one case in four.
+        if index % 4 == 0 {
+            check("hiera", index, &input, |i| harness::hiera(&repo, i));
+            // The same bytes as hiera data: no hiera.yaml, then a common level of them.
+            check("hiera", index, &[b"\0", &input[..]].concat(), |i| harness::hiera(&repo, i));
+        }
     }
 }
 
 #[test]
 fn the_test_modules_parse_and_port_as_they_are() {
-    for sample in samples() {
+    for (ext, sample) in samples() {
         let text = String::from_utf8_lossy(&sample);
-        if text.contains("class ") || text.contains("define ") {
-            formula_puppet::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        } else {
-            formula_puppet::erb::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        match ext.as_str() {
+            "pp" => drop(formula_puppet::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))),
+            "erb" => drop(formula_puppet::erb::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))),
+            "epp" => drop(formula_puppet::epp::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))),
+            _ => drop(formula_sdk::yaml::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))),
         }
     }
 }

@@ -6,5 +6,5 @@
 mod puppet;
 mod sdk;
 
-pub use puppet::{erb, puppet};
+pub use puppet::{epp, erb, hiera, puppet};
 pub use sdk::{all_rules, bundle, formula_load, write_formula, yaml, FORMULA_FILES};

@@ -20,6 +20,7 @@ mod port_puppet;
 mod precommit;
 mod proof_parity;
 mod publish_cli;
+mod puppet_conformance;
 mod schema_cli;
 mod sim_base;
 mod sim_checks;

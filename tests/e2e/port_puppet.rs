@@ -239,3 +239,148 @@ fn a_syntax_error_names_file_line_and_column() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken/manifests/init.pp:3:5: expected `:`, found `ensure`"), "{stderr}");
 }
+
+/// tests/puppet/control-repo copied to a temporary directory, with Debian's modules (the
+/// `puppet-module-*` packages, /usr/share/puppet/modules) linked in as its vendor_modules.
+fn control_repo(dir: &Path) -> PathBuf {
+    let copy = dir.join("control-repo");
+    let status = std::process::Command::new("cp")
+        .arg("-R")
+        .arg(repo().join("tests/puppet/control-repo"))
+        .arg(&copy)
+        .status()
+        .expect("run cp");
+    assert!(status.success());
+    let vendor = Path::new("/usr/share/puppet/modules");
+    assert!(vendor.join("memcached/manifests").is_dir(), "dev/setup.sh installs Debian's puppet modules");
+    std::os::unix::fs::symlink(vendor, copy.join("vendor_modules")).expect("link vendor_modules");
+    copy
+}
+
+#[test]
+fn a_role_of_a_control_repository_is_ported_with_its_hiera_defaults_and_renders_them() {
+    require_root();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = control_repo(dir.path());
+    let formula_dir = dir.path().join("etherpad");
+    let output = formula()
+        .arg("port-puppet")
+        .arg(&repo)
+        .arg("--class")
+        .arg("role::etherpad")
+        .arg("-o")
+        .arg(&formula_dir)
+        .output()
+        .expect("run formula port-puppet");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("9 of 9 resources translated"), "{stderr}");
+    assert_lints_without_error(&formula_dir);
+
+    // Hiera's values are the options' defaults, the role's level first; the clash of the two
+    // `listen_ip` keys gives the second its class's name; the private module's password is an
+    // option without a default, and the missing module path directory and class are listed.
+    let config = std::fs::read_to_string(formula_dir.join("config.yaml")).expect("config.yaml");
+    for needle in [
+        "  listen_ip:\n    type: string\n    default: \"127.0.0.1\"\n",
+        "  memcached_listen_ip:\n    type: string\n    default: \"127.0.0.1\"\n",
+        "  max_memory:\n    type: int\n    default: 256\n",
+        "  listen_port:\n    type: int\n    default: 9001\n",
+        "  db_host:\n    type: string\n    default: \"db1001.example.org\"\n",
+        "  etherpad_db_pass:\n    type: string\n    description:",
+    ] {
+        assert!(config.contains(needle), "{needle}\nnot in\n{config}");
+    }
+    let porting = std::fs::read_to_string(formula_dir.join("PORTING.md")).expect("PORTING.md");
+    assert!(
+        porting.contains("| environment.conf | module path directory `private_modules` is not there |"),
+        "{porting}"
+    );
+    assert!(
+        porting.contains("| modules/profile/manifests/etherpad.pp:11 | class `passwords::etherpad` is not on the module path (a private module?) |"),
+        "{porting}"
+    );
+    // memcached's template calls a Ruby function of its module: listed, rendered as nothing.
+    assert!(
+        porting.contains("| templates/memcached/memcached.conf.erb:20 | Ruby method `call_function` |"),
+        "{porting}"
+    );
+    let install = std::fs::read_to_string(formula_dir.join("hooks/install")).expect("install hook");
+    assert!(install.contains("'curl' 'htop' 'etherpad-lite' 'memcached'"), "{install}");
+
+    let scenario = dir.path().join("scenario.yaml");
+    std::fs::write(
+        &scenario,
+        r#"formulas: {etherpad: ./etherpad}
+applications:
+  etherpad: {formula: etherpad, units: 1}
+stubs:
+  "*": {apt-get: "exit 0", service: "exit 0", systemctl: "exit 0"}
+steps:
+  - settle
+  - expect:
+      files:
+        etherpad/0:
+          /etc/etherpad-lite/settings.json: {contains: "\"ip\": \"127.0.0.1\",\n  \"port\": 9001,\n"}
+          /etc/memcached.conf: {contains: "-l 127.0.0.1\n"}
+          /usr/share/etherpad-lite/src/static/skins/colibris/index.css: {contains: "font-family: sans-serif"}
+          /usr/share/etherpad-lite/src/static/skins/colibris/fonts/README: {contains: "Fonts"}
+      ports: {etherpad/0: [9001/tcp]}
+      run: {unit: etherpad/0, command: "grep -c 'host.*db1001.example.org' /etc/etherpad-lite/settings.json", exit: 0, stdout-contains: "1"}
+  - config: {application: etherpad, values: {listen_ip: 0.0.0.0, listen_port: 9002, etherpad_db_pass: s3cret, memcached_listen_ip: 10.0.0.1}}
+  - settle
+  - expect:
+      files:
+        etherpad/0:
+          /etc/etherpad-lite/settings.json: {contains: "\"ip\": \"0.0.0.0\",\n  \"port\": 9002,\n"}
+          /etc/memcached.conf: {contains: "-l 10.0.0.1\n"}
+      ports: {etherpad/0: [9002/tcp]}
+      run: {unit: etherpad/0, command: "grep -c '\"password\": \"s3cret\"' /etc/etherpad-lite/settings.json", exit: 0, stdout-contains: "1"}
+"#,
+    )
+    .expect("write scenario");
+    let run = sim(&scenario, &["--backend", "ns", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The settings changed once after start: etherpad restarts once, and memcached once.
+    assert_eq!(stub_calls(&run, "service", &["etherpad-lite", "restart"]), 1, "{}", run.stderr);
+    assert_eq!(stub_calls(&run, "service", &["memcached", "restart"]), 1, "{}", run.stderr);
+}
+
+#[test]
+fn verify_compares_the_port_with_puppet_apply_file_by_file() {
+    require_root();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // tests/puppet/memcached: Puppet and the port leave the same two files.
+    let output = formula()
+        .arg("port-puppet")
+        .arg(repo().join("tests/puppet/memcached"))
+        .arg("-o")
+        .arg(dir.path().join("memcached"))
+        .arg("--verify")
+        .output()
+        .expect("run formula port-puppet --verify");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&output.stdout));
+    assert!(stderr.contains("verify: 2 of 2 files as Puppet leaves them"), "{stderr}");
+
+    // The control repository: Puppet gets the hiera data and a stand-in for the private module
+    // (its password the value the port's option is given); one file differs, memcached's,
+    // whose template calls a Ruby function of its module that the port renders as nothing.
+    let repo_copy = control_repo(dir.path());
+    let output = formula()
+        .arg("port-puppet")
+        .arg(&repo_copy)
+        .arg("--class")
+        .arg("role::etherpad")
+        .arg("-o")
+        .arg(dir.path().join("etherpad"))
+        .arg("--verify")
+        .output()
+        .expect("run formula port-puppet --verify");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stderr}\n{stdout}");
+    assert!(stderr.contains("verify: 6 of 7 files as Puppet leaves them"), "{stderr}\n{stdout}");
+    let differences: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("puppet apply: ")).collect();
+    assert_eq!(differences, ["/etc/memcached.conf: content differs at line 13: `-m ` (Puppet: `-m 256`)"], "{stdout}");
+}

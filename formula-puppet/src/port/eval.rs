@@ -84,6 +84,9 @@ pub struct OptionSpec {
     pub description: String,
     /// Arrays and hashes travel as JSON text.
     pub json: bool,
+    /// A string parameter whose Puppet default is `undef`: empty means `undef` (nil) to the
+    /// templates, as the option cannot hold nothing.
+    pub empty_is_undef: bool,
 }
 
 /// A resource of a type the port translates.
@@ -147,6 +150,15 @@ pub struct Walked {
     pub total: usize,
     /// What a person must port.
     pub todos: Vec<Todo>,
+    /// A manifest the walk needed (it holds a class the port includes) that does not parse.
+    pub broken: Option<(String, crate::ParseError)>,
+    /// Variables of absent classes, and the options that stand for them.
+    pub absent: Vec<(String, String)>,
+    /// Classes the walk included that are not there.
+    pub absent_classes: BTreeSet<String>,
+    /// Defined types of modules that are not there (`nrpe::check`), with the attributes
+    /// their instances were given.
+    pub absent_defines: BTreeMap<String, BTreeSet<String>>,
 }
 
 const TRANSLATED: &[&str] = &["package", "file", "service", "exec", "user", "group"];
@@ -231,8 +243,16 @@ struct Scope {
 
 /// Walks `module` from class `class`.
 pub fn walk(module: &Module, class: &str) -> Walked {
-    let mut w =
-        Walker { module, out: Walked::default(), qualified: BTreeMap::new(), done: BTreeSet::new(), file: 0, depth: 0 };
+    let mut w = Walker {
+        module,
+        out: Walked::default(),
+        qualified: BTreeMap::new(),
+        done: BTreeSet::new(),
+        file: 0,
+        depth: 0,
+        option_keys: BTreeMap::new(),
+        epp_vars: Vec::new(),
+    };
     w.main_class(class);
     w.out
 }
@@ -245,6 +265,10 @@ struct Walker<'m> {
     done: BTreeSet<String>,
     file: usize,
     depth: usize,
+    /// Options made from hiera keys and absent classes' variables: key → option name.
+    option_keys: BTreeMap<String, String>,
+    /// Parameters an `epp()` call gave its template (the resource's variables).
+    epp_vars: Vec<(String, Val)>,
 }
 
 impl Walker<'_> {
@@ -254,7 +278,8 @@ impl Walker<'_> {
 
     fn todo(&mut self, e: &Expr, what: impl Into<String>, action: impl Into<String>) {
         let at = self.at(e);
-        let what = what.into();
+        // One line: it is a table row in PORTING.md and a comment in the hook.
+        let what = what.into().split_whitespace().collect::<Vec<_>>().join(" ");
         if !self.out.todos.iter().any(|t| t.at == at && t.what == what) {
             let before = self.out.resources.len();
             self.out.todos.push(Todo { at, what, action: action.into(), before });
@@ -272,17 +297,19 @@ impl Walker<'_> {
         self.file = file;
         let docs = param_docs(&def.doc);
         for p in &def.params {
-            let default = p.default.as_ref().map(|d| self.eval(d, &mut scope));
+            let key = format!("{name}::{}", p.name);
+            let from_hiera = self.hiera(&key);
+            let default = match &from_hiera {
+                Some(found) => Some(found.value.clone()),
+                None => p.default.as_ref().map(|d| self.eval(d, &mut scope)),
+            };
             let literal = default.as_ref().filter(|v| is_literal(v)).cloned();
             let (kind, json) = option_kind(p.type_expr.as_ref(), literal.as_ref());
             // An unset string option reads as "" (config-get), as an undef parameter would.
-            let literal =
-                if literal.is_none() && kind == "string" && !json && matches!(default, Some(Val::Undef) | None) {
-                    Some(Val::Str(String::new()))
-                } else {
-                    literal
-                };
-            if let (Some(d), None) = (&p.default, &literal) {
+            let empty_is_undef =
+                literal.is_none() && kind == "string" && !json && matches!(default, Some(Val::Undef) | None);
+            let literal = if empty_is_undef { Some(Val::Str(String::new())) } else { literal };
+            if let (Some(d), None, None) = (&p.default, &literal, &from_hiera) {
                 if !matches!(default, Some(Val::Undef)) {
                     let e = d.clone();
                     self.todo(
@@ -292,11 +319,22 @@ impl Walker<'_> {
                     );
                 }
             }
-            let description = docs
+            let mut description = docs
                 .get(&p.name)
                 .cloned()
                 .unwrap_or_else(|| format!("Parameter `${}` of Puppet class `{}`.", p.name, def.name));
-            self.out.options.push(OptionSpec { name: p.name.clone(), kind, default: literal, description, json });
+            if let Some(found) = &from_hiera {
+                description.push_str(&format!(" Default from hiera ({}).", found.file));
+            }
+            self.option_keys.insert(key, p.name.clone());
+            self.out.options.push(OptionSpec {
+                name: p.name.clone(),
+                kind,
+                default: literal,
+                description,
+                json,
+                empty_is_undef,
+            });
             let v = Val::Dyn(vec![Piece::Option(p.name.clone())]);
             self.qualified.insert(format!("{name}::{}", p.name), v.clone());
             scope.vars.insert(p.name.clone(), v);
@@ -332,11 +370,20 @@ impl Walker<'_> {
             return;
         }
         let Some((file, def)) = self.module.classes.get(&name).cloned() else {
-            self.todo(
-                at,
-                format!("class `{name}` from another module"),
-                "port that module too, or install what it provides in the install hook",
-            );
+            if let Some(broken) = self.module.broken_for(&name) {
+                self.out.broken.get_or_insert_with(|| broken.clone());
+                return;
+            }
+            self.out.absent_classes.insert(name.clone());
+            if self.module.tree {
+                self.absent(&name, at);
+            } else {
+                self.todo(
+                    at,
+                    format!("class `{name}` from another module"),
+                    "port that module too, or install what it provides in the install hook",
+                );
+            }
             return;
         };
         self.done.insert(name.clone());
@@ -348,15 +395,63 @@ impl Walker<'_> {
             self.file = file;
         }
         for p in &def.params {
-            let v = match given.get(&p.name) {
-                Some(v) => v.clone(),
-                None => p.default.as_ref().map(|d| self.eval(d, &mut scope)).unwrap_or(Val::Undef),
+            let key = format!("{name}::{}", p.name);
+            let v = match (given.get(&p.name), self.hiera(&key)) {
+                (Some(v), _) => v.clone(),
+                // Automatic parameter lookup: `CLASS::PARAM` in hiera.
+                (None, Some(found)) => {
+                    let description = format!("`{key}`, from hiera ({}).", found.file);
+                    self.hiera_option(&key, Some(found.value), p.type_expr.as_ref(), description)
+                }
+                (None, None) => p.default.as_ref().map(|d| self.eval(d, &mut scope)).unwrap_or(Val::Undef),
             };
-            self.qualified.insert(format!("{name}::{}", p.name), v.clone());
+            self.qualified.insert(key, v.clone());
             scope.vars.insert(p.name.clone(), v);
         }
         self.block(&def.body, &mut scope);
         self.file = saved;
+    }
+
+    /// `key` in the hiera data, when the port reads a control repository that has some.
+    fn hiera(&self, key: &str) -> Option<super::hiera::Found> {
+        self.module.hiera.as_ref()?.lookup(key)
+    }
+
+    /// The option for hiera key (or absent variable) `key`, made on first use: named after
+    /// the key's last segment (`listen_ip` for `profile::etherpad::listen_ip`), or more of
+    /// it when an option has that name already (`etherpad_listen_ip`).
+    fn hiera_option(&mut self, key: &str, value: Option<Val>, type_expr: Option<&Expr>, description: String) -> Val {
+        let key = key.trim_start_matches("::");
+        if let Some(name) = self.option_keys.get(key) {
+            return Val::Dyn(vec![Piece::Option(name.clone())]);
+        }
+        let literal = value.filter(is_literal);
+        let (kind, json) = option_kind(type_expr, literal.as_ref());
+        let parts: Vec<&str> = key.split("::").collect();
+        let taken = |n: &str| self.out.options.iter().any(|o| o.name == n);
+        let name =
+            (1..=parts.len()).map(|k| parts[parts.len() - k..].join("_")).find(|n| !taken(n)).unwrap_or_else(|| {
+                (2..).map(|i| format!("{}_{i}", parts.join("_"))).find(|n| !taken(n)).unwrap_or_default()
+            });
+        self.option_keys.insert(key.to_string(), name.clone());
+        self.out.options.push(OptionSpec {
+            name: name.clone(),
+            kind,
+            default: literal,
+            description,
+            json,
+            empty_is_undef: false,
+        });
+        Val::Dyn(vec![Piece::Option(name)])
+    }
+
+    /// A class that is not on the module path (a private module): listed once.
+    fn absent(&mut self, class: &str, at: &Expr) {
+        self.out.absent_classes.insert(class.to_string());
+        let what = format!("class `{class}` is not on the module path (a private module?)");
+        if !self.out.todos.iter().any(|t| t.what == what) {
+            self.todo(at, what, "the values it provides are options without a default: set them");
+        }
     }
 
     fn block(&mut self, body: &[Expr], scope: &mut Scope) -> Vec<String> {
@@ -392,6 +487,12 @@ impl Walker<'_> {
             }
             ExprKind::Resource { virtuality, type_name, bodies } => {
                 if *virtuality != Virtuality::Real {
+                    let type_name = type_name.trim_start_matches("::").to_lowercase();
+                    if type_name.contains("::") && !self.module.defines.contains_key(&type_name) {
+                        let attrs = bodies.iter().flat_map(|b| &b.attrs).map(|a| a.name.clone());
+                        let attrs = attrs.filter(|a| !META.contains(&a.as_str()) && a != "*");
+                        self.out.absent_defines.entry(type_name.clone()).or_default().extend(attrs);
+                    }
                     let what = if *virtuality == Virtuality::Virtual { "virtual" } else { "exported" };
                     self.out.total += bodies.len();
                     self.todo(
@@ -558,8 +659,12 @@ impl Walker<'_> {
             // stdlib's `ensure_packages` and Wikimedia's `require_package` declare packages.
             "ensure_packages" | "stdlib::ensure_packages" | "require_package" => {
                 let mut keys = Vec::new();
-                for a in args {
-                    let titles = match self.eval(a, scope) {
+                // The packages are the first argument (the second holds their attributes); an
+                // option's list is taken with its default.
+                for a in args.iter().take(1) {
+                    let v = self.eval(a, scope);
+                    let v = if matches!(v, Val::Dyn(_)) { self.with_defaults(v, a) } else { v };
+                    let titles = match v {
                         Val::Array(items) => items,
                         Val::Hash(pairs) => pairs.into_iter().map(|(k, _)| Val::Str(k)).collect(),
                         other => vec![other],
@@ -589,6 +694,7 @@ impl Walker<'_> {
     /// Declares one resource; answers its key when translated.
     fn resource(&mut self, e: &Expr, type_name: &str, title: Val, attrs: &[Attr], scope: &mut Scope) -> Vec<String> {
         let type_name = type_name.trim_start_matches("::").to_lowercase();
+        self.epp_vars.clear();
         let mut values: BTreeMap<String, Val> = scope.defaults.get(&type_name).cloned().unwrap_or_default();
         for a in attrs {
             let v = self.eval(&a.value, scope);
@@ -615,6 +721,10 @@ impl Walker<'_> {
             return self.expand(e, &def, file, title, values);
         }
         self.out.total += 1;
+        if type_name.contains("::") {
+            let attrs = values.keys().filter(|k| !META.contains(&k.as_str()) && *k != "*").cloned();
+            self.out.absent_defines.entry(type_name.clone()).or_default().extend(attrs);
+        }
         if !TRANSLATED.contains(&type_name.as_str()) {
             self.todo(
                 e,
@@ -626,6 +736,7 @@ impl Walker<'_> {
         // Templates see the resource's scope, and other classes' variables by qualified name.
         let mut vars = self.qualified.clone();
         vars.extend(scope.vars.clone());
+        vars.extend(std::mem::take(&mut self.epp_vars));
         let res = Res { kind: type_name, title, attrs: values, at: self.at(e), vars, class: scope.class.clone() };
         for (attr, value) in &res.attrs {
             if let Some(why) = unknown_in(value) {
@@ -636,7 +747,8 @@ impl Walker<'_> {
                 );
                 self.todo(e, what, "give it a value in the hook");
             }
-            if !known_attribute(&res.kind, attr) {
+            let copied_tree = attr == "recurse" && matches!(res.attrs.get("source"), Some(Val::ModuleFile(_)));
+            if !known_attribute(&res.kind, attr) && !copied_tree {
                 let what = format!("attribute `{attr}` of {} `{}`", res.kind, key_text(&res.title));
                 self.todo(e, what, "the port ignores it; add its effect to the hook");
             }
@@ -755,6 +867,8 @@ impl Walker<'_> {
                                 format!("decided at port time with option `{o}`'s default"),
                                 "make the hook test the option if it must change at run time",
                             );
+                            // An empty string standing for `undef` is `undef` again.
+                            let opt = opt.filter(|x| !(x.empty_is_undef && x.default == Some(Val::Str(String::new()))));
                             match opt.and_then(|x| x.default) {
                                 Some(d) if pieces.len() == 1 => return d,
                                 Some(d) => text.push_str(&d.text().unwrap_or_default()),
@@ -771,6 +885,9 @@ impl Walker<'_> {
     }
 
     fn lookup(&mut self, name: &str, e: &Expr, scope: &Scope) -> Val {
+        if let Some(qualified) = name.strip_prefix("::").filter(|n| n.contains("::")) {
+            return self.lookup(qualified, e, scope);
+        }
         if let Some(fact) = name.strip_prefix("::") {
             if let Some(v) = self.qualified.get(fact).cloned() {
                 return v;
@@ -780,13 +897,33 @@ impl Walker<'_> {
         if name == "facts" || name == "trusted" {
             return Val::Hash(Vec::new());
         }
+        // Puppet's own: the module of the class being evaluated.
+        if name == "module_name" {
+            return Val::Str(scope.class.split("::").next().unwrap_or("").to_string());
+        }
         if let Some(v) = scope.vars.get(name) {
             return v.clone();
         }
         if let Some(v) = self.qualified.get(name) {
             return v.clone();
         }
-        if name.contains("::") {
+        if let Some((class, _)) = name.rsplit_once("::") {
+            // A variable of a class that is not there (passwords in a private module): an
+            // option without a default.
+            if self.module.tree && !self.module.classes.contains_key(class) && self.module.broken_for(class).is_none() {
+                self.absent(class, e);
+                let description = format!("`${name}`, which class `{class}` (not on the module path) provides.");
+                let v = self.hiera_option(name, None, None, description);
+                if let Val::Dyn(pieces) = &v {
+                    if let [Piece::Option(option)] = pieces.as_slice() {
+                        let entry = (name.to_string(), option.clone());
+                        if !self.out.absent.contains(&entry) {
+                            self.out.absent.push(entry);
+                        }
+                    }
+                }
+                return v;
+            }
             self.todo(e, format!("variable `${name}` from another class"), "set it in the hook, or make it an option");
             return Val::Unknown(format!("`${name}`"));
         }
@@ -893,7 +1030,15 @@ impl Walker<'_> {
                 }
             }
             ExprKind::Call { name, args, .. } => {
-                let vals: Vec<Val> = args.iter().map(|a| self.eval(a, scope)).collect();
+                let mut vals: Vec<Val> = args.iter().map(|a| self.eval(a, scope)).collect();
+                // Which template or file: decided at port time, an option by its default.
+                if matches!(name.as_str(), "template" | "epp" | "file") {
+                    if let Some(first) = vals.first_mut() {
+                        if matches!(first, Val::Dyn(_)) {
+                            *first = self.with_defaults(first.clone(), e);
+                        }
+                    }
+                }
                 match name.as_str() {
                     "template" => {
                         if vals.iter().any(|v| v.text().is_none()) {
@@ -906,6 +1051,25 @@ impl Walker<'_> {
                         Val::Template(vals.iter().filter_map(Val::text).collect())
                     }
                     "file" => vals.first().and_then(Val::text).map(Val::ModuleFile).unwrap_or(Val::Undef),
+                    "hiera" | "lookup" | "hiera_array" | "hiera_hash" if self.module.hiera.is_some() => {
+                        self.lookup_call(e, name, args, vals)
+                    }
+                    "epp" => {
+                        if let Some(Val::Hash(pairs)) = vals.get(1) {
+                            self.epp_vars.extend(pairs.iter().cloned());
+                        }
+                        match vals.first().and_then(Val::text) {
+                            Some(path) => Val::Template(vec![path]),
+                            None => {
+                                self.todo(
+                                    e,
+                                    "`epp` with a path known only at run time",
+                                    "name the template, or render it by hand",
+                                );
+                                Val::Unknown("`epp` with a path known only at run time".into())
+                            }
+                        }
+                    }
                     "hiera" | "lookup" | "hiera_array" | "hiera_hash" => {
                         let key = vals.first().and_then(Val::text).unwrap_or_default();
                         self.todo(
@@ -943,6 +1107,17 @@ impl Walker<'_> {
             },
             ExprKind::Binary(op, l, r) => {
                 let a = self.eval(l, scope);
+                // `and` and `or` stop at a left side that decides (`$syslog and str2bool($x)`).
+                if matches!(*op, "and" | "or") {
+                    let decided = if matches!(a, Val::Dyn(_)) { self.with_defaults(a.clone(), l) } else { a.clone() };
+                    if is_literal(&decided) || decided == Val::Undef {
+                        match (*op, decided.truthy()) {
+                            ("and", false) => return Val::Bool(false),
+                            ("or", true) => return Val::Bool(true),
+                            _ => {}
+                        }
+                    }
+                }
                 let b = self.eval(r, scope);
                 let (a, b) = if matches!(a, Val::Dyn(_)) || matches!(b, Val::Dyn(_)) {
                     (self.with_defaults(a, l), self.with_defaults(b, r))
@@ -966,6 +1141,51 @@ impl Walker<'_> {
                 Val::Undef
             }
             _ => Val::Unknown("an expression the port does not model".into()),
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// `lookup('key')`, `lookup('key', Type, 'first', default)`, `lookup({'name' => …,
+    /// 'default_value' => …})`, `hiera('key', default)`: an option whose default is the
+    /// value in hiera, else the call's default.
+    fn lookup_call(&mut self, e: &Expr, name: &str, args: &[Expr], vals: Vec<Val>) -> Val {
+        let (key, default, type_expr) = match (vals.first(), vals.get(1)) {
+            (Some(Val::Hash(pairs)), _) => {
+                let get = |k: &str| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone());
+                (get("name").and_then(|v| v.text()), get("default_value"), None)
+            }
+            // `lookup('key', { 'default_value' => … })`.
+            (first, Some(Val::Hash(options))) if name == "lookup" => {
+                let default = options.iter().find(|(k, _)| k == "default_value").map(|(_, v)| v.clone());
+                (first.and_then(Val::text), default, None)
+            }
+            (first, _) => {
+                let default = if name == "lookup" { vals.get(3).cloned() } else { vals.get(1).cloned() };
+                let type_expr = if name == "lookup" { args.get(1) } else { None };
+                (first.and_then(Val::text), default, type_expr)
+            }
+        };
+        let Some(key) = key else {
+            self.todo(e, format!("`{name}` of a key known only at run time"), "make it a config option by hand");
+            return Val::Unknown(format!("`{name}` of a key known only at run time"));
+        };
+        let type_expr = type_expr.filter(|t| matches!(t.kind, ExprKind::TypeRef(_) | ExprKind::Access(..)));
+        match self.hiera(&key) {
+            Some(found) => {
+                let description = format!("`{key}`, from hiera ({}).", found.file);
+                self.hiera_option(&key, Some(found.value), type_expr, description)
+            }
+            None => {
+                let description = match &default {
+                    Some(_) => format!("`{key}`: not in hiera; the default of `{name}`."),
+                    None => format!("`{key}`: not in hiera and without a default."),
+                };
+                if default.is_none() {
+                    self.todo(e, format!("`{name}('{key}')` has no value in hiera"), "set the option");
+                }
+                self.hiera_option(&key, default, type_expr, description)
+            }
         }
     }
 }

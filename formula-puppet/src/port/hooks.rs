@@ -19,6 +19,13 @@ mkdir -p "$PORT_STATE"
 # (sha256 before and after), else 0.
 port_install() {
     local tmp="$1" dest="$2" owner="$3" group="$4" mode="$5" before after
+    if [ -z "$dest" ]; then
+        # A path from an option left empty: nothing to write.
+        juju-log -l WARNING "a file's path is empty (an option without a value): not written"
+        rm -f "$tmp"
+        PORT_CHANGED=0
+        return 0
+    fi
     before="$(sha256sum "$dest" 2>/dev/null | cut -d' ' -f1 || true)"
     after="$(sha256sum "$tmp" | cut -d' ' -f1)"
     mkdir -p "$(dirname "$dest")"
@@ -44,6 +51,23 @@ port_attrs() {
     if [ -n "$group" ]; then
         if getent group "$group" >/dev/null 2>&1; then chgrp "$group" "$path"; else juju-log -l WARNING "group $group does not exist; $path keeps its group"; fi
     fi
+}
+
+# port_tree_attrs DIR OWNER GROUP MODE: owner, group and mode for a directory tree (`recurse`);
+# directories get the search bit wherever the mode lets read, as Puppet gives them.
+port_tree_attrs() {
+    local path="$1" owner="$2" group="$3" mode="$4"
+    if [[ "$mode" =~ ^[0-7]+$ ]]; then
+        find "$path" -type f -exec chmod "$mode" {} +
+        find "$path" -type d -exec chmod "$(printf '%o' $(( 8#$mode | ((8#$mode & 0444) >> 2) )))" {} +
+    fi
+    if [ -n "$owner" ] && id -u "$owner" >/dev/null 2>&1; then chown -R "$owner" "$path"; fi
+    if [ -n "$group" ] && getent group "$group" >/dev/null 2>&1; then chgrp -R "$group" "$path"; fi
+}
+
+# port_tree_sum DIR: a digest of the files under DIR (empty input when there is none).
+port_tree_sum() {
+    find "$1" -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum | sha256sum
 }
 
 # port_open_port NAME PORT: opens PORT/tcp and closes the one opened before under NAME.
@@ -110,11 +134,14 @@ fn attr_text(r: &Res, name: &str) -> Option<String> {
 pub struct HookInput<'a> {
     /// The walk.
     pub walked: &'a Walked,
-    /// The module's name (for `puppet:///modules/NAME/…`).
-    pub module: &'a str,
+    /// Where the class comes from, for the hooks' header (`the Puppet module `memcached``).
+    pub origin: &'a str,
     /// Template path (as `template()` names it) → script path in the formula, and the
     /// variables the template reads.
     pub templates: &'a BTreeMap<String, (String, Vec<String>)>,
+    /// Files the modules ship (`m/x` as `puppet:///modules/m/x` names it) → their path in the
+    /// formula, and whether it is a directory.
+    pub module_files: &'a BTreeMap<String, (String, bool)>,
     /// Ports written literally in templates.
     pub template_ports: &'a [u16],
 }
@@ -123,8 +150,8 @@ const OPTIONS_PLACE: &str = "@@options@@\n";
 
 fn header(name: &str, what: &str, input: &HookInput) -> String {
     format!(
-        "#!/bin/bash\n# {name}: {what}\n# Written by `formula port-puppet` from the Puppet module `{}`; see PORTING.md.\nset -eu\n. \"$CHARM_DIR/lib/port-puppet.sh\"\n{OPTIONS_PLACE}\n",
-        input.module
+        "#!/bin/bash\n# {name}: {what}\n# Written by `formula port-puppet` from {}; see PORTING.md.\nset -eu\n. \"$CHARM_DIR/lib/port-puppet.sh\"\n{OPTIONS_PLACE}\n",
+        input.origin
     )
 }
 
@@ -216,7 +243,10 @@ pub fn install(input: &HookInput) -> String {
     let mut s = header("install", "users, groups and packages of the module", input);
     let mut install = Vec::new();
     let mut remove = Vec::new();
-    for &i in &ordered(w) {
+    // Groups first: a user's group is there before the user (Puppet's autorequire).
+    let mut order = ordered(w);
+    order.sort_by_key(|&i| w.resources[i].kind != "group");
+    for &i in &order {
         let r = &w.resources[i];
         let name = r.attrs.get("name").and_then(word).or_else(|| word(&r.title)).unwrap_or_default();
         match r.kind.as_str() {
@@ -233,7 +263,16 @@ pub fn install(input: &HookInput) -> String {
                         let _ = write!(args, " {flag} {}", attr_word(r, attr));
                     }
                 }
-                let _ = writeln!(s, "# {} ({})\nid -u {name} >/dev/null 2>&1 || useradd {args} {name}", key(r), r.at);
+                let _ = writeln!(s, "# {} ({})", key(r), r.at);
+                if r.attrs.contains_key("gid") {
+                    let _ = writeln!(s, "id -u {name} >/dev/null 2>&1 || useradd {args} {name}");
+                } else {
+                    // useradd refuses to make a group of the user's name that exists already.
+                    let _ = writeln!(
+                        s,
+                        "if ! id -u {name} >/dev/null 2>&1; then\n    if getent group {name} >/dev/null; then useradd {args} --gid {name} {name}; else useradd {args} {name}; fi\nfi"
+                    );
+                }
             }
             "package" => {
                 if let Some(p) = attr_text(r, "provider").filter(|p| p != "apt" && p != "dpkg") {
@@ -361,6 +400,19 @@ pub fn config_changed(input: &HookInput, todos: &[Todo]) -> String {
 }
 
 fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
+    let path = r.attrs.get("path").unwrap_or(&r.title);
+    match (path, word(path)) {
+        // An option gives the path: nothing to do while it is empty.
+        (Val::Dyn(_), Some(p)) => {
+            let _ = writeln!(s, "if [ -n {p} ]; then :");
+            file_at(s, i, r, input);
+            s.push_str("fi\n");
+        }
+        _ => file_at(s, i, r, input),
+    }
+}
+
+fn file_at(s: &mut String, i: usize, r: &Res, input: &HookInput) {
     let path = r.attrs.get("path").and_then(word).or_else(|| word(&r.title));
     let Some(path) = path else {
         let _ = writeln!(s, "# TODO(port-puppet): file {} has a path the port cannot follow ({})", key(r), r.at);
@@ -372,6 +424,14 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
     match ensure.as_str() {
         "absent" => {
             let _ = writeln!(s, "if [ -e {path} ]; then rm -rf {path}; changed_{i}=1; fi");
+        }
+        _ if module_file(r.attrs.get("source"), input).is_some_and(|(_, dir)| dir) => {
+            // A directory of the module's files/, copied whole (`recurse`).
+            let (rel, _) = module_file(r.attrs.get("source"), input).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "before=\"$(port_tree_sum {path})\"\nmkdir -p {path}\ncp -R \"$CHARM_DIR/{rel}/.\" {path}/\nport_tree_attrs {path} {owner} {group} {mode}\nif [ \"$before\" != \"$(port_tree_sum {path})\" ]; then changed_{i}=1; fi"
+            );
         }
         "directory" => {
             if r.attrs.contains_key("source") {
@@ -401,6 +461,8 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
         _ => {
             let content = r.attrs.get("content").or_else(|| r.attrs.get("source"));
             let render = match content {
+                // A template that was not translated: the file is left as it is.
+                Some(Val::Template(paths)) if paths.iter().any(|p| !input.templates.contains_key(p)) => None,
                 Some(Val::Template(paths)) => {
                     let mut lines = Vec::new();
                     for p in paths {
@@ -410,9 +472,9 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
                     }
                     Some(lines.join("\n"))
                 }
-                Some(Val::ModuleFile(_)) | Some(Val::Array(_)) if module_file(content, input.module).is_some() => {
-                    let rel = module_file(content, input.module).unwrap_or_default();
-                    Some(format!("cat \"$CHARM_DIR/files/{rel}\" > \"$tmp\""))
+                Some(Val::ModuleFile(_)) | Some(Val::Array(_)) if module_file(content, input).is_some() => {
+                    let (rel, _) = module_file(content, input).unwrap_or_default();
+                    Some(format!("cat \"$CHARM_DIR/{rel}\" > \"$tmp\""))
                 }
                 Some(v) => word(v).map(|w| format!("printf '%s' {w} > \"$tmp\"")),
                 None => Some(": > \"$tmp\"".into()),
@@ -446,11 +508,12 @@ fn file(s: &mut String, i: usize, r: &Res, input: &HookInput) {
     }
 }
 
-/// `puppet:///modules/M/x` or `file('M/x')` of this module → `x`.
-fn module_file(v: Option<&Val>, module: &str) -> Option<String> {
+/// `puppet:///modules/M/x` or `file('M/x')` the port copied → its path in the formula
+/// (`files/x`) and whether it is a directory.
+fn module_file(v: Option<&Val>, input: &HookInput) -> Option<(String, bool)> {
     match v? {
-        Val::ModuleFile(p) => p.strip_prefix(&format!("{module}/")).map(str::to_string),
-        Val::Array(items) => items.iter().find_map(|i| module_file(Some(i), module)),
+        Val::ModuleFile(p) => input.module_files.get(p).cloned(),
+        Val::Array(items) => items.iter().find_map(|i| module_file(Some(i), input)),
         _ => None,
     }
 }
@@ -459,7 +522,9 @@ fn module_file(v: Option<&Val>, module: &str) -> Option<String> {
 /// an option, or text made of both.
 fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
     let json_options: Vec<&str> = walked.options.iter().filter(|o| o.json).map(|o| o.name.as_str()).collect();
-    fn bind(v: &Val, json_options: &[&str]) -> serde_json::Value {
+    let undef_options: Vec<&str> =
+        walked.options.iter().filter(|o| o.empty_is_undef).map(|o| o.name.as_str()).collect();
+    fn bind(v: &Val, json_options: &[&str], undef_options: &[&str]) -> serde_json::Value {
         use serde_json::json;
         match v {
             Val::Str(s) => json!({ "value": s }),
@@ -470,6 +535,7 @@ fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
             Val::Bool(b) => json!({ "value": b }),
             Val::Dyn(pieces) if pieces.len() == 1 && matches!(pieces[0], Piece::Option(_)) => match &pieces[0] {
                 Piece::Option(o) if json_options.contains(&o.as_str()) => json!({ "option": o, "json": true }),
+                Piece::Option(o) if undef_options.contains(&o.as_str()) => json!({ "option": o, "undef": true }),
                 Piece::Option(o) => json!({ "option": o }),
                 _ => json!({}),
             },
@@ -478,9 +544,11 @@ fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
                 Piece::Option(o) => json!({ "option": o }),
                 Piece::Shell(_) => json!({ "value": "" }),
             }).collect::<Vec<_>>() }),
-            Val::Array(items) => json!({ "list": items.iter().map(|i| bind(i, json_options)).collect::<Vec<_>>() }),
+            Val::Array(items) => {
+                json!({ "list": items.iter().map(|i| bind(i, json_options, undef_options)).collect::<Vec<_>>() })
+            }
             Val::Hash(pairs) => {
-                json!({ "hash": pairs.iter().map(|(k, v)| json!([k, bind(v, json_options)])).collect::<Vec<_>>() })
+                json!({ "hash": pairs.iter().map(|(k, v)| json!([k, bind(v, json_options, undef_options)])).collect::<Vec<_>>() })
             }
             _ => json!({ "value": null }),
         }
@@ -488,7 +556,7 @@ fn bindings(r: &Res, walked: &Walked, used: &[String]) -> String {
     let mut map = serde_json::Map::new();
     for name in used {
         let v = r.vars.get(name).cloned().unwrap_or(Val::Undef);
-        map.insert(name.clone(), bind(&v, &json_options));
+        map.insert(name.clone(), bind(&v, &json_options, &undef_options));
     }
     serde_json::Value::Object(map).to_string()
 }

@@ -26,6 +26,8 @@ CONFIG = _config()
 def _bind(b):
     if "option" in b:
         value = CONFIG.get(b["option"])
+        if b.get("undef") and value == "":
+            return None
         if b.get("json") and isinstance(value, str):
             try:
                 return json.loads(value)
@@ -119,6 +121,12 @@ VARS = {k: _bind(v) for k, v in json.loads(sys.argv[1] if len(sys.argv) > 1 else
 out = []
 "#;
 
+/// The Ruby methods `_m` of the prelude knows.
+const KNOWN_METHODS: &[&str] = &[
+    "to_s", "strip", "chomp", "to_i", "upcase", "downcase", "empty?", "nil?", "size", "length", "count", "join",
+    "sort", "keys", "values", "include?", "key?", "has_key?", "split", "first", "last", "uniq",
+];
+
 /// A problem left for a person: line and column in the template, and what.
 pub type Gap = (Pos, String);
 
@@ -179,7 +187,8 @@ impl Gen {
         for n in nodes {
             self.node(n, depth);
         }
-        if self.code.len() == before {
+        // A block of comments only (Ruby left untranslated) still needs a statement.
+        if self.code[before..].lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             self.line(depth, "pass");
         }
     }
@@ -259,6 +268,15 @@ impl Gen {
                 format!("[{}]", xs.join(", "))
             }
             RbExpr::Index(v, i) => format!("_idx({}, {})", self.expr(v, pos), self.expr(i, pos)),
+            RbExpr::Method(_, name, _) if !KNOWN_METHODS.contains(&name.as_str()) => {
+                // Known at port time: listed, and rendered as nothing rather than failing the hook.
+                self.gaps.push((pos, format!("Ruby method `{name}`")));
+                self.pending.push(format!(
+                    "# TODO(port-puppet): the Ruby method `{name}` is not translated (line {}), rendered as nothing",
+                    pos.line
+                ));
+                "None".into()
+            }
             RbExpr::Method(v, name, args) => {
                 let mut xs = vec![self.expr(v, pos), py_str(name)];
                 xs.extend(args.iter().map(|a| self.expr(a, pos)));

@@ -1,0 +1,3 @@
+class conformance::refused::unterminated_string {
+  $s = "never closed
+}

@@ -1,0 +1,2 @@
+# A type alias.
+type Conformance::Port = Integer[1, 65535]

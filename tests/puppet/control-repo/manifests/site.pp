@@ -1,0 +1,3 @@
+node /^etherpad\d+\.example\.org$/ {
+  include role::etherpad
+}
