@@ -73,6 +73,10 @@ impl std::fmt::Display for PortError {
             PortError::NoClassGiven { known } => {
                 write!(f, "a control repository needs `--class`; its roles: {}", known.join(", "))
             }
+            PortError::NoClass { class, known } if known.is_empty() => write!(
+                f,
+                "class `{class}` is not there: no class was found, neither in the module's manifests/ nor on a control repository's module path (environment.conf; `$basemodulepath` is puppet.conf's setting, which the port does not read: name those directories in environment.conf's modulepath)"
+            ),
             PortError::NoClass { class, known } => {
                 write!(f, "class `{class}` is not in the module; its classes: {}", known.join(", "))
             }
