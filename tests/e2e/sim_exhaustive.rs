@@ -95,6 +95,12 @@ fn max_schedules_stops_the_search_and_says_what_is_left() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(schedules(&stderr).0, 5, "{stderr}");
     assert!(stderr.contains("stopped at --max-schedules with"), "{stderr}");
+
+    // A time bound: none left at once, so nothing runs and all of it is left.
+    let (code, stderr) = formula_sim(&scenario, &["--exhaustive", "--max-time", "0"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(schedules(&stderr).0, 0, "{stderr}");
+    assert!(stderr.contains("stopped at --max-time with 1 schedules to go"), "{stderr}");
 }
 
 /// Each unit's own hooks in the order a trace ran them, as the search writes them.

@@ -125,6 +125,10 @@ pub struct SimArgs {
     /// With --exhaustive: stop after N schedules.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SCHEDULES)]
     pub(crate) max_schedules: usize,
+    /// With --exhaustive: start no schedule after this many seconds (the runs under way
+    /// finish); says how many were left.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) max_time: Option<u64>,
     /// With --exhaustive: the most stale snapshots (a unit acting on what it saw before the
     /// latest commit) in one schedule.
     #[arg(long, value_name = "N", default_value_t = 0)]

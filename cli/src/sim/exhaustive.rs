@@ -10,7 +10,7 @@ use simulator::fault::Faults;
 use std::io::Write as _;
 use std::time::Instant;
 
-/// `formula sim SCENARIO --exhaustive [--max-schedules N]`.
+/// `formula sim SCENARIO --exhaustive [--max-schedules N] [--max-time SECONDS]`.
 pub fn run(args: &SimArgs) -> Result<u8> {
     let request = Request::from_args(args)?;
     if args.max_schedules == 0 {
@@ -35,9 +35,11 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     } else {
         faults.budget as usize
     };
+    let started = Instant::now();
     let plan = Plan {
         jobs,
         max_schedules: args.max_schedules,
+        deadline: args.max_time.map(|seconds| started + std::time::Duration::from_secs(seconds)),
         max_faults,
         max_stale: args.max_stale,
         keep_going: request.keep_going,
@@ -50,7 +52,6 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         plan.max_faults,
         request.units.faults.as_ref().map(|f| format!(" (faults {f})")).unwrap_or_default()
     );
-    let started = Instant::now();
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let last_line = std::sync::Mutex::new(Instant::now());
     let progress = |p: Progress| {
@@ -73,6 +74,8 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     seeds::report_failures(&summary.failures, "schedule", &runner, &request, jobs, (&out, work.path()));
     let verdict = if summary.exhausted {
         "the space is exhausted".to_string()
+    } else if summary.timed_out && summary.failures.is_empty() {
+        format!("stopped at --max-time with {} schedules to go", summary.frontier)
     } else if !summary.failures.is_empty() && !request.keep_going {
         format!("stopped at the first failure with {} schedules to go (--keep-going runs on)", summary.frontier)
     } else {

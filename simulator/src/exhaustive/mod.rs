@@ -37,6 +37,8 @@ pub struct Plan {
     pub jobs: usize,
     /// Stop after this many schedules.
     pub max_schedules: usize,
+    /// Start no schedule after this instant.
+    pub deadline: Option<std::time::Instant>,
     /// The most faults one schedule may have (with `--faults`).
     pub max_faults: usize,
     /// The most stale snapshots one schedule may have.
@@ -77,6 +79,8 @@ pub struct Summary {
     pub redundant: usize,
     /// Whether every schedule was run.
     pub exhausted: bool,
+    /// Whether it stopped at the plan's deadline.
+    pub timed_out: bool,
     /// Failed schedules; a failure's `seed` is its schedule's number (from 1).
     pub failures: Vec<Failure>,
 }
@@ -94,7 +98,8 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let mut orders: BTreeSet<String> = BTreeSet::new();
     let mut summary = Summary::default();
     let mut stop = false;
-    while !stack.is_empty() && !stop && summary.runs < plan.max_schedules {
+    let in_time = || plan.deadline.is_none_or(|deadline| std::time::Instant::now() < deadline);
+    while !stack.is_empty() && !stop && summary.runs < plan.max_schedules && in_time() {
         let room = plan.max_schedules - summary.runs;
         let take = plan.jobs.max(1).min(room).min(stack.len());
         let batch: Vec<Vec<usize>> = stack.split_off(stack.len() - take).into_iter().rev().collect();
@@ -166,6 +171,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     summary.unit_orders = orders.into_iter().collect();
     summary.frontier = stack.len();
     summary.exhausted = stack.is_empty() && !stop;
+    summary.timed_out = !summary.exhausted && !in_time();
     summary
 }
 
