@@ -10,4 +10,4 @@
 # dev/setup.sh installs Debian's puppet and puppet-module-* packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec cargo test -q -p formula-cli --test e2e puppet_conformance::debian_modules_whole_set -- --ignored --nocapture
+exec cargo bench -q -p formula-cli --bench puppet_conformance
