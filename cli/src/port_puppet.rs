@@ -18,6 +18,11 @@ pub struct PortPuppetArgs {
     /// class's last segment for a control repository).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: Option<PathBuf>,
+    /// The directories `$basemodulepath` stands for in a control repository's
+    /// environment.conf (Puppet takes them from puppet.conf), `:`-separated, relative to the
+    /// repository or absolute.
+    #[arg(long, value_name = "DIR:DIR")]
+    basemodulepath: Option<String>,
     /// Then apply the class with `puppet apply` and deploy the formula, each in a unit of the
     /// ns backend (root), and compare the files they leave (exit 1 when they differ).
     #[arg(long)]
@@ -25,7 +30,14 @@ pub struct PortPuppetArgs {
 }
 
 pub fn run(args: PortPuppetArgs) -> Result<u8> {
-    let ported = port::port_module(&args.module_dir, args.class.as_deref())?;
+    let base: Vec<PathBuf> = args
+        .basemodulepath
+        .iter()
+        .flat_map(|dirs| dirs.split(':'))
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    let ported = port::port_module_with(&args.module_dir, args.class.as_deref(), &base)?;
     let out = args.output.unwrap_or_else(|| PathBuf::from(&ported.name));
     ported.write(&out).with_context(|| format!("cannot write the formula to {}", out.display()))?;
     eprintln!(

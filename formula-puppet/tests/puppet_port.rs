@@ -1,7 +1,7 @@
 //! The port on small modules written in each test: what lands in which hook, what is listed
 //! in PORTING.md. (tests/e2e/port_puppet.rs deploys whole modules through the simulator.)
 
-use formula_puppet::port::{port_module, Ported};
+use formula_puppet::port::{port_module, port_module_with, Ported};
 
 fn port(files: &[(&str, &str)]) -> Ported {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -359,4 +359,27 @@ fn a_module_reached_through_a_link_is_named_after_the_link() {
     let p = port_module(&dir.path().join("demo"), None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.name, "demo");
     assert!(p.files.contains_key("templates/demo.py"));
+}
+
+#[test]
+fn basemodulepath_stands_for_the_directories_given() {
+    // A control repository laid out as many are: its own modules two levels down, reached
+    // through puppet.conf's basemodulepath, which is not in the repository.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        ("environment.conf", "modulepath = ./modules:$basemodulepath\n"),
+        ("modules/site/roles/manifests/web.pp", "class roles::web {\n  include profiles::web\n}\n"),
+        ("modules/site/profiles/manifests/web.pp", "class profiles::web {\n  package { 'nginx': }\n}\n"),
+    ];
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let err = port_module(dir.path(), Some("roles::web")).expect_err("without the base module path").to_string();
+    assert!(err.contains("--basemodulepath"), "{err}");
+    let base = [std::path::PathBuf::from("modules/site")];
+    let p = port_module_with(dir.path(), Some("roles::web"), &base).unwrap_or_else(|e| panic!("{e}"));
+    assert!(file(&p, "hooks/install").contains("nginx"), "{}", file(&p, "hooks/install"));
+    assert!(!file(&p, "PORTING.md").contains("$basemodulepath"), "{}", file(&p, "PORTING.md"));
 }

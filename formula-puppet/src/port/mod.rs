@@ -75,7 +75,7 @@ impl std::fmt::Display for PortError {
             }
             PortError::NoClass { class, known } if known.is_empty() => write!(
                 f,
-                "class `{class}` is not there: no class was found, neither in the module's manifests/ nor on a control repository's module path (environment.conf; `$basemodulepath` is puppet.conf's setting, which the port does not read: name those directories in environment.conf's modulepath)"
+                "class `{class}` is not there: no class was found, neither in the module's manifests/ nor on a control repository's module path (environment.conf; for `$basemodulepath`, puppet.conf's setting, give its directories with `--basemodulepath DIR:DIR`)"
             ),
             PortError::NoClass { class, known } => {
                 write!(f, "class `{class}` is not in the module; its classes: {}", known.join(", "))
@@ -169,8 +169,14 @@ pub fn is_control_repo(path: &Path) -> bool {
 
 /// Reads a module, or every module on a control repository's module path.
 pub fn load(path: &Path) -> Result<Module, PortError> {
+    load_with(path, &[])
+}
+
+/// [`load`], with `basemodulepath` standing for `$basemodulepath` in environment.conf (Puppet
+/// takes it from puppet.conf, which is not in the repository).
+pub fn load_with(path: &Path, basemodulepath: &[PathBuf]) -> Result<Module, PortError> {
     if is_control_repo(path) {
-        load_tree(path)
+        load_tree_with(path, basemodulepath)
     } else {
         load_module(path)
     }
@@ -196,16 +202,33 @@ pub fn module_path(root: &Path) -> Vec<String> {
 /// Reads every module on a control repository's module path (the first directory that holds
 /// a module's name wins, as in Puppet).
 pub fn load_tree(root: &Path) -> Result<Module, PortError> {
+    load_tree_with(root, &[])
+}
+
+/// [`load_tree`], with `basemodulepath` for `$basemodulepath`.
+pub fn load_tree_with(root: &Path, basemodulepath: &[PathBuf]) -> Result<Module, PortError> {
     let mut module = Module { tree: true, ..Default::default() };
     let root_name = root.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
     module.name = root_name.unwrap_or_else(|| "control".into());
+    let mut entries: Vec<(String, PathBuf)> = Vec::new();
     for entry in module_path(root) {
-        let dir = root.join(&entry);
+        if entry == "$basemodulepath" && !basemodulepath.is_empty() {
+            entries.extend(basemodulepath.iter().map(|dir| (dir.display().to_string(), root.join(dir))));
+        } else {
+            entries.push((entry.clone(), root.join(&entry)));
+        }
+    }
+    for (entry, dir) in entries {
         if entry.starts_with('$') || !dir.is_dir() {
+            let action = if entry == "$basemodulepath" {
+                "skipped: it is puppet.conf's setting; give its directories with `--basemodulepath DIR:DIR`"
+            } else {
+                "skipped; its classes are listed below where the port needs them"
+            };
             module.notes.push(Todo {
                 at: "environment.conf".into(),
                 what: format!("module path directory `{entry}` is not there"),
-                action: "skipped; its classes are listed below where the port needs them".into(),
+                action: action.into(),
                 before: usize::MAX,
             });
             continue;
@@ -336,14 +359,19 @@ impl Ported {
 
 /// Ports `class` (default: the module's own class) of the module at `dir`.
 pub fn port_module(dir: &Path, class: Option<&str>) -> Result<Ported, PortError> {
+    port_module_with(dir, class, &[])
+}
+
+/// [`port_module`], with `basemodulepath` for a control repository's `$basemodulepath`.
+pub fn port_module_with(dir: &Path, class: Option<&str>, basemodulepath: &[PathBuf]) -> Result<Ported, PortError> {
     // The walk recurses as deep as the manifests nest: give it the parser's stack.
-    super::with_stack(|| port_on_this_thread(dir, class)).unwrap_or_else(|| {
+    super::with_stack(|| port_on_this_thread(dir, class, basemodulepath)).unwrap_or_else(|| {
         Err(PortError::Io { path: dir.to_path_buf(), error: std::io::Error::other("cannot start the port's thread") })
     })
 }
 
-fn port_on_this_thread(dir: &Path, class: Option<&str>) -> Result<Ported, PortError> {
-    let mut module = load(dir)?;
+fn port_on_this_thread(dir: &Path, class: Option<&str>, basemodulepath: &[PathBuf]) -> Result<Ported, PortError> {
+    let mut module = load_with(dir, basemodulepath)?;
     let class = match class {
         Some(c) => c.trim_start_matches("::").to_string(),
         None if module.tree => return Err(PortError::NoClassGiven { known: known_roles(&module) }),
