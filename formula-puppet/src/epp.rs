@@ -8,50 +8,13 @@
 //! `and`/`or`/`!`). Other code (`case`, other lambdas) stays opaque up to its closing brace.
 
 use super::ast::{Expr, ExprKind, StrPart};
-use super::erb::{tags, ErbNode, RbExpr, Tag};
+use super::erb::{close, current, tags, ErbNode, Open, RbExpr, Tag};
 use super::parser::parse_expression;
 use super::{ParseError, Pos};
 
 /// Parses an EPP template (on a thread with a large stack, as the other parsers).
 pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
     super::with_stack(|| parse_on_this_thread(text)).unwrap_or_else(|| Err(super::no_thread()))
-}
-
-enum Open {
-    If {
-        cond: RbExpr,
-        negated: bool,
-        then: Vec<ErbNode>,
-        otherwise: Vec<ErbNode>,
-        in_else: bool,
-        pos: Pos,
-        elsif: bool,
-    },
-    Each {
-        collection: RbExpr,
-        vars: Vec<String>,
-        body: Vec<ErbNode>,
-        pos: Pos,
-    },
-    Skip {
-        code: String,
-        body: Vec<ErbNode>,
-        pos: Pos,
-    },
-}
-
-fn current<'a>(root: &'a mut Vec<ErbNode>, stack: &'a mut [Open]) -> &'a mut Vec<ErbNode> {
-    match stack.last_mut() {
-        None => root,
-        Some(Open::If { then, otherwise, in_else, .. }) => {
-            if *in_else {
-                otherwise
-            } else {
-                then
-            }
-        }
-        Some(Open::Each { body, .. }) | Some(Open::Skip { body, .. }) => body,
-    }
 }
 
 /// Names bound in the template (parameters with defaults, loop variables, assignments).
@@ -73,10 +36,7 @@ fn parse_on_this_thread(text: &str) -> Result<Vec<ErbNode>, ParseError> {
             Tag::Code(code, pos) => conv.code(&code, pos, &mut root, &mut stack)?,
         }
     }
-    if let Some(open) = stack.last() {
-        let pos = match open {
-            Open::If { pos, .. } | Open::Each { pos, .. } | Open::Skip { pos, .. } => *pos,
-        };
+    if let Some(pos) = stack.last().map(Open::pos) {
         return Err(ParseError { pos, message: "`{` is never closed with `}`".into() });
     }
     Ok(root)
@@ -96,7 +56,7 @@ impl Conv {
         if let Some(rest) = code.strip_prefix('}') {
             let rest = rest.trim();
             if rest.is_empty() {
-                return close(pos, root, stack);
+                return close(pos, "}", root, stack);
             }
             let word = rest.split_whitespace().next().unwrap_or("");
             if matches!(word, "else" | "elsif") {
@@ -119,7 +79,7 @@ impl Conv {
                 }
                 return Ok(());
             }
-            close(pos, root, stack)?;
+            close(pos, "}", root, stack)?;
             return self.code(rest, pos, root, stack);
         }
         let word = code.split_whitespace().next().unwrap_or("");
@@ -276,24 +236,4 @@ fn method(name: &str) -> Option<&'static str> {
         "Integer" => "to_i",
         _ => return None,
     })
-}
-
-/// Closes the innermost block (and the `if`s its `elsif`s opened).
-fn close(pos: Pos, root: &mut Vec<ErbNode>, stack: &mut Vec<Open>) -> Result<(), ParseError> {
-    loop {
-        let Some(frame) = stack.pop() else {
-            return Err(ParseError { pos, message: "`}` without an open block".into() });
-        };
-        let (node, chained) = match frame {
-            Open::If { cond, negated, then, otherwise, pos, elsif, .. } => {
-                (ErbNode::If { cond, negated, then, otherwise, pos }, elsif)
-            }
-            Open::Each { collection, vars, body, pos } => (ErbNode::Each { collection, vars, body, pos }, false),
-            Open::Skip { code, pos, .. } => (ErbNode::Opaque(format!("{code} … }}"), pos), false),
-        };
-        current(root, stack).push(node);
-        if !chained {
-            return Ok(());
-        }
-    }
 }

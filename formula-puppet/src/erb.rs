@@ -155,44 +155,6 @@ pub fn parse(text: &str) -> Result<Vec<ErbNode>, ParseError> {
 }
 
 fn parse_on_this_thread(text: &str) -> Result<Vec<ErbNode>, ParseError> {
-    // Frames of open blocks: (kind, node under construction, in-else).
-    enum Open {
-        If {
-            cond: RbExpr,
-            negated: bool,
-            then: Vec<ErbNode>,
-            otherwise: Vec<ErbNode>,
-            in_else: bool,
-            pos: Pos,
-            elsif: bool,
-        },
-        Each {
-            collection: RbExpr,
-            vars: Vec<String>,
-            body: Vec<ErbNode>,
-            pos: Pos,
-        },
-        /// A Ruby block the parser does not model (`each_with_index do |x, i|`, `case`):
-        /// kept whole as opaque, up to its `end`.
-        Skip {
-            code: String,
-            body: Vec<ErbNode>,
-            pos: Pos,
-        },
-    }
-    fn current<'a>(root: &'a mut Vec<ErbNode>, stack: &'a mut [Open]) -> &'a mut Vec<ErbNode> {
-        match stack.last_mut() {
-            None => root,
-            Some(Open::If { then, otherwise, in_else, .. }) => {
-                if *in_else {
-                    otherwise
-                } else {
-                    then
-                }
-            }
-            Some(Open::Each { body, .. }) | Some(Open::Skip { body, .. }) => body,
-        }
-    }
     let mut root = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     for tag in tags(text)? {
@@ -230,27 +192,7 @@ fn parse_on_this_thread(text: &str) -> Result<Vec<ErbNode>, ParseError> {
                             });
                         }
                     }
-                    "end" | "}" => {
-                        // Close the frame, and the frames its elsifs opened.
-                        loop {
-                            let Some(frame) = stack.pop() else {
-                                return Err(ParseError { pos, message: "`end` without an open block".into() });
-                            };
-                            let (node, chained) = match frame {
-                                Open::If { cond, negated, then, otherwise, pos, elsif, .. } => {
-                                    (ErbNode::If { cond, negated, then, otherwise, pos }, elsif)
-                                }
-                                Open::Each { collection, vars, body, pos } => {
-                                    (ErbNode::Each { collection, vars, body, pos }, false)
-                                }
-                                Open::Skip { code, pos, .. } => (ErbNode::Opaque(format!("{code} … end"), pos), false),
-                            };
-                            current(&mut root, &mut stack).push(node);
-                            if !chained {
-                                break;
-                            }
-                        }
-                    }
+                    "end" | "}" => close(pos, "end", &mut root, &mut stack)?,
                     _ => {
                         if let Some((collection, vars)) = each_header(&code) {
                             stack.push(Open::Each { collection, vars, body: Vec::new(), pos });
@@ -266,13 +208,83 @@ fn parse_on_this_thread(text: &str) -> Result<Vec<ErbNode>, ParseError> {
             }
         }
     }
-    if let Some(open) = stack.last() {
-        let pos = match open {
-            Open::If { pos, .. } | Open::Each { pos, .. } | Open::Skip { pos, .. } => *pos,
-        };
+    if let Some(pos) = stack.last().map(Open::pos) {
         return Err(ParseError { pos, message: "block is never closed with `end`".into() });
     }
     Ok(root)
+}
+
+/// A block of a template still open, with the nodes read inside it so far: ERB's and EPP's
+/// alike (EPP closes with `}` where ERB says `end`).
+pub(crate) enum Open {
+    If {
+        cond: RbExpr,
+        negated: bool,
+        then: Vec<ErbNode>,
+        otherwise: Vec<ErbNode>,
+        in_else: bool,
+        pos: Pos,
+        /// Opened by an `elsif`: closed by the same `end` as the `if` it continues.
+        elsif: bool,
+    },
+    Each {
+        collection: RbExpr,
+        vars: Vec<String>,
+        body: Vec<ErbNode>,
+        pos: Pos,
+    },
+    /// A block the parser does not model (`each_with_index do |x, i|`, `case`): kept whole
+    /// as opaque, up to its end.
+    Skip {
+        code: String,
+        body: Vec<ErbNode>,
+        pos: Pos,
+    },
+}
+
+impl Open {
+    /// Where the block opened.
+    pub(crate) fn pos(&self) -> Pos {
+        match self {
+            Open::If { pos, .. } | Open::Each { pos, .. } | Open::Skip { pos, .. } => *pos,
+        }
+    }
+}
+
+/// Where the next node goes: the innermost open block (the else-part of an `if` past its
+/// `else`), or the template itself.
+pub(crate) fn current<'a>(root: &'a mut Vec<ErbNode>, stack: &'a mut [Open]) -> &'a mut Vec<ErbNode> {
+    match stack.last_mut() {
+        None => root,
+        Some(Open::If { then, otherwise, in_else, .. }) => {
+            if *in_else {
+                otherwise
+            } else {
+                then
+            }
+        }
+        Some(Open::Each { body, .. }) | Some(Open::Skip { body, .. }) => body,
+    }
+}
+
+/// Closes the innermost block at `closer` (`end`, `}`), and the blocks its elsifs opened.
+pub(crate) fn close(pos: Pos, closer: &str, root: &mut Vec<ErbNode>, stack: &mut Vec<Open>) -> Result<(), ParseError> {
+    loop {
+        let Some(frame) = stack.pop() else {
+            return Err(ParseError { pos, message: format!("`{closer}` without an open block") });
+        };
+        let (node, chained) = match frame {
+            Open::If { cond, negated, then, otherwise, pos, elsif, .. } => {
+                (ErbNode::If { cond, negated, then, otherwise, pos }, elsif)
+            }
+            Open::Each { collection, vars, body, pos } => (ErbNode::Each { collection, vars, body, pos }, false),
+            Open::Skip { code, pos, .. } => (ErbNode::Opaque(format!("{code} … {closer}"), pos), false),
+        };
+        current(root, stack).push(node);
+        if !chained {
+            return Ok(());
+        }
+    }
 }
 
 /// Ruby that opens a block closed by `end`: `… do`, `… do |x|`, `case x`, `while c`, `begin`.
