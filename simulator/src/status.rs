@@ -76,10 +76,10 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
         let leader = model.apps.get(&u.app).and_then(|a| a.leader.as_deref()) == Some(name.as_str());
         let agent = agents.get(&name);
         // A hook in error shows as the workload's `error` and an idle agent, as Juju's state
-        // layer translates it (state/unit.go `Unit.Status`, `UnitAgent.Status`).
+        // layer translates it (state/unit.go `Unit.Status`, `UnitAgent.Status`), even when
+        // the failed hook was install.
         let agent_state = match agent {
-            Some(a) if a.error.is_some() => "idle",
-            Some(a) if !a.installed => "allocating",
+            Some(a) if a.error.is_none() && !a.installed => "allocating",
             _ => "idle",
         };
         let ports: Vec<String> = u.ports.iter().map(|p| p.range.to_string()).collect();
