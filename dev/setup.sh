@@ -12,7 +12,8 @@
 #   chromium (the timeline page's browser test), zip (the pack benchmark's baseline),
 #   mmdebstrap (builds the unit base), puppet and Debian's puppet-module-* packages (Puppet 7
 #   and the modules under /usr/share/puppet/modules that port-puppet's conformance test
-#   compares our parser and port with), nodejs and npm when the machine has no npm;
+#   compares our parser and port with), apt-cacher-ng (the package cache through which ns
+#   units install Debian's packages), nodejs and npm when the machine has no npm;
 # - yaml-language-server $YAML_LS_VERSION in $YAML_LS (from the npm registry), the editors'
 #   YAML checker that the editor test drives over LSP (YAML_LS points the test at it);
 # - charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS, the `charm proof` the parity test and the
@@ -31,7 +32,7 @@ YAML_LS_VERSION=1.25.0
 
 say() { printf 'setup: %s\n' "$*"; }
 
-packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap puppet)
+packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap puppet apt-cacher-ng)
 # Machines that have Node.js from elsewhere keep it; Debian's serves yaml-language-server too.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # Every module Debian packages for Puppet (about 95; `apt-cache search puppet-module`); a

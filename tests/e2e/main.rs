@@ -35,6 +35,7 @@ mod sim_html;
 mod sim_lxd;
 mod sim_ns;
 mod sim_output;
+mod sim_packages;
 mod sim_rootless;
 mod sim_sandbox;
 mod sim_subordinate;

@@ -49,6 +49,7 @@ pub(crate) mod files;
 mod init;
 mod mounts;
 mod net;
+mod packages;
 mod plan;
 mod rootfs;
 mod rootless;
@@ -64,6 +65,7 @@ use init::start_init;
 use net::{bridge_address, find_ip, new_net_namespace, run_ip};
 use nix::libc;
 use nix::sched::CloneFlags;
+use packages::PackageRoute;
 use plan::{Op, Plan};
 use rootfs::RootFs;
 use rootless::RunUser;
@@ -100,6 +102,8 @@ pub struct NsBackend {
     ip: PathBuf,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
+    /// The units' way to Debian's packages (see the `packages` module), when it could be made.
+    package_route: Option<PackageRoute>,
     /// Without root: the run's user namespace, which owns the fabric and every unit's.
     run_user: Option<RunUser>,
     /// Without root: the run's layer of writable trees (see the `rootless` module).
@@ -216,6 +220,7 @@ impl NsBackend {
             ip,
             self_pid_ns,
             fabric: None,
+            package_route: None,
             run_user: None,
             base: None,
             nproc_limit: None,
@@ -248,8 +253,18 @@ impl NsBackend {
         } else {
             new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?
         };
-        run_ip(&backend.ip, backend.user_fd(), &fabric, "link set lo up\nlink add br0 type bridge\nlink set br0 up\n")
+        let bridge = format!(
+            "link set lo up\nlink add br0 type bridge\naddr add {}/16 dev br0\nlink set br0 up\n",
+            packages::GATEWAY
+        );
+        run_ip(&backend.ip, backend.user_fd(), &fabric, &bridge)
             .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
+        match PackageRoute::open(backend.user_fd(), &fabric) {
+            Ok(route) => backend.package_route = Some(route),
+            Err(e) => {
+                backend.notes.push(format!("warning: units cannot install packages (no route to a package cache: {e})"))
+            }
+        }
         backend.fabric = Some(fabric);
         if options.pids_max.is_some() || options.memory_max.is_some() {
             match CgroupRun::create_all(options) {
@@ -647,6 +662,8 @@ impl Backend for NsBackend {
         for unit in units {
             self.destroy_unit(&unit);
         }
+        // Its listener holds the fabric's namespace too.
+        self.package_route = None;
         self.fabric = None;
         let dead = std::mem::take(&mut self.dead_cgroups);
         std::thread::scope(|scope| {

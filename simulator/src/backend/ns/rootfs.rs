@@ -213,6 +213,12 @@ impl RootFs<'_> {
                 plan.push(Op::Touch { path: cstr(&target), mode: 0o644 });
                 plan.bind(&old(&source), &target, true);
             }
+        } else {
+            // apt through the run's package cache, on the bridge's own address (`packages`).
+            let setting = Path::new("/etc/apt/apt.conf.d/00formula-package-cache");
+            plan.mkdir_all(Path::new("/etc/apt/apt.conf.d"));
+            let content = super::packages::apt_proxy_setting(self.rootless_base.is_some()).into_bytes();
+            plan.push(Op::WriteFile { path: cstr(setting), content, mode: 0o644 });
         }
         plan.push(Op::Hostname(CString::new(slug).unwrap_or_default()));
         plan.push(Op::Detach(cstr(Path::new(OLD_ROOT))));
