@@ -61,6 +61,8 @@ set_status() {
     n=$(servers | wc -l)
     if [ "$n" = 0 ]; then
         status-set waiting "no web unit to balance over"
+    elif [ "$n" = 1 ]; then
+        status-set active "balancing over 1 unit"
     else
         status-set active "balancing over $n units"
     fi
