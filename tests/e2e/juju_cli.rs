@@ -220,8 +220,17 @@ fn juju_deploys_integrates_configures_scales_and_reports_as_juju_does() {
     juju.ok(&["destroy-model", "test", "--no-prompt"]);
     let gone = juju.run(&["status", "-m", "test"]);
     assert_eq!(stderr(&gone), "ERROR model formula:admin/test not found\n");
-    // The trace of the destroyed model stays, and reads as a trace.
+    // The trace of the destroyed model stays, names the scenario the controller wrote of its
+    // commands and steps, and `formula sim --replay` runs the same hooks again.
     let text = std::fs::read_to_string(&trace).unwrap();
     let events = simulator::trace::read(&text).unwrap();
-    assert!(events.iter().any(|e| matches!(e, simulator::trace::Event::Hook(_))));
+    let hooks = events.iter().filter(|e| matches!(e, simulator::trace::Event::Hook(_))).count();
+    let scenario = juju.controller_dir().join("models/test/test.yaml");
+    let written = std::fs::read_to_string(&scenario).unwrap();
+    assert!(written.contains(r#"{"relate":["catalog:db","db"]}"#), "{written}");
+    assert!(written.contains(r#"{"config":{"application":"cache","values":{"port":null}}}"#), "{written}");
+    let replay = formula().args(["sim", "--quiet", "--keep", "never", "--replay"]).arg(&trace).output().unwrap();
+    let said = stderr(&replay);
+    assert!(replay.status.success(), "{said}");
+    assert!(said.contains(&format!("replay: this run followed the trace's {hooks} hooks")), "{said}");
 }

@@ -11,6 +11,7 @@
 pub mod client;
 pub mod daemon;
 pub mod model;
+pub mod record;
 pub mod since;
 pub mod view;
 pub mod wire;

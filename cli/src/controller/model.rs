@@ -14,6 +14,7 @@
 //! directory) records them, and the hooks and the commands' changes, as `formula sim --trace`
 //! does.
 
+use super::record::Record;
 use super::since;
 use super::view::{Keeper, View};
 use super::StartArgs;
@@ -40,6 +41,8 @@ pub struct State {
     pub keeper: Keeper,
     /// `juju model-config`'s settings.
     pub model_config: BTreeMap<String, Value>,
+    /// The model's scenario, written as it goes.
+    pub record: Record,
 }
 
 /// A job: runs on the model's thread between two hooks.
@@ -83,9 +86,9 @@ impl Handle {
         let thread = std::thread::Builder::new()
             .name(format!("model {name}"))
             .spawn(move || match make_sim(&base, &args) {
-                Ok((sim, run_dir)) => {
+                Ok((sim, record, run_dir)) => {
                     let _ = ready_tx.send(Ok(()));
-                    drive(sim, run_dir, base, receiver, shared);
+                    drive(sim, record, run_dir, base, receiver, shared);
                 }
                 Err(e) => {
                     let _ = ready_tx.send(Err(format!("{e:#}")));
@@ -141,9 +144,9 @@ pub fn default_model_config() -> BTreeMap<String, Value> {
     ])
 }
 
-/// The simulator of the model `base` names, its trace in the model's directory, its units in
-/// a run directory of their own, as `formula sim` makes one.
-fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, RunDir)> {
+/// The simulator of the model `base` names, its trace and scenario in the model's directory,
+/// its units in a run directory of their own, as `formula sim` makes one.
+fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, Record, RunDir)> {
     let run_dir = RunDir::create("formula-juju-")?;
     let kind = setup::resolve(args.backend, true);
     let unit_flags = args.unit_flags();
@@ -155,15 +158,20 @@ fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, RunDir)> {
     if let Some(spec) = &args.faults {
         cfg.faults = simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
     }
+    let scenario = base.trace.with_file_name(format!("{}.yaml", base.name));
+    let record =
+        Record::create(&scenario, &base.name).with_context(|| format!("cannot write {}", scenario.display()))?;
+    // The trace names the scenario: `formula sim --replay` runs it.
+    cfg.scenario = Some(scenario.to_string_lossy().into_owned());
     let sink = FileSink::create(&base.trace).with_context(|| format!("cannot write {}", base.trace.display()))?;
     let sim = Sim::new(cfg, backend, Box::new(sink)).map_err(anyhow::Error::msg)?;
-    Ok((sim, run_dir))
+    Ok((sim, record, run_dir))
 }
 
 /// The model's thread: jobs first, then a hook while any unit has work, then sleep.
-fn drive(sim: Sim, run_dir: RunDir, base: View, receiver: Receiver<Message>, shared: Arc<Mutex<View>>) {
+fn drive(sim: Sim, record: Record, run_dir: RunDir, base: View, receiver: Receiver<Message>, shared: Arc<Mutex<View>>) {
     let backend = sim.backend_name().to_string();
-    let mut state = State { sim, keeper: Keeper::default(), model_config: base.model_config.clone() };
+    let mut state = State { sim, keeper: Keeper::default(), model_config: base.model_config.clone(), record };
     let mut base = View { backend, ..base };
     let started = Instant::now();
     let publish = |state: &mut State, base: &View| {
@@ -188,7 +196,14 @@ fn drive(sim: Sim, run_dir: RunDir, base: View, receiver: Receiver<Message>, sha
             Err(mpsc::TryRecvError::Empty) => {}
         }
         state.sim.advance_clock(started.elapsed().as_millis() as u64);
-        match state.sim.step() {
+        let draws = state.sim.choices().draws().len();
+        let at = state.sim.now();
+        let stepped = state.sim.step();
+        // A step that ran a hook or drew a choice is one a replay must take too.
+        if !matches!(stepped, Ok(None)) || state.sim.choices().draws().len() != draws {
+            state.record.step_at(at);
+        }
+        match stepped {
             Ok(Some(_)) => {
                 publish(&mut state, &base);
                 continue;

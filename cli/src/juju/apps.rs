@@ -106,6 +106,8 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         None => 1,
     };
     let path = call.path(given);
+    // Resolved once: the model's scenario names the formula as it was found.
+    let path = path.canonicalize().unwrap_or(path);
     let unpack_to = handle.dir.join("charms").join(path.file_stem().unwrap_or_default());
     let dir = formula_dir(&path, &unpack_to)?;
     crate::build::ensure_built([dir.as_path()]).map_err(|e| Reply::error(format!("{e:#}")))?;
@@ -132,10 +134,12 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         }
         // A subordinate's units come with its container-scoped relations.
         let units = if subordinate { 0 } else { units };
+        let placement = Placement { host_network: false, series: series.clone() };
         state
             .sim
-            .deploy(&name, &dir, units, config, Placement { host_network: false, series })
+            .deploy(&name, &dir, units, config.clone(), placement)
             .map_err(|e| format!("cannot add application {name:?}: {e}"))?;
+        state.record.deploy(&name, &dir, units, &config, series.as_deref());
         if trust {
             state.keeper.trusted.insert(name.clone());
         }
@@ -170,6 +174,7 @@ pub fn add_unit(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         for _ in 0..count {
             state.sim.add_unit(&app).map_err(|e| e.to_string())?;
         }
+        state.record.add_unit(&app, count);
         Ok(())
     })?;
     Ok(Reply::default())
@@ -199,6 +204,7 @@ pub fn remove_unit(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
                 return Err(format!("removing unit {unit} failed: unit {unit:?} is a subordinate"));
             }
             state.sim.remove_unit(unit).map_err(|e| format!("removing unit {unit} failed: {e}"))?;
+            state.record.remove_unit(unit);
             said.push_str(&format!("will remove unit {unit}\n"));
         }
         Ok(said)
@@ -222,6 +228,7 @@ pub fn remove_application(call: &Call, argv: &[String]) -> Result<Reply, Reply> 
             }
             let units: Vec<String> = state.sim.model.units_of(app).iter().map(|u| u.name.clone()).collect();
             state.sim.remove_application(app).map_err(|e| format!("removing application {app} failed: {e}"))?;
+            state.record.remove_application(app);
             said.push_str(&format!("will remove application {app}\n"));
             for unit in units {
                 said.push_str(&format!("- will remove unit {unit}\n"));
@@ -253,7 +260,7 @@ pub fn integrate(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
                 return Err(app_not_found(&end.app));
             }
         }
-        state.sim.relate(&a, &b).map(|_| ()).map_err(|e| {
+        state.sim.relate(&a, &b).map_err(|e| {
             let text = e.to_string();
             if text.contains("already exists") {
                 let key = text.split('`').nth(1).unwrap_or_default().to_string();
@@ -263,7 +270,9 @@ pub fn integrate(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
             } else {
                 text
             }
-        })
+        })?;
+        state.record.relation(true, &a, &b);
+        Ok(())
     })?;
     Ok(Reply::default())
 }
@@ -305,7 +314,9 @@ pub fn remove_relation(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
             } else {
                 text
             }
-        })
+        })?;
+        state.record.relation(false, &a, &b);
+        Ok(())
     })?;
     Ok(Reply::default())
 }

@@ -108,9 +108,11 @@ fn set(
                 }
             }
             if values.is_empty() {
-                return Ok(());
+                return Ok::<(), String>(());
             }
-            state.sim.config(&name, values).map_err(|e| e.to_string())
+            state.sim.config(&name, values.clone()).map_err(|e| e.to_string())?;
+            state.record.config(&name, &values);
+            Ok(())
         })
         .map_err(|e| Reply::error(format!("{e:#}")))?
         .map_err(Reply::error)?;

@@ -245,6 +245,7 @@ pub fn switch(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
 /// Sets model-config keys: kept as given (a boolean as one), and those the simulator honours
 /// applied to the model (spec §6.5).
 fn set_model_config(state: &mut crate::controller::model::State, settings: &[(String, String)]) -> Result<(), String> {
+    let mut honoured = Vec::new();
     for (key, text) in settings {
         let typed = match formula_sdk::go::strconv::parse_bool(text) {
             Ok(b) if matches!(default_model_config().get(key), Some(Value::Bool(_))) => ConfigValue::Bool(b),
@@ -252,6 +253,7 @@ fn set_model_config(state: &mut crate::controller::model::State, settings: &[(St
         };
         if simulator::clock::MODEL_CONFIG_KEYS.contains(&key.as_str()) {
             state.sim.model.model_config.set(key, &typed)?;
+            honoured.push((key.clone(), typed.clone()));
         }
         let value = match typed {
             ConfigValue::Bool(b) => Value::Bool(b),
@@ -259,6 +261,7 @@ fn set_model_config(state: &mut crate::controller::model::State, settings: &[(St
         };
         state.model_config.insert(key.clone(), value);
     }
+    state.record.model_config(&honoured);
     Ok(())
 }
 
