@@ -147,7 +147,9 @@ pub fn default_model_config() -> BTreeMap<String, Value> {
 /// The simulator of the model `base` names, its trace and scenario in the model's directory,
 /// its units in a run directory of their own, as `formula sim` makes one.
 fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, Record, RunDir)> {
-    let run_dir = RunDir::create("formula-juju-")?;
+    // Named as `formula sim`'s run directories are, so that `formula sim --clean` finds what a
+    // killed controller left.
+    let run_dir = RunDir::create("formula-sim-juju-")?;
     let kind = setup::resolve(args.backend, true);
     let unit_flags = args.unit_flags();
     let backend = setup::backend(kind, &run_dir, &unit_flags.backend_options(), true)?;
