@@ -241,3 +241,37 @@ fn juju_deploys_integrates_configures_scales_and_reports_as_juju_does() {
     assert!(replay.status.success(), "{said}");
     assert!(said.contains(&format!("replay: this run followed the trace's {hooks} hooks")), "{said}");
 }
+
+#[test]
+fn failed_hooks_show_as_juju_shows_them_and_are_retried_as_time_passes() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    juju.ok(&["add-model", "errors"]);
+    // `broken` fails its install every time; `flaky` fails once, then its retry succeeds.
+    juju.ok(&["deploy", &path("tests/formulas/broken")]);
+    juju.ok(&["deploy", &path("tests/formulas/flaky")]);
+    let status = juju.wait("broken/0 in error", |s| {
+        s["applications"]["broken"]["units"]["broken/0"]["workload-status"]["current"] == "error"
+    });
+    let broken = &status["applications"]["broken"]["units"]["broken/0"];
+    assert_eq!(broken["workload-status"]["message"], "hook failed: \"install\"");
+    // As `juju status` prints it: the error is the workload's, the agent idle (spec §6.4).
+    assert_eq!(broken["juju-status"]["current"], "idle");
+    assert_eq!(status["applications"]["broken"]["application-status"]["current"], "error");
+    // The retry comes with the wall clock (Juju's first backoff), not with a command.
+    juju.wait("flaky/0 active after its retry", |s| {
+        let workload = &s["applications"]["flaky"]["units"]["flaky/0"]["workload-status"];
+        workload["current"] == "active" && workload["message"] == "tries: second"
+    });
+    // A subordinate sits under its principal unit, and names it.
+    juju.ok(&["deploy", &path("examples/wiki/formulas/monitor")]);
+    juju.ok(&["integrate", "monitor", "flaky"]);
+    let status = juju.wait("monitor/0 active", |s| {
+        s["applications"]["flaky"]["units"]["flaky/0"]["subordinates"]["monitor/0"]["workload-status"]["current"]
+            == "active"
+    });
+    assert_eq!(status["applications"]["monitor"]["subordinate-to"], serde_json::json!(["flaky"]));
+    assert!(status["applications"]["monitor"].get("units").is_none());
+    let table = juju.ok(&["status"]);
+    assert!(table.lines().any(|l| l.starts_with("  monitor/0*") && l.contains("active")), "{table}");
+}
