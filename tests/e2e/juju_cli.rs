@@ -263,6 +263,17 @@ fn failed_hooks_show_as_juju_shows_them_and_are_retried_as_time_passes() {
         let workload = &s["applications"]["flaky"]["units"]["flaky/0"]["workload-status"];
         workload["current"] == "active" && workload["message"] == "tries: second"
     });
+    // Resolved without a retry, the failed install counts as done and the unit goes on.
+    let not_in_error = juju.run(&["resolve", "flaky/0"]);
+    assert_eq!(stderr(&not_in_error), "ERROR unit \"flaky/0\" is not in an error state\n");
+    juju.ok(&["resolve", "--no-retry", "broken/0"]);
+    juju.wait("broken/0 out of error", |s| {
+        let unit = &s["applications"]["broken"]["units"]["broken/0"];
+        unit["workload-status"]["current"] != "error" && unit["juju-status"]["current"] == "idle"
+    });
+    // Trust is the application's, shown by `config`.
+    juju.ok(&["trust", "flaky"]);
+    assert_eq!(juju.ok(&["config", "flaky", "trust"]), "true\n");
     // A subordinate sits under its principal unit, and names it.
     juju.ok(&["deploy", &path("examples/wiki/formulas/monitor")]);
     juju.ok(&["integrate", "monitor", "flaky"]);

@@ -91,6 +91,11 @@ impl Record {
         self.push(json!({kind: [a.to_string(), b.to_string()]}));
     }
 
+    /// `juju resolve` (`retry`: the hook runs again).
+    pub fn resolve(&mut self, unit: &str, retry: bool) {
+        self.push(json!({"resolve": {"unit": unit, "retry": retry}}));
+    }
+
     /// `juju config` (a `Null` value resets).
     pub fn config(&mut self, app: &str, values: &BTreeMap<String, Value>) {
         let values: serde_json::Map<String, Json> = values.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();

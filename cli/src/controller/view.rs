@@ -346,18 +346,11 @@ impl Keeper {
 }
 
 impl View {
-    /// The unit named `name`, principal or subordinate.
+    /// The unit named `name` (principal or subordinate), with its application.
     pub fn unit(&self, name: &str) -> Option<(&AppView, &UnitView)> {
-        self.apps.values().find_map(|app| {
-            app.units
-                .iter()
-                .find_map(|u| {
-                    if u.name == name {
-                        return Some(u);
-                    }
-                    u.subordinates.iter().find(|s| s.name == name)
-                })
-                .map(|u| (self.apps.get(u.name.split('/').next().unwrap_or_default()).unwrap_or(app), u))
-        })
+        let app = self.apps.get(name.split('/').next()?)?;
+        let principal_units = self.apps.values().flat_map(|a| &a.units);
+        let unit = principal_units.flat_map(|u| std::iter::once(u).chain(&u.subordinates)).find(|u| u.name == name)?;
+        Some((app, unit))
     }
 }

@@ -356,3 +356,34 @@ fn existing_relation(
     };
     Some((named(x), named(y)))
 }
+
+/// `juju resolve UNIT…` (`resolved`): the failed hook runs again, or with `--no-retry` is
+/// taken as done.
+pub fn resolve(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let parsed = parse("resolve", argv, &[flag(&["no-retry"]), flag(&["all"])])?;
+    let handle = call.model(&parsed)?;
+    let retry = !parsed.switch("no-retry");
+    let (units, all) = (parsed.args.clone(), parsed.switch("all"));
+    if units.is_empty() && !all {
+        return Err(Reply::usage("no unit specified"));
+    }
+    change(&handle, move |state| {
+        let units = if all {
+            state.sim.agents.iter().filter(|(_, a)| a.error.is_some()).map(|(u, _)| u.clone()).collect()
+        } else {
+            units
+        };
+        for unit in &units {
+            let Some(agent) = state.sim.agents.get(unit) else {
+                return Err(format!("unit {unit:?} not found (not found)"));
+            };
+            if agent.error.is_none() {
+                return Err(format!("unit {unit:?} is not in an error state"));
+            }
+            state.sim.resolve(unit, retry).map_err(|e| e.to_string())?;
+            state.record.resolve(unit, retry);
+        }
+        Ok(())
+    })?;
+    Ok(Reply::default())
+}

@@ -74,6 +74,19 @@ pub fn config(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     }
 }
 
+/// `juju trust APP [--remove]`: the application's `trust`, as `juju config APP trust=…` sets it.
+pub fn trust(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let flags = [super::args::switch(&["remove"]), value(&["scope"])];
+    let parsed = parse("trust", argv, &flags)?;
+    arity(&parsed, 1, 1, "application name")?;
+    let handle = call.model(&parsed)?;
+    let app = &parsed.args[0];
+    let view = handle.view();
+    let app_view = view.apps.get(app).ok_or_else(|| Reply::error(app_not_found(app)))?;
+    let values = BTreeMap::from([(TRUST.to_string(), Value::Bool(!parsed.switch("remove")))]);
+    set(&handle, app_view, values)
+}
+
 /// Sets (and, for `Null`, resets) `values` of `app`; `trust` is the application's own.
 fn set(
     handle: &crate::controller::model::Handle,
@@ -158,4 +171,39 @@ fn settings(app: &AppView) -> Json {
         "charm": app.charm,
         "settings": settings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option(name: &str, default: Option<Value>, set: Option<Value>) -> OptionView {
+        OptionView { name: name.into(), kind: "int".into(), description: "d".into(), default, set }
+    }
+
+    #[test]
+    fn each_setting_says_where_its_value_comes_from() {
+        let app = AppView {
+            name: "a".into(),
+            charm: "c".into(),
+            options: vec![
+                option("port", Some(Value::Int(80)), Some(Value::Int(81))),
+                option("memory", Some(Value::Int(64)), None),
+                option("name", None, None),
+            ],
+            ..AppView::default()
+        };
+        let shown = settings(&app);
+        assert_eq!(
+            shown["settings"]["port"],
+            json!({"default": 80, "description": "d", "source": "user", "type": "int", "value": 81})
+        );
+        assert_eq!(shown["settings"]["memory"]["source"], "default");
+        assert_eq!(shown["settings"]["memory"]["value"], 64);
+        // No default and not set: no value at all (jubilant leaves such keys out).
+        assert_eq!(shown["settings"]["name"], json!({"description": "d", "source": "unset", "type": "int"}));
+        // Sorted, as Go writes a map.
+        let keys: Vec<&String> = shown["settings"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["memory", "name", "port"]);
+    }
 }

@@ -39,16 +39,17 @@ pub const SIMULATED: &[&str] = &[
     "remove-application",
     "remove-relation",
     "remove-unit",
+    "resolve",
     "show-model",
     "show-unit",
     "status",
     "switch",
+    "trust",
     "version",
 ];
 
 /// Commands planned for later steps of the controller: they say so.
-const NOT_YET: &[&str] =
-    &["run", "exec", "ssh", "scp", "debug-log", "refresh", "actions", "show-task", "trust", "resolve", "resolved"];
+const NOT_YET: &[&str] = &["run", "exec", "ssh", "scp", "debug-log", "refresh", "actions", "show-task"];
 
 /// The client: `juju ARGS…` (`args` without the program), sent to the controller.
 pub fn main(args: Vec<OsString>) -> ExitCode {
@@ -146,7 +147,9 @@ pub fn dispatch(controller: &Controller, argv: &[String], cwd: &Path, env: &BTre
         "remove-application" => apps::remove_application(&call, rest),
         "integrate" | "relate" | "add-relation" => apps::integrate(&call, rest),
         "remove-relation" => apps::remove_relation(&call, rest),
+        "resolve" | "resolved" => apps::resolve(&call, rest),
         "config" => config::config(&call, rest),
+        "trust" => config::trust(&call, rest),
         "status" => status::status(&call, rest),
         "show-unit" => status::show_unit(&call, rest),
         "help" | "--help" | "-h" => Ok(Reply::out(help())),

@@ -358,3 +358,66 @@ pub fn show_unit(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         .map_err(Reply::error)?;
     Ok(Reply::out(output::structured(&shown, format)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controller::view::MachineView;
+
+    fn unit(name: &str, message: &str, leader: bool, machine: &str) -> UnitView {
+        let status = |current: &str, message: &str| StatusView {
+            current: current.into(),
+            message: message.into(),
+            since: "t".into(),
+        };
+        UnitView {
+            name: name.into(),
+            workload: status("active", message),
+            agent: status("idle", ""),
+            leader,
+            address: "10.0.0.1".into(),
+            machine: machine.into(),
+            ..UnitView::default()
+        }
+    }
+
+    #[test]
+    fn the_json_is_laid_out_as_juju_writes_it() {
+        let app = AppView {
+            name: "a".into(),
+            charm: "a".into(),
+            units: vec![unit("a/2", "", true, "2"), unit("a/10", "ready", false, "10")],
+            ..AppView::default()
+        };
+        let machine = |id: &str| MachineView {
+            id: id.into(),
+            address: "10.0.0.1".into(),
+            base_channel: "22.04".into(),
+            since: "t".into(),
+        };
+        let view = View {
+            name: "m".into(),
+            apps: [("a".to_string(), app)].into(),
+            machines: vec![machine("2"), machine("10")],
+            ..View::default()
+        };
+        let json = status_json(&view, SystemTime::UNIX_EPOCH);
+        // Go orders a map's keys as strings.
+        let units: Vec<&String> = json["applications"]["a"]["units"].as_object().unwrap().keys().collect();
+        assert_eq!(units, ["a/10", "a/2"]);
+        let machines: Vec<&String> = json["machines"].as_object().unwrap().keys().collect();
+        assert_eq!(machines, ["10", "2"]);
+        // Empty fields are left out; the agent's status carries its version.
+        let quiet = &json["applications"]["a"]["units"]["a/2"];
+        assert_eq!(quiet["workload-status"], json!({"current": "active", "since": "t"}));
+        assert_eq!(quiet["juju-status"], json!({"current": "idle", "since": "t", "version": JUJU_VERSION}));
+        assert_eq!(quiet["leader"], true);
+        assert!(json["applications"]["a"]["units"]["a/10"].get("leader").is_none());
+        assert!(json["applications"]["a"].get("relations").is_none());
+        // What jubilant's `Status` requires of an application.
+        for key in ["charm", "charm-origin", "charm-name", "charm-rev", "exposed"] {
+            assert!(json["applications"]["a"].get(key).is_some(), "{key}");
+        }
+        assert_eq!(json["controller"]["timestamp"], "00:00:00Z");
+    }
+}
