@@ -185,17 +185,31 @@ fn drive(sim: Sim, record: Record, run_dir: RunDir, base: View, receiver: Receiv
         }
     };
     publish(&mut state, &base);
+    // How long to sleep for a command, once no unit has work (until the next timer).
+    let mut idle: Option<Duration> = None;
     loop {
-        match receiver.try_recv() {
-            Ok(Message::Job(job)) => {
+        let message = match idle.take() {
+            None => match receiver.try_recv() {
+                Ok(message) => Some(message),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            },
+            Some(wait) => match receiver.recv_timeout(wait) {
+                Ok(message) => Some(message),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
+        };
+        match message {
+            Some(Message::Stop) => break,
+            Some(Message::Job(job)) => {
                 job(&mut state);
                 // A change clears an engine error: the model may move again.
                 base.error = None;
                 publish(&mut state, &base);
                 continue;
             }
-            Ok(Message::Stop) | Err(mpsc::TryRecvError::Disconnected) => break,
-            Err(mpsc::TryRecvError::Empty) => {}
+            None => {}
         }
         state.sim.advance_clock(started.elapsed().as_millis() as u64);
         let draws = state.sim.choices().draws().len();
@@ -217,20 +231,11 @@ fn drive(sim: Sim, record: Record, run_dir: RunDir, base: View, receiver: Receiv
                 publish(&mut state, &base);
             }
         }
-        // No unit has work: asleep until a command comes or the next timer falls due.
-        let wait = match state.sim.next_due_at() {
+        let until_due = match state.sim.next_due_at() {
             Some(at) => Duration::from_millis(at.saturating_sub(started.elapsed().as_millis() as u64)),
             None => IDLE_WAKE,
         };
-        match receiver.recv_timeout(wait.min(IDLE_WAKE)) {
-            Ok(Message::Job(job)) => {
-                job(&mut state);
-                base.error = None;
-                publish(&mut state, &base);
-            }
-            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {}
-        }
+        idle = Some(until_due.min(IDLE_WAKE));
     }
     state.sim.shutdown();
     drop(state);

@@ -28,7 +28,7 @@ pub fn app_not_found(app: &str) -> String {
 }
 
 /// A formula to deploy: a directory, or a `.charm` archive unpacked into `unpack_to`.
-fn formula_dir(path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
+fn formula_dir(given: &str, path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
     if path.is_dir() {
         return Ok(path.to_path_buf());
     }
@@ -38,7 +38,7 @@ fn formula_dir(path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
             .map_err(|e| Reply::error(format!("cannot read charm archive {}: {e:#}", path.display())))?;
         return Ok(unpack_to.to_path_buf());
     }
-    Err(Reply::error(format!("no charm was found at {:?}", path.display().to_string())))
+    Err(Reply::error(format!("no charm or bundle found at {given:?}")))
 }
 
 /// Reads `--config FILE`: a YAML map of application names to their settings, as `juju
@@ -109,7 +109,7 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     // Resolved once: the model's scenario names the formula as it was found.
     let path = path.canonicalize().unwrap_or(path);
     let unpack_to = handle.dir.join("charms").join(path.file_stem().unwrap_or_default());
-    let dir = formula_dir(&path, &unpack_to)?;
+    let dir = formula_dir(given, &path, &unpack_to)?;
     crate::build::ensure_built([dir.as_path()]).map_err(|e| Reply::error(format!("{e:#}")))?;
     let formula = simulator::model::load_deployable(&dir).map_err(Reply::error)?;
     let charm = formula.name();
