@@ -263,6 +263,17 @@ fn failed_hooks_show_as_juju_shows_them_and_are_retried_as_time_passes() {
         let workload = &s["applications"]["flaky"]["units"]["flaky/0"]["workload-status"];
         workload["current"] == "active" && workload["message"] == "tries: second"
     });
+    // The log has what the hook wrote on stderr and that it failed, then that its retry ran.
+    let log = juju.ok(&["debug-log", "--no-tail", "--include", "flaky/0", "--level", "WARNING"]);
+    let lines: Vec<&str> = log.lines().map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest)).collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].ends_with("WARNING unit.flaky/0.install install: the package mirror is not up yet"), "{log}");
+    assert!(lines[1].ends_with("ERROR juju.worker.uniter.operation hook \"install\" failed: exit 1"), "{log}");
+    let last = juju.ok(&["debug-log", "--limit", "1", "-i", "flaky"]);
+    assert!(last.starts_with("unit-flaky-0: ") && last.trim_end().ends_with("ran \"start\" hook"), "{last}");
+    let follow = juju.run(&["debug-log"]);
+    assert_eq!(follow.status.code(), Some(1));
+    assert!(stderr(&follow).contains("not simulated"), "{}", stderr(&follow));
     // Resolved without a retry, the failed install counts as done and the unit goes on.
     let not_in_error = juju.run(&["resolve", "flaky/0"]);
     assert_eq!(stderr(&not_in_error), "ERROR unit \"flaky/0\" is not in an error state\n");

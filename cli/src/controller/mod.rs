@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod daemon;
+pub mod debug_log;
 pub mod model;
 pub mod record;
 pub mod since;

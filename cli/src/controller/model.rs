@@ -14,6 +14,7 @@
 //! directory) records them, and the hooks and the commands' changes, as `formula sim --trace`
 //! does.
 
+use super::debug_log::DebugLog;
 use super::record::Record;
 use super::since;
 use super::view::{Keeper, View};
@@ -45,6 +46,9 @@ pub struct State {
     pub record: Record,
 }
 
+/// Which of each unit's `juju-log` lines the debug log has.
+type LogSeen = BTreeMap<String, usize>;
+
 /// A job: runs on the model's thread between two hooks.
 type Job = Box<dyn FnOnce(&mut State) + Send>;
 
@@ -61,6 +65,8 @@ pub struct Handle {
     pub dir: PathBuf,
     sender: Sender<Message>,
     view: Arc<Mutex<View>>,
+    /// The model's debug log.
+    pub log: DebugLog,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -83,12 +89,14 @@ impl Handle {
         let (ready_tx, ready_rx) = mpsc::channel();
         let args = args.clone();
         let shared = view.clone();
+        let log = DebugLog::default();
+        let thread_log = log.clone();
         let thread = std::thread::Builder::new()
             .name(format!("model {name}"))
             .spawn(move || match make_sim(&base, &args) {
                 Ok((sim, record, run_dir)) => {
                     let _ = ready_tx.send(Ok(()));
-                    drive(sim, record, run_dir, base, receiver, shared);
+                    drive(sim, record, run_dir, base, receiver, shared, thread_log);
                 }
                 Err(e) => {
                     let _ = ready_tx.send(Err(format!("{e:#}")));
@@ -100,7 +108,7 @@ impl Handle {
             Ok(Err(e)) => anyhow::bail!(e),
             Err(_) => anyhow::bail!("the model's thread ended before it was ready"),
         }
-        Ok(Handle { name: name.to_string(), dir, sender, view, thread: Mutex::new(Some(thread)) })
+        Ok(Handle { name: name.to_string(), dir, sender, view, log, thread: Mutex::new(Some(thread)) })
     }
 
     /// Runs `job` on the model's thread, between two hooks, and returns what it returns.
@@ -171,8 +179,19 @@ fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, Record, RunDir)> {
 }
 
 /// The model's thread: jobs first, then a hook while any unit has work, then sleep.
-fn drive(sim: Sim, record: Record, run_dir: RunDir, base: View, receiver: Receiver<Message>, shared: Arc<Mutex<View>>) {
+fn drive(
+    mut sim: Sim,
+    record: Record,
+    run_dir: RunDir,
+    base: View,
+    receiver: Receiver<Message>,
+    shared: Arc<Mutex<View>>,
+    log: DebugLog,
+) {
     let backend = sim.backend_name().to_string();
+    let output_log = log.clone();
+    sim.on_output = Some(Box::new(move |line| output_log.output(line)));
+    let mut seen = LogSeen::new();
     let mut state = State { sim, keeper: Keeper::default(), model_config: base.model_config.clone(), record };
     let mut base = View { backend, ..base };
     let started = Instant::now();
@@ -220,7 +239,8 @@ fn drive(sim: Sim, record: Record, run_dir: RunDir, base: View, receiver: Receiv
             state.record.step_at(at);
         }
         match stepped {
-            Ok(Some(_)) => {
+            Ok(Some(record)) => {
+                log_hook(&state.sim, &record, &log, &mut seen);
                 publish(&mut state, &base);
                 continue;
             }
@@ -240,4 +260,16 @@ fn drive(sim: Sim, record: Record, run_dir: RunDir, base: View, receiver: Receiv
     state.sim.shutdown();
     drop(state);
     drop(run_dir);
+}
+
+/// Adds to the debug log what the hook `record` logged with `juju-log`, then that it ran.
+fn log_hook(sim: &Sim, record: &simulator::sim::HookRecord, log: &DebugLog, seen: &mut LogSeen) {
+    if let Some(unit) = sim.model.units.get(&record.unit) {
+        let from = seen.get(&record.unit).copied().unwrap_or(0);
+        for line in unit.log.iter().skip(from) {
+            log.juju_log(&record.unit, line);
+        }
+        seen.insert(record.unit.clone(), unit.log.len());
+    }
+    log.hook_ran(record);
 }

@@ -19,6 +19,18 @@ pub fn time_of_day(at: SystemTime) -> String {
     format!("{}Z", civil(at).1)
 }
 
+/// A moment as `juju debug-log` prints it, in UTC: `19:21:04`, with `date` `2026-12-06
+/// 19:21:04`, with `ms` `19:21:04.123`.
+pub fn clock_time(at: SystemTime, date: bool, ms: bool) -> String {
+    let ((year, month, day), time) = civil(at);
+    let mut out = if date { format!("{year:04}-{month:02}-{day:02} {time}") } else { time };
+    if ms {
+        let millis = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_millis());
+        out.push_str(&format!(".{millis:03}"));
+    }
+    out
+}
+
 /// The (year, month, day) and `hh:mm:ss` of a moment, in UTC.
 fn civil(at: SystemTime) -> ((i64, u32, u32), String) {
     let secs = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
@@ -74,6 +86,8 @@ mod tests {
         let at = UNIX_EPOCH + Duration::from_secs(1_740_351_777);
         assert_eq!(format(at), "23 Feb 2025 23:02:57Z");
         assert_eq!(time_of_day(at), "23:02:57Z");
+        assert_eq!(clock_time(at, false, false), "23:02:57");
+        assert_eq!(clock_time(at + Duration::from_millis(45), true, true), "2025-02-23 23:02:57.045");
         assert_eq!(format(UNIX_EPOCH), "01 Jan 1970 00:00:00Z");
         // A leap day.
         assert_eq!(format(UNIX_EPOCH + Duration::from_secs(951_782_400)), "29 Feb 2000 00:00:00Z");

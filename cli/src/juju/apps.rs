@@ -173,8 +173,9 @@ pub fn add_unit(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         }
         for _ in 0..count {
             state.sim.add_unit(&app).map_err(|e| e.to_string())?;
+            // Each unit as it comes: a replay adds those that were added.
+            state.record.add_unit(&app, 1);
         }
-        state.record.add_unit(&app, count);
         Ok(())
     })?;
     Ok(Reply::default())
