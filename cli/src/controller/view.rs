@@ -330,8 +330,14 @@ impl Keeper {
         };
         let shown = sim.shown_status(name).unwrap_or_default();
         let workload = self.status(&format!("unit {name}"), &shown.status, &shown.message, now);
-        let agent_state = simulator::status::agent_status(sim.agents.get(name));
-        let agent = self.status(&format!("agent {name}"), agent_state, "", now);
+        // A unit with a hook to run is executing it, or about to: the view is taken between hooks.
+        let in_error = sim.agents.get(name).is_some_and(|a| a.error.is_some());
+        let agent = match sim.pending_hooks(name).first() {
+            Some(hook) if !in_error => {
+                self.status(&format!("agent {name}"), "executing", &format!("running {} hook", hook.name()), now)
+            }
+            _ => self.status(&format!("agent {name}"), simulator::status::agent_status(sim.agents.get(name)), "", now),
+        };
         UnitView {
             name: name.into(),
             workload,
