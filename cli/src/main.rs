@@ -2,13 +2,16 @@
 //!
 //! The binary is thin: it parses arguments, calls the libraries, chooses a renderer and maps
 //! outcomes to exit codes. Started under a hook tool's name (`relation-get`, …) it is the
-//! hook-tool client instead, and forwards the call to the simulator.
+//! hook-tool client instead, and forwards the call to the simulator; started as `juju`, it is
+//! Juju's command line against the simulated controller (`formula juju`).
 
 mod base;
 mod build;
 mod bundle;
+mod controller;
 mod embedded;
 mod hook_tool;
+mod juju;
 mod lint;
 mod new;
 mod pack;
@@ -65,6 +68,15 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Build, show or remove the unit base: the Debian root every ns unit starts from.
     Base(base::BaseArgs),
+    /// Start, stop or look at the simulated Juju controller that `juju` commands talk to.
+    Controller(controller::ControllerArgs),
+    /// Run a `juju` command (Juju 3.6's command line) against the simulated controller, as
+    /// `formula` does when started through a link named `juju`.
+    Juju {
+        /// The command and its arguments, as `juju` takes them.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,6 +84,9 @@ fn main() -> ExitCode {
     let name = std::path::Path::new(&argv0).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if simulator::tools::TOOL_NAMES.contains(&name.as_str()) {
         return hook_tool::main(std::env::args_os());
+    }
+    if name == "juju" {
+        return juju::main(std::env::args_os().skip(1).collect());
     }
     let cli = Cli::parse();
     let result = match cli.command {
@@ -89,6 +104,8 @@ fn main() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Base(args) => base::run(args),
+        Command::Controller(args) => controller::run(args),
+        Command::Juju { args } => return juju::main(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -203,6 +203,18 @@ fn apply(
             Ok(())
         }
         Step::Wait(duration) => sim.wait(*duration).map(|_| ()),
+        Step::Deploy(apps) => apps.iter().try_for_each(|app| {
+            let config = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+            let placement = Placement { host_network: app.host_network, series: app.series.clone() };
+            sim.deploy(&app.name.value, &app.formula, app.units, config, placement)
+        }),
+        Step::ModelConfig(entries) => entries
+            .iter()
+            .try_for_each(|(key, value)| sim.model.model_config.set(key, value).map_err(crate::error::SimError)),
+        Step::StepAt(at) => {
+            sim.advance_clock(*at);
+            sim.step().map(|_| ())
+        }
         Step::Expect(expect) => {
             for (unit, state) in &expect.agent {
                 if state == "error" {

@@ -74,14 +74,7 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
             continue;
         };
         let leader = model.apps.get(&u.app).and_then(|a| a.leader.as_deref()) == Some(name.as_str());
-        let agent = agents.get(&name);
-        // A hook in error shows as the workload's `error` and an idle agent, as Juju's state
-        // layer translates it (state/unit.go `Unit.Status`, `UnitAgent.Status`), even when
-        // the failed hook was install.
-        let agent_state = match agent {
-            Some(a) if a.error.is_none() && !a.installed => "allocating",
-            _ => "idle",
-        };
+        let agent_state = agent_status(agents.get(&name));
         let ports: Vec<String> = u.ports.iter().map(|p| p.range.to_string()).collect();
         let shown = crate::uniter::status::shown(model, agents, &name).unwrap_or_default();
         rows.push(vec![
@@ -120,9 +113,20 @@ pub fn render(model: &Model, agents: &BTreeMap<String, Agent>) -> String {
     out
 }
 
+/// The unit agent's status as `juju status` shows it: `allocating` until install has run,
+/// then `idle`. A hook in error shows as the workload's `error` and an idle agent, as Juju's
+/// state layer translates it (state/unit.go `Unit.Status`, `UnitAgent.Status`; spec §6.4),
+/// even when the failed hook was install.
+pub fn agent_status(agent: Option<&Agent>) -> &'static str {
+    match agent {
+        Some(a) if a.error.is_none() && !a.installed => "allocating",
+        _ => "idle",
+    }
+}
+
 /// The application's status: its own when the leader set one, else derived from the units'
 /// workload statuses as `juju status` shows them (`shown`), the most severe winning.
-fn app_status(app: &crate::model::Application, shown: &[String]) -> String {
+pub fn app_status(app: &crate::model::Application, shown: &[String]) -> String {
     if !app.status.status.is_empty() {
         return app.status.status.clone();
     }
@@ -137,7 +141,9 @@ fn app_status(app: &crate::model::Application, shown: &[String]) -> String {
     shown.iter().map(String::as_str).min_by_key(|s| rank(s)).unwrap_or("unknown").to_string()
 }
 
-fn table(out: &mut String, rows: &[Vec<String>]) {
+/// Writes `rows` as `juju status` writes its tables: columns two spaces apart, padded to the
+/// widest cell, the last cell of a row unpadded.
+pub fn table(out: &mut String, rows: &[Vec<String>]) {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))

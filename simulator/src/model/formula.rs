@@ -40,7 +40,14 @@ pub fn check_option(formula: &Formula, key: &str, value: Value) -> Result<Value,
     };
     use formula_sdk::format::OptionType;
     let kind = option.kind.unwrap_or(OptionType::String);
-    let bad = |v: &Value| SimError(format!("option `{key}` expected {}, got {v:?}", kind.as_str()));
+    // Juju's words (`option "port" expected int, got "eighty"`), which clients match.
+    let bad = |v: &Value| {
+        let got = match v {
+            Value::Str(s) => format!("{s:?}"),
+            other => plain(other),
+        };
+        SimError(format!("option {key:?} expected {}, got {got}", kind.as_str()))
+    };
     Ok(match (kind, value) {
         (_, Value::Null) => Value::Null,
         (OptionType::String | OptionType::Secret, Value::Str(s)) => Value::Str(s),

@@ -38,7 +38,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// An application to deploy.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppSpec {
     /// Its name.
     pub name: Spanned<String>,
@@ -232,6 +232,14 @@ pub enum Step {
     UpdateStatus,
     /// Move model time on by this many milliseconds (`wait: 11m`).
     Wait(crate::clock::Millis),
+    /// Deploy applications mid-run, written as under `applications:`.
+    Deploy(Vec<AppSpec>),
+    /// Change model settings mid-run, as `juju model-config KEY=VALUE` does.
+    ModelConfig(Vec<(String, crate::clock::ConfigValue)>),
+    /// Move model time to this instant (what falls due fires), then take one engine step: the
+    /// scheduler picks a hook and it runs (nothing, when no unit has work). The controller
+    /// writes one per step it took, so that a replay steps at the same model times.
+    StepAt(crate::clock::Millis),
     /// Check expectations.
     Expect(Box<Expect>),
 }
@@ -416,7 +424,7 @@ pub fn parse(path: &Path, text: String) -> Result<Scenario, Vec<ScenarioError>> 
         match node.as_seq() {
             Some(items) => {
                 for item in items {
-                    if let Some(step) = read_step(&mut r, item) {
+                    if let Some(step) = read_step(&mut r, item, &formulas) {
                         steps.push(Spanned::new(step, item.span));
                     }
                 }
@@ -495,8 +503,18 @@ fn read_faults(r: &mut Reader, node: &Node) -> crate::fault::Faults {
 /// `model-config:`: the settings the simulator honours, checked as `juju model-config`
 /// checks them; an unknown key lists the known ones.
 fn read_model_config(r: &mut Reader, node: &Node) -> crate::clock::ModelConfig {
-    use crate::clock::ConfigValue;
     let mut config = crate::clock::ModelConfig::default();
+    for (key, value) in read_model_config_entries(r, node) {
+        // Checked as they were read.
+        let _ = config.set(&key, &value);
+    }
+    config
+}
+
+/// The settings under a `model-config` map, each checked as `juju model-config` checks it.
+fn read_model_config_entries(r: &mut Reader, node: &Node) -> Vec<(String, crate::clock::ConfigValue)> {
+    use crate::clock::ConfigValue;
+    let mut entries = Vec::new();
     for (k, v) in r.map(node, "`model-config`") {
         let key = k.key_text().unwrap_or_default();
         if !crate::clock::MODEL_CONFIG_KEYS.contains(&key.as_str()) {
@@ -508,11 +526,12 @@ fn read_model_config(r: &mut Reader, node: &Node) -> crate::clock::ModelConfig {
             Some(b) => ConfigValue::Bool(b),
             None => ConfigValue::Text(v.display_value()),
         };
-        if let Err(message) = config.set(&key, &value) {
-            r.error(v.span, message);
+        match crate::clock::ModelConfig::default().set(&key, &value) {
+            Ok(()) => entries.push((key, value)),
+            Err(message) => r.error(v.span, message),
         }
     }
-    config
+    entries
 }
 
 fn read_app(
@@ -609,7 +628,7 @@ fn read_pair(r: &mut Reader, node: &Node) -> Option<(EndpointRef, EndpointRef)> 
     }
 }
 
-fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
+fn read_step(r: &mut Reader, node: &Node, formulas: &BTreeMap<String, (PathBuf, Span)>) -> Option<Step> {
     if let Some(word) = node.as_str() {
         return match word {
             "settle" => Some(Step::Settle),
@@ -715,16 +734,23 @@ fn read_step(r: &mut Reader, node: &Node) -> Option<Step> {
             };
             Some(Step::Resolve { unit, retry })
         }
-        "wait" => {
-            let text = r.string(value, "`wait`")?;
+        "wait" | "step-at" => {
+            let text = r.string(value, &format!("`{kind}`"))?;
             match crate::clock::parse_duration(&text) {
-                Ok(ms) => Some(Step::Wait(ms)),
+                Ok(ms) if kind == "wait" => Some(Step::Wait(ms)),
+                Ok(ms) => Some(Step::StepAt(ms)),
                 Err(message) => {
                     r.error(value.span, message);
                     None
                 }
             }
         }
+        "deploy" => {
+            let apps: Vec<AppSpec> =
+                r.map(value, "`deploy`").into_iter().filter_map(|(k, v)| read_app(r, k, v, formulas, false)).collect();
+            Some(Step::Deploy(apps))
+        }
+        "model-config" => Some(Step::ModelConfig(read_model_config_entries(r, value))),
         "expect" => read_expect(r, value).map(|e| Step::Expect(Box::new(e))),
         other => {
             r.error(key.span, format!("unknown step `{other}`; steps: {}", schema::step_names().join(", ")));
@@ -841,4 +867,38 @@ fn read_expect(r: &mut Reader, node: &Node) -> Option<Expect> {
         e.action.insert(k.key_text().unwrap_or_default(), (status, results));
     }
     Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(text: &str) -> Result<Vec<Step>, Vec<String>> {
+        parse(Path::new("/m/dev.yaml"), text.to_string())
+            .map(|s| s.steps.into_iter().map(|s| s.value).collect())
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn the_steps_a_controller_writes_read_back() {
+        let text = "applications: {}\nsteps:\n  - {\"deploy\":{\"db\":{\"formula\":\"/f/store\",\"units\":2,\"config\":{\"port\":\"81\"}}}}\n  - {\"step-at\":\"1m5.2s\"}\n  - {\"model-config\":{\"automatically-retry-hooks\":false}}\n";
+        let read = steps(text).unwrap();
+        let Step::Deploy(apps) = &read[0] else { panic!("{read:?}") };
+        assert_eq!((apps[0].name.value.as_str(), apps[0].units), ("db", 2));
+        assert_eq!(apps[0].formula, Path::new("/f/store"));
+        assert_eq!(apps[0].config["port"].value, Value::Str("81".into()));
+        assert_eq!(read[1], Step::StepAt(65_200));
+        let Step::ModelConfig(entries) = &read[2] else { panic!("{read:?}") };
+        assert_eq!(entries, &[("automatically-retry-hooks".to_string(), crate::clock::ConfigValue::Bool(false))]);
+    }
+
+    #[test]
+    fn a_bad_step_at_or_model_config_is_an_error_at_its_place() {
+        let errors =
+            steps("applications: {}\nsteps:\n  - step-at: soon\n  - model-config: {update-status-hook-interval: 1s}\n")
+                .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("dev.yaml:3:") && errors[0].contains("`soon` is not a duration"), "{errors:?}");
+        assert!(errors[1].contains("dev.yaml:4:") && errors[1].contains("from 1m to 60m"), "{errors:?}");
+    }
 }

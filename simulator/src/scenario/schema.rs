@@ -189,6 +189,13 @@ pub(crate) enum StepEntry {
     UpdateStatus,
     /// Move model time on (`11m`): update-status and hook retries fall due.
     Wait(Duration),
+    /// Deploy applications now, written as under `applications:`.
+    Deploy(BTreeMap<String, Application>),
+    /// Change model settings now, as `juju model-config` does.
+    ModelConfig(ModelConfig),
+    /// Move model time to this instant (`1m5.2s` from the start), then take one engine step
+    /// (the hook the scheduler picks, if any): what the controller writes, one per step.
+    StepAt(Duration),
     /// Check what must hold now.
     Expect(Box<ExpectStep>),
 }
@@ -451,6 +458,9 @@ mod tests {
                 "elect",
                 "update-status",
                 "wait",
+                "deploy",
+                "model-config",
+                "step-at",
                 "expect"
             ]
         );

@@ -393,6 +393,15 @@ impl Sim {
         Ok(self.run_hook(unit, Hook::unit(HookKind::Exec), &snap)?.ok)
     }
 
+    /// The hooks `unit`'s agent would run next on a fresh view of the model, the first being
+    /// the one it prefers; empty when it has nothing to do (or is in error).
+    pub fn pending_hooks(&self, unit: &str) -> Vec<Hook> {
+        match (self.agents.get(unit), Snapshot::take(&self.model, unit)) {
+            (Some(agent), Some(snapshot)) => agent.next_hooks(&snapshot),
+            _ => Vec::new(),
+        }
+    }
+
     /// The workload status `juju status` shows for `unit`: `error` with the failed hook while
     /// the agent is in error (the formula's own status comes back once resolved).
     pub fn shown_status(&self, unit: &str) -> Option<StatusInfo> {

@@ -90,6 +90,21 @@ impl Sim {
         Ok(ran)
     }
 
+    /// When the next thing on the clock (update-status, a hook retry) falls due: what a
+    /// caller that moves the clock itself (the controller, in real time) waits for.
+    pub fn next_due_at(&self) -> Option<Millis> {
+        self.next_due().map(|(at, _)| at)
+    }
+
+    /// Moves model time on to `until` (never back), firing what falls due on the way in time
+    /// order, without running the hooks they cause: the next [`Sim::step`]s run them. The
+    /// controller moves its models' clocks so, with the wall clock.
+    pub fn advance_clock(&mut self, until: Millis) {
+        if until > self.now() {
+            self.advance_to(until);
+        }
+    }
+
     /// The earliest hook retry due, if any.
     fn next_retry(&self) -> Option<Millis> {
         self.agents.values().filter_map(|a| a.retry_due).min()

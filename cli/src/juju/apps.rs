@@ -1,0 +1,390 @@
+//! Applications, units and relations: `deploy`, `add-unit`, `remove-unit`,
+//! `remove-application`, `integrate` (`relate`), `remove-relation`.
+//!
+//! Each change is a job on the model's thread ([`crate::controller::model::Handle::run`]):
+//! it checks what Juju checks, in Juju's words, changes the model through the simulator's
+//! verbs, and returns; the model's hooks then run in the background.
+
+use super::args::{switch as flag, value};
+use super::{arity, parse, Call};
+use crate::controller::model::{Handle, State};
+use crate::controller::wire::Reply;
+use simulator::model::{Placement, Value};
+use simulator::scenario::EndpointRef;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Runs `job` on the model's thread; its error is Juju's message.
+fn change<T: Send + 'static>(
+    handle: &Handle,
+    job: impl FnOnce(&mut State) -> Result<T, String> + Send + 'static,
+) -> Result<T, Reply> {
+    handle.run(job).map_err(|e| Reply::error(format!("{e:#}")))?.map_err(Reply::error)
+}
+
+/// Juju's message for an application that is not there.
+pub fn app_not_found(app: &str) -> String {
+    format!("application {app:?} not found (not found)")
+}
+
+/// A formula to deploy: a directory, or a `.charm` archive unpacked into `unpack_to`.
+fn formula_dir(given: &str, path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
+    if path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    if path.is_file() && path.extension().is_some_and(|e| e == "charm") {
+        let _ = std::fs::remove_dir_all(unpack_to);
+        formula_sdk::pack::unpack::unpack(path, unpack_to, &Default::default())
+            .map_err(|e| Reply::error(format!("cannot read charm archive {}: {e:#}", path.display())))?;
+        return Ok(unpack_to.to_path_buf());
+    }
+    Err(Reply::error(format!("no charm or bundle found at {given:?}")))
+}
+
+/// Reads `--config FILE`: a YAML map of application names to their settings, as `juju
+/// deploy --config` and `juju config --file` take it; the settings of `app`.
+pub fn settings_file(path: &Path, app: &str) -> Result<BTreeMap<String, Value>, Reply> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Reply::error(format!("cannot read {}: {e}", path.display())))?;
+    let root = formula_sdk::yaml::parse(&text).map_err(|e| {
+        let at = e.span.start;
+        Reply::error(format!("{}:{}:{}: {}", path.display(), at.line, at.column, e.message))
+    })?;
+    let mut out = BTreeMap::new();
+    let Some(section) = root.get(app) else {
+        return Ok(out);
+    };
+    let Some(entries) = section.map_entries() else {
+        let at = section.span.start;
+        return Err(Reply::error(format!(
+            "{}:{}:{}: the settings of {app:?} must be a map",
+            path.display(),
+            at.line,
+            at.column
+        )));
+    };
+    for (key, node) in entries {
+        let Some(key) = key.key_text() else {
+            continue;
+        };
+        out.insert(key, simulator::model::node_value(node));
+    }
+    Ok(out)
+}
+
+/// `juju deploy PATH [APP]`.
+pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let flags = [
+        value(&["num-units", "n"]),
+        value(&["config"]),
+        flag(&["trust"]),
+        value(&["base"]),
+        value(&["series"]),
+        value(&["channel"]),
+        value(&["revision"]),
+        value(&["constraints"]),
+        value(&["to"]),
+        value(&["bind"]),
+        value(&["resource"]),
+        value(&["storage"]),
+        value(&["attach-storage"]),
+        value(&["overlay"]),
+        flag(&["force"]),
+        flag(&["dry-run"]),
+    ];
+    let parsed = parse("deploy", argv, &flags)?;
+    arity(&parsed, 1, 2, "charm name")?;
+    let handle = call.model(&parsed)?;
+    let given = &parsed.args[0];
+    if !(given.starts_with('.') || given.starts_with('/')) {
+        return Err(Reply::error(format!(
+            "cannot deploy {given:?} from Charmhub: not simulated by formula (deploy a formula directory or .charm file, ./PATH)"
+        )));
+    }
+    let units: u32 = match parsed.value("num-units") {
+        Some(n) => n.parse().map_err(|_| Reply::usage(format!("invalid value {n:?} for option -n: invalid syntax")))?,
+        None => 1,
+    };
+    let path = call.path(given);
+    // Resolved once: the model's scenario names the formula as it was found.
+    let path = path.canonicalize().unwrap_or(path);
+    let unpack_to = handle.dir.join("charms").join(path.file_stem().unwrap_or_default());
+    let dir = formula_dir(given, &path, &unpack_to)?;
+    crate::build::ensure_built([dir.as_path()]).map_err(|e| Reply::error(format!("{e:#}")))?;
+    let formula = simulator::model::load_deployable(&dir).map_err(Reply::error)?;
+    let charm = formula.name();
+    let app = parsed.args.get(1).cloned().unwrap_or_else(|| charm.clone());
+    let mut config = BTreeMap::new();
+    for item in parsed.values("config") {
+        match item.split_once('=') {
+            Some((k, v)) => {
+                config.insert(k.to_string(), Value::Str(v.to_string()));
+            }
+            None => config.extend(settings_file(&call.path(item), &app)?),
+        }
+    }
+    let series = parsed.value("base").or(parsed.value("series")).map(str::to_string);
+    let trust = parsed.switch("trust");
+    let revision = formula.effective_revision().unwrap_or(0);
+    let subordinate = formula.metadata.subordinate;
+    let name = app.clone();
+    let base = change(&handle, move |state| {
+        if state.sim.model.apps.contains_key(&name) {
+            return Err(format!("cannot add application {name:?}: application already exists"));
+        }
+        // A subordinate's units come with its container-scoped relations.
+        let units = if subordinate { 0 } else { units };
+        let placement = Placement { host_network: false, series: series.clone() };
+        state
+            .sim
+            .deploy(&name, &dir, units, config.clone(), placement)
+            .map_err(|e| format!("cannot add application {name:?}: {e}"))?;
+        state.record.deploy(&name, &dir, units, &config, series.as_deref());
+        if trust {
+            state.keeper.trusted.insert(name.clone());
+        }
+        Ok(state.sim.model.apps.get(&name).map(|a| a.release.version.to_string()).unwrap_or_default())
+    })?;
+    Ok(Reply {
+        stderr: format!(
+            "Located local charm {charm:?}, revision {revision}\nDeploying {app:?} from local charm {charm:?}, revision {revision} on ubuntu@{base}/stable\n"
+        ),
+        ..Reply::default()
+    })
+}
+
+/// `juju add-unit APP`.
+pub fn add_unit(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let flags = [value(&["num-units", "n"]), value(&["to"]), value(&["attach-storage"])];
+    let parsed = parse("add-unit", argv, &flags)?;
+    arity(&parsed, 1, 1, "application name")?;
+    let handle = call.model(&parsed)?;
+    let count: u32 = match parsed.value("num-units") {
+        Some(n) => n.parse().map_err(|_| Reply::usage(format!("invalid value {n:?} for option -n: invalid syntax")))?,
+        None => 1,
+    };
+    let app = parsed.args[0].clone();
+    change(&handle, move |state| {
+        let Some(a) = state.sim.model.apps.get(&app) else {
+            return Err(app_not_found(&app));
+        };
+        if a.subordinate {
+            return Err(format!("cannot add unit to application {app:?}: application is subordinate"));
+        }
+        for _ in 0..count {
+            state.sim.add_unit(&app).map_err(|e| e.to_string())?;
+            // Each unit as it comes: a replay adds those that were added.
+            state.record.add_unit(&app, 1);
+        }
+        Ok(())
+    })?;
+    Ok(Reply::default())
+}
+
+/// `juju remove-unit UNIT…`.
+pub fn remove_unit(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let flags = [
+        flag(&["no-prompt"]),
+        flag(&["force"]),
+        flag(&["no-wait"]),
+        flag(&["destroy-storage"]),
+        value(&["num-units"]),
+        flag(&["dry-run"]),
+    ];
+    let parsed = parse("remove-unit", argv, &flags)?;
+    arity(&parsed, 1, usize::MAX, "units")?;
+    let handle = call.model(&parsed)?;
+    let units = parsed.args.clone();
+    let said = change(&handle, move |state| {
+        let mut said = String::new();
+        for unit in &units {
+            let Some(u) = state.sim.model.units.get(unit) else {
+                return Err(format!("removing unit {unit} failed: unit {unit:?} not found"));
+            };
+            if u.principal.is_some() {
+                return Err(format!("removing unit {unit} failed: unit {unit:?} is a subordinate"));
+            }
+            state.sim.remove_unit(unit).map_err(|e| format!("removing unit {unit} failed: {e}"))?;
+            state.record.remove_unit(unit);
+            said.push_str(&format!("will remove unit {unit}\n"));
+        }
+        Ok(said)
+    })?;
+    Ok(Reply { stderr: said, ..Reply::default() })
+}
+
+/// `juju remove-application APP…`.
+pub fn remove_application(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let flags =
+        [flag(&["no-prompt"]), flag(&["force"]), flag(&["no-wait"]), flag(&["destroy-storage"]), flag(&["dry-run"])];
+    let parsed = parse("remove-application", argv, &flags)?;
+    arity(&parsed, 1, usize::MAX, "application name")?;
+    let handle = call.model(&parsed)?;
+    let apps = parsed.args.clone();
+    let said = change(&handle, move |state| {
+        let mut said = String::new();
+        for app in &apps {
+            if !state.sim.model.apps.contains_key(app) {
+                return Err(format!("removing application {app} failed: application {app:?} not found"));
+            }
+            let units: Vec<String> = state.sim.model.units_of(app).iter().map(|u| u.name.clone()).collect();
+            state.sim.remove_application(app).map_err(|e| format!("removing application {app} failed: {e}"))?;
+            state.record.remove_application(app);
+            said.push_str(&format!("will remove application {app}\n"));
+            for unit in units {
+                said.push_str(&format!("- will remove unit {unit}\n"));
+            }
+        }
+        Ok(said)
+    })?;
+    Ok(Reply { stderr: said, ..Reply::default() })
+}
+
+/// `app` or `app:endpoint`.
+fn endpoint(text: &str) -> EndpointRef {
+    let (app, endpoint) = match text.split_once(':') {
+        Some((app, endpoint)) => (app.to_string(), Some(endpoint.to_string())),
+        None => (text.to_string(), None),
+    };
+    EndpointRef { app, endpoint, span: Default::default() }
+}
+
+/// `juju integrate A B` (`relate`).
+pub fn integrate(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let parsed = parse("integrate", argv, &[value(&["via"])])?;
+    arity(&parsed, 2, 2, "relation endpoints")?;
+    let handle = call.model(&parsed)?;
+    let (a, b) = (endpoint(&parsed.args[0]), endpoint(&parsed.args[1]));
+    change(&handle, move |state| {
+        for end in [&a, &b] {
+            if !state.sim.model.apps.contains_key(&end.app) {
+                return Err(app_not_found(&end.app));
+            }
+        }
+        state.sim.relate(&a, &b).map_err(|e| {
+            let text = e.to_string();
+            if text.contains("already exists") {
+                let key = text.split('`').nth(1).unwrap_or_default().to_string();
+                format!("cannot add relation {key:?}: relation {key} already exists (already exists)")
+            } else if text.starts_with("no relation between") {
+                "no relations found".to_string()
+            } else {
+                text
+            }
+        })?;
+        state.record.relation(true, &a, &b);
+        Ok(())
+    })?;
+    Ok(Reply::default())
+}
+
+/// `juju remove-relation A B`, or `juju remove-relation ID`.
+pub fn remove_relation(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let parsed = parse("remove-relation", argv, &[flag(&["force"])])?;
+    arity(&parsed, 1, 2, "relation endpoints")?;
+    let handle = call.model(&parsed)?;
+    let args = parsed.args.clone();
+    change(&handle, move |state| {
+        let (a, b) = match args.as_slice() {
+            [id] => {
+                let found = id.parse::<i64>().ok().and_then(|id| state.sim.model.relations.get(&id));
+                let Some(relation) = found.filter(|r| !r.is_peer()) else {
+                    return Err(format!("relation {id} not found (not found)"));
+                };
+                let end = |e: &simulator::model::RelationEnd| EndpointRef {
+                    app: e.app.clone(),
+                    endpoint: Some(e.endpoint.clone()),
+                    span: Default::default(),
+                };
+                (end(&relation.ends[0]), end(&relation.ends[1]))
+            }
+            [a, b] => (endpoint(a), endpoint(b)),
+            _ => return Err("no relation endpoints specified".into()),
+        };
+        for end in [&a, &b] {
+            if !state.sim.model.apps.contains_key(&end.app) {
+                return Err(app_not_found(&end.app));
+            }
+        }
+        // Juju removes the relation that exists between them: endpoints left out are those.
+        let (a, b) = existing_relation(&state.sim.model, &a, &b).unwrap_or((a, b));
+        state.sim.unrelate(&a, &b).map_err(|e| {
+            let text = e.to_string();
+            if text.starts_with("there is no relation") {
+                format!("relation \"{a} {b}\" not found (not found)")
+            } else {
+                text
+            }
+        })?;
+        state.record.relation(false, &a, &b);
+        Ok(())
+    })?;
+    Ok(Reply::default())
+}
+
+/// The ends of the one live relation between `a` and `b` (endpoints, where given, must
+/// match), if exactly one is there.
+fn existing_relation(
+    model: &simulator::model::Model,
+    a: &EndpointRef,
+    b: &EndpointRef,
+) -> Option<(EndpointRef, EndpointRef)> {
+    let fits = |want: &EndpointRef, end: &simulator::model::RelationEnd| {
+        want.app == end.app && want.endpoint.as_ref().is_none_or(|e| *e == end.endpoint)
+    };
+    let found: Vec<_> = model
+        .relations
+        .values()
+        .filter(|r| r.life == simulator::model::Life::Alive && !r.is_peer())
+        .filter_map(|r| {
+            let (x, y) = (&r.ends[0], &r.ends[1]);
+            if fits(a, x) && fits(b, y) {
+                Some((x, y))
+            } else if fits(a, y) && fits(b, x) {
+                Some((y, x))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let [(x, y)] = found.as_slice() else {
+        return None;
+    };
+    let named = |e: &simulator::model::RelationEnd| EndpointRef {
+        app: e.app.clone(),
+        endpoint: Some(e.endpoint.clone()),
+        span: Default::default(),
+    };
+    Some((named(x), named(y)))
+}
+
+/// `juju resolve UNIT…` (`resolved`): the failed hook runs again, or with `--no-retry` is
+/// taken as done.
+pub fn resolve(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
+    let parsed = parse("resolve", argv, &[flag(&["no-retry"]), flag(&["all"])])?;
+    let handle = call.model(&parsed)?;
+    let retry = !parsed.switch("no-retry");
+    let (units, all) = (parsed.args.clone(), parsed.switch("all"));
+    if units.is_empty() && !all {
+        return Err(Reply::usage("no unit specified"));
+    }
+    change(&handle, move |state| {
+        let units = if all {
+            state.sim.agents.iter().filter(|(_, a)| a.error.is_some()).map(|(u, _)| u.clone()).collect()
+        } else {
+            units
+        };
+        for unit in &units {
+            let Some(agent) = state.sim.agents.get(unit) else {
+                return Err(format!("unit {unit:?} not found (not found)"));
+            };
+            if agent.error.is_none() {
+                return Err(format!("unit {unit:?} is not in an error state"));
+            }
+            state.sim.resolve(unit, retry).map_err(|e| e.to_string())?;
+            state.record.resolve(unit, retry);
+        }
+        Ok(())
+    })?;
+    Ok(Reply::default())
+}

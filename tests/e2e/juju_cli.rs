@@ -1,0 +1,299 @@
+//! `formula` as `juju`: the built binary run through a link named `juju`, against a controller
+//! of its own (in a temporary directory), on the examples' formulas in containers (`ns`).
+//!
+//! The controller runs hooks in real time, so the test waits as jubilant's `wait` does: it
+//! polls `juju status --format json` until what it waits for holds (with a bound, so that a
+//! model that never gets there fails the test instead of hanging it).
+
+use crate::support::{formula, repo};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// How long a wait may take before the test fails: far more than the hooks need.
+const WAIT_BOUND: Duration = Duration::from_secs(180);
+
+/// A controller of the test's own, and `juju` as a link to the built binary; the controller
+/// is stopped when this is dropped (also when the test fails).
+struct Juju {
+    dir: tempfile::TempDir,
+    link: PathBuf,
+}
+
+impl Juju {
+    fn new() -> Juju {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let link = bin.join("juju");
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_formula"), &link).unwrap();
+        Juju { dir, link }
+    }
+
+    fn controller_dir(&self) -> PathBuf {
+        self.dir.path().join("controller")
+    }
+
+    /// `juju ARGS…`, from the repository's root, with this test's controller.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(&self.link)
+            .args(args)
+            .current_dir(repo())
+            .env("FORMULA_CONTROLLER_DIR", self.controller_dir())
+            .env_remove("JUJU_MODEL")
+            .output()
+            .unwrap()
+    }
+
+    /// `juju ARGS…`, which must succeed; its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "juju {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `juju status --format json`, parsed.
+    fn status(&self) -> Value {
+        serde_json::from_str(&self.ok(&["status", "--format", "json"])).unwrap()
+    }
+
+    /// Polls the status until `ready` holds of it, as jubilant's `wait` does; the status then.
+    fn wait(&self, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+        let start = Instant::now();
+        loop {
+            let status = self.status();
+            if ready(&status) {
+                return status;
+            }
+            assert!(start.elapsed() < WAIT_BOUND, "the model never got to: {what}; status: {status:#}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Juju {
+    fn drop(&mut self) {
+        let _ = formula().args(["controller", "stop", "--dir"]).arg(self.controller_dir()).output();
+    }
+}
+
+/// Every unit of the model, subordinates included.
+fn units(status: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for app in status["applications"].as_object().unwrap().values() {
+        for (name, unit) in app["units"].as_object().into_iter().flatten() {
+            out.push((name.clone(), unit.clone()));
+            for (sub, sub_unit) in unit["subordinates"].as_object().into_iter().flatten() {
+                out.push((sub.clone(), sub_unit.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether every unit is active with an idle agent (jubilant's `all_active` and
+/// `all_agents_idle`), and there are some.
+fn all_active(status: &Value) -> bool {
+    let units = units(status);
+    !units.is_empty()
+        && units
+            .iter()
+            .all(|(_, u)| u["workload-status"]["current"] == "active" && u["juju-status"]["current"] == "idle")
+}
+
+/// The status with what changes from run to run (times, addresses) replaced.
+fn normalized(mut status: Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    match key.as_str() {
+                        "since" | "timestamp" => *v = Value::String("[time]".into()),
+                        "public-address" | "dns-name" => *v = Value::String("[address]".into()),
+                        "ip-addresses" => *v = serde_json::json!(["[address]"]),
+                        _ => walk(v),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut status);
+    status
+}
+
+fn path(relative: &str) -> String {
+    repo().join(relative).canonicalize().unwrap().to_string_lossy().into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn juju_deploys_integrates_configures_scales_and_reports_as_juju_does() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    // The first command starts the controller; `formula juju` is the same command line.
+    let version = juju.ok(&["version"]);
+    assert!(version.starts_with("3.6.") && version.ends_with("-genericlinux-amd64\n"), "{version}");
+    let via_formula =
+        formula().args(["juju", "version"]).env("FORMULA_CONTROLLER_DIR", juju.controller_dir()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&via_formula.stdout), version);
+    assert!(Path::new(&juju.controller_dir()).join("controller.sock").exists());
+
+    juju.ok(&["add-model", "test"]);
+    juju.ok(&["deploy", &path("examples/wiki/formulas/cache")]);
+    juju.ok(&["deploy", &path("examples/latejoin/formulas/store"), "db", "-n", "2"]);
+    juju.ok(&["deploy", &path("examples/latejoin/formulas/catalog-fixed"), "catalog"]);
+    juju.ok(&["integrate", "catalog:db", "db"]);
+    let status = juju.wait("every unit active", |s| {
+        all_active(s)
+            && s["applications"]["catalog"]["units"]["catalog/0"]["workload-status"]["message"]
+                == "using database db-data"
+    });
+    insta::assert_json_snapshot!("status_active", normalized(status));
+
+    // Config: all of it in Juju's layout, one key, a change the hooks act on, a reset.
+    let config: Value = serde_json::from_str(&juju.ok(&["config", "--format", "json", "cache"])).unwrap();
+    assert_eq!(config["settings"]["port"]["value"], 11211);
+    assert_eq!(config["settings"]["port"]["source"], "default");
+    assert_eq!(config["application-config"]["trust"]["value"], false);
+    juju.ok(&["config", "cache", "port=11300"]);
+    assert_eq!(juju.ok(&["config", "cache", "port"]), "11300\n");
+    let config: Value = serde_json::from_str(&juju.ok(&["config", "cache", "--format=json"])).unwrap();
+    assert_eq!(config["settings"]["port"]["source"], "user");
+    juju.wait("the cache on its new port", |s| {
+        s["applications"]["cache"]["units"]["cache/0"]["open-ports"] == serde_json::json!(["11300/tcp"])
+    });
+    juju.ok(&["config", "cache", "--reset", "port"]);
+    assert_eq!(juju.ok(&["config", "cache", "port"]), "11211\n");
+    juju.wait("the cache back on its default port", |s| {
+        s["applications"]["cache"]["units"]["cache/0"]["open-ports"] == serde_json::json!(["11211/tcp"])
+    });
+
+    // Model config: get, set, reset.
+    let model_config: Value = serde_json::from_str(&juju.ok(&["model-config", "--format", "json"])).unwrap();
+    assert_eq!(model_config["automatically-retry-hooks"]["Value"], true);
+    juju.ok(&["model-config", "update-status-hook-interval=10m"]);
+    assert_eq!(juju.ok(&["model-config", "update-status-hook-interval"]), "10m\n");
+    juju.ok(&["model-config", "--reset", "update-status-hook-interval"]);
+    assert_eq!(juju.ok(&["model-config", "update-status-hook-interval"]), "5m\n");
+
+    // A unit more, then one fewer: the leader goes, another leads.
+    juju.ok(&["add-unit", "db"]);
+    juju.wait("db/2 active", |s| s["applications"]["db"]["units"]["db/2"]["workload-status"]["current"] == "active");
+    juju.ok(&["remove-unit", "db/0"]);
+    // Another unit leads once the leader has gone (on Juju, once its lease runs out).
+    let leaders = |s: &Value| {
+        s["applications"]["db"]["units"]
+            .as_object()
+            .map_or(0, |units| units.values().filter(|u| u["leader"] == true).count())
+    };
+    let status = juju.wait("db/0 gone and another leader", |s| {
+        s["applications"]["db"]["units"].get("db/0").is_none() && leaders(s) == 1
+    });
+    let db_units = status["applications"]["db"]["units"].as_object().unwrap();
+    assert_eq!(db_units.keys().collect::<Vec<_>>(), ["db/1", "db/2"]);
+
+    // The relation goes: neither side lists it once its hooks have run.
+    juju.ok(&["remove-relation", "catalog", "db"]);
+    juju.wait("the relation gone", |s| {
+        s["applications"]["catalog"].get("relations").is_none() && s["applications"]["db"].get("relations").is_none()
+    });
+
+    // What is not there, and what is not simulated, as Juju says it.
+    let missing = juju.run(&["config", "nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(stderr(&missing), "ERROR application \"nope\" not found (not found)\n");
+    let missing_unit = juju.run(&["remove-unit", "db/9"]);
+    assert_eq!(missing_unit.status.code(), Some(1));
+    assert!(stderr(&missing_unit).contains("not found"), "{}", stderr(&missing_unit));
+    let unsimulated = juju.run(&["exec", "--unit", "db/1", "--", "true"]);
+    assert_eq!(unsimulated.status.code(), Some(1));
+    assert!(stderr(&unsimulated).starts_with("ERROR exec is not simulated by formula ("), "{}", stderr(&unsimulated));
+    let usage = juju.run(&["status", "--bogus"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert_eq!(stderr(&usage), "ERROR option provided but not defined: --bogus\n");
+
+    // The controller lists the model and its trace; once the model is destroyed it is gone.
+    let listed = formula().args(["controller", "status", "--dir"]).arg(juju.controller_dir()).output().unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(listed.contains("model test*: 3 applications"), "{listed}");
+    let trace = juju.controller_dir().join("models/test/trace.jsonl");
+    assert!(listed.contains(&trace.display().to_string()), "{listed}");
+    juju.ok(&["destroy-model", "test", "--no-prompt"]);
+    let gone = juju.run(&["status", "-m", "test"]);
+    assert_eq!(stderr(&gone), "ERROR model formula:admin/test not found\n");
+    // The trace of the destroyed model stays, names the scenario the controller wrote of its
+    // commands and steps, and `formula sim --replay` runs the same hooks again.
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let events = simulator::trace::read(&text).unwrap();
+    let hooks = events.iter().filter(|e| matches!(e, simulator::trace::Event::Hook(_))).count();
+    let scenario = juju.controller_dir().join("models/test/test.yaml");
+    let written = std::fs::read_to_string(&scenario).unwrap();
+    assert!(written.contains(r#"{"relate":["catalog:db","db"]}"#), "{written}");
+    assert!(written.contains(r#"{"config":{"application":"cache","values":{"port":null}}}"#), "{written}");
+    let replay = formula().args(["sim", "--quiet", "--keep", "never", "--replay"]).arg(&trace).output().unwrap();
+    let said = stderr(&replay);
+    assert!(replay.status.success(), "{said}");
+    assert!(said.contains(&format!("replay: this run followed the trace's {hooks} hooks")), "{said}");
+}
+
+#[test]
+fn failed_hooks_show_as_juju_shows_them_and_are_retried_as_time_passes() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    juju.ok(&["add-model", "errors"]);
+    // `broken` fails its install every time; `flaky` fails once, then its retry succeeds.
+    juju.ok(&["deploy", &path("tests/formulas/broken")]);
+    juju.ok(&["deploy", &path("tests/formulas/flaky")]);
+    let status = juju.wait("broken/0 in error", |s| {
+        s["applications"]["broken"]["units"]["broken/0"]["workload-status"]["current"] == "error"
+    });
+    let broken = &status["applications"]["broken"]["units"]["broken/0"];
+    assert_eq!(broken["workload-status"]["message"], "hook failed: \"install\"");
+    // As `juju status` prints it: the error is the workload's, the agent idle (spec §6.4).
+    assert_eq!(broken["juju-status"]["current"], "idle");
+    assert_eq!(status["applications"]["broken"]["application-status"]["current"], "error");
+    // The retry comes with the wall clock (Juju's first backoff), not with a command.
+    juju.wait("flaky/0 active after its retry", |s| {
+        let workload = &s["applications"]["flaky"]["units"]["flaky/0"]["workload-status"];
+        workload["current"] == "active" && workload["message"] == "tries: second"
+    });
+    // The log has what the hook wrote on stderr and that it failed, then that its retry ran.
+    let log = juju.ok(&["debug-log", "--no-tail", "--include", "flaky/0", "--level", "WARNING"]);
+    let lines: Vec<&str> = log.lines().map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest)).collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].ends_with("WARNING unit.flaky/0.install install: the package mirror is not up yet"), "{log}");
+    assert!(lines[1].ends_with("ERROR juju.worker.uniter.operation hook \"install\" failed: exit 1"), "{log}");
+    let last = juju.ok(&["debug-log", "--limit", "1", "-i", "flaky"]);
+    assert!(last.starts_with("unit-flaky-0: ") && last.trim_end().ends_with("ran \"start\" hook"), "{last}");
+    let follow = juju.run(&["debug-log"]);
+    assert_eq!(follow.status.code(), Some(1));
+    assert!(stderr(&follow).contains("not simulated"), "{}", stderr(&follow));
+    // Resolved without a retry, the failed install counts as done and the unit goes on.
+    let not_in_error = juju.run(&["resolve", "flaky/0"]);
+    assert_eq!(stderr(&not_in_error), "ERROR unit \"flaky/0\" is not in an error state\n");
+    juju.ok(&["resolve", "--no-retry", "broken/0"]);
+    juju.wait("broken/0 out of error", |s| {
+        let unit = &s["applications"]["broken"]["units"]["broken/0"];
+        unit["workload-status"]["current"] != "error" && unit["juju-status"]["current"] == "idle"
+    });
+    // Trust is the application's, shown by `config`.
+    juju.ok(&["trust", "flaky"]);
+    assert_eq!(juju.ok(&["config", "flaky", "trust"]), "true\n");
+    // A subordinate sits under its principal unit, and names it.
+    juju.ok(&["deploy", &path("examples/wiki/formulas/monitor")]);
+    juju.ok(&["integrate", "monitor", "flaky"]);
+    let status = juju.wait("monitor/0 active", |s| {
+        s["applications"]["flaky"]["units"]["flaky/0"]["subordinates"]["monitor/0"]["workload-status"]["current"]
+            == "active"
+    });
+    assert_eq!(status["applications"]["monitor"]["subordinate-to"], serde_json::json!(["flaky"]));
+    assert!(status["applications"]["monitor"].get("units").is_none());
+    let table = juju.ok(&["status"]);
+    assert!(table.lines().any(|l| l.starts_with("  monitor/0*") && l.contains("active")), "{table}");
+}
