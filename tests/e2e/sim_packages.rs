@@ -57,3 +57,17 @@ fn the_mediawiki_stack_serves_its_main_page_through_the_proxy() {
     }
     assert!(run.stdout.contains("serving Formula Wiki"), "{}", run.stdout);
 }
+
+#[test]
+fn the_mediawiki_database_relation_goes_and_comes_back() {
+    let _one = ns_guard();
+    // The scenario's expectations: without the relation the wiki units withdraw from the
+    // proxy (503) and MariaDB has dropped the relation's user; with it again they serve the
+    // same wiki on a new user, and the installer ran once in all.
+    let run = sim(&repo().join("examples/mediawiki/scenarios/db-relation.yaml"), &["--backend", "ns"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let hooks = run.hooks();
+    let broken =
+        |unit: &str| hooks.iter().any(|h| h.unit == unit && h.name == "db-relation-broken" && h.result == "ok");
+    assert!(broken("mariadb/0") && broken("mediawiki/0") && broken("mediawiki/1"), "{}", run.stdout);
+}

@@ -22,7 +22,9 @@
 //! bridge and whose inner end is the unit's `eth0`, with an address in 10.77.0.0/16 that
 //! depends only on the unit's index (so traces stay identical from run to run). The fabric
 //! is reachable from no other namespace, so parallel runs cannot collide and nothing is
-//! routed to the machine's networks. Interfaces are set up with iproute2's `ip`.
+//! routed to the machine's networks. Interfaces are set up with iproute2's `ip`. The one
+//! way out is apt's: the bridge's own address takes HTTP proxy connections and relays them
+//! to a package cache on this machine (`packages`).
 //!
 //! Nothing outlives the run: pid 1 of every unit dies with the thread that made it
 //! (`PR_SET_PDEATHSIG`), which ends every process of the unit, its mounts and its network
@@ -40,6 +42,7 @@
 //! The modules, one concern each: `rootfs` says what a unit's root is made of, as a `plan`
 //! of system calls that the unit's pid 1 (`init`) carries out; `rootless` is what changes
 //! without root (user namespaces, a root built per directory); `net` the run's bridge,
+//! `packages` the units' route to Debian's packages,
 //! `cgroup` the limits, `files` how the simulator finds a unit's files, `mounts` this
 //! machine's mount table, and `clean` what runs leave behind.
 
