@@ -3,9 +3,9 @@
 //! Units on the run's bridge reach no network of the machine's. So that `apt-get install`
 //! in a hook works all the same, the bridge has an address of its own ([`GATEWAY`]), on which
 //! a listener made inside the run's network namespace takes apt's connections, and the
-//! simulator relays each to a package cache on the machine's loopback: apt-cacher-ng, which
-//! the simulator starts on first use when none answers (its cache stays, so a second run
-//! installs without downloading). Every unit's apt is pointed at the gateway as its HTTP
+//! simulator relays each to a package cache on the machine's loopback: an apt-cacher-ng of
+//! its own, which it starts on first use when none answers (it stays, with its cache, so a
+//! second run installs without downloading). Every unit's apt is pointed at the gateway as its HTTP
 //! proxy (see `rootfs`), so apt asks the cache for the mirror's URLs and needs no name
 //! resolution. Nothing but apt's proxy requests leaves the run: the cache only fetches from
 //! the sources it is asked for, and the relay speaks to the cache alone.
@@ -28,8 +28,13 @@ pub(super) const GATEWAY: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 1);
 /// The port units' apt connects to (apt-cacher-ng's usual one).
 pub(super) const PORT: u16 = 3142;
 
-/// Where the package cache listens unless `FORMULA_PACKAGE_PROXY` says otherwise.
-const DEFAULT_UPSTREAM: &str = "127.0.0.1:3142";
+/// Where our own package cache listens: not apt-cacher-ng's usual port, which a cache that
+/// Debian's package started may hold with the machine's settings (its mirror list may name
+/// mirrors this machine cannot reach).
+const OWN_CACHE_PORT: u16 = 3149;
+
+/// Where the relay goes unless `FORMULA_PACKAGE_PROXY` says otherwise: our own cache.
+const DEFAULT_UPSTREAM: &str = "127.0.0.1:3149";
 
 /// The apt settings that send a unit's downloads through the gateway. dpkg skips its
 /// `fsync`s (a unit's disk does not outlive the run, and they make installs slow). Without
@@ -54,7 +59,7 @@ pub(super) struct PackageRoute {
 
 impl PackageRoute {
     /// Listens on the gateway inside `netns` (joined after `user`, without root) and relays
-    /// to the cache named by `FORMULA_PACKAGE_PROXY`, else the one at [`DEFAULT_UPSTREAM`],
+    /// to the cache named by `FORMULA_PACKAGE_PROXY`, else our own at [`DEFAULT_UPSTREAM`],
     /// started on first use if none answers there.
     pub(super) fn open(user: Option<&OwnedFd>, netns: &OwnedFd) -> io::Result<PackageRoute> {
         let listener = Arc::new(listen_in(user, netns, GATEWAY, PORT)?);
@@ -173,19 +178,19 @@ fn cache_dir() -> PathBuf {
     base.join("formula-sim/apt-cacher-ng")
 }
 
-/// Starts apt-cacher-ng on the default address with settings of our own (not the machine's,
+/// Starts apt-cacher-ng on [`DEFAULT_UPSTREAM`] with settings of our own (not the machine's,
 /// whose backends may name mirrors this machine cannot reach); it puts itself in the
-/// background and stays, so that later runs find their packages in its cache.
+/// background and stays, so that later runs find it and the packages in its cache.
 fn start_cache() -> Result<(), String> {
     let program = crate::backend::program::find_program("apt-cacher-ng", &crate::backend::program::SYSTEM_DIRS)
-        .ok_or("no package cache answers at 127.0.0.1:3142 and apt-cacher-ng is not installed")?;
+        .ok_or_else(|| format!("no package cache answers at {DEFAULT_UPSTREAM} and apt-cacher-ng is not installed"))?;
     let dir = cache_dir();
     let settings = dir.join("settings");
     for sub in [dir.join("cache"), dir.join("log"), settings.clone()] {
         std::fs::create_dir_all(&sub).map_err(|e| format!("cannot make {}: {e}", sub.display()))?;
     }
     let conf = format!(
-        "CacheDir: {}\nLogDir: {}\nPort: 3142\nBindAddress: 127.0.0.1\nPidFile: {}\nSocketPath: {}\nForeGround: 0\n",
+        "CacheDir: {}\nLogDir: {}\nPort: {OWN_CACHE_PORT}\nBindAddress: 127.0.0.1\nPidFile: {}\nSocketPath: {}\nForeGround: 0\n",
         dir.join("cache").display(),
         dir.join("log").display(),
         dir.join("pid").display(),

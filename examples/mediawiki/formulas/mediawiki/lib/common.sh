@@ -81,6 +81,9 @@ install_database() {
     fi
     if [ "$status" = 1 ]; then
         status-set maintenance "installing MediaWiki's tables in $target"
+        # The installer refuses to run where a LocalSettings.php exists (that of the
+        # database before, which another primary replaced); this unit writes a new one next.
+        rm -f "$SETTINGS"
         scratch=$(mktemp -d)
         php "$MW/maintenance/install.php" --confpath "$scratch" --dbtype mysql \
             --dbserver "$(db_field host)" --dbname "$(db_field database)" \
@@ -119,6 +122,8 @@ render_settings() {
             "$(php_string "$(db_field user)")" "$(php_string "$(db_field password)")"
         printf '$wgDBprefix = "";\n$wgDBTableOptions = "ENGINE=InnoDB, DEFAULT CHARSET=binary";\n'
         printf '$wgSecretKey = %s;\n$wgUpgradeKey = "%s";\n' "$(php_string "$secret")" "${secret:0:16}"
+        # Cached objects belong to one database: a new one (another primary) starts afresh.
+        printf '$wgCachePrefix = %s;\n' "$(php_string "$(db_field database)-$(printf '%s' "$(db_field host)" | sha256sum | cut -c1-8)")"
         if [ -n "$servers" ]; then
             printf '$wgMainCacheType = CACHE_MEMCACHED;\n$wgParserCacheType = CACHE_MEMCACHED;\n'
             printf '$wgMessageCacheType = CACHE_MEMCACHED;\n$wgSessionCacheType = CACHE_MEMCACHED;\n'
