@@ -92,7 +92,7 @@ fn in_a_live_run(pid: u32) -> bool {
     for _ in 0..16 {
         match parent(current) {
             Some(p) if p > 1 => {
-                if comm(p) == "formula" {
+                if is_a_formula(p) {
                     return true;
                 }
                 current = p;
@@ -101,6 +101,12 @@ fn in_a_live_run(pid: u32) -> bool {
         }
     }
     false
+}
+
+/// Whether a process is a `formula` binary: the built one, or a copy under another name
+/// (`formula-1.2`) that another session runs on a shared machine.
+fn is_a_formula(pid: u32) -> bool {
+    comm(pid).starts_with("formula")
 }
 
 /// The parent of a process.
@@ -151,7 +157,7 @@ fn assert_nothing_left(namespaces: &[String]) {
                 }
             }
             // A unit's pid 1 whose simulator still runs belongs to another session's run.
-            if comm(pid) == "unit-init" && parent(pid).is_none_or(|p| comm(p) != "formula") {
+            if comm(pid) == "unit-init" && parent(pid).is_none_or(|p| !is_a_formula(p)) {
                 problems.push(format!("a unit's pid 1 outlived its simulator: {pid}"));
             }
             if cmdline(pid).contains("/srv/ns-web") {
