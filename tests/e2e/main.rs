@@ -16,6 +16,7 @@ mod editor_yaml_ls;
 mod juju_cli;
 mod lint_cli;
 mod new_cli;
+mod ops_charms;
 mod pack_cli;
 mod port_puppet;
 mod precommit;

@@ -27,8 +27,13 @@ pub fn app_not_found(app: &str) -> String {
     format!("application {app:?} not found (not found)")
 }
 
-/// A formula to deploy: a directory, or a `.charm` archive unpacked into `unpack_to`.
+/// A formula to deploy: a directory, a charmcraft project laid out as its charm in
+/// `unpack_to`, or a `.charm` archive unpacked there.
 fn formula_dir(given: &str, path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
+    if path.is_dir() && formula_sdk::charmcraft::is_project(path) {
+        crate::pack::lay_out_project(path, unpack_to).map_err(|e| Reply::error(format!("{e:#}")))?;
+        return Ok(unpack_to.to_path_buf());
+    }
     if path.is_dir() {
         return Ok(path.to_path_buf());
     }
