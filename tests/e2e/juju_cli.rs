@@ -211,9 +211,9 @@ fn juju_deploys_integrates_configures_scales_and_reports_as_juju_does() {
     let missing_unit = juju.run(&["remove-unit", "db/9"]);
     assert_eq!(missing_unit.status.code(), Some(1));
     assert!(stderr(&missing_unit).contains("not found"), "{}", stderr(&missing_unit));
-    let unsimulated = juju.run(&["exec", "--unit", "db/1", "--", "true"]);
+    let unsimulated = juju.run(&["ssh", "db/1", "true"]);
     assert_eq!(unsimulated.status.code(), Some(1));
-    assert!(stderr(&unsimulated).starts_with("ERROR exec is not simulated by formula ("), "{}", stderr(&unsimulated));
+    assert!(stderr(&unsimulated).starts_with("ERROR ssh is not simulated by formula ("), "{}", stderr(&unsimulated));
     let usage = juju.run(&["status", "--bogus"]);
     assert_eq!(usage.status.code(), Some(2));
     assert_eq!(stderr(&usage), "ERROR option provided but not defined: --bogus\n");

@@ -13,6 +13,7 @@ mod build_cli;
 mod bundle_cli;
 mod docs_links;
 mod editor_yaml_ls;
+mod jubilant_suite;
 mod juju_cli;
 mod lint_cli;
 mod new_cli;

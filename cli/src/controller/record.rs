@@ -96,6 +96,17 @@ impl Record {
         self.push(json!({"resolve": {"unit": unit, "retry": retry}}));
     }
 
+    /// `juju run` of an action.
+    pub fn action(&mut self, unit: &str, name: &str, params: &BTreeMap<String, Value>) {
+        let params: serde_json::Map<String, Json> = params.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+        self.push(json!({"action": {"unit": unit, "name": name, "params": params}}));
+    }
+
+    /// `juju refresh --path`.
+    pub fn upgrade(&mut self, app: &str, formula: &Path) {
+        self.push(json!({"upgrade": {"application": app, "formula": formula.display().to_string()}}));
+    }
+
     /// `juju config` (a `Null` value resets).
     pub fn config(&mut self, app: &str, values: &BTreeMap<String, Value>) {
         let values: serde_json::Map<String, Json> = values.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
