@@ -99,6 +99,8 @@ def test_add_and_remove_units(juju: jubilant.Juju):
     status = juju.wait(lambda s: len(s.apps["kv"].units) == 3 and jubilant.all_active(s, "kv"))
     # Every store unit tells the client its address.
     addresses = sorted(u.public_address for u in status.apps["kv"].units.values())
+    goal = juju.run("kv/0", "units").results
+    assert goal == {"units": "kv/0 kv/1 kv/2", "clients": "kv-client"}
     juju.wait(lambda s: jubilant.all_active(s, "kv-client"))
     told = juju.exec("cat told.txt", unit="kv-client/0").stdout
     assert told == f"hello alice from {' '.join(addresses)}\n"

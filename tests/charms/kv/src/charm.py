@@ -24,6 +24,7 @@ class KvCharm(ops.CharmBase):
         framework.observe(self.on.get_action, self._on_get)
         framework.observe(self.on.forget_action, self._on_forget)
         framework.observe(self.on.crash_action, self._on_crash)
+        framework.observe(self.on.units_action, self._on_units)
 
     def _on_install(self, event: ops.InstallEvent):
         self.unit.status = ops.MaintenanceStatus("preparing the store")
@@ -69,6 +70,11 @@ class KvCharm(ops.CharmBase):
         del keys[key]
         STORE.write_text(json.dumps(keys))
         event.set_results({"forgotten": key})
+
+    def _on_units(self, event: ops.ActionEvent):
+        goal = ops.hookcmds.goal_state()
+        clients = sorted(name for name in goal.relations.get("kv", {}) if "/" not in name)
+        event.set_results({"units": " ".join(sorted(goal.units)), "clients": " ".join(clients)})
 
     def _on_crash(self, event: ops.ActionEvent):
         print("about to crash")
