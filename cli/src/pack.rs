@@ -64,9 +64,11 @@ pub fn prepare(dir: &Path, force: bool) -> Result<Packable> {
 fn prepare_charmcraft(dir: &Path, force: bool) -> Result<Packable> {
     let project = charmcraft::Project::read(dir)?;
     let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
-    charmcraft::stage::stage(&project, scratch.path()).with_context(|| format!("cannot pack {}", dir.display()))?;
-    lint_gate(scratch.path(), dir, force)?;
-    let entries = pack::collect(scratch.path())?;
+    let laid_out = scratch.path().join(&project.name);
+    std::fs::create_dir(&laid_out).context("cannot make a scratch directory")?;
+    charmcraft::stage::stage(&project, &laid_out).with_context(|| format!("cannot pack {}", dir.display()))?;
+    lint_gate(&laid_out, dir, force)?;
+    let entries = pack::collect(&laid_out)?;
     Ok(Packable { name: project.name, entries })
 }
 

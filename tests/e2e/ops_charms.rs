@@ -82,3 +82,27 @@ fn sim_runs_an_ops_charm_from_its_archive_and_from_its_directory() {
         }
     }
 }
+
+#[test]
+fn lint_reads_a_charmcraft_project_and_a_charm_as_juju_would_get_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("typo");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/charm.py"), "").unwrap();
+    std::fs::write(
+        dir.join("charmcraft.yaml"),
+        "name: typo\ntype: charm\nsummary: s\ndescription: d\nlinks: {contact: Me <me@example.com>}\n\
+         config:\n  options:\n    port: {type: integer, default: 1, description: d}\n",
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["lint", "typo", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(200), "{}", text(&out));
+    // Findings name the files charmcraft.yaml is written out as.
+    assert!(text(&out).contains("typo/config.yaml:3:11: error[F310]"), "{}", text(&out));
+    assert!(!text(&out).contains("F104"), "the charm's directory is named as the charm: {}", text(&out));
+    let packed = run(tmp.path(), &["pack", "typo", "--force", "-o", "typo.charm"]);
+    assert!(packed.status.success(), "{}", text(&packed));
+    let out = run(tmp.path(), &["lint", "typo.charm", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(200), "{}", text(&out));
+    assert!(text(&out).contains("typo.charm/config.yaml:3:11: error[F310]"), "{}", text(&out));
+}

@@ -56,6 +56,12 @@ impl std::error::Error for StageError {}
 
 /// Lays `project` out in `into` (an empty directory) as its charm is packed.
 pub fn stage(project: &Project, into: &Path) -> Result<(), StageError> {
+    lay_out(project, into)?;
+    install_dependencies(project, &into.join("venv"))
+}
+
+/// The same without its dependencies: what `formula lint` reads.
+pub fn lay_out(project: &Project, into: &Path) -> Result<(), StageError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| StageError::Io { path, source }
@@ -69,7 +75,7 @@ pub fn stage(project: &Project, into: &Path) -> Result<(), StageError> {
         std::fs::write(&path, &file.text).map_err(io(&path))?;
         set_mode(&path, file.mode).map_err(io(&path))?;
     }
-    install_dependencies(project, &into.join("venv"))
+    Ok(())
 }
 
 fn write_entry(entry: &Entry, into: &Path) -> std::io::Result<()> {
