@@ -1,7 +1,7 @@
 //! The jubilant suite (`tests/jubilant`, pytest with jubilant from PyPI) against the built
 //! binary as `juju`: a controller of the test's own, `juju` and `formula` on PATH as links to
 //! the binary. The suite packs its ops charms with `formula pack` and knows nothing of the
-//! simulator; the same suite runs against a real Juju (README).
+//! simulator; the same suite runs against a real Juju (README). Its model's trace then replays.
 //!
 //! Its Python is `/opt/jubilant/bin/python`, which dev/setup.sh makes (`JUBILANT_PYTHON`
 //! points the test at another with jubilant and pytest).
@@ -33,4 +33,12 @@ fn the_jubilant_suite_passes_against_formula_as_juju() {
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the jubilant suite failed:\n{said}");
     assert!(said.contains("13 passed"), "{said}");
+
+    // The model's trace replays: the same hooks, `juju run`s and `juju exec`s included.
+    let models: Vec<_> = std::fs::read_dir(controller.join("models")).unwrap().map(|e| e.unwrap().path()).collect();
+    let [model] = models.as_slice() else { panic!("one model expected: {models:?}") };
+    let replay = formula().arg("sim").arg("--replay").arg(model.join("trace.jsonl")).output().unwrap();
+    let said = String::from_utf8_lossy(&replay.stderr);
+    assert!(replay.status.success(), "{said}");
+    assert!(said.contains("replay: this run followed the trace's"), "{said}");
 }

@@ -99,7 +99,13 @@ impl Record {
     /// `juju run` of an action.
     pub fn action(&mut self, unit: &str, name: &str, params: &BTreeMap<String, Value>) {
         let params: serde_json::Map<String, Json> = params.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
-        self.push(json!({"action": {"unit": unit, "name": name, "params": params}}));
+        // Queued only: the controller's model ran its hooks in the steps recorded after it.
+        self.push(json!({"action": {"unit": unit, "name": name, "params": params, "wait": false}}));
+    }
+
+    /// `juju exec` on one unit.
+    pub fn exec(&mut self, unit: &str, command: &str) {
+        self.push(json!({"exec": {"unit": unit, "command": command}}));
     }
 
     /// `juju refresh --path`.

@@ -396,6 +396,7 @@ fn exec_on(state: &mut State, units: &[String], apps: &[String], all: bool, comm
     for unit in targets {
         let enqueued = SystemTime::now();
         let output = state.sim.exec(&unit, command).map_err(|e| e.to_string())?;
+        state.record.exec(&unit, command);
         let completed = SystemTime::now();
         tasks.push(state.tasks.add(Task { unit, enqueued, work: Work::Exec { output, completed } }));
     }

@@ -296,7 +296,12 @@ impl Sim {
                 self.exec_output =
                     Some(ExecOutput { code: ended.code, stdout: ended.stdout.clone(), stderr: ended.stderr.clone() });
                 let Ended { hook, result, ok, .. } = ended;
-                return HookRecord { step, unit, hook, result, ok, keys_written, output: String::new() };
+                let record = HookRecord { step, unit, hook, result, ok, keys_written, output: String::new() };
+                // A replay compares the hooks it is told of, `juju exec`s included.
+                if let Some(callback) = self.on_hook.as_mut() {
+                    callback(&record);
+                }
+                return record;
             }
             Ending::Action => {
                 self.action_result(&mut ended);
