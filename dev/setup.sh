@@ -8,7 +8,8 @@
 #
 # What it installs:
 # - system packages: gcc and libc6-dev (the Rust formulas' native builds), python3 and
-#   python3-venv (the example formulas, charm-tools), iproute2 (`ip`, the ns backend),
+#   python3-venv (the example formulas, charm-tools, jubilant), python3-pip (`formula pack` of
+#   ops charms installs their dependencies with it), iproute2 (`ip`, the ns backend),
 #   chromium (the timeline page's browser test), zip (the pack benchmark's baseline),
 #   mmdebstrap (builds the unit base), puppet and Debian's puppet-module-* packages (Puppet 7
 #   and the modules under /usr/share/puppet/modules that port-puppet's conformance test
@@ -16,6 +17,8 @@
 #   units install Debian's packages), nodejs and npm when the machine has no npm;
 # - yaml-language-server $YAML_LS_VERSION in $YAML_LS (from the npm registry), the editors'
 #   YAML checker that the editor test drives over LSP (YAML_LS points the test at it);
+# - jubilant and pytest in $JUBILANT (tests/jubilant/requirements.txt, from PyPI), which the
+#   e2e test jubilant_suite runs the jubilant suite with (JUBILANT_PYTHON points it elsewhere);
 # - charm-tools $CHARM_TOOLS_VERSION in $CHARM_TOOLS, the `charm proof` the parity test and the
 #   lint benchmark compare with (CHARM_PROOF points the tests at it);
 # - LXD, initialised, with the unit image (dev/lxd-setup.sh);
@@ -26,13 +29,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CHARM_TOOLS=${CHARM_TOOLS:-/opt/charm-tools}
+JUBILANT=${JUBILANT:-/opt/jubilant}
 CHARM_TOOLS_VERSION=3.0.9
 YAML_LS=${YAML_LS:-/opt/yaml-language-server}
 YAML_LS_VERSION=1.25.0
 
 say() { printf 'setup: %s\n' "$*"; }
 
-packages=(ca-certificates gcc libc6-dev python3 python3-venv iproute2 chromium zip mmdebstrap puppet apt-cacher-ng)
+packages=(ca-certificates gcc libc6-dev python3 python3-venv python3-pip iproute2 chromium zip mmdebstrap puppet apt-cacher-ng)
 # Machines that have Node.js from elsewhere keep it; Debian's serves yaml-language-server too.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # Every module Debian packages for Puppet (about 95; `apt-cache search puppet-module`); a
@@ -62,6 +66,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y --no-install-recommends "${missing[@]}"
 else
     say "packages present: ${packages[*]}"
+fi
+
+if "$JUBILANT/bin/python" -c 'import jubilant, pytest' >/dev/null 2>&1; then
+    say "jubilant present in $JUBILANT"
+else
+    say "installing jubilant and pytest (tests/jubilant/requirements.txt) in $JUBILANT"
+    rm -rf "$JUBILANT"
+    python3 -m venv "$JUBILANT"
+    "$JUBILANT/bin/pip" install --quiet --disable-pip-version-check -r tests/jubilant/requirements.txt
 fi
 
 if "$CHARM_TOOLS/bin/charm-proof" --help >/dev/null 2>&1; then

@@ -263,6 +263,33 @@ fn lint_target(
             }
             found
         }
+        Target::Archive(path) | Target::Project(path) => {
+            if fixing.is_some() {
+                anyhow::bail!(
+                    "`{}`: --fix and --diff take formula directories, not charms or charmcraft projects",
+                    path.display()
+                );
+            }
+            let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
+            // Laid out in a directory named as the charm, as `juju deploy` would see it.
+            let laid_out;
+            if matches!(target, Target::Archive(_)) {
+                laid_out = scratch.path().join(path.file_stem().unwrap_or_default());
+                formula_sdk::pack::unpack::unpack(path, &laid_out, &Default::default())
+                    .with_context(|| format!("{}: refused, not unpacked", path.display()))?;
+            } else {
+                let project = formula_sdk::charmcraft::Project::read(path)?;
+                laid_out = scratch.path().join(&project.name);
+                std::fs::create_dir_all(&laid_out).context("cannot make a scratch directory")?;
+                formula_sdk::charmcraft::stage::lay_out(&project, &laid_out)
+                    .with_context(|| format!("cannot lay out {}", path.display()))?;
+            }
+            // Findings name the files as the charm holds them, under the path given.
+            let formula = Formula::load_as(&laid_out, path);
+            let found = lint::lint_formula(&formula, selection);
+            sources.add_formula(&formula);
+            found
+        }
         Target::Invalid(path, message) => vec![lint::invalid_target(path, message)],
     };
     Ok((found, sources, fixed))

@@ -360,7 +360,7 @@ fn relation_pairs(item: &Node, out: &mut Vec<Out>, dropped: &mut Vec<Dropped>) {
 
 /// A value to write: fields keep their order, as the v3 file had them.
 #[derive(Clone, Debug, PartialEq)]
-enum Out {
+pub(crate) enum Out {
     Null,
     Bool(bool),
     Int(i64),
@@ -371,7 +371,7 @@ enum Out {
 }
 
 impl Out {
-    fn from_node(node: &Node) -> Out {
+    pub(crate) fn from_node(node: &Node) -> Out {
         match &node.kind {
             NodeKind::Null => Out::Null,
             NodeKind::Bool(b) => Out::Bool(*b),

@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod charmcraft;
 pub mod deployer;
 pub mod diagnostic;
 pub mod fix;

@@ -64,6 +64,9 @@ pub struct Hook {
     /// The action's id and name, for actions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<(u64, String)>,
+    /// The command a `juju exec` runs (`bash -c`); none for a person's shell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
 }
 
 impl Hook {
@@ -77,6 +80,7 @@ impl Hook {
             remote_app: None,
             departing_unit: None,
             action: None,
+            command: None,
         }
     }
 
@@ -90,6 +94,7 @@ impl Hook {
             remote_app: Some(remote_app.to_string()),
             departing_unit: None,
             action: None,
+            command: None,
         }
     }
 

@@ -7,8 +7,8 @@
 use crate::hook::Hook;
 use crate::model::{Model, OpenedPort, PendingAction, PortRange, Settings, SettingsChanges, StatusInfo, Value};
 use crate::tools::context::{
-    ApplicationStatus, BagScope, BagTarget, HookContext, InterfaceAddress, InterfaceInfo, LogLevel, NetworkInfo,
-    RelationInfo, ToolError,
+    ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, InterfaceAddress, InterfaceInfo, LogLevel,
+    NetworkInfo, RelationInfo, ToolError,
 };
 use crate::trace::{BagChange, BagKind, Changes, PortChange};
 use std::collections::BTreeMap;
@@ -500,5 +500,28 @@ impl HookContext for SimContext {
         self.buffers.reboot = true;
         self.buffers.reboot_now |= now;
         Ok(())
+    }
+
+    fn goal_state(&mut self) -> Result<GoalState, ToolError> {
+        let word = |u: &crate::model::Unit| match u.life {
+            crate::model::Life::Dying => "dying".to_string(),
+            crate::model::Life::Alive => u.status.status.clone(),
+        };
+        let app = self.app();
+        let units = self.model.units_of(&app).into_iter().map(|u| (u.name.clone(), word(u))).collect();
+        let mut relations: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for info in self.relations() {
+            let alive = self.model.relations.get(&info.id).is_none_or(|r| r.life == crate::model::Life::Alive);
+            let entry = relations.entry(info.endpoint.clone()).or_default();
+            if info.remote_app != app {
+                entry.insert(info.remote_app.clone(), if alive { "joined" } else { "dying" }.to_string());
+            }
+            for unit in self.model.units_of(&info.remote_app) {
+                if unit.name != self.unit {
+                    entry.insert(unit.name.clone(), word(unit));
+                }
+            }
+        }
+        Ok(GoalState { units, relations, since_ms: self.model.clock.now })
     }
 }

@@ -191,10 +191,15 @@ fn apply(
         Step::RemoveApplication(app) => sim.remove_application(app),
         Step::Upgrade { app, formula } => sim.upgrade(app, formula),
         // Like `juju run`, the step waits for the action's result (other units go on too).
-        Step::Action { unit, name, params } => {
+        Step::Action { unit, name, params, wait } => {
             let id = sim.action(unit, name, params.clone())?;
-            sim.run_until_action_done(unit, id)
+            if *wait {
+                sim.run_until_action_done(unit, id)
+            } else {
+                Ok(())
+            }
         }
+        Step::Exec { unit, command } => sim.exec(unit, command).map(|_| ()),
         Step::FailNextHook { unit, hook } => sim.fail_next_hook(unit, hook.as_deref()),
         Step::Resolve { unit, retry } => sim.resolve(unit, *retry),
         Step::Elect(unit) => sim.elect(unit),

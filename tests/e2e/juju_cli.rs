@@ -211,9 +211,9 @@ fn juju_deploys_integrates_configures_scales_and_reports_as_juju_does() {
     let missing_unit = juju.run(&["remove-unit", "db/9"]);
     assert_eq!(missing_unit.status.code(), Some(1));
     assert!(stderr(&missing_unit).contains("not found"), "{}", stderr(&missing_unit));
-    let unsimulated = juju.run(&["exec", "--unit", "db/1", "--", "true"]);
+    let unsimulated = juju.run(&["ssh", "db/1", "true"]);
     assert_eq!(unsimulated.status.code(), Some(1));
-    assert!(stderr(&unsimulated).starts_with("ERROR exec is not simulated by formula ("), "{}", stderr(&unsimulated));
+    assert!(stderr(&unsimulated).starts_with("ERROR ssh is not simulated by formula ("), "{}", stderr(&unsimulated));
     let usage = juju.run(&["status", "--bogus"]);
     assert_eq!(usage.status.code(), Some(2));
     assert_eq!(stderr(&usage), "ERROR option provided but not defined: --bogus\n");
@@ -296,4 +296,69 @@ fn failed_hooks_show_as_juju_shows_them_and_are_retried_as_time_passes() {
     assert!(status["applications"]["monitor"].get("units").is_none());
     let table = juju.ok(&["status"]);
     assert!(table.lines().any(|l| l.starts_with("  monitor/0*") && l.contains("active")), "{table}");
+}
+
+#[test]
+fn juju_run_and_exec_report_tasks_as_juju_does() {
+    let juju = Juju::new();
+    juju.ok(&["add-model", "tasks"]);
+    juju.ok(&["deploy", &path("tests/formulas/server"), "server"]);
+    juju.wait("server/0 idle", |s| {
+        s["applications"]["server"]["units"]["server/0"]["juju-status"]["current"] == "idle"
+    });
+
+    // An action that sets results: the plain output is their YAML; progress goes to stderr.
+    let ping = juju.run(&["run", "server/0", "ping", "word=there"]);
+    assert!(ping.status.success(), "{}", stderr(&ping));
+    assert_eq!(String::from_utf8_lossy(&ping.stdout), "reply: pong there\n\n");
+    assert_eq!(
+        stderr(&ping),
+        "Running operation 1 with 1 task\n  - task 2 on unit-server-0\n\nWaiting for task 2...\n"
+    );
+
+    // `action-fail`: the task failed, the command did not (its return code is 0).
+    let failed = juju.run(&["run", "server/0", "explode", "--format", "json"]);
+    assert!(failed.status.success(), "{}", stderr(&failed));
+    let report: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(report["server/0"]["id"], "4");
+    assert_eq!(report["server/0"]["status"], "failed");
+    assert_eq!(report["server/0"]["message"], "it exploded");
+    assert_eq!(report["server/0"]["results"]["return-code"], 0);
+
+    // In the background: the ids, then show-task once the unit has run it.
+    let queued = juju.run(&["run", "server/0", "ping", "--background"]);
+    assert!(queued.status.success(), "{}", stderr(&queued));
+    assert!(stderr(&queued).starts_with("Scheduled operation 5 with task 6\n"), "{}", stderr(&queued));
+    let start = Instant::now();
+    let task = loop {
+        let task: Value = serde_json::from_str(&juju.ok(&["show-task", "6", "--format", "json"])).unwrap();
+        if task["status"] != "pending" {
+            break task;
+        }
+        assert!(start.elapsed() < WAIT_BOUND, "task 6 never ran: {task}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["results"]["reply"], "pong hello");
+
+    // Errors, as Juju words them.
+    let undefined = juju.run(&["run", "server/0", "nope"]);
+    assert_eq!(undefined.status.code(), Some(1));
+    assert_eq!(stderr(&undefined), "ERROR action \"nope\" not defined on unit \"server/0\"\n");
+    let missing = juju.run(&["show-task", "99"]);
+    assert_eq!(stderr(&missing), "ERROR task 99 not found\n");
+
+    // exec: the command in the unit's hook context; a non-zero exit fails the command.
+    let exec = juju.run(&["exec", "--all", "--format", "json", "--", "echo $JUJU_UNIT_NAME; config-get --format json"]);
+    assert!(exec.status.success(), "{}", stderr(&exec));
+    let report: Value = serde_json::from_slice(&exec.stdout).unwrap();
+    let stdout = report["server/0"]["results"]["stdout"].as_str().unwrap().to_string();
+    assert!(stdout.starts_with("server/0\n{"), "{stdout}");
+    let failing = juju.run(&["exec", "--unit", "server/0", "--", "exit 4"]);
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(
+        stderr(&failing).contains("ERROR the following task failed:\n - id \"10\" with return code 4\n"),
+        "{}",
+        stderr(&failing)
+    );
 }

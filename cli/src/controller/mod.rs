@@ -14,6 +14,7 @@ pub mod debug_log;
 pub mod model;
 pub mod record;
 pub mod since;
+pub mod tasks;
 pub mod view;
 pub mod wire;
 

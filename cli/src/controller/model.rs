@@ -17,6 +17,7 @@
 use super::debug_log::DebugLog;
 use super::record::Record;
 use super::since;
+use super::tasks::TaskBook;
 use super::view::{Keeper, View};
 use super::StartArgs;
 use crate::sim::setup::{self, RunDir};
@@ -44,6 +45,8 @@ pub struct State {
     pub model_config: BTreeMap<String, Value>,
     /// The model's scenario, written as it goes.
     pub record: Record,
+    /// `juju run` and `juju exec`'s operations and tasks.
+    pub tasks: TaskBook,
 }
 
 /// Which of each unit's `juju-log` lines the debug log has.
@@ -192,7 +195,13 @@ fn drive(
     let output_log = log.clone();
     sim.on_output = Some(Box::new(move |line| output_log.output(line)));
     let mut seen = LogSeen::new();
-    let mut state = State { sim, keeper: Keeper::default(), model_config: base.model_config.clone(), record };
+    let mut state = State {
+        sim,
+        keeper: Keeper::default(),
+        model_config: base.model_config.clone(),
+        record,
+        tasks: TaskBook::default(),
+    };
     let mut base = View { backend, ..base };
     let started = Instant::now();
     let publish = |state: &mut State, base: &View| {

@@ -96,6 +96,23 @@ impl Record {
         self.push(json!({"resolve": {"unit": unit, "retry": retry}}));
     }
 
+    /// `juju run` of an action.
+    pub fn action(&mut self, unit: &str, name: &str, params: &BTreeMap<String, Value>) {
+        let params: serde_json::Map<String, Json> = params.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+        // Queued only: the controller's model ran its hooks in the steps recorded after it.
+        self.push(json!({"action": {"unit": unit, "name": name, "params": params, "wait": false}}));
+    }
+
+    /// `juju exec` on one unit.
+    pub fn exec(&mut self, unit: &str, command: &str) {
+        self.push(json!({"exec": {"unit": unit, "command": command}}));
+    }
+
+    /// `juju refresh --path`.
+    pub fn upgrade(&mut self, app: &str, formula: &Path) {
+        self.push(json!({"upgrade": {"application": app, "formula": formula.display().to_string()}}));
+    }
+
     /// `juju config` (a `Null` value resets).
     pub fn config(&mut self, app: &str, values: &BTreeMap<String, Value>) {
         let values: serde_json::Map<String, Json> = values.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();

@@ -31,6 +31,12 @@ pub fn clock_time(at: SystemTime, date: bool, ms: bool) -> String {
     out
 }
 
+/// A moment as Go's `time.Time.String` prints it in UTC, as `juju run` shows a task's times:
+/// `2026-12-06 19:21:04 +0000 UTC`.
+pub fn go_time(at: SystemTime) -> String {
+    format!("{} +0000 UTC", clock_time(at, true, false))
+}
+
 /// The (year, month, day) and `hh:mm:ss` of a moment, in UTC.
 fn civil(at: SystemTime) -> ((i64, u32, u32), String) {
     let secs = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;

@@ -16,6 +16,8 @@ pub enum Format {
     Yaml,
     /// A bare value (`juju config APP KEY`'s default).
     Smart,
+    /// Results as a person reads them (`juju run`'s and `juju exec`'s default).
+    Plain,
 }
 
 impl Format {
@@ -25,6 +27,7 @@ impl Format {
             Format::Json => "json",
             Format::Yaml => "yaml",
             Format::Smart => "smart",
+            Format::Plain => "plain",
         }
     }
 }

@@ -73,7 +73,11 @@ pub fn generate(given: &Given) -> Result<Generated, Vec<String>> {
         .tempdir()
         .context("cannot create a directory")
         .map_err(one)?;
-    let formula_dir = if given.formula.is_dir() {
+    let formula_dir = if given.formula.is_dir() && formula_sdk::charmcraft::is_project(&given.formula) {
+        let laid_out = dir.path().join("formula");
+        crate::pack::lay_out_project(&given.formula, &laid_out).map_err(one)?;
+        laid_out
+    } else if given.formula.is_dir() {
         given.formula.clone()
     } else {
         let unpacked = dir.path().join("formula");
@@ -84,7 +88,7 @@ pub fn generate(given: &Given) -> Result<Generated, Vec<String>> {
     };
     if !formula_dir.join("metadata.yaml").is_file() {
         return Err(vec![format!(
-            "{}: neither a scenario nor a formula (a formula has a metadata.yaml)",
+            "{}: neither a scenario nor a formula (a formula has a metadata.yaml or a charmcraft.yaml)",
             given.formula.display()
         )]);
     }

@@ -176,6 +176,10 @@ pub enum Target {
     Formula(PathBuf),
     /// A bundle file.
     Bundle(PathBuf),
+    /// A charm archive (`*.charm`), linted as it unpacks.
+    Archive(PathBuf),
+    /// A charmcraft project (`charmcraft.yaml`), linted as it is laid out in its charm.
+    Project(PathBuf),
     /// Nothing lintable; the diagnostic says why.
     Invalid(PathBuf, String),
 }
@@ -200,10 +204,12 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Target> {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 if name.ends_with(".yaml") || name.ends_with(".yml") {
                     targets.push(Target::Bundle(path.clone()));
+                } else if name.ends_with(".charm") {
+                    targets.push(Target::Archive(path.clone()));
                 } else {
                     targets.push(Target::Invalid(
                         path.clone(),
-                        format!("`{shown}` is a file, neither a formula directory nor a bundle (`*.yaml`)"),
+                        format!("`{shown}` is a file, neither a formula directory, a charm (`*.charm`) nor a bundle (`*.yaml`)"),
                     ));
                 }
             }
@@ -240,6 +246,10 @@ const MAX_SEARCH_DEPTH: usize = 4;
 fn collect(dir: &Path, depth: usize, out: &mut Vec<Target>) {
     if has_metadata(dir) {
         out.push(Target::Formula(dir.to_path_buf()));
+        return;
+    }
+    if crate::charmcraft::is_project(dir) {
+        out.push(Target::Project(dir.to_path_buf()));
         return;
     }
     if dir.join("bundle.yaml").is_file() {

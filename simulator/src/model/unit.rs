@@ -69,4 +69,8 @@ pub struct ActionResult {
     pub message: String,
     /// Results set with action-set.
     pub results: BTreeMap<String, Value>,
+    /// The hook's exit code (`return-code`; 0 when it did not run as a process).
+    pub code: i32,
+    /// The messages of `action-log`, in order.
+    pub log: Vec<String>,
 }

@@ -54,7 +54,8 @@ pub fn start(run: &HookRun, program: &Path, backend: &mut dyn Backend) -> Result
     } else {
         ProcessSpec {
             program: program.to_path_buf(),
-            args: Vec::new(),
+            // A `juju exec` command runs under bash, as Juju's `juju-exec` runs it.
+            args: run.hook.command.iter().flat_map(|c| ["-c".to_string(), c.clone()]).collect(),
             env: run.env.clone(),
             cwd: run.places.charm_dir.clone(),
             stdout: capture("stdout")?,

@@ -211,6 +211,15 @@ pub enum Step {
         name: String,
         /// Its parameters.
         params: BTreeMap<String, Value>,
+        /// Wait for its result (else only queue it, as `juju run --background`).
+        wait: bool,
+    },
+    /// Run a command in a unit's hook context, as `juju exec` does.
+    Exec {
+        /// The unit.
+        unit: String,
+        /// The command (`bash -c`).
+        command: String,
     },
     /// Make the next hook (of that name, if given) on a unit fail.
     FailNextHook {
@@ -702,7 +711,23 @@ fn read_step(r: &mut Reader, node: &Node, formulas: &BTreeMap<String, (PathBuf, 
             for (k, v) in value.get("params").map(|v| r.map(v, "`params`")).unwrap_or_default() {
                 params.insert(k.key_text().unwrap_or_default(), Value::from_json(&v.to_json()));
             }
-            Some(Step::Action { unit, name, params })
+            let wait = match value.get("wait") {
+                Some(n) => match n.as_bool() {
+                    Some(b) => b,
+                    None => {
+                        r.error(n.span, "`wait` must be true or false");
+                        return None;
+                    }
+                },
+                None => true,
+            };
+            Some(Step::Action { unit, name, params, wait })
+        }
+        "exec" => {
+            r.keys_known::<schema::ExecStep>(value, "`exec`");
+            let unit = field(r, "unit")?;
+            let command = field(r, "command")?;
+            Some(Step::Exec { unit, command })
         }
         "fail-next-hook" => {
             if let Some(unit) = value.as_str() {

@@ -179,6 +179,8 @@ pub(crate) enum StepEntry {
     Upgrade(UpgradeStep),
     /// Run an action on a unit.
     Action(ActionStep),
+    /// Run a command in a unit's hook context (`juju exec`).
+    Exec(ExecStep),
     /// Make the next hook (of that name, if given) of a unit fail: a unit, or `{unit, hook}`.
     FailNextHook(FailNextHookStep),
     /// Resolve a unit in error: a unit (retries the hook), or `{unit, retry: false}`.
@@ -251,6 +253,18 @@ pub(crate) struct ActionStep {
     name: String,
     /// Its parameters.
     params: Option<BTreeMap<String, Value>>,
+    /// Wait for its result (the default), or only queue it (`false`), as `juju run --background`.
+    wait: Option<bool>,
+}
+
+/// Run a command in a unit's hook context: `{unit: wiki/0, command: "config-get"}`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct ExecStep {
+    /// The unit (`wiki/0`).
+    unit: String,
+    /// The command, run with `bash -c` in the unit's charm directory.
+    command: String,
 }
 
 /// Make a unit's next hook fail: a unit, or `{unit, hook}` for the next hook of that name.
@@ -453,6 +467,7 @@ mod tests {
                 "remove-application",
                 "upgrade",
                 "action",
+                "exec",
                 "fail-next-hook",
                 "resolve",
                 "elect",

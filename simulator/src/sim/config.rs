@@ -110,6 +110,17 @@ impl Config {
     }
 }
 
+/// What a `juju exec` command left ([`super::Sim::exec`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// The command's exit code.
+    pub code: i32,
+    /// What it wrote to stdout.
+    pub stdout: String,
+    /// What it wrote to stderr.
+    pub stderr: String,
+}
+
 /// A hook that ran, for the live log and for tests.
 #[derive(Clone, Debug)]
 pub struct HookRecord {

@@ -13,7 +13,7 @@
 //!    action; the agent records it and what the commit causes follows
 //!    ([`operation::after_commit`]).
 
-use super::{HookRecord, Sim, SimError};
+use super::{ExecOutput, HookRecord, Sim, SimError};
 use crate::fault::{FailAt, HookFault};
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
@@ -33,6 +33,8 @@ struct Ended {
     ok: bool,
     /// How it ended, in words (`ok`, `failed (exit 1)`, …).
     result: String,
+    /// Its exit code (0 when no process ran and it succeeded, 1 when it failed otherwise).
+    code: i32,
     /// Its output, paths scrubbed.
     stdout: String,
     stderr: String,
@@ -89,7 +91,8 @@ impl Sim {
             fuel: self.cfg.hook_fuel,
             memory: self.cfg.hook_memory,
             // A shell (`formula shell`, `--debug-hooks`) is a process even in a WebAssembly formula.
-            shell: hook.kind == HookKind::Exec || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
+            shell: (hook.kind == HookKind::Exec && hook.command.is_none())
+                || self.cfg.debug_hooks.iter().any(|d| d.matches(unit, &name)),
             kill_after_calls: match fault {
                 Some(HookFault::Fail(FailAt::AfterCalls(n))) => Some(n),
                 _ => None,
@@ -160,8 +163,24 @@ impl Sim {
             _ => ran.outcome.describe(),
         };
         let (stdout, stderr) = (self.recorder.scrub(&ran.stdout), self.recorder.scrub(&ran.stderr));
-        let ended =
-            Ended { step, unit: unit.to_string(), hook, ok, result, stdout, stderr, fuel: ran.fuel, buffers, action };
+        let code = match ran.outcome {
+            Outcome::Exit(code) if !matches!(fault, Some(HookFault::Fail(_))) => code,
+            _ if ok => 0,
+            _ => 1,
+        };
+        let ended = Ended {
+            step,
+            unit: unit.to_string(),
+            hook,
+            ok,
+            result,
+            code,
+            stdout,
+            stderr,
+            fuel: ran.fuel,
+            buffers,
+            action,
+        };
         Ok(self.conclude(ended, fault, snap))
     }
 
@@ -274,8 +293,15 @@ impl Sim {
                 } else {
                     self.recorder.emit(ended.discard());
                 }
+                self.exec_output =
+                    Some(ExecOutput { code: ended.code, stdout: ended.stdout.clone(), stderr: ended.stderr.clone() });
                 let Ended { hook, result, ok, .. } = ended;
-                return HookRecord { step, unit, hook, result, ok, keys_written, output: String::new() };
+                let record = HookRecord { step, unit, hook, result, ok, keys_written, output: String::new() };
+                // A replay compares the hooks it is told of, `juju exec`s included.
+                if let Some(callback) = self.on_hook.as_mut() {
+                    callback(&record);
+                }
+                return record;
             }
             Ending::Action => {
                 self.action_result(&mut ended);
@@ -371,10 +397,11 @@ impl Sim {
             status: status.clone(),
             message: message.clone(),
             results: results.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
-            log: run.log,
+            log: run.log.clone(),
         }));
+        let (code, log) = (ended.code, run.log);
         if let Some(u) = self.model.units.get_mut(&ended.unit) {
-            u.action_results.push(ActionResult { id, name, status, message, results });
+            u.action_results.push(ActionResult { id, name, status, message, results, code, log });
         }
     }
 

@@ -16,7 +16,7 @@ mod hook;
 mod timers;
 
 pub use crate::error::SimError;
-pub use config::{Config, DebugHooks, HookCallback, HookRecord, OutputCallback, DEFAULT_HOOK_FUEL};
+pub use config::{Config, DebugHooks, ExecOutput, HookCallback, HookRecord, OutputCallback, DEFAULT_HOOK_FUEL};
 pub use timers::MAX_SETTLE_RETRIES;
 
 use crate::backend::{Backend, UnitPlaces};
@@ -64,6 +64,8 @@ pub struct Sim {
     pub on_output: Option<OutputCallback>,
     /// Each unit agent's cache of its relation members' settings (for the `stale` fault).
     caches: BTreeMap<String, crate::uniter::cache::SettingsCache>,
+    /// What the last `juju exec` command left, for [`Sim::exec`] to return.
+    exec_output: Option<ExecOutput>,
 }
 
 impl Sim {
@@ -108,6 +110,7 @@ impl Sim {
             malformed: Vec::new(),
             recent: Vec::new(),
             caches: BTreeMap::new(),
+            exec_output: None,
             on_hook: None,
             on_output: None,
             cfg,
@@ -391,6 +394,23 @@ impl Sim {
             return err(format!("no unit `{unit}` in the model; its units: {known:?}"));
         };
         Ok(self.run_hook(unit, Hook::unit(HookKind::Exec), &snap)?.ok)
+    }
+
+    /// Runs `command` with bash in `unit`, in a hook context of no hook, as `juju exec` does:
+    /// the charm directory, the hook environment and working hook tools; what it writes
+    /// commits when it exits 0, and a failure does not put the unit in error.
+    pub fn exec(&mut self, unit: &str, command: &str) -> Result<ExecOutput, SimError> {
+        let Some(snap) = Snapshot::take(&self.model, unit) else {
+            return err(self.model.unknown_unit(unit));
+        };
+        let hook = Hook { command: Some(command.to_string()), ..Hook::unit(HookKind::Exec) };
+        self.exec_output = None;
+        let record = self.run_hook(unit, hook, &snap)?;
+        Ok(self.exec_output.take().unwrap_or(ExecOutput {
+            code: i32::from(!record.ok),
+            stdout: String::new(),
+            stderr: record.result,
+        }))
     }
 
     /// The hooks `unit`'s agent would run next on a fresh view of the model, the first being

@@ -66,6 +66,18 @@ impl RelationInfo {
     }
 }
 
+/// What `goal-state` reports: status words by unit, and by endpoint the related applications
+/// and units with theirs, at model time `since_ms`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GoalState {
+    /// This application's units: their workload status, or `dying`.
+    pub units: BTreeMap<String, String>,
+    /// By endpoint: each related application (`joined`, or `dying`) and its units.
+    pub relations: BTreeMap<String, BTreeMap<String, String>>,
+    /// The model time the statuses are read at, in milliseconds.
+    pub since_ms: u64,
+}
+
 /// Which of this unit's relation bags a write goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BagScope {
@@ -300,6 +312,9 @@ pub trait HookContext {
     /// Asks for a reboot: after the hook succeeds, or at once when `now`
     /// (the engine then kills and re-queues the hook).
     fn request_reboot(&mut self, now: bool) -> Result<(), ToolError>;
+
+    /// `goal-state`: this application's units and, by endpoint, what is related on it.
+    fn goal_state(&mut self) -> Result<GoalState, ToolError>;
 
     /// Reads a file named by a tool argument (`--file`); relative paths are
     /// relative to [`HookContext::cwd`]. Backends whose hooks run elsewhere

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::action::merge_result;
 use super::context::{
-    ApplicationStatus, BagScope, BagTarget, HookContext, LogLevel, NetworkInfo, RelationInfo, ToolError,
+    ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, LogLevel, NetworkInfo, RelationInfo, ToolError,
 };
 use super::relation::app_of;
 use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
@@ -79,6 +79,8 @@ pub struct MemoryContext {
     pub leader_settings: Settings,
     /// Results set with `action-set`.
     pub action_results: BTreeMap<String, Value>,
+    /// What `goal-state` answers.
+    pub goal: GoalState,
     /// The `action-fail` message, if the action was marked failed.
     pub action_failed: Option<String>,
     /// `action-log` messages, in order.
@@ -118,6 +120,7 @@ impl MemoryContext {
             status_history: Vec::new(),
             leader_settings: Settings::new(),
             action_results: BTreeMap::new(),
+            goal: GoalState::default(),
             action_failed: None,
             action_logs: Vec::new(),
             workload_version: None,
@@ -523,5 +526,9 @@ impl HookContext for MemoryContext {
     fn request_reboot(&mut self, now: bool) -> Result<(), ToolError> {
         self.reboot = Some(now);
         Ok(())
+    }
+
+    fn goal_state(&mut self) -> Result<GoalState, ToolError> {
+        Ok(self.goal.clone())
     }
 }

@@ -24,6 +24,7 @@ mod config;
 pub mod context;
 mod flags;
 pub mod format;
+mod goal_state;
 mod json;
 mod keyvalues;
 mod leader;
@@ -100,6 +101,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "close-port",
     "config-get",
     "ensemble-log",
+    "goal-state",
     "is-leader",
     "juju-log",
     "juju-reboot",
@@ -130,6 +132,7 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "close-port" => Box::new(ports::PortCommand::new(false)),
         "config-get" => Box::new(config::ConfigGet::default()),
         "ensemble-log" | "juju-log" => Box::new(log::JujuLog::new(tool)),
+        "goal-state" => Box::new(goal_state::GoalState::default()),
         "is-leader" => Box::new(leader::IsLeader::default()),
         "juju-reboot" => Box::new(reboot::JujuReboot::default()),
         "leader-get" => Box::new(leader::LeaderGet::default()),

@@ -36,7 +36,7 @@ mod tests {
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
         assert_eq!(
             message(&dir.path().join("notes.txt")),
-            "`X` is a file, neither a formula directory nor a bundle (`*.yaml`)"
+            "`X` is a file, neither a formula directory, a charm (`*.charm`) nor a bundle (`*.yaml`)"
         );
         std::fs::create_dir(dir.path().join("empty")).unwrap();
         assert!(message(&dir.path().join("empty"))

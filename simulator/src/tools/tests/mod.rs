@@ -8,6 +8,7 @@ use super::{run, ToolOutput};
 mod action;
 mod config;
 mod dispatch;
+mod goal_state;
 mod leader;
 mod log;
 mod ports;
