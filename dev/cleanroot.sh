@@ -87,10 +87,12 @@ teardown)
     if [ -S "$ROOT/var/lib/lxd/unix.socket" ] && command -v lxd >/dev/null; then
         LXD_DIR=$ROOT/var/lib/lxd timeout 60 lxd shutdown 2>/dev/null || true
     fi
-    # Other daemons started inside run with the root as their root.
+    # Other daemons started inside run with the root as their root; those that pivoted into it
+    # (the package cache that `formula sim` starts) are found by the root's network namespace.
     for p in /proc/[0-9]*; do
         [ "$(readlink $p/root 2>/dev/null)" = "$ROOT" ] && kill "${p#/proc/}" 2>/dev/null
     done
+    ip netns pids $NS 2>/dev/null | xargs -r kill 2>/dev/null || true
     sleep 2
     for m in tmp run dev sys proc; do umount -R $ROOT/$m 2>/dev/null || true; done
     umount $ROOT 2>/dev/null || true
