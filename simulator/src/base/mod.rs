@@ -18,7 +18,7 @@ pub mod release;
 mod store;
 
 pub use release::Release;
-pub use store::{Base, Store};
+pub use store::{Base, Store, SYSTEM_STORE};
 
 use serde::{Deserialize, Serialize};
 

@@ -34,7 +34,9 @@ pub(super) const PORT: u16 = 3142;
 const OWN_CACHE_PORT: u16 = 3149;
 
 /// Where the relay goes unless `FORMULA_PACKAGE_PROXY` says otherwise: our own cache.
-const DEFAULT_UPSTREAM: &str = "127.0.0.1:3149";
+fn default_upstream() -> String {
+    format!("127.0.0.1:{OWN_CACHE_PORT}")
+}
 
 /// The apt settings that send a unit's downloads through the gateway. dpkg skips its
 /// `fsync`s (a unit's disk does not outlive the run, and they make installs slow). Without
@@ -59,7 +61,7 @@ pub(super) struct PackageRoute {
 
 impl PackageRoute {
     /// Listens on the gateway inside `netns` (joined after `user`, without root) and relays
-    /// to the cache named by `FORMULA_PACKAGE_PROXY`, else our own at [`DEFAULT_UPSTREAM`],
+    /// to the cache named by `FORMULA_PACKAGE_PROXY`, else our own ([`default_upstream`]),
     /// started on first use if none answers there.
     pub(super) fn open(user: Option<&OwnedFd>, netns: &OwnedFd) -> io::Result<PackageRoute> {
         let listener = Arc::new(listen_in(user, netns, GATEWAY, PORT)?);
@@ -96,7 +98,7 @@ impl Upstream {
     fn from_env() -> Upstream {
         match std::env::var("FORMULA_PACKAGE_PROXY").ok().filter(|v| !v.is_empty()) {
             Some(address) => Upstream { address, may_start: false },
-            None => Upstream { address: DEFAULT_UPSTREAM.into(), may_start: true },
+            None => Upstream { address: default_upstream(), may_start: true },
         }
     }
 
@@ -168,7 +170,9 @@ fn cache_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     if nix::unistd::geteuid().is_root() {
-        return PathBuf::from("/var/cache/formula-sim/apt-cacher-ng");
+        // Beside the unit bases' store, in the simulator's directory under /var/cache.
+        let system = Path::new(crate::base::SYSTEM_STORE).parent().unwrap_or(Path::new("/var/cache"));
+        return system.join("apt-cacher-ng");
     }
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
@@ -178,12 +182,14 @@ fn cache_dir() -> PathBuf {
     base.join("formula-sim/apt-cacher-ng")
 }
 
-/// Starts apt-cacher-ng on [`DEFAULT_UPSTREAM`] with settings of our own (not the machine's,
+/// Starts apt-cacher-ng on [`default_upstream`] with settings of our own (not the machine's,
 /// whose backends may name mirrors this machine cannot reach); it puts itself in the
 /// background and stays, so that later runs find it and the packages in its cache.
 fn start_cache() -> Result<(), String> {
     let program = crate::backend::program::find_program("apt-cacher-ng", &crate::backend::program::SYSTEM_DIRS)
-        .ok_or_else(|| format!("no package cache answers at {DEFAULT_UPSTREAM} and apt-cacher-ng is not installed"))?;
+        .ok_or_else(|| {
+            format!("no package cache answers at {} and apt-cacher-ng is not installed", default_upstream())
+        })?;
     let dir = cache_dir();
     let settings = dir.join("settings");
     for sub in [dir.join("cache"), dir.join("log"), settings.clone()] {
