@@ -48,12 +48,16 @@ offer() {
         password=$(leader-get "$key")
         if [ -z "$password" ]; then
             password=$(new_password "$rid")
-            leader-set "$key=$password" primary="$(unit-get private-address)"
+            leader-set "$key=$password"
         fi
         mysql -e "CREATE DATABASE IF NOT EXISTS \`$db\`; CREATE USER IF NOT EXISTS '$user'@'%' IDENTIFIED BY '$password'; GRANT ALL PRIVILEGES ON \`$db\`.* TO '$user'@'%';"
         mkdir -p "$STATE/relations"
         printf '%s %s\n' "$db" "$user" > "$STATE/relations/${rid#*:}"
-        [ -n "$(leader-get primary)" ] || leader-set primary="$(unit-get private-address)"
+        # The leader's server is the primary: a leader elected before its MariaDB ran
+        # finds the old primary's address still there.
+        local address
+        address=$(unit-get private-address)
+        [ "$(leader-get primary)" = "$address" ] || leader-set primary="$address"
     fi
     password=$(leader-get "$key")
     primary=$(leader-get primary)
