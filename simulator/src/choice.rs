@@ -29,18 +29,32 @@ enum Source {
 pub struct Choices {
     source: Source,
     draws: Vec<Draw>,
+    /// With a seed: the schedules run before, to keep out of ([`crate::schedules_run`]).
+    avoid: Option<crate::schedules_run::Avoid>,
 }
 
 impl Choices {
     /// Choices drawn from `seed`.
     pub fn seeded(seed: u64) -> Choices {
-        Choices { source: Source::Seed(seed ^ 0x5eed_f0e1_a5c0_ffee), draws: Vec::new() }
+        Choices { source: Source::Seed(seed ^ 0x5eed_f0e1_a5c0_ffee), draws: Vec::new(), avoid: None }
+    }
+
+    /// Choices drawn from `seed` that keep out of the schedules `avoid` holds: where the seed's
+    /// draw would lead to a schedule run before, another option, still from the seed.
+    pub fn seeded_avoiding(seed: u64, avoid: crate::schedules_run::Avoid) -> Choices {
+        Choices { avoid: Some(avoid), ..Choices::seeded(seed) }
+    }
+
+    /// Whether the run departed from its seed's own draws to keep out of a schedule run
+    /// before (then `--seed` alone does not run it again; its trace does).
+    pub fn steered(&self) -> bool {
+        self.avoid.as_ref().is_some_and(|a| a.steered)
     }
 
     /// Choices taken from a recorded list; past its end, the first option is taken (and a
     /// [`Choices::chance`] is false), so a shortened list means the default schedule.
     pub fn recorded(picks: Vec<usize>) -> Choices {
-        Choices { source: Source::Recorded(picks, 0), draws: Vec::new() }
+        Choices { source: Source::Recorded(picks, 0), draws: Vec::new(), avoid: None }
     }
 
     /// Picks one of `options` (at least 1) for `label`.
@@ -54,7 +68,13 @@ impl Choices {
             return 0;
         }
         let picked = match &mut self.source {
-            Source::Seed(state) => (next(state) % options as u64) as usize,
+            Source::Seed(state) => {
+                let wanted = (next(state) % options as u64) as usize;
+                match &mut self.avoid {
+                    Some(avoid) => avoid.steer(options, wanted, next(state)),
+                    None => wanted,
+                }
+            }
             Source::Recorded(list, at) => {
                 let value = list.get(*at).copied().unwrap_or(default);
                 *at += 1;
@@ -69,6 +89,19 @@ impl Choices {
     pub fn chance(&mut self, label: &'static str, percent: u32) -> bool {
         if percent == 0 {
             return false;
+        }
+        if let (Source::Seed(state), Some(avoid)) = (&mut self.source, &mut self.avoid) {
+            // A chance is a branch of two outcomes: fired or not. A rate of 100 always fires.
+            let value = (next(state) % 100) as usize;
+            let wanted = usize::from(value < percent as usize);
+            let fired = if percent >= 100 { avoid.follow(2, wanted) } else { avoid.steer(2, wanted, next(state)) };
+            let picked = match (fired == wanted, fired) {
+                (true, _) => value,
+                (false, 1) => 0,
+                (false, _) => 99,
+            };
+            self.draws.push(Draw { label, options: 100, picked });
+            return fired == 1;
         }
         self.pick_or(label, 100, 99) < percent as usize
     }
@@ -117,5 +150,21 @@ mod tests {
         assert_eq!(c.pick("b", 3), 2);
         assert_eq!(c.pick("c", 3), 0);
         assert!(!c.chance("d", 50), "past the end of a list, nothing happens by chance");
+    }
+
+    #[test]
+    fn a_seed_steered_off_a_schedule_run_before_takes_the_other_outcome() {
+        use crate::schedules_run::{Avoid, DrawKey, SchedulesRun};
+        // Seed 7's first chance at 50%.
+        let fired = Choices::seeded(7).chance("stale", 50);
+        let mut tree = SchedulesRun::default();
+        for other in 0..3 {
+            tree.add(&[DrawKey { outcomes: 2, taken: usize::from(fired) }, DrawKey { outcomes: 3, taken: other }]);
+        }
+        let avoid = Avoid::parse(&tree.write()).expect("the tree reads back");
+        let mut steered = Choices::seeded_avoiding(7, avoid);
+        assert_eq!(steered.chance("stale", 50), !fired, "every schedule after that outcome ran");
+        assert!(steered.steered());
+        assert_eq!(steered.draws().len(), 1);
     }
 }

@@ -7,6 +7,7 @@
 //! [`departure`] says where a replay left its trace and [`first_difference`] where two runs
 //! of one seed differ.
 
+use crate::schedules_run::{DrawKey, SchedulesRun};
 use crate::trace::{self, Draw, Event, FaultKind, RunResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,9 @@ pub enum Schedule {
     /// from the state at its last choice, and stop where only those remain (the exhaustive
     /// search's sleep set, [`crate::exhaustive::SleepWatch`]).
     Asleep(Vec<usize>, Vec<crate::exhaustive::footprint::Step>),
+    /// Draw from this seed, keeping out of the schedules in this tree (as
+    /// [`SchedulesRun::write`] writes it).
+    SeedAvoiding(u64, String),
 }
 
 /// Runs one schedule, isolated from every other run, writing its trace to `trace`.
@@ -305,6 +309,8 @@ pub struct Plan {
     pub keep_going: bool,
     /// Where runs leave their traces (one file per seed; passing runs' are removed).
     pub work_dir: PathBuf,
+    /// Keep each seed out of the schedules the seeds before it ran.
+    pub avoid_repeats: bool,
 }
 
 /// A seed that failed.
@@ -342,9 +348,13 @@ pub struct Summary {
     pub hooks: u64,
     /// Whether it stopped early at a failure.
     pub stopped_early: bool,
-    /// Distinct schedules among the runs: different seeds often run the same hooks in the
-    /// same order, with the same results.
+    /// Distinct schedules among the runs (lists of choices; [`crate::schedules_run`]).
     pub distinct_schedules: usize,
+    /// Distinct orders of hooks among the runs, each with its remote unit, result and fault:
+    /// different schedules may run the same hooks in the same order.
+    pub hook_orders: usize,
+    /// Every schedule of the scenario ran (seeds that keep out of those run before).
+    pub exhausted: bool,
 }
 
 impl Summary {
@@ -364,15 +374,24 @@ pub fn seed_trace(dir: &Path, seed: u64) -> PathBuf {
 }
 
 /// Runs the plan's seeds on `plan.jobs` threads; calls `progress` after each run.
+///
+/// With `plan.avoid_repeats`, each seed keeps out of the schedules of the seeds before it
+/// ([`crate::schedules_run`]): the `k`-th run is given those of the runs up to `k - jobs`, in
+/// the plan's order (it waits for them), so that what each run does depends on the plan and
+/// `jobs` alone, not on which run finished first. Runs that were running side by side can still
+/// meet on a schedule; the summary counts them. When every schedule has run, no more seeds
+/// start.
 pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + Sync)) -> Summary {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let hooks = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let failures: Mutex<Vec<Failure>> = Mutex::new(Vec::new());
-    let schedules: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let orders: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let jobs = plan.jobs.max(1);
+    let window = Window::new(plan.seeds.len());
     std::thread::scope(|scope| {
-        for _ in 0..plan.jobs.max(1) {
+        for _ in 0..jobs {
             scope.spawn(|| loop {
                 if stop.load(Ordering::SeqCst) {
                     break;
@@ -380,16 +399,32 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
                 let index = next.fetch_add(1, Ordering::SeqCst);
                 let Some(&seed) = plan.seeds.get(index) else { break };
                 let trace = seed_trace(&plan.work_dir, seed);
-                let outcome = runner.run(&Schedule::Seed(seed), &trace).and_then(|()| read_trace(&trace));
+                let schedule = if plan.avoid_repeats {
+                    match window.before(index, jobs) {
+                        Seen::Exhausted => {
+                            window.finish(index, None);
+                            stop.store(true, Ordering::SeqCst);
+                            break;
+                        }
+                        Seen::Tree(text) => Schedule::SeedAvoiding(seed, text),
+                    }
+                } else {
+                    Schedule::Seed(seed)
+                };
+                let outcome = runner.run(&schedule, &trace).and_then(|()| read_trace(&trace));
                 let failure = match outcome {
                     Ok(info) => {
                         hooks.fetch_add(info.hooks.len() as u64, Ordering::SeqCst);
-                        if let Ok(mut seen) = schedules.lock() {
+                        if let Ok(mut seen) = orders.lock() {
                             seen.insert(schedule_key(&info));
                         }
+                        window.finish(index, Some(draw_keys(&info)));
                         signature(&info).map(|signature| Failure { seed, signature, trace: trace.clone(), info })
                     }
-                    Err(e) => Some(Failure { seed, signature: e, trace: trace.clone(), info: TraceInfo::default() }),
+                    Err(e) => {
+                        window.finish(index, None);
+                        Some(Failure { seed, signature: e, trace: trace.clone(), info: TraceInfo::default() })
+                    }
                 };
                 let failed = failure.is_some();
                 if let Some(f) = failure {
@@ -411,13 +446,104 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let mut failures = failures.into_inner().unwrap_or_default();
     failures.sort_by_key(|f| f.seed);
     let runs = done.load(Ordering::SeqCst);
-    let distinct_schedules = schedules.into_inner().map(|s| s.len()).unwrap_or_default();
+    let hook_orders = orders.into_inner().map(|s| s.len()).unwrap_or_default();
+    let tree = window.all();
+    let (_, repeats) = tree.counts();
     Summary {
         runs,
-        stopped_early: runs < plan.seeds.len(),
+        stopped_early: runs < plan.seeds.len() && !tree.exhausted(),
+        exhausted: tree.exhausted(),
         failures,
         hooks: hooks.load(Ordering::SeqCst),
-        distinct_schedules,
+        distinct_schedules: runs.saturating_sub(repeats),
+        hook_orders,
+    }
+}
+
+/// The keys of a run's draws, as [`SchedulesRun`] takes them.
+fn draw_keys(info: &TraceInfo) -> Vec<DrawKey> {
+    info.draws.iter().map(|d| DrawKey::of(d, info.departs(d))).collect()
+}
+
+/// What a run is given of the runs before it.
+enum Seen {
+    /// The tree of their schedules, as a run reads it.
+    Tree(String),
+    /// They ran every schedule there is.
+    Exhausted,
+}
+
+/// The runs' results in the plan's order, and the tree of the schedules of a prefix of them.
+struct Window {
+    state: Mutex<WindowState>,
+    changed: std::sync::Condvar,
+}
+
+struct WindowState {
+    /// Each run's draw keys once it finished (`Some(None)`: finished without a trace).
+    results: Vec<Option<Option<Vec<DrawKey>>>>,
+    /// The tree of runs `0..added`.
+    tree: SchedulesRun,
+    added: usize,
+    /// The next run to be given its tree: runs are given theirs in the plan's order.
+    turn: usize,
+}
+
+impl Window {
+    fn new(runs: usize) -> Window {
+        let state = WindowState { results: vec![None; runs], tree: SchedulesRun::default(), added: 0, turn: 0 };
+        Window { state: Mutex::new(state), changed: std::sync::Condvar::new() }
+    }
+
+    /// Waits for run `index`'s turn and for runs `0..=index - jobs` to finish; the tree of
+    /// their schedules.
+    fn before(&self, index: usize, jobs: usize) -> Seen {
+        let upto = (index + 1).saturating_sub(jobs);
+        let Ok(mut state) = self.state.lock() else { return Seen::Tree(String::new()) };
+        loop {
+            let ready = state.turn == index && state.results[..upto].iter().all(Option::is_some);
+            if ready {
+                break;
+            }
+            state = match self.changed.wait(state) {
+                Ok(state) => state,
+                Err(_) => return Seen::Tree(String::new()),
+            };
+        }
+        while state.added < upto {
+            let at = state.added;
+            if let Some(Some(keys)) = state.results[at].clone() {
+                state.tree.add(&keys);
+            }
+            state.added += 1;
+        }
+        state.turn += 1;
+        let seen = if state.tree.exhausted() { Seen::Exhausted } else { Seen::Tree(state.tree.write()) };
+        self.changed.notify_all();
+        seen
+    }
+
+    /// Records that run `index` finished, with its draw keys when it left a trace.
+    fn finish(&self, index: usize, keys: Option<Vec<DrawKey>>) {
+        if let Ok(mut state) = self.state.lock() {
+            if let Some(slot) = state.results.get_mut(index) {
+                *slot = Some(keys);
+            }
+            self.changed.notify_all();
+        }
+    }
+
+    /// The tree of every run that finished, in the plan's order.
+    fn all(&self) -> SchedulesRun {
+        let Ok(mut state) = self.state.lock() else { return SchedulesRun::default() };
+        while state.added < state.results.len() {
+            let at = state.added;
+            if let Some(Some(keys)) = state.results[at].clone() {
+                state.tree.add(&keys);
+            }
+            state.added += 1;
+        }
+        state.tree.clone()
     }
 }
 

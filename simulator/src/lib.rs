@@ -40,6 +40,7 @@ pub mod run;
 pub mod runner;
 pub mod scenario;
 pub mod scheduler;
+pub mod schedules_run;
 pub mod server;
 pub mod sim;
 pub mod status;

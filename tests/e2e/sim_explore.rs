@@ -510,3 +510,72 @@ fn the_stale_fault_catches_a_hook_that_trusts_another_member_to_be_fresh() {
     ]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// A scenario of one unit of `steady`, whose few schedules differ only in its peer
+/// relation's stale snapshots.
+fn one_steady_unit(dir: &Path) -> PathBuf {
+    let steady = repo().join("tests/formulas/steady");
+    let text = format!(
+        "formulas: {{steady: {}}}\napplications:\n  solo: {{formula: steady, units: 1}}\nsteps:\n  - settle\n",
+        path(&steady)
+    );
+    let scenario = dir.join("one.yaml");
+    std::fs::write(&scenario, text).expect("write scenario");
+    scenario
+}
+
+#[test]
+fn explore_runs_no_schedule_twice_and_stops_when_every_schedule_has_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = one_steady_unit(dir.path());
+    let explore = |extra: &[&str]| {
+        let mut args = vec![path(&scenario), "--backend", "host", "--jobs", "1", "--out", path(dir.path())];
+        args.extend_from_slice(extra);
+        let (code, stderr) = formula_sim(&args);
+        assert_eq!(code, 0, "{stderr}");
+        stderr
+    };
+    // Seeds alone meet the same schedules again: five seeds, two schedules.
+    let alone = explore(&["--explore", "5", "--allow-repeats"]);
+    assert!(alone.contains("5 runs, 0 failed, 0 distinct failures, 2 distinct schedules"), "{alone}");
+    // Each seed keeping out of what the seeds before it ran: three seeds, three schedules; five
+    // are all there are.
+    let avoiding = explore(&["--explore", "3"]);
+    assert!(avoiding.contains("3 runs, 0 failed, 0 distinct failures, 3 distinct schedules"), "{avoiding}");
+    assert!(!avoiding.contains("exhausted"), "{avoiding}");
+    let all = explore(&["--explore", "40"]);
+    assert!(all.contains("5 runs, 0 failed, 0 distinct failures, 5 distinct schedules"), "{all}");
+    assert!(all.contains("every schedule of the scenario has run: the space is exhausted"), "{all}");
+}
+
+#[test]
+fn a_seed_that_kept_out_of_earlier_schedules_replays_from_its_trace() {
+    // `steady`'s peer relation makes seed 1 run seed 0's schedule; kept out of it, seed 1 runs
+    // another, which its trace (marked `avoiding`) replays hook for hook.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = one_steady_unit(dir.path());
+    let failing = dir.path().join("fails.yaml");
+    let text = std::fs::read_to_string(&scenario).expect("read") + "  - expect:\n      status: {solo/0: blocked}\n";
+    std::fs::write(&failing, text).expect("write");
+    let (code, stderr) = formula_sim(&[
+        path(&failing),
+        "--backend",
+        "host",
+        "--explore",
+        "3",
+        "--jobs",
+        "1",
+        "--keep-going",
+        "--no-shrink",
+        "--out",
+        path(dir.path()),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("3 runs, 3 failed, 1 distinct failures, 3 distinct schedules"), "{stderr}");
+    let trace = dir.path().join("formula-sim-seed-2.trace.jsonl");
+    let text = std::fs::read_to_string(&trace).expect("the failing seed's trace is kept");
+    assert!(text.lines().next().is_some_and(|l| l.contains("\"avoiding\":true")), "{text}");
+    let (code, stderr) = formula_sim(&["--replay", path(&trace), path(&failing), "--backend", "host", "-q"]);
+    assert_eq!(code, 1, "the replay fails as the run did: {stderr}");
+    assert!(stderr.contains("replay: this run followed the trace's"), "{stderr}");
+}

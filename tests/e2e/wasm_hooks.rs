@@ -267,3 +267,48 @@ fn the_wiki_stack_with_cache_rs_in_webassembly_passes_the_stack_checks() {
     let cache_exits: Vec<&trace::Exit> = run.exits().into_iter().filter(|e| e.unit == "cache/0").collect();
     assert!(!cache_exits.is_empty() && cache_exits.iter().all(|e| e.fuel.is_some()), "{cache_exits:#?}");
 }
+
+#[test]
+fn runs_share_compiled_modules_through_a_cache_and_a_damaged_entry_is_compiled_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = wat_formula(dir.path(), COUNT);
+    let cache = dir.path().join("compiled");
+    let run = |name: &str| {
+        let trace = dir.path().join(name);
+        let output = formula()
+            .env(simulator::runner::wasm::COMPILED_CACHE_ENV, &cache)
+            .args(["sim", scenario.to_str().expect("utf-8"), "--backend", "host", "-q", "--trace"])
+            .arg(&trace)
+            .output()
+            .expect("run formula sim");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let events = trace::read(&std::fs::read_to_string(&trace).expect("trace")).expect("parse");
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Exit(exit) => Some((exit.result, exit.fuel)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let entries = || -> Vec<PathBuf> {
+        let mut list: Vec<PathBuf> =
+            std::fs::read_dir(&cache).expect("the cache").map(|e| e.expect("entry").path()).collect();
+        list.sort();
+        list
+    };
+    let first = run("first.jsonl");
+    let kept = entries();
+    assert_eq!(kept.len(), 1, "one module compiled and kept: {kept:?}");
+    assert!(kept[0].extension().is_some_and(|x| x == "cwasm"), "{kept:?}");
+    // The next run loads it: the file is not written again.
+    let written = std::fs::metadata(&kept[0]).and_then(|m| m.modified()).expect("mtime");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(run("second.jsonl"), first);
+    assert_eq!(std::fs::metadata(&kept[0]).and_then(|m| m.modified()).expect("mtime"), written);
+    // A damaged entry is compiled again and replaced; the hook runs the same.
+    std::fs::write(&kept[0], b"not a module").expect("damage");
+    assert_eq!(run("third.jsonl"), first);
+    assert_ne!(std::fs::read(&kept[0]).expect("entry"), b"not a module");
+    assert_eq!(entries(), kept);
+}

@@ -136,6 +136,12 @@ pub struct SimArgs {
     /// With --explore or --seeds: run every seed (else stop at the first failure).
     #[arg(long)]
     pub(crate) keep_going: bool,
+    /// With --explore or --seeds: draw each seed's run as `--seed` alone would, even where it
+    /// repeats a schedule an earlier seed ran (by default each seed keeps out of the schedules
+    /// of the seeds `--jobs` places and more before it, and exploring stops when every
+    /// schedule has run).
+    #[arg(long)]
+    pub(crate) allow_repeats: bool,
     /// With --explore or --seeds: run only shard K of N (every N-th seed, from the K-th).
     #[arg(long, value_name = "K/N")]
     pub(crate) shard: Option<String>,
@@ -170,6 +176,10 @@ pub struct SimArgs {
     /// out of them, and stops where it could only repeat those runs.
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) sleep_set: Option<PathBuf>,
+    /// With a seed: the schedules the exploration ran before, as `simulator::schedules_run`
+    /// writes them; the run keeps out of them (`--explore`'s runs).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub(crate) avoid_file: Option<PathBuf>,
     /// With `--exhaustive`: write each order of each unit's own hooks that the schedules run
     /// to the end ran to FILE, one schedule's per line, for tests that compare them with what
     /// seeds reach.
@@ -390,6 +400,13 @@ impl ChildRuns {
     /// `max_hooks` hooks per settle.
     pub fn args(&self, trace: &Path, seed: u64, choices: Option<(&Path, Option<u64>)>) -> Vec<OsString> {
         self.args_asleep(trace, seed, choices, None)
+    }
+
+    /// [`ChildRuns::args`] of a seed that keeps out of the schedules in `avoid` (a file).
+    pub fn args_avoiding(&self, trace: &Path, seed: u64, avoid: &Path) -> Vec<OsString> {
+        let mut out = self.args(trace, seed, None);
+        out.extend(["--avoid-file".into(), avoid.as_os_str().to_owned()]);
+        out
     }
 
     /// [`ChildRuns::args`], with the sleep set in `sleep_set` (a JSON file) past the choices.

@@ -30,8 +30,13 @@ impl Runner for ProcessRunner {
     fn run(&self, schedule: &Schedule, trace: &Path) -> Result<(), String> {
         let choices_file = trace.with_extension("choices");
         let sleep_file = trace.with_extension("sleep.json");
+        let avoid_file = trace.with_extension("avoid");
         let args = match schedule {
             Schedule::Seed(seed) => self.runs.args(trace, *seed, None),
+            Schedule::SeedAvoiding(seed, tree) => {
+                std::fs::write(&avoid_file, tree).map_err(|e| format!("cannot write the schedules run: {e}"))?;
+                self.runs.args_avoiding(trace, *seed, &avoid_file)
+            }
             Schedule::Choices(picks) => {
                 write_choices(&choices_file, picks)?;
                 self.runs.args(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)))
@@ -43,7 +48,12 @@ impl Runner for ProcessRunner {
                 self.runs.args_asleep(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)), Some(&sleep_file))
             }
         };
-        let output = Command::new(&self.binary)
+        let mut command = Command::new(&self.binary);
+        // The runs share the modules they compile (each is a process of its own).
+        if let Some(dir) = trace.parent() {
+            command.env(simulator::runner::wasm::COMPILED_CACHE_ENV, dir.join("wasm-compiled"));
+        }
+        let output = command
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -52,6 +62,7 @@ impl Runner for ProcessRunner {
             .map_err(|e| format!("cannot run {}: {e}", self.binary.display()))?;
         let _ = std::fs::remove_file(&choices_file);
         let _ = std::fs::remove_file(&sleep_file);
+        let _ = std::fs::remove_file(&avoid_file);
         match output.status.code() {
             Some(0 | 1) => Ok(()),
             _ => {
@@ -107,6 +118,8 @@ pub struct Request {
     pub out: Option<PathBuf>,
     /// `--keep-going`.
     pub keep_going: bool,
+    /// `--allow-repeats`.
+    pub allow_repeats: bool,
     /// `--no-shrink`.
     pub no_shrink: bool,
     /// `--shrink-budget`.
@@ -139,6 +152,7 @@ impl Request {
             jobs: args.jobs,
             out: args.out.clone(),
             keep_going: args.keep_going,
+            allow_repeats: args.allow_repeats,
             no_shrink: args.no_shrink,
             shrink_budget: args.shrink_budget,
             check_determinism: args.check_determinism,
@@ -159,6 +173,7 @@ impl Request {
             jobs: None,
             out: None,
             keep_going: false,
+            allow_repeats: false,
             no_shrink: false,
             shrink_budget: DEFAULT_SHRINK_BUDGET,
             check_determinism: false,
@@ -198,7 +213,13 @@ pub fn explore(args: &Request) -> Result<Ended> {
     if args.check_determinism {
         return check_determinism(&runner, &seeds, jobs, work.path()).map(Ended::Code);
     }
-    let plan = Plan { seeds, jobs, keep_going: args.keep_going, work_dir: work.path().to_path_buf() };
+    let plan = Plan {
+        seeds,
+        jobs,
+        keep_going: args.keep_going,
+        work_dir: work.path().to_path_buf(),
+        avoid_repeats: !args.allow_repeats,
+    };
     let shard_text = shard.map(|(k, n)| format!(", shard {k}/{n}")).unwrap_or_default();
     eprintln!(
         "exploring {} seed(s) ({}..{}{shard_text}) on {} worker(s){}",
@@ -226,16 +247,26 @@ pub fn explore(args: &Request) -> Result<Ended> {
     }
     let failures = report_failures(&summary.failures, "seed", &runner, args, jobs, (&out, work.path()));
     let distinct = summary.distinct();
+    let seconds = wall.as_secs_f64().max(1e-9);
     eprintln!(
-        "{} runs, {} failed, {} distinct failures, {} distinct schedules, {} hooks, {:.1}s wall ({:.2} seeds/s){}",
+        "{} runs, {} failed, {} distinct failures, {} distinct schedules ({} distinct orders of hooks), {} hooks, \
+         {:.1}s wall ({:.2} seeds/s, {:.2} distinct schedules/s){}",
         summary.runs,
         summary.failures.len(),
         distinct.len(),
         summary.distinct_schedules,
+        summary.hook_orders,
         summary.hooks,
         wall.as_secs_f64(),
-        summary.runs as f64 / wall.as_secs_f64().max(1e-9),
-        if summary.stopped_early { "; stopped at the first failure (--keep-going runs every seed)" } else { "" }
+        summary.runs as f64 / seconds,
+        summary.distinct_schedules as f64 / seconds,
+        if summary.exhausted {
+            "; every schedule of the scenario has run: the space is exhausted"
+        } else if summary.stopped_early {
+            "; stopped at the first failure (--keep-going runs every seed)"
+        } else {
+            ""
+        }
     );
     for (signature, seeds) in &distinct {
         let list: Vec<String> = seeds.iter().take(8).map(u64::to_string).collect();

@@ -159,7 +159,15 @@ pub struct WasmRunner {
     compiled: BTreeMap<u64, Compiled>,
     seen: BTreeMap<PathBuf, Seen>,
     watchdog: Watchdog,
+    /// Where compiled modules are kept for other runs ([`COMPILED_CACHE_ENV`]).
+    compiled_cache: Option<PathBuf>,
 }
+
+/// A directory where runs keep the modules they compiled, for the next run to load instead
+/// of compiling again: an exploration's runs are processes of their own, and compiling a
+/// module of some hundred KiB with Cranelift costs a fifth of a second each time. The
+/// explorer sets it to a directory of its own for its runs.
+pub const COMPILED_CACHE_ENV: &str = "FORMULA_WASM_COMPILED_CACHE";
 
 impl WasmRunner {
     /// A runner with its own engine and watchdog thread.
@@ -176,7 +184,8 @@ impl WasmRunner {
             .and_then(|l| l.func_wrap(IMPORT_MODULE, "tool_response", tool_response))
             .map_err(|e| format!("cannot link the hook tools: {e}"))?;
         let watchdog = Watchdog::start(engine.clone())?;
-        Ok(WasmRunner { engine, linker, compiled: BTreeMap::new(), seen: BTreeMap::new(), watchdog })
+        let compiled_cache = std::env::var_os(COMPILED_CACHE_ENV).filter(|d| !d.is_empty()).map(PathBuf::from);
+        Ok(WasmRunner { engine, linker, compiled: BTreeMap::new(), seen: BTreeMap::new(), watchdog, compiled_cache })
     }
 
     /// Runs the module `module` (on this machine) for `run` against `ctx`, in the unit's
@@ -286,8 +295,11 @@ impl WasmRunner {
                 let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let content = content_key(&bytes);
                 if !self.compiled.contains_key(&content) {
-                    let module = Module::new(&self.engine, &bytes)
-                        .map_err(|e| format!("cannot compile {}: {e:#}", path.display()))?;
+                    let module = match &self.compiled_cache {
+                        Some(dir) => compile_cached(&self.engine, dir, content, &bytes),
+                        None => Module::new(&self.engine, &bytes),
+                    }
+                    .map_err(|e| format!("cannot compile {}: {e:#}", path.display()))?;
                     let pre = self
                         .linker
                         .instantiate_pre(&module)
@@ -345,6 +357,32 @@ impl WasmRun {
 
 /// A module's identity by content: a hash with fixed keys (the same on every run), plus the
 /// length to make a collision even less likely.
+/// The module of `bytes` (whose [`content_key`] is `content`), loaded from `dir` when a run
+/// compiled it there with an engine like this one, else compiled and left there.
+fn compile_cached(engine: &Engine, dir: &Path, content: u64, bytes: &[u8]) -> wasmtime::Result<Module> {
+    let mut hasher = DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    let file = dir.join(format!("{content:016x}-{:016x}.cwasm", hasher.finish()));
+    if file.is_file() {
+        // SAFETY: the file is one this function wrote (renamed into place whole, below) with
+        // an engine of the same compatibility hash, in a directory the explorer made for its
+        // own runs; wasmtime checks the header and the engine settings again.
+        if let Ok(module) = unsafe { Module::deserialize_file(engine, &file) } {
+            return Ok(module);
+        }
+    }
+    let module = Module::new(engine, bytes)?;
+    // Kept for the next run when it can be; a run that cannot write it compiles as before.
+    if let Ok(serialized) = module.serialize() {
+        let partial = dir.join(format!(".{}.{}", std::process::id(), content));
+        if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&partial, serialized).is_ok() {
+            let _ = std::fs::rename(&partial, &file);
+        }
+        let _ = std::fs::remove_file(&partial);
+    }
+    Ok(module)
+}
+
 fn content_key(bytes: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);

@@ -52,6 +52,9 @@ pub struct Config {
     /// With joint picks and recorded choices: what other runs took from the state at the
     /// last recorded choice (the search's sleep set, [`crate::exhaustive::SleepWatch`]).
     pub sleep_set: Option<Vec<crate::exhaustive::footprint::Step>>,
+    /// With a seed: the schedules an exploration ran before this run, to keep out of
+    /// ([`crate::schedules_run`]).
+    pub avoid: Option<crate::schedules_run::Avoid>,
 }
 
 /// A `--debug-hooks UNIT[:HOOK]` target: when the unit is about to run the hook (any hook,
@@ -106,6 +109,7 @@ impl Config {
             scenario: None,
             joint_picks: false,
             sleep_set: None,
+            avoid: None,
         }
     }
 }

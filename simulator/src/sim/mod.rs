@@ -72,9 +72,10 @@ impl Sim {
     /// A new, empty model with `backend` for units and `sink` for the trace.
     pub fn new(cfg: Config, backend: Box<dyn Backend>, sink: Box<dyn TraceSink>) -> Result<Sim, SimError> {
         let runner = Runner::new(&cfg.root, &cfg.tool_binary, backend)?;
-        let choices = match &cfg.choices {
-            Some(list) => Choices::recorded(list.clone()),
-            None => Choices::seeded(cfg.seed),
+        let choices = match (&cfg.choices, &cfg.avoid) {
+            (Some(list), _) => Choices::recorded(list.clone()),
+            (None, Some(avoid)) => Choices::seeded_avoiding(cfg.seed, avoid.clone()),
+            (None, None) => Choices::seeded(cfg.seed),
         };
         // What a replay needs besides the choices, written only when set (older traces stay valid).
         let run = trace::Run {
@@ -85,6 +86,7 @@ impl Sim {
             scenario: cfg.scenario.clone(),
             faults: (!cfg.faults.is_off()).then(|| cfg.faults.spec()),
             replay: cfg.choices.is_some(),
+            avoiding: cfg.choices.is_none() && cfg.avoid.is_some(),
         };
         let mut recorder = Recorder::new(sink, &cfg.root);
         let mut scheduler = Scheduler::new(choices, cfg.faults, cfg.stale_percent);

@@ -192,6 +192,11 @@ pub struct Run {
     /// The run replays recorded choices instead of drawing from the seed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub replay: bool,
+    /// The run drew from its seed but kept out of the schedules its exploration had run
+    /// before ([`crate::schedules_run`]), so the seed alone may not run it again: its trace
+    /// does (`--replay`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub avoiding: bool,
 }
 
 /// Fields of [`Event::Deploy`].

@@ -15,6 +15,10 @@ fn samples() -> Vec<(Event, serde_json::Value)> {
             json!({"event": "run", "seed": 3, "backend": "host", "model": "sim"}),
         ),
         (
+            Event::Run(Run { seed: 4, backend: "host".into(), model: "sim".into(), avoiding: true, ..Run::default() }),
+            json!({"event": "run", "seed": 4, "backend": "host", "model": "sim", "avoiding": true}),
+        ),
+        (
             Event::Run(Run {
                 seed: 3,
                 backend: "ns".into(),
@@ -26,6 +30,7 @@ fn samples() -> Vec<(Event, serde_json::Value)> {
                 scenario: Some("s.yaml".into()),
                 faults: Some("leader=5,fail=0,restart=0,tick=0".into()),
                 replay: true,
+                avoiding: false,
             }),
             json!({"event": "run", "seed": 3, "backend": "ns", "model": "sim", "base": {"recipe": "debian-bookworm-0123456789ab", "digest": "sha256:ab"}, "scenario": "s.yaml", "faults": "leader=5,fail=0,restart=0,tick=0", "replay": true}),
         ),
