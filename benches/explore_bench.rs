@@ -19,7 +19,9 @@
 //! whose hooks run as WebAssembly in the engine) over the same seeds, `--jobs` workers (1
 //! unless given), one after the other. It first builds cache-rs's `dispatch.wasm` in place
 //! (`formula build --target wasm`, which needs cargo and the `wasm32-wasip1` target; its
-//! output is ignored by git). `--cache-rs-only` skips the first part.
+//! output is ignored by git). `--cache-rs-only` skips the first part. The cache-rs stack runs
+//! twice: as the explorer runs it, its runs sharing the modules they compiled, and as the
+//! baseline with each run compiling them again (`FORMULA_WASM_COMPILED_CACHE` set empty).
 
 use std::path::Path;
 use std::process::Command;
@@ -29,9 +31,19 @@ const FORMULA: &str = env!("CARGO_BIN_EXE_formula");
 
 /// One exploration: its wall time in seconds and the summary line `formula sim` printed.
 fn explore(stack: &Path, backend: &str, seeds: u64, jobs: usize) -> (f64, String) {
+    explore_with(stack, backend, seeds, jobs, true)
+}
+
+/// [`explore`], with the runs sharing the WebAssembly modules they compile (what the explorer
+/// does), or each compiling its own (`FORMULA_WASM_COMPILED_CACHE` set empty: the baseline).
+fn explore_with(stack: &Path, backend: &str, seeds: u64, jobs: usize, share_compiled: bool) -> (f64, String) {
     let out = tempfile::tempdir().expect("a temporary directory");
     let start = Instant::now();
-    let output = Command::new(FORMULA)
+    let mut command = Command::new(FORMULA);
+    if !share_compiled {
+        command.env("FORMULA_WASM_COMPILED_CACHE", "");
+    }
+    let output = command
         .arg("sim")
         .arg(stack)
         .args(["--backend", backend, "--seeds", &format!("0..{seeds}"), "--keep-going", "--no-shrink"])
@@ -87,8 +99,13 @@ fn main() {
     assert!(built.status.success(), "formula build failed:\n{}", String::from_utf8_lossy(&built.stderr));
     let jobs: usize = value("--jobs").and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut rows = Vec::new();
-    for (name, scenario) in [("bash `cache`", stack.clone()), ("cache-rs (WebAssembly)", cache_rs.join("stack.yaml"))] {
-        let (wall, summary) = explore(&scenario, &backend, seeds, jobs);
+    let wasm_stack = cache_rs.join("stack.yaml");
+    for (name, scenario, share) in [
+        ("bash `cache`", &stack, true),
+        ("cache-rs (WebAssembly)", &wasm_stack, true),
+        ("cache-rs, each run compiling its modules", &wasm_stack, false),
+    ] {
+        let (wall, summary) = explore_with(scenario, &backend, seeds, jobs, share);
         eprintln!("  {name}, {jobs} worker(s): {wall:.1} s, {:.2} seeds/s — {summary}", seeds as f64 / wall);
         rows.push((name, wall, summary));
     }
@@ -104,6 +121,10 @@ fn main() {
         );
     }
     println!("\ncache-rs (WebAssembly) / bash `cache`, seeds per second: {:.2}", rows[0].1 / rows[1].1);
+    println!(
+        "cache-rs with compiled modules shared / each run compiling (the baseline), seeds per second: {:.2}",
+        rows[2].1 / rows[1].1
+    );
 }
 
 /// The machine's load averages (1, 5, 15 minutes): the bench shares the machine.

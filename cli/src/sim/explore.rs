@@ -49,8 +49,10 @@ impl Runner for ProcessRunner {
             }
         };
         let mut command = Command::new(&self.binary);
-        // The runs share the modules they compile (each is a process of its own).
-        if let Some(dir) = trace.parent() {
+        // The runs share the modules they compile (each is a process of its own), unless the
+        // variable is set empty here (each run then compiles its own: a benchmark's baseline).
+        let share = std::env::var_os(simulator::runner::wasm::COMPILED_CACHE_ENV).is_none_or(|v| !v.is_empty());
+        if let (true, Some(dir)) = (share, trace.parent()) {
             command.env(simulator::runner::wasm::COMPILED_CACHE_ENV, dir.join("wasm-compiled"));
         }
         let output = command
