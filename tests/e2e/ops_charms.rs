@@ -106,3 +106,23 @@ fn lint_reads_a_charmcraft_project_and_a_charm_as_juju_would_get_them() {
     assert_eq!(out.status.code(), Some(200), "{}", text(&out));
     assert!(text(&out).contains("typo.charm/config.yaml:3:11: error[F310]"), "{}", text(&out));
 }
+
+#[test]
+fn a_charmcraft_project_without_a_contact_is_not_asked_for_a_maintainer() {
+    // charmcraft.yaml has no maintainer key and charmcraft does not require `links.contact`:
+    // a charm written for charmcraft packs as it stands.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("plain");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/charm.py"), "").unwrap();
+    std::fs::write(dir.join("charmcraft.yaml"), "name: plain\ntype: charm\nsummary: s\ndescription: d\n").unwrap();
+    let out = run(tmp.path(), &["lint", "plain", "--format", "concise"]);
+    assert!(!text(&out).contains("F109"), "{}", text(&out));
+    assert_ne!(out.status.code(), Some(200), "{}", text(&out));
+    // A classic formula still is.
+    let classic = tmp.path().join("classic");
+    std::fs::create_dir_all(classic.join("hooks")).unwrap();
+    std::fs::write(classic.join("metadata.yaml"), "name: classic\nsummary: s\ndescription: d\n").unwrap();
+    let out = run(tmp.path(), &["lint", "classic", "--format", "concise"]);
+    assert!(text(&out).contains("error[F109]"), "{}", text(&out));
+}

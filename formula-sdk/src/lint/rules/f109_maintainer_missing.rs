@@ -26,6 +26,11 @@ fn check(ctx: &LintContext, out: &mut Reporter) {
     if root.get("maintainer").is_some() || root.get("maintainers").is_some() {
         return;
     }
+    // A charm charmcraft lays out (its manifest.yaml) was declared in charmcraft.yaml, which
+    // has no maintainer key: its `links.contact`, when given, becomes `maintainers`.
+    if ctx.formula.dir.join("manifest.yaml").is_file() {
+        return;
+    }
     out.report(&ctx.metadata_path(), None, "`metadata.yaml` has no `maintainer` or `maintainers`").help =
         Some("add `maintainer: Your Name <you@example.com>`".into());
 }
