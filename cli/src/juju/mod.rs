@@ -9,10 +9,13 @@
 
 pub mod apps;
 pub mod args;
+pub mod bundle;
 pub mod config;
 pub mod debug_log;
 pub mod models;
+pub mod operations;
 pub mod output;
+pub mod ssh;
 pub mod status;
 pub mod tasks;
 
@@ -29,6 +32,7 @@ use std::sync::Arc;
 
 /// The commands the controller carries out, as `juju help` would list them.
 pub const SIMULATED: &[&str] = &[
+    "actions",
     "add-model",
     "add-unit",
     "config",
@@ -39,6 +43,7 @@ pub const SIMULATED: &[&str] = &[
     "integrate",
     "model-config",
     "models",
+    "operations",
     "refresh",
     "relate",
     "remove-application",
@@ -46,9 +51,12 @@ pub const SIMULATED: &[&str] = &[
     "remove-unit",
     "resolve",
     "run",
+    "scp",
     "show-model",
+    "show-operation",
     "show-task",
     "show-unit",
+    "ssh",
     "status",
     "switch",
     "trust",
@@ -56,14 +64,17 @@ pub const SIMULATED: &[&str] = &[
 ];
 
 /// Commands planned for later steps of the controller: they say so.
-const NOT_YET: &[&str] = &["ssh", "scp", "actions", "show-operation", "operations"];
+const NOT_YET: &[&str] = &[];
 
 /// The client: `juju ARGS…` (`args` without the program), sent to the controller.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     match call(args) {
         Ok(reply) => {
             client::print(&reply);
-            ExitCode::from(reply.code)
+            match &reply.then {
+                Some(work) if reply.code == 0 => ssh::run_client_work(work),
+                _ => ExitCode::from(reply.code),
+            }
         }
         Err(e) => {
             eprintln!("ERROR {e:#}");
@@ -164,6 +175,11 @@ pub fn dispatch(controller: &Controller, argv: &[String], cwd: &Path, env: &BTre
         "exec" => tasks::exec(&call, rest),
         "show-task" => tasks::show_task(&call, rest),
         "refresh" | "upgrade-charm" => apps::refresh(&call, rest),
+        "ssh" => ssh::ssh(&call, rest),
+        "actions" | "list-actions" => operations::actions(&call, rest),
+        "operations" | "list-operations" => operations::operations(&call, rest),
+        "show-operation" => operations::show_operation(&call, rest),
+        "scp" => ssh::scp(&call, rest),
         "help" | "--help" | "-h" => Ok(Reply::out(help())),
         other if NOT_YET.contains(&other) => Err(Reply::error(format!(
             "{other} is not simulated by formula (not simulated yet; docs/juju-cli.md lists what is)"
