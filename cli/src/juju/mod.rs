@@ -21,7 +21,7 @@ pub mod tasks;
 
 use crate::controller::daemon::{Controller, CONTROLLER_NAME};
 use crate::controller::model::Handle;
-use crate::controller::wire::{Reply, Request, FORWARDED_ENV};
+use crate::controller::wire::{ClientWork, Reply, Request, FORWARDED_ENV};
 use crate::controller::{client, resolve_dir, StartArgs};
 use args::Parsed;
 use std::collections::BTreeMap;
@@ -72,6 +72,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Ok(reply) => {
             client::print(&reply);
             match &reply.then {
+                Some(ClientWork::Follow { args, after }) if reply.code == 0 => follow(args.clone(), *after),
                 Some(work) if reply.code == 0 => ssh::run_client_work(work),
                 _ => ExitCode::from(reply.code),
             }
@@ -89,6 +90,40 @@ fn call(args: Vec<OsString>) -> anyhow::Result<Reply> {
         .into_iter()
         .map(|a| a.into_string().map_err(|a| anyhow::anyhow!("argument {a:?} is not UTF-8")))
         .collect::<anyhow::Result<_>>()?;
+    call_strings(args)
+}
+
+/// How often a client following the log asks for more.
+const FOLLOW_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// `juju debug-log` following the log: asks for the lines after the last printed, again and
+/// again, until interrupted (or the controller goes).
+fn follow(mut args: Vec<String>, mut after: u64) -> ExitCode {
+    use std::io::Write;
+    loop {
+        let _ = std::io::stdout().flush();
+        std::thread::sleep(FOLLOW_POLL);
+        let mut asked = args.clone();
+        asked.push(format!("--{}={after}", debug_log::AFTER_FLAG));
+        let reply = match call_strings(asked) {
+            Ok(reply) => reply,
+            Err(e) => {
+                eprintln!("ERROR {e:#}");
+                return ExitCode::from(1);
+            }
+        };
+        client::print(&reply);
+        match reply.then {
+            Some(ClientWork::Follow { args: next, after: last }) if reply.code == 0 => {
+                (args, after) = (next, last);
+            }
+            _ => return ExitCode::from(reply.code),
+        }
+    }
+}
+
+/// Sends `args` to the controller (started if none runs) and returns its reply.
+fn call_strings(args: Vec<String>) -> anyhow::Result<Reply> {
     let dir = resolve_dir(None)?;
     if !client::is_running(&dir) {
         client::start_once(&dir, &StartArgs::defaults(dir.clone()))?;
