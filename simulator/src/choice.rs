@@ -129,6 +129,19 @@ mod tests {
     }
 
     #[test]
+    fn continued_replays_then_draws_from_the_seed() {
+        let mut seeded = Choices::seeded(7);
+        let fresh: Vec<usize> = (0..20).map(|_| seeded.pick("u", 1000)).collect();
+        let mut c = Choices::continued(vec![3, 4], 7);
+        assert_eq!(c.pick("a", 10), 3);
+        assert_eq!(c.pick("a", 10), 4);
+        // Past the list: the seed's draws, not the first option every time.
+        let after: Vec<usize> = (0..20).map(|_| c.pick("u", 1000)).collect();
+        assert_eq!(after, fresh);
+        assert_eq!(c.draws().len(), 22);
+    }
+
+    #[test]
     fn recorded_replays_and_clamps() {
         let mut c = Choices::recorded(vec![2, 9]);
         assert_eq!(c.pick("a", 3), 2);

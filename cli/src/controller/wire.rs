@@ -38,7 +38,7 @@ pub struct Reply {
     /// What the client then does itself, where its terminal and files are (its exit code
     /// then being that work's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub then: Option<ClientWork>,
+    pub then: Option<Box<ClientWork>>,
 }
 
 /// Work the controller leaves to the client: what needs the client's terminal, files or

@@ -105,7 +105,7 @@ pub fn debug_log(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     }
     Ok(Reply {
         stdout: render(&shown[start..]),
-        then: Some(ClientWork::Follow { args, after: last_seq }),
+        then: Some(Box::new(ClientWork::Follow { args, after: last_seq })),
         ..Reply::default()
     })
 }

@@ -71,7 +71,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     match call(args) {
         Ok(reply) => {
             client::print(&reply);
-            match &reply.then {
+            match reply.then.as_deref() {
                 Some(ClientWork::Follow { args, after }) if reply.code == 0 => follow(args.clone(), *after),
                 Some(work) if reply.code == 0 => ssh::run_client_work(work),
                 _ => ExitCode::from(reply.code),
@@ -113,7 +113,7 @@ fn follow(mut args: Vec<String>, mut after: u64) -> ExitCode {
             }
         };
         client::print(&reply);
-        match reply.then {
+        match reply.then.map(|w| *w) {
             Some(ClientWork::Follow { args: next, after: last }) if reply.code == 0 => {
                 (args, after) = (next, last);
             }

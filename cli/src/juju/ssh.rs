@@ -33,7 +33,7 @@ pub fn ssh(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     let command = skip_ssh_options(rest);
     let command = (!command.is_empty()).then(|| command.join(" "));
     let entry = entry_of(call, &parsed, target)?;
-    Ok(Reply { then: Some(ClientWork::Ssh { entry, command }), ..Reply::default() })
+    Ok(Reply { then: Some(Box::new(ClientWork::Ssh { entry, command })), ..Reply::default() })
 }
 
 /// `juju scp [options] SOURCE… DESTINATION`, each `[user@]TARGET:PATH` or a local path; `-r`
@@ -57,7 +57,7 @@ pub fn scp(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     }
     let Some(to) = places.pop() else { return Err(Reply::usage("at least two arguments required")) };
     let copies = places.into_iter().map(|from| (from, to.clone())).collect();
-    Ok(Reply { then: Some(ClientWork::Scp { copies, recursive }), ..Reply::default() })
+    Ok(Reply { then: Some(Box::new(ClientWork::Scp { copies, recursive })), ..Reply::default() })
 }
 
 /// Whether `text` (before a `:`) names a unit or machine: `[user@]app/N`, `app/leader`, `N`.
