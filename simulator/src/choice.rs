@@ -22,6 +22,8 @@ pub struct Draw {
 enum Source {
     Seed(u64),
     Recorded(Vec<usize>, usize),
+    /// A recorded list, then draws from a seed: a run restored from its trace that goes on.
+    Continued(Vec<usize>, usize, u64),
 }
 
 /// The choice source of a run.
@@ -57,6 +59,12 @@ impl Choices {
         Choices { source: Source::Recorded(picks, 0), draws: Vec::new(), avoid: None }
     }
 
+    /// Choices taken from a recorded list and, past its end, drawn from `seed`: a run
+    /// restored from its trace (a controller's model after a restart) that then goes on.
+    pub fn continued(picks: Vec<usize>, seed: u64) -> Choices {
+        Choices { source: Source::Continued(picks, 0, seed ^ 0x5eed_f0e1_a5c0_ffee), draws: Vec::new(), avoid: None }
+    }
+
     /// Picks one of `options` (at least 1) for `label`.
     pub fn pick(&mut self, label: &'static str, options: usize) -> usize {
         self.pick_or(label, options, 0)
@@ -77,6 +85,14 @@ impl Choices {
             }
             Source::Recorded(list, at) => {
                 let value = list.get(*at).copied().unwrap_or(default);
+                *at += 1;
+                value.min(options - 1)
+            }
+            Source::Continued(list, at, state) => {
+                let value = match list.get(*at) {
+                    Some(value) => *value,
+                    None => (next(state) % options as u64) as usize,
+                };
                 *at += 1;
                 value.min(options - 1)
             }
@@ -111,6 +127,8 @@ impl Choices {
         match &mut self.source {
             Source::Seed(state) => next(state) >> 1,
             Source::Recorded(_, at) => *at as u64 * 7919 + 1,
+            Source::Continued(list, at, state) if *at >= list.len() => next(state) >> 1,
+            Source::Continued(_, at, _) => *at as u64 * 7919 + 1,
         }
     }
 
@@ -141,6 +159,19 @@ mod tests {
         let ys: Vec<usize> = (0..50).map(|_| b.pick("x", 10)).collect();
         assert_eq!(xs, ys);
         assert!(xs.iter().any(|&x| x != xs[0]));
+    }
+
+    #[test]
+    fn continued_replays_then_draws_from_the_seed() {
+        let mut seeded = Choices::seeded(7);
+        let fresh: Vec<usize> = (0..20).map(|_| seeded.pick("u", 1000)).collect();
+        let mut c = Choices::continued(vec![3, 4], 7);
+        assert_eq!(c.pick("a", 10), 3);
+        assert_eq!(c.pick("a", 10), 4);
+        // Past the list: the seed's draws, not the first option every time.
+        let after: Vec<usize> = (0..20).map(|_| c.pick("u", 1000)).collect();
+        assert_eq!(after, fresh);
+        assert_eq!(c.draws().len(), 22);
     }
 
     #[test]

@@ -172,6 +172,30 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
     report
 }
 
+/// Deploys `scenario` and takes its steps, as [`run_with`] does, but checks nothing and
+/// writes no result in the trace: a run restored from its scenario (a controller's model
+/// after a restart) that goes on afterwards. The first error stops it.
+pub fn restore(sim: &mut Sim, scenario: &Scenario) -> Result<(), String> {
+    sim.set_stubs(scenario.stubs.clone());
+    sim.model.default_series = scenario.series.clone();
+    sim.model.model_config = scenario.model_config;
+    for app in &scenario.applications {
+        let config: BTreeMap<String, Value> = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        let placement = Placement { host_network: app.host_network, series: app.series.clone() };
+        let units = if crate::model::is_subordinate_dir(&app.formula) { 0 } else { app.units };
+        sim.deploy(&app.name.value, &app.formula, units, config, placement).map_err(|e| e.to_string())?;
+    }
+    for (a, b) in &scenario.relations {
+        sim.relate(a, b).map_err(|e| e.to_string())?;
+    }
+    let (mut report, mut expected_errors) = (Report::default(), Vec::new());
+    for step in &scenario.steps {
+        let at = format!("{}:{}", scenario.path.display(), step.span.start.line);
+        apply(sim, &step.value, &mut report, &at, &mut expected_errors).map_err(|e| format!("{at}: {e}"))?;
+    }
+    Ok(())
+}
+
 fn apply(
     sim: &mut Sim,
     step: &Step,

@@ -211,9 +211,13 @@ fn juju_deploys_integrates_configures_scales_and_reports_as_juju_does() {
     let missing_unit = juju.run(&["remove-unit", "db/9"]);
     assert_eq!(missing_unit.status.code(), Some(1));
     assert!(stderr(&missing_unit).contains("not found"), "{}", stderr(&missing_unit));
-    let unsimulated = juju.run(&["ssh", "db/1", "true"]);
+    let unsimulated = juju.run(&["add-machine"]);
     assert_eq!(unsimulated.status.code(), Some(1));
-    assert!(stderr(&unsimulated).starts_with("ERROR ssh is not simulated by formula ("), "{}", stderr(&unsimulated));
+    assert!(
+        stderr(&unsimulated).starts_with("ERROR add-machine is not simulated by formula ("),
+        "{}",
+        stderr(&unsimulated)
+    );
     let usage = juju.run(&["status", "--bogus"]);
     assert_eq!(usage.status.code(), Some(2));
     assert_eq!(stderr(&usage), "ERROR option provided but not defined: --bogus\n");
@@ -271,9 +275,6 @@ fn failed_hooks_show_as_juju_shows_them_and_are_retried_as_time_passes() {
     assert!(lines[1].ends_with("ERROR juju.worker.uniter.operation hook \"install\" failed: exit 1"), "{log}");
     let last = juju.ok(&["debug-log", "--limit", "1", "-i", "flaky"]);
     assert!(last.starts_with("unit-flaky-0: ") && last.trim_end().ends_with("ran \"start\" hook"), "{last}");
-    let follow = juju.run(&["debug-log"]);
-    assert_eq!(follow.status.code(), Some(1));
-    assert!(stderr(&follow).contains("not simulated"), "{}", stderr(&follow));
     // Resolved without a retry, the failed install counts as done and the unit goes on.
     let not_in_error = juju.run(&["resolve", "flaky/0"]);
     assert_eq!(stderr(&not_in_error), "ERROR unit \"flaky/0\" is not in an error state\n");
@@ -361,4 +362,248 @@ fn juju_run_and_exec_report_tasks_as_juju_does() {
         "{}",
         stderr(&failing)
     );
+}
+
+/// `juju ARGS…` with `input` on its standard input.
+fn run_with_input(juju: &Juju, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(&juju.link)
+        .args(args)
+        .current_dir(repo())
+        .env("FORMULA_CONTROLLER_DIR", juju.controller_dir())
+        .env_remove("JUJU_MODEL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn juju_ssh_and_scp_reach_the_units_machine() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    juju.ok(&["add-model", "shell"]);
+    juju.ok(&["deploy", &path("tests/formulas/server"), "server"]);
+    juju.wait("server/0 idle", |s| {
+        s["applications"]["server"]["units"]["server/0"]["juju-status"]["current"] == "idle"
+    });
+
+    // The command runs in the unit's machine (its hostname, its root's home); its exit code
+    // is the command's. OpenSSH's options before the command are taken and ignored.
+    let out = juju.run(&["ssh", "server/0", "-i", "key", "hostname; pwd; exit 3"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "server-0\n/root\n");
+    // A machine id, as `juju status` shows it, and `user@`.
+    assert_eq!(juju.ok(&["ssh", "ubuntu@0", "cat", "/etc/hostname"]).trim(), "server-0");
+    // Without a command, a shell reads standard input.
+    let shell = run_with_input(&juju, &["ssh", "server/0"], "echo $((6 * 7)) from $(hostname)\n");
+    assert!(shell.status.success(), "{}", stderr(&shell));
+    assert_eq!(String::from_utf8_lossy(&shell.stdout), "42 from server-0\n");
+    let missing = juju.run(&["ssh", "server/9", "true"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(stderr(&missing), "ERROR unit \"server/9\" not found\n");
+
+    // scp: a file each way (a relative path in the unit is in its home), and a directory.
+    let tmp = tempfile::tempdir().unwrap();
+    let local = tmp.path().join("note.txt");
+    std::fs::write(&local, "written here\n").unwrap();
+    juju.ok(&["scp", local.to_str().unwrap(), "server/0:"]);
+    assert_eq!(juju.ok(&["ssh", "server/0", "cat /root/note.txt"]), "written here\n");
+    let back = tmp.path().join("hostname");
+    juju.ok(&["scp", "server/0:/etc/hostname", back.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&back).unwrap().trim(), "server-0");
+    std::fs::create_dir_all(tmp.path().join("tree/sub")).unwrap();
+    std::fs::write(tmp.path().join("tree/sub/leaf"), "leaf\n").unwrap();
+    juju.ok(&["scp", "--", "-r", tmp.path().join("tree").to_str().unwrap(), "server/0:/tmp/copied"]);
+    assert_eq!(juju.ok(&["ssh", "server/0", "cat /tmp/copied/sub/leaf"]), "leaf\n");
+    let again = tmp.path().join("again");
+    juju.ok(&["scp", "--", "-r", "server/0:/tmp/copied", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(again.join("sub/leaf")).unwrap(), "leaf\n");
+    let absent = juju.run(&["scp", "server/0:/no/such/file", tmp.path().to_str().unwrap()]);
+    assert_eq!(absent.status.code(), Some(1), "{}", stderr(&absent));
+
+    // exec on a machine: reported by machine id.
+    let exec = juju.run(&["exec", "--machine", "0", "--format", "json", "--", "echo $JUJU_UNIT_NAME"]);
+    assert!(exec.status.success(), "{}", stderr(&exec));
+    let report: Value = serde_json::from_slice(&exec.stdout).unwrap();
+    assert_eq!(report["0"]["machine"], "0");
+    assert_eq!(report["0"]["results"]["stdout"], "server/0\n");
+    let nowhere = juju.run(&["exec", "--machine", "7", "--", "true"]);
+    assert_eq!(stderr(&nowhere), "ERROR machine 7 not found\n");
+}
+
+#[test]
+fn juju_deploys_a_bundle_and_lists_actions_and_operations() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    juju.ok(&["add-model", "bundled"]);
+    let dry = juju.run(&["deploy", "./tests/bundles/juju-deploy.yaml", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("- add relation client:api - server:api\n"));
+    assert!(juju.status()["applications"].as_object().unwrap().is_empty(), "a dry run deploys nothing");
+    let deployed = juju.run(&["deploy", "./tests/bundles/juju-deploy.yaml"]);
+    assert!(deployed.status.success(), "{}", stderr(&deployed));
+    assert!(stderr(&deployed).ends_with("Deploy of bundle completed.\n"), "{}", stderr(&deployed));
+    let status = juju.wait("the bundle active", |s| {
+        all_active(s)
+            && s["applications"]["client"]["units"]["client/0"]["workload-status"]["message"]
+                .as_str()
+                .is_some_and(|m| m.ends_with("generation 5"))
+    });
+    assert_eq!(status["applications"]["server"]["units"].as_object().unwrap().len(), 2);
+    assert_eq!(status["applications"]["server"]["relations"]["api"][0]["related-application"], "client");
+    assert_eq!(juju.ok(&["config", "server", "generation"]).trim(), "5");
+    let config: Value = serde_json::from_str(&juju.ok(&["config", "server", "--format", "json"])).unwrap();
+    assert_eq!(config["application-config"]["trust"]["value"], true);
+    let again = juju.run(&["deploy", "./tests/bundles/juju-deploy.yaml"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("application already exists"), "{}", stderr(&again));
+
+    // actions: Juju's table, a map, the schema.
+    assert_eq!(
+        juju.ok(&["actions", "server"]),
+        "Action   Description\nexplode  an action that fails\nping     answer with pong and the given word\n"
+    );
+    let listed: Value = serde_json::from_str(&juju.ok(&["actions", "server", "--format", "json"])).unwrap();
+    assert_eq!(listed["ping"], "answer with pong and the given word");
+    let schema = juju.ok(&["actions", "server", "--schema", "--format", "json"]);
+    let schema: Value = serde_json::from_str(&schema).unwrap();
+    assert_eq!(schema["ping"]["properties"]["word"]["default"], "hello");
+    assert_eq!(schema["ping"]["type"], "object");
+    assert_eq!(stderr(&juju.run(&["actions", "nope"])), "ERROR application \"nope\" not found (not found)\n");
+
+    // operations: what run and exec made.
+    assert_eq!(stderr(&juju.run(&["operations"])), "no matching operations\n");
+    juju.ok(&["run", "server/0", "server/1", "ping", "word=you"]);
+    juju.ok(&["exec", "--unit", "client/0", "--", "true"]);
+    let table = juju.ok(&["operations"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("ID  Status     Started"), "{table}");
+    assert!(
+        lines[1].starts_with("1   completed")
+            && lines[1].ends_with("2,3       ping run on unit-server-0,unit-server-1"),
+        "{table}"
+    );
+    assert!(lines[2].ends_with("juju-exec run on unit-client-0"), "{table}");
+    let only_exec: Value =
+        serde_json::from_str(&juju.ok(&["operations", "--actions", "juju-exec", "--format", "json"])).unwrap();
+    assert_eq!(only_exec.as_object().unwrap().keys().collect::<Vec<_>>(), ["4"]);
+    let shown: Value = serde_json::from_str(&juju.ok(&["show-operation", "1", "--format", "json"])).unwrap();
+    assert_eq!(shown["summary"], "ping run on unit-server-0,unit-server-1");
+    assert_eq!(shown["status"], "completed");
+    assert_eq!(shown["action"], serde_json::json!({"name": "ping", "parameters": {"word": "you"}}));
+    assert_eq!(shown["tasks"]["3"]["host"], "server/1");
+    assert_eq!(shown["tasks"]["3"]["results"]["reply"], "pong you");
+    assert_eq!(stderr(&juju.run(&["show-operation", "9"])), "ERROR operation 9 not found\n");
+}
+
+#[test]
+fn juju_debug_log_follows_the_log_until_interrupted() {
+    use std::io::BufRead;
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    juju.ok(&["add-model", "follow"]);
+    juju.ok(&["deploy", &path("tests/formulas/server"), "server"]);
+    juju.wait("server/0 idle", |s| {
+        s["applications"]["server"]["units"]["server/0"]["juju-status"]["current"] == "idle"
+    });
+    let mut child = Command::new(&juju.link)
+        .args(["debug-log", "--replay", "--include", "server"])
+        .current_dir(repo())
+        .env("FORMULA_CONTROLLER_DIR", juju.controller_dir())
+        .env_remove("JUJU_MODEL")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen: Vec<String> = Vec::new();
+    let mut wait_for = |what: &str, count: usize| {
+        let start = Instant::now();
+        while seen.iter().filter(|l| l.contains(what)).count() < count {
+            assert!(start.elapsed() < WAIT_BOUND, "never logged {count} × {what}: {seen:#?}");
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                seen.push(line);
+            }
+        }
+    };
+    // `--replay`: from the beginning.
+    wait_for("ran \"install\" hook", 1);
+    wait_for("ran \"config-changed\" hook", 1);
+    // Then what comes, while it runs.
+    juju.ok(&["config", "server", "generation=9"]);
+    wait_for("ran \"config-changed\" hook", 2);
+    assert!(child.try_wait().unwrap().is_none(), "debug-log stopped following");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // `--limit` and `--no-tail` print what there is and exit.
+    let limited = juju.ok(&["debug-log", "--limit", "1"]);
+    assert_eq!(limited.lines().count(), 1, "{limited}");
+}
+
+#[test]
+fn juju_models_survive_a_controller_restart() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    juju.ok(&["add-model", "other"]);
+    juju.ok(&["add-model", "kept"]);
+    juju.ok(&["deploy", &path("tests/formulas/server"), "server", "-n", "2", "--config", "generation=3"]);
+    juju.ok(&["deploy", &path("tests/formulas/client"), "client"]);
+    juju.ok(&["integrate", "client", "server"]);
+    juju.ok(&["trust", "server"]);
+    juju.ok(&["model-config", "logging-config=<root>=DEBUG"]);
+    let ready = |s: &Value| {
+        all_active(s)
+            && s["applications"]["client"]["units"]["client/0"]["workload-status"]["message"]
+                .as_str()
+                .is_some_and(|m| m.ends_with("generation 3"))
+    };
+    let before = juju.wait("the model settled", ready);
+    let data_before = juju.ok(&["show-unit", "client/0", "--format", "json"]);
+    let out = formula().args(["controller", "stop", "--dir"]).arg(juju.controller_dir()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // A new controller brings the models back, the one in focus too.
+    let models: Value = serde_json::from_str(&juju.ok(&["models", "--format", "json"])).unwrap();
+    let names: Vec<&str> =
+        models["models"].as_array().unwrap().iter().filter_map(|m| m["short-name"].as_str()).collect();
+    assert_eq!(names, ["kept", "other"]);
+    assert_eq!(models["current-model"], "kept");
+    let after = juju.wait("the model restored", ready);
+    let workloads = |s: &Value| -> Vec<(String, Value, Value)> {
+        units(s).into_iter().map(|(n, u)| (n, u["workload-status"]["message"].clone(), u["leader"].clone())).collect()
+    };
+    assert_eq!(workloads(&after), workloads(&before));
+    assert_eq!(after["applications"]["server"]["relations"], before["applications"]["server"]["relations"]);
+    assert_eq!(juju.ok(&["config", "server", "generation"]).trim(), "3");
+    let config: Value = serde_json::from_str(&juju.ok(&["config", "server", "--format", "json"])).unwrap();
+    assert_eq!(config["application-config"]["trust"]["value"], true);
+    assert_eq!(juju.ok(&["model-config", "logging-config"]).trim(), "<root>=DEBUG");
+    let strip = |text: &str| -> Value {
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        v["client/0"]["machine"] = Value::Null;
+        normalized(v)
+    };
+    assert_eq!(strip(&juju.ok(&["show-unit", "client/0", "--format", "json"])), strip(&data_before));
+    // And it goes on.
+    juju.ok(&["config", "server", "generation=4"]);
+    juju.wait("the restored model changed", |s| {
+        s["applications"]["client"]["units"]["client/0"]["workload-status"]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("generation 4"))
+    });
+    // A destroyed model stays gone.
+    juju.ok(&["destroy-model", "other", "--no-prompt"]);
+    let out = formula().args(["controller", "stop", "--dir"]).arg(juju.controller_dir()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let models: Value = serde_json::from_str(&juju.ok(&["models", "--format", "json"])).unwrap();
+    assert_eq!(models["models"].as_array().unwrap().len(), 1, "{models}");
 }

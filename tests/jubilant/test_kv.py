@@ -43,6 +43,26 @@ def test_exec_failure_raises(juju: jubilant.Juju):
     assert raised.value.task.stderr == "no such file\n"
 
 
+def test_exec_on_a_machine(juju: jubilant.Juju):
+    machine = juju.status().apps["kv"].units["kv/0"].machine
+    task = juju.exec("echo", "on", "the", "machine", machine=machine)
+    assert task.stdout == "on the machine\n"
+
+
+def test_ssh_and_scp(juju: jubilant.Juju, tmp_path):
+    assert juju.ssh("kv/0", "echo", "over", "ssh") == "over ssh\n"
+    with pytest.raises(jubilant.CLIError) as raised:
+        juju.ssh("kv/0", "exit 5")
+    assert raised.value.returncode == 5
+    sent = tmp_path / "note.txt"
+    sent.write_text("across\n")
+    juju.scp(sent, "kv/0:note.txt")
+    assert juju.ssh("kv/0", "cat note.txt") == "across\n"
+    back = tmp_path / "back.txt"
+    juju.scp("kv/0:note.txt", back)
+    assert back.read_text() == "across\n"
+
+
 def test_config(juju: jubilant.Juju):
     assert juju.config("kv")["greeting"] == "hello"
     juju.config("kv", {"greeting": "hi"})

@@ -1,8 +1,10 @@
 //! The controller's process: it listens on its socket, serves each connection on a thread of
 //! its own, and holds the models.
 //!
-//! The models live in memory only: a controller that stops (or dies) takes them with it, and
-//! the next one starts with none; their traces stay in the directory.
+//! The models live in memory and in the directory: each model's scenario and trace are
+//! written as it goes, and a controller that starts brings back every model the directory
+//! holds (not destroyed) by running its scenario again with its trace's choices
+//! ([`Handle::start`]), then the model in focus.
 
 use super::model::Handle;
 use super::wire::{self, Reply, Request};
@@ -13,6 +15,9 @@ use std::fmt::Write;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+/// The file that names the model in focus.
+const CURRENT_FILE: &str = "current-model";
 
 /// The controller's name, as `juju status` and `juju models` show it.
 pub const CONTROLLER_NAME: &str = "formula";
@@ -45,10 +50,42 @@ impl Controller {
         self.current.lock().ok()?.clone()
     }
 
-    /// Puts `name` in focus (none: no model).
+    /// Puts `name` in focus (none: no model), also for a restarted controller.
     pub fn set_current(&self, name: Option<String>) {
+        let _ = std::fs::write(self.dir.join(CURRENT_FILE), name.as_deref().unwrap_or(""));
         if let Ok(mut current) = self.current.lock() {
             *current = name;
+        }
+    }
+
+    /// Brings back the models an earlier controller left in the directory (each in the
+    /// order of their names; one that cannot be restored is said in the log and left out).
+    fn restore_models(&self) {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("models")) else { return };
+        let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        for name in names {
+            let dir = self.model_dir(&name);
+            let scenario = dir.join(format!("{name}.yaml"));
+            if dir.join(super::model::DESTROYED).exists() || !scenario.is_file() || !dir.join("trace.jsonl").is_file() {
+                continue;
+            }
+            match Handle::start(&name, dir, &self.args, true) {
+                Ok(handle) => {
+                    eprintln!("controller: model {name} restored");
+                    if let Ok(mut models) = self.models.lock() {
+                        models.insert(name, Arc::new(handle));
+                    }
+                }
+                Err(e) => eprintln!("controller: cannot restore model {name}: {e:#}"),
+            }
+        }
+        let current = std::fs::read_to_string(self.dir.join(CURRENT_FILE)).unwrap_or_default();
+        let current = current.trim();
+        if !current.is_empty() && self.model(current).is_some() {
+            if let Ok(mut focus) = self.current.lock() {
+                *focus = Some(current.to_string());
+            }
         }
     }
 
@@ -118,6 +155,8 @@ pub fn serve(dir: &Path, args: &StartArgs) -> Result<()> {
         models: Mutex::new(BTreeMap::new()),
         current: Mutex::new(None),
     });
+    // Before the first request is read: clients that connect meanwhile wait for their reply.
+    controller.restore_models();
     for stream in listener.incoming() {
         match stream {
             Ok(stream) => {

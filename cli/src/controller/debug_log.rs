@@ -13,6 +13,9 @@ const MAX_LINES: usize = 100_000;
 /// One line of the log.
 #[derive(Clone, Debug)]
 pub struct LogLine {
+    /// Its number in the model's log (1, 2, …), by which a client following the log asks
+    /// for the lines after those it has.
+    pub seq: u64,
     /// When the controller saw it.
     pub at: SystemTime,
     /// The agent it is from (`unit-cache-0`).
@@ -45,11 +48,12 @@ pub struct DebugLog {
 }
 
 impl DebugLog {
-    fn push(&self, line: LogLine) {
+    fn push(&self, mut line: LogLine) {
         if let Ok(mut lines) = self.lines.lock() {
             if lines.len() >= MAX_LINES {
                 lines.drain(..MAX_LINES / 10);
             }
+            line.seq = lines.last().map_or(1, |l| l.seq + 1);
             lines.push(line);
         }
     }
@@ -57,6 +61,7 @@ impl DebugLog {
     /// A line of `unit` at `level` from `module`.
     fn unit_line(&self, unit: &str, level: &str, module: String, message: &str) {
         let line = LogLine {
+            seq: 0,
             at: SystemTime::now(),
             entity: entity(unit),
             level: level.into(),

@@ -52,8 +52,12 @@ pub struct State {
 /// Which of each unit's `juju-log` lines the debug log has.
 type LogSeen = BTreeMap<String, usize>;
 
-/// A job: runs on the model's thread between two hooks.
-type Job = Box<dyn FnOnce(&mut State) + Send>;
+/// A job: runs on the model's thread between two hooks; what it returns answers the command,
+/// once the view shows what the job changed (so that the command that comes next reads it).
+type Job = Box<dyn FnOnce(&mut State) -> Answer + Send>;
+
+/// Sends a job's result to the command waiting for it.
+type Answer = Box<dyn FnOnce() + Send>;
 
 enum Message {
     Job(Job),
@@ -75,9 +79,15 @@ pub struct Handle {
 
 impl Handle {
     /// Starts model `name`, whose trace goes into `dir`, with its units and choices as `args`
-    /// say; returns once its simulator is made (or could not be).
-    pub fn start(name: &str, dir: PathBuf, args: &StartArgs) -> Result<Handle> {
+    /// say; returns once its simulator is made (or could not be). With `restore`, the model
+    /// is the one `dir` holds from an earlier controller: its scenario is run again with its
+    /// trace's choices (the same hooks, in the same order, at the same model times) before it
+    /// goes on ([`restore`]).
+    pub fn start(name: &str, dir: PathBuf, args: &StartArgs, restore: bool) -> Result<Handle> {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        if !restore {
+            let _ = std::fs::remove_file(dir.join(DESTROYED));
+        }
         let created = since::format(SystemTime::now());
         let base = View {
             name: name.to_string(),
@@ -96,10 +106,10 @@ impl Handle {
         let thread_log = log.clone();
         let thread = std::thread::Builder::new()
             .name(format!("model {name}"))
-            .spawn(move || match make_sim(&base, &args) {
-                Ok((sim, record, run_dir)) => {
+            .spawn(move || match make_sim(&base, &args, restore) {
+                Ok((sim, record, run_dir, saved)) => {
                     let _ = ready_tx.send(Ok(()));
-                    drive(sim, record, run_dir, base, receiver, shared, thread_log);
+                    drive(sim, record, run_dir, base, saved, receiver, shared, thread_log);
                 }
                 Err(e) => {
                     let _ = ready_tx.send(Err(format!("{e:#}")));
@@ -118,7 +128,10 @@ impl Handle {
     pub fn run<T: Send + 'static>(&self, job: impl FnOnce(&mut State) -> T + Send + 'static) -> Result<T> {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move |state| {
-            let _ = tx.send(job(state));
+            let result = job(state);
+            Box::new(move || {
+                let _ = tx.send(result);
+            })
         });
         self.sender.send(Message::Job(job)).map_err(|_| anyhow::anyhow!("model `{}` has stopped", self.name))?;
         rx.recv().map_err(|_| anyhow::anyhow!("model `{}` stopped before it answered", self.name))
@@ -155,9 +168,44 @@ pub fn default_model_config() -> BTreeMap<String, Value> {
     ])
 }
 
+/// A file in a model's directory that says it was destroyed (a restarted controller leaves
+/// it out).
+pub const DESTROYED: &str = "destroyed";
+
+/// What a model keeps beside its scenario, for a restarted controller: what the scenario
+/// does not say (trust, every model-config key).
+const SAVED: &str = "model.json";
+
+/// What [`SAVED`] holds.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Saved {
+    trusted: Vec<String>,
+    model_config: BTreeMap<String, serde_json::Value>,
+}
+
+impl Saved {
+    fn of(state: &State) -> Saved {
+        Saved {
+            trusted: state.keeper.trusted.iter().cloned().collect(),
+            model_config: state.model_config.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+        }
+    }
+
+    fn read(dir: &std::path::Path) -> Option<Saved> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(SAVED)).ok()?).ok()
+    }
+
+    fn write(&self, dir: &std::path::Path) {
+        if let Ok(text) = serde_json::to_string(self) {
+            let _ = std::fs::write(dir.join(SAVED), text);
+        }
+    }
+}
+
 /// The simulator of the model `base` names, its trace and scenario in the model's directory,
-/// its units in a run directory of their own, as `formula sim` makes one.
-fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, Record, RunDir)> {
+/// its units in a run directory of their own, as `formula sim` makes one; restored from them
+/// (`restore`) as [`Handle::start`] says.
+fn make_sim(base: &View, args: &StartArgs, restore: bool) -> Result<(Sim, Record, RunDir, Option<Saved>)> {
     // Named as `formula sim`'s run directories are, so that `formula sim --clean` finds what a
     // killed controller left.
     let run_dir = RunDir::create("formula-sim-juju-")?;
@@ -172,21 +220,50 @@ fn make_sim(base: &View, args: &StartArgs) -> Result<(Sim, Record, RunDir)> {
         cfg.faults = simulator::fault::Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
     }
     let scenario = base.trace.with_file_name(format!("{}.yaml", base.name));
-    let record =
-        Record::create(&scenario, &base.name).with_context(|| format!("cannot write {}", scenario.display()))?;
+    let mut past = None;
+    // A model that never changed has nothing to restore: it starts anew.
+    let changed = std::fs::read_to_string(&scenario).is_ok_and(|text| text.lines().any(|l| l.starts_with("  - ")));
+    if restore && changed {
+        // The earlier trace's choices, then the seed's: the run goes on where it was.
+        let trace = simulator::explore::read_trace(&base.trace).map_err(anyhow::Error::msg)?;
+        cfg.choices = Some(trace.picks());
+        cfg.continue_after_choices = true;
+        let steps = simulator::scenario::load(&scenario).map_err(|errors| {
+            anyhow::anyhow!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        })?;
+        // Kept: the trace is written anew as the model runs again.
+        let kept = base.trace.with_file_name("trace.before-restart.jsonl");
+        std::fs::copy(&base.trace, &kept).with_context(|| format!("cannot keep {}", base.trace.display()))?;
+        past = Some(steps);
+    }
+    let record = match past {
+        Some(_) => Record::append(&scenario),
+        None => Record::create(&scenario, &base.name),
+    }
+    .with_context(|| format!("cannot write {}", scenario.display()))?;
     // The trace names the scenario: `formula sim --replay` runs it.
     cfg.scenario = Some(scenario.to_string_lossy().into_owned());
     let sink = FileSink::create(&base.trace).with_context(|| format!("cannot write {}", base.trace.display()))?;
-    let sim = Sim::new(cfg, backend, Box::new(sink)).map_err(anyhow::Error::msg)?;
-    Ok((sim, record, run_dir))
+    let mut sim = Sim::new(cfg, backend, Box::new(sink)).map_err(anyhow::Error::msg)?;
+    let saved = match past {
+        Some(steps) => {
+            simulator::run::restore(&mut sim, &steps)
+                .map_err(|e| anyhow::anyhow!("cannot restore model `{}`: {e}", base.name))?;
+            Saved::read(base.trace.parent().unwrap_or(std::path::Path::new(".")))
+        }
+        None => None,
+    };
+    Ok((sim, record, run_dir, saved))
 }
 
 /// The model's thread: jobs first, then a hook while any unit has work, then sleep.
+#[allow(clippy::too_many_arguments)]
 fn drive(
     mut sim: Sim,
     record: Record,
     run_dir: RunDir,
     base: View,
+    saved: Option<Saved>,
     receiver: Receiver<Message>,
     shared: Arc<Mutex<View>>,
     log: DebugLog,
@@ -202,8 +279,16 @@ fn drive(
         record,
         tasks: TaskBook::default(),
     };
+    if let Some(saved) = saved {
+        state.keeper.trusted = saved.trusted.into_iter().collect();
+        for (key, value) in saved.model_config {
+            state.model_config.insert(key, Value::from_json(&value));
+        }
+    }
+    let model_dir = base.trace.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let mut base = View { backend, ..base };
-    let started = Instant::now();
+    // Model time goes on from where a restored model was.
+    let started = Instant::now().checked_sub(Duration::from_millis(state.sim.now())).unwrap_or_else(Instant::now);
     let publish = |state: &mut State, base: &View| {
         let now = since::format(SystemTime::now());
         let base = View { model_config: state.model_config.clone(), ..base.clone() };
@@ -231,10 +316,12 @@ fn drive(
         match message {
             Some(Message::Stop) => break,
             Some(Message::Job(job)) => {
-                job(&mut state);
+                let answer = job(&mut state);
                 // A change clears an engine error: the model may move again.
                 base.error = None;
                 publish(&mut state, &base);
+                answer();
+                Saved::of(&state).write(&model_dir);
                 continue;
             }
             None => {}

@@ -37,6 +37,12 @@ impl Record {
         Ok(Record { path: path.to_path_buf(), file: Some(file) })
     }
 
+    /// Goes on with the scenario already at `path` (a model restored after a restart).
+    pub fn append(path: &Path) -> std::io::Result<Record> {
+        let file = std::fs::OpenOptions::new().append(true).open(path)?;
+        Ok(Record { path: path.to_path_buf(), file: Some(file) })
+    }
+
     /// Appends one step; a write that fails stops the record (and says so once).
     fn push(&mut self, step: Json) {
         let Some(file) = &mut self.file else {

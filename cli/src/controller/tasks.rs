@@ -16,6 +16,18 @@ use std::time::SystemTime;
 pub struct TaskBook {
     last_id: u64,
     tasks: BTreeMap<u64, Task>,
+    operations: BTreeMap<u64, Operation>,
+}
+
+/// An operation: one `juju run` or `juju exec`.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The action's name (`juju-exec` for a command, as Juju names it).
+    pub action: String,
+    /// Its parameters (a command's: `command`).
+    pub parameters: Json,
+    /// Its tasks' ids, in order.
+    pub tasks: Vec<u64>,
 }
 
 /// One task: what runs on one unit.
@@ -23,6 +35,8 @@ pub struct TaskBook {
 pub struct Task {
     /// The unit.
     pub unit: String,
+    /// The machine it ran on, for `juju exec --machine` (reported by machine, not unit).
+    pub machine: Option<String>,
     /// When it was queued.
     pub enqueued: SystemTime,
     /// What it runs, and what it came to once known.
@@ -50,17 +64,26 @@ pub enum Work {
 }
 
 impl TaskBook {
-    /// A new operation's id.
-    pub fn operation(&mut self) -> u64 {
+    /// A new operation of `action` with `parameters`; its id.
+    pub fn operation(&mut self, action: &str, parameters: Json) -> u64 {
         self.last_id += 1;
+        self.operations.insert(self.last_id, Operation { action: action.to_string(), parameters, tasks: Vec::new() });
         self.last_id
     }
 
-    /// Adds a task; returns its id.
-    pub fn add(&mut self, task: Task) -> u64 {
+    /// Adds a task to `operation`; returns its id.
+    pub fn add(&mut self, operation: u64, task: Task) -> u64 {
         self.last_id += 1;
         self.tasks.insert(self.last_id, task);
+        if let Some(op) = self.operations.get_mut(&operation) {
+            op.tasks.push(self.last_id);
+        }
         self.last_id
+    }
+
+    /// The operations, by id.
+    pub fn operations(&self) -> &BTreeMap<u64, Operation> {
+        &self.operations
     }
 
     /// Takes the results of the actions the model has finished since the last look.
@@ -82,7 +105,65 @@ impl TaskBook {
     }
 }
 
+impl Operation {
+    /// Juju's summary: `ACTION run on unit-a-0,unit-a-1`.
+    pub fn summary(&self, book: &TaskBook) -> String {
+        let receivers: Vec<String> = self.tasks.iter().filter_map(|id| book.get(*id)).map(Task::receiver_tag).collect();
+        format!("{} run on {}", self.action, receivers.join(","))
+    }
+
+    /// Its status from its tasks': `pending` while one is, else `failed` if one failed, else
+    /// `completed`.
+    pub fn status(&self, book: &TaskBook) -> String {
+        let statuses: Vec<String> = self.tasks.iter().filter_map(|id| book.get(*id)).map(Task::status).collect();
+        ["pending", "error", "failed"]
+            .into_iter()
+            .find(|s| statuses.iter().any(|t| t == s))
+            .unwrap_or("completed")
+            .to_string()
+    }
+
+    /// When it was queued (its first task), and when it completed (its last, once all have).
+    pub fn times(&self, book: &TaskBook) -> (Option<SystemTime>, Option<SystemTime>) {
+        let tasks: Vec<&Task> = self.tasks.iter().filter_map(|id| book.get(*id)).collect();
+        let enqueued = tasks.iter().map(|t| t.enqueued).min();
+        let completed =
+            tasks.iter().map(|t| t.completed()).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().max());
+        (enqueued, completed)
+    }
+}
+
 impl Task {
+    /// What Juju calls the task's receiver: `unit-app-0`, or `machine-0`.
+    pub fn receiver_tag(&self) -> String {
+        match &self.machine {
+            Some(machine) => format!("machine-{machine}"),
+            None => format!("unit-{}", self.unit.replace('/', "-")),
+        }
+    }
+
+    /// The receiver's name: the unit, or the machine's id.
+    pub fn receiver(&self) -> String {
+        self.machine.clone().unwrap_or_else(|| self.unit.clone())
+    }
+
+    /// When it finished, once it has.
+    pub fn completed(&self) -> Option<SystemTime> {
+        match &self.work {
+            Work::Action { done, .. } => done.as_ref().map(|(_, at)| *at),
+            Work::Exec { completed, .. } => Some(*completed),
+        }
+    }
+
+    /// Its status: `pending`, or as its end says.
+    pub fn status(&self) -> String {
+        match &self.work {
+            Work::Action { done: None, .. } => "pending".into(),
+            Work::Action { done: Some((result, _)), .. } => result.status.clone(),
+            Work::Exec { .. } => "completed".into(),
+        }
+    }
+
     /// Whether it has finished.
     pub fn finished(&self) -> bool {
         !matches!(self.work, Work::Action { done: None, .. })
@@ -126,6 +207,9 @@ impl Task {
         if !log.is_empty() {
             out.insert("log".into(), json!(log));
         }
+        if let Some(machine) = &self.machine {
+            out.insert("machine".into(), json!(machine));
+        }
         if !message.is_empty() {
             out.insert("message".into(), json!(message));
         }
@@ -142,7 +226,9 @@ impl Task {
         }
         timing.insert("enqueued".into(), json!(enqueued));
         out.insert("timing".into(), Json::Object(timing));
-        out.insert("unit".into(), json!(self.unit));
+        if self.machine.is_none() {
+            out.insert("unit".into(), json!(self.unit));
+        }
         Json::Object(out)
     }
 }

@@ -180,6 +180,11 @@ impl Keeper {
         machine
     }
 
+    /// The principal unit on machine `id` (as `juju status` shows machines).
+    pub fn unit_on_machine(&self, id: &str) -> Option<String> {
+        self.machines.iter().find(|(_, (n, _))| n.to_string() == id).map(|(unit, _)| unit.clone())
+    }
+
     /// Forgets the machines of units that are gone (Juju removes a unit's machine with it).
     fn forget_gone(&mut self, sim: &Sim) {
         self.machines.retain(|unit, _| sim.model.units.contains_key(unit));

@@ -4,6 +4,7 @@
 //! decides is decided in the controller, beside the models.
 
 use serde::{Deserialize, Serialize};
+use simulator::backend::UnitEntry;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
@@ -34,6 +35,57 @@ pub struct Reply {
     pub stderr: String,
     /// The exit code.
     pub code: u8,
+    /// What the client then does itself, where its terminal and files are (its exit code
+    /// then being that work's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Box<ClientWork>>,
+}
+
+/// Work the controller leaves to the client: what needs the client's terminal, files or
+/// time (`juju ssh`, `juju scp`, `juju debug-log` following the log).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ClientWork {
+    /// `juju ssh`: `command` with bash in the unit's machine, or an interactive shell.
+    Ssh {
+        /// How to get into the machine.
+        entry: UnitEntry,
+        /// The command line (`None`: a shell).
+        command: Option<String>,
+    },
+    /// `juju scp`: copies between the client's files and units' machines.
+    Scp {
+        /// Each copy: from, to.
+        copies: Vec<(Place, Place)>,
+        /// `-r`: directories, recursively.
+        recursive: bool,
+    },
+    /// `juju debug-log` following the log: the client asks again for lines after `after`
+    /// with the same arguments (`args`), until interrupted.
+    Follow {
+        /// The command line to repeat, with the cursor flag added.
+        args: Vec<String>,
+        /// The last line printed.
+        after: u64,
+    },
+}
+
+/// One end of a `juju scp` copy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Place {
+    /// A path of the client's (relative to its working directory).
+    Local {
+        /// The path.
+        path: String,
+    },
+    /// A path in a unit's machine (relative to its home).
+    Unit {
+        /// How to get into the machine.
+        entry: UnitEntry,
+        /// The path.
+        path: String,
+    },
 }
 
 impl Reply {

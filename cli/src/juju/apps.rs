@@ -29,7 +29,7 @@ pub fn app_not_found(app: &str) -> String {
 
 /// A formula to deploy: a directory, a charmcraft project laid out as its charm in
 /// `unpack_to`, or a `.charm` archive unpacked there.
-fn formula_dir(given: &str, path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
+pub(super) fn formula_dir(given: &str, path: &Path, unpack_to: &Path) -> Result<PathBuf, Reply> {
     if path.is_dir() && formula_sdk::charmcraft::is_project(path) {
         crate::pack::lay_out_project(path, unpack_to).map_err(|e| Reply::error(format!("{e:#}")))?;
         return Ok(unpack_to.to_path_buf());
@@ -105,6 +105,9 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         return Err(Reply::error(format!(
             "cannot deploy {given:?} from Charmhub: not simulated by formula (deploy a formula directory or .charm file, ./PATH)"
         )));
+    }
+    if super::bundle::is_bundle(&call.path(given)) {
+        return super::bundle::deploy_bundle(call, &parsed, &call.path(given));
     }
     let units: u32 = match parsed.value("num-units") {
         Some(n) => n.parse().map_err(|_| Reply::usage(format!("invalid value {n:?} for option -n: invalid syntax")))?,

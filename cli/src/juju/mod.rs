@@ -9,16 +9,19 @@
 
 pub mod apps;
 pub mod args;
+pub mod bundle;
 pub mod config;
 pub mod debug_log;
 pub mod models;
+pub mod operations;
 pub mod output;
+pub mod ssh;
 pub mod status;
 pub mod tasks;
 
 use crate::controller::daemon::{Controller, CONTROLLER_NAME};
 use crate::controller::model::Handle;
-use crate::controller::wire::{Reply, Request, FORWARDED_ENV};
+use crate::controller::wire::{ClientWork, Reply, Request, FORWARDED_ENV};
 use crate::controller::{client, resolve_dir, StartArgs};
 use args::Parsed;
 use std::collections::BTreeMap;
@@ -29,6 +32,7 @@ use std::sync::Arc;
 
 /// The commands the controller carries out, as `juju help` would list them.
 pub const SIMULATED: &[&str] = &[
+    "actions",
     "add-model",
     "add-unit",
     "config",
@@ -39,6 +43,7 @@ pub const SIMULATED: &[&str] = &[
     "integrate",
     "model-config",
     "models",
+    "operations",
     "refresh",
     "relate",
     "remove-application",
@@ -46,9 +51,12 @@ pub const SIMULATED: &[&str] = &[
     "remove-unit",
     "resolve",
     "run",
+    "scp",
     "show-model",
+    "show-operation",
     "show-task",
     "show-unit",
+    "ssh",
     "status",
     "switch",
     "trust",
@@ -56,14 +64,18 @@ pub const SIMULATED: &[&str] = &[
 ];
 
 /// Commands planned for later steps of the controller: they say so.
-const NOT_YET: &[&str] = &["ssh", "scp", "actions", "show-operation", "operations"];
+const NOT_YET: &[&str] = &[];
 
 /// The client: `juju ARGS…` (`args` without the program), sent to the controller.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     match call(args) {
         Ok(reply) => {
             client::print(&reply);
-            ExitCode::from(reply.code)
+            match reply.then.as_deref() {
+                Some(ClientWork::Follow { args, after }) if reply.code == 0 => follow(args.clone(), *after),
+                Some(work) if reply.code == 0 => ssh::run_client_work(work),
+                _ => ExitCode::from(reply.code),
+            }
         }
         Err(e) => {
             eprintln!("ERROR {e:#}");
@@ -78,6 +90,40 @@ fn call(args: Vec<OsString>) -> anyhow::Result<Reply> {
         .into_iter()
         .map(|a| a.into_string().map_err(|a| anyhow::anyhow!("argument {a:?} is not UTF-8")))
         .collect::<anyhow::Result<_>>()?;
+    call_strings(args)
+}
+
+/// How often a client following the log asks for more.
+const FOLLOW_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// `juju debug-log` following the log: asks for the lines after the last printed, again and
+/// again, until interrupted (or the controller goes).
+fn follow(mut args: Vec<String>, mut after: u64) -> ExitCode {
+    use std::io::Write;
+    loop {
+        let _ = std::io::stdout().flush();
+        std::thread::sleep(FOLLOW_POLL);
+        let mut asked = args.clone();
+        asked.push(format!("--{}={after}", debug_log::AFTER_FLAG));
+        let reply = match call_strings(asked) {
+            Ok(reply) => reply,
+            Err(e) => {
+                eprintln!("ERROR {e:#}");
+                return ExitCode::from(1);
+            }
+        };
+        client::print(&reply);
+        match reply.then.map(|w| *w) {
+            Some(ClientWork::Follow { args: next, after: last }) if reply.code == 0 => {
+                (args, after) = (next, last);
+            }
+            _ => return ExitCode::from(reply.code),
+        }
+    }
+}
+
+/// Sends `args` to the controller (started if none runs) and returns its reply.
+fn call_strings(args: Vec<String>) -> anyhow::Result<Reply> {
     let dir = resolve_dir(None)?;
     if !client::is_running(&dir) {
         client::start_once(&dir, &StartArgs::defaults(dir.clone()))?;
@@ -164,6 +210,11 @@ pub fn dispatch(controller: &Controller, argv: &[String], cwd: &Path, env: &BTre
         "exec" => tasks::exec(&call, rest),
         "show-task" => tasks::show_task(&call, rest),
         "refresh" | "upgrade-charm" => apps::refresh(&call, rest),
+        "ssh" => ssh::ssh(&call, rest),
+        "actions" | "list-actions" => operations::actions(&call, rest),
+        "operations" | "list-operations" => operations::operations(&call, rest),
+        "show-operation" => operations::show_operation(&call, rest),
+        "scp" => ssh::scp(&call, rest),
         "help" | "--help" | "-h" => Ok(Reply::out(help())),
         other if NOT_YET.contains(&other) => Err(Reply::error(format!(
             "{other} is not simulated by formula (not simulated yet; docs/juju-cli.md lists what is)"

@@ -84,7 +84,7 @@ pub fn add_model(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
             "failed to create new model: model {name:?} for admin already exists (already exists)"
         )));
     }
-    let handle = Handle::start(&name, controller.model_dir(&name), &controller.args)
+    let handle = Handle::start(&name, controller.model_dir(&name), &controller.args, false)
         .map_err(|e| Reply::error(format!("failed to create new model: {e:#}")))?;
     let handle = Arc::new(handle);
     models.insert(name.clone(), handle.clone());
@@ -129,8 +129,10 @@ pub fn destroy_model(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     if call.controller.current().as_deref() == Some(name.as_str()) {
         call.controller.set_current(None);
     }
-    // Its units stop and go; the trace stays in the controller's directory.
+    // Its units stop and go; the trace stays in the controller's directory, marked so that a
+    // restarted controller does not bring the model back.
     handle.stop();
+    let _ = std::fs::write(handle.dir.join(crate::controller::model::DESTROYED), "");
     Ok(Reply { stderr: "Destroying model\nModel destroyed.\n".into(), ..Reply::default() })
 }
 

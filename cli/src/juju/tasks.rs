@@ -189,13 +189,15 @@ fn queue_actions(
         }
         resolved.push(name);
     }
-    let operation = state.tasks.operation();
+    let parameters = Value::Map(params.clone()).to_json();
+    let operation = state.tasks.operation(action, parameters);
     let mut tasks = Vec::new();
     for unit in resolved {
         let id = state.sim.action(&unit, action, params.clone()).map_err(|e| e.to_string())?;
         state.record.action(&unit, action, params);
         let enqueued = SystemTime::now();
-        tasks.push(state.tasks.add(Task { unit, enqueued, work: Work::Action { id, done: None } }));
+        let task = Task { unit, machine: None, enqueued, work: Work::Action { id, done: None } };
+        tasks.push(state.tasks.add(operation, task));
     }
     Ok(Queued { operation, tasks })
 }
@@ -242,7 +244,7 @@ fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wai
         std::thread::sleep(POLL);
     };
     for (id, task) in &found {
-        progress.push_str(&format!("  - task {id} on unit-{}\n", task.unit.replace('/', "-")));
+        progress.push_str(&format!("  - task {id} on {}\n", task.receiver_tag()));
     }
     progress.push('\n');
     for (id, _) in &found {
@@ -251,7 +253,7 @@ fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wai
     let mut info = Map::new();
     let mut failed = Vec::new();
     for (id, task) in &found {
-        info.insert(task.unit.clone(), task.report(*id));
+        info.insert(task.receiver(), task.report(*id));
         if task.code() >= 1 {
             failed.push(format!(" - id \"{id}\" with return code {}", task.code()));
         }
@@ -265,7 +267,7 @@ fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wai
         other => output::structured(&info, other),
     };
     if failed.is_empty() {
-        return Ok(Reply { stdout, stderr: progress, code: 0 });
+        return Ok(Reply { stdout, stderr: progress, ..Reply::default() });
     }
     failed.sort();
     let plural = if failed.len() == 1 { "" } else { "s" };
@@ -273,7 +275,7 @@ fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wai
         "ERROR the following task{plural} failed:\n{}\n\nuse 'juju show-task' to inspect the failure{plural}\n",
         failed.join("\n")
     );
-    Ok(Reply { stdout, stderr: format!("{progress}{message}"), code: 1 })
+    Ok(Reply { stdout, stderr: format!("{progress}{message}"), code: 1, then: None })
 }
 
 /// Juju's plain output: one task's results as YAML (its failure first), then its stdout and
@@ -342,14 +344,12 @@ pub fn exec(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     let parsed = parse("exec", argv, &flags)?;
     let format = output::format(&parsed, FORMATS, Format::Plain)?;
     arity(&parsed, 1, usize::MAX, "commands")?;
-    if !parsed.values("machine").is_empty() {
-        return Err(Reply::error("exec on machines is not simulated by formula (give --unit, --application or --all)"));
-    }
     let list = |name: &str| -> Vec<String> {
         parsed.values(name).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).map(str::to_string).collect()
     };
     let (units, apps, all) = (list("unit"), list("application"), parsed.switch("all"));
-    if units.is_empty() && apps.is_empty() && !all {
+    let machines = list("machine");
+    if units.is_empty() && apps.is_empty() && machines.is_empty() && !all {
         return Err(Reply::usage(
             "you must specify a target, either through --all, --machine, --application or --unit",
         ));
@@ -358,15 +358,30 @@ pub fn exec(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     let wait = wait_flag(&parsed, DEFAULT_EXEC_WAIT)?;
     let handle = call.model(&parsed)?;
     let queued = handle
-        .run(move |state: &mut State| exec_on(state, &units, &apps, all, &command))
+        .run(move |state: &mut State| exec_on(state, &Targets { units, apps, machines, all }, &command))
         .map_err(|e| Reply::error(format!("{e:#}")))?
         .map_err(Reply::error)?;
     finish(&handle, queued, format, parsed.switch("background"), wait)
 }
 
-/// Runs `command` on each unit named, of each application named, or on every unit (`all`),
-/// one after another, between two hooks.
-fn exec_on(state: &mut State, units: &[String], apps: &[String], all: bool, command: &str) -> Result<Queued, String> {
+/// What `juju exec` runs on: units, applications' units, machines, or all units.
+struct Targets {
+    units: Vec<String>,
+    apps: Vec<String>,
+    machines: Vec<String>,
+    all: bool,
+}
+
+/// Runs `command` on each unit named, of each application named, on each machine named (in
+/// the hook context of its principal unit), or on every unit (`all`), one after another,
+/// between two hooks.
+fn exec_on(state: &mut State, on: &Targets, command: &str) -> Result<Queued, String> {
+    let Targets { units, apps, machines, all } = on;
+    let mut on_machines: Vec<(String, Option<String>)> = Vec::new();
+    for machine in machines {
+        let unit = state.keeper.unit_on_machine(machine).ok_or_else(|| format!("machine {machine} not found"))?;
+        on_machines.push((unit, Some(machine.clone())));
+    }
     let model = &state.sim.model;
     let mut targets: Vec<String> = Vec::new();
     for unit in units {
@@ -387,18 +402,21 @@ fn exec_on(state: &mut State, units: &[String], apps: &[String], all: bool, comm
         }
         targets.extend(model.units.values().filter(|u| &u.app == app).map(|u| u.name.clone()));
     }
-    if all {
+    if *all {
         targets.extend(model.units.keys().cloned());
     }
     targets.dedup();
-    let operation = state.tasks.operation();
+    let mut targets: Vec<(String, Option<String>)> = targets.into_iter().map(|u| (u, None)).collect();
+    targets.extend(on_machines);
+    let operation = state.tasks.operation("juju-exec", serde_json::json!({ "command": command }));
     let mut tasks = Vec::new();
-    for unit in targets {
+    for (unit, machine) in targets {
         let enqueued = SystemTime::now();
         let output = state.sim.exec(&unit, command).map_err(|e| e.to_string())?;
         state.record.exec(&unit, command);
         let completed = SystemTime::now();
-        tasks.push(state.tasks.add(Task { unit, enqueued, work: Work::Exec { output, completed } }));
+        let task = Task { unit, machine, enqueued, work: Work::Exec { output, completed } };
+        tasks.push(state.tasks.add(operation, task));
     }
     Ok(Queued { operation, tasks })
 }
@@ -422,7 +440,7 @@ pub fn show_task(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     let report = task.report(id);
     Ok(Reply::out(match format {
         Format::Plain => {
-            let info = Json::Object(Map::from_iter([(task.unit.clone(), report)]));
+            let info = Json::Object(Map::from_iter([(task.receiver(), report)]));
             plain(&info)
         }
         other => output::structured(&report, other),

@@ -12,7 +12,7 @@
 
 pub mod leftovers;
 
-use super::{unit_slug, Backend, Kind, Machine, ProcessSpec, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, ProcessSpec, UnitEntry, UnitPlaces};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -64,6 +64,11 @@ impl Backend for HostBackend {
 
     fn host_path(&self, _unit: &str, path: &Path) -> PathBuf {
         path.to_path_buf()
+    }
+
+    fn entry(&self, unit: &str) -> Option<UnitEntry> {
+        let dir = self.root.join("units").join(unit_slug(unit));
+        dir.is_dir().then(|| UnitEntry::Directory { home: dir.join("home"), dir })
     }
 
     /// The unit's directory: its charm directory and `HOME` (writes elsewhere on this

@@ -43,7 +43,7 @@ pub use lxc::{Lxc, SETUP_HINT};
 
 use super::ns::files::resolve_within;
 use super::ns::process_start_time;
-use super::{kill_process_group, unit_slug, Backend, Kind, Machine, ProcessSpec, UnitPlaces};
+use super::{kill_process_group, unit_slug, Backend, Kind, Machine, ProcessSpec, UnitEntry, UnitPlaces};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -431,6 +431,13 @@ impl Backend for LxdBackend {
                 kill_process_group(pid);
             }
         }
+    }
+
+    fn entry(&self, unit: &str) -> Option<UnitEntry> {
+        let container = self.units.get(self.machine_of(unit))?;
+        let program = self.lxc.program().to_string_lossy().into_owned();
+        let prefix = [program.as_str(), "exec", container.name.as_str(), "--cwd", "/root", "--"];
+        Some(UnitEntry::Command { prefix: prefix.map(str::to_string).to_vec() })
     }
 
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf {

@@ -172,6 +172,36 @@ pub struct UnitPlaces {
     pub home: PathBuf,
 }
 
+/// How a process started outside the simulator (`juju ssh`, `juju scp`) gets into a unit's
+/// machine: the backend says where the machine is, the caller enters it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum UnitEntry {
+    /// The namespaces and root of the machine's init, `pid`, which started at `start_time`
+    /// (so that a reused pid is not entered, see [`ns::spawn_in_machine`]); `home` is where a
+    /// session starts inside.
+    Namespaces {
+        /// The machine's pid 1, as this machine numbers it.
+        pid: i32,
+        /// Its start time, in clock ticks since boot.
+        start_time: u64,
+        /// The session's directory inside the machine.
+        home: PathBuf,
+    },
+    /// A directory of this machine, the unit's; `home` is its `HOME`.
+    Directory {
+        /// The unit's directory (a session starts there).
+        dir: PathBuf,
+        /// Its hooks' `HOME`.
+        home: PathBuf,
+    },
+    /// A command line that runs what follows it in the machine (`lxc exec NAME --cwd /root --`).
+    Command {
+        /// The command line's start.
+        prefix: Vec<String>,
+    },
+}
+
 /// A place for units to live.
 pub trait Backend {
     /// `host`, `ns`, … ([`Kind::name`] of the backends this crate has).
@@ -198,6 +228,11 @@ pub trait Backend {
     }
     /// Starts a process in the unit, in a process group of its own.
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
+    /// How a process from outside gets into the unit's machine (`None`: the unit has no
+    /// running machine, or the backend cannot say).
+    fn entry(&self, _unit: &str) -> Option<UnitEntry> {
+        None
+    }
     /// The path on this machine of `path` inside the unit.
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf;
     /// The directories on this machine that hold what the unit's hooks may change, each with

@@ -60,7 +60,7 @@ mod rootless;
 pub use clean::clean_leftovers;
 pub use rootless::user_namespaces_work;
 
-use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, UnitEntry, UnitPlaces};
 use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
@@ -556,6 +556,11 @@ impl Backend for NsBackend {
         command.spawn()
     }
 
+    fn entry(&self, unit: &str) -> Option<UnitEntry> {
+        let machine = self.units.get(self.machine_of(unit)).filter(|m| !m.ended)?;
+        Some(UnitEntry::Namespaces { pid: machine.pid, start_time: machine.start_time, home: PathBuf::from("/root") })
+    }
+
     fn host_path(&self, unit: &str, path: &Path) -> PathBuf {
         let unit = self.machine_of(unit);
         // A pid 1 that was not reaped (`ended`) cannot have had its pid reused.
@@ -760,6 +765,69 @@ impl UnitMachine {
         }
         self.cgroup_procs.clear();
     }
+}
+
+/// Starts `command` in the machine whose pid 1 is `pid` (started at `start_time`), from a
+/// process other than the simulator's (`juju ssh`): as a hook enters its unit, in every
+/// namespace of that pid 1 that differs from this process's, chrooted into its root, in
+/// `cwd` inside. Its cgroups are not joined (they are the simulator's to manage). The
+/// caller sets the command's environment and standard streams.
+pub fn spawn_in_machine(pid: i32, start_time: u64, cwd: &Path, command: &mut Command) -> io::Result<Child> {
+    if process_start_time(pid) != Some(start_time) {
+        return Err(io::Error::new(io::ErrorKind::NotFound, "the unit's machine is gone"));
+    }
+    let open = |what: &str| -> io::Result<OwnedFd> { Ok(File::open(format!("/proc/{pid}/{what}"))?.into()) };
+    let differs = |kind: &str| -> bool {
+        let inode = |p: String| std::fs::metadata(p).map(|m| std::os::unix::fs::MetadataExt::ino(&m)).ok();
+        inode(format!("/proc/{pid}/ns/{kind}")) != inode(format!("/proc/self/ns/{kind}"))
+    };
+    let mut held = Vec::new();
+    for (kind, flag) in [
+        ("user", libc::CLONE_NEWUSER),
+        ("net", libc::CLONE_NEWNET),
+        ("uts", libc::CLONE_NEWUTS),
+        ("ipc", libc::CLONE_NEWIPC),
+        ("mnt", libc::CLONE_NEWNS),
+    ] {
+        if differs(kind) {
+            held.push((open(&format!("ns/{kind}"))?, flag));
+        }
+    }
+    let root: OwnedFd = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+        .open(format!("/proc/{pid}/root"))?
+        .into();
+    let pid_ns = open("ns/pid")?;
+    let namespaces: Vec<(RawFd, libc::c_int)> = held.iter().map(|(fd, flag)| (fd.as_raw_fd(), *flag)).collect();
+    let (root_fd, cwd) = (root.as_raw_fd(), cstr(cwd));
+    let in_user_namespace = held.iter().any(|(_, flag)| *flag == libc::CLONE_NEWUSER);
+    if in_user_namespace {
+        // Without root: the child joins the pid namespace from inside the user namespace and
+        // forks, as a rootless hook does.
+        let pid_ns_fd = pid_ns.as_raw_fd();
+        // SAFETY: the closure runs in the forked child and makes only system calls on
+        // descriptors alive until `spawn` returns.
+        unsafe {
+            command.pre_exec(move || {
+                enter_unit(&namespaces, root_fd, &cwd, &[])?;
+                enter_pid_namespace_and_fork(pid_ns_fd, (None, None))
+            });
+        }
+        return command.spawn();
+    }
+    // SAFETY: as above.
+    unsafe {
+        command.pre_exec(move || enter_unit(&namespaces, root_fd, &cwd, &[]));
+    }
+    let back = open_own_pid_namespace()?;
+    let _switch = PidNsSwitch::enter(&pid_ns, &back)?;
+    command.spawn()
+}
+
+/// This process's pid namespace (to come back to after [`PidNsSwitch`]).
+fn open_own_pid_namespace() -> io::Result<OwnedFd> {
+    Ok(File::open("/proc/self/ns/pid")?.into())
 }
 
 /// The pids of this machine's processes, from /proc, in order.

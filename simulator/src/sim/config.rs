@@ -21,6 +21,9 @@ pub struct Config {
     pub seed: u64,
     /// Replay these choices instead of drawing from the seed.
     pub choices: Option<Vec<usize>>,
+    /// Past the end of `choices`, draw from the seed (a run restored from its trace that goes
+    /// on), instead of taking the first option.
+    pub continue_after_choices: bool,
     /// The executable the hook tools link to (the small hook-tool client, or `formula`).
     pub tool_binary: PathBuf,
     /// The run's directory (units, sockets, output); must exist.
@@ -95,6 +98,7 @@ impl Config {
         Config {
             seed: 0,
             choices: None,
+            continue_after_choices: false,
             tool_binary: tool_binary.to_path_buf(),
             root: root.to_path_buf(),
             hook_timeout: Duration::from_secs(300),

@@ -73,6 +73,7 @@ impl Sim {
     pub fn new(cfg: Config, backend: Box<dyn Backend>, sink: Box<dyn TraceSink>) -> Result<Sim, SimError> {
         let runner = Runner::new(&cfg.root, &cfg.tool_binary, backend)?;
         let choices = match (&cfg.choices, &cfg.avoid) {
+            (Some(list), _) if cfg.continue_after_choices => Choices::continued(list.clone(), cfg.seed),
             (Some(list), _) => Choices::recorded(list.clone()),
             (None, Some(avoid)) => Choices::seeded_avoiding(cfg.seed, avoid.clone()),
             (None, None) => Choices::seeded(cfg.seed),
@@ -85,7 +86,7 @@ impl Sim {
             base: runner.backend_base(),
             scenario: cfg.scenario.clone(),
             faults: (!cfg.faults.is_off()).then(|| cfg.faults.spec()),
-            replay: cfg.choices.is_some(),
+            replay: cfg.choices.is_some() && !cfg.continue_after_choices,
             avoiding: cfg.choices.is_none() && cfg.avoid.is_some(),
         };
         let mut recorder = Recorder::new(sink, &cfg.root);
