@@ -5,7 +5,9 @@
 //! ([`Buffers::commit`]); logs, statuses, leader settings and action results are immediate.
 
 use crate::hook::Hook;
-use crate::model::{Model, OpenedPort, PendingAction, PortRange, Settings, SettingsChanges, StatusInfo, Value};
+use crate::model::{
+    Model, OpenedPort, PendingAction, PortRange, Secrets, Settings, SettingsChanges, StatusInfo, Value,
+};
 use crate::tools::context::{
     ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, InterfaceAddress, InterfaceInfo, LogLevel,
     NetworkInfo, RelationInfo, ToolError,
@@ -27,6 +29,9 @@ pub struct Buffers {
     pub reboot: bool,
     /// The reboot was asked for with `--now`: the hook is killed and runs again after it.
     pub reboot_now: bool,
+    /// The model's secrets with this hook's changes, once a secret tool ran: they replace the
+    /// model's when the hook commits (Juju flushes secret changes with the hook).
+    pub secrets: Option<Secrets>,
 }
 
 impl Buffers {
@@ -62,12 +67,19 @@ impl Buffers {
             }
             crate::model::apply_changes(&mut u.state, &self.state);
         }
+        if let Some(secrets) = &self.secrets {
+            model.secrets = secrets.clone();
+        }
         Changes { relations, ports, state: self.state.clone() }
     }
 
     /// Whether nothing was buffered.
     pub fn is_empty(&self) -> bool {
-        self.relation.is_empty() && self.ports.is_empty() && self.state.is_empty() && !self.reboot
+        self.relation.is_empty()
+            && self.ports.is_empty()
+            && self.state.is_empty()
+            && !self.reboot
+            && self.secrets.is_none()
     }
 }
 
@@ -523,5 +535,15 @@ impl HookContext for SimContext {
             }
         }
         Ok(GoalState { units, relations, since_ms: self.model.clock.now })
+    }
+
+    fn secrets(&mut self) -> Result<&mut Secrets, ToolError> {
+        let model = &self.model;
+        Ok(self.buffers.secrets.get_or_insert_with(|| model.secrets.clone()))
+    }
+
+    fn relation_key(&self, id: i64) -> Option<String> {
+        self.relation(id).ok()?;
+        self.model.relations.get(&id).map(|r| r.key())
     }
 }

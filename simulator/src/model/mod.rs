@@ -13,6 +13,7 @@ mod application;
 mod formula;
 mod ports;
 mod relation;
+mod secrets;
 mod settings;
 mod status;
 mod subordinate;
@@ -24,6 +25,7 @@ pub use application::{node_value, Application};
 pub use formula::{check_option, load_deployable};
 pub use ports::{OpenedPort, PortRange, Protocol};
 pub use relation::{Relation, RelationEnd};
+pub use secrets::{Secret, SecretConsumer, SecretGrant, SecretOwner, Secrets};
 pub use settings::{apply_changes, Bag, Settings, SettingsChanges};
 pub use status::StatusInfo;
 pub use subordinate::{is_subordinate_dir, juju_info, Needed, JUJU_INFO};
@@ -69,6 +71,8 @@ pub struct Model {
     pub model_config: crate::clock::ModelConfig,
     /// Workload versions written so far (units' creation included), which orders them.
     pub version_writes: u64,
+    /// The secrets of the model's applications and units.
+    pub secrets: Secrets,
 }
 
 impl Model {

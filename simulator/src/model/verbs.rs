@@ -52,7 +52,9 @@ pub struct Placement {
 impl Model {
     /// An empty model named `name`, with a uuid derived from the name (runs must not differ).
     pub fn new(name: &str) -> Model {
-        Model { name: name.to_string(), uuid: model_uuid(name), ..Model::default() }
+        let uuid = model_uuid(name);
+        let secrets = super::Secrets { salt: uuid.clone(), ..super::Secrets::default() };
+        Model { name: name.to_string(), uuid, secrets, ..Model::default() }
     }
 
     /// `juju deploy`: adds application `name` running the formula in `formula_dir`, with

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
+use crate::model::{OpenedPort, PortRange, Secrets, Settings, SettingsChanges, StatusInfo, Value};
 
 /// Why a context could not answer; each tool turns it into Juju's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,6 +315,17 @@ pub trait HookContext {
 
     /// `goal-state`: this application's units and, by endpoint, what is related on it.
     fn goal_state(&mut self) -> Result<GoalState, ToolError>;
+
+    /// The model's secrets as this hook sees them, its own changes included. The secret tools
+    /// change them here; the changes reach the model only when the hook succeeds.
+    fn secrets(&mut self) -> Result<&mut Secrets, ToolError>;
+
+    /// The key of relation `id` (`wordpress:db mysql:server`), which scopes secret grants.
+    fn relation_key(&self, id: i64) -> Option<String> {
+        let info = self.relation(id).ok()?;
+        let app = super::relation::app_of(self.unit_name());
+        Some(format!("{app}:{} {}", info.endpoint, info.remote_app))
+    }
 
     /// Reads a file named by a tool argument (`--file`); relative paths are
     /// relative to [`HookContext::cwd`]. Backends whose hooks run elsewhere

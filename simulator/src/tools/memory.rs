@@ -15,7 +15,7 @@ use super::context::{
     ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, LogLevel, NetworkInfo, RelationInfo, ToolError,
 };
 use super::relation::app_of;
-use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
+use crate::model::{OpenedPort, PortRange, Secrets, Settings, SettingsChanges, StatusInfo, Value};
 use formula_sdk::format::names;
 
 /// One relation as the memory context models it.
@@ -89,6 +89,8 @@ pub struct MemoryContext {
     pub workload_version: Option<String>,
     /// A requested reboot: `Some(now)`.
     pub reboot: Option<bool>,
+    /// The model's secrets, changed in place by the secret tools.
+    pub secrets: Secrets,
 }
 
 impl MemoryContext {
@@ -125,6 +127,7 @@ impl MemoryContext {
             action_logs: Vec::new(),
             workload_version: None,
             reboot: None,
+            secrets: Secrets { salt: "memory".to_string(), ..Secrets::default() },
         }
     }
 
@@ -530,5 +533,9 @@ impl HookContext for MemoryContext {
 
     fn goal_state(&mut self) -> Result<GoalState, ToolError> {
         Ok(self.goal.clone())
+    }
+
+    fn secrets(&mut self) -> Result<&mut Secrets, ToolError> {
+        Ok(&mut self.secrets)
     }
 }

@@ -33,6 +33,7 @@ pub mod memory;
 mod ports;
 mod reboot;
 mod relation;
+mod secret;
 mod state;
 mod status;
 mod unit;
@@ -114,6 +115,14 @@ pub const TOOL_NAMES: &[&str] = &[
     "relation-ids",
     "relation-list",
     "relation-set",
+    "secret-add",
+    "secret-get",
+    "secret-grant",
+    "secret-ids",
+    "secret-info-get",
+    "secret-remove",
+    "secret-revoke",
+    "secret-set",
     "state-delete",
     "state-get",
     "state-set",
@@ -144,6 +153,14 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "relation-ids" => Box::new(relation::RelationIds::new(ctx)),
         "relation-list" => Box::new(relation::RelationList::new(ctx)),
         "relation-set" => Box::new(relation::RelationSet::new(ctx)),
+        "secret-add" => Box::new(secret::SecretAdd::default()),
+        "secret-get" => Box::new(secret::SecretGet::default()),
+        "secret-grant" => Box::new(secret::SecretAccess::new(ctx, true)),
+        "secret-ids" => Box::new(secret::SecretIds::default()),
+        "secret-info-get" => Box::new(secret::SecretInfoGet::default()),
+        "secret-remove" => Box::new(secret::SecretRemove::default()),
+        "secret-revoke" => Box::new(secret::SecretAccess::new(ctx, false)),
+        "secret-set" => Box::new(secret::SecretSet::default()),
         "state-delete" => Box::new(state::StateDelete::default()),
         "state-get" => Box::new(state::StateGet::default()),
         "state-set" => Box::new(state::StateSet::default()),

@@ -83,6 +83,8 @@ pub struct Agent {
     pub retry_attempts: u32,
     /// The machine rebooted after start: start runs again once no hook is queued (spec §6.5).
     pub reboot_start: bool,
+    /// By secret id, the revision its last `secret-changed` told of.
+    pub secrets_seen: BTreeMap<String, u32>,
 }
 
 impl Agent {
@@ -155,6 +157,13 @@ impl Agent {
         }
         if self.config_seen != Some(snap.config_version) {
             return vec![Hook::unit(HookKind::ConfigChanged)];
+        }
+        // A secret this unit reads has a revision it was not told of (Juju's secrets resolver
+        // runs after config-changed, before relation hooks).
+        for (id, (latest, label)) in &snap.secrets_changed {
+            if self.secrets_seen.get(id) != Some(latest) {
+                return vec![Hook::secret_changed(&format!("secret:{id}"), label.clone(), *latest)];
+            }
         }
         let relation_hooks: Vec<Hook> =
             snap.relations.iter().filter_map(|(id, view)| self.relation_hook(*id, view, snap.leader)).collect();
@@ -384,6 +393,13 @@ impl Agent {
             HookKind::Stop => self.stopped = true,
             HookKind::Remove => self.removed = true,
             HookKind::Action | HookKind::Exec => {}
+            HookKind::SecretChanged => {
+                if let Some(secret) = &hook.secret {
+                    let id = secret.uri.trim_start_matches("secret:").to_string();
+                    self.secrets_seen.insert(id, secret.revision);
+                }
+            }
+            HookKind::StorageAttached | HookKind::StorageDetaching => {}
             HookKind::RelationCreated
             | HookKind::RelationJoined
             | HookKind::RelationChanged
@@ -468,6 +484,7 @@ mod tests {
             relations,
             actions: Vec::new(),
             subordinates: Vec::new(),
+            secrets_changed: BTreeMap::new(),
         }
     }
 

@@ -85,6 +85,8 @@ pub fn reap_relations(model: &mut Model, events: &mut Vec<Event>) {
     for id in gone {
         // A unit that knew the relation but never entered scope just forgets it.
         model.relations.remove(&id);
+        // Grants made in a relation end with it.
+        model.secrets.drop_relation_grants(id);
         events.push(Event::RelationRemoved(RelationNamed { relation: id }));
     }
 }

@@ -13,6 +13,7 @@ mod leader;
 mod log;
 mod ports;
 mod relation;
+mod secret;
 mod state;
 mod status;
 mod unit;
