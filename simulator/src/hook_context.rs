@@ -10,7 +10,7 @@ use crate::model::{
 };
 use crate::tools::context::{
     ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, InterfaceAddress, InterfaceInfo, LogLevel,
-    NetworkInfo, RelationInfo, ToolError,
+    NetworkInfo, RelationInfo, StorageInfo, ToolError,
 };
 use crate::trace::{BagChange, BagKind, Changes, PortChange};
 use std::collections::BTreeMap;
@@ -32,6 +32,8 @@ pub struct Buffers {
     /// The model's secrets with this hook's changes, once a secret tool ran: they replace the
     /// model's when the hook commits (Juju flushes secret changes with the hook).
     pub secrets: Option<Secrets>,
+    /// `storage-add` requests: storage name and count.
+    pub storage_add: Vec<(String, u32)>,
 }
 
 impl Buffers {
@@ -70,6 +72,11 @@ impl Buffers {
         if let Some(secrets) = &self.secrets {
             model.secrets = secrets.clone();
         }
+        for (name, count) in &self.storage_add {
+            // Checked when the tool ran; a count beyond the maximum is refused here as Juju's
+            // controller refuses it.
+            let _ = model.add_storage(unit, name, *count);
+        }
         Changes { relations, ports, state: self.state.clone() }
     }
 
@@ -80,6 +87,7 @@ impl Buffers {
             && self.state.is_empty()
             && !self.reboot
             && self.secrets.is_none()
+            && self.storage_add.is_empty()
     }
 }
 
@@ -540,6 +548,32 @@ impl HookContext for SimContext {
     fn secrets(&mut self) -> Result<&mut Secrets, ToolError> {
         let model = &self.model;
         Ok(self.buffers.secrets.get_or_insert_with(|| model.secrets.clone()))
+    }
+
+    fn hook_storage(&self) -> Option<String> {
+        self.hook.storage.clone()
+    }
+
+    fn storage_ids(&mut self) -> Result<Vec<String>, ToolError> {
+        Ok(self.model.storage_of(&self.unit).into_iter().map(|s| s.id.clone()).collect())
+    }
+
+    fn storage(&mut self, id: &str) -> Result<StorageInfo, ToolError> {
+        match self.model.storage.instances.get(id) {
+            Some(s) if s.unit == self.unit => Ok(StorageInfo { kind: s.kind.clone(), location: s.location.clone() }),
+            _ => Err(ToolError::NotFound(format!("storage attachment {id:?} on {:?}", self.unit))),
+        }
+    }
+
+    fn add_storage(&mut self, name: &str, count: u32) -> Result<(), ToolError> {
+        let app = self.app();
+        let declared =
+            self.model.apps.get(&app).is_some_and(|a| a.formula.metadata.storage.iter().any(|s| s.name == name));
+        if !declared {
+            return Err(ToolError::NotFound(format!("charm storage {name:?}")));
+        }
+        self.buffers.storage_add.push((name.to_string(), count));
+        Ok(())
     }
 
     fn relation_key(&self, id: i64) -> Option<String> {

@@ -106,3 +106,73 @@ fn lint_reads_a_charmcraft_project_and_a_charm_as_juju_would_get_them() {
     assert_eq!(out.status.code(), Some(200), "{}", text(&out));
     assert!(text(&out).contains("typo.charm/config.yaml:3:11: error[F310]"), "{}", text(&out));
 }
+
+#[test]
+fn an_ops_charm_keeps_storage_from_before_install_and_follows_its_secret_through_secret_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Scenarios take formula directories: the charm as packed, unpacked.
+    let packed = run(tmp.path(), &["pack", repo().join("tests/charms/keeper").to_str().unwrap(), "-o", "keeper.charm"]);
+    assert!(packed.status.success(), "{}", text(&packed));
+    let keeper = tmp.path().join("keeper");
+    unzip(&tmp.path().join("keeper.charm"), &keeper);
+    let scenario = tmp.path().join("scenario.yaml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "formulas: {{keeper: {}}}\n\
+             applications:\n  keeper: {{formula: keeper, units: 2}}\n\
+             steps:\n\
+             \x20 - settle\n\
+             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps first}}, keeper/1: {{status: active, message: reads first}}}}}}\n\
+             \x20 - config: {{application: keeper, values: {{token: second}}}}\n\
+             \x20 - settle\n\
+             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps second}}, keeper/1: {{status: active, message: reads second}}}}}}\n\
+             \x20 - remove-unit: keeper/1\n\
+             \x20 - settle\n",
+            keeper.display()
+        ),
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["sim", scenario.to_str().unwrap(), "--backend", "host", "--keep", "never", "-v"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    // Each unit's journal storage was attached before its install, and the follower was told of
+    // the second revision by secret-changed.
+    // The hook lines of `-v`: `[   1] keeper/1   journal-storage-attached   ok`.
+    let line_of = |unit: &str, hook: &str| {
+        said.lines().position(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            words.contains(&unit) && words.contains(&hook)
+        })
+    };
+    for unit in ["keeper/0", "keeper/1"] {
+        let attached = line_of(unit, "journal-storage-attached").expect("storage-attached ran");
+        let install = line_of(unit, "install").expect("install ran");
+        assert!(attached < install, "{unit}: storage-attached before install:\n{said}");
+    }
+    assert!(line_of("keeper/1", "secret-changed").is_some(), "{said}");
+    let detaching = line_of("keeper/1", "journal-storage-detaching").expect("storage-detaching ran");
+    assert!(detaching < line_of("keeper/1", "stop").expect("stop ran"), "detaching before stop:\n{said}");
+    assert!(line_of("keeper/0", "secret-changed").is_none(), "the owner is not told of its own change:\n{said}");
+}
+
+/// Extracts `archive` into `into`, modes kept.
+fn unzip(archive: &Path, into: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(archive).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let path = into.join(file.enclosed_name().unwrap());
+        if file.is_dir() {
+            std::fs::create_dir_all(&path).unwrap();
+            continue;
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        if let Some(mode) = file.unix_mode() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & 0o7777)).unwrap();
+        }
+    }
+}

@@ -16,6 +16,7 @@ mod relation;
 mod secrets;
 mod settings;
 mod status;
+mod storage;
 mod subordinate;
 mod unit;
 pub mod value;
@@ -28,6 +29,7 @@ pub use relation::{Relation, RelationEnd};
 pub use secrets::{Secret, SecretConsumer, SecretGrant, SecretOwner, Secrets};
 pub use settings::{apply_changes, Bag, Settings, SettingsChanges};
 pub use status::StatusInfo;
+pub use storage::{Storage, StorageInstance};
 pub use subordinate::{is_subordinate_dir, juju_info, Needed, JUJU_INFO};
 pub use unit::{ActionResult, PendingAction, Unit, WorkloadVersion};
 pub use value::Value;
@@ -73,6 +75,8 @@ pub struct Model {
     pub version_writes: u64,
     /// The secrets of the model's applications and units.
     pub secrets: Secrets,
+    /// The storage instances attached to units.
+    pub storage: Storage,
 }
 
 impl Model {

@@ -190,6 +190,7 @@ impl Model {
                 workload_version,
             },
         );
+        self.attach_initial_storage(&name);
         events.push(Event::AddUnit(UnitNamed { unit: name }));
     }
 

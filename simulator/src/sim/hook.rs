@@ -78,6 +78,7 @@ impl Sim {
         if hook.kind == HookKind::UpgradeCharm {
             self.runner.deploy_formula(unit, &formula_dir)?;
         }
+        prepare_storage(&mut self.model, unit, &places);
         let action = operation::prepare(&mut self.model, unit, &hook);
         let retry = self.agents.get(unit).is_some_and(|a| a.retry.as_ref() == Some(&hook));
         let fault = self.scheduler.hook_fault(&hook, retry);
@@ -447,4 +448,21 @@ fn hook_context(
     let mut context = SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action);
     context.broken = broken;
     context
+}
+
+/// Gives `unit`'s storage instances that have none a location beside its charm directory
+/// (`storage/<name>/<N>`), and makes a filesystem's directory where this machine sees the
+/// unit's files. Block storage gets a location but no device (not simulated).
+fn prepare_storage(model: &mut Model, unit: &str, places: &crate::backend::UnitPlaces) {
+    let seen = places.charm_dir.parent().unwrap_or(&places.charm_dir).join("storage");
+    let here = places.charm_dir_host.parent().unwrap_or(&places.charm_dir_host).join("storage");
+    for instance in model.storage.instances.values_mut().filter(|s| s.unit == unit && s.location.is_empty()) {
+        instance.location = seen.join(&instance.id).to_string_lossy().into_owned();
+        if instance.kind == "filesystem" {
+            // A unit whose files this machine cannot see (lxd) makes no directory here.
+            if here.parent().is_some_and(|p| p.is_dir()) {
+                let _ = std::fs::create_dir_all(here.join(&instance.id));
+            }
+        }
+    }
 }

@@ -182,6 +182,15 @@ pub struct NetworkInfo {
     pub ingress_addresses: Vec<String>,
 }
 
+/// A storage instance as `storage-get` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StorageInfo {
+    /// `filesystem` or `block`.
+    pub kind: String,
+    /// Where the hook finds it.
+    pub location: String,
+}
+
 /// The one-hook view of the model that hook tools query and change.
 ///
 /// Reads of other units' data are frozen for the hook: the first read of a
@@ -319,6 +328,18 @@ pub trait HookContext {
     /// The model's secrets as this hook sees them, its own changes included. The secret tools
     /// change them here; the changes reach the model only when the hook succeeds.
     fn secrets(&mut self) -> Result<&mut Secrets, ToolError>;
+
+    /// The storage instance a storage hook is about (`data/0`), if any.
+    fn hook_storage(&self) -> Option<String>;
+
+    /// The ids of the storage instances attached to this unit, by name then number.
+    fn storage_ids(&mut self) -> Result<Vec<String>, ToolError>;
+
+    /// The storage instance `id` attached to this unit.
+    fn storage(&mut self, id: &str) -> Result<StorageInfo, ToolError>;
+
+    /// Buffers attaching `count` more instances of the formula's storage `name`.
+    fn add_storage(&mut self, name: &str, count: u32) -> Result<(), ToolError>;
 
     /// The key of relation `id` (`wordpress:db mysql:server`), which scopes secret grants.
     fn relation_key(&self, id: i64) -> Option<String> {

@@ -36,6 +36,7 @@ mod relation;
 mod secret;
 mod state;
 mod status;
+mod storage;
 mod unit;
 mod version;
 mod yaml_emit;
@@ -44,7 +45,7 @@ mod yaml_emit;
 mod tests;
 
 pub use action::merge_result;
-pub use context::{HookContext, ToolError};
+pub use context::{HookContext, StorageInfo, ToolError};
 pub use ports::parse_port_range;
 
 use command::{write_error, Command, Env};
@@ -128,6 +129,9 @@ pub const TOOL_NAMES: &[&str] = &[
     "state-set",
     "status-get",
     "status-set",
+    "storage-add",
+    "storage-get",
+    "storage-list",
     "unit-get",
 ];
 
@@ -166,6 +170,9 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "state-set" => Box::new(state::StateSet::default()),
         "status-get" => Box::new(status::StatusGet::default()),
         "status-set" => Box::new(status::StatusSet::default()),
+        "storage-add" => Box::new(storage::StorageAdd::default()),
+        "storage-get" => Box::new(storage::StorageGet::new(ctx)),
+        "storage-list" => Box::new(storage::StorageList::default()),
         "unit-get" => Box::new(unit::UnitGet::default()),
         _ => return None,
     })

@@ -85,6 +85,10 @@ pub struct Agent {
     pub reboot_start: bool,
     /// By secret id, the revision its last `secret-changed` told of.
     pub secrets_seen: BTreeMap<String, u32>,
+    /// Storage instances whose `-storage-attached` has run.
+    pub storage_attached: std::collections::BTreeSet<String>,
+    /// Storage instances whose `-storage-detaching` has run.
+    pub storage_detached: std::collections::BTreeSet<String>,
 }
 
 impl Agent {
@@ -121,6 +125,13 @@ impl Agent {
             return vec![Hook::unit(kind.clone())];
         }
         let dying = snap.life == Life::Dying;
+        // Storage attached to the unit gets its -storage-attached first, before install for
+        // the storage it was deployed with (Juju's storage resolver precedes the others).
+        if !dying {
+            if let Some(id) = snap.storage.iter().find(|id| !self.storage_attached.contains(*id)) {
+                return vec![Hook::storage(HookKind::StorageAttached, id)];
+            }
+        }
         if !self.installed {
             // A unit that dies before install ends without hooks: remove needs install.
             return if dying { Vec::new() } else { vec![Hook::unit(HookKind::Install)] };
@@ -272,6 +283,12 @@ impl Agent {
         if !hooks.is_empty() {
             return hooks;
         }
+        // Attached storage detaches before stop.
+        let detaching =
+            snap.storage.iter().find(|id| self.storage_attached.contains(*id) && !self.storage_detached.contains(*id));
+        if let Some(id) = detaching {
+            return vec![Hook::storage(HookKind::StorageDetaching, id)];
+        }
         if self.started && !self.stopped {
             return vec![Hook::unit(HookKind::Stop)];
         }
@@ -399,7 +416,12 @@ impl Agent {
                     self.secrets_seen.insert(id, secret.revision);
                 }
             }
-            HookKind::StorageAttached | HookKind::StorageDetaching => {}
+            HookKind::StorageAttached => {
+                self.storage_attached.extend(hook.storage.clone());
+            }
+            HookKind::StorageDetaching => {
+                self.storage_detached.extend(hook.storage.clone());
+            }
             HookKind::RelationCreated
             | HookKind::RelationJoined
             | HookKind::RelationChanged
@@ -485,6 +507,7 @@ mod tests {
             actions: Vec::new(),
             subordinates: Vec::new(),
             secrets_changed: BTreeMap::new(),
+            storage: Vec::new(),
         }
     }
 

@@ -115,6 +115,8 @@ pub fn remove_unit(model: &mut Model, agents: &mut BTreeMap<String, Agent>, unit
         relation.scope.remove(unit);
     }
     model.units.remove(unit);
+    // Its storage goes with it (the simulator keeps no detached storage).
+    model.storage.instances.retain(|_, s| s.unit != unit);
     agents.remove(unit);
     super::leadership::pass_on(model, unit);
     events.push(Event::UnitRemoved(UnitNamed { unit: unit.to_string() }));

@@ -16,6 +16,7 @@ mod relation;
 mod secret;
 mod state;
 mod status;
+mod storage;
 mod unit;
 
 /// Runs `tool args...` against `ctx` with empty stdin.
