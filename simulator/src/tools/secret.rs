@@ -86,7 +86,7 @@ fn secret_data(ctx: &dyn HookContext, args: &[String]) -> Result<Settings, Strin
         if !valid_key(key) {
             return Err(format!("key {} not valid", quote(key)));
         }
-        data.insert(key.to_string(), base64_encode(arg[index + 1..].as_bytes()));
+        data.insert(key.to_string(), base64_encode(&arg.as_bytes()[index + 1..]));
     }
     Ok(data)
 }
@@ -489,7 +489,7 @@ impl Command for SecretAccess {
         self.relation_key = ctx.relation_key(self.relation_id).unwrap_or_else(|| info.fake_id());
         self.target = info.remote_app.clone();
         if !self.unit.is_empty() {
-            if !formula_sdk::format::names::unit_application(&self.unit).is_some() {
+            if formula_sdk::format::names::unit_application(&self.unit).is_none() {
                 return Err(format!("unit {} not valid", quote(&self.unit)));
             }
             if super::relation::app_of(&self.unit) != info.remote_app {

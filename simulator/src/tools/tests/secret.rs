@@ -62,10 +62,8 @@ fn add_checks_its_arguments_and_leadership() {
     let mut follower = MemoryContext::new("kv/1");
     fails(call(&mut follower, "secret-add", &["token=x"]), 1, "this unit is not the leader");
     let uri = add(&mut follower, &["--owner", "unit", "token=x"]);
-    assert_eq!(
-        ok(call(&mut follower, "secret-info-get", &[&uri, "--format", "json"])).contains("\"owner\":\"unit\""),
-        true
-    );
+    let info = ok(call(&mut follower, "secret-info-get", &[&uri, "--format", "json"]));
+    assert!(info.contains("\"owner\":\"unit\""), "{info}");
 }
 
 #[test]
