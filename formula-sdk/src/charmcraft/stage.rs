@@ -217,6 +217,5 @@ elif kind == "poetry":
             marker = marker.get("main")
         lines.append(f"{p['name']}=={p['version']}" + (f" ; {marker}" if marker else ""))
     lines.sort()
-print("
-".join(lines))
+print(chr(10).join(lines))
 "#;
