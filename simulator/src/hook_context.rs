@@ -576,6 +576,15 @@ impl HookContext for SimContext {
         Ok(())
     }
 
+    fn trusted(&mut self) -> Result<bool, ToolError> {
+        Ok(self.model.apps.get(&self.app()).is_some_and(|a| a.trusted))
+    }
+
+    fn resource_path(&mut self, name: &str) -> Result<String, ToolError> {
+        let unit = self.model.units.get(&self.unit).ok_or_else(|| ToolError::NotFound("unit".into()))?;
+        unit.resources.get(name).cloned().ok_or_else(|| ToolError::NotFound(format!("resource {name:?}")))
+    }
+
     fn relation_key(&self, id: i64) -> Option<String> {
         self.relation(id).ok()?;
         self.model.relations.get(&id).map(|r| r.key())

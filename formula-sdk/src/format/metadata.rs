@@ -87,6 +87,8 @@ pub struct Metadata {
     pub storage: Vec<Storage>,
     /// Names under `extra-bindings`.
     pub extra_bindings: Vec<String>,
+    /// Names under `resources`.
+    pub resource_names: Vec<String>,
     /// `series`.
     pub series: Vec<String>,
 }
@@ -130,6 +132,7 @@ impl Metadata {
                 .filter_map(|(k, v)| Storage::from_node(&k.key_text()?, v))
                 .collect(),
             extra_bindings: names("extra-bindings"),
+            resource_names: names("resources"),
             series: root
                 .get("series")
                 .and_then(Node::as_seq)

@@ -101,6 +101,8 @@ impl Model {
             host_network: placement.host_network,
             release,
             subordinate: formula_subordinate,
+            trusted: false,
+            resources: BTreeMap::new(),
         };
         for (key, value) in config {
             let value = check_option(&app.formula, &key, value)?;
@@ -188,6 +190,7 @@ impl Model {
                 log: Vec::new(),
                 principal: unit.principal.clone(),
                 workload_version,
+                resources: BTreeMap::new(),
             },
         );
         self.attach_initial_storage(&name);

@@ -79,6 +79,7 @@ impl Sim {
             self.runner.deploy_formula(unit, &formula_dir)?;
         }
         prepare_storage(&mut self.model, unit, &places);
+        prepare_resources(&mut self.model, unit, &places);
         let action = operation::prepare(&mut self.model, unit, &hook);
         let retry = self.agents.get(unit).is_some_and(|a| a.retry.as_ref() == Some(&hook));
         let fault = self.scheduler.hook_fault(&hook, retry);
@@ -463,6 +464,25 @@ fn prepare_storage(model: &mut Model, unit: &str, places: &crate::backend::UnitP
             if here.parent().is_some_and(|p| p.is_dir()) {
                 let _ = std::fs::create_dir_all(here.join(&instance.id));
             }
+        }
+    }
+}
+
+/// Copies the application's attached resources into `unit` as Juju's uniter downloads them
+/// (`resources/<name>/<file name>` beside the charm directory), and records where its hooks
+/// find them. A unit whose files this machine cannot see (lxd) gets none.
+fn prepare_resources(model: &mut Model, unit: &str, places: &crate::backend::UnitPlaces) {
+    let Some(resources) = model.apps.get(unit_app(unit)).map(|a| a.resources.clone()) else { return };
+    let seen = places.charm_dir.parent().unwrap_or(&places.charm_dir).join("resources");
+    let here = places.charm_dir_host.parent().unwrap_or(&places.charm_dir_host).join("resources");
+    let Some(u) = model.units.get_mut(unit) else { return };
+    u.resources.retain(|name, _| resources.contains_key(name));
+    for (name, source) in resources {
+        let file = source.file_name().map(|f| f.to_os_string()).unwrap_or_else(|| name.clone().into());
+        let target = here.join(&name).join(&file);
+        let copied = std::fs::create_dir_all(here.join(&name)).and_then(|()| std::fs::copy(&source, &target));
+        if copied.is_ok() {
+            u.resources.insert(name.clone(), seen.join(&name).join(&file).to_string_lossy().into_owned());
         }
     }
 }

@@ -341,6 +341,13 @@ pub trait HookContext {
     /// Buffers attaching `count` more instances of the formula's storage `name`.
     fn add_storage(&mut self, name: &str, count: u32) -> Result<(), ToolError>;
 
+    /// Whether this unit's application is trusted with the cloud credential.
+    fn trusted(&mut self) -> Result<bool, ToolError>;
+
+    /// Where the hook finds resource `name` (`resource-get`); `NotFound` when the application
+    /// has no such resource attached.
+    fn resource_path(&mut self, name: &str) -> Result<String, ToolError>;
+
     /// The key of relation `id` (`wordpress:db mysql:server`), which scopes secret grants.
     fn relation_key(&self, id: i64) -> Option<String> {
         let info = self.relation(id).ok()?;

@@ -97,6 +97,10 @@ pub struct MemoryContext {
     pub hook_storage: Option<String>,
     /// `storage-add` requests, in order.
     pub pending_storage: Vec<(String, u32)>,
+    /// Whether the application is trusted (`credential-get`).
+    pub trusted: bool,
+    /// Resource paths by name (`resource-get`).
+    pub resources: BTreeMap<String, String>,
 }
 
 impl MemoryContext {
@@ -137,6 +141,8 @@ impl MemoryContext {
             storage: BTreeMap::new(),
             hook_storage: None,
             pending_storage: Vec::new(),
+            trusted: false,
+            resources: BTreeMap::new(),
         }
     }
 
@@ -563,6 +569,14 @@ impl HookContext for MemoryContext {
 
     fn hook_storage(&self) -> Option<String> {
         self.hook_storage.clone()
+    }
+
+    fn trusted(&mut self) -> Result<bool, ToolError> {
+        Ok(self.trusted)
+    }
+
+    fn resource_path(&mut self, name: &str) -> Result<String, ToolError> {
+        self.resources.get(name).cloned().ok_or_else(|| ToolError::NotFound(format!("resource {name:?}")))
     }
 
     fn storage_ids(&mut self) -> Result<Vec<String>, ToolError> {

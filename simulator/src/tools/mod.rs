@@ -19,6 +19,7 @@
 //! ```
 
 mod action;
+mod cloud;
 mod command;
 mod config;
 pub mod context;
@@ -79,6 +80,7 @@ impl std::fmt::Display for NeedsStdin {
 pub const ENSEMBLE_TOOL_NAMES: &[&str] = &[
     "close-port",
     "config-get",
+    "credential-get",
     "ensemble-log",
     "open-port",
     "relation-get",
@@ -102,6 +104,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "application-version-set",
     "close-port",
     "config-get",
+    "credential-get",
     "ensemble-log",
     "goal-state",
     "is-leader",
@@ -116,6 +119,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "relation-ids",
     "relation-list",
     "relation-set",
+    "resource-get",
     "secret-add",
     "secret-get",
     "secret-grant",
@@ -144,6 +148,7 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "application-version-set" => Box::new(version::ApplicationVersionSet::default()),
         "close-port" => Box::new(ports::PortCommand::new(false)),
         "config-get" => Box::new(config::ConfigGet::default()),
+        "credential-get" => Box::new(cloud::CredentialGet::default()),
         "ensemble-log" | "juju-log" => Box::new(log::JujuLog::new(tool)),
         "goal-state" => Box::new(goal_state::GoalState::default()),
         "is-leader" => Box::new(leader::IsLeader::default()),
@@ -157,6 +162,7 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "relation-ids" => Box::new(relation::RelationIds::new(ctx)),
         "relation-list" => Box::new(relation::RelationList::new(ctx)),
         "relation-set" => Box::new(relation::RelationSet::new(ctx)),
+        "resource-get" => Box::new(cloud::ResourceGet::default()),
         "secret-add" => Box::new(secret::SecretAdd::default()),
         "secret-get" => Box::new(secret::SecretGet::default()),
         "secret-grant" => Box::new(secret::SecretAccess::new(ctx, true)),

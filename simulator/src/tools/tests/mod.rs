@@ -6,6 +6,7 @@ use super::memory::MemoryContext;
 use super::{run, ToolOutput};
 
 mod action;
+mod cloud;
 mod config;
 mod dispatch;
 mod goal_state;
