@@ -125,10 +125,10 @@ impl Agent {
             return vec![Hook::unit(kind.clone())];
         }
         let dying = snap.life == Life::Dying;
-        // Storage attached to the unit gets its -storage-attached first, before install for
-        // the storage it was deployed with (Juju's storage resolver precedes the others).
-        if !dying {
-            if let Some(id) = snap.storage.iter().find(|id| !self.storage_attached.contains(*id)) {
+        // Storage the unit was deployed with is attached before install (spec §6.1).
+        let unattached = snap.storage.iter().find(|id| !self.storage_attached.contains(*id));
+        if !self.installed && !dying {
+            if let Some(id) = unattached {
                 return vec![Hook::storage(HookKind::StorageAttached, id)];
             }
         }
@@ -159,6 +159,11 @@ impl Agent {
         }
         if let Some(action) = self.action(snap) {
             return vec![action];
+        }
+        // Storage added later (storage-add) is attached after actions (Juju's storage
+        // resolver follows the actions resolver).
+        if let Some(id) = unattached.filter(|_| !dying) {
+            return vec![Hook::storage(HookKind::StorageAttached, id)];
         }
         if dying {
             return self.teardown(snap);
