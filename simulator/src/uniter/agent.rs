@@ -529,6 +529,37 @@ mod tests {
     }
 
     #[test]
+    fn storage_attaches_before_install_and_detaches_before_stop_and_secrets_change_once_per_revision() {
+        let mut agent = Agent::new("u/0", 1);
+        let mut snap = snap(&[]);
+        snap.storage = vec!["data/0".into(), "logs/1".into()];
+        let hooks = drain(&mut agent, &snap);
+        assert_eq!(&hooks[..3], ["data-storage-attached", "logs-storage-attached", "install"]);
+        // Storage added later attaches after pending actions.
+        snap.storage.push("data/2".into());
+        snap.actions = vec![(1, "backup".into())];
+        let next: Vec<String> = agent.next_hooks(&snap).iter().map(Hook::name).collect();
+        assert_eq!(next, ["backup"]);
+        snap.actions.clear();
+        assert_eq!(drain(&mut agent, &snap), ["data-storage-attached"]);
+        // A consumed secret's new revision: one secret-changed, then nothing until the next.
+        snap.secrets_changed.insert("abc".into(), (2, Some("token".into())));
+        let hooks = agent.next_hooks(&snap);
+        assert_eq!(hooks[0].name(), "secret-changed");
+        assert_eq!(hooks[0].secret.as_ref().map(|s| (s.uri.as_str(), s.revision)), Some(("secret:abc", 2)));
+        assert_eq!(drain(&mut agent, &snap), ["secret-changed"]);
+        snap.secrets_changed.insert("abc".into(), (3, Some("token".into())));
+        assert_eq!(drain(&mut agent, &snap), ["secret-changed"]);
+        // Dying: relations go first, then storage detaches, then stop and remove.
+        snap.life = Life::Dying;
+        let hooks = drain(&mut agent, &snap);
+        let detaching = hooks.iter().position(|h| h == "data-storage-detaching").expect("detaching runs");
+        let stop = hooks.iter().position(|h| h == "stop").expect("stop runs");
+        assert!(detaching < stop, "{hooks:?}");
+        assert_eq!(hooks.iter().filter(|h| h.ends_with("-storage-detaching")).count(), 3, "{hooks:?}");
+    }
+
+    #[test]
     fn setup_order_is_install_created_leader_config_start() {
         let mut agent = Agent::new("wiki/0", 1);
         let names = drain(&mut agent, &snap(&[]));
