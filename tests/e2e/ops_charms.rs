@@ -116,17 +116,18 @@ fn an_ops_charm_keeps_storage_from_before_install_and_follows_its_secret_through
     let keeper = tmp.path().join("keeper");
     unzip(&tmp.path().join("keeper.charm"), &keeper);
     let scenario = tmp.path().join("scenario.yaml");
+    std::fs::write(tmp.path().join("motd.txt"), "v7\n").unwrap();
     std::fs::write(
         &scenario,
         format!(
             "formulas: {{keeper: {}}}\n\
-             applications:\n  keeper: {{formula: keeper, units: 2}}\n\
+             applications:\n  keeper: {{formula: keeper, units: 2, trust: true, resources: {{motd: motd.txt}}}}\n\
              steps:\n\
              \x20 - settle\n\
-             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps first}}, keeper/1: {{status: active, message: reads first}}}}}}\n\
+             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps first on localhost}}, keeper/1: {{status: active, message: reads first}}}}}}\n\
              \x20 - config: {{application: keeper, values: {{token: second}}}}\n\
              \x20 - settle\n\
-             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps second}}, keeper/1: {{status: active, message: reads second}}}}}}\n\
+             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps second on localhost}}, keeper/1: {{status: active, message: reads second}}}}}}\n\
              \x20 - remove-unit: keeper/1\n\
              \x20 - settle\n",
             keeper.display()
@@ -136,6 +137,11 @@ fn an_ops_charm_keeps_storage_from_before_install_and_follows_its_secret_through
     let out = run(tmp.path(), &["sim", scenario.to_str().unwrap(), "--backend", "host", "--keep", "never", "-v"]);
     let said = text(&out);
     assert!(out.status.success(), "{said}");
+    // The resource's file names the version; the leader read the cloud's name (credential-get).
+    assert!(
+        said.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()[..].starts_with(&["keeper", "v7"])),
+        "{said}"
+    );
     // Each unit's journal storage was attached before its install, and the follower was told of
     // the second revision by secret-changed.
     // The hook lines of `-v`: `[   1] keeper/1   journal-storage-attached   ok`.

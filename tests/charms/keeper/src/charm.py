@@ -36,6 +36,9 @@ class KeeperCharm(ops.CharmBase):
         if "attached" not in self._journal().read_text():
             raise RuntimeError("the journal storage was not attached before install")
         self._note("installed")
+        # The file attached as the `motd` resource names the version.
+        motd = pathlib.Path(self.model.resources.fetch("motd")).read_text().strip()
+        self.unit.set_workload_version(motd)
 
     def _on_config_changed(self, event: ops.EventBase):
         if not self.unit.is_leader():
@@ -52,7 +55,9 @@ class KeeperCharm(ops.CharmBase):
         if relation is not None:
             secret.grant(relation)
             relation.data[self.app]["secret-id"] = secret.id
-        self.unit.status = ops.ActiveStatus(f"keeps {token}")
+        # Trusted: the cloud spec comes from credential-get.
+        cloud = self.model.get_cloud_spec().name
+        self.unit.status = ops.ActiveStatus(f"keeps {token} on {cloud}")
 
     def _on_peer_changed(self, event: ops.RelationChangedEvent):
         secret_id = event.relation.data[self.app].get("secret-id")
