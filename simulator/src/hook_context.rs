@@ -128,6 +128,9 @@ pub struct SimContext {
     pub action: Option<ActionRun>,
     /// Where juju-log lines go (and the trace).
     pub logs: Vec<String>,
+    /// Where this machine sees the unit's root (`/proc/<pid>/root` for a unit in a namespace),
+    /// for absolute paths the hook gives its tools (`secret-add key#file=/tmp/…`).
+    pub unit_root: Option<PathBuf>,
     frozen: BTreeMap<(i64, String), Settings>,
     leader_cache: Option<bool>,
     leader_settings_cache: Option<Settings>,
@@ -170,6 +173,7 @@ impl SimContext {
             broken: Vec::new(),
             action,
             logs: Vec::new(),
+            unit_root: None,
             frozen: BTreeMap::new(),
             leader_cache: None,
             leader_settings_cache: None,
@@ -207,6 +211,15 @@ impl SimContext {
 
     fn address(&self) -> Result<String, ToolError> {
         self.model.units.get(&self.unit).map(|u| u.address.clone()).ok_or_else(|| ToolError::NotFound("unit".into()))
+    }
+
+    /// A path a tool was given, on this machine: relative to the charm directory, or an
+    /// absolute path of the unit's under its root.
+    fn on_this_machine(&self, path: &str) -> PathBuf {
+        match &self.unit_root {
+            Some(root) if Path::new(path).is_absolute() => root.join(path.trim_start_matches('/')),
+            _ => self.resolve_path(path),
+        }
     }
 
     fn leader_now(&self) -> bool {
@@ -552,6 +565,14 @@ impl HookContext for SimContext {
 
     fn hook_storage(&self) -> Option<String> {
         self.hook.storage.clone()
+    }
+
+    fn read_file(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.on_this_machine(path))
+    }
+
+    fn write_file(&self, path: &str, contents: &[u8]) -> std::io::Result<()> {
+        std::fs::write(self.on_this_machine(path), contents)
     }
 
     fn storage_ids(&mut self) -> Result<Vec<String>, ToolError> {
