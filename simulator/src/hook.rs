@@ -34,6 +34,12 @@ pub enum HookKind {
     RelationDeparted,
     /// `<endpoint>-relation-broken`
     RelationBroken,
+    /// `secret-changed`: a secret this unit reads has a new revision.
+    SecretChanged,
+    /// `<name>-storage-attached`.
+    StorageAttached,
+    /// `<name>-storage-detaching`.
+    StorageDetaching,
     /// An action (not a hook, but run the same way).
     Action,
     /// Commands run in the unit as `juju exec` runs them: a hook context of no hook (used
@@ -67,6 +73,24 @@ pub struct Hook {
     /// The command a `juju exec` runs (`bash -c`); none for a person's shell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// The secret of `secret-changed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<HookSecret>,
+    /// The storage instance of a storage hook (`data/0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage: Option<String>,
+}
+
+/// The secret a `secret-changed` hook is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HookSecret {
+    /// `secret:<id>` (`JUJU_SECRET_ID`).
+    pub uri: String,
+    /// The unit's label for it (`JUJU_SECRET_LABEL`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The revision the hook tells of.
+    pub revision: u32,
 }
 
 impl Hook {
@@ -81,6 +105,8 @@ impl Hook {
             departing_unit: None,
             action: None,
             command: None,
+            secret: None,
+            storage: None,
         }
     }
 
@@ -95,6 +121,8 @@ impl Hook {
             departing_unit: None,
             action: None,
             command: None,
+            secret: None,
+            storage: None,
         }
     }
 
@@ -118,6 +146,9 @@ impl Hook {
             HookKind::RelationBroken => format!("{endpoint}-relation-broken"),
             HookKind::Action => self.action.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
             HookKind::Exec => "juju-exec".into(),
+            HookKind::SecretChanged => "secret-changed".into(),
+            HookKind::StorageAttached => format!("{}-storage-attached", storage_name(self.storage.as_deref())),
+            HookKind::StorageDetaching => format!("{}-storage-detaching", storage_name(self.storage.as_deref())),
         }
     }
 
@@ -129,8 +160,27 @@ impl Hook {
         }
     }
 
+    /// `secret-changed` for the secret `uri`, now at `revision`.
+    pub fn secret_changed(uri: &str, label: Option<String>, revision: u32) -> Hook {
+        Hook {
+            secret: Some(HookSecret { uri: uri.to_string(), label, revision }),
+            ..Hook::unit(HookKind::SecretChanged)
+        }
+    }
+
+    /// A storage hook of storage instance `id` (`data/0`).
+    pub fn storage(kind: HookKind, id: &str) -> Hook {
+        Hook { storage: Some(id.to_string()), ..Hook::unit(kind) }
+    }
+
     /// Whether this is an action.
     pub fn is_action(&self) -> bool {
         self.kind == HookKind::Action
     }
+}
+
+/// The storage name of an instance id (`data` of `data/0`).
+fn storage_name(id: Option<&str>) -> &str {
+    let id = id.unwrap_or("");
+    id.split('/').next().unwrap_or(id)
 }

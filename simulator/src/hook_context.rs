@@ -5,10 +5,12 @@
 //! ([`Buffers::commit`]); logs, statuses, leader settings and action results are immediate.
 
 use crate::hook::Hook;
-use crate::model::{Model, OpenedPort, PendingAction, PortRange, Settings, SettingsChanges, StatusInfo, Value};
+use crate::model::{
+    Model, OpenedPort, PendingAction, PortRange, Secrets, Settings, SettingsChanges, StatusInfo, Value,
+};
 use crate::tools::context::{
     ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, InterfaceAddress, InterfaceInfo, LogLevel,
-    NetworkInfo, RelationInfo, ToolError,
+    NetworkInfo, RelationInfo, StorageInfo, ToolError,
 };
 use crate::trace::{BagChange, BagKind, Changes, PortChange};
 use std::collections::BTreeMap;
@@ -27,6 +29,11 @@ pub struct Buffers {
     pub reboot: bool,
     /// The reboot was asked for with `--now`: the hook is killed and runs again after it.
     pub reboot_now: bool,
+    /// The model's secrets with this hook's changes, once a secret tool ran: they replace the
+    /// model's when the hook commits (Juju flushes secret changes with the hook).
+    pub secrets: Option<Secrets>,
+    /// `storage-add` requests: storage name and count.
+    pub storage_add: Vec<(String, u32)>,
 }
 
 impl Buffers {
@@ -62,12 +69,25 @@ impl Buffers {
             }
             crate::model::apply_changes(&mut u.state, &self.state);
         }
+        if let Some(secrets) = &self.secrets {
+            model.secrets = secrets.clone();
+        }
+        for (name, count) in &self.storage_add {
+            // Checked when the tool ran; a count beyond the maximum is refused here as Juju's
+            // controller refuses it.
+            let _ = model.add_storage(unit, name, *count);
+        }
         Changes { relations, ports, state: self.state.clone() }
     }
 
     /// Whether nothing was buffered.
     pub fn is_empty(&self) -> bool {
-        self.relation.is_empty() && self.ports.is_empty() && self.state.is_empty() && !self.reboot
+        self.relation.is_empty()
+            && self.ports.is_empty()
+            && self.state.is_empty()
+            && !self.reboot
+            && self.secrets.is_none()
+            && self.storage_add.is_empty()
     }
 }
 
@@ -108,6 +128,9 @@ pub struct SimContext {
     pub action: Option<ActionRun>,
     /// Where juju-log lines go (and the trace).
     pub logs: Vec<String>,
+    /// Where this machine sees the unit's root (`/proc/<pid>/root` for a unit in a namespace),
+    /// for absolute paths the hook gives its tools (`secret-add key#file=/tmp/…`).
+    pub unit_root: Option<PathBuf>,
     frozen: BTreeMap<(i64, String), Settings>,
     leader_cache: Option<bool>,
     leader_settings_cache: Option<Settings>,
@@ -150,6 +173,7 @@ impl SimContext {
             broken: Vec::new(),
             action,
             logs: Vec::new(),
+            unit_root: None,
             frozen: BTreeMap::new(),
             leader_cache: None,
             leader_settings_cache: None,
@@ -187,6 +211,15 @@ impl SimContext {
 
     fn address(&self) -> Result<String, ToolError> {
         self.model.units.get(&self.unit).map(|u| u.address.clone()).ok_or_else(|| ToolError::NotFound("unit".into()))
+    }
+
+    /// A path a tool was given, on this machine: relative to the charm directory, or an
+    /// absolute path of the unit's under its root.
+    fn on_this_machine(&self, path: &str) -> PathBuf {
+        match &self.unit_root {
+            Some(root) if Path::new(path).is_absolute() => root.join(path.trim_start_matches('/')),
+            _ => self.resolve_path(path),
+        }
     }
 
     fn leader_now(&self) -> bool {
@@ -523,5 +556,58 @@ impl HookContext for SimContext {
             }
         }
         Ok(GoalState { units, relations, since_ms: self.model.clock.now })
+    }
+
+    fn secrets(&mut self) -> Result<&mut Secrets, ToolError> {
+        let model = &self.model;
+        Ok(self.buffers.secrets.get_or_insert_with(|| model.secrets.clone()))
+    }
+
+    fn hook_storage(&self) -> Option<String> {
+        self.hook.storage.clone()
+    }
+
+    fn read_file(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.on_this_machine(path))
+    }
+
+    fn write_file(&self, path: &str, contents: &[u8]) -> std::io::Result<()> {
+        std::fs::write(self.on_this_machine(path), contents)
+    }
+
+    fn storage_ids(&mut self) -> Result<Vec<String>, ToolError> {
+        Ok(self.model.storage_of(&self.unit).into_iter().map(|s| s.id.clone()).collect())
+    }
+
+    fn storage(&mut self, id: &str) -> Result<StorageInfo, ToolError> {
+        match self.model.storage.instances.get(id) {
+            Some(s) if s.unit == self.unit => Ok(StorageInfo { kind: s.kind.clone(), location: s.location.clone() }),
+            _ => Err(ToolError::NotFound(format!("storage attachment {id:?} on {:?}", self.unit))),
+        }
+    }
+
+    fn add_storage(&mut self, name: &str, count: u32) -> Result<(), ToolError> {
+        let app = self.app();
+        let declared =
+            self.model.apps.get(&app).is_some_and(|a| a.formula.metadata.storage.iter().any(|s| s.name == name));
+        if !declared {
+            return Err(ToolError::NotFound(format!("charm storage {name:?}")));
+        }
+        self.buffers.storage_add.push((name.to_string(), count));
+        Ok(())
+    }
+
+    fn trusted(&mut self) -> Result<bool, ToolError> {
+        Ok(self.model.apps.get(&self.app()).is_some_and(|a| a.trusted))
+    }
+
+    fn resource_path(&mut self, name: &str) -> Result<String, ToolError> {
+        let unit = self.model.units.get(&self.unit).ok_or_else(|| ToolError::NotFound("unit".into()))?;
+        unit.resources.get(name).cloned().ok_or_else(|| ToolError::NotFound(format!("resource {name:?}")))
+    }
+
+    fn relation_key(&self, id: i64) -> Option<String> {
+        self.relation(id).ok()?;
+        self.model.relations.get(&id).map(|r| r.key())
     }
 }

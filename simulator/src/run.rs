@@ -93,6 +93,10 @@ pub fn run_with(sim: &mut Sim, scenario: &Scenario, options: &Options) -> Report
             report.error = Some(format!("{}: {e}", place(app.name.span)));
             return report;
         }
+        if let Err(e) = attach(sim, app) {
+            report.error = Some(format!("{}: {e}", place(app.name.span)));
+            return report;
+        }
     }
     for (a, b) in &scenario.relations {
         if let Err(e) = sim.relate(a, b) {
@@ -235,7 +239,8 @@ fn apply(
         Step::Deploy(apps) => apps.iter().try_for_each(|app| {
             let config = app.config.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
             let placement = Placement { host_network: app.host_network, series: app.series.clone() };
-            sim.deploy(&app.name.value, &app.formula, app.units, config, placement)
+            sim.deploy(&app.name.value, &app.formula, app.units, config, placement)?;
+            attach(sim, app)
         }),
         Step::ModelConfig(entries) => entries
             .iter()
@@ -266,4 +271,20 @@ fn apply(
 /// An expectation that did not hold, at the step `at`, as the trace writes it.
 fn expectation(at: &str, f: &Failure) -> Expectation {
     Expectation { at: at.to_string(), what: f.what.clone(), expected: f.expected.clone(), found: f.found.clone() }
+}
+
+/// Gives a deployed application its trust and its resources' files, refusing a resource its
+/// formula does not declare as Juju's deploy does.
+fn attach(sim: &mut Sim, app: &crate::scenario::AppSpec) -> Result<(), crate::error::SimError> {
+    let Some(deployed) = sim.model.apps.get_mut(&app.name.value) else { return Ok(()) };
+    for name in app.resources.keys() {
+        if !deployed.formula.metadata.resource_names.contains(name) {
+            return Err(crate::error::SimError(format!(
+                "invalid resource name {name:?}: not found in the charm's metadata"
+            )));
+        }
+    }
+    deployed.trusted = app.trust;
+    deployed.resources = app.resources.clone();
+    Ok(())
 }

@@ -607,3 +607,37 @@ fn juju_models_survive_a_controller_restart() {
     let models: Value = serde_json::from_str(&juju.ok(&["models", "--format", "json"])).unwrap();
     assert_eq!(models["models"].as_array().unwrap().len(), 1, "{models}");
 }
+
+#[test]
+fn juju_deploy_trusts_and_attaches_resources_that_an_ops_charm_reads() {
+    let _guard = crate::sim_ns::ns_guard();
+    let juju = Juju::new();
+    let motd = juju.dir.path().join("motd.txt");
+    std::fs::write(&motd, "v7\n").unwrap();
+    juju.ok(&["add-model", "keeper"]);
+    let refused = juju.run(&["deploy", &path("tests/charms/keeper"), "--resource", "logo=x.png"]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("invalid resource name \"logo\""), "{}", stderr(&refused));
+    let resource = format!("motd={}", motd.display());
+    juju.ok(&["deploy", &path("tests/charms/keeper"), "-n", "2", "--trust", "--resource", &resource]);
+    // The leader's status names the cloud credential-get gave it; the version is the resource's.
+    let status = juju.wait("the keeper's units active", |s| {
+        all_active(s)
+            && s["applications"]["keeper"]["units"].as_object().is_some_and(|u| u.len() == 2)
+            && s["applications"]["keeper"]["units"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .any(|(_, u)| u["workload-status"]["message"] == "keeps first on localhost")
+    });
+    assert_eq!(status["applications"]["keeper"]["version"], "v7", "{status:#}");
+    // A new token reaches the follower through secret-changed.
+    juju.ok(&["config", "keeper", "token=second"]);
+    juju.wait("the follower reads the second token", |s| {
+        s["applications"]["keeper"]["units"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .any(|(_, u)| u["workload-status"]["message"] == "reads second")
+    });
+}

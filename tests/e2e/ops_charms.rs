@@ -126,3 +126,247 @@ fn a_charmcraft_project_without_a_contact_is_not_asked_for_a_maintainer() {
     let out = run(tmp.path(), &["lint", "classic", "--format", "concise"]);
     assert!(text(&out).contains("error[F109]"), "{}", text(&out));
 }
+
+#[test]
+fn an_ops_charm_keeps_storage_from_before_install_and_follows_its_secret_through_secret_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Scenarios take formula directories: the charm as packed, unpacked.
+    let packed = run(tmp.path(), &["pack", repo().join("tests/charms/keeper").to_str().unwrap(), "-o", "keeper.charm"]);
+    assert!(packed.status.success(), "{}", text(&packed));
+    let keeper = tmp.path().join("keeper");
+    unzip(&tmp.path().join("keeper.charm"), &keeper);
+    let scenario = tmp.path().join("scenario.yaml");
+    std::fs::write(tmp.path().join("motd.txt"), "v7\n").unwrap();
+    std::fs::write(
+        &scenario,
+        format!(
+            "formulas: {{keeper: {}}}\n\
+             applications:\n  keeper: {{formula: keeper, units: 2, trust: true, resources: {{motd: motd.txt}}}}\n\
+             steps:\n\
+             \x20 - settle\n\
+             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps first on localhost}}, keeper/1: {{status: active, message: reads first}}}}}}\n\
+             \x20 - config: {{application: keeper, values: {{token: second}}}}\n\
+             \x20 - settle\n\
+             \x20 - expect: {{status: {{keeper/0: {{status: active, message: keeps second on localhost}}, keeper/1: {{status: active, message: reads second}}}}}}\n\
+             \x20 - remove-unit: keeper/1\n\
+             \x20 - settle\n",
+            keeper.display()
+        ),
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["sim", scenario.to_str().unwrap(), "--backend", "host", "--keep", "never", "-v"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    // The resource's file names the version; the leader read the cloud's name (credential-get).
+    assert!(
+        said.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()[..].starts_with(&["keeper", "v7"])),
+        "{said}"
+    );
+    // Each unit's journal storage was attached before its install, and the follower was told of
+    // the second revision by secret-changed.
+    // The hook lines of `-v`: `[   1] keeper/1   journal-storage-attached   ok`.
+    let line_of = |unit: &str, hook: &str| {
+        said.lines().position(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            words.contains(&unit) && words.contains(&hook)
+        })
+    };
+    for unit in ["keeper/0", "keeper/1"] {
+        let attached = line_of(unit, "journal-storage-attached").expect("storage-attached ran");
+        let install = line_of(unit, "install").expect("install ran");
+        assert!(attached < install, "{unit}: storage-attached before install:\n{said}");
+    }
+    assert!(line_of("keeper/1", "secret-changed").is_some(), "{said}");
+    let detaching = line_of("keeper/1", "journal-storage-detaching").expect("storage-detaching ran");
+    assert!(detaching < line_of("keeper/1", "stop").expect("stop ran"), "detaching before stop:\n{said}");
+    assert!(line_of("keeper/0", "secret-changed").is_none(), "the owner is not told of its own change:\n{said}");
+}
+
+/// Extracts `archive` into `into`, modes kept.
+fn unzip(archive: &Path, into: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(archive).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let path = into.join(file.enclosed_name().unwrap());
+        if file.is_dir() {
+            std::fs::create_dir_all(&path).unwrap();
+            continue;
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        if let Some(mode) = file.unix_mode() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & 0o7777)).unwrap();
+        }
+    }
+}
+
+/// A charm project with `charmcraft.yaml` (plugin `plugin`), `src/charm.py` and `files`.
+fn python_project(root: &Path, name: &str, plugin: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/charm.py"), "import ops\n").unwrap();
+    std::fs::write(
+        dir.join("charmcraft.yaml"),
+        format!(
+            "name: {name}\ntype: charm\nsummary: s\ndescription: d\nlinks: {{contact: Me <me@example.com>}}\n\
+             parts:\n  charm:\n    plugin: {plugin}\n"
+        ),
+    )
+    .unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    dir
+}
+
+const PYPROJECT: &str = "[project]\nname = \"locked\"\nversion = \"0.1\"\ndependencies = [\"ops>=2\"]\n\n\
+                         [dependency-groups]\ndev = [\"pytest\"]\n";
+
+/// uv.lock as uv 0.5 writes it: ops and what it needs, pinned below the newest, and a dev
+/// group that stays out of the charm.
+const UV_LOCK: &str = r#"version = 1
+requires-python = ">=3.10"
+
+[[package]]
+name = "locked"
+version = "0.1"
+source = { virtual = "." }
+dependencies = [
+    { name = "ops" },
+]
+
+[package.dev-dependencies]
+dev = [
+    { name = "pytest" },
+]
+
+[[package]]
+name = "ops"
+version = "2.17.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "pyyaml" },
+    { name = "websocket-client" },
+]
+
+[[package]]
+name = "pytest"
+version = "8.3.3"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pyyaml"
+version = "6.0.2"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "websocket-client"
+version = "1.8.0"
+source = { registry = "https://pypi.org/simple" }
+"#;
+
+/// poetry.lock as poetry 2 writes it.
+const POETRY_LOCK: &str = r#"[[package]]
+name = "ops"
+version = "2.16.1"
+description = "The Python library behind great charms"
+optional = false
+python-versions = ">=3.8"
+groups = ["main"]
+files = []
+
+[[package]]
+name = "pytest"
+version = "8.3.3"
+description = "pytest"
+optional = false
+python-versions = ">=3.8"
+groups = ["dev"]
+files = []
+
+[[package]]
+name = "pyyaml"
+version = "6.0.2"
+description = "YAML parser and emitter for Python"
+optional = false
+python-versions = ">=3.8"
+groups = ["main"]
+files = []
+
+[[package]]
+name = "websocket-client"
+version = "1.8.0"
+description = "WebSocket client for Python"
+optional = false
+python-versions = ">=3.8"
+groups = ["main"]
+files = []
+
+[metadata]
+lock-version = "2.1"
+python-versions = ">=3.10"
+content-hash = "0"
+"#;
+
+fn venv_names(archive: &Path) -> Vec<String> {
+    let zip = zip::ZipArchive::new(std::fs::File::open(archive).unwrap()).unwrap();
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.strip_prefix("venv/"))
+        .filter_map(|n| n.split('/').next())
+        .filter(|n| n.ends_with(".dist-info"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn pack_installs_the_locked_versions_of_uv_and_poetry_projects_and_pyproject_dependencies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("uvlocked", "uv", vec![("pyproject.toml", PYPROJECT), ("uv.lock", UV_LOCK)], "ops-2.17.0.dist-info"),
+        (
+            "poetrylocked",
+            "poetry",
+            vec![("pyproject.toml", PYPROJECT), ("poetry.lock", POETRY_LOCK)],
+            "ops-2.16.1.dist-info",
+        ),
+    ];
+    for (name, plugin, files, ops) in cases {
+        let dir = python_project(tmp.path(), name, plugin, &files);
+        for out in ["one.charm", "two.charm"] {
+            let packed = run(tmp.path(), &["pack", dir.to_str().unwrap(), "-o", &format!("{name}-{out}")]);
+            assert!(packed.status.success(), "{}", text(&packed));
+        }
+        let one = tmp.path().join(format!("{name}-one.charm"));
+        let two = std::fs::read(tmp.path().join(format!("{name}-two.charm"))).unwrap();
+        assert_eq!(std::fs::read(&one).unwrap(), two, "{name}: two packs differ");
+        // Exactly the locked set: no newer ops, no dev group.
+        assert_eq!(
+            venv_names(&one),
+            vec!["PyYAML-6.0.2.dist-info".to_string(), ops.into(), "websocket_client-1.8.0.dist-info".into()],
+            "{name}"
+        );
+    }
+    // Without a lock, `[project] dependencies` are resolved by pip.
+    let dir = python_project(tmp.path(), "plain", "charm", &[("pyproject.toml", PYPROJECT)]);
+    let packed = run(tmp.path(), &["pack", dir.to_str().unwrap(), "-o", "plain.charm"]);
+    assert!(packed.status.success(), "{}", text(&packed));
+    let names = venv_names(&tmp.path().join("plain.charm"));
+    assert!(names.iter().any(|n| n.starts_with("ops-")), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("pytest")), "{names:?}");
+    // A uv project without its lock is refused at the plugin.
+    let dir = python_project(tmp.path(), "nolock", "uv", &[("pyproject.toml", PYPROJECT)]);
+    let out = run(tmp.path(), &["pack", dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("nolock/charmcraft.yaml:8:13: the uv plugin needs `uv.lock` in the project"),
+        "{}",
+        text(&out)
+    );
+}

@@ -133,6 +133,7 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
     }
     let series = parsed.value("base").or(parsed.value("series")).map(str::to_string);
     let trust = parsed.switch("trust");
+    let resources = resource_files(call, &formula, parsed.values("resource"))?;
     let revision = formula.effective_revision().unwrap_or(0);
     let subordinate = formula.metadata.subordinate;
     let name = app.clone();
@@ -151,6 +152,10 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         if trust {
             state.keeper.trusted.insert(name.clone());
         }
+        if let Some(deployed) = state.sim.model.apps.get_mut(&name) {
+            deployed.trusted = trust;
+            deployed.resources = resources.clone();
+        }
         Ok(state.sim.model.apps.get(&name).map(|a| a.release.version.to_string()).unwrap_or_default())
     })?;
     Ok(Reply {
@@ -159,6 +164,32 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         ),
         ..Reply::default()
     })
+}
+
+/// The files of `--resource name=path` options, checked against the formula's resources.
+fn resource_files(
+    call: &Call,
+    formula: &formula_sdk::format::Formula,
+    given: &[String],
+) -> Result<BTreeMap<String, std::path::PathBuf>, Reply> {
+    let mut out = BTreeMap::new();
+    for item in given {
+        let Some((name, path)) = item.split_once('=') else {
+            return Err(Reply::usage(format!("invalid value {item:?} for option --resource: expected name=value")));
+        };
+        if !formula.metadata.resource_names.iter().any(|r| r == name) {
+            return Err(Reply::error(format!("invalid resource name {name:?}: not found in the charm's metadata")));
+        }
+        let file = call.path(path);
+        if !file.is_file() {
+            return Err(Reply::error(format!(
+                "file for resource {name:?}: open {}: no such file or directory",
+                file.display()
+            )));
+        }
+        out.insert(name.to_string(), file);
+    }
+    Ok(out)
 }
 
 /// `juju add-unit APP`.

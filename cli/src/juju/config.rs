@@ -114,6 +114,9 @@ fn set(
     handle
         .run(move |state| {
             if let Some(trust) = trust {
+                if let Some(deployed) = state.sim.model.apps.get_mut(&name) {
+                    deployed.trusted = trust;
+                }
                 if trust {
                     state.keeper.trusted.insert(name.clone());
                 } else {

@@ -46,6 +46,9 @@ pub struct Project {
     pub requirements: Vec<String>,
     /// Packages named in the file itself (`charm-python-packages`, …).
     pub packages: Vec<String>,
+    /// Dependencies from a Python project file or lock file, when the project has one and no
+    /// requirements file (or its part's plugin is `uv` or `poetry`).
+    pub locked: Option<Locked>,
     /// The parsed file.
     pub root: Node,
 }
@@ -74,6 +77,30 @@ impl fmt::Display for ProjectError {
 }
 
 impl std::error::Error for ProjectError {}
+
+/// Where a project's Python dependencies come from besides requirements files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locked {
+    /// `uv.lock`: the locked versions of the project's non-dev dependencies, as charmcraft's
+    /// uv plugin installs them (`uv export --no-dev`).
+    Uv,
+    /// `poetry.lock`: the locked versions of the main group, as charmcraft's poetry plugin
+    /// installs them.
+    Poetry,
+    /// `pyproject.toml`'s `[project] dependencies`, resolved by pip.
+    Pyproject,
+}
+
+impl Locked {
+    /// The file the dependencies are read from.
+    pub fn file(self) -> &'static str {
+        match self {
+            Locked::Uv => "uv.lock",
+            Locked::Poetry => "poetry.lock",
+            Locked::Pyproject => "pyproject.toml",
+        }
+    }
+}
 
 impl Project {
     /// Reads the project in `dir`.
@@ -140,6 +167,35 @@ impl Project {
             let node = part.and_then(|p| p.get("charm-entrypoint")).unwrap_or(&root);
             return Err(at(node, format!("the charm's entry point `{entrypoint}` is not a file of the project")));
         }
-        Ok(Project { dir: dir.to_path_buf(), name, entrypoint, requirements, packages, root })
+        // The uv and poetry plugins install the lock file; the charm and python plugins a
+        // project's requirements files, or else what pyproject.toml lists.
+        let plugin = part.and_then(|p| p.get("plugin"));
+        let locked = match plugin.and_then(Node::as_str) {
+            Some("uv") => Some(Locked::Uv),
+            Some("poetry") => Some(Locked::Poetry),
+            _ if !requirements.is_empty() => None,
+            _ if dir.join("uv.lock").is_file() => Some(Locked::Uv),
+            _ if dir.join("poetry.lock").is_file() => Some(Locked::Poetry),
+            _ if dir.join("pyproject.toml").is_file() => Some(Locked::Pyproject),
+            _ => None,
+        };
+        if let Some(locked) = locked {
+            if !dir.join(locked.file()).is_file() {
+                let node = plugin.unwrap_or(&root);
+                return Err(at(
+                    node,
+                    format!("the {} plugin needs `{}` in the project", plugin_name(locked), locked.file()),
+                ));
+            }
+        }
+        Ok(Project { dir: dir.to_path_buf(), name, entrypoint, requirements, packages, locked, root })
+    }
+}
+
+fn plugin_name(locked: Locked) -> &'static str {
+    match locked {
+        Locked::Uv => "uv",
+        Locked::Poetry => "poetry",
+        Locked::Pyproject => "python",
     }
 }

@@ -83,8 +83,12 @@ pub struct Metadata {
     pub endpoints: Vec<Endpoint>,
     /// Names under `storage`.
     pub storage_names: Vec<String>,
+    /// The declarations under `storage`, in order (those that are not maps are left out).
+    pub storage: Vec<Storage>,
     /// Names under `extra-bindings`.
     pub extra_bindings: Vec<String>,
+    /// Names under `resources`.
+    pub resource_names: Vec<String>,
     /// `series`.
     pub series: Vec<String>,
 }
@@ -120,7 +124,15 @@ impl Metadata {
             revision: root.get("revision").and_then(|n| n.as_int().map(|i| Spanned::new(i, n.span))),
             endpoints,
             storage_names: names("storage"),
+            storage: root
+                .get("storage")
+                .and_then(Node::map_entries)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(k, v)| Storage::from_node(&k.key_text()?, v))
+                .collect(),
             extra_bindings: names("extra-bindings"),
+            resource_names: names("resources"),
             series: root
                 .get("series")
                 .and_then(Node::as_seq)
@@ -132,6 +144,51 @@ impl Metadata {
     /// The endpoint named `name`.
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
         self.endpoints.iter().find(|e| e.name.value == name)
+    }
+}
+
+/// A storage declaration (`storage: {data: {type: filesystem, location: /srv, multiple: …}}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Storage {
+    /// Its name.
+    pub name: String,
+    /// `filesystem` or `block`.
+    pub kind: String,
+    /// `location`: where a filesystem is mounted, if fixed.
+    pub location: Option<String>,
+    /// How many instances a unit gets at first (`multiple.range`'s minimum, else 1).
+    pub minimum: u32,
+    /// How many it may have (`None`: no limit).
+    pub maximum: Option<u32>,
+}
+
+impl Storage {
+    fn from_node(name: &str, value: &Node) -> Option<Storage> {
+        value.map_entries()?;
+        let kind = value.get("type").and_then(Node::as_str).unwrap_or("filesystem").to_string();
+        let location = value.get("location").and_then(Node::as_str).map(str::to_string);
+        // `multiple: {range: N | N-M | N- | N+}`; without it, exactly one.
+        let range = value.get("multiple").and_then(|m| m.get("range"));
+        let text = range.map(|r| match &r.kind {
+            NodeKind::Int(i) => i.to_string(),
+            NodeKind::Str(s) => s.clone(),
+            _ => String::new(),
+        });
+        let (minimum, maximum) = match text.as_deref() {
+            None => (1, Some(1)),
+            Some(text) => {
+                let text = text.trim();
+                if let Some(min) = text.strip_suffix('+').or_else(|| text.strip_suffix('-')) {
+                    (min.trim().parse().unwrap_or(0), None)
+                } else if let Some((min, max)) = text.split_once('-') {
+                    (min.trim().parse().unwrap_or(0), max.trim().parse().ok())
+                } else {
+                    let n = text.parse().unwrap_or(1);
+                    (n, Some(n))
+                }
+            }
+        };
+        Some(Storage { name: name.to_string(), kind, location, minimum, maximum })
     }
 }
 

@@ -40,6 +40,11 @@ pub struct Application {
     pub release: crate::base::Release,
     /// Its formula is `subordinate: true`: its units live beside principal units.
     pub subordinate: bool,
+    /// Trusted with the cloud credential (`juju deploy --trust`, `juju trust`): `credential-get`
+    /// answers.
+    pub trusted: bool,
+    /// Files attached as its resources (`--resource name=path`), by resource name.
+    pub resources: BTreeMap<String, PathBuf>,
 }
 
 impl Application {

@@ -13,8 +13,10 @@ mod application;
 mod formula;
 mod ports;
 mod relation;
+mod secrets;
 mod settings;
 mod status;
+mod storage;
 mod subordinate;
 mod unit;
 pub mod value;
@@ -24,8 +26,10 @@ pub use application::{node_value, Application};
 pub use formula::{check_option, load_deployable};
 pub use ports::{OpenedPort, PortRange, Protocol};
 pub use relation::{Relation, RelationEnd};
+pub use secrets::{Secret, SecretConsumer, SecretGrant, SecretOwner, Secrets};
 pub use settings::{apply_changes, Bag, Settings, SettingsChanges};
 pub use status::StatusInfo;
+pub use storage::{Storage, StorageInstance};
 pub use subordinate::{is_subordinate_dir, juju_info, Needed, JUJU_INFO};
 pub use unit::{ActionResult, PendingAction, Unit, WorkloadVersion};
 pub use value::Value;
@@ -69,6 +73,10 @@ pub struct Model {
     pub model_config: crate::clock::ModelConfig,
     /// Workload versions written so far (units' creation included), which orders them.
     pub version_writes: u64,
+    /// The secrets of the model's applications and units.
+    pub secrets: Secrets,
+    /// The storage instances attached to units.
+    pub storage: Storage,
 }
 
 impl Model {

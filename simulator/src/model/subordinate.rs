@@ -218,6 +218,8 @@ mod tests {
                 host_network: false,
                 release: Default::default(),
                 subordinate,
+                trusted: false,
+                resources: BTreeMap::new(),
             },
         );
     }
@@ -239,6 +241,7 @@ mod tests {
                 log: Vec::new(),
                 principal: principal.map(str::to_string),
                 workload_version: Default::default(),
+                resources: BTreeMap::new(),
             },
         );
     }

@@ -32,6 +32,8 @@ pub struct Unit {
     pub principal: Option<String>,
     /// The workload version its formula set, and when.
     pub workload_version: WorkloadVersion,
+    /// Where its hooks find each resource of its application (`resource-get`), by name.
+    pub resources: BTreeMap<String, String>,
 }
 
 /// A unit's workload version (`application-version-set`) and the model's count of version

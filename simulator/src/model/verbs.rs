@@ -52,7 +52,9 @@ pub struct Placement {
 impl Model {
     /// An empty model named `name`, with a uuid derived from the name (runs must not differ).
     pub fn new(name: &str) -> Model {
-        Model { name: name.to_string(), uuid: model_uuid(name), ..Model::default() }
+        let uuid = model_uuid(name);
+        let secrets = super::Secrets { salt: uuid.clone(), ..super::Secrets::default() };
+        Model { name: name.to_string(), uuid, secrets, ..Model::default() }
     }
 
     /// `juju deploy`: adds application `name` running the formula in `formula_dir`, with
@@ -99,6 +101,8 @@ impl Model {
             host_network: placement.host_network,
             release,
             subordinate: formula_subordinate,
+            trusted: false,
+            resources: BTreeMap::new(),
         };
         for (key, value) in config {
             let value = check_option(&app.formula, &key, value)?;
@@ -186,8 +190,10 @@ impl Model {
                 log: Vec::new(),
                 principal: unit.principal.clone(),
                 workload_version,
+                resources: BTreeMap::new(),
             },
         );
+        self.attach_initial_storage(&name);
         events.push(Event::AddUnit(UnitNamed { unit: name }));
     }
 

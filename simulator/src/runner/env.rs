@@ -146,5 +146,12 @@ fn juju_env(run: &HookRun, site: &Site) -> BTreeMap<String, String> {
         set("JUJU_ACTION_UUID", format!("{id}"));
         set("JUJU_ACTION_TAG", format!("action-{id}"));
     }
+    if let Some(secret) = &hook.secret {
+        set("JUJU_SECRET_ID", secret.uri.clone());
+        set("JUJU_SECRET_LABEL", secret.label.clone().unwrap_or_default());
+    }
+    if let Some(storage) = &hook.storage {
+        set("JUJU_STORAGE_ID", storage.clone());
+    }
     env
 }

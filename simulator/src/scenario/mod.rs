@@ -54,6 +54,11 @@ pub struct AppSpec {
     pub host_network: bool,
     /// The series or base its units answer as (`series: trusty`, `base: ubuntu@22.04`).
     pub series: Option<String>,
+    /// Trusted with the cloud credential (`trust: true`, as `juju deploy --trust`).
+    pub trust: bool,
+    /// Files attached as its resources, by name (`resources: {name: path}`, as `juju deploy
+    /// --resource name=path`), relative to the scenario.
+    pub resources: BTreeMap<String, PathBuf>,
 }
 
 /// One side of a relation as written: `app` or `app:endpoint`.
@@ -601,7 +606,30 @@ fn read_app(
     }
     let host_network = node.get("network").and_then(Node::as_str) == Some("host");
     let series = series_of(r, node, "series", "base");
-    Some(AppSpec { name: Spanned::new(name, key.span), formula, units, units_span, config, host_network, series })
+    let trust = node.get("trust").and_then(Node::as_bool).unwrap_or(false);
+    let mut resources = BTreeMap::new();
+    if let Some(given) = node.get("resources").filter(|_| !is_bundle) {
+        for (k, v) in r.map(given, "`resources`") {
+            let (Some(resource), Some(path)) = (k.key_text(), r.string(v, "a resource's file")) else { continue };
+            let file = r.dir.join(&path);
+            if !file.is_file() {
+                r.error(v.span, format!("the file of resource `{resource}`, `{}`, is not a file", file.display()));
+                continue;
+            }
+            resources.insert(resource, file);
+        }
+    }
+    Some(AppSpec {
+        name: Spanned::new(name, key.span),
+        formula,
+        units,
+        units_span,
+        config,
+        host_network,
+        series,
+        trust,
+        resources,
+    })
 }
 
 /// The series or base `node` names under `series_key` or `base_key`; one that is not an

@@ -106,6 +106,11 @@ pub(crate) struct Application {
     base: Option<Scalar>,
     /// A bundle's constraints (ignored).
     constraints: Option<Value>,
+    /// Trusted with the cloud credential, as `juju deploy --trust` (`credential-get` answers).
+    trust: Option<bool>,
+    /// Files attached as resources, by resource name, relative to this file (`resource-get`);
+    /// a bundle's store revisions are ignored.
+    resources: Option<BTreeMap<String, Value>>,
     /// A bundle's annotations (ignored).
     annotations: Option<Value>,
     /// A bundle's store channel (ignored).
@@ -114,8 +119,6 @@ pub(crate) struct Application {
     revision: Option<Value>,
     /// A bundle's endpoint bindings (ignored).
     bindings: Option<Value>,
-    /// A bundle's `trust` (ignored).
-    trust: Option<Value>,
 }
 
 /// The network an application's hooks use.

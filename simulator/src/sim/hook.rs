@@ -14,6 +14,7 @@
 //!    ([`operation::after_commit`]).
 
 use super::{ExecOutput, HookRecord, Sim, SimError};
+use crate::backend::UnitPlaces;
 use crate::fault::{FailAt, HookFault};
 use crate::hook::{Hook, HookKind};
 use crate::hook_context::{ActionRun, Buffers, SimContext};
@@ -23,6 +24,7 @@ use crate::trace::{self, Event, FaultKind};
 use crate::uniter::operation::{self, Ending};
 use crate::uniter::{self, Agent, Snapshot};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// A hook that ran, on its way to its commit or discard.
 struct Ended {
@@ -78,6 +80,13 @@ impl Sim {
         if hook.kind == HookKind::UpgradeCharm {
             self.runner.deploy_formula(unit, &formula_dir)?;
         }
+        {
+            // Where this machine sees a path of the unit: none when it does not (lxd).
+            let backend = self.runner.backend();
+            let host = |inside: &std::path::Path| backend.shares_files().then(|| backend.host_path(unit, inside));
+            prepare_storage(&mut self.model, unit, &places, &host);
+            prepare_resources(&mut self.model, unit, &places, &host);
+        }
         let action = operation::prepare(&mut self.model, unit, &hook);
         let retry = self.agents.get(unit).is_some_and(|a| a.retry.as_ref() == Some(&hook));
         let fault = self.scheduler.hook_fault(&hook, retry);
@@ -114,6 +123,11 @@ impl Sim {
             _ => self.scheduler.take_injected_failure(unit, &name),
         };
         let mut action = ActionRun { action, ..ActionRun::default() };
+        // Where this machine sees the unit's root, for files the hook names to its tools.
+        let unit_root = {
+            let backend = self.runner.backend();
+            backend.shares_files().then(|| backend.host_path(unit, Path::new("/")))
+        };
         let ran = if injected {
             Ran::unrun(Outcome::Injected)
         } else {
@@ -121,6 +135,7 @@ impl Sim {
             let context = || {
                 let mut context = hook_context(model, agents, &run, &mut action);
                 context.serve_cached(cached);
+                context.unit_root = unit_root.clone();
                 context
             };
             let output = self.on_output.as_mut().map(|f| f.as_mut() as crate::runner::stream::LineSink<'_>);
@@ -447,4 +462,41 @@ fn hook_context(
     let mut context = SimContext::new(model, unit, hook.clone(), &run.places.charm_dir_host, members, known, action);
     context.broken = broken;
     context
+}
+
+/// Gives `unit`'s storage instances that have none a location beside its charm directory
+/// (`storage/<name>/<N>`), and makes a filesystem's directory where this machine sees the
+/// unit's files. Block storage gets a location but no device (not simulated).
+fn prepare_storage(model: &mut Model, unit: &str, places: &UnitPlaces, host: &dyn Fn(&Path) -> Option<PathBuf>) {
+    let seen = places.charm_dir.parent().unwrap_or(&places.charm_dir).join("storage");
+    for instance in model.storage.instances.values_mut().filter(|s| s.unit == unit && s.location.is_empty()) {
+        let location = seen.join(&instance.id);
+        instance.location = location.to_string_lossy().into_owned();
+        if instance.kind == "filesystem" {
+            if let Some(here) = host(&location) {
+                // A directory that cannot be made shows as the hook's own failure to use it.
+                let _ = std::fs::create_dir_all(here);
+            }
+        }
+    }
+}
+
+/// Copies the application's attached resources into `unit` as Juju's uniter downloads them
+/// (`resources/<name>/<file name>` beside the charm directory), and records where its hooks
+/// find them. A unit whose files this machine cannot see (lxd) gets none.
+fn prepare_resources(model: &mut Model, unit: &str, places: &UnitPlaces, host: &dyn Fn(&Path) -> Option<PathBuf>) {
+    let Some(resources) = model.apps.get(unit_app(unit)).map(|a| a.resources.clone()) else { return };
+    let seen = places.charm_dir.parent().unwrap_or(&places.charm_dir).join("resources");
+    let Some(u) = model.units.get_mut(unit) else { return };
+    u.resources.retain(|name, _| resources.contains_key(name));
+    for (name, source) in resources {
+        let file = source.file_name().map(|f| f.to_os_string()).unwrap_or_else(|| name.clone().into());
+        let inside = seen.join(&name).join(&file);
+        let Some(target) = host(&inside) else { continue };
+        let copied =
+            target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::copy(&source, &target));
+        if copied.is_ok() {
+            u.resources.insert(name.clone(), inside.to_string_lossy().into_owned());
+        }
+    }
 }

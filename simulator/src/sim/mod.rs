@@ -101,8 +101,11 @@ impl Sim {
             }
         }
         recorder.emit(Event::Run(run));
+        let mut model = Model::new(&cfg.model_name);
+        // Secret ids come from the seed, as every other choice of the run does.
+        model.secrets.salt = format!("{}/{}", cfg.seed, model.uuid);
         Ok(Sim {
-            model: Model::new(&cfg.model_name),
+            model,
             agents: BTreeMap::new(),
             scheduler,
             runner,

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
+use crate::model::{OpenedPort, PortRange, Secrets, Settings, SettingsChanges, StatusInfo, Value};
 
 /// Why a context could not answer; each tool turns it into Juju's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +182,15 @@ pub struct NetworkInfo {
     pub ingress_addresses: Vec<String>,
 }
 
+/// A storage instance as `storage-get` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StorageInfo {
+    /// `filesystem` or `block`.
+    pub kind: String,
+    /// Where the hook finds it.
+    pub location: String,
+}
+
 /// The one-hook view of the model that hook tools query and change.
 ///
 /// Reads of other units' data are frozen for the hook: the first read of a
@@ -315,6 +324,36 @@ pub trait HookContext {
 
     /// `goal-state`: this application's units and, by endpoint, what is related on it.
     fn goal_state(&mut self) -> Result<GoalState, ToolError>;
+
+    /// The model's secrets as this hook sees them, its own changes included. The secret tools
+    /// change them here; the changes reach the model only when the hook succeeds.
+    fn secrets(&mut self) -> Result<&mut Secrets, ToolError>;
+
+    /// The storage instance a storage hook is about (`data/0`), if any.
+    fn hook_storage(&self) -> Option<String>;
+
+    /// The ids of the storage instances attached to this unit, by name then number.
+    fn storage_ids(&mut self) -> Result<Vec<String>, ToolError>;
+
+    /// The storage instance `id` attached to this unit.
+    fn storage(&mut self, id: &str) -> Result<StorageInfo, ToolError>;
+
+    /// Buffers attaching `count` more instances of the formula's storage `name`.
+    fn add_storage(&mut self, name: &str, count: u32) -> Result<(), ToolError>;
+
+    /// Whether this unit's application is trusted with the cloud credential.
+    fn trusted(&mut self) -> Result<bool, ToolError>;
+
+    /// Where the hook finds resource `name` (`resource-get`); `NotFound` when the application
+    /// has no such resource attached.
+    fn resource_path(&mut self, name: &str) -> Result<String, ToolError>;
+
+    /// The key of relation `id` (`wordpress:db mysql:server`), which scopes secret grants.
+    fn relation_key(&self, id: i64) -> Option<String> {
+        let info = self.relation(id).ok()?;
+        let app = super::relation::app_of(self.unit_name());
+        Some(format!("{app}:{} {}", info.endpoint, info.remote_app))
+    }
 
     /// Reads a file named by a tool argument (`--file`); relative paths are
     /// relative to [`HookContext::cwd`]. Backends whose hooks run elsewhere

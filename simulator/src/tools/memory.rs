@@ -15,7 +15,7 @@ use super::context::{
     ApplicationStatus, BagScope, BagTarget, GoalState, HookContext, LogLevel, NetworkInfo, RelationInfo, ToolError,
 };
 use super::relation::app_of;
-use crate::model::{OpenedPort, PortRange, Settings, SettingsChanges, StatusInfo, Value};
+use crate::model::{OpenedPort, PortRange, Secrets, Settings, SettingsChanges, StatusInfo, Value};
 use formula_sdk::format::names;
 
 /// One relation as the memory context models it.
@@ -89,6 +89,18 @@ pub struct MemoryContext {
     pub workload_version: Option<String>,
     /// A requested reboot: `Some(now)`.
     pub reboot: Option<bool>,
+    /// The model's secrets, changed in place by the secret tools.
+    pub secrets: Secrets,
+    /// The storage instances attached to the unit, by id.
+    pub storage: BTreeMap<String, super::context::StorageInfo>,
+    /// The storage instance of the hook (a storage hook).
+    pub hook_storage: Option<String>,
+    /// `storage-add` requests, in order.
+    pub pending_storage: Vec<(String, u32)>,
+    /// Whether the application is trusted (`credential-get`).
+    pub trusted: bool,
+    /// Resource paths by name (`resource-get`).
+    pub resources: BTreeMap<String, String>,
 }
 
 impl MemoryContext {
@@ -125,6 +137,12 @@ impl MemoryContext {
             action_logs: Vec::new(),
             workload_version: None,
             reboot: None,
+            secrets: Secrets { salt: "memory".to_string(), ..Secrets::default() },
+            storage: BTreeMap::new(),
+            hook_storage: None,
+            pending_storage: Vec::new(),
+            trusted: false,
+            resources: BTreeMap::new(),
         }
     }
 
@@ -157,6 +175,19 @@ impl MemoryContext {
             id,
             Relation { endpoint: endpoint.to_string(), remote_app: remote_app.to_string(), ..Relation::default() },
         );
+        self
+    }
+
+    /// Attaches storage instance `id` (`data/0`) of `kind` at `location`.
+    pub fn storage_instance(mut self, id: &str, kind: &str, location: &str) -> Self {
+        let info = super::context::StorageInfo { kind: kind.to_string(), location: location.to_string() };
+        self.storage.insert(id.to_string(), info);
+        self
+    }
+
+    /// Makes the hook a storage hook of instance `id`.
+    pub fn storage_hook(mut self, id: &str) -> Self {
+        self.hook_storage = Some(id.to_string());
         self
     }
 
@@ -530,5 +561,42 @@ impl HookContext for MemoryContext {
 
     fn goal_state(&mut self) -> Result<GoalState, ToolError> {
         Ok(self.goal.clone())
+    }
+
+    fn secrets(&mut self) -> Result<&mut Secrets, ToolError> {
+        Ok(&mut self.secrets)
+    }
+
+    fn hook_storage(&self) -> Option<String> {
+        self.hook_storage.clone()
+    }
+
+    fn trusted(&mut self) -> Result<bool, ToolError> {
+        Ok(self.trusted)
+    }
+
+    fn resource_path(&mut self, name: &str) -> Result<String, ToolError> {
+        self.resources.get(name).cloned().ok_or_else(|| ToolError::NotFound(format!("resource {name:?}")))
+    }
+
+    fn storage_ids(&mut self) -> Result<Vec<String>, ToolError> {
+        let mut ids: Vec<String> = self.storage.keys().cloned().collect();
+        ids.sort_by_key(|id| (id.split('/').next().unwrap_or("").to_string(), crate::model::unit_number(id)));
+        Ok(ids)
+    }
+
+    fn storage(&mut self, id: &str) -> Result<super::context::StorageInfo, ToolError> {
+        self.storage
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ToolError::NotFound(format!("storage attachment {id:?} on {:?}", self.unit)))
+    }
+
+    fn add_storage(&mut self, name: &str, count: u32) -> Result<(), ToolError> {
+        if !self.storage.keys().any(|id| id.split('/').next() == Some(name)) {
+            return Err(ToolError::NotFound(format!("charm storage {name:?}")));
+        }
+        self.pending_storage.push((name.to_string(), count));
+        Ok(())
     }
 }

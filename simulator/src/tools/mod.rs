@@ -19,6 +19,7 @@
 //! ```
 
 mod action;
+mod cloud;
 mod command;
 mod config;
 pub mod context;
@@ -33,8 +34,10 @@ pub mod memory;
 mod ports;
 mod reboot;
 mod relation;
+mod secret;
 mod state;
 mod status;
+mod storage;
 mod unit;
 mod version;
 mod yaml_emit;
@@ -43,7 +46,7 @@ mod yaml_emit;
 mod tests;
 
 pub use action::merge_result;
-pub use context::{HookContext, ToolError};
+pub use context::{HookContext, StorageInfo, ToolError};
 pub use ports::parse_port_range;
 
 use command::{write_error, Command, Env};
@@ -77,6 +80,7 @@ impl std::fmt::Display for NeedsStdin {
 pub const ENSEMBLE_TOOL_NAMES: &[&str] = &[
     "close-port",
     "config-get",
+    "credential-get",
     "ensemble-log",
     "open-port",
     "relation-get",
@@ -100,6 +104,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "application-version-set",
     "close-port",
     "config-get",
+    "credential-get",
     "ensemble-log",
     "goal-state",
     "is-leader",
@@ -114,11 +119,23 @@ pub const TOOL_NAMES: &[&str] = &[
     "relation-ids",
     "relation-list",
     "relation-set",
+    "resource-get",
+    "secret-add",
+    "secret-get",
+    "secret-grant",
+    "secret-ids",
+    "secret-info-get",
+    "secret-remove",
+    "secret-revoke",
+    "secret-set",
     "state-delete",
     "state-get",
     "state-set",
     "status-get",
     "status-set",
+    "storage-add",
+    "storage-get",
+    "storage-list",
     "unit-get",
 ];
 
@@ -131,6 +148,7 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "application-version-set" => Box::new(version::ApplicationVersionSet::default()),
         "close-port" => Box::new(ports::PortCommand::new(false)),
         "config-get" => Box::new(config::ConfigGet::default()),
+        "credential-get" => Box::new(cloud::CredentialGet::default()),
         "ensemble-log" | "juju-log" => Box::new(log::JujuLog::new(tool)),
         "goal-state" => Box::new(goal_state::GoalState::default()),
         "is-leader" => Box::new(leader::IsLeader::default()),
@@ -144,11 +162,23 @@ fn command_for(tool: &str, ctx: &dyn HookContext) -> Option<Box<dyn Command>> {
         "relation-ids" => Box::new(relation::RelationIds::new(ctx)),
         "relation-list" => Box::new(relation::RelationList::new(ctx)),
         "relation-set" => Box::new(relation::RelationSet::new(ctx)),
+        "resource-get" => Box::new(cloud::ResourceGet::default()),
+        "secret-add" => Box::new(secret::SecretAdd::default()),
+        "secret-get" => Box::new(secret::SecretGet::default()),
+        "secret-grant" => Box::new(secret::SecretAccess::new(ctx, true)),
+        "secret-ids" => Box::new(secret::SecretIds::default()),
+        "secret-info-get" => Box::new(secret::SecretInfoGet::default()),
+        "secret-remove" => Box::new(secret::SecretRemove::default()),
+        "secret-revoke" => Box::new(secret::SecretAccess::new(ctx, false)),
+        "secret-set" => Box::new(secret::SecretSet::default()),
         "state-delete" => Box::new(state::StateDelete::default()),
         "state-get" => Box::new(state::StateGet::default()),
         "state-set" => Box::new(state::StateSet::default()),
         "status-get" => Box::new(status::StatusGet::default()),
         "status-set" => Box::new(status::StatusSet::default()),
+        "storage-add" => Box::new(storage::StorageAdd::default()),
+        "storage-get" => Box::new(storage::StorageGet::new(ctx)),
+        "storage-list" => Box::new(storage::StorageList::default()),
         "unit-get" => Box::new(unit::UnitGet::default()),
         _ => return None,
     })

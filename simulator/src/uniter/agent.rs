@@ -83,6 +83,12 @@ pub struct Agent {
     pub retry_attempts: u32,
     /// The machine rebooted after start: start runs again once no hook is queued (spec §6.5).
     pub reboot_start: bool,
+    /// By secret id, the revision its last `secret-changed` told of.
+    pub secrets_seen: BTreeMap<String, u32>,
+    /// Storage instances whose `-storage-attached` has run.
+    pub storage_attached: std::collections::BTreeSet<String>,
+    /// Storage instances whose `-storage-detaching` has run.
+    pub storage_detached: std::collections::BTreeSet<String>,
 }
 
 impl Agent {
@@ -119,6 +125,13 @@ impl Agent {
             return vec![Hook::unit(kind.clone())];
         }
         let dying = snap.life == Life::Dying;
+        // Storage the unit was deployed with is attached before install (spec §6.1).
+        let unattached = snap.storage.iter().find(|id| !self.storage_attached.contains(*id));
+        if !self.installed && !dying {
+            if let Some(id) = unattached {
+                return vec![Hook::storage(HookKind::StorageAttached, id)];
+            }
+        }
         if !self.installed {
             // A unit that dies before install ends without hooks: remove needs install.
             return if dying { Vec::new() } else { vec![Hook::unit(HookKind::Install)] };
@@ -147,6 +160,11 @@ impl Agent {
         if let Some(action) = self.action(snap) {
             return vec![action];
         }
+        // Storage added later (storage-add) is attached after actions (Juju's storage
+        // resolver follows the actions resolver).
+        if let Some(id) = unattached.filter(|_| !dying) {
+            return vec![Hook::storage(HookKind::StorageAttached, id)];
+        }
         if dying {
             return self.teardown(snap);
         }
@@ -155,6 +173,13 @@ impl Agent {
         }
         if self.config_seen != Some(snap.config_version) {
             return vec![Hook::unit(HookKind::ConfigChanged)];
+        }
+        // A secret this unit reads has a revision it was not told of (Juju's secrets resolver
+        // runs after config-changed, before relation hooks).
+        for (id, (latest, label)) in &snap.secrets_changed {
+            if self.secrets_seen.get(id) != Some(latest) {
+                return vec![Hook::secret_changed(&format!("secret:{id}"), label.clone(), *latest)];
+            }
         }
         let relation_hooks: Vec<Hook> =
             snap.relations.iter().filter_map(|(id, view)| self.relation_hook(*id, view, snap.leader)).collect();
@@ -262,6 +287,12 @@ impl Agent {
         }
         if !hooks.is_empty() {
             return hooks;
+        }
+        // Attached storage detaches before stop.
+        let detaching =
+            snap.storage.iter().find(|id| self.storage_attached.contains(*id) && !self.storage_detached.contains(*id));
+        if let Some(id) = detaching {
+            return vec![Hook::storage(HookKind::StorageDetaching, id)];
         }
         if self.started && !self.stopped {
             return vec![Hook::unit(HookKind::Stop)];
@@ -384,6 +415,18 @@ impl Agent {
             HookKind::Stop => self.stopped = true,
             HookKind::Remove => self.removed = true,
             HookKind::Action | HookKind::Exec => {}
+            HookKind::SecretChanged => {
+                if let Some(secret) = &hook.secret {
+                    let id = secret.uri.trim_start_matches("secret:").to_string();
+                    self.secrets_seen.insert(id, secret.revision);
+                }
+            }
+            HookKind::StorageAttached => {
+                self.storage_attached.extend(hook.storage.clone());
+            }
+            HookKind::StorageDetaching => {
+                self.storage_detached.extend(hook.storage.clone());
+            }
             HookKind::RelationCreated
             | HookKind::RelationJoined
             | HookKind::RelationChanged
@@ -468,6 +511,8 @@ mod tests {
             relations,
             actions: Vec::new(),
             subordinates: Vec::new(),
+            secrets_changed: BTreeMap::new(),
+            storage: Vec::new(),
         }
     }
 
@@ -481,6 +526,37 @@ mod tests {
             agent.commit(&hook, snap);
         }
         names
+    }
+
+    #[test]
+    fn storage_attaches_before_install_and_detaches_before_stop_and_secrets_change_once_per_revision() {
+        let mut agent = Agent::new("u/0", 1);
+        let mut snap = snap(&[]);
+        snap.storage = vec!["data/0".into(), "logs/1".into()];
+        let hooks = drain(&mut agent, &snap);
+        assert_eq!(&hooks[..3], ["data-storage-attached", "logs-storage-attached", "install"]);
+        // Storage added later attaches after pending actions.
+        snap.storage.push("data/2".into());
+        snap.actions = vec![(1, "backup".into())];
+        let next: Vec<String> = agent.next_hooks(&snap).iter().map(Hook::name).collect();
+        assert_eq!(next, ["backup"]);
+        snap.actions.clear();
+        assert_eq!(drain(&mut agent, &snap), ["data-storage-attached"]);
+        // A consumed secret's new revision: one secret-changed, then nothing until the next.
+        snap.secrets_changed.insert("abc".into(), (2, Some("token".into())));
+        let hooks = agent.next_hooks(&snap);
+        assert_eq!(hooks[0].name(), "secret-changed");
+        assert_eq!(hooks[0].secret.as_ref().map(|s| (s.uri.as_str(), s.revision)), Some(("secret:abc", 2)));
+        assert_eq!(drain(&mut agent, &snap), ["secret-changed"]);
+        snap.secrets_changed.insert("abc".into(), (3, Some("token".into())));
+        assert_eq!(drain(&mut agent, &snap), ["secret-changed"]);
+        // Dying: relations go first, then storage detaches, then stop and remove.
+        snap.life = Life::Dying;
+        let hooks = drain(&mut agent, &snap);
+        let detaching = hooks.iter().position(|h| h == "data-storage-detaching").expect("detaching runs");
+        let stop = hooks.iter().position(|h| h == "stop").expect("stop runs");
+        assert!(detaching < stop, "{hooks:?}");
+        assert_eq!(hooks.iter().filter(|h| h.ends_with("-storage-detaching")).count(), 3, "{hooks:?}");
     }
 
     #[test]

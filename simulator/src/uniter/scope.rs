@@ -85,6 +85,8 @@ pub fn reap_relations(model: &mut Model, events: &mut Vec<Event>) {
     for id in gone {
         // A unit that knew the relation but never entered scope just forgets it.
         model.relations.remove(&id);
+        // Grants made in a relation end with it.
+        model.secrets.drop_relation_grants(id);
         events.push(Event::RelationRemoved(RelationNamed { relation: id }));
     }
 }
@@ -113,6 +115,8 @@ pub fn remove_unit(model: &mut Model, agents: &mut BTreeMap<String, Agent>, unit
         relation.scope.remove(unit);
     }
     model.units.remove(unit);
+    // Its storage goes with it (the simulator keeps no detached storage).
+    model.storage.instances.retain(|_, s| s.unit != unit);
     agents.remove(unit);
     super::leadership::pass_on(model, unit);
     events.push(Event::UnitRemoved(UnitNamed { unit: unit.to_string() }));

@@ -46,6 +46,11 @@ pub struct Snapshot {
     pub actions: Vec<(u64, String)>,
     /// The unit's subordinate units still in the model (a principal goes after them).
     pub subordinates: Vec<String>,
+    /// Secrets it reads whose latest revision is newer than the one it tracks: id, latest
+    /// revision and its label for them.
+    pub secrets_changed: BTreeMap<String, (u32, Option<String>)>,
+    /// The storage instances attached to it, by name then number.
+    pub storage: Vec<String>,
 }
 
 impl Snapshot {
@@ -104,6 +109,8 @@ impl Snapshot {
             relations,
             actions: u.actions.iter().map(|a| (a.id, a.name.clone())).collect(),
             subordinates: model.subordinates_of(unit),
+            secrets_changed: model.secrets.changed_for(unit),
+            storage: model.storage_of(unit).into_iter().map(|s| s.id.clone()).collect(),
         })
     }
 }

@@ -6,6 +6,7 @@ use super::memory::MemoryContext;
 use super::{run, ToolOutput};
 
 mod action;
+mod cloud;
 mod config;
 mod dispatch;
 mod goal_state;
@@ -13,8 +14,10 @@ mod leader;
 mod log;
 mod ports;
 mod relation;
+mod secret;
 mod state;
 mod status;
+mod storage;
 mod unit;
 
 /// Runs `tool args...` against `ctx` with empty stdin.
