@@ -342,10 +342,28 @@ fn juju_run_and_exec_report_tasks_as_juju_does() {
     assert_eq!(task["status"], "completed");
     assert_eq!(task["results"]["reply"], "pong hello");
 
-    // Errors, as Juju words them.
+    // Receivers the controller refuses, as Juju's client reports them: an operation that
+    // scheduled nothing is not an error, and prints nothing on stdout (jubilant reads that).
     let undefined = juju.run(&["run", "server/0", "nope"]);
-    assert_eq!(undefined.status.code(), Some(1));
-    assert_eq!(stderr(&undefined), "ERROR action \"nope\" not defined on unit \"server/0\"\n");
+    assert!(undefined.status.success(), "{}", stderr(&undefined));
+    assert!(undefined.stdout.is_empty());
+    assert_eq!(
+        stderr(&undefined),
+        "Operation 7 failed to schedule any tasks:\naction \"nope\" not defined on unit \"server/0\"\n"
+    );
+    let partly = juju.run(&["run", "server/0", "server/9", "ping"]);
+    assert!(partly.status.success(), "{}", stderr(&partly));
+    assert!(
+        stderr(&partly).starts_with(
+            "Some actions could not be scheduled:\nunit \"server/9\" not found\n\nRunning operation 8 with 1 task\n"
+        ),
+        "{}",
+        stderr(&partly)
+    );
+    // A task that did not finish within --wait: it timed out (the unit still runs it).
+    let hurried = juju.run(&["run", "server/0", "ping", "--wait", "0.001s"]);
+    assert_eq!(hurried.status.code(), Some(1));
+    assert_eq!(stderr(&hurried), "ERROR timed out waiting for results from: unit server/0\n");
     let missing = juju.run(&["show-task", "99"]);
     assert_eq!(stderr(&missing), "ERROR task 99 not found\n");
 
@@ -358,7 +376,7 @@ fn juju_run_and_exec_report_tasks_as_juju_does() {
     let failing = juju.run(&["exec", "--unit", "server/0", "--", "exit 4"]);
     assert_eq!(failing.status.code(), Some(1));
     assert!(
-        stderr(&failing).contains("ERROR the following task failed:\n - id \"10\" with return code 4\n"),
+        stderr(&failing).contains("ERROR the following task failed:\n - id \"15\" with return code 4\n"),
         "{}",
         stderr(&failing)
     );
@@ -432,7 +450,10 @@ fn juju_ssh_and_scp_reach_the_units_machine() {
     assert_eq!(report["0"]["machine"], "0");
     assert_eq!(report["0"]["results"]["stdout"], "server/0\n");
     let nowhere = juju.run(&["exec", "--machine", "7", "--", "true"]);
-    assert_eq!(stderr(&nowhere), "ERROR machine 7 not found\n");
+    assert!(nowhere.status.success(), "{}", stderr(&nowhere));
+    assert!(stderr(&nowhere).ends_with("failed to schedule any tasks:\nmachine 7 not found\n"), "{}", stderr(&nowhere));
+    let too_slow = juju.run(&["exec", "--unit", "server/0", "--wait", "0.001s", "--", "sleep 0.2"]);
+    assert_eq!(stderr(&too_slow), "ERROR timed out waiting for results from: unit server/0\n");
 }
 
 #[test]

@@ -125,9 +125,14 @@ fn insert_path(params: &mut BTreeMap<String, Value>, keys: &[String], value: Val
 fn wait_flag(parsed: &Parsed, default: Duration) -> Result<Duration, Reply> {
     match parsed.value("wait") {
         None => Ok(default),
-        Some(text) => go_duration(text).ok_or_else(|| {
-            Reply::usage(format!("invalid value {text:?} for option --wait: time: invalid duration {text:?}"))
-        }),
+        Some(text) => match go_duration(text) {
+            // Juju's client takes a wait of 0 as its default.
+            Some(Duration::ZERO) => Ok(default),
+            Some(wait) => Ok(wait),
+            None => {
+                Err(Reply::usage(format!("invalid value {text:?} for option --wait: time: invalid duration {text:?}")))
+            }
+        },
     }
 }
 
@@ -158,10 +163,12 @@ fn go_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64(total))
 }
 
-/// What a command queued: its operation and its tasks by id.
+/// What a command queued: its operation, its tasks by id, and why each receiver it could not
+/// queue a task on was refused (Juju reports those and goes on with the others).
 struct Queued {
     operation: u64,
     tasks: Vec<u64>,
+    refused: Vec<String>,
 }
 
 /// Queues `action` on `units` (an `app/leader` being its leader), each a task of one operation.
@@ -172,22 +179,12 @@ fn queue_actions(
     params: &BTreeMap<String, Value>,
 ) -> Result<Queued, String> {
     let mut resolved = Vec::new();
+    let mut refused = Vec::new();
     for unit in units {
-        let name = match unit.strip_suffix("/leader") {
-            Some(app) => {
-                let a = state.sim.model.apps.get(app).ok_or_else(|| super::apps::app_not_found(app))?;
-                a.leader.clone().ok_or_else(|| format!("could not determine leader for {app:?}"))?
-            }
-            None => unit.clone(),
-        };
-        let Some(u) = state.sim.model.units.get(&name) else {
-            return Err(format!("unit {name:?} not found"));
-        };
-        let defined = state.sim.model.apps.get(&u.app).is_some_and(|a| a.formula.actions.action(action).is_some());
-        if !defined {
-            return Err(format!("action {action:?} not defined on unit {name:?}"));
+        match action_receiver(state, unit, action) {
+            Ok(name) => resolved.push(name),
+            Err(why) => refused.push(why),
         }
-        resolved.push(name);
     }
     let parameters = Value::Map(params.clone()).to_json();
     let operation = state.tasks.operation(action, parameters);
@@ -199,15 +196,47 @@ fn queue_actions(
         let task = Task { unit, machine: None, enqueued, work: Work::Action { id, done: None } };
         tasks.push(state.tasks.add(operation, task));
     }
-    Ok(Queued { operation, tasks })
+    Ok(Queued { operation, tasks, refused })
+}
+
+/// The unit `receiver` (`app/N`, or `app/leader`) names, if it can run `action`; else why not,
+/// in the words of Juju's controller.
+fn action_receiver(state: &State, receiver: &str, action: &str) -> Result<String, String> {
+    let model = &state.sim.model;
+    let name = match receiver.strip_suffix("/leader") {
+        Some(app) => {
+            let a = model.apps.get(app).ok_or_else(|| super::apps::app_not_found(app))?;
+            a.leader.clone().ok_or_else(|| format!("could not determine leader for {app:?}"))?
+        }
+        None => receiver.to_string(),
+    };
+    let Some(unit) = model.units.get(&name) else {
+        return Err(format!("unit {name:?} not found"));
+    };
+    let defined = model.apps.get(&unit.app).is_some_and(|a| a.formula.actions.action(action).is_some());
+    if !defined {
+        return Err(format!("action {action:?} not defined on unit {name:?}"));
+    }
+    Ok(name)
 }
 
 /// Waits for the tasks (unless `background`), then replies as Juju's run and exec do.
 fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wait: Duration) -> Result<Reply, Reply> {
-    let Queued { operation, tasks } = queued;
+    let Queued { operation, tasks, refused } = queued;
+    // As Juju's client: nothing queued is not an error (jubilant reads the empty output); some
+    // receivers refused are said before the others' results.
+    if tasks.is_empty() {
+        let stderr = format!("Operation {operation} failed to schedule any tasks:\n{}\n", refused.join("\n"));
+        return Ok(Reply { stderr, ..Reply::default() });
+    }
+    let refused = if refused.is_empty() {
+        String::new()
+    } else {
+        format!("Some actions could not be scheduled:\n{}\n\n", refused.join("\n"))
+    };
     let plural = if tasks.len() == 1 { "" } else { "s" };
     if background {
-        let mut stderr = String::new();
+        let mut stderr = refused;
         if let [task] = tasks.as_slice() {
             stderr.push_str(&format!(
                 "Scheduled operation {operation} with task {task}\nCheck operation status with 'juju show-operation {operation}'\nCheck task status with 'juju show-task {task}'\n"
@@ -222,7 +251,7 @@ fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wai
         }
         return Ok(Reply { stderr, ..Reply::default() });
     }
-    let mut progress = format!("Running operation {operation} with {} task{plural}\n", tasks.len());
+    let mut progress = format!("{refused}Running operation {operation} with {} task{plural}\n", tasks.len());
     let deadline = Instant::now() + wait;
     let ids = tasks.clone();
     let found = loop {
@@ -233,12 +262,15 @@ fn finish(handle: &Handle, queued: Queued, format: Format, background: bool, wai
                 ids.iter().filter_map(|id| state.tasks.get(*id).map(|t| (*id, t.clone()))).collect()
             })
             .map_err(|e| Reply::error(format!("{e:#}")))?;
-        if found.iter().all(|(_, t)| t.finished()) {
+        // A task that finished after its wait was over (the model ran it while this command
+        // waited for the model) did not finish in time, as Juju's client would have seen it.
+        let in_time = |t: &Task| t.completed().is_some_and(|at| at <= t.enqueued + wait);
+        if found.iter().all(|(_, t)| t.finished()) && found.iter().all(|(_, t)| in_time(t)) {
             break found;
         }
-        if Instant::now() >= deadline {
+        if Instant::now() >= deadline || found.iter().all(|(_, t)| t.finished()) {
             let waiting: Vec<String> =
-                found.iter().filter(|(_, t)| !t.finished()).map(|(_, t)| format!("unit {}", t.unit)).collect();
+                found.iter().filter(|(_, t)| !in_time(t)).map(|(_, t)| format!("unit {}", t.unit)).collect();
             return Err(Reply::error(format!("timed out waiting for results from: {}", waiting.join(", "))));
         }
         std::thread::sleep(POLL);
@@ -377,24 +409,32 @@ struct Targets {
 /// between two hooks.
 fn exec_on(state: &mut State, on: &Targets, command: &str) -> Result<Queued, String> {
     let Targets { units, apps, machines, all } = on;
+    let mut refused = Vec::new();
     let mut on_machines: Vec<(String, Option<String>)> = Vec::new();
     for machine in machines {
-        let unit = state.keeper.unit_on_machine(machine).ok_or_else(|| format!("machine {machine} not found"))?;
-        on_machines.push((unit, Some(machine.clone())));
+        match state.keeper.unit_on_machine(machine) {
+            Some(unit) => on_machines.push((unit, Some(machine.clone()))),
+            None => refused.push(format!("machine {machine} not found")),
+        }
     }
     let model = &state.sim.model;
     let mut targets: Vec<String> = Vec::new();
     for unit in units {
         let name = match unit.strip_suffix("/leader") {
-            Some(app) => {
-                model.apps.get(app).and_then(|a| a.leader.clone()).ok_or_else(|| super::apps::app_not_found(app))?
-            }
+            Some(app) => match model.apps.get(app).and_then(|a| a.leader.clone()) {
+                Some(leader) => leader,
+                None => {
+                    refused.push(super::apps::app_not_found(app));
+                    continue;
+                }
+            },
             None => unit.clone(),
         };
-        if !model.units.contains_key(&name) {
-            return Err(format!("unit {name:?} not found"));
+        if model.units.contains_key(&name) {
+            targets.push(name);
+        } else {
+            refused.push(format!("unit {name:?} not found"));
         }
-        targets.push(name);
     }
     for app in apps {
         if !model.apps.contains_key(app) {
@@ -418,7 +458,7 @@ fn exec_on(state: &mut State, on: &Targets, command: &str) -> Result<Queued, Str
         let task = Task { unit, machine, enqueued, work: Work::Exec { output, completed } };
         tasks.push(state.tasks.add(operation, task));
     }
-    Ok(Queued { operation, tasks })
+    Ok(Queued { operation, tasks, refused })
 }
 
 /// `juju show-task ID`.
