@@ -661,4 +661,13 @@ fn juju_deploy_trusts_and_attaches_resources_that_an_ops_charm_reads() {
             .flatten()
             .any(|(_, u)| u["workload-status"]["message"] == "reads second")
     });
+    // The model keeps its own copy of the resource, and its scenario the trust and the
+    // resource: with the client's file gone, the trace replays hook for hook.
+    std::fs::remove_file(&motd).unwrap();
+    let out = formula().args(["controller", "stop", "--dir"]).arg(juju.controller_dir()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trace = juju.controller_dir().join("models/keeper/trace.jsonl");
+    let replay = formula().arg("sim").arg("--replay").arg(&trace).output().unwrap();
+    let said = String::from_utf8_lossy(&replay.stderr);
+    assert!(said.contains("replay: this run followed the trace's"), "{said}");
 }

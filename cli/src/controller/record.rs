@@ -22,6 +22,17 @@ pub struct Record {
     file: Option<File>,
 }
 
+/// What `juju deploy` gave an application besides its formula, units and config.
+#[derive(Debug, Default)]
+pub struct Deployed {
+    /// `--base`/`--series`.
+    pub base: Option<String>,
+    /// `--trust`.
+    pub trust: bool,
+    /// `--resource NAME=FILE`, the files kept by the model ([`Record::resource_dir`]).
+    pub resources: BTreeMap<String, PathBuf>,
+}
+
 impl Record {
     /// Starts the scenario of model `model` at `path` (its file stem is the model's name, so
     /// that a replay's model has the same name).
@@ -66,14 +77,26 @@ impl Record {
         formula: &Path,
         units: u32,
         config: &BTreeMap<String, Value>,
-        base: Option<&str>,
+        extra: &Deployed,
     ) {
         let config: serde_json::Map<String, Json> = config.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
         let mut spec = json!({"formula": formula.display().to_string(), "units": units, "config": config});
-        if let Some(base) = base {
+        if let Some(base) = &extra.base {
             spec["base"] = json!(base);
         }
+        if extra.trust {
+            spec["trust"] = json!(true);
+        }
+        if !extra.resources.is_empty() {
+            spec["resources"] = json!(extra.resources);
+        }
         self.push(json!({"deploy": {app: spec}}));
+    }
+
+    /// Where a deployed application's resource files are kept, beside the scenario: the
+    /// client's files may be gone when the model is replayed (a test's temporary files).
+    pub fn resource_dir(&self, app: &str) -> PathBuf {
+        self.path.with_file_name("resources").join(app)
     }
 
     /// `juju add-unit`.

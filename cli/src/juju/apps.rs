@@ -8,6 +8,7 @@
 use super::args::{switch as flag, value};
 use super::{arity, parse, Call};
 use crate::controller::model::{Handle, State};
+use crate::controller::record::Deployed;
 use crate::controller::wire::Reply;
 use simulator::model::{Placement, Value};
 use simulator::scenario::EndpointRef;
@@ -148,13 +149,15 @@ pub fn deploy(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
             .sim
             .deploy(&name, &dir, units, config.clone(), placement)
             .map_err(|e| format!("cannot add application {name:?}: {e}"))?;
-        state.record.deploy(&name, &dir, units, &config, series.as_deref());
+        let resources = keep_resources(&state.record.resource_dir(&name), &resources)?;
+        let extra = Deployed { base: series.clone(), trust, resources: resources.clone() };
+        state.record.deploy(&name, &dir, units, &config, &extra);
         if trust {
             state.keeper.trusted.insert(name.clone());
         }
         if let Some(deployed) = state.sim.model.apps.get_mut(&name) {
             deployed.trusted = trust;
-            deployed.resources = resources.clone();
+            deployed.resources = resources;
         }
         Ok(state.sim.model.apps.get(&name).map(|a| a.release.version.to_string()).unwrap_or_default())
     })?;
@@ -190,6 +193,21 @@ fn resource_files(
         out.insert(name.to_string(), file);
     }
     Ok(out)
+}
+
+/// Copies an application's resource files into `dir` (one directory per resource, the file
+/// keeping its name), so that the model and its replay keep them; the copies, by name.
+fn keep_resources(dir: &Path, files: &BTreeMap<String, PathBuf>) -> Result<BTreeMap<String, PathBuf>, String> {
+    let mut kept = BTreeMap::new();
+    for (name, file) in files {
+        let into = dir.join(name);
+        let copy = into.join(file.file_name().unwrap_or(std::ffi::OsStr::new(name)));
+        std::fs::create_dir_all(&into)
+            .and_then(|()| std::fs::copy(file, &copy))
+            .map_err(|e| format!("cannot keep the file of resource {name:?} ({}): {e}", file.display()))?;
+        kept.insert(name.clone(), copy);
+    }
+    Ok(kept)
 }
 
 /// `juju add-unit APP`.

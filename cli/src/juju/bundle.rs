@@ -8,6 +8,7 @@ use super::apps::formula_dir;
 use super::args::Parsed;
 use super::Call;
 use crate::controller::model::State;
+use crate::controller::record::Deployed;
 use crate::controller::wire::Reply;
 use simulator::model::{Placement, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,9 +89,13 @@ pub fn deploy_bundle(call: &Call, parsed: &Parsed, path: &Path) -> Result<Reply,
                     .sim
                     .deploy(&app.name, &app.dir, units, app.config.clone(), placement)
                     .map_err(|e| format!("cannot deploy bundle: cannot add application {:?}: {e}", app.name))?;
-                state.record.deploy(&app.name, &app.dir, units, &app.config, app.series.as_deref());
+                let extra = Deployed { base: app.series.clone(), trust: app.trust, ..Deployed::default() };
+                state.record.deploy(&app.name, &app.dir, units, &app.config, &extra);
                 if app.trust {
                     state.keeper.trusted.insert(app.name.clone());
+                    if let Some(deployed) = state.sim.model.apps.get_mut(&app.name) {
+                        deployed.trusted = true;
+                    }
                 }
             }
             for (a, b) in &relations {
