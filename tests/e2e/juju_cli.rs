@@ -671,3 +671,51 @@ fn juju_deploy_trusts_and_attaches_resources_that_an_ops_charm_reads() {
     let said = String::from_utf8_lossy(&replay.stderr);
     assert!(said.contains("replay: this run followed the trace's"), "{said}");
 }
+
+#[test]
+fn a_users_secrets_are_kept_shown_granted_and_read_by_units() {
+    let juju = Juju::new();
+    juju.ok(&["add-model", "secrets"]);
+    juju.ok(&["deploy", &path("tests/formulas/server"), "server"]);
+    juju.wait("server/0 idle", |s| {
+        s["applications"]["server"]["units"]["server/0"]["juju-status"]["current"] == "idle"
+    });
+    let content = juju.dir.path().join("content.yaml");
+    std::fs::write(&content, "username: ann\npassword: first\n").unwrap();
+    let uri = juju.ok(&["add-secret", "db-login", "--file", content.to_str().unwrap(), "--info", "the login"]);
+    let uri = uri.trim().to_string();
+    assert!(uri.starts_with("secret:") && uri.len() == 27, "{uri}");
+    let id = &uri["secret:".len()..];
+    let again = juju.run(&["add-secret", "db-login", "a=b"]);
+    assert_eq!(stderr(&again), "ERROR secret with name \"db-login\" already exists\n");
+    // Shown by name or URI; the content only with --reveal, as Juju's JSON has it.
+    let shown: Value = serde_json::from_str(&juju.ok(&["show-secret", "db-login", "--format", "json"])).unwrap();
+    assert_eq!(shown[id]["name"], "db-login");
+    assert_eq!(shown[id]["owner"], "<model>");
+    assert_eq!(shown[id]["revision"], 1);
+    assert_eq!(shown[id]["description"], "the login");
+    assert!(shown[id].get("content").is_none(), "{shown}");
+    let revealed: Value =
+        serde_json::from_str(&juju.ok(&["show-secret", &uri, "--reveal", "--format", "json"])).unwrap();
+    assert_eq!(revealed[id]["content"]["Data"]["password"], "first");
+    // A unit reads it once its application is granted it; it keeps the revision it read.
+    let get = ["exec", "--unit", "server/0", "--format", "json", "--", &format!("secret-get {uri} password")];
+    let before: Value = serde_json::from_str(&String::from_utf8_lossy(&juju.run(&get).stdout)).unwrap();
+    assert_ne!(before["server/0"]["results"]["return-code"], 0, "{before}");
+    juju.ok(&["grant-secret", "db-login", "server"]);
+    let read: Value = serde_json::from_str(&juju.ok(&get)).unwrap();
+    assert_eq!(read["server/0"]["results"]["stdout"], "first\n", "{read}");
+    juju.ok(&["update-secret", "db-login", "password=second"]);
+    let kept: Value = serde_json::from_str(&juju.ok(&get)).unwrap();
+    assert_eq!(kept["server/0"]["results"]["stdout"], "first\n", "{kept}");
+    let listed: Value = serde_json::from_str(&juju.ok(&["secrets", "--format", "json"])).unwrap();
+    assert_eq!(listed[id]["revision"], 2, "{listed}");
+    assert_eq!(listed[id]["access"][0]["target"], "application-server", "{listed}");
+    // Revoked, the unit reads nothing; removed, the secret is gone.
+    juju.ok(&["revoke-secret", "db-login", "server"]);
+    let after: Value = serde_json::from_str(&String::from_utf8_lossy(&juju.run(&get).stdout)).unwrap();
+    assert_ne!(after["server/0"]["results"]["return-code"], 0, "{after}");
+    juju.ok(&["remove-secret", "db-login"]);
+    assert_eq!(stderr(&juju.run(&["show-secret", "db-login"])), "ERROR secret \"db-login\" not found\n");
+    assert_eq!(juju.ok(&["secrets", "--format", "json"]).trim(), "{}");
+}

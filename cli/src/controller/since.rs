@@ -37,6 +37,11 @@ pub fn go_time(at: SystemTime) -> String {
     format!("{} +0000 UTC", clock_time(at, true, false))
 }
 
+/// A moment in RFC 3339, in UTC, as Juju's JSON and YAML give times: `2026-12-06T19:21:04Z`.
+pub fn rfc3339(at: SystemTime) -> String {
+    format!("{}Z", clock_time(at, true, false).replace(' ', "T"))
+}
+
 /// The (year, month, day) and `hh:mm:ss` of a moment, in UTC.
 fn civil(at: SystemTime) -> ((i64, u32, u32), String) {
     let secs = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;

@@ -165,6 +165,9 @@ pub struct Keeper {
     next_machine: u32,
     /// Applications deployed with `--trust`.
     pub trusted: std::collections::BTreeSet<String>,
+    /// When each revision of a user's secret was made, by secret id (the model keeps no wall
+    /// clock).
+    pub secret_times: BTreeMap<String, BTreeMap<u32, std::time::SystemTime>>,
 }
 
 impl Keeper {

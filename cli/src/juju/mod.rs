@@ -15,6 +15,7 @@ pub mod debug_log;
 pub mod models;
 pub mod operations;
 pub mod output;
+pub mod secrets;
 pub mod ssh;
 pub mod status;
 pub mod tasks;
@@ -34,12 +35,14 @@ use std::sync::Arc;
 pub const SIMULATED: &[&str] = &[
     "actions",
     "add-model",
+    "add-secret",
     "add-unit",
     "config",
     "debug-log",
     "deploy",
     "destroy-model",
     "exec",
+    "grant-secret",
     "integrate",
     "model-config",
     "models",
@@ -48,18 +51,23 @@ pub const SIMULATED: &[&str] = &[
     "relate",
     "remove-application",
     "remove-relation",
+    "remove-secret",
     "remove-unit",
     "resolve",
+    "revoke-secret",
     "run",
     "scp",
+    "secrets",
     "show-model",
     "show-operation",
+    "show-secret",
     "show-task",
     "show-unit",
     "ssh",
     "status",
     "switch",
     "trust",
+    "update-secret",
     "version",
 ];
 
@@ -203,6 +211,13 @@ pub fn dispatch(controller: &Controller, argv: &[String], cwd: &Path, env: &BTre
         "resolve" | "resolved" => apps::resolve(&call, rest),
         "config" => config::config(&call, rest),
         "trust" => config::trust(&call, rest),
+        "add-secret" => secrets::add_secret(&call, rest),
+        "update-secret" => secrets::update_secret(&call, rest),
+        "remove-secret" => secrets::remove_secret(&call, rest),
+        "grant-secret" => secrets::grant_secret(&call, rest, true),
+        "revoke-secret" => secrets::grant_secret(&call, rest, false),
+        "secrets" | "list-secrets" => secrets::secrets(&call, rest),
+        "show-secret" => secrets::show_secret(&call, rest),
         "status" => status::status(&call, rest),
         "show-unit" => status::show_unit(&call, rest),
         "debug-log" => debug_log::debug_log(&call, rest),

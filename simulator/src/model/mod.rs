@@ -13,7 +13,7 @@ mod application;
 mod formula;
 mod ports;
 mod relation;
-mod secrets;
+pub mod secrets;
 mod settings;
 mod status;
 mod storage;

@@ -17,6 +17,9 @@ pub enum SecretOwner {
     Application(String),
     /// One unit.
     Unit(String),
+    /// The model: a user's secret (`juju add-secret`), which units read once it is granted
+    /// to their application (`juju grant-secret`).
+    Model,
 }
 
 impl SecretOwner {
@@ -25,6 +28,7 @@ impl SecretOwner {
         match self {
             SecretOwner::Application(_) => "application",
             SecretOwner::Unit(_) => "unit",
+            SecretOwner::Model => "model",
         }
     }
 
@@ -33,6 +37,7 @@ impl SecretOwner {
         match self {
             SecretOwner::Application(app) => super::unit_app(unit) == app,
             SecretOwner::Unit(owner) => owner == unit,
+            SecretOwner::Model => false,
         }
     }
 }
@@ -101,6 +106,8 @@ pub struct Secret {
     pub grants: Vec<SecretGrant>,
     /// Consuming units by name.
     pub consumers: BTreeMap<String, SecretConsumer>,
+    /// Applications a user's secret is granted to (`juju grant-secret`), model-wide.
+    pub granted_apps: std::collections::BTreeSet<String>,
 }
 
 impl Secret {
@@ -111,7 +118,9 @@ impl Secret {
 
     /// Whether `unit` may read the content.
     pub fn readable_by(&self, unit: &str) -> bool {
-        self.owner.includes(unit) || self.grants.iter().any(|g| g.allows(unit))
+        self.owner.includes(unit)
+            || self.grants.iter().any(|g| g.allows(unit))
+            || self.granted_apps.contains(super::unit_app(unit))
     }
 }
 
@@ -130,13 +139,18 @@ pub struct Secrets {
 const BASE32HEX: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
 impl Secrets {
-    /// A fresh id: 12 bytes of a digest of the salt and the count, in base32hex (20
-    /// characters), the shape of Juju's ids.
+    /// A fresh id: the count and 8 bytes of a digest of the salt and the count, in base32hex
+    /// (20 characters), the shape of Juju's ids.
     pub fn next_id(&mut self) -> String {
         loop {
             self.made += 1;
+            // As Juju's xids, later ids sort after earlier ones (their first bytes count up):
+            // listings keyed by id come in the order the secrets were made.
             let digest = Sha256::digest(format!("{}/{}", self.salt, self.made).as_bytes());
-            let id = base32hex(&digest[..12]);
+            let mut bytes = [0u8; 12];
+            bytes[..4].copy_from_slice(&(self.made as u32).to_be_bytes());
+            bytes[4..].copy_from_slice(&digest[..8]);
+            let id = base32hex(&bytes);
             if !self.by_id.contains_key(&id) {
                 return id;
             }
@@ -177,6 +191,43 @@ impl Secrets {
     }
 }
 
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding, as Go's `base64.StdEncoding`: how a secret's values are kept.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes standard base64; text that is not base64 is returned as it is (a value given with
+/// `#base64` that was not).
+pub fn base64_decode_text(text: &str) -> String {
+    let mut bytes = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.trim_end_matches('=').bytes() {
+        let Some(value) = BASE64.iter().position(|b| *b == c) else {
+            return text.to_string();
+        };
+        buffer = (buffer << 6) | value as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 fn base32hex(bytes: &[u8]) -> String {
     let mut out = String::new();
     let (mut buffer, mut bits) = (0u32, 0u32);
@@ -206,7 +257,9 @@ mod tests {
         assert_eq!(first.len(), 20);
         assert!(first.bytes().all(|c| BASE32HEX.contains(&c)), "{first}");
         assert_eq!(first, b.next_id(), "the same salt makes the same ids");
-        assert_ne!(first, a.next_id());
+        let second = a.next_id();
+        assert_ne!(first, second);
+        assert!(first < second, "ids sort in the order they were made");
         let mut c = Secrets { salt: "seed-2".into(), ..Secrets::default() };
         assert_ne!(first, c.next_id());
         assert_eq!(Secrets::parse_uri(&format!("secret:{first}")), Some(first.clone()));

@@ -304,6 +304,7 @@ impl Command for SecretAdd {
             latest: 1,
             grants: Vec::new(),
             consumers: BTreeMap::new(),
+            granted_apps: Default::default(),
         };
         self.upsert.apply_metadata(&mut secret);
         let uri = secret.uri();
@@ -819,42 +820,7 @@ impl Command for SecretInfoGet {
     }
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding, as Go's `base64.StdEncoding`.
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Decodes standard base64; text that is not base64 is returned as it is (a value given with
-/// `#base64` that was not).
-fn base64_decode_text(text: &str) -> String {
-    let mut bytes = Vec::new();
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for c in text.trim_end_matches('=').bytes() {
-        let Some(value) = BASE64.iter().position(|b| *b == c) else {
-            return text.to_string();
-        };
-        buffer = (buffer << 6) | value as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push((buffer >> bits) as u8);
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
+use crate::model::secrets::{base64_decode_text, base64_encode};
 
 #[cfg(test)]
 mod tests {
