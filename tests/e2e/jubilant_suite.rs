@@ -32,7 +32,7 @@ fn the_jubilant_suite_passes_against_formula_as_juju() {
     let _ = formula().args(["controller", "stop", "--dir"]).arg(&controller).output();
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the jubilant suite failed:\n{said}");
-    assert!(said.contains("15 passed"), "{said}");
+    assert!(said.contains("16 passed"), "{said}");
 
     // The model's trace replays: the same hooks, `juju run`s and `juju exec`s included.
     let models: Vec<_> = std::fs::read_dir(controller.join("models")).unwrap().map(|e| e.unwrap().path()).collect();

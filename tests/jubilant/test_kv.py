@@ -63,6 +63,21 @@ def test_ssh_and_scp(juju: jubilant.Juju, tmp_path):
     assert back.read_text() == "across\n"
 
 
+def test_a_users_secret(juju: jubilant.Juju):
+    uri = juju.add_secret("kv-admin", {"user": "root", "password": "one"}, info="store admin")
+    assert uri.startswith("secret:")
+    shown = juju.show_secret("kv-admin", reveal=True)
+    assert (shown.owner, shown.revision, shown.description) == ("<model>", 1, "store admin")
+    assert shown.content == {"user": "root", "password": "one"}
+    juju.update_secret("kv-admin", {"user": "root", "password": "two"})
+    juju.grant_secret("kv-admin", "kv")
+    [listed] = [s for s in juju.secrets() if s.name == "kv-admin"]
+    assert listed.revision == 2
+    assert juju.show_secret(uri, reveal=True, revision=1).content["password"] == "one"
+    juju.remove_secret(uri)
+    assert not [s for s in juju.secrets() if s.name == "kv-admin"]
+
+
 def test_config(juju: jubilant.Juju):
     assert juju.config("kv")["greeting"] == "hello"
     juju.config("kv", {"greeting": "hi"})
