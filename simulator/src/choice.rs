@@ -79,7 +79,7 @@ impl Choices {
             Source::Seed(state) => {
                 let wanted = (next(state) % options as u64) as usize;
                 match &mut self.avoid {
-                    Some(avoid) => avoid.steer(options, wanted, next(state)),
+                    Some(avoid) => avoid.steer(options, wanted, || next(state)),
                     None => wanted,
                 }
             }
@@ -110,7 +110,7 @@ impl Choices {
             // A chance is a branch of two outcomes: fired or not. A rate of 100 always fires.
             let value = (next(state) % 100) as usize;
             let wanted = usize::from(value < percent as usize);
-            let fired = if percent >= 100 { avoid.follow(2, wanted) } else { avoid.steer(2, wanted, next(state)) };
+            let fired = if percent >= 100 { avoid.follow(2, wanted) } else { avoid.steer(2, wanted, || next(state)) };
             let picked = match (fired == wanted, fired) {
                 (true, _) => value,
                 (false, 1) => 0,
@@ -181,6 +181,24 @@ mod tests {
         assert_eq!(c.pick("b", 3), 2);
         assert_eq!(c.pick("c", 3), 0);
         assert!(!c.chance("d", 50), "past the end of a list, nothing happens by chance");
+    }
+
+    #[test]
+    fn a_seed_that_is_never_steered_draws_what_the_seed_alone_draws() {
+        use crate::schedules_run::{Avoid, DrawKey, SchedulesRun};
+        let mut tree = SchedulesRun::default();
+        tree.add(&[DrawKey { outcomes: 7, taken: 6 }]);
+        let avoid = Avoid::parse(&tree.write()).expect("the tree reads back");
+        let mut plain = Choices::seeded(11);
+        let mut guided = Choices::seeded_avoiding(11, avoid);
+        let a: Vec<usize> = (0..40)
+            .map(|i| if i % 3 == 0 { usize::from(plain.chance("stale", 30)) } else { plain.pick("unit", 5) })
+            .collect();
+        let b: Vec<usize> = (0..40)
+            .map(|i| if i % 3 == 0 { usize::from(guided.chance("stale", 30)) } else { guided.pick("unit", 5) })
+            .collect();
+        assert_eq!(a, b);
+        assert!(!guided.steered());
     }
 
     #[test]

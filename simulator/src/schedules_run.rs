@@ -230,8 +230,9 @@ impl Avoid {
 
     /// The outcome to take at a draw of `outcomes` whose seed says `wanted`: `wanted` unless
     /// it leads into a closed node, else one of the others that do not (chosen with `spare`,
-    /// a number from the seed). Moves down the tree.
-    pub fn steer(&mut self, outcomes: usize, wanted: usize, spare: u64) -> usize {
+    /// a number from the seed, drawn only then: a run that is never steered draws what its
+    /// seed alone draws). Moves down the tree.
+    pub fn steer(&mut self, outcomes: usize, wanted: usize, spare: impl FnOnce() -> u64) -> usize {
         let Some(node) = self.at.and_then(|at| self.nodes.get(at)) else { return wanted };
         // A draw of another shape than the tree knows: the run is somewhere new.
         if node.outcomes != outcomes {
@@ -245,7 +246,7 @@ impl Avoid {
                 0 => wanted,
                 n => {
                     self.steered = true;
-                    open[(spare % n as u64) as usize]
+                    open[(spare() % n as u64) as usize]
                 }
             }
         } else {
@@ -292,13 +293,13 @@ mod tests {
         let text = tree.write();
         let mut avoid = Avoid::parse(&text).expect("parses");
         // The seed wants 0, whose subtree is closed: the run takes 1.
-        assert_eq!(avoid.steer(2, 0, 7), 1);
+        assert_eq!(avoid.steer(2, 0, || 7), 1);
         assert!(avoid.steered);
         // Under 1, option 0 is closed: with a seed asking for it, 1 or 2.
-        let next = avoid.steer(3, 0, 4);
+        let next = avoid.steer(3, 0, || 4);
         assert!(next == 1 || next == 2);
         // Past the tree, the seed's own draws.
-        assert_eq!(avoid.steer(5, 3, 0), 3);
+        assert_eq!(avoid.steer(5, 3, || 0), 3);
     }
 
     #[test]
