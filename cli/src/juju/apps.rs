@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Runs `job` on the model's thread; its error is Juju's message.
-fn change<T: Send + 'static>(
+pub(super) fn change<T: Send + 'static>(
     handle: &Handle,
     job: impl FnOnce(&mut State) -> Result<T, String> + Send + 'static,
 ) -> Result<T, Reply> {

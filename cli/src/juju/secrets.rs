@@ -6,10 +6,11 @@
 //! those that read one `secret-changed`, as for a charm's own secrets. The model keeps no wall
 //! clock, so the controller notes when each revision was made.
 
+use super::apps::change;
 use super::args::{switch, value, Parsed};
 use super::output::{self, Format};
 use super::{parse, Call};
-use crate::controller::model::{Handle, State};
+use crate::controller::model::Handle;
 use crate::controller::since;
 use crate::controller::wire::Reply;
 use serde_json::{json, Map, Value as Json};
@@ -19,14 +20,6 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 const FORMATS: &[Format] = &[Format::Plain, Format::Json, Format::Yaml];
-
-/// Runs `job` on the model; its error as Juju's.
-fn change<T: Send + 'static>(
-    handle: &Handle,
-    job: impl FnOnce(&mut State) -> Result<T, String> + Send + 'static,
-) -> Result<T, Reply> {
-    handle.run(job).map_err(|e| Reply::error(format!("{e:#}")))?.map_err(Reply::error)
-}
 
 /// The content a command gives: `key=value` arguments and `--file` (a YAML map), each value
 /// base64-encoded as the model keeps secrets' values.
@@ -194,8 +187,7 @@ pub fn grant_secret(call: &Call, argv: &[String], grant: bool) -> Result<Reply, 
                 secret.granted_apps.insert(app);
             } else {
                 secret.granted_apps.remove(&app);
-                let unit_of = |unit: &String| unit.split_once('/').map(|(a, _)| a.to_string());
-                secret.consumers.retain(|unit, _| unit_of(unit).as_deref() != Some(app.as_str()));
+                secret.consumers.retain(|unit, _| simulator::model::unit_app(unit) != app);
             }
         }
         Ok(())
@@ -230,7 +222,11 @@ pub fn secrets(call: &Call, argv: &[String]) -> Result<Reply, Reply> {
         listed.insert(secret.id.clone(), report);
     }
     Ok(Reply::out(match format {
-        Format::Plain => table(&rows),
+        Format::Plain => {
+            let mut out = String::new();
+            simulator::status::table(&mut out, &rows);
+            out
+        }
         other => output::structured(&Json::Object(listed), other),
     }))
 }
@@ -331,17 +327,4 @@ fn describe(secret: &Secret, times: Option<&BTreeMap<u32, SystemTime>>, reveal: 
     out.insert("rotation".into(), json!(secret.rotate.clone().unwrap_or_else(|| "never".into())));
     out.insert("updated".into(), json!(since::rfc3339(at(secret.latest))));
     Json::Object(out)
-}
-
-/// Rows in columns, as Juju's tables print them.
-fn table(rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> =
-        (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
 }
