@@ -489,6 +489,18 @@ struct WindowState {
     turn: usize,
 }
 
+impl WindowState {
+    /// Adds the schedules of the runs up to `upto` (finished) to the tree, in the plan's order.
+    fn add_upto(&mut self, upto: usize) {
+        while self.added < upto {
+            if let Some(Some(keys)) = &self.results[self.added] {
+                self.tree.add(keys);
+            }
+            self.added += 1;
+        }
+    }
+}
+
 impl Window {
     fn new(runs: usize) -> Window {
         let state = WindowState { results: vec![None; runs], tree: SchedulesRun::default(), added: 0, turn: 0 };
@@ -510,13 +522,7 @@ impl Window {
                 Err(_) => return Seen::Tree(String::new()),
             };
         }
-        while state.added < upto {
-            let at = state.added;
-            if let Some(Some(keys)) = state.results[at].clone() {
-                state.tree.add(&keys);
-            }
-            state.added += 1;
-        }
+        state.add_upto(upto);
         state.turn += 1;
         let seen = if state.tree.exhausted() { Seen::Exhausted } else { Seen::Tree(state.tree.write()) };
         self.changed.notify_all();
@@ -536,13 +542,8 @@ impl Window {
     /// The tree of every run that finished, in the plan's order.
     fn all(&self) -> SchedulesRun {
         let Ok(mut state) = self.state.lock() else { return SchedulesRun::default() };
-        while state.added < state.results.len() {
-            let at = state.added;
-            if let Some(Some(keys)) = state.results[at].clone() {
-                state.tree.add(&keys);
-            }
-            state.added += 1;
-        }
+        let all = state.results.len();
+        state.add_upto(all);
         state.tree.clone()
     }
 }
