@@ -101,6 +101,36 @@ fn a_run_without_isolation_says_what_it_wrote_and_clean_removes_it() {
     assert_eq!(existing(&paths), Vec::<&PathBuf>::new(), "--clean left the run's files: {said}");
 }
 
+/// A trace or page written straight into a directory the run overlays (`/tmp`) is kept: the
+/// run shares that directory as it was before its overlays, not with them.
+#[test]
+fn a_trace_and_page_in_an_overlaid_directory_stay_on_the_machine() {
+    let tag = unique_tag("kept-in-tmp");
+    let trace = PathBuf::from(format!("/tmp/formula-e2e-{tag}.trace.jsonl"));
+    let page = PathBuf::from(format!("/tmp/formula-e2e-{tag}.html"));
+    struct Remove(Vec<PathBuf>);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            self.0.iter().for_each(|p| drop(std::fs::remove_file(p)));
+        }
+    }
+    let _remove = Remove(vec![trace.clone(), page.clone()]);
+    let out = formula()
+        .arg("sim")
+        .arg(repo().join("examples/orderbug/scenarios/fixed.yaml"))
+        .args(["--backend", "host", "-q", "--trace"])
+        .arg(&trace)
+        .arg("--html")
+        .arg(&page)
+        .output()
+        .expect("run formula sim");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let text = std::fs::read_to_string(&trace).unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", trace.display()));
+    assert!(text.starts_with("{\"event\":\"run\""), "{text}");
+    assert!(page.is_file(), "{} is missing\n{stderr}", page.display());
+}
+
 #[test]
 fn a_host_run_traces_the_same_bytes_isolated_or_not() {
     // A pair that writes nothing outside its units: run on this machine, it cannot meet the

@@ -170,16 +170,16 @@ fn make_namespaces(keep: &[PathBuf], share_network: bool) -> io::Result<()> {
     }
     mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>)
         .map_err(|e| failed("make the run's mounts private", e.into()))?;
-    // Held before anything is mounted over them, and bound back at the end.
+    // Copied, with what is mounted below them, before anything is mounted over them, and put
+    // back at the end. A copy made later would bring the run's own overlay along where a kept
+    // directory is one (`--trace /tmp/run.jsonl`), and the file would go with the run.
     let kept: Vec<(PathBuf, OwnedFd)> =
-        keep.iter().filter(|p| p.is_dir()).map(|p| Ok((p.clone(), open_path(p)?))).collect::<io::Result<_>>()?;
+        keep.iter().filter(|p| p.is_dir()).map(|p| Ok((p.clone(), clone_mounts(p)?))).collect::<io::Result<_>>()?;
     private_dirs(root)?;
-    for (path, fd) in &kept {
+    for (path, tree) in &kept {
         // A copy or skeleton (as a normal user) may lack it.
         let _ = std::fs::create_dir_all(path);
-        let source = format!("/proc/self/fd/{}", fd.as_raw_fd());
-        mount(Some(source.as_str()), path, None::<&str>, MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
-            .map_err(|e| failed(&format!("keep {} shared", path.display()), e.into()))?;
+        attach_tree(tree, path).map_err(|e| failed(&format!("keep {} shared", path.display()), e))?;
     }
     drop(kept);
     if !share_network {
@@ -300,14 +300,41 @@ fn is_real_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).map(|m| m.is_dir()).unwrap_or(false)
 }
 
-fn open_path(path: &Path) -> io::Result<OwnedFd> {
-    let fd = nix::fcntl::open(
-        path,
-        nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY | nix::fcntl::OFlag::O_CLOEXEC,
-        nix::sys::stat::Mode::empty(),
-    )
-    .map_err(|e| failed(&format!("open {}", path.display()), e.into()))?;
-    Ok(fd)
+/// A detached copy of the mounts at and below `path`, as they are now (`open_tree` with
+/// `OPEN_TREE_CLONE | AT_RECURSIVE`).
+fn clone_mounts(path: &Path) -> io::Result<OwnedFd> {
+    const OPEN_TREE_CLONE: libc::c_uint = 1;
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())?;
+    let flags = OPEN_TREE_CLONE | libc::AT_RECURSIVE as libc::c_uint | libc::O_CLOEXEC as libc::c_uint;
+    // SAFETY: a system call on a string that lives through it; the descriptor it returns is
+    // owned by the caller from here on.
+    let fd = unsafe { libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(failed(&format!("copy the mounts of {}", path.display()), io::Error::last_os_error()));
+    }
+    // SAFETY: the kernel just returned this descriptor, and nothing else owns it.
+    Ok(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd as libc::c_int) })
+}
+
+/// Mounts a copy made by [`clone_mounts`] at `path` (`move_mount`).
+fn attach_tree(tree: &OwnedFd, path: &Path) -> io::Result<()> {
+    const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())?;
+    // SAFETY: a system call on a descriptor and strings that live through it.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_move_mount,
+            tree.as_raw_fd(),
+            c"".as_ptr(),
+            libc::AT_FDCWD,
+            name.as_ptr(),
+            MOVE_MOUNT_F_EMPTY_PATH,
+        )
+    };
+    if done != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Brings up the loopback interface of the run's network namespace (127.0.0.0/8 on `lo`).
