@@ -37,11 +37,13 @@ pub enum Object {
     Leader(String),
     /// The files of a machine (a unit's, shared with its subordinates).
     Machine(String),
-    /// The hooks a unit is offered: every hook of the unit reads them (its pick chose among
-    /// them), and a hook of another unit after which they differ wrote them. So a hook that
-    /// gives a unit another option does not commute with that unit's pick before it: in the
-    /// other order the unit could have chosen differently.
-    Options(String),
+    /// Whether a unit is offered one hook (`unit hook [remote]`): the hook reads it (it could
+    /// be picked only while offered), and a hook of another unit after which it is offered,
+    /// or no longer, wrote it. So a hook commutes with another unit's hooks it neither offers
+    /// nor withdraws, even when it gives that unit something else to choose; the orders of a
+    /// unit's own hooks that the new option makes possible are races of that unit's hooks
+    /// ([`races`]).
+    Offer(String, String),
 }
 
 impl Object {
@@ -153,7 +155,7 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                     candidates: hook.candidates.clone(),
                     ..Step::default()
                 };
-                step.reads.insert(Object::Options(hook.unit.clone()));
+                step.reads.insert(Object::Offer(hook.unit.clone(), step.name.clone()));
                 step.reads.insert(Object::Machine(home.clone()));
                 step.writes.insert(Object::Machine(home));
                 step.reads.insert(Object::Leader(app.clone()));
@@ -243,21 +245,25 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
             continue;
         }
         let (before, after) = (&steps[i - 1], &steps[i]);
-        let changed: Vec<String> = units_of(&before.candidates)
-            .union(&units_of(&after.candidates))
-            .filter(|unit| {
-                **unit != before.unit && options_of(&before.candidates, unit) != options_of(&after.candidates, unit)
-            })
-            .map(|unit| unit.to_string())
-            .collect();
-        steps[i - 1].writes.extend(changed.into_iter().map(Object::Options));
+        let changed = offers_changed(&before.candidates, &after.candidates, &before.unit);
+        steps[i - 1].writes.extend(changed.into_iter().map(|name| {
+            let unit = crate::scheduler::transition_unit(&name).to_string();
+            Object::Offer(unit, name)
+        }));
     }
     steps
 }
 
-/// The units among the options of a pick.
-fn units_of(candidates: &[String]) -> BTreeSet<&str> {
-    candidates.iter().map(|name| crate::scheduler::transition_unit(name)).collect()
+/// The options of units other than `ran` that one of two successive picks has and the other
+/// has not: what the hook of `ran` between them offered or withdrew.
+pub fn offers_changed(before: &[String], after: &[String], ran: &str) -> BTreeSet<String> {
+    let before: BTreeSet<&String> = before.iter().collect();
+    let after: BTreeSet<&String> = after.iter().collect();
+    before
+        .symmetric_difference(&after)
+        .filter(|name| crate::scheduler::transition_unit(name) != ran)
+        .map(|name| name.to_string())
+        .collect()
 }
 
 /// The options of `unit` among those of a pick.
@@ -343,19 +349,32 @@ pub fn happens_before(steps: &[Step]) -> Vec<Vec<bool>> {
     hb
 }
 
-/// The races of a run: pairs `(i, j)` of hooks of different units in one settle that
-/// conflict, with no hook between them ordered after `i` and before `j`, so that `j`'s unit
-/// could have gone in `i`'s place.
+/// The races of a run: pairs `(i, j)` of hooks in one settle with no hook between them
+/// ordered after `i` and before `j`, where `j` (or what led to it) could have gone in `i`'s
+/// place:
+///
+/// - hooks of different units that conflict, unless `i` offered `j` (that order is cause and
+///   effect, not a race);
+/// - a hook and the next hook of the same unit that another unit's hook between them
+///   offered: run before `i`, that hook would let the unit choose `j` first. (Options
+///   offered at `i`'s pick are the unit's choice there, which the search tries at every
+///   pick; options `i` itself offered come after it in every order.)
 pub fn races(steps: &[Step], hb: &[Vec<bool>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for j in 0..steps.len() {
+        let previous_own = (0..j).rev().find(|&i| steps[i].unit == steps[j].unit);
         for i in 0..j {
-            if steps[i].unit == steps[j].unit || steps[i].segment != steps[j].segment || !steps[i].conflicts(&steps[j])
-            {
+            if steps[i].segment != steps[j].segment {
                 continue;
             }
-            let through = (i + 1..j).any(|k| hb[i][k] && hb[k][j]);
-            if !through {
+            let offered_at_i = steps[i].candidates.contains(&steps[j].name);
+            let offer = Object::Offer(steps[j].unit.clone(), steps[j].name.clone());
+            let racing = if steps[i].unit == steps[j].unit {
+                previous_own == Some(i) && !offered_at_i && (i + 1..j).any(|k| steps[k].writes.contains(&offer))
+            } else {
+                steps[i].conflicts(&steps[j]) && (offered_at_i || !steps[i].writes.contains(&offer))
+            };
+            if racing && !(i + 1..j).any(|k| hb[i][k] && hb[k][j]) {
                 out.push((i, j));
             }
         }
@@ -453,6 +472,35 @@ mod tests {
         let races = races(&steps, &hb);
         assert!(races.contains(&(2, 4)) && races.contains(&(1, 3)), "{races:?}");
         assert!(!races.iter().any(|&(i, _)| i == 0), "db/0's install races nothing: {races:?}");
+    }
+
+    /// `hook` with the picks that were possible in its place.
+    fn offered(event: Event, candidates: &[&str]) -> Event {
+        let Event::Hook(mut hook) = event else { return event };
+        hook.candidates = candidates.iter().map(|c| c.to_string()).collect();
+        Event::Hook(hook)
+    }
+
+    #[test]
+    fn a_hook_offered_by_another_unit_races_the_units_hook_before_it_and_not_its_offerer() {
+        let events = vec![
+            relate(0, "db:store gw:db"),
+            offered(hook("gw/0", "install", None, None), &["db/0 install", "gw/0 install"]),
+            offered(hook("gw/0", "config-changed", None, None), &["db/0 install", "gw/0 config-changed"]),
+            offered(hook("db/0", "install", None, None), &["db/0 install"]),
+            offered(hook("gw/0", "db-relation-joined", Some(0), Some("db/0")), &["gw/0 db-relation-joined db/0"]),
+        ];
+        let steps = steps(&events);
+        // db/0's install offered gw/0 its joined hook, and nothing else of gw/0's.
+        let offer = Object::Offer("gw/0".into(), "gw/0 db-relation-joined db/0".into());
+        assert!(steps[2].writes.contains(&offer), "{:?}", steps[2].writes);
+        assert!(!steps[2].conflicts(&steps[1]), "config-changed is no offer of db/0's install");
+        assert!(steps[2].conflicts(&steps[3]));
+        let races = races(&steps, &happens_before(&steps));
+        // Had db/0 installed before gw/0's config-changed, gw/0 could have run the joined hook
+        // first: a race of gw/0's own hooks. db/0's install and the joined hook it offered are
+        // cause and effect; gw/0's install is not the unit's hook just before the joined one.
+        assert_eq!(races, vec![(1, 3)]);
     }
 
     #[test]

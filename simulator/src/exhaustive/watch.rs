@@ -47,13 +47,12 @@ impl SleepWatch {
     }
 
     /// Takes in the options of a pick about to be made: a hook asleep wakes when the hook
-    /// that ran since (of another unit) changed its unit's options (what the footprints
-    /// call writing [`footprint::Object::Options`]).
+    /// that ran since (of another unit) offered or withdrew it (what the footprints call
+    /// writing its [`footprint::Object::Offer`]).
     pub fn at_pick(&mut self, candidates: &[String]) {
         if let (Some(asleep), Some((before, ran))) = (&mut self.asleep, &self.last_pick) {
-            asleep.retain(|t| {
-                t.unit == *ran || footprint::options_of(before, &t.unit) == footprint::options_of(candidates, &t.unit)
-            });
+            let changed = footprint::offers_changed(before, candidates, ran);
+            asleep.retain(|t| !changed.contains(&t.name));
         }
     }
 
@@ -83,7 +82,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hook_wakes_when_another_unit_changes_its_units_options() {
+    fn a_hook_wakes_when_another_unit_offers_or_withdraws_it_and_only_then() {
         let mut watch = SleepWatch::new(0, vec![step("gw/0 db-relation-joined db/0")]);
         watch.asleep = Some(watch.initial.clone());
         let before = vec!["db/0 start".to_string(), "gw/0 db-relation-joined db/0".to_string()];
@@ -91,14 +90,19 @@ mod tests {
         // db/0 ran; gw/0's options are the same: still asleep.
         watch.at_pick(&before);
         assert!(watch.is_asleep("gw/0 db-relation-joined db/0"));
-        // db/0 ran again and gw/0 gained an option: the sleeper wakes (gw/0 could now choose
-        // otherwise than the runs that put it to sleep).
+        // db/0 ran again and gw/0 gained another option: the sleeper stays asleep (the new
+        // option's orders are races of gw/0's own hooks, which the search runs).
         let after = vec![
             "db/0 store-relation-joined gw/0".to_string(),
             "gw/0 cache-relation-changed cache".to_string(),
             "gw/0 db-relation-joined db/0".to_string(),
         ];
         watch.at_pick(&after);
+        assert!(watch.is_asleep("gw/0 db-relation-joined db/0"));
+        watch.picked(&after, "db/0");
+        // db/0 ran and withdrew it (it left the relation): the sleeper wakes.
+        let gone = vec!["db/0 remove".to_string(), "gw/0 cache-relation-changed cache".to_string()];
+        watch.at_pick(&gone);
         assert!(!watch.is_asleep("gw/0 db-relation-joined db/0"));
         assert!(watch.names().is_empty());
     }
