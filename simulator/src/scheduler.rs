@@ -168,7 +168,7 @@ impl Scheduler {
         let (at, index) = *options.get(self.choices.pick_or("unit", options.len(), default))?;
         let (unit, fresh) = candidates.into_iter().nth(at)?;
         if let Some(watch) = &mut self.watch {
-            watch.picked(&self.last_candidates, &unit);
+            watch.picked(&self.last_candidates);
         }
         let agent = agents.get_mut(&unit)?;
         let (snapshot, stale) = match agent.stale_snapshot(&fresh) {

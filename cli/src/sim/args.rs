@@ -180,11 +180,11 @@ pub struct SimArgs {
     /// writes them; the run keeps out of them (`--explore`'s runs).
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) avoid_file: Option<PathBuf>,
-    /// With `--exhaustive`: write each order of each unit's own hooks that the schedules run
-    /// to the end ran to FILE, one schedule's per line, for tests that compare them with what
-    /// seeds reach.
+    /// With `--exhaustive`: write the class of each schedule run to the end (its hooks in
+    /// Foata normal form, up to the order of commuting hooks) to FILE, one per line, for tests
+    /// that compare them with what seeds reach.
     #[arg(long, value_name = "FILE", hide = true)]
-    pub(crate) orders_file: Option<PathBuf>,
+    pub(crate) classes_file: Option<PathBuf>,
     /// How often (percent) a unit with a previous snapshot acts on it rather than a fresh one,
     /// where a seed decides (25 by default); 0 keeps every snapshot fresh, as `--exhaustive`
     /// does without `--max-stale`.

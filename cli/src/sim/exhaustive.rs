@@ -91,8 +91,8 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         wall.as_secs_f64(),
         summary.runs as f64 / wall.as_secs_f64().max(1e-9),
     );
-    if let Some(file) = &args.orders_file {
-        let text: String = summary.unit_orders.iter().map(|c| format!("{c}\n")).collect();
+    if let Some(file) = &args.classes_file {
+        let text: String = summary.class_names.iter().map(|c| format!("{c}\n")).collect();
         std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
     }
     Ok(u8::from(!summary.failures.is_empty()))

@@ -67,9 +67,8 @@ pub struct Summary {
     pub runs: usize,
     /// Distinct classes among them (schedules equal up to the order of commuting hooks).
     pub classes: usize,
-    /// The orders of each unit's own hooks the runs that went to the end ran
-    /// ([`footprint::unit_orders`]), sorted.
-    pub unit_orders: Vec<String>,
+    /// The classes of the runs that went to the end ([`footprint::class`]), sorted.
+    pub class_names: Vec<String>,
     /// Hooks run in all.
     pub hooks: u64,
     /// Schedules proposed and not run when the search stopped.
@@ -95,7 +94,6 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let mut tree = ChoiceTree::default();
     let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
     let mut classes: BTreeSet<String> = BTreeSet::new();
-    let mut orders: BTreeSet<String> = BTreeSet::new();
     let mut summary = Summary::default();
     let mut stop = false;
     let in_time = || plan.deadline.is_none_or(|deadline| std::time::Instant::now() < deadline);
@@ -148,7 +146,6 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
             } else {
                 // Only a whole run has a class; one cut short is a prefix of a class run.
                 classes.insert(footprint::class(&steps, &hb));
-                orders.insert(footprint::unit_orders(&steps));
             }
             for next in successors(plan, &tree, prefix.len(), &info, &steps, &hb, &sleep) {
                 if tree.insert(&next) {
@@ -168,7 +165,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
         progress(Progress { runs: summary.runs, frontier: stack.len(), failures: summary.failures.len() });
     }
     summary.classes = classes.len();
-    summary.unit_orders = orders.into_iter().collect();
+    summary.class_names = classes.into_iter().collect();
     summary.frontier = stack.len();
     summary.exhausted = stack.is_empty() && !stop;
     summary.timed_out = !summary.exhausted && !in_time();
@@ -222,8 +219,15 @@ fn successors(
         }) {
             continue;
         }
+        // No initial was offered there: what leads to it is a hook of an initial's unit that
+        // comes first (a unit's relation hooks come one remote unit at a time), so that
+        // unit's options there; failing those, every option.
+        let units: BTreeSet<&str> = initials.iter().map(|&k| steps[k].unit.as_str()).collect();
+        let of_units: Vec<usize> =
+            (0..candidates.len()).filter(|&index| units.contains(transition_unit(&candidates[index]))).collect();
         let targets: Vec<usize> = match initials.iter().find_map(|&k| position(k)) {
             Some(index) => vec![index],
+            None if !of_units.is_empty() => of_units,
             None => (0..candidates.len()).collect(),
         };
         for index in targets.into_iter().filter(|&index| index != picks[at] && !asleep(i, &candidates[index])) {
@@ -231,13 +235,23 @@ fn successors(
         }
     }
     // The other hooks the same unit could have run at its picks past the prefix: a unit's
-    // choice among its own hooks is not a race, every option of it is a schedule.
-    // At the run's own branch too: a run that moved another unit there is that unit's first
-    // look at the state.
+    // choice among its own hooks. At the run's own branch too: a run that moved another unit
+    // there is that unit's first look at the state. An option the unit ran later in the
+    // settle, which commutes with the hook it ran here, needs no run of its own: run first,
+    // it gives this run's class, or one that a race between them starts (the race of that
+    // option and a hook it conflicts with).
     for (s, step) in steps.iter().enumerate().take(end) {
         let Some(at) = step.unit_draw.filter(|&at| at + 1 >= prefix_len) else { continue };
         for (index, name) in step.candidates.iter().enumerate() {
-            if transition_unit(name) == step.unit && index != picks[at] && !asleep(s, name) {
+            if transition_unit(name) != step.unit || index == picks[at] || asleep(s, name) {
+                continue;
+            }
+            let commutes_later = steps[s + 1..end]
+                .iter()
+                .take_while(|later| later.segment == step.segment)
+                .find(|later| later.name == *name)
+                .is_some_and(|later| !step.conflicts(later));
+            if !commutes_later {
                 branch(at, index);
             }
         }

@@ -20,8 +20,8 @@ pub struct SleepWatch {
     initial: Vec<Step>,
     /// The hooks asleep now; `None` until the first hook picked at or past the branch.
     asleep: Option<Vec<Step>>,
-    /// The options of the last pick, and the unit that ran then.
-    last_pick: Option<(Vec<String>, String)>,
+    /// The options of the last pick.
+    last_pick: Option<Vec<String>>,
 }
 
 impl SleepWatch {
@@ -47,18 +47,18 @@ impl SleepWatch {
     }
 
     /// Takes in the options of a pick about to be made: a hook asleep wakes when the hook
-    /// that ran since (of another unit) offered or withdrew it (what the footprints call
-    /// writing its [`footprint::Object::Offer`]).
+    /// that ran since offered or withdrew it (what the footprints call writing its
+    /// [`footprint::Object::Offer`]).
     pub fn at_pick(&mut self, candidates: &[String]) {
-        if let (Some(asleep), Some((before, ran))) = (&mut self.asleep, &self.last_pick) {
-            let changed = footprint::offers_changed(before, candidates, ran);
+        if let (Some(asleep), Some(before)) = (&mut self.asleep, &self.last_pick) {
+            let changed = footprint::offers_changed(before, candidates);
             asleep.retain(|t| !changed.contains(&t.name));
         }
     }
 
-    /// Records the pick just made: its options and the unit picked.
-    pub fn picked(&mut self, candidates: &[String], unit: &str) {
-        self.last_pick = Some((candidates.to_vec(), unit.to_string()));
+    /// Records the pick just made: its options.
+    pub fn picked(&mut self, candidates: &[String]) {
+        self.last_pick = Some(candidates.to_vec());
     }
 
     /// Whether the option `name` (`unit hook [remote]`) is asleep now.
@@ -86,7 +86,7 @@ mod tests {
         let mut watch = SleepWatch::new(0, vec![step("gw/0 db-relation-joined db/0")]);
         watch.asleep = Some(watch.initial.clone());
         let before = vec!["db/0 start".to_string(), "gw/0 db-relation-joined db/0".to_string()];
-        watch.picked(&before, "db/0");
+        watch.picked(&before);
         // db/0 ran; gw/0's options are the same: still asleep.
         watch.at_pick(&before);
         assert!(watch.is_asleep("gw/0 db-relation-joined db/0"));
@@ -99,7 +99,7 @@ mod tests {
         ];
         watch.at_pick(&after);
         assert!(watch.is_asleep("gw/0 db-relation-joined db/0"));
-        watch.picked(&after, "db/0");
+        watch.picked(&after);
         // db/0 ran and withdrew it (it left the relation): the sleeper wakes.
         let gone = vec!["db/0 remove".to_string(), "gw/0 cache-relation-changed cache".to_string()];
         watch.at_pick(&gone);
