@@ -51,6 +51,8 @@ fn main() {
         ("halfjoin/scenarios/fixed.yaml", vec![]),
         ("latejoin/scenarios/trio.yaml", vec![]),
         ("latejoin/scenarios/trio-fixed.yaml", vec![]),
+        ("latejoin/scenarios/buggy.yaml", vec![]),
+        ("latejoin/scenarios/fixed.yaml", vec![]),
         ("orderbug/scenarios/fixed.yaml", vec!["--max-schedules".into(), "2000".into()]),
     ];
     if let Some(seconds) = value("--wiki") {
