@@ -50,6 +50,7 @@ mod cgroup;
 mod clean;
 pub(crate) mod files;
 mod init;
+mod launch;
 mod mounts;
 mod net;
 mod packages;
@@ -60,7 +61,7 @@ mod rootless;
 pub use clean::clean_leftovers;
 pub use rootless::user_namespaces_work;
 
-use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, UnitEntry, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
@@ -129,6 +130,8 @@ pub struct NsBackend {
     ports: u32,
     notes: Vec<String>,
     cleaned: bool,
+    /// The stack of the child that becomes a hook (see the `launch` module).
+    launch_stack: Vec<u8>,
 }
 
 /// Where a unit's files are on this machine.
@@ -236,6 +239,7 @@ impl NsBackend {
             ports: 0,
             notes: Vec::new(),
             cleaned: false,
+            launch_stack: vec![0; launch::STACK_SIZE],
         };
         backend.save_state();
         let fabric = if rootless {
@@ -500,7 +504,7 @@ impl Backend for NsBackend {
         Ok(places)
     }
 
-    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Spawned> {
         let unit = self.machine_of(unit).to_string();
         let unit = unit.as_str();
         let Some(machine) = self.units.get_mut(unit) else {
@@ -509,9 +513,6 @@ impl Backend for NsBackend {
         if !machine.is_running() {
             return Err(io::Error::other(format!("the machine of unit {unit} is gone (its init ended)")));
         }
-        let stdout = spec.stdout.stdio()?;
-        let stderr = spec.stderr.stdio()?;
-        let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
         let mut namespaces = Vec::with_capacity(5);
         if let Some(user) = &machine.user {
             namespaces.push((user.as_raw_fd(), libc::CLONE_NEWUSER));
@@ -525,6 +526,15 @@ impl Backend for NsBackend {
         namespaces.push((machine.mnt.as_raw_fd(), libc::CLONE_NEWNS));
         let root = machine.root.as_raw_fd();
         let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
+        if machine.user.is_none() && spec.program.is_absolute() {
+            // The common case: a child that shares this process's memory (see `launch`).
+            let entry = launch::Entry { namespaces: &namespaces, root, procs: &procs };
+            let _switch = PidNsSwitch::enter(&machine.pid_ns, &self.self_pid_ns)?;
+            return launch::launch(spec, &entry, &mut self.launch_stack).map(Spawned::own);
+        }
+        let stdout = spec.stdout.stdio()?;
+        let stderr = spec.stderr.stdio()?;
+        let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
         let mut command = Command::new(&spec.program);
         command.args(&spec.args).env_clear().envs(&spec.env).stdin(spec.stdout.stdin()).stdout(stdout).stderr(stderr);
         // An interactive shell stays in the terminal's foreground group, so that it may read it.
@@ -544,8 +554,9 @@ impl Backend for NsBackend {
                     enter_pid_namespace_and_fork(pid_ns, limits)
                 });
             }
-            return command.spawn();
+            return command.spawn().map(Spawned::from);
         }
+        // A program named without a directory: std looks for it on the hook's PATH.
         // SAFETY: the closure runs in the forked child and makes only system calls (no
         // allocation, no locks); every descriptor it uses is owned by `self`, alive until
         // `spawn` returns.
@@ -553,7 +564,7 @@ impl Backend for NsBackend {
             command.pre_exec(move || enter_unit(&namespaces, root, &cwd, &procs));
         }
         let _switch = PidNsSwitch::enter(&machine.pid_ns, &self.self_pid_ns)?;
-        command.spawn()
+        command.spawn().map(Spawned::from)
     }
 
     fn entry(&self, unit: &str) -> Option<UnitEntry> {
