@@ -53,6 +53,7 @@ mod init;
 mod launch;
 mod mounts;
 mod net;
+mod netlink;
 mod packages;
 mod plan;
 mod rootfs;
@@ -67,6 +68,7 @@ use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
 use init::start_init;
 use net::{bridge_address, find_ip, new_net_namespace, run_ip};
+use netlink::Rtnl;
 use nix::libc;
 use nix::sched::CloneFlags;
 use packages::PackageRoute;
@@ -106,6 +108,9 @@ pub struct NsBackend {
     ip: PathBuf,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
+    /// With root: the run's bridge, reached with netlink messages (see the `netlink`
+    /// module); without, units are connected by `ip`.
+    bridge: Option<Bridge>,
     /// The units' way to Debian's packages (see the `packages` module), when it could be made.
     package_route: Option<PackageRoute>,
     /// Without root: the run's user namespace, which owns the fabric and every unit's.
@@ -132,6 +137,38 @@ pub struct NsBackend {
     cleaned: bool,
     /// The stack of the child that becomes a hook (see the `launch` module).
     launch_stack: Vec<u8>,
+}
+
+/// The run's bridge, as netlink reaches it.
+struct Bridge {
+    /// A netlink socket in the run's network namespace.
+    fabric: Rtnl,
+    /// The bridge's interface index there.
+    index: i32,
+    /// The network namespace of the thread that makes units, to come back to.
+    home: File,
+}
+
+impl Bridge {
+    fn open(fabric: &OwnedFd) -> io::Result<Bridge> {
+        let home = File::open("/proc/thread-self/ns/net")?;
+        let mut socket = Rtnl::open_in(fabric, &home)?;
+        let index = socket.index_of("br0")?;
+        Ok(Bridge { fabric: socket, index, home })
+    }
+
+    /// Adds the port `port` to the bridge, whose other end is `eth0` with `address`/16 in
+    /// the network namespace `net`; brings up that namespace's loopback too.
+    fn connect(&mut self, port: &str, net: &OwnedFd, address: &str) -> io::Result<()> {
+        let address: std::net::Ipv4Addr =
+            address.parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("address {address}")))?;
+        self.fabric.add_veth(port, self.index, "eth0", net.as_raw_fd())?;
+        let mut inside = Rtnl::open_in(net, &self.home)?;
+        inside.set_up(netlink::LOOPBACK)?;
+        let eth0 = inside.index_of("eth0")?;
+        inside.add_address(eth0, address, 16)?;
+        inside.set_up(eth0)
+    }
 }
 
 /// Where a unit's files are on this machine.
@@ -226,6 +263,7 @@ impl NsBackend {
             ip,
             self_pid_ns,
             fabric: None,
+            bridge: None,
             package_route: None,
             run_user: None,
             base: None,
@@ -266,6 +304,10 @@ impl NsBackend {
         );
         run_ip(&backend.ip, backend.user_fd(), &fabric, &bridge)
             .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
+        if !rootless {
+            // Should netlink fail here, `ip` connects the units.
+            backend.bridge = Bridge::open(&fabric).ok();
+        }
         match PackageRoute::open(backend.user_fd(), &fabric) {
             Ok(route) => backend.package_route = Some(route),
             Err(e) => {
@@ -403,6 +445,11 @@ impl NsBackend {
             let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
             self.ports += 1;
             let (port, pid) = (format!("v{}", self.ports), machine.pid);
+            if let Some(bridge) = self.bridge.as_mut() {
+                return bridge
+                    .connect(&port, &machine.net, address)
+                    .map_err(|e| annotate(e, "cannot connect the unit to the run's bridge"));
+            }
             let outside =
                 format!("link add {port} type veth peer name eth0 netns {pid}\nlink set {port} master br0 up\n");
             run_ip(&self.ip, self.user_fd(), fabric, &outside)?;
@@ -683,6 +730,7 @@ impl Backend for NsBackend {
         }
         // Its listener holds the fabric's namespace too.
         self.package_route = None;
+        self.bridge = None;
         self.fabric = None;
         let dead = std::mem::take(&mut self.dead_cgroups);
         std::thread::scope(|scope| {
