@@ -73,7 +73,8 @@ pub struct HookProcess {
 
 impl HookProcess {
     /// Watches `child`.
-    pub fn new(child: Spawned) -> HookProcess {
+    pub fn new(child: impl Into<Spawned>) -> HookProcess {
+        let child = child.into();
         // SAFETY: pidfd_open(2) on a pid this process has not reaped (the child's), no flags.
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, child.id() as libc::c_int, 0) };
         // SAFETY: a new descriptor that nothing else owns.
