@@ -15,14 +15,19 @@
 //! A hook enters the unit as `nsenter` would: the spawning thread switches its pid namespace
 //! for children to the unit's, the child joins the other namespaces, chroots into the
 //! unit's root and changes to the hook's directory, then executes the hook. The hook is a
-//! direct child of the simulator, in a process group of its own.
+//! direct child of the simulator, in a process group of its own. With root, the child
+//! shares the simulator's memory until it executes the hook (`launch`: no copy of the
+//! simulator per hook); without root, it is a fork that forks the hook in turn (see
+//! [`enter_pid_namespace_and_fork`]).
 //!
 //! The network: a network namespace of the run's own (the "fabric", held by a file
 //! descriptor) has a bridge; each unit gets a veth pair whose outer end is a port of the
 //! bridge and whose inner end is the unit's `eth0`, with an address in 10.77.0.0/16 that
 //! depends only on the unit's index (so traces stay identical from run to run). The fabric
 //! is reachable from no other namespace, so parallel runs cannot collide and nothing is
-//! routed to the machine's networks. Interfaces are set up with iproute2's `ip`. The one
+//! routed to the machine's networks. The bridge is made with iproute2's `ip`; a unit's veth
+//! and addresses with netlink messages from the simulator (`netlink`), or, without root,
+//! with `ip` run in the run's user namespace. The one
 //! way out is apt's: the bridge's own address takes HTTP proxy connections and relays them
 //! to a package cache on this machine (`packages`).
 //!
@@ -42,6 +47,7 @@
 //! The modules, one concern each: `rootfs` says what a unit's root is made of, as a `plan`
 //! of system calls that the unit's pid 1 (`init`) carries out; `rootless` is what changes
 //! without root (user namespaces, a root built per directory); `net` the run's bridge,
+//! `netlink` a unit's veth and addresses, `launch` a hook's start (with root),
 //! `packages` the units' route to Debian's packages,
 //! `cgroup` the limits, `files` how the simulator finds a unit's files, `mounts` this
 //! machine's mount table, and `clean` what runs leave behind.
