@@ -270,7 +270,7 @@ pub fn run_in_unit(sim: &mut Sim, unit: &str, command: &str) -> (i32, String) {
     (code, stdout)
 }
 
-fn wait_bounded(child: &mut std::process::Child, limit: std::time::Duration) -> i32 {
+fn wait_bounded(child: &mut crate::backend::Spawned, limit: std::time::Duration) -> i32 {
     let start = std::time::Instant::now();
     loop {
         match child.try_wait() {

@@ -13,6 +13,7 @@
 //! [`wire::MAX_REQUEST`] bytes each; a client that sends what is not a request gets an error
 //! and is closed ([`ServerEvent::Malformed`]).
 
+use crate::backend::Spawned;
 use crate::wire::{self, Request, Response};
 use nix::libc;
 use nix::poll::{PollFd, PollFlags, PollTimeout};
@@ -20,7 +21,6 @@ use std::io::{self, Read};
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// The most connections read at once; more wait in the socket's backlog.
@@ -66,14 +66,15 @@ impl Reply {
 
 /// A hook's process, watched for its end.
 pub struct HookProcess {
-    child: Child,
+    child: Spawned,
     /// Readable once the process has ended; `None` where the kernel has no pidfd.
     pidfd: Option<OwnedFd>,
 }
 
 impl HookProcess {
     /// Watches `child`.
-    pub fn new(child: Child) -> HookProcess {
+    pub fn new(child: impl Into<Spawned>) -> HookProcess {
+        let child = child.into();
         // SAFETY: pidfd_open(2) on a pid this process has not reaped (the child's), no flags.
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, child.id() as libc::c_int, 0) };
         // SAFETY: a new descriptor that nothing else owns.

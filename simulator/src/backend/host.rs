@@ -12,7 +12,7 @@
 
 pub mod leftovers;
 
-use super::{unit_slug, Backend, Kind, Machine, ProcessSpec, UnitEntry, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -58,8 +58,8 @@ impl Backend for HostBackend {
         })
     }
 
-    fn spawn(&mut self, _unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
-        spawn_process(spec, None)
+    fn spawn(&mut self, _unit: &str, spec: &ProcessSpec) -> io::Result<Spawned> {
+        spawn_process(spec, None).map(Spawned::from)
     }
 
     fn host_path(&self, _unit: &str, path: &Path) -> PathBuf {

@@ -43,7 +43,7 @@ pub use lxc::{Lxc, SETUP_HINT};
 
 use super::ns::files::resolve_within;
 use super::ns::process_start_time;
-use super::{kill_process_group, unit_slug, Backend, Kind, Machine, ProcessSpec, UnitEntry, UnitPlaces};
+use super::{kill_process_group, unit_slug, Backend, Kind, Machine, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -358,7 +358,7 @@ impl Backend for LxdBackend {
         })
     }
 
-    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Spawned> {
         interrupt::wait_if_stopping();
         let Some(container) = self.units.get(self.machine_of(unit)) else {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {unit} has no container")));
@@ -396,7 +396,7 @@ impl Backend for LxdBackend {
             .process_group(0)
             .spawn()?;
         self.hooks.insert(unit.to_string(), (child.id(), marker));
-        Ok(child)
+        Ok(child.into())
     }
 
     fn kill_hook(&mut self, unit: &str, pid: u32) {

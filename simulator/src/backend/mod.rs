@@ -10,15 +10,16 @@ mod kind;
 pub mod lxd;
 pub mod ns;
 mod program;
+mod spawned;
 
 pub use kind::{Kind, UnknownKind};
 pub use program::{find_program, SYSTEM_DIRS};
+pub use spawned::Spawned;
 
 use crate::base::{BaseId, Release};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Child;
 
 /// How a backend builds units: the limits every container backend applies, and the root
 /// file system of `ns`. Each kind takes what applies to it ([`Kind::make`]).
@@ -114,6 +115,13 @@ impl Capture {
         } else {
             std::process::Stdio::null()
         }
+    }
+
+    /// Its descriptor, for a child's stdout or stderr (none for the terminal). It closes on
+    /// exec: a child gets it by `dup2`.
+    pub(crate) fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.file.as_ref().map(|file| file.as_raw_fd())
     }
 
     /// How many bytes were written (none, for the terminal).
@@ -227,7 +235,7 @@ pub trait Backend {
         None
     }
     /// Starts a process in the unit, in a process group of its own.
-    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child>;
+    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Spawned>;
     /// How a process from outside gets into the unit's machine (`None`: the unit has no
     /// running machine, or the backend cannot say).
     fn entry(&self, _unit: &str) -> Option<UnitEntry> {

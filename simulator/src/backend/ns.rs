@@ -15,14 +15,19 @@
 //! A hook enters the unit as `nsenter` would: the spawning thread switches its pid namespace
 //! for children to the unit's, the child joins the other namespaces, chroots into the
 //! unit's root and changes to the hook's directory, then executes the hook. The hook is a
-//! direct child of the simulator, in a process group of its own.
+//! direct child of the simulator, in a process group of its own. With root, the child
+//! shares the simulator's memory until it executes the hook (`launch`: no copy of the
+//! simulator per hook); without root, it is a fork that forks the hook in turn (see
+//! [`enter_pid_namespace_and_fork`]).
 //!
 //! The network: a network namespace of the run's own (the "fabric", held by a file
 //! descriptor) has a bridge; each unit gets a veth pair whose outer end is a port of the
 //! bridge and whose inner end is the unit's `eth0`, with an address in 10.77.0.0/16 that
 //! depends only on the unit's index (so traces stay identical from run to run). The fabric
 //! is reachable from no other namespace, so parallel runs cannot collide and nothing is
-//! routed to the machine's networks. Interfaces are set up with iproute2's `ip`. The one
+//! routed to the machine's networks. The bridge is made with iproute2's `ip`; a unit's veth
+//! and addresses with netlink messages from the simulator (`netlink`), or, without root,
+//! with `ip` run in the run's user namespace. The one
 //! way out is apt's: the bridge's own address takes HTTP proxy connections and relays them
 //! to a package cache on this machine (`packages`).
 //!
@@ -42,6 +47,7 @@
 //! The modules, one concern each: `rootfs` says what a unit's root is made of, as a `plan`
 //! of system calls that the unit's pid 1 (`init`) carries out; `rootless` is what changes
 //! without root (user namespaces, a root built per directory); `net` the run's bridge,
+//! `netlink` a unit's veth and addresses, `launch` a hook's start (with root),
 //! `packages` the units' route to Debian's packages,
 //! `cgroup` the limits, `files` how the simulator finds a unit's files, `mounts` this
 //! machine's mount table, and `clean` what runs leave behind.
@@ -50,8 +56,10 @@ mod cgroup;
 mod clean;
 pub(crate) mod files;
 mod init;
+mod launch;
 mod mounts;
 mod net;
+mod netlink;
 mod packages;
 mod plan;
 mod rootfs;
@@ -60,12 +68,13 @@ mod rootless;
 pub use clean::clean_leftovers;
 pub use rootless::user_namespaces_work;
 
-use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, UnitEntry, UnitPlaces};
+use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
 use init::start_init;
 use net::{bridge_address, find_ip, new_net_namespace, run_ip};
+use netlink::Rtnl;
 use nix::libc;
 use nix::sched::CloneFlags;
 use packages::PackageRoute;
@@ -105,6 +114,9 @@ pub struct NsBackend {
     ip: PathBuf,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
+    /// With root: the run's bridge, reached with netlink messages (see the `netlink`
+    /// module); without, units are connected by `ip`.
+    bridge: Option<Bridge>,
     /// The units' way to Debian's packages (see the `packages` module), when it could be made.
     package_route: Option<PackageRoute>,
     /// Without root: the run's user namespace, which owns the fabric and every unit's.
@@ -129,6 +141,40 @@ pub struct NsBackend {
     ports: u32,
     notes: Vec<String>,
     cleaned: bool,
+    /// The stack of the child that becomes a hook (see the `launch` module).
+    launch_stack: Vec<u8>,
+}
+
+/// The run's bridge, as netlink reaches it.
+struct Bridge {
+    /// A netlink socket in the run's network namespace.
+    fabric: Rtnl,
+    /// The bridge's interface index there.
+    index: i32,
+    /// The network namespace of the thread that makes units, to come back to.
+    home: File,
+}
+
+impl Bridge {
+    fn open(fabric: &OwnedFd) -> io::Result<Bridge> {
+        let home = File::open("/proc/thread-self/ns/net")?;
+        let mut socket = Rtnl::open_in(fabric, &home)?;
+        let index = socket.index_of("br0")?;
+        Ok(Bridge { fabric: socket, index, home })
+    }
+
+    /// Adds the port `port` to the bridge, whose other end is `eth0` with `address`/16 in
+    /// the network namespace `net`; brings up that namespace's loopback too.
+    fn connect(&mut self, port: &str, net: &OwnedFd, address: &str) -> io::Result<()> {
+        let address: std::net::Ipv4Addr =
+            address.parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("address {address}")))?;
+        self.fabric.add_veth(port, self.index, "eth0", net.as_raw_fd())?;
+        let mut inside = Rtnl::open_in(net, &self.home)?;
+        inside.set_up(netlink::LOOPBACK)?;
+        let eth0 = inside.index_of("eth0")?;
+        inside.add_address(eth0, address, 16)?;
+        inside.set_up(eth0)
+    }
 }
 
 /// Where a unit's files are on this machine.
@@ -223,6 +269,7 @@ impl NsBackend {
             ip,
             self_pid_ns,
             fabric: None,
+            bridge: None,
             package_route: None,
             run_user: None,
             base: None,
@@ -236,6 +283,7 @@ impl NsBackend {
             ports: 0,
             notes: Vec::new(),
             cleaned: false,
+            launch_stack: vec![0; launch::STACK_SIZE],
         };
         backend.save_state();
         let fabric = if rootless {
@@ -262,6 +310,10 @@ impl NsBackend {
         );
         run_ip(&backend.ip, backend.user_fd(), &fabric, &bridge)
             .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
+        if !rootless {
+            // Should netlink fail here, `ip` connects the units.
+            backend.bridge = Bridge::open(&fabric).ok();
+        }
         match PackageRoute::open(backend.user_fd(), &fabric) {
             Ok(route) => backend.package_route = Some(route),
             Err(e) => {
@@ -399,6 +451,11 @@ impl NsBackend {
             let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
             self.ports += 1;
             let (port, pid) = (format!("v{}", self.ports), machine.pid);
+            if let Some(bridge) = self.bridge.as_mut() {
+                return bridge
+                    .connect(&port, &machine.net, address)
+                    .map_err(|e| annotate(e, "cannot connect the unit to the run's bridge"));
+            }
             let outside =
                 format!("link add {port} type veth peer name eth0 netns {pid}\nlink set {port} master br0 up\n");
             run_ip(&self.ip, self.user_fd(), fabric, &outside)?;
@@ -500,7 +557,7 @@ impl Backend for NsBackend {
         Ok(places)
     }
 
-    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Child> {
+    fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Spawned> {
         let unit = self.machine_of(unit).to_string();
         let unit = unit.as_str();
         let Some(machine) = self.units.get_mut(unit) else {
@@ -509,9 +566,6 @@ impl Backend for NsBackend {
         if !machine.is_running() {
             return Err(io::Error::other(format!("the machine of unit {unit} is gone (its init ended)")));
         }
-        let stdout = spec.stdout.stdio()?;
-        let stderr = spec.stderr.stdio()?;
-        let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
         let mut namespaces = Vec::with_capacity(5);
         if let Some(user) = &machine.user {
             namespaces.push((user.as_raw_fd(), libc::CLONE_NEWUSER));
@@ -525,6 +579,15 @@ impl Backend for NsBackend {
         namespaces.push((machine.mnt.as_raw_fd(), libc::CLONE_NEWNS));
         let root = machine.root.as_raw_fd();
         let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
+        if machine.user.is_none() && spec.program.is_absolute() {
+            // The common case: a child that shares this process's memory (see `launch`).
+            let entry = launch::Entry { namespaces: &namespaces, root, procs: &procs };
+            let _switch = PidNsSwitch::enter(&machine.pid_ns, &self.self_pid_ns)?;
+            return launch::launch(spec, &entry, &mut self.launch_stack).map(Spawned::own);
+        }
+        let stdout = spec.stdout.stdio()?;
+        let stderr = spec.stderr.stdio()?;
+        let cwd = CString::new(spec.cwd.as_os_str().as_bytes())?;
         let mut command = Command::new(&spec.program);
         command.args(&spec.args).env_clear().envs(&spec.env).stdin(spec.stdout.stdin()).stdout(stdout).stderr(stderr);
         // An interactive shell stays in the terminal's foreground group, so that it may read it.
@@ -544,8 +607,9 @@ impl Backend for NsBackend {
                     enter_pid_namespace_and_fork(pid_ns, limits)
                 });
             }
-            return command.spawn();
+            return command.spawn().map(Spawned::from);
         }
+        // A program named without a directory: std looks for it on the hook's PATH.
         // SAFETY: the closure runs in the forked child and makes only system calls (no
         // allocation, no locks); every descriptor it uses is owned by `self`, alive until
         // `spawn` returns.
@@ -553,7 +617,7 @@ impl Backend for NsBackend {
             command.pre_exec(move || enter_unit(&namespaces, root, &cwd, &procs));
         }
         let _switch = PidNsSwitch::enter(&machine.pid_ns, &self.self_pid_ns)?;
-        command.spawn()
+        command.spawn().map(Spawned::from)
     }
 
     fn entry(&self, unit: &str) -> Option<UnitEntry> {
@@ -672,6 +736,7 @@ impl Backend for NsBackend {
         }
         // Its listener holds the fabric's namespace too.
         self.package_route = None;
+        self.bridge = None;
         self.fabric = None;
         let dead = std::mem::take(&mut self.dead_cgroups);
         std::thread::scope(|scope| {
