@@ -831,6 +831,19 @@ impl Report {
                         s.tool_calls, s.hooks
                     ),
                 ));
+                // The measure: the stack against its hooks alone, their tools `true`
+                // as in the per-hook floor above.
+                let own = s.median.saturating_sub(share) + b.true_exec * s.tool_calls as u32;
+                let ratio = s.median.as_secs_f64() / own.as_secs_f64().max(1e-9);
+                rows.push((
+                    "  stack settled / its hooks' own time (estimate)".into(),
+                    format!("{ratio:.2}"),
+                    format!(
+                        "settled ÷ (settled − simulator + {} tool calls × exec `true`); goal ≤ 1.3: {}",
+                        s.tool_calls,
+                        verdict(ratio <= 1.3)
+                    ),
+                ));
             }
             (Err(e), _) => {
                 rows.push(("example stack settled".into(), "—".into(), e.lines().next().unwrap_or("").to_string()))
