@@ -155,18 +155,9 @@ unsafe fn become_hook(args: &ChildArgs) -> libc::c_int {
         }
     }
     let entry = args.entry;
-    for fd in entry.procs {
-        if libc::write(*fd, b"0".as_ptr().cast(), 1) != 1 {
-            return errno();
-        }
-    }
-    for (fd, kind) in entry.namespaces {
-        if libc::setns(*fd, *kind) != 0 {
-            return errno();
-        }
-    }
-    if libc::fchdir(entry.root) != 0 || libc::chroot(c".".as_ptr()) != 0 || libc::chdir(args.cwd.as_ptr()) != 0 {
-        return errno();
+    // The same steps a forked child takes; their errors carry an errno and allocate nothing.
+    if let Err(e) = super::enter_unit(entry.namespaces, entry.root, args.cwd, entry.procs) {
+        return e.raw_os_error().unwrap_or(libc::EINVAL);
     }
     if args.process_group && libc::setpgid(0, 0) != 0 {
         return errno();
