@@ -139,7 +139,7 @@ fn gather(events: &[Event]) -> Timeline {
                 if let Some(index) = current(exit.step) {
                     let hook = &mut t.hooks[index];
                     hook.result = exit.result.clone();
-                    hook.missing = hook.result.starts_with("missing");
+                    hook.missing = crate::runner::is_missing(&hook.result);
                     hook.failed = !hook.result.starts_with("ok") && !hook.missing;
                     if hook.failed {
                         let (stdout, stderr) = (exit.stdout.as_deref(), exit.stderr.as_deref());

@@ -90,7 +90,7 @@ impl DebugLog {
     pub fn hook_ran(&self, record: &HookRecord) {
         let hook = record.hook.name();
         let module = "juju.worker.uniter.operation".to_string();
-        if record.result.starts_with("missing") {
+        if simulator::runner::is_missing(&record.result) {
             self.unit_line(&record.unit, "INFO", module, &format!("skipped {hook:?} hook (missing)"));
         } else if record.ok {
             self.unit_line(&record.unit, "INFO", module, &format!("ran {hook:?} hook"));

@@ -66,6 +66,15 @@ pub struct HookRun<'a> {
     pub kill_after_calls: Option<u32>,
 }
 
+/// How the trace says a hook the formula does not have ended.
+const MISSING: &str = "missing (skipped)";
+
+/// Whether `result`, as [`Outcome::describe`] wrote it (in a trace, a hook record), is a hook
+/// the formula does not have.
+pub fn is_missing(result: &str) -> bool {
+    result.starts_with("missing")
+}
+
 /// What a hook's run came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -105,7 +114,7 @@ impl Outcome {
                 format!("failed (killed by signal {})", code - 128)
             }
             Outcome::Exit(code) => format!("failed (exit {code})"),
-            Outcome::Missing => "missing (skipped)".into(),
+            Outcome::Missing => MISSING.into(),
             Outcome::NotExecutable(path) => format!("failed (not executable: {})", path.display()),
             Outcome::SpawnFailed(e) => format!("failed (cannot start: {e})"),
             Outcome::Timeout(d) => format!("failed (timed out after {}s, killed)", d.as_secs()),
