@@ -291,7 +291,7 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                     step.writes.insert(Object::Bag(change.relation, owner));
                 }
             }
-            Event::Exit(exit) if exit.result.starts_with("missing") => {
+            Event::Exit(exit) if crate::runner::is_missing(&exit.result) => {
                 // The formula has no such hook: nothing ran, so no file was touched.
                 let Some(step) = steps.last_mut() else { continue };
                 step.reads.retain(|o| !matches!(o, Object::Machine(_)));
@@ -322,11 +322,6 @@ pub fn offers_changed(before: &[String], after: &[String]) -> BTreeSet<String> {
     let before: BTreeSet<&String> = before.iter().collect();
     let after: BTreeSet<&String> = after.iter().collect();
     before.symmetric_difference(&after).map(|name| name.to_string()).collect()
-}
-
-/// The options of `unit` among those of a pick.
-pub fn options_of<'a>(candidates: &'a [String], unit: &str) -> Vec<&'a str> {
-    candidates.iter().filter(|name| crate::scheduler::transition_unit(name) == unit).map(String::as_str).collect()
 }
 
 /// The bag a `relation-get` call with `args` read, in the hook `step`: the relation of
@@ -433,18 +428,6 @@ pub fn races(steps: &[Step], hb: &[Vec<bool>]) -> Vec<(usize, usize)> {
         }
     }
     out
-}
-
-/// What reordering hooks of different units never changes: each unit's own hooks in their
-/// order (`unit: hook remote, …`, units in name order, one per line). Two runs of one class
-/// have the same; a search that misses an order of one unit's hooks misses a class.
-pub fn unit_orders(steps: &[Step]) -> String {
-    let mut orders: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for step in steps {
-        let remote = step.remote.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
-        orders.entry(&step.unit).or_default().push(format!("{}{remote}", step.hook));
-    }
-    orders.iter().map(|(unit, hooks)| format!("{unit}: {}", hooks.join(", "))).collect::<Vec<_>>().join(" / ")
 }
 
 /// The class of a run's schedule: its hooks in Foata normal form (each hook at the depth of

@@ -219,16 +219,22 @@ fn successors(
         }) {
             continue;
         }
-        // No initial was offered there: what leads to it is a hook of an initial's unit that
-        // comes first (a unit's relation hooks come one remote unit at a time), so that
-        // unit's options there; failing those, every option.
-        let units: BTreeSet<&str> = initials.iter().map(|&k| steps[k].unit.as_str()).collect();
-        let of_units: Vec<usize> =
-            (0..candidates.len()).filter(|&index| units.contains(transition_unit(&candidates[index]))).collect();
         let targets: Vec<usize> = match initials.iter().find_map(|&k| position(k)) {
             Some(index) => vec![index],
-            None if !of_units.is_empty() => of_units,
-            None => (0..candidates.len()).collect(),
+            None => {
+                // No initial was offered there: what leads to it is a hook of an initial's
+                // unit that comes first (a unit's relation hooks come one remote unit at a
+                // time), so that unit's options there; failing those, every option.
+                let units: BTreeSet<&str> = initials.iter().map(|&k| steps[k].unit.as_str()).collect();
+                let of_units: Vec<usize> = (0..candidates.len())
+                    .filter(|&index| units.contains(transition_unit(&candidates[index])))
+                    .collect();
+                if of_units.is_empty() {
+                    (0..candidates.len()).collect()
+                } else {
+                    of_units
+                }
+            }
         };
         for index in targets.into_iter().filter(|&index| index != picks[at] && !asleep(i, &candidates[index])) {
             branch(at, index);
