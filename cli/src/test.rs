@@ -217,7 +217,7 @@ fn explore_seeds(scenario: &Path, again: &str, count: u64, kind: Kind, hook_time
 /// One run of `scenario` under `seed`, in a directory of its own, quietly; on this machine
 /// itself, what it wrote there is said at its end.
 fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64, plan: &Plan) -> Result<Report> {
-    let dir = RunDir::create("formula-test-")?;
+    let dir = RunDir::create("formula-test-", kind)?;
     let watched = machine::watch(plan, &dir.root);
     let mut cfg = setup::config(&dir, scenario, &scenario.path, seed);
     cfg.hook_timeout = Duration::from_secs(hook_timeout);

@@ -37,6 +37,7 @@ pub mod idempotence;
 pub mod misuse;
 pub mod model;
 pub mod run;
+pub mod run_dirs;
 pub mod runner;
 pub mod scenario;
 pub mod scheduler;

@@ -208,8 +208,8 @@ impl Saved {
 fn make_sim(base: &View, args: &StartArgs, restore: bool) -> Result<(Sim, Record, RunDir, Option<Saved>)> {
     // Named as `formula sim`'s run directories are, so that `formula sim --clean` finds what a
     // killed controller left.
-    let run_dir = RunDir::create("formula-sim-juju-")?;
     let kind = setup::resolve(args.backend, true);
+    let run_dir = RunDir::create("formula-sim-juju-", kind)?;
     let unit_flags = args.unit_flags();
     let backend = setup::backend(kind, &run_dir, &unit_flags.backend_options(), true)?;
     let mut cfg = Config::new(&run_dir.root, &run_dir.tool_binary);

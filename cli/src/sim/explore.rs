@@ -55,6 +55,9 @@ impl Runner for ProcessRunner {
         if let (true, Some(dir)) = (share, trace.parent()) {
             command.env(simulator::runner::wasm::COMPILED_CACHE_ENV, dir.join("wasm-compiled"));
         }
+        if let Some(tool) = trace.parent().map(|dir| dir.join(crate::hook_tool::NAME)).filter(|t| t.is_file()) {
+            command.env(super::setup::SHARED_HOOK_TOOL_ENV, tool);
+        }
         let output = command
             .args(args)
             .stdin(Stdio::null())
@@ -315,6 +318,10 @@ pub(super) fn prepare(args: &Request, work_prefix: &str) -> Result<Option<Worksp
     };
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let work = tempfile::Builder::new().prefix(work_prefix).tempdir().context("cannot create a directory")?;
+    // Written once for all the runs, which find it beside their traces.
+    if let Some(bytes) = crate::embedded::hook_tool() {
+        super::setup::write_hook_tool(work.path(), bytes)?;
+    }
     Ok(Some(Workspace { jobs, out, work }))
 }
 

@@ -36,20 +36,36 @@ pub struct RunDir {
 }
 
 impl RunDir {
-    /// A new run directory under the temporary directory, its name starting with `prefix`.
-    pub fn create(prefix: &str) -> Result<RunDir> {
-        let dir = tempfile::Builder::new().prefix(prefix).tempdir().context("cannot create the run's directory")?;
+    /// A new run directory where runs whose units are on `kind` go
+    /// ([`simulator::run_dirs::parent`]), its name starting with `prefix`.
+    pub fn create(prefix: &str, kind: Kind) -> Result<RunDir> {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in(simulator::run_dirs::parent(kind))
+            .context("cannot create the run's directory")?;
         let root = dir.path().canonicalize().context("cannot resolve the run's directory")?;
-        let tool_binary = match crate::embedded::hook_tool() {
-            Some(bytes) => write_hook_tool(&root, bytes)?,
-            None => super::formula_binary()?,
+        let tool_binary = match (shared_hook_tool(), crate::embedded::hook_tool()) {
+            (Some(shared), _) => shared,
+            (None, Some(bytes)) => write_hook_tool(&root, bytes)?,
+            (None, None) => super::formula_binary()?,
         };
         Ok(RunDir { dir, root, tool_binary })
     }
 }
 
-/// Writes the hook-tool client into the run's directory `root`; returns its path.
-fn write_hook_tool(root: &Path, bytes: &[u8]) -> Result<PathBuf> {
+/// Set by `--explore` and `--exhaustive` for their runs: the hook-tool client they wrote once,
+/// in their own directory, which each run then uses instead of writing one of its own (1.2 MB,
+/// a few milliseconds of each run where runs' directories are in memory).
+pub const SHARED_HOOK_TOOL_ENV: &str = "FORMULA_SIM_HOOK_TOOL";
+
+/// The hook-tool client that [`SHARED_HOOK_TOOL_ENV`] names, if it names a file.
+fn shared_hook_tool() -> Option<PathBuf> {
+    let path = PathBuf::from(std::env::var_os(SHARED_HOOK_TOOL_ENV)?);
+    (path.is_absolute() && path.is_file()).then_some(path)
+}
+
+/// Writes the hook-tool client into `root`; returns its path.
+pub fn write_hook_tool(root: &Path, bytes: &[u8]) -> Result<PathBuf> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let path = root.join(crate::hook_tool::NAME);
@@ -177,7 +193,7 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
     let mut plan = machine::plan(kind, args.isolate, args.no_isolate, [&scenario]);
     // Made before the run is isolated, and kept shared with this machine: a kept run's
     // directory must outlive the run's namespaces.
-    let dir = RunDir::create("formula-sim-")?;
+    let dir = RunDir::create("formula-sim-", kind)?;
     if let Plan::Isolate { shared_network } = &plan {
         let mut keep = machine::dirs_of([&args.trace, &args.html]);
         keep.push(dir.root.clone());

@@ -25,10 +25,9 @@
 //! bridge and whose inner end is the unit's `eth0`, with an address in 10.77.0.0/16 that
 //! depends only on the unit's index (so traces stay identical from run to run). The fabric
 //! is reachable from no other namespace, so parallel runs cannot collide and nothing is
-//! routed to the machine's networks. The bridge is made with iproute2's `ip`; a unit's veth
-//! and addresses with netlink messages from the simulator (`netlink`), or, without root,
-//! with `ip` run in the run's user namespace. The one
-//! way out is apt's: the bridge's own address takes HTTP proxy connections and relays them
+//! routed to the machine's networks. The bridge, a unit's veth and addresses are made with
+//! netlink messages from the simulator (`netlink`), or, without root, with iproute2's `ip`
+//! run in the run's user namespace. The one way out is apt's: the bridge's own address takes HTTP proxy connections and relays them
 //! to a package cache on this machine (`packages`).
 //!
 //! Nothing outlives the run: pid 1 of every unit dies with the thread that made it
@@ -99,7 +98,7 @@ pub fn available() -> bool {
 }
 
 /// The prefix of the run directories and cgroups this backend makes.
-pub const PREFIX: &str = "formula-sim-";
+pub use crate::run_dirs::PREFIX;
 
 /// Units as namespace containers.
 pub struct NsBackend {
@@ -145,6 +144,9 @@ pub struct NsBackend {
     launch_stack: Vec<u8>,
 }
 
+/// The run's bridge as `ip -batch` makes it without root (`GATEWAY`: the gateway's address).
+const BRIDGE_BY_IP: &str = "link set lo up\nlink add br0 type bridge\naddr add GATEWAY/16 dev br0\nlink set br0 up\n";
+
 /// The run's bridge, as netlink reaches it.
 struct Bridge {
     /// A netlink socket in the run's network namespace.
@@ -156,10 +158,16 @@ struct Bridge {
 }
 
 impl Bridge {
-    fn open(fabric: &OwnedFd) -> io::Result<Bridge> {
+    /// Makes the bridge in the run's network namespace `fabric`, with the gateway's address,
+    /// and brings it and the namespace's loopback up (as [`BRIDGE_BY_IP`] does).
+    fn make(fabric: &OwnedFd) -> io::Result<Bridge> {
         let home = File::open("/proc/thread-self/ns/net")?;
         let mut socket = Rtnl::open_in(fabric, &home)?;
+        socket.set_up(netlink::LOOPBACK)?;
+        socket.add_bridge("br0")?;
         let index = socket.index_of("br0")?;
+        socket.add_address(index, packages::GATEWAY, 16)?;
+        socket.set_up(index)?;
         Ok(Bridge { fabric: socket, index, home })
     }
 
@@ -304,15 +312,14 @@ impl NsBackend {
         } else {
             new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?
         };
-        let bridge = format!(
-            "link set lo up\nlink add br0 type bridge\naddr add {}/16 dev br0\nlink set br0 up\n",
-            packages::GATEWAY
-        );
-        run_ip(&backend.ip, backend.user_fd(), &fabric, &bridge)
-            .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
-        if !rootless {
-            // Should netlink fail here, `ip` connects the units.
-            backend.bridge = Bridge::open(&fabric).ok();
+        if rootless {
+            // Without root this process cannot enter the namespace: `ip` joins the run's user
+            // namespace first.
+            let bridge = BRIDGE_BY_IP.replace("GATEWAY", &packages::GATEWAY.to_string());
+            run_ip(&backend.ip, backend.user_fd(), &fabric, &bridge)
+                .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
+        } else {
+            backend.bridge = Some(Bridge::make(&fabric).map_err(|e| annotate(e, "cannot make the run's bridge"))?);
         }
         match PackageRoute::open(backend.user_fd(), &fabric) {
             Ok(route) => backend.package_route = Some(route),

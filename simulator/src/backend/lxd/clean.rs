@@ -47,16 +47,8 @@ pub fn clean_leftovers() -> Vec<String> {
             }
         }
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(std::env::temp_dir())
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with("formula-sim-"))
-                .map(|e| e.path())
-                .filter(|p| p.join("lxd/state").is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
+    let dirs: Vec<PathBuf> =
+        crate::run_dirs::existing().into_iter().filter(|p| p.join("lxd/state").is_file()).collect();
     for dir in dirs {
         let state = std::fs::read_to_string(dir.join("lxd/state")).unwrap_or_default();
         let owner = state.lines().find_map(|l| l.strip_prefix("owner ")).unwrap_or_default();

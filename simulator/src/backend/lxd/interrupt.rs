@@ -122,7 +122,7 @@ fn delete_runs(roots: &[PathBuf]) {
     }
     for root in roots {
         let _ = std::fs::remove_file(root.join("lxd/state"));
-        if root.file_name().is_some_and(|n| n.to_string_lossy().starts_with("formula-sim-")) {
+        if root.file_name().is_some_and(|n| n.to_string_lossy().starts_with(crate::run_dirs::PREFIX)) {
             let _ = std::fs::remove_dir_all(root);
         }
     }

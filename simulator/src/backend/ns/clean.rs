@@ -12,17 +12,7 @@ use std::path::{Path, PathBuf};
 /// simulator is alive are left alone. Returns one line per thing done.
 pub fn clean_leftovers() -> Vec<String> {
     let mut done = Vec::new();
-    let temp = std::env::temp_dir();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&temp)
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with(PREFIX))
-                .map(|e| e.path())
-                .filter(|p| p.join("ns/state").is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
+    let dirs: Vec<PathBuf> = crate::run_dirs::existing().into_iter().filter(|p| p.join("ns/state").is_file()).collect();
     for dir in dirs {
         let state = std::fs::read_to_string(dir.join("ns/state")).unwrap_or_default();
         let mut owner_alive = false;

@@ -1,9 +1,10 @@
-//! A unit's network set up with route netlink messages from the simulator itself: with root,
-//! where the simulator may enter the run's network namespaces, this replaces the two `ip`
-//! processes each unit cost (each a fork of the simulator and a program that loads its
-//! libraries). The messages ask for what `ip` asked for: a veth pair whose outer end is a
-//! port of the bridge, the inner end the unit's `eth0` with its address, both up, and the
-//! unit's loopback up.
+//! The run's bridge and a unit's network set up with route netlink messages from the
+//! simulator itself: with root, where the simulator may enter the run's network namespaces,
+//! this replaces the `ip` processes each run and each unit cost (each a fork of the simulator
+//! and a program that loads its libraries). The messages ask for what `ip` asked for: the
+//! bridge with the gateway's address, up; for each unit a veth pair whose outer end is a port
+//! of the bridge, the inner end the unit's `eth0` with its address, both up, and the unit's
+//! loopback up.
 //!
 //! A netlink socket talks to the network namespace it was made in; the calling thread joins
 //! the namespace to make it, and comes back.
@@ -87,6 +88,16 @@ impl Rtnl {
         let mut body = link_header(0, IFF_UP);
         attribute(&mut body, IFLA_IFNAME, &nul_terminated(name));
         attribute(&mut body, IFLA_MASTER, &(master as u32).to_ne_bytes());
+        attribute(&mut body, IFLA_LINKINFO | NLA_F_NESTED, &info);
+        self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &body).map(drop)
+    }
+
+    /// Makes the bridge `name` (down).
+    pub(super) fn add_bridge(&mut self, name: &str) -> io::Result<()> {
+        let mut info = Vec::new();
+        attribute(&mut info, IFLA_INFO_KIND, b"bridge");
+        let mut body = link_header(0, 0);
+        attribute(&mut body, IFLA_IFNAME, &nul_terminated(name));
         attribute(&mut body, IFLA_LINKINFO | NLA_F_NESTED, &info);
         self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &body).map(drop)
     }

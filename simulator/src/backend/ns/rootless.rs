@@ -115,14 +115,7 @@ impl RunUser {
 /// there is room, as it is made and removed on every run (thousands of small files), else
 /// `fallback`.
 pub(super) fn base_layer_dir(name: &str, fallback: PathBuf) -> PathBuf {
-    let shm = Path::new("/dev/shm");
-    let roomy = nix::sys::statvfs::statvfs(shm).is_ok_and(|s| s.blocks_available() * s.fragment_size() >= 256 << 20);
-    let tmpfs = nix::sys::statfs::statfs(shm).is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::TMPFS_MAGIC);
-    if roomy && tmpfs && nix::unistd::access(shm, AccessFlags::W_OK | AccessFlags::X_OK).is_ok() {
-        shm.join(name)
-    } else {
-        fallback
-    }
+    crate::run_dirs::in_memory(256 << 20).map_or(fallback, |shm| shm.join(name))
 }
 
 /// Makes the run's layer under `base`: for each writable tree of `lower`, its directories

@@ -1,0 +1,112 @@
+//! Where runs keep their directories.
+//!
+//! A run makes and removes thousands of small files: each unit's copy of its formula, the
+//! upper layer of its root (every file its hooks write), the links of the hook tools, the
+//! state the cleanup reads after a crash. On a disk file system each new file costs an inode
+//! found and written (on ext4 without a journal the search for one skips every inode freed in
+//! the last few seconds, which is every inode a run freed before); in memory it costs next to
+//! nothing. So a run's directory goes in memory when the machine has one that every user may
+//! write and run programs from, with room ([`in_memory`]); otherwise in the temporary
+//! directory. `TMPDIR`, when set, is where it goes, whatever it is. Runs on lxd keep theirs
+//! in the temporary directory: a container mounts a `/dev` of its own over the place in it
+//! where the run's directory would be.
+//!
+//! The run's directory holds what its units write, so in memory a run's writes take memory:
+//! the MediaWiki stack, which installs its packages in five units, takes about 2 GB of it for
+//! the run's length. `TMPDIR=/var/tmp` keeps runs on disk.
+
+use crate::backend::Kind;
+use std::path::{Path, PathBuf};
+
+/// The prefix of the directories (and cgroups, and layers) that runs make.
+pub const PREFIX: &str = "formula-sim-";
+
+/// The memory file system that Linux machines mount for every user.
+const SHARED_MEMORY: &str = "/dev/shm";
+
+/// The room in memory a run's directory goes there with: two runs of the MediaWiki stack
+/// (about 2 GB each: its packages unpacked in five units), so that a machine whose memory is
+/// small (a laptop's, a container's 64 MB `/dev/shm`) keeps runs on disk.
+const ROOM_FOR_RUNS: u64 = 4 << 30;
+
+/// The directory new runs' directories go in, for runs whose units are on `kind`: `TMPDIR`
+/// when set; else the temporary directory when it is in memory already, or the machine's
+/// shared memory when it has [`ROOM_FOR_RUNS`] (not for lxd); else the temporary directory.
+pub fn parent(kind: Kind) -> PathBuf {
+    let temp = std::env::temp_dir();
+    let set = std::env::var_os("TMPDIR").is_some_and(|dir| !dir.is_empty());
+    if set || kind.resolve() == Kind::Lxd || is_memory(&temp) {
+        return temp;
+    }
+    in_memory(ROOM_FOR_RUNS).unwrap_or(temp)
+}
+
+/// The machine's shared memory (`/dev/shm`), if it is a memory file system with `room` bytes
+/// free, this user may write it, and programs may run from it (not mounted `noexec`: the hook
+/// tools and, on the host backend, the hooks run from a run's directory).
+pub fn in_memory(room: u64) -> Option<PathBuf> {
+    use nix::sys::statvfs::{statvfs, FsFlags};
+    use nix::unistd::{access, AccessFlags};
+    let shm = Path::new(SHARED_MEMORY);
+    let usable = statvfs(shm).is_ok_and(|s| {
+        !s.flags().contains(FsFlags::ST_NOEXEC) && s.blocks_available().saturating_mul(s.fragment_size()) >= room
+    });
+    (usable && is_memory(shm) && access(shm, AccessFlags::W_OK | AccessFlags::X_OK).is_ok()).then(|| shm.to_path_buf())
+}
+
+/// Whether `dir` is on a memory file system (tmpfs).
+fn is_memory(dir: &Path) -> bool {
+    nix::sys::statfs::statfs(dir).is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::TMPFS_MAGIC)
+}
+
+/// Every run directory there is (named with [`PREFIX`]) where runs make them: in
+/// [`parent`] and in the temporary directory (where runs went before, or with another
+/// `TMPDIR`), sorted, for the cleanup of runs that died.
+pub fn existing() -> Vec<PathBuf> {
+    let mut places = vec![parent(Kind::Host), std::env::temp_dir()];
+    places.extend(in_memory(0));
+    places.sort();
+    places.dedup();
+    let mut dirs: Vec<PathBuf> = places
+        .iter()
+        .filter_map(|place| std::fs::read_dir(place).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(PREFIX))
+        .map(|entry| entry.path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_directory_goes_where_tmpdir_says_when_it_is_set() {
+        // TMPDIR is read by every test in this process; this one only reads it.
+        match std::env::var_os("TMPDIR").filter(|d| !d.is_empty()) {
+            Some(dir) => assert_eq!(parent(Kind::Ns), PathBuf::from(dir)),
+            None => {
+                let parent = parent(Kind::Ns);
+                assert!(parent == std::env::temp_dir() || parent == Path::new(SHARED_MEMORY), "{}", parent.display());
+            }
+        }
+    }
+
+    #[test]
+    fn runs_on_lxd_keep_their_directories_in_the_temporary_directory() {
+        assert_eq!(parent(Kind::Lxd), std::env::temp_dir());
+    }
+
+    #[test]
+    fn shared_memory_is_refused_without_the_room_asked() {
+        assert_eq!(in_memory(u64::MAX), None);
+    }
+
+    #[test]
+    fn existing_run_directories_are_found_in_the_place_runs_go() {
+        let dir = tempfile::Builder::new().prefix(PREFIX).tempdir_in(parent(Kind::Host)).expect("a run directory");
+        assert!(existing().contains(&dir.path().to_path_buf()), "{:?}", existing());
+    }
+}
