@@ -382,15 +382,42 @@ fn rootfs_replaces_the_machines_root() {
 fn clean_removes_what_a_killed_run_left() {
     let _guard = ns_guard();
     let temp = tempfile::tempdir().expect("temp dir");
+    clean_removes_what_a_killed_run_left_in(Some(temp.path()), temp.path());
+}
+
+#[test]
+fn clean_finds_a_killed_run_where_runs_go_by_default() {
+    // Without TMPDIR a run's directory goes in memory where the machine has room for it
+    // (`run_dirs`), and `--clean` must look there.
+    let _guard = ns_guard();
+    let parent = simulator::run_dirs::parent(simulator::backend::Kind::Ns);
+    if std::env::var_os("TMPDIR").is_none_or(|d| d.is_empty()) {
+        let in_memory = simulator::run_dirs::in_memory(4 << 30).is_some() && !is_tmpfs_temp();
+        assert_eq!(parent == Path::new("/dev/shm"), in_memory, "{}", parent.display());
+    }
+    clean_removes_what_a_killed_run_left_in(None, &parent);
+}
+
+/// Whether the temporary directory is in memory already (runs then stay there).
+fn is_tmpfs_temp() -> bool {
+    let out = std::process::Command::new("stat").args(["-f", "-c", "%T"]).arg(std::env::temp_dir()).output();
+    out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "tmpfs")
+}
+
+/// Starts an endless run with `TMPDIR` set to `tmpdir` (or unset), finds its directory in
+/// `parent`, kills it, and checks that `formula sim --clean` removes what it left.
+fn clean_removes_what_a_killed_run_left_in(tmpdir: Option<&Path>, parent: &Path) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = start_endless_run("ns", temp.path(), dir.path());
+    let mut child = start_endless_run_in("ns", tmpdir, dir.path());
+    let owner = format!("owner {} ", child.id());
     // Wait until the unit runs its (endless) install hook.
     let deadline = Instant::now() + Duration::from_secs(30);
     let state = loop {
-        let found = std::fs::read_dir(temp.path())
-            .ok()
-            .and_then(|rd| rd.flatten().map(|e| e.path().join("ns/state")).find(|p| p.is_file()))
-            .filter(|p| std::fs::read_to_string(p).is_ok_and(|s| s.contains("\nunit ")));
+        let found = std::fs::read_dir(parent).ok().and_then(|rd| {
+            rd.flatten()
+                .map(|e| e.path().join("ns/state"))
+                .find(|p| std::fs::read_to_string(p).is_ok_and(|s| s.starts_with(&owner) && s.contains("\nunit ")))
+        });
         let sleeping = pids().into_iter().any(|p| cmdline(p).starts_with("sleep 600"));
         if let (Some(state), true) = (found, sleeping) {
             break state;
@@ -413,23 +440,26 @@ fn clean_removes_what_a_killed_run_left() {
     }
     assert!(run_dir.is_dir());
     // `--backend ns`: the lxd tests of this crate run beside these, with containers of their own.
-    let cleaned = formula()
-        .env("TMPDIR", temp.path())
-        .args(["sim", "--clean", "--backend", "ns"])
-        .output()
-        .expect("formula sim --clean");
+    let clean = || {
+        let mut command = formula();
+        match tmpdir {
+            Some(dir) => command.env("TMPDIR", dir),
+            None => command.env_remove("TMPDIR"),
+        };
+        command.args(["sim", "--clean", "--backend", "ns"]).output().expect("formula sim --clean")
+    };
+    let cleaned = clean();
     let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
     assert!(cleaned.status.success(), "{said}");
     assert!(said.contains(&format!("removed {}", run_dir.display())), "{said}");
     assert!(!run_dir.exists(), "{said}");
     assert_nothing_left(&[]);
-    let again = formula()
-        .env("TMPDIR", temp.path())
-        .args(["sim", "--clean", "--backend", "ns"])
-        .output()
-        .expect("formula sim --clean");
-    let said_again = String::from_utf8_lossy(&again.stderr);
-    assert!(said_again.contains("nothing to clean"), "{said_again}");
+    if tmpdir.is_some() {
+        // Where runs go by default, other tests' runs may be dying at this moment.
+        let again = clean();
+        let said_again = String::from_utf8_lossy(&again.stderr);
+        assert!(said_again.contains("nothing to clean"), "{said_again}");
+    }
 }
 
 /// A root file system with only /bin/sh and the libraries it needs: the hook tools (the

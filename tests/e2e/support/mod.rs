@@ -208,12 +208,22 @@ pub fn run_typing(command: &mut Command, typed: &str) -> Output {
 /// `sleep 600`), with TMPDIR at `tmpdir` so that its run directory is found there; the
 /// scenario is written into `scenario_dir`. For tests of what a killed run leaves.
 pub fn start_endless_run(backend: &str, tmpdir: &Path, scenario_dir: &Path) -> std::process::Child {
+    start_endless_run_in(backend, Some(tmpdir), scenario_dir)
+}
+
+/// [`start_endless_run`] with `TMPDIR` set to `tmpdir`, or, with none, unset: the run's
+/// directory then goes where runs go by default (`simulator::run_dirs::parent`).
+pub fn start_endless_run_in(backend: &str, tmpdir: Option<&Path>, scenario_dir: &Path) -> std::process::Child {
     let scenario = scenario_file(
         scenario_dir,
         "formulas: {sleeper: FORMULAS/sleeper}\napplications:\n  sleeper: {formula: sleeper}\n",
     );
-    formula()
-        .env("TMPDIR", tmpdir)
+    let mut command = formula();
+    match tmpdir {
+        Some(dir) => command.env("TMPDIR", dir),
+        None => command.env_remove("TMPDIR"),
+    };
+    command
         .args(["sim", "--backend", backend, "-q"])
         .arg(&scenario)
         .stdout(std::process::Stdio::null())
