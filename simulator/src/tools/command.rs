@@ -53,7 +53,12 @@ impl Env<'_> {
 pub(crate) trait Command {
     /// The help text parts; may depend on the context (default relation).
     fn info(&self, name: &str, ctx: &dyn HookContext) -> Info;
-    /// The flags it accepts.
+    /// Where `--format` and `-o` go, for a tool that prints through an [`Output`]: [`main`]
+    /// then offers those flags before the tool's own and stores them there.
+    fn output(&mut self) -> Option<&mut Output> {
+        None
+    }
+    /// The flags it accepts besides its [`Output`]'s.
     fn flags(&self) -> Vec<FlagSpec> {
         Vec::new()
     }
@@ -74,10 +79,15 @@ pub(crate) trait Command {
 
 /// Runs `command` as `cmd.Main` does; returns the exit code.
 pub(crate) fn main(command: &mut dyn Command, name: &str, args: &[String], env: &mut Env<'_>) -> i32 {
-    let specs = command.flags();
+    let mut specs = command.output().map(|out| out.specs()).unwrap_or_default();
+    specs.extend(command.flags());
     let parsed = {
         let ctx = &mut *env.ctx;
-        flags::parse(&specs, args, &mut |spec, value| command.set_flag(ctx, spec.key(), value))
+        flags::parse(&specs, args, &mut |spec, value| match command.output().and_then(|out| out.set(spec.key(), value))
+        {
+            Some(stored) => stored,
+            None => command.set_flag(ctx, spec.key(), value),
+        })
     };
     let positional = match parsed {
         Ok(positional) => positional,
@@ -146,20 +156,32 @@ pub(crate) fn check_empty(args: &[String]) -> Result<(), String> {
 pub(crate) struct Output {
     pub format: Format,
     path: String,
+    /// `--format` knows no `smart` (the secret tools, which print YAML by default).
+    yaml_or_json: bool,
 }
 
 impl Output {
+    /// The output of the tools that print YAML by default and know no `smart`.
+    pub fn yaml_or_json() -> Output {
+        Output { format: Format::Yaml, path: String::new(), yaml_or_json: true }
+    }
+
     /// The two flag specs.
-    pub fn specs() -> Vec<FlagSpec> {
-        vec![
-            FlagSpec::var(&["format"], "smart", "output format: smart, yaml or json"),
-            FlagSpec::string(&["o", "output"], "", "write the output to this file"),
-        ]
+    pub fn specs(&self) -> Vec<FlagSpec> {
+        let format = if self.yaml_or_json {
+            FlagSpec::var(&["format"], "yaml", "output format: yaml or json")
+        } else {
+            FlagSpec::var(&["format"], "smart", "output format: smart, yaml or json")
+        };
+        vec![format, FlagSpec::string(&["o", "output"], "", "write the output to this file")]
     }
 
     /// Stores `--format`/`-o` if `key` is one of them; `None` otherwise.
     pub fn set(&mut self, key: &str, value: FlagValue<'_>) -> Option<Result<(), String>> {
         match (key, value) {
+            ("format", FlagValue::Str(name)) if self.yaml_or_json && name == "smart" => {
+                Some(Err(format!("unknown format {}", formula_sdk::go::strconv::quote(name))))
+            }
             ("format", FlagValue::Str(name)) => Some(Format::parse(name).map(|f| self.format = f)),
             ("o", FlagValue::Str(path)) => {
                 self.path = path.to_string();

@@ -26,16 +26,15 @@ impl Command for ConfigGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(FlagSpec::bool(&["a", "all"], "include options without a value"));
-        specs
+        vec![FlagSpec::bool(&["a", "all"], "include options without a value")]
     }
 
     fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         if let ("a", FlagValue::Bool(b)) = (key, value) {
             self.all = b;
         }

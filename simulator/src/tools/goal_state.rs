@@ -4,7 +4,6 @@
 
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
-use super::flags::{FlagSpec, FlagValue};
 use crate::model::Value;
 use std::collections::BTreeMap;
 
@@ -26,12 +25,8 @@ impl Command for GoalState {
         }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {

@@ -2,7 +2,6 @@
 
 use super::command::{check_empty, Command, Env, Info, Output};
 use super::context::HookContext;
-use super::flags::{FlagSpec, FlagValue};
 use super::keyvalues;
 use crate::model::{SettingsChanges, Value};
 use formula_sdk::go::strconv::quote;
@@ -25,12 +24,8 @@ impl Command for IsLeader {
         }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {
@@ -60,12 +55,8 @@ impl Command for LeaderGet {
         }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {

@@ -159,16 +159,15 @@ impl Command for OpenedPorts {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(FlagSpec::bool(&["endpoints"], "show the endpoints of each range"));
-        specs
+        vec![FlagSpec::bool(&["endpoints"], "show the endpoints of each range")]
     }
 
     fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         if let ("endpoints", FlagValue::Bool(b)) = (key, value) {
             self.endpoints = b;
         }

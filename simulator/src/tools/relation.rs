@@ -69,17 +69,15 @@ impl Command for RelationGet {
         Info { name: name.to_string(), args: args.to_string(), purpose: "read relation data", doc }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(self.relation.spec());
-        specs.push(FlagSpec::bool(&["app"], "read the application's data instead of a unit's"));
-        specs
+        vec![self.relation.spec(), FlagSpec::bool(&["app"], "read the application's data instead of a unit's")]
     }
 
     fn set_flag(&mut self, ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         match (key, value) {
             ("r", FlagValue::Str(v)) => self.relation.set(ctx, v),
             ("app", FlagValue::Bool(b)) => {
@@ -279,17 +277,15 @@ impl Command for RelationList {
         Info { name: name.to_string(), args: String::new(), purpose: "list the remote units of a relation", doc }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(self.relation.spec());
-        specs.push(FlagSpec::bool(&["app"], "print the remote application instead of its units"));
-        specs
+        vec![self.relation.spec(), FlagSpec::bool(&["app"], "print the remote application instead of its units")]
     }
 
     fn set_flag(&mut self, ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         match (key, value) {
             ("r", FlagValue::Str(v)) => self.relation.set(ctx, v),
             ("app", FlagValue::Bool(b)) => {
@@ -340,12 +336,8 @@ impl Command for RelationIds {
         Info { name: name.to_string(), args: args.to_string(), purpose: "list the relation ids of an endpoint", doc }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use super::command::{check_empty, io_error, Command, Env, Info, Output, RelationFlag};
 use super::context::{HookContext, ToolError};
 use super::flags::{FlagSpec, FlagValue};
-use super::format::Format;
 use crate::model::{Secret, SecretConsumer, SecretGrant, SecretOwner, Secrets, Settings, Value};
 use formula_sdk::go::strconv::quote;
 
@@ -20,28 +19,6 @@ const NOT_LEADER: &str = "this unit is not the leader";
 
 /// The rotation policies Juju accepts.
 const ROTATE_POLICIES: [&str; 7] = ["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"];
-
-/// `--format` of the tools that print YAML by default and know no `smart`.
-fn yaml_json_format(out: &mut Output, key: &str, value: FlagValue<'_>) -> Option<Result<(), String>> {
-    if let ("format", FlagValue::Str(name)) = (key, value) {
-        if name == "smart" {
-            return Some(Err(format!("unknown format {}", quote(name))));
-        }
-    }
-    out.set(key, value)
-}
-
-fn yaml_output() -> Output {
-    let mut out = Output::default();
-    out.format = Format::Yaml;
-    out
-}
-
-fn yaml_json_specs() -> Vec<FlagSpec> {
-    let mut specs = Output::specs();
-    specs[0] = FlagSpec::var(&["format"], "yaml", "output format: yaml or json");
-    specs
-}
 
 /// A secret key as Juju allows it: a lower-case letter, then at least two more lower-case
 /// letters or digits, single dashes between them.
@@ -545,7 +522,7 @@ pub(crate) struct SecretGet {
 impl Default for SecretGet {
     fn default() -> Self {
         SecretGet {
-            out: yaml_output(),
+            out: Output::yaml_or_json(),
             id: None,
             label: String::new(),
             key: String::new(),
@@ -568,21 +545,22 @@ impl Command for SecretGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = yaml_json_specs();
-        specs.push(FlagSpec::string(&["label"], "", "a label used to identify the secret in hooks"));
-        specs.push(FlagSpec::bool(&["peek"], "get the latest revision just this time"));
-        specs.push(FlagSpec::bool(
-            &["refresh"],
-            "get the latest revision and also get this same revision for subsequent calls",
-        ));
-        specs
+        vec![
+            FlagSpec::string(&["label"], "", "a label used to identify the secret in hooks"),
+            FlagSpec::bool(&["peek"], "get the latest revision just this time"),
+            FlagSpec::bool(
+                &["refresh"],
+                "get the latest revision and also get this same revision for subsequent calls",
+            ),
+        ]
     }
 
     fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = yaml_json_format(&mut self.out, key, value) {
-            return result;
-        }
         match (key, value) {
             ("label", FlagValue::Str(v)) => self.label = v.to_string(),
             ("peek", FlagValue::Bool(b)) => self.peek = b,
@@ -703,12 +681,8 @@ impl Command for SecretIds {
         }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {
@@ -732,7 +706,7 @@ pub(crate) struct SecretInfoGet {
 
 impl Default for SecretInfoGet {
     fn default() -> Self {
-        SecretInfoGet { out: yaml_output(), id: None, label: String::new() }
+        SecretInfoGet { out: Output::yaml_or_json(), id: None, label: String::new() }
     }
 }
 
@@ -748,16 +722,15 @@ impl Command for SecretInfoGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = yaml_json_specs();
-        specs.push(FlagSpec::string(&["label"], "", "a label used to identify the secret"));
-        specs
+        vec![FlagSpec::string(&["label"], "", "a label used to identify the secret")]
     }
 
     fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = yaml_json_format(&mut self.out, key, value) {
-            return result;
-        }
         if let ("label", FlagValue::Str(v)) = (key, value) {
             self.label = v.to_string();
         }

@@ -36,16 +36,15 @@ impl Command for StateGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(FlagSpec::bool(&["strict"], "fail when the key does not exist"));
-        specs
+        vec![FlagSpec::bool(&["strict"], "fail when the key does not exist")]
     }
 
     fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         if let ("strict", FlagValue::Bool(b)) = (key, value) {
             self.strict = b;
         }

@@ -111,17 +111,18 @@ impl Command for StatusGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(FlagSpec::bool(&["include-data"], "print the message and data too"));
-        specs.push(FlagSpec::bool(&["application"], "print the application's status (leader only)"));
-        specs
+        vec![
+            FlagSpec::bool(&["include-data"], "print the message and data too"),
+            FlagSpec::bool(&["application"], "print the application's status (leader only)"),
+        ]
     }
 
     fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         match (key, value) {
             ("include-data", FlagValue::Bool(b)) => self.include_data = b,
             ("application", FlagValue::Bool(b)) => self.application = b,

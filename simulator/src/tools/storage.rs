@@ -45,16 +45,15 @@ impl Command for StorageGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(FlagSpec::var(&["s"], self.id.as_deref().unwrap_or(""), "specify a storage instance by id"));
-        specs
+        vec![FlagSpec::var(&["s"], self.id.as_deref().unwrap_or(""), "specify a storage instance by id")]
     }
 
     fn set_flag(&mut self, ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         if let ("s", FlagValue::Str(v)) = (key, value) {
             if !valid_storage_id(v) {
                 return Err(format!("invalid storage ID {}", quote(v)));
@@ -111,12 +110,8 @@ impl Command for StorageList {
         }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {

@@ -23,12 +23,8 @@ impl Command for UnitGet {
         }
     }
 
-    fn flags(&self) -> Vec<FlagSpec> {
-        Output::specs()
-    }
-
-    fn set_flag(&mut self, _ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        self.out.set(key, value).unwrap_or(Ok(()))
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
     }
 
     fn init(&mut self, _ctx: &mut dyn HookContext, args: Vec<String>) -> Result<(), String> {
@@ -151,20 +147,21 @@ impl Command for NetworkGet {
         }
     }
 
+    fn output(&mut self) -> Option<&mut Output> {
+        Some(&mut self.out)
+    }
+
     fn flags(&self) -> Vec<FlagSpec> {
-        let mut specs = Output::specs();
-        specs.push(FlagSpec::bool(&["primary-address"], "(deprecated) print the binding's primary address"));
-        specs.push(FlagSpec::bool(&["bind-address"], "print the address to listen on"));
-        specs.push(FlagSpec::bool(&["ingress-address"], "print the address to advertise"));
-        specs.push(FlagSpec::bool(&["egress-subnets"], "print the subnets traffic comes from"));
-        specs.push(self.relation.spec());
-        specs
+        vec![
+            FlagSpec::bool(&["primary-address"], "(deprecated) print the binding's primary address"),
+            FlagSpec::bool(&["bind-address"], "print the address to listen on"),
+            FlagSpec::bool(&["ingress-address"], "print the address to advertise"),
+            FlagSpec::bool(&["egress-subnets"], "print the subnets traffic comes from"),
+            self.relation.spec(),
+        ]
     }
 
     fn set_flag(&mut self, ctx: &mut dyn HookContext, key: &'static str, value: FlagValue<'_>) -> Result<(), String> {
-        if let Some(result) = self.out.set(key, value) {
-            return result;
-        }
         match (key, value) {
             ("r", FlagValue::Str(v)) => return self.relation.set(ctx, v),
             ("primary-address", FlagValue::Bool(b)) => self.primary = b,
