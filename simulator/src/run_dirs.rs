@@ -9,7 +9,9 @@
 //! write and run programs from, with room ([`in_memory`]); otherwise in the temporary
 //! directory. `TMPDIR`, when set, is where it goes, whatever it is. Runs on lxd keep theirs
 //! in the temporary directory: a container mounts a `/dev` of its own over the place in it
-//! where the run's directory would be.
+//! where the run's directory would be. So do ns runs without root where the memory file
+//! system keeps no user extended attributes (Linux before 6.6): the overlays of their units'
+//! roots need them on their upper layers, which are in the run's directory.
 //!
 //! The run's directory holds what its units write, so in memory a run's writes take memory:
 //! the MediaWiki stack, which installs its packages in five units, takes about 2 GB of it for
@@ -38,7 +40,29 @@ pub fn parent(kind: Kind) -> PathBuf {
     if set || kind.resolve() == Kind::Lxd || is_memory(&temp) {
         return temp;
     }
-    in_memory(ROOM_FOR_RUNS).unwrap_or(temp)
+    let rootless_ns = kind.resolve() == Kind::Ns && !nix::unistd::geteuid().is_root();
+    match in_memory(ROOM_FOR_RUNS) {
+        Some(memory) if !rootless_ns || keeps_user_attributes(&memory) => memory,
+        _ => temp,
+    }
+}
+
+/// Whether files in `dir` take extended attributes in the `user.` namespace, which an overlay
+/// mounted in a user namespace keeps its whiteouts and opaque directories in.
+fn keeps_user_attributes(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(probe) = tempfile::Builder::new().prefix(PREFIX).tempfile_in(dir) else {
+        return false;
+    };
+    let Ok(path) = std::ffi::CString::new(probe.path().as_os_str().as_bytes()) else {
+        return false;
+    };
+    let value = b"y";
+    // SAFETY: setxattr(2) on a path and a value we own, for the length given.
+    let set = unsafe {
+        nix::libc::setxattr(path.as_ptr(), c"user.formula-sim-probe".as_ptr(), value.as_ptr().cast(), value.len(), 0)
+    };
+    set == 0
 }
 
 /// The machine's shared memory (`/dev/shm`), if it is a memory file system with `room` bytes
@@ -97,6 +121,14 @@ mod tests {
     #[test]
     fn runs_on_lxd_keep_their_directories_in_the_temporary_directory() {
         assert_eq!(parent(Kind::Lxd), std::env::temp_dir());
+    }
+
+    #[test]
+    fn a_temporary_directory_is_probed_for_user_attributes_without_failing() {
+        // Whatever the answer (tmpfs before Linux 6.6 says no), the probe leaves nothing.
+        let dir = tempfile::tempdir().expect("a directory");
+        let _ = keeps_user_attributes(dir.path());
+        assert_eq!(std::fs::read_dir(dir.path()).map(|d| d.count()).unwrap_or(1), 0);
     }
 
     #[test]
