@@ -217,7 +217,9 @@ fn explore_seeds(scenario: &Path, again: &str, count: u64, kind: Kind, hook_time
 /// One run of `scenario` under `seed`, in a directory of its own, quietly; on this machine
 /// itself, what it wrote there is said at its end.
 fn run_once(scenario: &Scenario, seed: u64, kind: Kind, hook_timeout: u64, plan: &Plan) -> Result<Report> {
-    let dir = RunDir::create("formula-test-", kind)?;
+    // Named as `formula sim`'s run directories are, so that `formula sim --clean` finds what a
+    // killed test left.
+    let dir = RunDir::create("formula-sim-test-", kind)?;
     let watched = machine::watch(plan, &dir.root);
     let mut cfg = setup::config(&dir, scenario, &scenario.path, seed);
     cfg.hook_timeout = Duration::from_secs(hook_timeout);
