@@ -29,7 +29,7 @@ const SHARED_MEMORY: &str = "/dev/shm";
 /// The room in memory a run's directory goes there with: two runs of the MediaWiki stack
 /// (about 2 GB each: its packages unpacked in five units), so that a machine whose memory is
 /// small (a laptop's, a container's 64 MB `/dev/shm`) keeps runs on disk.
-const ROOM_FOR_RUNS: u64 = 4 << 30;
+pub const ROOM_FOR_RUNS: u64 = 4 << 30;
 
 /// The directory new runs' directories go in, for runs whose units are on `kind`: `TMPDIR`
 /// when set; else the temporary directory when it is in memory already, or the machine's

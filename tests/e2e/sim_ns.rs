@@ -392,7 +392,8 @@ fn clean_finds_a_killed_run_where_runs_go_by_default() {
     let _guard = ns_guard();
     let parent = simulator::run_dirs::parent(simulator::backend::Kind::Ns);
     if std::env::var_os("TMPDIR").is_none_or(|d| d.is_empty()) {
-        let in_memory = simulator::run_dirs::in_memory(4 << 30).is_some() && !is_tmpfs_temp();
+        let in_memory =
+            simulator::run_dirs::in_memory(simulator::run_dirs::ROOM_FOR_RUNS).is_some() && !is_tmpfs_temp();
         assert_eq!(parent == Path::new("/dev/shm"), in_memory, "{}", parent.display());
     }
     clean_removes_what_a_killed_run_left_in(None, &parent);

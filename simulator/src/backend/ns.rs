@@ -27,7 +27,8 @@
 //! is reachable from no other namespace, so parallel runs cannot collide and nothing is
 //! routed to the machine's networks. The bridge, a unit's veth and addresses are made with
 //! netlink messages from the simulator (`netlink`), or, without root, with iproute2's `ip`
-//! run in the run's user namespace. The one way out is apt's: the bridge's own address takes HTTP proxy connections and relays them
+//! run in the run's user namespace. The one way out is apt's: the bridge's own address
+//! takes HTTP proxy connections and relays them
 //! to a package cache on this machine (`packages`).
 //!
 //! Nothing outlives the run: pid 1 of every unit dies with the thread that made it
