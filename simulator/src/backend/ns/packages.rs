@@ -219,10 +219,13 @@ fn start_cache() -> Result<(), String> {
     Ok(())
 }
 
-/// A TCP listener on `address:port` made inside the network namespace `netns`, which this
-/// process may not enter itself without root: a forked child joins `user` and `netns`,
-/// makes the socket and sends it back over a socket pair.
+/// A TCP listener on `address:port` made inside the network namespace `netns`. With root
+/// this thread enters it; without, this process may not, so a forked child joins `user` and
+/// `netns`, makes the socket and sends it back over a socket pair.
 fn listen_in(user: Option<&OwnedFd>, netns: &OwnedFd, address: Ipv4Addr, port: u16) -> io::Result<TcpListener> {
+    if user.is_none() {
+        return listen_from_this_thread(netns, address, port);
+    }
     let (ours, theirs) = UnixStream::pair()?;
     let target = ChildTarget {
         user: user.map(|u| u.as_raw_fd()),
@@ -253,6 +256,17 @@ fn listen_in(user: Option<&OwnedFd>, netns: &OwnedFd, address: Ipv4Addr, port: u
     let fd = received?;
     // SAFETY: a listening socket the child made and passed to us; we own it now.
     Ok(unsafe { TcpListener::from_raw_fd(fd) })
+}
+
+/// With root: the calling thread joins `netns`, makes the listener there and comes back (a
+/// socket stays in the namespace it was made in), without the fork a user namespace needs.
+fn listen_from_this_thread(netns: &OwnedFd, address: Ipv4Addr, port: u16) -> io::Result<TcpListener> {
+    let home = std::fs::File::open("/proc/thread-self/ns/net")?;
+    nix::sched::setns(netns, nix::sched::CloneFlags::CLONE_NEWNET)?;
+    let listener = TcpListener::bind((address, port));
+    nix::sched::setns(&home, nix::sched::CloneFlags::CLONE_NEWNET)
+        .map_err(|e| io::Error::other(format!("cannot return to the simulator's network namespace: {e}")))?;
+    listener
 }
 
 /// What the forked child needs, all prepared before the fork.
