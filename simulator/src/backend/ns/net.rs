@@ -1,5 +1,6 @@
-//! The run's network: a network namespace of its own with a bridge, set up with iproute2's
-//! `ip` run inside the namespace it configures.
+//! The run's network: a network namespace of its own with a bridge, and the two ways into
+//! it: with root, this thread joins it to make a socket there (`made_in`: the netlink sockets
+//! that set it up, the package listener); without, iproute2's `ip` runs inside it.
 
 use super::annotate;
 use crate::backend::program::{find_program, SYSTEM_DIRS};
@@ -20,6 +21,17 @@ pub(super) fn new_net_namespace() -> io::Result<OwnedFd> {
     nix::sched::setns(&here, CloneFlags::CLONE_NEWNET)
         .map_err(|e| io::Error::other(format!("cannot return to the machine's network namespace: {e}")))?;
     Ok(made?.into())
+}
+
+/// Runs `make` on this thread inside the network namespace `netns`, then returns to `home`
+/// (the thread's own): what `make` opens (a socket) stays in the namespace it was made in.
+/// Needs root; without it a thread may not join the run's namespaces.
+pub(super) fn made_in<T>(netns: &OwnedFd, home: &File, make: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+    nix::sched::setns(netns, CloneFlags::CLONE_NEWNET)?;
+    let made = make();
+    nix::sched::setns(home, CloneFlags::CLONE_NEWNET)
+        .map_err(|e| io::Error::other(format!("cannot return to the simulator's network namespace: {e}")))?;
+    made
 }
 
 /// Runs `ip -batch -` with `commands` inside the network namespace `netns`, after joining

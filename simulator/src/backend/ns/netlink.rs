@@ -51,17 +51,17 @@ impl Rtnl {
     /// A socket in the network namespace `netns`; `back` is the calling thread's own, which
     /// it returns to.
     pub(super) fn open_in(netns: &OwnedFd, back: &File) -> io::Result<Rtnl> {
-        nix::sched::setns(netns, nix::sched::CloneFlags::CLONE_NEWNET)?;
-        // SAFETY: socket(2); the descriptor is owned below.
-        let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE) };
-        let made = io::Error::last_os_error();
-        nix::sched::setns(back, nix::sched::CloneFlags::CLONE_NEWNET)
-            .map_err(|e| io::Error::other(format!("cannot return to the simulator's network namespace: {e}")))?;
-        if fd < 0 {
-            return Err(made);
-        }
-        // SAFETY: a new descriptor that nothing else owns.
-        Ok(Rtnl { socket: unsafe { OwnedFd::from_raw_fd(fd) }, seq: 0 })
+        let socket = super::net::made_in(netns, back, || {
+            // SAFETY: socket(2); the descriptor is owned below.
+            let fd =
+                unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE) };
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            // SAFETY: a new descriptor that nothing else owns.
+            Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+        })?;
+        Ok(Rtnl { socket, seq: 0 })
     }
 
     /// The index of the interface `name`.

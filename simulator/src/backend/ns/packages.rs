@@ -262,11 +262,7 @@ fn listen_in(user: Option<&OwnedFd>, netns: &OwnedFd, address: Ipv4Addr, port: u
 /// socket stays in the namespace it was made in), without the fork a user namespace needs.
 fn listen_from_this_thread(netns: &OwnedFd, address: Ipv4Addr, port: u16) -> io::Result<TcpListener> {
     let home = std::fs::File::open("/proc/thread-self/ns/net")?;
-    nix::sched::setns(netns, nix::sched::CloneFlags::CLONE_NEWNET)?;
-    let listener = TcpListener::bind((address, port));
-    nix::sched::setns(&home, nix::sched::CloneFlags::CLONE_NEWNET)
-        .map_err(|e| io::Error::other(format!("cannot return to the simulator's network namespace: {e}")))?;
-    listener
+    super::net::made_in(netns, &home, || TcpListener::bind((address, port)))
 }
 
 /// What the forked child needs, all prepared before the fork.
