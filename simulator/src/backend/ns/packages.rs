@@ -223,12 +223,12 @@ fn start_cache() -> Result<(), String> {
 /// this thread enters it; without, this process may not, so a forked child joins `user` and
 /// `netns`, makes the socket and sends it back over a socket pair.
 fn listen_in(user: Option<&OwnedFd>, netns: &OwnedFd, address: Ipv4Addr, port: u16) -> io::Result<TcpListener> {
-    if user.is_none() {
+    let Some(user) = user else {
         return listen_from_this_thread(netns, address, port);
-    }
+    };
     let (ours, theirs) = UnixStream::pair()?;
     let target = ChildTarget {
-        user: user.map(|u| u.as_raw_fd()),
+        user: user.as_raw_fd(),
         net: netns.as_raw_fd(),
         channel: theirs.as_raw_fd(),
         address: libc::sockaddr_in {
@@ -267,7 +267,7 @@ fn listen_from_this_thread(netns: &OwnedFd, address: Ipv4Addr, port: u16) -> io:
 
 /// What the forked child needs, all prepared before the fork.
 struct ChildTarget {
-    user: Option<RawFd>,
+    user: RawFd,
     net: RawFd,
     channel: RawFd,
     address: libc::sockaddr_in,
@@ -282,10 +282,8 @@ unsafe fn make_and_send(target: &ChildTarget) -> i32 {
         libc::write(channel, bytes.as_ptr().cast(), bytes.len());
         1
     };
-    if let Some(user) = target.user {
-        if libc::setns(user, libc::CLONE_NEWUSER) != 0 {
-            return fail(target.channel);
-        }
+    if libc::setns(target.user, libc::CLONE_NEWUSER) != 0 {
+        return fail(target.channel);
     }
     if libc::setns(target.net, libc::CLONE_NEWNET) != 0 {
         return fail(target.channel);
