@@ -3,7 +3,7 @@
 //! timeouts for runaway hooks, and nothing left behind: after a run, after a failed run and,
 //! with `formula sim --clean`, after a run whose simulator was killed.
 //!
-//! These tests need root (namespaces, mounts, veth); without it they fail, saying so. They
+//! These tests need root (namespaces, mounts, links); without it they fail, saying so. They
 //! run one at a time, so that each can check the machine for leftovers.
 
 use crate::support::*;
@@ -210,6 +210,8 @@ steps:
           /root/hostname: {equals: "probe-0\n"}
           /root/address: {equals: "10.77.0.10\n"}
           /root/interfaces: {equals: "10.77.0.10\n"}
+          # the hardware address follows the address, the same in every run
+          /root/hardware-address: {equals: "02:00:0a:4d:00:0a\n"}
         probe/1: {/etc/probe.conf: {equals: "probe/1\n"}, /root/hostname: {equals: "probe-1\n"}}
         fetch/0: {/etc/fetched: {equals: "hello from web/0\n"}}
       run:
@@ -237,7 +239,7 @@ fn units_are_machines_of_their_own() {
     // Each unit wrote /etc/probe.conf on its own machine; the machine's /etc is untouched.
     assert_eq!(std::fs::read("/etc/probe.conf").ok(), host_probe, "the machine's /etc/probe.conf changed");
 
-    // unit-get private-address is the address of the unit's eth0 on the bridge, and it
+    // unit-get private-address is the address of the unit's eth0 on the run's switch, and it
     // depends only on the unit's place in the model.
     let addresses = run.unit_get_answers("probe/");
     assert_eq!(addresses, ["10.77.0.10", "10.77.0.11", "10.77.0.14"], "{:?}", run.tools());

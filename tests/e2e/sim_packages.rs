@@ -1,5 +1,5 @@
 //! Units on the ns backend install Debian's packages through the run's package cache: the
-//! bridge's own address relays apt's proxy requests to apt-cacher-ng on the machine's
+//! gateway's address on the run's network relays apt's proxy requests to apt-cacher-ng on the machine's
 //! loopback, which the simulator starts when none answers. The units reach nothing else.
 //! A MediaWiki stack on real packages (examples/mediawiki) comes up and serves its Main
 //! Page through HAProxy.

@@ -21,19 +21,18 @@
 //! [`enter_pid_namespace_and_fork`]).
 //!
 //! The network: a network namespace of the run's own (the "fabric", held by a file
-//! descriptor) has a bridge; each unit gets a veth pair whose outer end is a port of the
-//! bridge and whose inner end is the unit's `eth0`, with an address in 10.77.0.0/16 that
-//! depends only on the unit's index (so traces stay identical from run to run). The fabric
-//! is reachable from no other namespace, so parallel runs cannot collide and nothing is
-//! routed to the machine's networks. The bridge, a unit's veth and addresses are made with
-//! netlink messages from the simulator (`netlink`), or, without root, with iproute2's `ip`
-//! run in the run's user namespace. The one way out is apt's: the bridge's own address
-//! takes HTTP proxy connections and relays them
-//! to a package cache on this machine (`packages`).
+//! descriptor) has a switch (see `net`); each unit's `eth0` is a port of it, with an address
+//! in 10.77.0.0/16 and a hardware address that depend only on the unit's index (so traces
+//! stay identical from run to run). The fabric is reachable from no other namespace, so
+//! parallel runs cannot collide and nothing is routed to the machine's networks. The switch,
+//! a unit's port and addresses are made with netlink messages from the simulator
+//! (`netlink`), or, without root, with iproute2's `ip` run in the run's user namespace. The
+//! one way out is apt's: the gateway's address on the switch takes HTTP proxy connections
+//! and relays them to a package cache on this machine (`packages`).
 //!
 //! Nothing outlives the run: pid 1 of every unit dies with the thread that made it
 //! (`PR_SET_PDEATHSIG`), which ends every process of the unit, its mounts and its network
-//! namespace with its veth; the fabric goes when its descriptor closes. What could stay
+//! namespace with its port; the fabric goes when its descriptor closes. What could stay
 //! after a crash (cgroup directories, the run's directory) is listed in `ns/state` under the
 //! run's directory, and [`clean_leftovers`] removes it for runs whose simulator is gone.
 //!
@@ -46,8 +45,8 @@
 //!
 //! The modules, one concern each: `rootfs` says what a unit's root is made of, as a `plan`
 //! of system calls that the unit's pid 1 (`init`) carries out; `rootless` is what changes
-//! without root (user namespaces, a root built per directory); `net` the run's bridge,
-//! `netlink` a unit's veth and addresses, `launch` a hook's start (with root),
+//! without root (user namespaces, a root built per directory); `net` the run's switch,
+//! `netlink` the messages that make it and connect units, `launch` a hook's start (with root),
 //! `packages` the units' route to Debian's packages,
 //! `cgroup` the limits, `files` how the simulator finds a unit's files, `mounts` this
 //! machine's mount table, and `clean` what runs leave behind.
@@ -73,8 +72,7 @@ use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
 use init::start_init;
-use net::{bridge_address, find_ip, new_net_namespace, run_ip};
-use netlink::Rtnl;
+use net::{connect_by_ip, find_ip, make_switch_by_ip, new_net_namespace, switch_address, Switch};
 use nix::libc;
 use nix::sched::CloneFlags;
 use packages::PackageRoute;
@@ -114,9 +112,9 @@ pub struct NsBackend {
     ip: PathBuf,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
-    /// With root: the run's bridge, reached with netlink messages (see the `netlink`
-    /// module); without, units are connected by `ip`.
-    bridge: Option<Bridge>,
+    /// With root: the run's switch, reached with netlink messages (see the `net` module);
+    /// without, units are connected by `ip`.
+    switch: Option<Switch>,
     /// The units' way to Debian's packages (see the `packages` module), when it could be made.
     package_route: Option<PackageRoute>,
     /// Without root: the run's user namespace, which owns the fabric and every unit's.
@@ -138,52 +136,10 @@ pub struct NsBackend {
     /// Cgroups of removed units, removed at the end (a cgroup's removal waits for the
     /// kernel, several milliseconds each; at the end they go in parallel).
     dead_cgroups: Vec<PathBuf>,
-    ports: u32,
     notes: Vec<String>,
     cleaned: bool,
     /// The stack of the child that becomes a hook (see the `launch` module).
     launch_stack: Vec<u8>,
-}
-
-/// The run's bridge as `ip -batch` makes it without root (`GATEWAY`: the gateway's address).
-const BRIDGE_BY_IP: &str = "link set lo up\nlink add br0 type bridge\naddr add GATEWAY/16 dev br0\nlink set br0 up\n";
-
-/// The run's bridge, as netlink reaches it.
-struct Bridge {
-    /// A netlink socket in the run's network namespace.
-    fabric: Rtnl,
-    /// The bridge's interface index there.
-    index: i32,
-    /// The network namespace of the thread that makes units, to come back to.
-    home: File,
-}
-
-impl Bridge {
-    /// Makes the bridge in the run's network namespace `fabric`, with the gateway's address,
-    /// and brings it and the namespace's loopback up (as [`BRIDGE_BY_IP`] does).
-    fn make(fabric: &OwnedFd) -> io::Result<Bridge> {
-        let home = File::open("/proc/thread-self/ns/net")?;
-        let mut socket = Rtnl::open_in(fabric, &home)?;
-        socket.set_up(netlink::LOOPBACK)?;
-        socket.add_bridge("br0")?;
-        let index = socket.index_of("br0")?;
-        socket.add_address(index, packages::GATEWAY, 16)?;
-        socket.set_up(index)?;
-        Ok(Bridge { fabric: socket, index, home })
-    }
-
-    /// Adds the port `port` to the bridge, whose other end is `eth0` with `address`/16 in
-    /// the network namespace `net`; brings up that namespace's loopback too.
-    fn connect(&mut self, port: &str, net: &OwnedFd, address: &str) -> io::Result<()> {
-        let address: std::net::Ipv4Addr =
-            address.parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("address {address}")))?;
-        self.fabric.add_veth(port, self.index, "eth0", net.as_raw_fd())?;
-        let mut inside = Rtnl::open_in(net, &self.home)?;
-        inside.set_up(netlink::LOOPBACK)?;
-        let eth0 = inside.index_of("eth0")?;
-        inside.add_address(eth0, address, 16)?;
-        inside.set_up(eth0)
-    }
 }
 
 /// Where a unit's files are on this machine.
@@ -278,7 +234,7 @@ impl NsBackend {
             ip,
             self_pid_ns,
             fabric: None,
-            bridge: None,
+            switch: None,
             package_route: None,
             run_user: None,
             base: None,
@@ -289,7 +245,6 @@ impl NsBackend {
             guests: BTreeMap::new(),
             gone: BTreeMap::new(),
             dead_cgroups: Vec::new(),
-            ports: 0,
             notes: Vec::new(),
             cleaned: false,
             launch_stack: vec![0; launch::STACK_SIZE],
@@ -316,11 +271,10 @@ impl NsBackend {
         if rootless {
             // Without root this process cannot enter the namespace: `ip` joins the run's user
             // namespace first.
-            let bridge = BRIDGE_BY_IP.replace("GATEWAY", &packages::GATEWAY.to_string());
-            run_ip(&backend.ip, backend.user_fd(), &fabric, &bridge)
-                .map_err(|e| annotate(e, "cannot make the run's bridge"))?;
+            make_switch_by_ip(&backend.ip, backend.user_fd(), &fabric)
+                .map_err(|e| annotate(e, "cannot make the run's switch"))?;
         } else {
-            backend.bridge = Some(Bridge::make(&fabric).map_err(|e| annotate(e, "cannot make the run's bridge"))?);
+            backend.switch = Some(Switch::make(&fabric).map_err(|e| annotate(e, "cannot make the run's switch"))?);
         }
         match PackageRoute::open(backend.user_fd(), &fabric) {
             Ok(route) => backend.package_route = Some(route),
@@ -391,7 +345,7 @@ impl NsBackend {
             charm_host: dir.join("charm"),
         };
         std::fs::create_dir_all(&layers.charm_host)?;
-        let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { bridge_address(index)? };
+        let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { switch_address(index)? };
         let mut cgroups = Vec::new();
         for run in &self.cgroups {
             match run.make_unit(slug) {
@@ -438,7 +392,7 @@ impl NsBackend {
         Ok((machine, places))
     }
 
-    /// Connects a new unit to the run's bridge and puts it in its cgroups (`cgroups`, made
+    /// Connects a new unit to the run's switch and puts it in its cgroups (`cgroups`, made
     /// for it), where it did not join them itself.
     fn attach(
         &mut self,
@@ -457,18 +411,14 @@ impl NsBackend {
         joined?;
         if !host_network {
             let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
-            self.ports += 1;
-            let (port, pid) = (format!("v{}", self.ports), machine.pid);
-            if let Some(bridge) = self.bridge.as_mut() {
-                return bridge
-                    .connect(&port, &machine.net, address)
-                    .map_err(|e| annotate(e, "cannot connect the unit to the run's bridge"));
-            }
-            let outside =
-                format!("link add {port} type veth peer name eth0 netns {pid}\nlink set {port} master br0 up\n");
-            run_ip(&self.ip, self.user_fd(), fabric, &outside)?;
-            let inside = format!("link set lo up\naddr add {address}/16 dev eth0\nlink set eth0 up\n");
-            run_ip(&self.ip, self.user_fd(), &machine.net, &inside)?;
+            let address: std::net::Ipv4Addr = address
+                .parse()
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("address {address}")))?;
+            let connected = match self.switch.as_mut() {
+                Some(switch) => switch.connect(&machine.net, address),
+                None => connect_by_ip(&self.ip, self.user_fd(), fabric, (machine.pid, &machine.net), address),
+            };
+            connected.map_err(|e| annotate(e, "cannot connect the unit to the run's switch"))?;
         }
         Ok(())
     }
@@ -744,7 +694,7 @@ impl Backend for NsBackend {
         }
         // Its listener holds the fabric's namespace too.
         self.package_route = None;
-        self.bridge = None;
+        self.switch = None;
         self.fabric = None;
         let dead = std::mem::take(&mut self.dead_cgroups);
         std::thread::scope(|scope| {

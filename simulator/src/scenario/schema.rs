@@ -94,7 +94,7 @@ pub(crate) struct Application {
     config: Option<BTreeMap<String, Value>>,
     /// A bundle's `config`.
     options: Option<BTreeMap<String, Value>>,
-    /// `host`: hooks use this machine's network instead of the model's bridge.
+    /// `host`: hooks use this machine's network instead of the model's network.
     network: Option<Network>,
     /// A bundle's `expose` (ignored).
     expose: Option<Value>,

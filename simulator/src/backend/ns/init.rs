@@ -17,8 +17,8 @@ use std::os::fd::{AsRawFd, RawFd};
 ///
 /// With `run_user` (no root), the pid 1 is made by a short-lived helper that first joins the
 /// run's user namespace, so that the unit's namespaces (a user namespace of its own among
-/// them) belong below it and the run's network namespace may hold the other end of its
-/// veth; the helper gives it the simulator as parent (`CLONE_PARENT`) and maps its root to
+/// them) belong below it and the run's user may connect it to the run's
+/// switch; the helper gives it the simulator as parent (`CLONE_PARENT`) and maps its root to
 /// the run's.
 pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>) -> io::Result<i32> {
     let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;

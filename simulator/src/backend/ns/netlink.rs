@@ -1,10 +1,11 @@
-//! The run's bridge and a unit's network set up with route netlink messages from the
+//! The run's switch and a unit's network set up with route netlink messages from the
 //! simulator itself: with root, where the simulator may enter the run's network namespaces,
 //! this replaces the `ip` processes each run and each unit cost (each a fork of the simulator
-//! and a program that loads its libraries). The messages ask for what `ip` asked for: the
-//! bridge with the gateway's address, up; for each unit a veth pair whose outer end is a port
-//! of the bridge, the inner end the unit's `eth0` with its address, both up, and the unit's
-//! loopback up.
+//! and a program that loads its libraries). The messages ask for what `ip` asked for (see
+//! `net`): the switch's parent (a veth pair, both ends up), the gateway (a macvlan of it)
+//! with its address, up; for each unit a macvlan of the same parent made in the unit's
+//! network namespace as its `eth0`, with its address and hardware address, up, and the
+//! unit's loopback up.
 //!
 //! A netlink socket talks to the network namespace it was made in; the calling thread joins
 //! the namespace to make it, and comes back.
@@ -25,8 +26,9 @@ const NLM_F_CREATE: u16 = 0x400;
 const RTM_NEWLINK: u16 = 16;
 const RTM_GETLINK: u16 = 18;
 const RTM_NEWADDR: u16 = 20;
+const IFLA_ADDRESS: u16 = 1;
 const IFLA_IFNAME: u16 = 3;
-const IFLA_MASTER: u16 = 10;
+const IFLA_LINK: u16 = 5;
 const IFLA_LINKINFO: u16 = 18;
 const IFLA_NET_NS_FD: u16 = 28;
 const IFLA_NUM_TX_QUEUES: u16 = 31;
@@ -34,6 +36,8 @@ const IFLA_NUM_RX_QUEUES: u16 = 32;
 const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INFO_DATA: u16 = 2;
 const VETH_INFO_PEER: u16 = 1;
+const IFLA_MACVLAN_MODE: u16 = 1;
+const MACVLAN_MODE_BRIDGE: u32 = 4;
 const IFA_ADDRESS: u16 = 1;
 const IFA_LOCAL: u16 = 2;
 /// The loopback device's index in every network namespace.
@@ -76,16 +80,14 @@ impl Rtnl {
             .ok_or_else(|| io::Error::other(format!("no answer about interface {name}")))
     }
 
-    /// Makes the veth pair `name` (up, a port of `master`) and `peer`, which is made in the
-    /// network namespace `peer_netns` (down). Each end has one queue each way, asked for:
-    /// a veth made without saying so gets one per processor and is then cut down to one,
-    /// and cutting queues waits for an expedited RCU grace period, twice per unit, which
+    /// Makes the veth pair `name` (up) and `peer` (down), both here. Each end has one queue
+    /// each way, asked for: a veth made without saying so gets one per processor and is then
+    /// cut down to one, and cutting queues waits for an expedited RCU grace period, which
     /// every run on the machine waits behind.
-    pub(super) fn add_veth(&mut self, name: &str, master: i32, peer: &str, peer_netns: RawFd) -> io::Result<()> {
+    pub(super) fn add_veth(&mut self, name: &str, peer: &str) -> io::Result<()> {
         let one = 1u32.to_ne_bytes();
         let mut peer_body = link_header(0, 0);
         attribute(&mut peer_body, IFLA_IFNAME, &nul_terminated(peer));
-        attribute(&mut peer_body, IFLA_NET_NS_FD, &(peer_netns as u32).to_ne_bytes());
         attribute(&mut peer_body, IFLA_NUM_TX_QUEUES, &one);
         attribute(&mut peer_body, IFLA_NUM_RX_QUEUES, &one);
         let mut data = Vec::new();
@@ -95,19 +97,35 @@ impl Rtnl {
         attribute(&mut info, IFLA_INFO_DATA | NLA_F_NESTED, &data);
         let mut body = link_header(0, IFF_UP);
         attribute(&mut body, IFLA_IFNAME, &nul_terminated(name));
-        attribute(&mut body, IFLA_MASTER, &(master as u32).to_ne_bytes());
         attribute(&mut body, IFLA_NUM_TX_QUEUES, &one);
         attribute(&mut body, IFLA_NUM_RX_QUEUES, &one);
         attribute(&mut body, IFLA_LINKINFO | NLA_F_NESTED, &info);
         self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &body).map(drop)
     }
 
-    /// Makes the bridge `name` (down).
-    pub(super) fn add_bridge(&mut self, name: &str) -> io::Result<()> {
+    /// Makes `name`, a macvlan in bridge mode of the interface `parent` (down), in the network
+    /// namespace `netns` (none: here), with the hardware address `mac` (none: a random one).
+    pub(super) fn add_macvlan(
+        &mut self,
+        name: &str,
+        parent: i32,
+        netns: Option<RawFd>,
+        mac: Option<[u8; 6]>,
+    ) -> io::Result<()> {
+        let mut data = Vec::new();
+        attribute(&mut data, IFLA_MACVLAN_MODE, &MACVLAN_MODE_BRIDGE.to_ne_bytes());
         let mut info = Vec::new();
-        attribute(&mut info, IFLA_INFO_KIND, b"bridge");
+        attribute(&mut info, IFLA_INFO_KIND, b"macvlan");
+        attribute(&mut info, IFLA_INFO_DATA | NLA_F_NESTED, &data);
         let mut body = link_header(0, 0);
         attribute(&mut body, IFLA_IFNAME, &nul_terminated(name));
+        attribute(&mut body, IFLA_LINK, &(parent as u32).to_ne_bytes());
+        if let Some(fd) = netns {
+            attribute(&mut body, IFLA_NET_NS_FD, &(fd as u32).to_ne_bytes());
+        }
+        if let Some(mac) = mac {
+            attribute(&mut body, IFLA_ADDRESS, &mac);
+        }
         attribute(&mut body, IFLA_LINKINFO | NLA_F_NESTED, &info);
         self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &body).map(drop)
     }

@@ -1,7 +1,8 @@
 //! The units' route to Debian's packages, without a route to anything else.
 //!
-//! Units on the run's bridge reach no network of the machine's. So that `apt-get install`
-//! in a hook works all the same, the bridge has an address of its own ([`GATEWAY`]), on which
+//! Units on the run's switch reach no network of the machine's. So that `apt-get install`
+//! in a hook works all the same, the switch has a gateway with an address of its own
+//! ([`GATEWAY`]), on which
 //! a listener made inside the run's network namespace takes apt's connections, and the
 //! simulator relays each to a package cache on the machine's loopback: an apt-cacher-ng of
 //! its own, which it starts on first use when none answers (it stays, with its cache, so a
@@ -22,7 +23,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The bridge's own address: where units find the package cache.
+/// The gateway's address on the run's switch: where units find the package cache.
 pub(super) const GATEWAY: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 1);
 
 /// The port units' apt connects to (apt-cacher-ng's usual one).

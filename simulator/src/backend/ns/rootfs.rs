@@ -214,7 +214,7 @@ impl RootFs<'_> {
                 plan.bind(&old(&source), &target, true);
             }
         } else {
-            // apt through the run's package cache, on the bridge's own address (`packages`).
+            // apt through the run's package cache, on the gateway's address (`packages`).
             let setting = Path::new("/etc/apt/apt.conf.d/00formula-package-cache");
             plan.mkdir_all(Path::new("/etc/apt/apt.conf.d"));
             let content = super::packages::apt_proxy_setting(self.rootless_base.is_some()).into_bytes();

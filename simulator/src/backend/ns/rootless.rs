@@ -1,9 +1,9 @@
 //! Units without root, in user namespaces.
 //!
 //! The run gets a user namespace of its own (its root is the simulator's user, one id mapped)
-//! with a network namespace that holds the run's bridge; every unit gets a user namespace
+//! with a network namespace that holds the run's switch; every unit gets a user namespace
 //! below it (its root is the run's root) owning the unit's other namespaces. So the run's
-//! user may make the veth pairs between the bridge and the units, and enter the units.
+//! user may connect the units to the switch, and enter the units.
 //!
 //! A unit's root cannot be one overlay on the machine's `/` here: the kernel refuses an
 //! overlay whose lower layer has mounts below it that the user namespace may not uncover,
@@ -48,7 +48,7 @@ const COPY_LIMIT: u64 = 1 << 20;
 /// Directories a unit gets fresh (mounted after `pivot_root`).
 const FRESH: [&str; 5] = ["proc", "sys", "dev", "tmp", "run"];
 
-/// The run's user namespace and the network namespace it owns (the run's bridge).
+/// The run's user namespace and the network namespace it owns (the run's switch).
 pub(super) struct RunUser {
     pub(super) user: OwnedFd,
     pub(super) net: OwnedFd,
