@@ -381,6 +381,29 @@ fn rootfs_replaces_the_machines_root() {
 }
 
 #[test]
+fn a_unit_whose_root_cannot_be_built_fails_its_step_and_leaves_nothing() {
+    // Units' roots are built in the background while the next is made; a failure still
+    // belongs to the unit and to the step that made it.
+    let _guard = ns_guard();
+    let rootfs = tempfile::tempdir().expect("temp dir");
+    mini_rootfs(rootfs.path());
+    // A file where the unit's /proc goes: its pid 1 cannot mount it.
+    let _ = std::fs::remove_dir_all(rootfs.path().join("proc"));
+    std::fs::write(rootfs.path().join("proc"), "not a directory\n").expect("write");
+    let text =
+        "formulas: {tiny: FORMULAS/ns-rootfs}\napplications:\n  tiny: {formula: tiny, units: 2}\nsteps:\n  - settle\n";
+    let run = run_ns(text, &["--rootfs", &rootfs.path().to_string_lossy(), "--keep", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot create unit tiny/0: cannot mount proc (proc) on /proc")
+            && run.stderr.contains("Not a directory"),
+        "{}",
+        run.stderr
+    );
+    assert_nothing_left(&[]);
+}
+
+#[test]
 fn clean_removes_what_a_killed_run_left() {
     let _guard = ns_guard();
     let temp = tempfile::tempdir().expect("temp dir");

@@ -228,8 +228,14 @@ pub trait Backend {
     /// Told, before units are made one by one, which units will come (`app/0`, …), so that a
     /// backend whose machines are slow to start can start them all at once.
     fn expect_units(&mut self, _units: &[String]) {}
-    /// Makes the unit's machine.
+    /// Makes the unit's machine. It may still be getting ready when this returns (its
+    /// places can be written to meanwhile): [`Backend::await_unit`] waits for it.
     fn create_unit(&mut self, unit: &str, machine: &Machine) -> io::Result<UnitPlaces>;
+    /// Waits until the machine [`Backend::create_unit`] made for `unit` is ready, or says why
+    /// it could not be made (the unit is then gone).
+    fn await_unit(&mut self, _unit: &str) -> io::Result<()> {
+        Ok(())
+    }
     /// What units' roots are made from, for the trace (`None`: this machine's own files).
     fn base(&self) -> Option<BaseId> {
         None

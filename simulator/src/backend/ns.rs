@@ -171,7 +171,10 @@ struct UnitMachine {
     ipc: OwnedFd,
     net: OwnedFd,
     pid_ns: OwnedFd,
-    root: OwnedFd,
+    /// The unit's root, once its pid 1 has built it.
+    root: Option<OwnedFd>,
+    /// Its pid 1 while it builds the root, with the plan it follows (for its errors).
+    starting: Option<(init::Starting, Plan)>,
     /// Without root: the unit's user namespace (hooks enter it first).
     user: Option<OwnedFd>,
     /// On the machine's network (no network namespace of its own to enter).
@@ -369,7 +372,7 @@ impl NsBackend {
             joins.map(|path| Op::WriteFile { path: cstr(&path), content: b"0".to_vec(), mode: 0o644 }).collect(),
         );
         let run_user = self.user_fd().map(|fd| fd.as_raw_fd());
-        let mut machine = match UnitMachine::start(&plan, host_network, layers, run_user) {
+        let mut machine = match UnitMachine::start(plan, host_network, layers, run_user) {
             Ok(machine) => machine,
             Err(e) => {
                 self.dead_cgroups.extend(cgroups.into_iter().map(|c| c.dir));
@@ -433,9 +436,10 @@ impl NsBackend {
     /// file system), its stubs and hook output in a directory of its own in the run's
     /// directory, which every unit sees.
     fn add_guest(&mut self, unit: &str, host: &str, spec: &Machine) -> io::Result<UnitPlaces> {
-        let Some(machine) = self.units.get(host).filter(|m| !m.ended) else {
+        let Some(machine) = self.units.get_mut(host).filter(|m| !m.ended) else {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("unit {host} has no running machine")));
         };
+        machine.ready()?;
         let slug = unit_slug(unit);
         let dir = self.root.join("units").join(&slug);
         std::fs::create_dir_all(&dir)?;
@@ -515,6 +519,18 @@ impl Backend for NsBackend {
         Ok(places)
     }
 
+    fn await_unit(&mut self, unit: &str) -> io::Result<()> {
+        let Some(machine) = self.units.get_mut(unit) else {
+            // A subordinate, in a machine that was ready when it came.
+            return Ok(());
+        };
+        let ready = machine.ready();
+        if ready.is_err() {
+            self.destroy_unit(unit);
+        }
+        ready
+    }
+
     fn spawn(&mut self, unit: &str, spec: &ProcessSpec) -> io::Result<Spawned> {
         let unit = self.machine_of(unit).to_string();
         let unit = unit.as_str();
@@ -524,6 +540,8 @@ impl Backend for NsBackend {
         if !machine.is_running() {
             return Err(io::Error::other(format!("the machine of unit {unit} is gone (its init ended)")));
         }
+        machine.ready()?;
+        let root = machine.root.as_ref().map(AsRawFd::as_raw_fd).ok_or_else(|| io::Error::other("no root"))?;
         let mut namespaces = Vec::with_capacity(5);
         if let Some(user) = &machine.user {
             namespaces.push((user.as_raw_fd(), libc::CLONE_NEWUSER));
@@ -535,7 +553,6 @@ impl Backend for NsBackend {
         namespaces.push((machine.uts.as_raw_fd(), libc::CLONE_NEWUTS));
         namespaces.push((machine.ipc.as_raw_fd(), libc::CLONE_NEWIPC));
         namespaces.push((machine.mnt.as_raw_fd(), libc::CLONE_NEWNS));
-        let root = machine.root.as_raw_fd();
         let procs: Vec<RawFd> = machine.cgroup_procs.iter().map(|f| f.as_raw_fd()).collect();
         if machine.user.is_none() && spec.program.is_absolute() {
             // The common case: a child that shares this process's memory (see `launch`).
@@ -727,22 +744,20 @@ impl Drop for NsBackend {
 }
 
 impl UnitMachine {
-    /// Starts the unit's pid 1, which runs `plan`, and opens its namespaces.
-    fn start(plan: &Plan, host_network: bool, layers: Layers, run_user: Option<RawFd>) -> io::Result<UnitMachine> {
+    /// Starts the unit's pid 1, which runs `plan`, and opens its namespaces; its root is
+    /// ready after [`UnitMachine::ready`].
+    fn start(plan: Plan, host_network: bool, layers: Layers, run_user: Option<RawFd>) -> io::Result<UnitMachine> {
         let mut flags =
             CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWUTS | CloneFlags::CLONE_NEWIPC;
         if !host_network {
             flags |= CloneFlags::CLONE_NEWNET;
         }
-        let pid = start_init(plan, flags, run_user)?;
+        let starting = start_init(&plan, flags, run_user)?;
+        let pid = starting.pid;
         // The kernel's out-of-memory killer picks a unit's hooks and daemons, never its init.
         let _ = std::fs::write(format!("/proc/{pid}/oom_score_adj"), "-1000");
         let open = |what: &str| -> io::Result<OwnedFd> { Ok(File::open(format!("/proc/{pid}/{what}"))?.into()) };
         let opened = (|| -> io::Result<UnitMachine> {
-            let root = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
-                .open(format!("/proc/{pid}/root"))?;
             Ok(UnitMachine {
                 pid,
                 ended: false,
@@ -753,7 +768,8 @@ impl UnitMachine {
                 ipc: open("ns/ipc")?,
                 net: open("ns/net")?,
                 pid_ns: open("ns/pid")?,
-                root: root.into(),
+                root: None,
+                starting: Some((starting, plan)),
                 user: match run_user {
                     Some(_) => Some(open("ns/user")?),
                     None => None,
@@ -767,6 +783,29 @@ impl UnitMachine {
             kill_and_reap(pid);
             annotate(e, "cannot open the unit's namespaces")
         })
+    }
+
+    /// Waits until the pid 1 has built the unit's root, then opens it (what hooks chroot
+    /// into). On an error the unit is stopped.
+    fn ready(&mut self) -> io::Result<()> {
+        if let Some((starting, plan)) = self.starting.take() {
+            let built = starting.wait(&plan).and_then(|()| {
+                let root = std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+                    .open(format!("/proc/{}/root", self.pid))?;
+                self.root = Some(root.into());
+                Ok(())
+            });
+            if built.is_err() {
+                self.stop();
+            }
+            return built;
+        }
+        match self.root {
+            Some(_) => Ok(()),
+            None => Err(io::Error::other("the unit's root was never ready")),
+        }
     }
 
     /// Whether its pid 1 still runs (reaping it, if it ended).

@@ -268,9 +268,12 @@ impl Runner {
             // One machine, one address.
             places.address = host.address.clone();
         }
-        backend::copy_formula(&unit.formula_dir, &places.charm_dir_host)
-            .map_err(|e| SimError(format!("cannot copy the formula into {name}: {e}")))?;
-        stubs::write(&self.stubs, name, &places)?;
+        // Written while the backend gets the machine ready.
+        let copied = backend::copy_formula(&unit.formula_dir, &places.charm_dir_host)
+            .map_err(|e| SimError(format!("cannot copy the formula into {name}: {e}")))
+            .and_then(|()| stubs::write(&self.stubs, name, &places));
+        let ready = self.backend.await_unit(name).map_err(|e| SimError(format!("cannot create unit {name}: {e}")));
+        ready.and(copied)?;
         let address = places.address.clone();
         self.places.insert(name.clone(), places);
         Ok(address)

@@ -12,15 +12,23 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::os::fd::{AsRawFd, RawFd};
 
-/// Clones the unit's pid 1 in new namespaces, lets it run `plan` and waits until it reports
-/// that its root is ready (the pipe closes) or that a step failed (step index and errno).
+/// A unit's pid 1 that is building the unit's root: it says on a pipe when the root is
+/// ready (the pipe closes) or which step failed (step index and errno).
+pub(super) struct Starting {
+    pub(super) pid: i32,
+    report: File,
+}
+
+/// Clones the unit's pid 1 in new namespaces and lets it run `plan`; returns at once, with
+/// the pid 1 at work (its namespaces exist; its root is ready once [`Starting::wait`] says
+/// so). The pid 1 has its own copy of `plan`.
 ///
 /// With `run_user` (no root), the pid 1 is made by a short-lived helper that first joins the
 /// run's user namespace, so that the unit's namespaces (a user namespace of its own among
 /// them) belong below it and the run's user may connect it to the run's
 /// switch; the helper gives it the simulator as parent (`CLONE_PARENT`) and maps its root to
-/// the run's.
-pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>) -> io::Result<i32> {
+/// the run's. This waits for the helper.
+pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>) -> io::Result<Starting> {
     let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
     let report = writer.as_raw_fd();
     let ops = plan.ops();
@@ -47,36 +55,44 @@ pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>
     drop(writer);
     drop(go_read);
     drop(go_write);
-    let mut answer = Vec::new();
-    let mut reader = File::from(reader);
-    let read = reader.read_to_end(&mut answer);
-    let pid = if run_user.is_some() {
-        let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(child), None);
-        let code = answer.get(0..4).map(|b| i32::from_ne_bytes(b.try_into().unwrap_or_default())).unwrap_or(0);
-        if code <= 0 {
-            let cause = io::Error::from_raw_os_error(-code);
-            return Err(io::Error::new(
-                cause.kind(),
-                format!("cannot start the unit in the run's user namespace: {cause}"),
-            ));
+    let mut report = File::from(reader);
+    if run_user.is_none() {
+        return Ok(Starting { pid: child, report });
+    }
+    // The helper writes the pid 1's pid (or minus an errno) before it exits.
+    let mut pid = [0u8; 4];
+    let read = report.read_exact(&mut pid);
+    let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(child), None);
+    let code = if read.is_ok() { i32::from_ne_bytes(pid) } else { 0 };
+    if code <= 0 {
+        let cause = io::Error::from_raw_os_error(-code);
+        return Err(io::Error::new(
+            cause.kind(),
+            format!("cannot start the unit in the run's user namespace: {cause}"),
+        ));
+    }
+    Ok(Starting { pid: code, report })
+}
+
+impl Starting {
+    /// Waits until the pid 1 says its root is ready; if it is not (a step of `plan`, the plan
+    /// it was given, failed), kills it and says which step failed and why.
+    pub(super) fn wait(mut self, plan: &Plan) -> io::Result<()> {
+        let mut answer = Vec::new();
+        let read = self.report.read_to_end(&mut answer);
+        if read.is_ok() && answer.is_empty() {
+            return Ok(());
         }
-        answer.drain(0..4);
-        code
-    } else {
-        child
-    };
-    if read.is_ok() && answer.is_empty() {
-        return Ok(pid);
+        kill_and_reap(self.pid);
+        if answer.len() >= 8 {
+            let step = u32::from_ne_bytes(answer[0..4].try_into().unwrap_or_default()) as usize;
+            let errno = i32::from_ne_bytes(answer[4..8].try_into().unwrap_or_default());
+            let what = plan.ops().get(step).map(Op::describe).unwrap_or_else(|| format!("step {step}"));
+            let cause = io::Error::from_raw_os_error(errno);
+            return Err(io::Error::new(cause.kind(), format!("cannot {what}: {cause}")));
+        }
+        Err(io::Error::other("the unit's init ended before its root was ready"))
     }
-    kill_and_reap(pid);
-    if answer.len() >= 8 {
-        let step = u32::from_ne_bytes(answer[0..4].try_into().unwrap_or_default()) as usize;
-        let errno = i32::from_ne_bytes(answer[4..8].try_into().unwrap_or_default());
-        let what = plan.ops().get(step).map(Op::describe).unwrap_or_else(|| format!("step {step}"));
-        let cause = io::Error::from_raw_os_error(errno);
-        return Err(io::Error::new(cause.kind(), format!("cannot {what}: {cause}")));
-    }
-    Err(io::Error::other("the unit's init ended before its root was ready"))
 }
 
 /// What the helper of a unit without root needs to make its pid 1.
