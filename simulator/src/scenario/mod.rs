@@ -320,7 +320,7 @@ impl Reader<'_> {
     }
 
     /// Reports every key of `node` that the mapping `T` (of [`schema`]) does not describe.
-    fn keys_known<T: schemars::JsonSchema>(&mut self, node: &Node, what: &str) {
+    fn keys_known<T: schemars::JsonSchema + 'static>(&mut self, node: &Node, what: &str) {
         let known = schema::keys::<T>();
         for (k, _) in node.map_entries().unwrap_or_default() {
             let name = k.key_text().unwrap_or_default();

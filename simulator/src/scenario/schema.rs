@@ -11,11 +11,17 @@ use formula_sdk::format::names::APPLICATION_NAME_PATTERN;
 use formula_sdk::schema::juju::Scalar;
 use schemars::JsonSchema;
 use serde_json::Value;
+use std::any::TypeId;
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
-/// The keys of the mapping `T` describes, in declaration order.
-pub(crate) fn keys<T: JsonSchema>() -> Vec<String> {
-    formula_sdk::schema::property_names::<T>()
+/// The keys of the mapping `T` describes, in declaration order. Each is worked out from
+/// `T`'s schema once per process: every mapping of every scenario loaded asks, and making a
+/// schema is the most of what loading a small scenario costs.
+pub(crate) fn keys<T: JsonSchema + 'static>() -> Vec<String> {
+    static KNOWN: Mutex<BTreeMap<TypeId, Vec<String>>> = Mutex::new(BTreeMap::new());
+    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    known.entry(TypeId::of::<T>()).or_insert_with(formula_sdk::schema::property_names::<T>).clone()
 }
 
 /// The names of the steps, in declaration order.
