@@ -701,14 +701,30 @@ impl Backend for NsBackend {
             return;
         }
         self.cleaned = true;
-        // Every unit's pid 1 first, then wait for them: their ends overlap.
+        // Every unit's pid 1 first, then, one thread a unit, reap it and close what holds its
+        // namespaces: each end waits for the kernel (RCU grace periods, which waiters at the
+        // same moment share).
         for machine in self.units.values().filter(|m| !m.ended) {
             let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(machine.pid), nix::sys::signal::SIGKILL);
         }
-        let units: Vec<String> = self.units.keys().cloned().collect();
-        for unit in units {
-            self.destroy_unit(&unit);
+        let machines = std::mem::take(&mut self.units);
+        let ended: Vec<(String, Layers, Vec<PathBuf>)> = std::thread::scope(|scope| {
+            let ending: Vec<_> = machines
+                .into_iter()
+                .map(|(unit, mut machine)| {
+                    scope.spawn(move || {
+                        machine.stop();
+                        (unit, machine.layers.clone(), std::mem::take(&mut machine.cgroup_dirs))
+                    })
+                })
+                .collect();
+            ending.into_iter().filter_map(|e| e.join().ok()).collect()
+        });
+        for (unit, layers, mut cgroup_dirs) in ended {
+            self.dead_cgroups.append(&mut cgroup_dirs);
+            self.gone.insert(unit, layers);
         }
+        self.save_state();
         // Its listener holds the fabric's namespace too.
         self.package_route = None;
         self.switch = None;
