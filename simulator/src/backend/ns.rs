@@ -83,6 +83,7 @@ use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::io;
+use std::net::Ipv4Addr;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
@@ -142,6 +143,16 @@ pub struct NsBackend {
     launch_stack: Vec<u8>,
 }
 
+/// A unit's root.
+enum Root {
+    /// Its pid 1 is building it, following the plan (kept for its errors).
+    Building(init::Starting, Plan),
+    /// Built: what hooks chroot into.
+    Ready(OwnedFd),
+    /// It could not be built (the unit is stopped).
+    Failed,
+}
+
 /// Where a unit's files are on this machine.
 #[derive(Clone, Debug)]
 struct Layers {
@@ -171,10 +182,8 @@ struct UnitMachine {
     ipc: OwnedFd,
     net: OwnedFd,
     pid_ns: OwnedFd,
-    /// The unit's root, once its pid 1 has built it.
-    root: Option<OwnedFd>,
-    /// Its pid 1 while it builds the root, with the plan it follows (for its errors).
-    starting: Option<(init::Starting, Plan)>,
+    /// Its root: being built by its pid 1, or ready.
+    root: Root,
     /// Without root: the unit's user namespace (hooks enter it first).
     user: Option<OwnedFd>,
     /// On the machine's network (no network namespace of its own to enter).
@@ -348,7 +357,9 @@ impl NsBackend {
             charm_host: dir.join("charm"),
         };
         std::fs::create_dir_all(&layers.charm_host)?;
-        let address = if host_network { format!("127.0.1.{}", 10 + index % 240) } else { switch_address(index)? };
+        // On the run's switch, or (`network: host`) on this machine's loopback.
+        let on_switch = if host_network { None } else { Some(switch_address(index)?) };
+        let address = on_switch.map_or_else(|| format!("127.0.1.{}", 10 + index % 240), |a| a.to_string());
         let mut cgroups = Vec::new();
         for run in &self.cgroups {
             match run.make_unit(slug) {
@@ -379,7 +390,7 @@ impl NsBackend {
                 return Err(e);
             }
         };
-        if let Err(e) = self.attach(&mut machine, cgroups, &address, host_network) {
+        if let Err(e) = self.attach(&mut machine, cgroups, on_switch) {
             machine.stop();
             self.dead_cgroups.append(&mut machine.cgroup_dirs);
             return Err(annotate(e, &format!("cannot set up unit {unit}")));
@@ -395,14 +406,14 @@ impl NsBackend {
         Ok((machine, places))
     }
 
-    /// Connects a new unit to the run's switch and puts it in its cgroups (`cgroups`, made
-    /// for it), where it did not join them itself.
+    /// Connects a new unit to the run's switch with `address` (none: it is on this machine's
+    /// network) and puts it in its cgroups (`cgroups`, made for it), where it did not join
+    /// them itself.
     fn attach(
         &mut self,
         machine: &mut UnitMachine,
         cgroups: Vec<UnitCgroup>,
-        address: &str,
-        host_network: bool,
+        address: Option<Ipv4Addr>,
     ) -> io::Result<()> {
         let pid = machine.pid;
         let joined = cgroups.iter().filter(|c| c.self_join().is_none()).try_for_each(|c| c.add(pid));
@@ -412,11 +423,8 @@ impl NsBackend {
             machine.cgroup_procs.push(cgroup.hook_join);
         }
         joined?;
-        if !host_network {
+        if let Some(address) = address {
             let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
-            let address: std::net::Ipv4Addr = address
-                .parse()
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("address {address}")))?;
             let connected = match self.switch.as_mut() {
                 Some(switch) => switch.connect(&machine.net, address),
                 None => connect_by_ip(&self.ip, self.user_fd(), fabric, (machine.pid, &machine.net), address),
@@ -462,6 +470,13 @@ impl NsBackend {
     }
 
     /// Writes what exists now to `ns/state`, for [`clean_leftovers`] after a crash.
+    /// Keeps what the cleanup needs of a unit whose machine has stopped: its cgroups, to
+    /// remove, and its layers, where its files still are.
+    fn bury(&mut self, unit: String, layers: Layers, mut cgroup_dirs: Vec<PathBuf>) {
+        self.dead_cgroups.append(&mut cgroup_dirs);
+        self.gone.insert(unit, layers);
+    }
+
     fn save_state(&self) {
         let me = std::process::id();
         let mut text = format!("owner {me} {}\n", process_start_time(me as i32).unwrap_or(0));
@@ -524,7 +539,7 @@ impl Backend for NsBackend {
             // A subordinate, in a machine that was ready when it came.
             return Ok(());
         };
-        let ready = machine.ready();
+        let ready = machine.ready().map(drop);
         if ready.is_err() {
             self.destroy_unit(unit);
         }
@@ -540,8 +555,7 @@ impl Backend for NsBackend {
         if !machine.is_running() {
             return Err(io::Error::other(format!("the machine of unit {unit} is gone (its init ended)")));
         }
-        machine.ready()?;
-        let root = machine.root.as_ref().map(AsRawFd::as_raw_fd).ok_or_else(|| io::Error::other("no root"))?;
+        let root = machine.ready()?;
         let mut namespaces = Vec::with_capacity(5);
         if let Some(user) = &machine.user {
             namespaces.push((user.as_raw_fd(), libc::CLONE_NEWUSER));
@@ -690,8 +704,7 @@ impl Backend for NsBackend {
         }
         if let Some(mut machine) = self.units.remove(unit) {
             machine.stop();
-            self.dead_cgroups.append(&mut machine.cgroup_dirs);
-            self.gone.insert(unit.to_string(), machine.layers.clone());
+            self.bury(unit.to_string(), machine.layers.clone(), std::mem::take(&mut machine.cgroup_dirs));
             self.save_state();
         }
     }
@@ -720,9 +733,8 @@ impl Backend for NsBackend {
                 .collect();
             ending.into_iter().filter_map(|e| e.join().ok()).collect()
         });
-        for (unit, layers, mut cgroup_dirs) in ended {
-            self.dead_cgroups.append(&mut cgroup_dirs);
-            self.gone.insert(unit, layers);
+        for (unit, layers, cgroup_dirs) in ended {
+            self.bury(unit, layers, cgroup_dirs);
         }
         self.save_state();
         // Its listener holds the fabric's namespace too.
@@ -784,8 +796,7 @@ impl UnitMachine {
                 ipc: open("ns/ipc")?,
                 net: open("ns/net")?,
                 pid_ns: open("ns/pid")?,
-                root: None,
-                starting: Some((starting, plan)),
+                root: Root::Building(starting, plan),
                 user: match run_user {
                     Some(_) => Some(open("ns/user")?),
                     None => None,
@@ -801,26 +812,30 @@ impl UnitMachine {
         })
     }
 
-    /// Waits until the pid 1 has built the unit's root, then opens it (what hooks chroot
-    /// into). On an error the unit is stopped.
-    fn ready(&mut self) -> io::Result<()> {
-        if let Some((starting, plan)) = self.starting.take() {
-            let built = starting.wait(&plan).and_then(|()| {
-                let root = std::fs::OpenOptions::new()
-                    .read(true)
-                    .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
-                    .open(format!("/proc/{}/root", self.pid))?;
-                self.root = Some(root.into());
-                Ok(())
-            });
-            if built.is_err() {
-                self.stop();
+    /// The unit's root (what hooks chroot into), once its pid 1 has built it: waits for that
+    /// the first time. On an error the unit is stopped.
+    fn ready(&mut self) -> io::Result<RawFd> {
+        self.root = match std::mem::replace(&mut self.root, Root::Failed) {
+            Root::Building(starting, plan) => {
+                let opened = starting.wait(&plan).and_then(|()| {
+                    std::fs::OpenOptions::new()
+                        .read(true)
+                        .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+                        .open(format!("/proc/{}/root", self.pid))
+                });
+                match opened {
+                    Ok(root) => Root::Ready(root.into()),
+                    Err(e) => {
+                        self.stop();
+                        return Err(e);
+                    }
+                }
             }
-            return built;
-        }
-        match self.root {
-            Some(_) => Ok(()),
-            None => Err(io::Error::other("the unit's root was never ready")),
+            built => built,
+        };
+        match &self.root {
+            Root::Ready(root) => Ok(root.as_raw_fd()),
+            _ => Err(io::Error::other("the unit's root could not be built")),
         }
     }
 

@@ -4,8 +4,8 @@
 //! inside the run's user namespace. Everything here runs in a copy of a many-threaded process:
 //! system calls only, on memory prepared before the clone.
 
+use super::annotate;
 use super::plan::{errno, Op, Plan};
-use super::{annotate, kill_and_reap};
 use nix::libc;
 use nix::sched::CloneFlags;
 use std::fs::File;
@@ -25,9 +25,9 @@ pub(super) struct Starting {
 ///
 /// With `run_user` (no root), the pid 1 is made by a short-lived helper that first joins the
 /// run's user namespace, so that the unit's namespaces (a user namespace of its own among
-/// them) belong below it and the run's user may connect it to the run's
-/// switch; the helper gives it the simulator as parent (`CLONE_PARENT`) and maps its root to
-/// the run's. This waits for the helper.
+/// them) belong below it and the run's user may connect it to the run's switch; the helper
+/// gives it the simulator as parent (`CLONE_PARENT`) and maps its root to the run's. This
+/// waits for the helper.
 pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>) -> io::Result<Starting> {
     let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
     let report = writer.as_raw_fd();
@@ -76,14 +76,14 @@ pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>
 
 impl Starting {
     /// Waits until the pid 1 says its root is ready; if it is not (a step of `plan`, the plan
-    /// it was given, failed), kills it and says which step failed and why.
+    /// it was given, failed), says which step failed and why. The pid 1 is then the caller's
+    /// to stop (it may not have ended).
     pub(super) fn wait(mut self, plan: &Plan) -> io::Result<()> {
         let mut answer = Vec::new();
         let read = self.report.read_to_end(&mut answer);
         if read.is_ok() && answer.is_empty() {
             return Ok(());
         }
-        kill_and_reap(self.pid);
         if answer.len() >= 8 {
             let step = u32::from_ne_bytes(answer[0..4].try_into().unwrap_or_default()) as usize;
             let errno = i32::from_ne_bytes(answer[4..8].try_into().unwrap_or_default());

@@ -168,12 +168,12 @@ pub(super) fn find_ip() -> Option<PathBuf> {
 }
 
 /// The address of the unit with model-wide `index` on the run's switch.
-pub(super) fn switch_address(index: u32) -> io::Result<String> {
+pub(super) fn switch_address(index: u32) -> io::Result<Ipv4Addr> {
     let host = index + 10;
     if host >= 65534 {
         return Err(io::Error::other("the run's network has no address left (10.77.0.0/16)"));
     }
-    Ok(format!("10.77.{}.{}", host >> 8, host & 255))
+    Ok(Ipv4Addr::new(10, 77, (host >> 8) as u8, (host & 255) as u8))
 }
 
 #[cfg(test)]
@@ -182,9 +182,9 @@ mod tests {
 
     #[test]
     fn addresses_depend_only_on_the_index() {
-        assert_eq!(switch_address(0).unwrap(), "10.77.0.10");
-        assert_eq!(switch_address(245).unwrap(), "10.77.0.255");
-        assert_eq!(switch_address(246).unwrap(), "10.77.1.0");
+        assert_eq!(switch_address(0).unwrap(), Ipv4Addr::new(10, 77, 0, 10));
+        assert_eq!(switch_address(245).unwrap(), Ipv4Addr::new(10, 77, 0, 255));
+        assert_eq!(switch_address(246).unwrap(), Ipv4Addr::new(10, 77, 1, 0));
         assert!(switch_address(70000).is_err());
     }
 
