@@ -70,6 +70,10 @@ enum Command {
     Base(base::BaseArgs),
     /// Start, stop or look at the simulated Juju controller that `juju` commands talk to.
     Controller(controller::ControllerArgs),
+    /// Run `formula sim` command lines read from stdin, one after another, in this one
+    /// process: the worker of `--explore` and `--exhaustive` (`sim::worker`).
+    #[command(hide = true)]
+    SimWorker,
     /// Run a `juju` command (Juju 3.6's command line) against the simulated controller, as
     /// `formula` does when started through a link named `juju`.
     Juju {
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::Base(args) => base::run(args),
         Command::Controller(args) => controller::run(args),
+        Command::SimWorker => sim::worker::serve(),
         Command::Juju { args } => return juju::main(args),
     };
     match result {

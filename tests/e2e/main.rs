@@ -42,5 +42,6 @@ mod sim_packages;
 mod sim_rootless;
 mod sim_sandbox;
 mod sim_subordinate;
+mod sim_worker;
 mod test_cli;
 mod wasm_hooks;

@@ -506,3 +506,39 @@ fn mini_rootfs(root: &Path) {
         }
     }
 }
+
+#[test]
+fn a_worker_runs_ns_run_after_ns_run_as_processes_of_their_own_and_leaves_nothing() {
+    let _guard = ns_guard();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = scenario_file(dir.path(), MACHINES);
+    let scenario = scenario.to_str().expect("utf-8 path");
+    let without_ids = |trace: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(trace).expect("read trace");
+        text.lines().filter(|l| !l.contains("ns-ids")).map(str::to_string).collect()
+    };
+    let mut worker = SimWorker::start();
+    let mut descriptors = Vec::new();
+    for seed in ["1", "2", "1"] {
+        let trace = dir.path().join(format!("worker-{seed}.jsonl"));
+        let trace_arg = trace.to_str().expect("utf-8 path");
+        let args = [scenario, "-q", "--keep", "never", "--backend", "ns", "--trace", trace_arg, "--seed", seed];
+        let answer = worker.run(&args);
+        assert_eq!(answer["code"], 0, "{answer}");
+        descriptors.push(answer["open_fds"].clone());
+        // Between runs the worker has no child: no unit's pid 1, no daemon, nothing.
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", worker.pid())).expect("the worker's threads");
+        let children: String =
+            tasks.flatten().map(|t| std::fs::read_to_string(t.path().join("children")).unwrap_or_default()).collect();
+        assert_eq!(children.trim(), "", "the worker still has children after a run");
+        let fresh = dir.path().join(format!("fresh-{seed}.jsonl"));
+        let fresh_arg = fresh.to_str().expect("utf-8 path");
+        let args = [scenario, "-q", "--keep", "never", "--backend", "ns", "--trace", fresh_arg, "--seed", seed];
+        let output = formula().arg("sim").args(args).output().expect("run formula sim");
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(without_ids(&trace), without_ids(&fresh), "seed {seed}: the worker's run differs from a process's");
+    }
+    assert!(descriptors.windows(2).all(|w| w[0] == w[1]), "the worker's descriptors grew: {descriptors:?}");
+    assert_eq!(worker.finish(), 0);
+    assert_nothing_left(&[]);
+}

@@ -1,6 +1,6 @@
 //! The arguments of `formula sim` as typed (the clap struct, ripgrep's "low" arguments), and
 //! the arguments that make another `formula sim` run units as this one does: the explorer's
-//! child runs (separate processes, for isolation and parallelism) and the kept run that
+//! runs (in worker processes, for isolation and parallelism) and the kept run that
 //! `formula shell` runs again. Every flag name that goes into such an argument list is
 //! written here, beside the flag's definition, so that the two cannot drift apart.
 
@@ -367,7 +367,8 @@ pub fn shell_in(mut args: SimArgs, unit: &str) -> SimArgs {
     args
 }
 
-/// The command lines of the explorer's child runs: each a `formula sim` of its own, quiet,
+/// The command lines of the explorer's runs (each run by a worker as a `formula sim` of its
+/// own would run, [`super::worker`]): quiet,
 /// keeping nothing, its units run as `units` says, in namespaces of its own (`--isolate`)
 /// where they would share this machine.
 #[derive(Clone, Debug)]

@@ -1,5 +1,5 @@
 //! `formula sim --exhaustive`: every schedule of a scenario, up to the order of hooks that
-//! commute (the search is `simulator::exhaustive`); runs are child processes, as
+//! commute (the search is `simulator::exhaustive`); runs go to worker processes, as
 //! `--explore`'s are, and a failure is reported, shrunk and replayed as theirs.
 
 use super::args::SimArgs;
@@ -22,7 +22,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     // `prepare` checked the spec.
     let faults = request.units.faults.as_deref().and_then(|spec| Faults::parse(spec).ok()).unwrap_or_default();
     let runner = ProcessRunner {
-        binary: super::formula_binary()?,
+        workers: std::sync::Arc::new(super::worker::Pool::new(super::formula_binary()?)),
         runs: super::args::ChildRuns::new(request.scenario.as_deref(), &request.units).with_joint_picks(),
         seed: 0,
         shrink_max_hooks: None,

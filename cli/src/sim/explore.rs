@@ -1,24 +1,26 @@
 //! `formula sim --explore N` / `--seeds A..B` / `--check-determinism`: many seeds at once.
 //!
-//! Each run is a `formula sim` process of its own (its own run directory, socket and backend):
-//! the backends keep process-wide state (the host backend reaps and stops every process the
-//! simulator adopted; the ns backend names its cgroup after the process), so two runs in one
-//! process would stop each other's daemons. Worker threads drive the processes; the library's
-//! `simulator::explore` does the rest from their traces. The child runs' command lines are
-//! built in `args` ([`ChildRuns`]), beside the flags they use.
+//! Each run is a `formula sim` command line, run by a worker process ([`super::worker`]) as a
+//! process of its own would run it (its own run directory, socket and backend): the backends
+//! keep process-wide state (the host backend reaps and stops every process the simulator
+//! adopted; the ns backend names its cgroup after the process), so two runs at once in one
+//! process would stop each other's daemons; one after the other, they do not. Worker threads
+//! each drive a worker; the library's `simulator::explore` does the rest from their traces.
+//! The runs' command lines are built in `args` ([`ChildRuns`]), beside the flags they use.
 
 use super::args::{ChildRuns, SimArgs, UnitFlags, DEFAULT_SHRINK_BUDGET};
+use super::worker::{Answer, Job, Pool};
 use anyhow::{Context, Result};
 use simulator::explore::{self, Failure, Plan, Progress, Runner, Schedule};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::Instant;
 
-/// Runs one schedule as a `formula sim` process.
+/// Runs one schedule as a `formula sim` command line, in one of the exploration's workers.
 #[derive(Clone)]
 pub(super) struct ProcessRunner {
-    pub(super) binary: PathBuf,
+    pub(super) workers: Arc<Pool>,
     pub(super) runs: ChildRuns,
     pub(super) seed: u64,
     /// With recorded choices: the most hooks a settle may run (a candidate schedule of the
@@ -48,33 +50,29 @@ impl Runner for ProcessRunner {
                 self.runs.args_asleep(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)), Some(&sleep_file))
             }
         };
-        let mut command = Command::new(&self.binary);
-        // The runs share the modules they compile (each is a process of its own), unless the
-        // variable is set empty here (each run then compiles its own: a benchmark's baseline).
+        // The runs share the modules they compile, unless the variable is set empty here
+        // (each run then compiles its own: a benchmark's baseline).
+        let mut env = Vec::new();
         let share = std::env::var_os(simulator::runner::wasm::COMPILED_CACHE_ENV).is_none_or(|v| !v.is_empty());
         if let (true, Some(dir)) = (share, trace.parent()) {
-            command.env(simulator::runner::wasm::COMPILED_CACHE_ENV, dir.join("wasm-compiled"));
+            let compiled = dir.join("wasm-compiled").to_string_lossy().into_owned();
+            env.push((simulator::runner::wasm::COMPILED_CACHE_ENV.to_string(), compiled));
         }
         if let Some(tool) = trace.parent().map(|dir| dir.join(crate::hook_tool::NAME)).filter(|t| t.is_file()) {
-            command.env(super::setup::SHARED_HOOK_TOOL_ENV, tool);
+            env.push((super::setup::SHARED_HOOK_TOOL_ENV.to_string(), tool.to_string_lossy().into_owned()));
         }
-        let output = command
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.binary.display()))?;
+        let args = args.into_iter().map(|a| a.into_string().map_err(|a| format!("not UTF-8: {}", a.to_string_lossy())));
+        let request = Job { args: args.collect::<Result<_, _>>()?, env };
+        let answer = self.workers.run(&request);
         let _ = std::fs::remove_file(&choices_file);
         let _ = std::fs::remove_file(&sleep_file);
         let _ = std::fs::remove_file(&avoid_file);
-        match output.status.code() {
-            Some(0 | 1) => Ok(()),
-            _ => {
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                let last = stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("no output");
-                Err(format!("the run did not finish ({}): {last}", output.status))
-            }
+        match answer? {
+            Answer { code: 0 | 1, .. } => Ok(()),
+            Answer { code, last_line, .. } => Err(format!(
+                "the run did not finish (exit status: {code}): {}",
+                last_line.as_deref().unwrap_or("no output")
+            )),
         }
     }
 }
@@ -195,7 +193,7 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     })
 }
 
-/// Runs the seeds `args` asks for as child `formula sim` processes, in parallel; reports
+/// Runs the seeds `args` asks for in `formula sim` workers, in parallel; reports
 /// progress, failures (shrunk) and a summary on stderr.
 pub fn explore(args: &Request) -> Result<Ended> {
     let Some(Workspace { jobs, out, work }) = prepare(args, "formula-explore-")? else {
@@ -210,7 +208,7 @@ pub fn explore(args: &Request) -> Result<Ended> {
     let shard = args.shard.as_deref().map(explore::parse_shard).transpose().map_err(anyhow::Error::msg)?;
     let seeds = explore::shard_seeds(range.clone(), shard);
     let runner = ProcessRunner {
-        binary: super::formula_binary()?,
+        workers: Arc::new(Pool::new(super::formula_binary()?)),
         runs: ChildRuns::new(args.scenario.as_deref(), &args.units),
         seed: args.seed,
         shrink_max_hooks: None,

@@ -9,8 +9,8 @@
 //! has what it wrote listed ([`machine`]).
 //!
 //! `formula shell` and `formula test` use the same pieces: no command line is written out and
-//! parsed again inside one process (the explorer's children are processes of their own, on
-//! purpose, and their command lines are built in [`args`]).
+//! parsed again inside one process (but the explorer's runs: its workers, [`worker`], run them
+//! as command lines, built in [`args`], as processes of their own would).
 
 pub mod args;
 pub mod exhaustive;
@@ -21,6 +21,7 @@ pub mod machine;
 pub mod replay;
 pub mod run;
 pub mod setup;
+pub mod worker;
 
 pub use args::SimArgs;
 

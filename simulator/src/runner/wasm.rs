@@ -164,7 +164,7 @@ pub struct WasmRunner {
 }
 
 /// A directory where runs keep the modules they compiled, for the next run to load instead
-/// of compiling again: an exploration's runs are processes of their own, and compiling a
+/// of compiling again: an exploration's runs are in processes of their own, and compiling a
 /// module of some hundred KiB with Cranelift costs a fifth of a second each time. The
 /// explorer sets it to a directory of its own for its runs.
 pub const COMPILED_CACHE_ENV: &str = "FORMULA_WASM_COMPILED_CACHE";

@@ -376,3 +376,48 @@ pub fn ordering_violations(run: &SimRun) -> Vec<String> {
     }
     problems
 }
+
+/// A `formula sim-worker`, the explorer's long-lived runner, driven as the explorer drives it:
+/// a JSON request per run on its stdin, a JSON answer per run on its stdout.
+pub struct SimWorker {
+    child: std::process::Child,
+    answers: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl SimWorker {
+    /// A new worker.
+    pub fn start() -> SimWorker {
+        let mut child = formula()
+            .arg("sim-worker")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start formula sim-worker");
+        let answers = std::io::BufReader::new(child.stdout.take().expect("worker stdout"));
+        SimWorker { child, answers }
+    }
+
+    /// The worker's pid.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Runs `formula sim ARGS` in the worker; its answer (`code`, `last_line`, `open_fds`).
+    pub fn run(&mut self, args: &[&str]) -> serde_json::Value {
+        use std::io::{BufRead, Write};
+        let mut all = vec!["sim"];
+        all.extend_from_slice(args);
+        let request = serde_json::json!({"args": all, "env": []});
+        let stdin = self.child.stdin.as_mut().expect("worker stdin");
+        writeln!(stdin, "{request}").expect("write a request");
+        let mut line = String::new();
+        self.answers.read_line(&mut line).expect("read an answer");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not an answer ({e}): {line:?}"))
+    }
+
+    /// Closes its requests; its exit code.
+    pub fn finish(mut self) -> i32 {
+        drop(self.child.stdin.take());
+        self.child.wait().expect("wait for the worker").code().unwrap_or(-1)
+    }
+}
