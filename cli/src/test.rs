@@ -4,7 +4,7 @@
 //!
 //! On the host backend the scenarios run one after another on one machine of their own (the
 //! whole command in namespaces of its own, once every formula is built), as `formula sim`
-//! runs one ([`crate::sim::machine`]); `--explore` leaves that to its child runs.
+//! runs one ([`crate::sim::machine`]); `--explore` leaves that to its seeds' runs.
 
 use crate::sim::args::{backend_kind, UnitFlags, DEFAULT_HOOK_TIMEOUT};
 use crate::sim::explore::{self, Ended, Request};
@@ -28,7 +28,7 @@ pub struct TestArgs {
     #[arg(default_value = ".")]
     dirs: Vec<PathBuf>,
     /// Run each scenario under seeds 0..N (N different orders of hooks) instead of seed 0,
-    /// as `formula sim --explore N` does: a child run per seed, in parallel, failures shrunk.
+    /// as `formula sim --explore N` does: a run per seed, in parallel, failures shrunk.
     #[arg(long, value_name = "N")]
     explore: Option<u64>,
     /// Also write the results as JUnit XML to this file.
@@ -126,7 +126,7 @@ pub fn run(args: TestArgs) -> Result<u8> {
         })
         .collect();
     let plan = match args.explore {
-        // Each seed is a child run, isolated on its own.
+        // Each seed's run is isolated on its own.
         Some(_) => Plan::Nothing,
         None => machine::plan(kind, false, args.no_isolate, prepared.iter().filter_map(|p| p.1.as_ref().ok())),
     };
