@@ -1,11 +1,21 @@
-//! Seeds per second of `formula sim --explore` on the wiki stack: with 1 worker and with 2,
-//! then with the Rust `cache-rs` formula (built to WebAssembly) in place of the bash `cache`.
+//! What a seed of `formula sim --explore` costs besides its hooks, then seeds per second on
+//! the wiki stack: with 1 worker and with 2, then with the Rust `cache-rs` formula (built to
+//! WebAssembly) in place of the bash `cache`.
 //!
 //! ```sh
 //! cargo bench -p formula-cli --bench explore_bench                 # 20 seeds, host backend
 //! cargo bench -p formula-cli --bench explore_bench -- --seeds 40 --backend ns
 //! cargo bench -p formula-cli --bench explore_bench -- --backend ns --cache-rs-only
+//! cargo bench -p formula-cli --bench explore_bench -- --backend ns --seed-cost-only
 //! ```
+//!
+//! The first part explores a scenario without hooks (two applications of two units each,
+//! related: 36 hook events, no process), 100 seeds with `--allow-repeats`, on 1 worker and
+//! on 2: as the explorer runs seeds (each worker a `formula sim-worker` that runs one seed
+//! after another) and as the baseline, a process per seed (`FORMULA_SIM_RUNS_PER_WORKER=1`,
+//! as exploring was before workers), alternated, the median of 5. What a seed costs there
+//! is all that the simulator adds: starting, loading the scenario, making and removing the
+//! units and the run's network, the engine.
 //!
 //! Each figure is one `formula sim STACK --seeds 0..N --keep-going --no-shrink --jobs J` of
 //! the release binary cargo builds for the bench, timed from outside; the speed-up is the
@@ -63,6 +73,70 @@ fn count(summary: &str, what: &str) -> Option<u64> {
     words.windows(2).find(|w| w[1] == what).and_then(|w| w[0].parse().ok())
 }
 
+/// A formula without hooks, and a scenario of two of its applications, two units each, related.
+fn hookless_scenario(dir: &Path) -> std::path::PathBuf {
+    let formula = dir.join("idle");
+    std::fs::create_dir_all(&formula).expect("make the formula's directory");
+    let metadata = "name: idle\nsummary: no hooks\ndescription: a formula without hooks\n\
+                    provides:\n  api: {interface: idle}\nrequires:\n  use: {interface: idle}\n";
+    std::fs::write(formula.join("metadata.yaml"), metadata).expect("write metadata.yaml");
+    let scenario = dir.join("idle.yaml");
+    let text =
+        "formulas:\n  idle: idle\napplications:\n  a: {formula: idle, units: 2}\n  b: {formula: idle, units: 2}\n\
+                relations:\n  - [a:api, b:use]\nsteps:\n  - settle\n";
+    std::fs::write(&scenario, text).expect("write the scenario");
+    scenario
+}
+
+/// One exploration of `seeds` seeds of `scenario` on `jobs` workers, each seed in a worker
+/// that runs many (or, with `process_per_seed`, in a process of its own); its wall time.
+fn seeds_wall(scenario: &Path, backend: &str, seeds: u64, jobs: usize, process_per_seed: bool) -> f64 {
+    let mut command = Command::new(FORMULA);
+    command.env("FORMULA_SIM_RUNS_PER_WORKER", if process_per_seed { "1" } else { "" });
+    let start = Instant::now();
+    let output = command
+        .arg("sim")
+        .arg(scenario)
+        .args(["--backend", backend, "--seeds", &format!("0..{seeds}"), "--allow-repeats", "--keep-going"])
+        .args(["--jobs", &jobs.to_string()])
+        .output()
+        .expect("run formula sim");
+    let wall = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the hookless exploration failed:\n{stderr}");
+    wall
+}
+
+/// The first part: a seed's cost without hooks, with workers and with a process per seed.
+fn seed_cost(backend: &str) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let scenario = hookless_scenario(dir.path());
+    let seeds = 100;
+    eprintln!("  a seed without hooks: {seeds} seeds, 5 rounds, workers and a process per seed alternated");
+    println!("| {backend}, seeds without hooks | a process per seed (before) | workers (now) | before / now |");
+    println!("|---|---|---|---|");
+    for jobs in [1usize, 2] {
+        let (mut before, mut now) = (Vec::new(), Vec::new());
+        for _round in 0..5 {
+            before.push(seeds_wall(&scenario, backend, seeds, jobs, true));
+            now.push(seeds_wall(&scenario, backend, seeds, jobs, false));
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (before, now) = (median(&mut before), median(&mut now));
+        let per_seed = |wall: f64| wall * 1000.0 / seeds as f64;
+        println!(
+            "| {jobs} job(s) | {:.1} ms a seed | {:.1} ms a seed | {:.2} |",
+            per_seed(before),
+            per_seed(now),
+            before / now
+        );
+    }
+    println!();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
@@ -71,6 +145,13 @@ fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let stack = workspace.join("examples/wiki/scenarios/stack.yaml");
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    if !args.iter().any(|a| a == "--cache-rs-only") {
+        eprintln!("explore_bench: seeds without hooks, {backend} backend, {cores} cores, load {}", load());
+        seed_cost(&backend);
+    }
+    if args.iter().any(|a| a == "--seed-cost-only") {
+        return;
+    }
     eprintln!("explore_bench: {seeds} seeds of the wiki stack, {backend} backend, {cores} cores, load {}", load());
     if !args.iter().any(|a| a == "--cache-rs-only") {
         let mut results = Vec::new();

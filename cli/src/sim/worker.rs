@@ -161,6 +161,8 @@ fn open_fds() -> usize {
 /// A running worker.
 struct Worker {
     child: Child,
+    /// Runs it has answered.
+    runs: usize,
     /// Closed (taken) to end the worker.
     requests: Option<ChildStdin>,
     answers: BufReader<ChildStdout>,
@@ -178,7 +180,7 @@ impl Worker {
         let (Some(requests), Some(answers)) = (child.stdin.take(), child.stdout.take()) else {
             return Err("cannot talk to a worker".into());
         };
-        Ok(Worker { child, requests: Some(requests), answers: BufReader::new(answers) })
+        Ok(Worker { child, runs: 0, requests: Some(requests), answers: BufReader::new(answers) })
     }
 
     fn ask(&mut self, request: &Job) -> std::io::Result<Option<Answer>> {
@@ -216,16 +218,23 @@ impl Drop for Worker {
     }
 }
 
+/// Set to a number N, a worker ends after N runs and the next run gets a new one: 1 is a
+/// process per run, as exploring was before workers (a benchmark's baseline).
+pub const RUNS_PER_WORKER_ENV: &str = "FORMULA_SIM_RUNS_PER_WORKER";
+
 /// Workers for the runs of one exploration, started as runs need them and kept between runs.
 pub struct Pool {
     binary: PathBuf,
     idle: Mutex<Vec<Worker>>,
+    /// [`RUNS_PER_WORKER_ENV`].
+    runs_per_worker: Option<usize>,
 }
 
 impl Pool {
     /// No workers yet; each is `binary sim-worker`.
     pub fn new(binary: PathBuf) -> Pool {
-        Pool { binary, idle: Mutex::new(Vec::new()) }
+        let runs_per_worker = std::env::var(RUNS_PER_WORKER_ENV).ok().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
+        Pool { binary, idle: Mutex::new(Vec::new()), runs_per_worker }
     }
 
     /// Runs `request` in an idle worker (or a new one); its answer, or why there is none.
@@ -237,8 +246,9 @@ impl Pool {
         };
         match worker.ask(request) {
             Ok(Some(answer)) => {
+                worker.runs += 1;
                 // A worker whose run panicked has ended: it is not kept.
-                if answer.code != 101 {
+                if answer.code != 101 && self.runs_per_worker.is_none_or(|most| worker.runs < most) {
                     if let Ok(mut list) = self.idle.lock() {
                         list.push(worker);
                     }
