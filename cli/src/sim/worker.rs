@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 
@@ -141,24 +141,20 @@ fn redirect(file: &impl AsRawFd, fd: i32) -> Result<()> {
 /// The last non-empty line of a run's stderr.
 fn last_line(capture: OwnedFd) -> Option<String> {
     let mut file = std::fs::File::from(capture);
-    let mut text = String::new();
-    file.rewind().ok()?;
     // A run that wrote a lot: its end is what matters.
     let length = file.metadata().ok()?.len();
-    if length > 64 * 1024 {
-        file.seek(std::io::SeekFrom::Start(length - 64 * 1024)).ok()?;
-    }
+    file.seek(std::io::SeekFrom::Start(length.saturating_sub(64 * 1024))).ok()?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).ok()?;
-    text.push_str(&String::from_utf8_lossy(&bytes));
-    text.lines().rfind(|l| !l.trim().is_empty()).map(str::to_string)
+    String::from_utf8_lossy(&bytes).lines().rfind(|l| !l.trim().is_empty()).map(str::to_string)
 }
 
+/// The descriptors this process has open (less the one reading the list).
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map(|d| d.count().saturating_sub(1)).unwrap_or(0)
 }
 
-/// A running worker.
+/// A running worker, as its pool sees it.
 struct Worker {
     child: Child,
     /// Runs it has answered.
@@ -169,7 +165,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn start(binary: &PathBuf) -> Result<Worker, String> {
+    fn start(binary: &Path) -> Result<Worker, String> {
         let mut child = Command::new(binary)
             .arg("sim-worker")
             .stdin(Stdio::piped())
