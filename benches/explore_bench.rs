@@ -15,7 +15,9 @@
 //! after another) and as the baseline, a process per seed (`FORMULA_SIM_RUNS_PER_WORKER=1`,
 //! as exploring was before workers), alternated, the median of 5. What a seed costs there
 //! is all that the simulator adds: starting, loading the scenario, making and removing the
-//! units and the run's network, the engine.
+//! units and the run's network, the engine. Then the same scenario, 100 seeds and 1000, each
+//! keeping out of the schedules of the seeds before it (the default): a seed's cost there
+//! should not grow with the seeds before it.
 //!
 //! Each figure is one `formula sim STACK --seeds 0..N --keep-going --no-shrink --jobs J` of
 //! the release binary cargo builds for the bench, timed from outside; the speed-up is the
@@ -89,15 +91,23 @@ fn hookless_scenario(dir: &Path) -> std::path::PathBuf {
 }
 
 /// One exploration of `seeds` seeds of `scenario` on `jobs` workers, each seed in a worker
-/// that runs many (or, with `process_per_seed`, in a process of its own); its wall time.
+/// that runs many (or, with `process_per_seed`, in a process of its own), each seed drawn
+/// alone (`--allow-repeats`) or keeping out of the schedules before it (`repeats` false);
+/// its wall time.
 fn seeds_wall(scenario: &Path, backend: &str, seeds: u64, jobs: usize, process_per_seed: bool) -> f64 {
+    explore_wall(scenario, backend, seeds, jobs, process_per_seed, true)
+}
+
+fn explore_wall(scenario: &Path, backend: &str, seeds: u64, jobs: usize, process_per_seed: bool, repeats: bool) -> f64 {
     let mut command = Command::new(FORMULA);
     command.env("FORMULA_SIM_RUNS_PER_WORKER", if process_per_seed { "1" } else { "" });
+    command.arg("sim").arg(scenario);
+    if repeats {
+        command.arg("--allow-repeats");
+    }
     let start = Instant::now();
     let output = command
-        .arg("sim")
-        .arg(scenario)
-        .args(["--backend", backend, "--seeds", &format!("0..{seeds}"), "--allow-repeats", "--keep-going"])
+        .args(["--backend", backend, "--seeds", &format!("0..{seeds}"), "--keep-going"])
         .args(["--jobs", &jobs.to_string()])
         .output()
         .expect("run formula sim");
@@ -134,6 +144,16 @@ fn seed_cost(backend: &str) {
             before / now
         );
     }
+    println!();
+    // Keeping out of the schedules run before: each seed is steered by the tree of all the
+    // seeds before it, which grows; a seed's cost must not grow with it.
+    let (short, long) = (100, 1000);
+    let short_wall = explore_wall(&scenario, backend, short, 2, false, false);
+    let long_wall = explore_wall(&scenario, backend, long, 2, false, false);
+    let (short_seed, long_seed) = (short_wall * 1000.0 / short as f64, long_wall * 1000.0 / long as f64);
+    println!("| {backend}, keeping out of earlier schedules, 2 jobs | {short} seeds | {long} seeds | {long} / {short}, a seed |");
+    println!("|---|---|---|---|");
+    println!("| a seed | {short_seed:.1} ms | {long_seed:.1} ms | {:.2} |", long_seed / short_seed);
     println!();
 }
 

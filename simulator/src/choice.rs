@@ -188,7 +188,7 @@ mod tests {
         use crate::schedules_run::{Avoid, DrawKey, SchedulesRun};
         let mut tree = SchedulesRun::default();
         tree.add(&[DrawKey { outcomes: 7, taken: 6 }]);
-        let avoid = Avoid::parse(&tree.write()).expect("the tree reads back");
+        let avoid = Avoid::over(&tree);
         let mut plain = Choices::seeded(11);
         let mut guided = Choices::seeded_avoiding(11, avoid);
         let a: Vec<usize> = (0..40)
@@ -210,7 +210,7 @@ mod tests {
         for other in 0..3 {
             tree.add(&[DrawKey { outcomes: 2, taken: usize::from(fired) }, DrawKey { outcomes: 3, taken: other }]);
         }
-        let avoid = Avoid::parse(&tree.write()).expect("the tree reads back");
+        let avoid = Avoid::over(&tree);
         let mut steered = Choices::seeded_avoiding(7, avoid);
         assert_eq!(steered.chance("stale", 50), !fired, "every schedule after that outcome ran");
         assert!(steered.steered());

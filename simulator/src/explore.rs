@@ -12,7 +12,7 @@ use crate::trace::{self, Draw, Event, FaultKind, RunResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// What fixes a run's choices.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,10 +25,59 @@ pub enum Schedule {
     /// from the state at its last choice, and stop where only those remain (the exhaustive
     /// search's sleep set, [`crate::exhaustive::SleepWatch`]).
     Asleep(Vec<usize>, Vec<crate::exhaustive::footprint::Step>),
-    /// Draw from this seed, keeping out of the schedules in this tree (as
-    /// [`SchedulesRun::write`] writes it).
-    SeedAvoiding(u64, String),
+    /// Draw from this seed, keeping out of the schedules the runs before it ran.
+    SeedAvoiding(u64, SchedulesBefore),
 }
+
+/// The schedules of an exploration's runs, each its draws' keys, in the order their tree was
+/// made of them (the plan's); only ever added to.
+#[derive(Debug, Default)]
+struct ScheduleLog {
+    /// Told apart from another exploration's log (a worker may hold the tree of one).
+    id: u64,
+    entries: Mutex<Vec<Arc<[DrawKey]>>>,
+}
+
+/// What a run keeping out of earlier schedules is given: the first `count` schedules of its
+/// exploration's log. A runner hands its worker only those it has not had yet
+/// ([`SchedulesBefore::since`]), which the worker adds to the tree it keeps.
+#[derive(Clone)]
+pub struct SchedulesBefore {
+    log: Arc<ScheduleLog>,
+    count: usize,
+}
+
+impl SchedulesBefore {
+    /// How many schedules the run keeps out of.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Which exploration's schedules these are.
+    pub fn log_id(&self) -> u64 {
+        self.log.id
+    }
+
+    /// Those from the `from`-th on.
+    pub fn since(&self, from: usize) -> Vec<Arc<[DrawKey]>> {
+        let entries = self.log.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(from..self.count).map(<[_]>::to_vec).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for SchedulesBefore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the first {} schedules of exploration {}", self.count, self.log.id)
+    }
+}
+
+impl PartialEq for SchedulesBefore {
+    fn eq(&self, other: &SchedulesBefore) -> bool {
+        self.log.id == other.log.id && self.count == other.count
+    }
+}
+
+impl Eq for SchedulesBefore {}
 
 /// Runs one schedule, isolated from every other run, writing its trace to `trace`.
 pub trait Runner: Sync {
@@ -406,7 +455,7 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
                             stop.store(true, Ordering::SeqCst);
                             break;
                         }
-                        Seen::Tree(text) => Schedule::SeedAvoiding(seed, text),
+                        Seen::Before(before) => Schedule::SeedAvoiding(seed, before),
                     }
                 } else {
                     Schedule::Seed(seed)
@@ -467,8 +516,8 @@ fn draw_keys(info: &TraceInfo) -> Vec<DrawKey> {
 
 /// What a run is given of the runs before it.
 enum Seen {
-    /// The tree of their schedules, as a run reads it.
-    Tree(String),
+    /// Their schedules.
+    Before(SchedulesBefore),
     /// They ran every schedule there is.
     Exhausted,
 }
@@ -484,6 +533,8 @@ struct WindowState {
     results: Vec<Option<Option<Vec<DrawKey>>>>,
     /// The tree of runs `0..added`.
     tree: SchedulesRun,
+    /// The schedules in it, in the order added.
+    log: Arc<ScheduleLog>,
     added: usize,
     /// The next run to be given its tree: runs are given theirs in the plan's order.
     turn: usize,
@@ -493,8 +544,10 @@ impl WindowState {
     /// Adds the schedules of the runs up to `upto` (finished) to the tree, in the plan's order.
     fn add_upto(&mut self, upto: usize) {
         while self.added < upto {
-            if let Some(Some(keys)) = &self.results[self.added] {
-                self.tree.add(keys);
+            // Moved into the log: the result stays finished, without its keys.
+            if let Some(Some(keys)) = self.results[self.added].replace(None) {
+                self.tree.add(&keys);
+                self.log.entries.lock().unwrap_or_else(|e| e.into_inner()).push(keys.into());
             }
             self.added += 1;
         }
@@ -503,28 +556,33 @@ impl WindowState {
 
 impl Window {
     fn new(runs: usize) -> Window {
-        let state = WindowState { results: vec![None; runs], tree: SchedulesRun::default(), added: 0, turn: 0 };
+        static EXPLORATIONS: AtomicU64 = AtomicU64::new(0);
+        let log = Arc::new(ScheduleLog { id: EXPLORATIONS.fetch_add(1, Ordering::SeqCst), ..ScheduleLog::default() });
+        let state = WindowState { results: vec![None; runs], tree: SchedulesRun::default(), log, added: 0, turn: 0 };
         Window { state: Mutex::new(state), changed: std::sync::Condvar::new() }
     }
 
-    /// Waits for run `index`'s turn and for runs `0..=index - jobs` to finish; the tree of
-    /// their schedules.
+    /// Waits for run `index`'s turn and for runs `0..=index - jobs` to finish; their
+    /// schedules.
     fn before(&self, index: usize, jobs: usize) -> Seen {
         let upto = (index + 1).saturating_sub(jobs);
-        let Ok(mut state) = self.state.lock() else { return Seen::Tree(String::new()) };
+        // A lock poisoned by a panicking thread still holds the results.
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             let ready = state.turn == index && state.results[..upto].iter().all(Option::is_some);
             if ready {
                 break;
             }
-            state = match self.changed.wait(state) {
-                Ok(state) => state,
-                Err(_) => return Seen::Tree(String::new()),
-            };
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         state.add_upto(upto);
         state.turn += 1;
-        let seen = if state.tree.exhausted() { Seen::Exhausted } else { Seen::Tree(state.tree.write()) };
+        let seen = if state.tree.exhausted() {
+            Seen::Exhausted
+        } else {
+            let count = state.log.entries.lock().map(|e| e.len()).unwrap_or_default();
+            Seen::Before(SchedulesBefore { log: Arc::clone(&state.log), count })
+        };
         self.changed.notify_all();
         seen
     }

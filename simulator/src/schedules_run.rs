@@ -10,12 +10,14 @@
 //! seed still, one of the options that are not closed ([`Avoid`]): it cannot end as a run
 //! before it did. When the root closes, every schedule of the scenario has run.
 //!
-//! The runs see the tree through a file (`--avoid-file`): a line per node, children by key,
-//! `K.` for a closed child and `K=N` for an open one at line `N`; only the part of the tree that
-//! holds a closed node is written, since the rest cannot steer a run.
+//! A run sees the tree as its worker process holds it ([`Avoid::over`]): the worker is told
+//! the schedules added since its last run, and keeps its copy up to date. (The whole tree,
+//! written to a file for each run, grew with every seed: an exploration's cost grew with the
+//! square of its seeds.)
 
 use crate::trace::Draw;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How a draw is a branch: its number of outcomes and the one taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +59,8 @@ struct Node {
 /// The schedules run so far.
 #[derive(Clone, Debug)]
 pub struct SchedulesRun {
-    nodes: Vec<Node>,
+    /// Shared with the [`Avoid`]s made over it (a run's, while it runs).
+    nodes: Arc<Vec<Node>>,
     /// Every schedule has run.
     root_closed: bool,
     /// Schedules added.
@@ -68,7 +71,7 @@ pub struct SchedulesRun {
 
 impl Default for SchedulesRun {
     fn default() -> SchedulesRun {
-        SchedulesRun { nodes: vec![Node::default()], root_closed: false, runs: 0, repeats: 0 }
+        SchedulesRun { nodes: Arc::new(vec![Node::default()]), root_closed: false, runs: 0, repeats: 0 }
     }
 }
 
@@ -84,36 +87,38 @@ impl SchedulesRun {
             self.root_closed = true;
             return true;
         };
+        // Copied only where a run still holds the tree (none does between a worker's runs).
+        let nodes = Arc::make_mut(&mut self.nodes);
         // Down to the last draw's node, making nodes as needed; a closed node on the way
         // means this schedule ran before.
         let mut path = vec![0usize];
         for key in before {
             let node = *path.last().unwrap_or(&0);
-            self.nodes[node].outcomes = key.outcomes;
-            let next = match self.nodes[node].children.get(&key.taken) {
+            nodes[node].outcomes = key.outcomes;
+            let next = match nodes[node].children.get(&key.taken) {
                 Some(Child::Closed) => {
                     self.repeats += 1;
                     return false;
                 }
                 Some(Child::Open(next)) => *next,
                 None => {
-                    let next = self.nodes.len();
-                    self.nodes.push(Node::default());
-                    self.nodes[node].children.insert(key.taken, Child::Open(next));
+                    let next = nodes.len();
+                    nodes.push(Node::default());
+                    nodes[node].children.insert(key.taken, Child::Open(next));
                     next
                 }
             };
             path.push(next);
         }
         let node = *path.last().unwrap_or(&0);
-        self.nodes[node].outcomes = last.outcomes;
-        if self.nodes[node].children.insert(last.taken, Child::Closed) == Some(Child::Closed) {
+        nodes[node].outcomes = last.outcomes;
+        if nodes[node].children.insert(last.taken, Child::Closed) == Some(Child::Closed) {
             self.repeats += 1;
             return false;
         }
         // Close each node on the way up whose every outcome is closed.
         for depth in (0..path.len()).rev() {
-            let node = &self.nodes[path[depth]];
+            let node = &nodes[path[depth]];
             let full = node.children.len() == node.outcomes && node.children.values().all(|c| *c == Child::Closed);
             if !full {
                 break;
@@ -121,7 +126,7 @@ impl SchedulesRun {
             match depth.checked_sub(1) {
                 Some(up) => {
                     let key = keys[up].taken;
-                    self.nodes[path[up]].children.insert(key, Child::Closed);
+                    nodes[path[up]].children.insert(key, Child::Closed);
                 }
                 None => self.root_closed = true,
             }
@@ -138,49 +143,12 @@ impl SchedulesRun {
     pub fn counts(&self) -> (usize, usize) {
         (self.runs, self.repeats)
     }
-
-    /// The tree as a run reads it ([`Avoid::parse`]): the nodes that lead to a closed node.
-    pub fn write(&self) -> String {
-        if self.root_closed {
-            return "*\n".to_string();
-        }
-        // Which nodes hold a closed node below them (children have higher indices).
-        let mut useful = vec![false; self.nodes.len()];
-        for index in (0..self.nodes.len()).rev() {
-            useful[index] = self.nodes[index].children.values().any(|c| match c {
-                Child::Closed => true,
-                Child::Open(next) => useful[*next],
-            });
-        }
-        let mut lines: Vec<String> = Vec::new();
-        let mut number: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut queue = std::collections::VecDeque::from([0usize]);
-        number.insert(0, 0);
-        while let Some(index) = queue.pop_front() {
-            let node = &self.nodes[index];
-            let mut line = node.outcomes.to_string();
-            for (key, child) in &node.children {
-                match child {
-                    Child::Closed => line.push_str(&format!(" {key}.")),
-                    Child::Open(next) if useful[*next] => {
-                        let n = number.len();
-                        number.insert(*next, n);
-                        queue.push_back(*next);
-                        line.push_str(&format!(" {key}={n}"));
-                    }
-                    Child::Open(_) => {}
-                }
-            }
-            lines.push(line);
-        }
-        lines.join("\n") + "\n"
-    }
 }
 
 /// A seeded run's guide through the schedules run before it: where it is in the tree.
 #[derive(Clone, Debug, Default)]
 pub struct Avoid {
-    nodes: Vec<Node>,
+    nodes: Arc<Vec<Node>>,
     /// The node of the next draw; `None` once the run has left the tree's known part.
     at: Option<usize>,
     /// The run departed from its seed's own draw to keep out of a schedule run before.
@@ -188,34 +156,10 @@ pub struct Avoid {
 }
 
 impl Avoid {
-    /// Reads [`SchedulesRun::write`]'s text.
-    pub fn parse(text: &str) -> Result<Avoid, String> {
-        let mut nodes = Vec::new();
-        if text.trim() == "*" {
-            // Every schedule ran: the run takes its seed's own draws.
-            return Ok(Avoid { nodes, at: None, steered: false });
-        }
-        for (number, line) in text.lines().enumerate() {
-            let bad = |what: &str| format!("line {}: {what}", number + 1);
-            let mut words = line.split_whitespace();
-            let outcomes = words.next().ok_or_else(|| bad("empty"))?.parse().map_err(|_| bad("not a count"))?;
-            let mut children = BTreeMap::new();
-            for word in words {
-                let child = if let Some(key) = word.strip_suffix('.') {
-                    (key.parse().map_err(|_| bad(word))?, Child::Closed)
-                } else {
-                    let (key, next) = word.split_once('=').ok_or_else(|| bad(word))?;
-                    (key.parse().map_err(|_| bad(word))?, Child::Open(next.parse().map_err(|_| bad(word))?))
-                };
-                children.insert(child.0, child.1);
-            }
-            nodes.push(Node { outcomes, children });
-        }
-        let count = nodes.len();
-        if nodes.iter().flat_map(|n| n.children.values()).any(|c| matches!(c, Child::Open(n) if *n >= count)) {
-            return Err("a child names no line".into());
-        }
-        Ok(Avoid { at: (!nodes.is_empty()).then_some(0), nodes, steered: false })
+    /// A guide through `tree` as it is now (sharing it, not copying it).
+    pub fn over(tree: &SchedulesRun) -> Avoid {
+        let at = (!tree.root_closed).then_some(0);
+        Avoid { nodes: Arc::clone(&tree.nodes), at, steered: false }
     }
 
     /// Moves down the tree along `taken`, a draw that had no other choice.
@@ -290,8 +234,7 @@ mod tests {
         tree.add(&keys(&[(2, 0), (2, 0)]));
         tree.add(&keys(&[(2, 0), (2, 1)]));
         tree.add(&keys(&[(2, 1), (3, 0)]));
-        let text = tree.write();
-        let mut avoid = Avoid::parse(&text).expect("parses");
+        let mut avoid = Avoid::over(&tree);
         // The seed wants 0, whose subtree is closed: the run takes 1.
         assert_eq!(avoid.steer(2, 0, || 7), 1);
         assert!(avoid.steered);
@@ -300,15 +243,5 @@ mod tests {
         assert!(next == 1 || next == 2);
         // Past the tree, the seed's own draws.
         assert_eq!(avoid.steer(5, 3, || 0), 3);
-    }
-
-    #[test]
-    fn the_written_tree_leaves_out_what_cannot_steer_and_reads_back() {
-        let mut tree = SchedulesRun::default();
-        tree.add(&keys(&[(2, 1), (4, 3), (2, 0)]));
-        let text = tree.write();
-        assert_eq!(text, "2 1=1\n4 3=2\n2 0.\n");
-        assert!(Avoid::parse("2 1=5\n").is_err(), "a child names no line");
-        assert!(Avoid::parse("x\n").is_err());
     }
 }

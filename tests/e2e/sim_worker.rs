@@ -169,3 +169,27 @@ fn cmdline(pid: u32) -> String {
         .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
         .unwrap_or_default()
 }
+
+#[test]
+fn workers_told_only_the_new_schedules_steer_seeds_as_workers_told_them_all() {
+    // Each worker keeps its own tree of the schedules run and is told only what it has not
+    // had; a worker per seed (`FORMULA_SIM_RUNS_PER_WORKER=1`) is told every schedule each
+    // time. The seeds must go the same ways.
+    let scenario = orderbug("fixed.yaml");
+    let explore = |runs_per_worker: &str| {
+        let output = formula()
+            .env("FORMULA_SIM_RUNS_PER_WORKER", runs_per_worker)
+            .arg("sim")
+            .arg(&scenario)
+            .args(["--backend", "host", "--explore", "60", "--keep-going", "--jobs", "2"])
+            .output()
+            .expect("run formula sim");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        let summary = stderr.lines().rfind(|l| l.contains(" runs, ")).unwrap_or_default().to_string();
+        summary.split(" hooks, ").next().unwrap_or_default().to_string()
+    };
+    let kept = explore("");
+    assert!(kept.starts_with("60 runs, 0 failed, 0 distinct failures, 60 distinct schedules"), "{kept}");
+    assert_eq!(kept, explore("1"));
+}

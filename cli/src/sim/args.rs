@@ -176,10 +176,10 @@ pub struct SimArgs {
     /// out of them, and stops where it could only repeat those runs.
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) sleep_set: Option<PathBuf>,
-    /// With a seed: the schedules the exploration ran before, as `simulator::schedules_run`
-    /// writes them; the run keeps out of them (`--explore`'s runs).
-    #[arg(long, value_name = "FILE", hide = true)]
-    pub(crate) avoid_file: Option<PathBuf>,
+    /// With a seed: the schedules the exploration ran before, which the run keeps out of
+    /// (`--explore`'s runs, given them by their worker, [`super::worker`]).
+    #[arg(skip)]
+    pub(crate) avoiding: Option<simulator::schedules_run::Avoid>,
     /// With `--exhaustive`: write the class of each schedule run to the end (its hooks in
     /// Foata normal form, up to the order of commuting hooks) to FILE, one per line, for tests
     /// that compare them with what seeds reach.
@@ -401,13 +401,6 @@ impl ChildRuns {
     /// `max_hooks` hooks per settle.
     pub fn args(&self, trace: &Path, seed: u64, choices: Option<(&Path, Option<u64>)>) -> Vec<OsString> {
         self.args_asleep(trace, seed, choices, None)
-    }
-
-    /// [`ChildRuns::args`] of a seed that keeps out of the schedules in `avoid` (a file).
-    pub fn args_avoiding(&self, trace: &Path, seed: u64, avoid: &Path) -> Vec<OsString> {
-        let mut out = self.args(trace, seed, None);
-        out.extend(["--avoid-file".into(), avoid.as_os_str().to_owned()]);
-        out
     }
 
     /// [`ChildRuns::args`], with the sleep set in `sleep_set` (a JSON file) past the choices.

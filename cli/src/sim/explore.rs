@@ -32,13 +32,9 @@ impl Runner for ProcessRunner {
     fn run(&self, schedule: &Schedule, trace: &Path) -> Result<(), String> {
         let choices_file = trace.with_extension("choices");
         let sleep_file = trace.with_extension("sleep.json");
-        let avoid_file = trace.with_extension("avoid");
         let args = match schedule {
             Schedule::Seed(seed) => self.runs.args(trace, *seed, None),
-            Schedule::SeedAvoiding(seed, tree) => {
-                std::fs::write(&avoid_file, tree).map_err(|e| format!("cannot write the schedules run: {e}"))?;
-                self.runs.args_avoiding(trace, *seed, &avoid_file)
-            }
+            Schedule::SeedAvoiding(seed, _) => self.runs.args(trace, *seed, None),
             Schedule::Choices(picks) => {
                 write_choices(&choices_file, picks)?;
                 self.runs.args(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)))
@@ -62,11 +58,14 @@ impl Runner for ProcessRunner {
             env.push((super::setup::SHARED_HOOK_TOOL_ENV.to_string(), tool.to_string_lossy().into_owned()));
         }
         let args = args.into_iter().map(|a| a.into_string().map_err(|a| format!("not UTF-8: {}", a.to_string_lossy())));
-        let request = Job { args: args.collect::<Result<_, _>>()?, env };
-        let answer = self.workers.run(&request);
+        let request = Job { args: args.collect::<Result<_, _>>()?, env, schedules: None };
+        let before = match schedule {
+            Schedule::SeedAvoiding(_, before) => Some(before),
+            _ => None,
+        };
+        let answer = self.workers.run(request, before);
         let _ = std::fs::remove_file(&choices_file);
         let _ = std::fs::remove_file(&sleep_file);
-        let _ = std::fs::remove_file(&avoid_file);
         match answer? {
             Answer { code: 0 | 1, .. } => Ok(()),
             Answer { code, last_line, .. } => Err(format!(

@@ -238,12 +238,7 @@ pub fn setup(args: &SimArgs) -> Result<Setup> {
             .map_err(|e| anyhow::anyhow!("{}:{}:{}: {e}", file.display(), e.line(), e.column()))?;
         cfg.sleep_set = Some(set);
     }
-    if let Some(file) = &args.avoid_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let avoid =
-            simulator::schedules_run::Avoid::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        cfg.avoid = Some(avoid);
-    }
+    cfg.avoid = args.avoiding.clone();
     if let Some(replay) = &replay {
         replay.apply(&mut cfg, args.faults.is_some())?;
     }

@@ -19,6 +19,8 @@
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use simulator::explore::SchedulesBefore;
+use simulator::schedules_run::{Avoid, DrawKey, SchedulesRun};
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -32,6 +34,19 @@ pub struct Job {
     pub args: Vec<String>,
     /// Variables set for the run (and kept for the next ones, unless set again).
     pub env: Vec<(String, String)>,
+    /// A seed that keeps out of the schedules run before it: those its worker has not had
+    /// yet ([`Pool::run`] fills it in).
+    #[serde(default)]
+    pub schedules: Option<NewSchedules>,
+}
+
+/// Schedules for a worker's tree of the schedules run ([`simulator::schedules_run`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct NewSchedules {
+    /// The tree starts again from nothing first (another exploration's, or a worker's first).
+    pub fresh: bool,
+    /// Each schedule: its draws, as (outcomes, the one taken).
+    pub add: Vec<Vec<(usize, usize)>>,
 }
 
 /// How a run ended.
@@ -58,6 +73,7 @@ pub fn serve() -> Result<u8> {
     let own_stderr = private_copy(2)?;
     let me = std::process::id();
     let mut answers = std::fs::File::from(answers);
+    let mut tree = SchedulesRun::default();
     for line in BufReader::new(std::fs::File::from(requests)).lines() {
         let line = line.context("cannot read a request")?;
         let request: Job = serde_json::from_str(&line).context("not a request")?;
@@ -70,7 +86,18 @@ pub fn serve() -> Result<u8> {
         let capture = nix::sys::memfd::memfd_create("formula-sim-run-stderr", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
             .context("cannot make a memfd for a run's stderr")?;
         redirect(&capture, 2)?;
-        let outcome = std::panic::catch_unwind(|| run(&request.args));
+        let avoiding = request.schedules.as_ref().map(|new| {
+            if new.fresh {
+                tree = SchedulesRun::default();
+            }
+            for schedule in &new.add {
+                let keys: Vec<DrawKey> =
+                    schedule.iter().map(|&(outcomes, taken)| DrawKey { outcomes, taken }).collect();
+                tree.add(&keys);
+            }
+            Avoid::over(&tree)
+        });
+        let outcome = std::panic::catch_unwind(|| run(&request.args, avoiding));
         let code = match &outcome {
             Ok(code) => i32::from(*code),
             Err(_) => 101,
@@ -92,8 +119,9 @@ pub fn serve() -> Result<u8> {
     Ok(0)
 }
 
-/// Runs `formula ARGS` (from `sim` on) as the binary's `main` would; its exit code.
-fn run(args: &[String]) -> u8 {
+/// Runs `formula ARGS` (from `sim` on) as the binary's `main` would, keeping out of the
+/// schedules in `avoiding`; its exit code.
+fn run(args: &[String], avoiding: Option<Avoid>) -> u8 {
     #[derive(clap::Parser)]
     struct Sim {
         #[command(flatten)]
@@ -101,7 +129,10 @@ fn run(args: &[String]) -> u8 {
     }
     let parsed = <Sim as clap::Parser>::try_parse_from(args);
     let result = match parsed {
-        Ok(sim) => super::run(sim.args),
+        Ok(mut sim) => {
+            sim.args.avoiding = avoiding;
+            super::run(sim.args)
+        }
         Err(e) => {
             // Its first line says what is wrong; the rest is help for a person at a terminal.
             let text = e.to_string();
@@ -159,6 +190,8 @@ struct Worker {
     child: Child,
     /// Runs it has answered.
     runs: usize,
+    /// The schedules its tree holds: the exploration's log, and how many of it.
+    schedules: Option<(u64, usize)>,
     /// Closed (taken) to end the worker.
     requests: Option<ChildStdin>,
     answers: BufReader<ChildStdout>,
@@ -176,7 +209,7 @@ impl Worker {
         let (Some(requests), Some(answers)) = (child.stdin.take(), child.stdout.take()) else {
             return Err("cannot talk to a worker".into());
         };
-        Ok(Worker { child, runs: 0, requests: Some(requests), answers: BufReader::new(answers) })
+        Ok(Worker { child, runs: 0, schedules: None, requests: Some(requests), answers: BufReader::new(answers) })
     }
 
     fn ask(&mut self, request: &Job) -> std::io::Result<Option<Answer>> {
@@ -233,16 +266,38 @@ impl Pool {
         Pool { binary, idle: Mutex::new(Vec::new()), runs_per_worker }
     }
 
-    /// Runs `request` in an idle worker (or a new one); its answer, or why there is none.
-    pub fn run(&self, request: &Job) -> Result<Answer, String> {
-        let idle = self.idle.lock().ok().and_then(|mut list| list.pop());
+    /// Runs `request` in an idle worker (or a new one), keeping out of the schedules in
+    /// `before`; its answer, or why there is none.
+    pub fn run(&self, mut request: Job, before: Option<&SchedulesBefore>) -> Result<Answer, String> {
+        let idle = self.idle.lock().ok().and_then(|mut list| {
+            // The worker whose tree needs the fewest schedules added, where it can grow into
+            // this run's (a tree only grows).
+            let fits = |w: &Worker| match (before, w.schedules) {
+                (Some(b), Some((log, known))) if log == b.log_id() && known <= b.count() => known + 1,
+                _ => 0,
+            };
+            let best = (0..list.len()).max_by_key(|&i| fits(&list[i]))?;
+            Some(list.swap_remove(best))
+        });
         let mut worker = match idle {
             Some(worker) => worker,
             None => Worker::start(&self.binary)?,
         };
-        match worker.ask(request) {
+        if let Some(before) = before {
+            let known = match worker.schedules {
+                Some((log, known)) if log == before.log_id() && known <= before.count() => Some(known),
+                _ => None,
+            };
+            let add = before.since(known.unwrap_or(0));
+            let add = add.iter().map(|keys| keys.iter().map(|k| (k.outcomes, k.taken)).collect()).collect();
+            request.schedules = Some(NewSchedules { fresh: known.is_none(), add });
+        }
+        match worker.ask(&request) {
             Ok(Some(answer)) => {
                 worker.runs += 1;
+                if let Some(before) = before {
+                    worker.schedules = Some((before.log_id(), before.count()));
+                }
                 // A worker whose run panicked has ended: it is not kept.
                 if answer.code != 101 && self.runs_per_worker.is_none_or(|most| worker.runs < most) {
                     if let Ok(mut list) = self.idle.lock() {
