@@ -436,7 +436,7 @@ pub fn explore(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let hooks = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let failures: Mutex<Vec<Failure>> = Mutex::new(Vec::new());
-    let orders: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let orders: Mutex<BTreeSet<u128>> = Mutex::new(BTreeSet::new());
     let jobs = plan.jobs.max(1);
     let window = Window::new(plan.seeds.len());
     std::thread::scope(|scope| {
@@ -607,14 +607,20 @@ impl Window {
 }
 
 /// What makes two runs the same schedule: their hooks, in order, each with its remote unit,
-/// result and injected fault.
-fn schedule_key(info: &TraceInfo) -> String {
-    let hooks: Vec<String> = info
-        .hooks
-        .iter()
-        .map(|h| format!("{} {} {}", h.describe(), h.result, h.fault.as_deref().unwrap_or("")))
-        .collect();
-    hooks.join("\n")
+/// result and injected fault; hashed to 128 bits (thousands of seeds' hooks would take
+/// megabytes, and a collision is as likely as none matters).
+fn schedule_key(info: &TraceInfo) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let halves = [0u8, 1].map(|half| {
+        // SipHash with fixed keys: the same value in every process.
+        let mut hasher = std::hash::DefaultHasher::new();
+        half.hash(&mut hasher);
+        for h in &info.hooks {
+            (&h.unit, &h.hook, &h.remote, &h.result, &h.fault).hash(&mut hasher);
+        }
+        hasher.finish()
+    });
+    (u128::from(halves[0]) << 64) | u128::from(halves[1])
 }
 
 /// Where `actual` leaves `expected` (the hooks of a trace and of its replay), in words;

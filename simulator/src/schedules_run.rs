@@ -16,7 +16,6 @@
 //! square of its seeds.)
 
 use crate::trace::Draw;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How a draw is a branch: its number of outcomes and the one taken.
@@ -46,14 +45,60 @@ enum Child {
     /// Every schedule below has run.
     Closed,
     /// Some have: the node at this index.
-    Open(usize),
+    Open(u32),
 }
 
+/// The tree has a node for each draw of each schedule run (thousands of seeds: hundreds of
+/// thousands of nodes), and a worker process forks with its tree: a node is kept small, its
+/// first child in place (most nodes have only one, on the path of a single run).
 #[derive(Clone, Debug, Default)]
 struct Node {
     /// The outcomes of the draw at this node (0: not known yet).
-    outcomes: usize,
-    children: BTreeMap<usize, Child>,
+    outcomes: u32,
+    first: Option<(u32, Child)>,
+    more: Vec<(u32, Child)>,
+}
+
+impl Node {
+    fn child(&self, key: usize) -> Option<Child> {
+        let key = small(key);
+        match self.first {
+            Some((k, child)) if k == key => Some(child),
+            _ => self.more.iter().find(|(k, _)| *k == key).map(|(_, child)| *child),
+        }
+    }
+
+    /// Sets the child at `key`; the one it replaced, if any.
+    fn set_child(&mut self, key: usize, child: Child) -> Option<Child> {
+        let key = small(key);
+        let slot = match &mut self.first {
+            Some((k, old)) if *k == key => Some(old),
+            None => {
+                self.first = Some((key, child));
+                return None;
+            }
+            Some(_) => self.more.iter_mut().find(|(k, _)| *k == key).map(|(_, old)| old),
+        };
+        match slot {
+            Some(old) => Some(std::mem::replace(old, child)),
+            None => {
+                self.more.push((key, child));
+                None
+            }
+        }
+    }
+
+    /// Whether every outcome has a child, and every child is closed.
+    fn full(&self) -> bool {
+        let children = usize::from(self.first.is_some()) + self.more.len();
+        children == self.outcomes as usize
+            && self.first.iter().chain(&self.more).all(|(_, child)| *child == Child::Closed)
+    }
+}
+
+/// A count or an index of the tree as the tree keeps it (no draw has four billion outcomes).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The schedules run so far.
@@ -94,39 +139,37 @@ impl SchedulesRun {
         let mut path = vec![0usize];
         for key in before {
             let node = *path.last().unwrap_or(&0);
-            nodes[node].outcomes = key.outcomes;
-            let next = match nodes[node].children.get(&key.taken) {
+            nodes[node].outcomes = small(key.outcomes);
+            let next = match nodes[node].child(key.taken) {
                 Some(Child::Closed) => {
                     self.repeats += 1;
                     return false;
                 }
-                Some(Child::Open(next)) => *next,
+                Some(Child::Open(next)) => next as usize,
                 None => {
                     let next = nodes.len();
                     nodes.push(Node::default());
-                    nodes[node].children.insert(key.taken, Child::Open(next));
+                    nodes[node].set_child(key.taken, Child::Open(small(next)));
                     next
                 }
             };
             path.push(next);
         }
         let node = *path.last().unwrap_or(&0);
-        nodes[node].outcomes = last.outcomes;
-        if nodes[node].children.insert(last.taken, Child::Closed) == Some(Child::Closed) {
+        nodes[node].outcomes = small(last.outcomes);
+        if nodes[node].set_child(last.taken, Child::Closed) == Some(Child::Closed) {
             self.repeats += 1;
             return false;
         }
         // Close each node on the way up whose every outcome is closed.
         for depth in (0..path.len()).rev() {
-            let node = &nodes[path[depth]];
-            let full = node.children.len() == node.outcomes && node.children.values().all(|c| *c == Child::Closed);
-            if !full {
+            if !nodes[path[depth]].full() {
                 break;
             }
             match depth.checked_sub(1) {
                 Some(up) => {
                     let key = keys[up].taken;
-                    nodes[path[up]].children.insert(key, Child::Closed);
+                    nodes[path[up]].set_child(key, Child::Closed);
                 }
                 None => self.root_closed = true,
             }
@@ -165,8 +208,8 @@ impl Avoid {
     /// Moves down the tree along `taken`, a draw that had no other choice.
     pub fn follow(&mut self, outcomes: usize, taken: usize) -> usize {
         let node = self.at.and_then(|at| self.nodes.get(at));
-        self.at = match node.filter(|n| n.outcomes == outcomes).and_then(|n| n.children.get(&taken)) {
-            Some(Child::Open(next)) => Some(*next),
+        self.at = match node.filter(|n| n.outcomes == small(outcomes)).and_then(|n| n.child(taken)) {
+            Some(Child::Open(next)) => Some(next as usize),
             _ => None,
         };
         taken
@@ -179,11 +222,11 @@ impl Avoid {
     pub fn steer(&mut self, outcomes: usize, wanted: usize, spare: impl FnOnce() -> u64) -> usize {
         let Some(node) = self.at.and_then(|at| self.nodes.get(at)) else { return wanted };
         // A draw of another shape than the tree knows: the run is somewhere new.
-        if node.outcomes != outcomes {
+        if node.outcomes != small(outcomes) {
             self.at = None;
             return wanted;
         }
-        let closed = |k: usize| node.children.get(&k) == Some(&Child::Closed);
+        let closed = |k: usize| node.child(k) == Some(Child::Closed);
         let taken = if closed(wanted) {
             let open: Vec<usize> = (0..outcomes).filter(|&k| !closed(k)).collect();
             match open.len() {
@@ -196,8 +239,8 @@ impl Avoid {
         } else {
             wanted
         };
-        self.at = match node.children.get(&taken) {
-            Some(Child::Open(next)) => Some(*next),
+        self.at = match node.child(taken) {
+            Some(Child::Open(next)) => Some(next as usize),
             _ => None,
         };
         taken
