@@ -10,9 +10,15 @@ fn orderbug(name: &str) -> PathBuf {
     repo().join("examples/orderbug/scenarios").join(name)
 }
 
-/// Runs `formula sim` with `args` (no trace of its own); returns (exit code, stderr).
+/// Runs `formula sim` with `args` (no trace of its own); returns (exit code, stderr). A
+/// failing run keeps nothing (by default it keeps its directory, for `formula shell`).
 fn formula_sim(args: &[&str]) -> (i32, String) {
-    let output = formula().arg("sim").args(args).output().expect("run formula sim");
+    let mut command = formula();
+    command.arg("sim").args(args);
+    if !args.contains(&"--keep") {
+        command.args(["--keep", "never"]);
+    }
+    let output = command.output().expect("run formula sim");
     (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 

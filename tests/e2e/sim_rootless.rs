@@ -298,3 +298,72 @@ fn without_root_a_host_run_has_a_machine_of_its_own() {
     assert!(run.stderr.contains("note: the run has a machine of its own"), "{}", run.stderr);
     assert!(!Path::new(&marker).exists(), "the run wrote {marker} on this machine");
 }
+
+#[test]
+fn without_root_explored_seeds_pass_and_leave_no_run_layer() {
+    // A worker keeps the run's layer of the machine's writable trees from one seed to the
+    // next, and removes it when exploring ends.
+    let home = NobodyDir::new();
+    let scenario = home.scenario(
+        "formulas: {probe: FORMULAS/ns-probe}\napplications:\n  probe: {formula: probe, units: 2}\nsteps:\n  - settle\n  - expect: {status: {probe/0: active, probe/1: active}}\n",
+    );
+    let output = Command::new("setpriv")
+        .args(["--reuid", &NOBODY.to_string(), "--regid", &NOBODY.to_string(), "--clear-groups"])
+        .arg(home.path().join("formula"))
+        .args(["sim", &scenario.to_string_lossy(), "--backend", "ns", "--seeds", "0..4", "--jobs", "1"])
+        .args(["--allow-repeats", "--keep-going", "--out"])
+        .arg(home.path().join("tmp"))
+        .env("TMPDIR", home.path().join("tmp"))
+        .env("HOME", home.path().join("home"))
+        .output()
+        .expect("explore as nobody");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("4 runs, 0 failed"), "{stderr}");
+    let layers: Vec<String> = std::fs::read_dir("/dev/shm")
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.metadata().is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == NOBODY))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with("formula-sim-") && name.ends_with("-base"))
+                // Another test's live run has one too: left behind is one whose process is gone.
+                .filter(|name| {
+                    let pid = name.trim_start_matches("formula-sim-").split('-').next().unwrap_or_default();
+                    // (and not the layer `clean_removes_a_run_layer_…` makes for `--clean`)
+                    pid != FAKE_DEAD_WORKER && !Path::new("/proc").join(pid).exists()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(layers.is_empty(), "run layers left: {layers:?}");
+    let left: Vec<String> = std::fs::read_dir(home.path().join("tmp"))
+        .map(|rd| rd.flatten().map(|e| e.path().display().to_string()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "the exploration left {left:?}");
+}
+
+/// The process id in the name of a run layer whose process is gone (no pid is that high).
+const FAKE_DEAD_WORKER: &str = "999999999";
+
+#[test]
+fn clean_removes_a_run_layer_whose_worker_died_between_runs() {
+    // What a worker killed between two runs leaves: its layer, named after it, and no run.
+    let home = NobodyDir::new();
+    let layer = PathBuf::from(format!("/dev/shm/formula-sim-{FAKE_DEAD_WORKER}-1-base"));
+    std::fs::create_dir_all(layer.join("etc")).expect("make a layer");
+    std::fs::write(layer.join("etc/hostname"), "machine\n").expect("write");
+    let chown = Command::new("chown").args(["-R", "65534:65534"]).arg(&layer).status().expect("chown");
+    assert!(chown.success());
+    let cleaned = Command::new("setpriv")
+        .args(["--reuid", &NOBODY.to_string(), "--regid", &NOBODY.to_string(), "--clear-groups"])
+        .arg(home.path().join("formula"))
+        .args(["sim", "--clean", "--backend", "ns"])
+        .env("TMPDIR", home.path().join("tmp"))
+        .env("HOME", home.path().join("home"))
+        .output()
+        .expect("formula sim --clean");
+    let said = String::from_utf8_lossy(&cleaned.stderr).into_owned();
+    assert!(cleaned.status.success(), "{said}");
+    assert!(said.contains(&format!("removed {}", layer.display())), "{said}");
+    assert!(!layer.exists(), "{said}");
+}

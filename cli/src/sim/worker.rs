@@ -74,6 +74,22 @@ pub fn serve() -> Result<u8> {
     let me = std::process::id();
     let mut answers = std::fs::File::from(answers);
     let mut tree = SchedulesRun::default();
+    // Without root, an ns run copies the machine's writable trees into a layer of its own:
+    // the same for every run here, so made once.
+    simulator::backend::ns::keep_base_layers();
+    let served = serve_requests(requests, &mut answers, &own_stderr, me, &mut tree);
+    simulator::backend::ns::release_kept_layer();
+    served
+}
+
+/// Answers each request on `requests` until it closes.
+fn serve_requests(
+    requests: OwnedFd,
+    answers: &mut std::fs::File,
+    own_stderr: &OwnedFd,
+    me: u32,
+    tree: &mut SchedulesRun,
+) -> Result<u8> {
     for line in BufReader::new(std::fs::File::from(requests)).lines() {
         let line = line.context("cannot read a request")?;
         let request: Job = serde_json::from_str(&line).context("not a request")?;
@@ -88,14 +104,14 @@ pub fn serve() -> Result<u8> {
         redirect(&capture, 2)?;
         let avoiding = request.schedules.as_ref().map(|new| {
             if new.fresh {
-                tree = SchedulesRun::default();
+                *tree = SchedulesRun::default();
             }
             for schedule in &new.add {
                 let keys: Vec<DrawKey> =
                     schedule.iter().map(|&(outcomes, taken)| DrawKey { outcomes, taken }).collect();
                 tree.add(&keys);
             }
-            Avoid::over(&tree)
+            Avoid::over(tree)
         });
         let outcome = std::panic::catch_unwind(|| run(&request.args, avoiding));
         let code = match &outcome {
@@ -107,9 +123,9 @@ pub fn serve() -> Result<u8> {
             let _ = std::io::stderr().flush();
             std::process::exit(code);
         }
-        redirect(&own_stderr, 2)?;
+        redirect(own_stderr, 2)?;
         let answer = Answer { code, last_line: last_line(capture), open_fds: open_fds() };
-        serde_json::to_writer(&mut answers, &answer)?;
+        serde_json::to_writer(&mut *answers, &answer)?;
         answers.write_all(b"\n")?;
         answers.flush()?;
         if outcome.is_err() {

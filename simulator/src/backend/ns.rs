@@ -65,7 +65,7 @@ mod rootfs;
 mod rootless;
 
 pub use clean::clean_leftovers;
-pub use rootless::user_namespaces_work;
+pub use rootless::{keep_base_layers, release_kept_layer, user_namespaces_work};
 
 use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use crate::base::{BaseId, Store};
@@ -122,6 +122,8 @@ pub struct NsBackend {
     run_user: Option<RunUser>,
     /// Without root: the run's layer of writable trees (see the `rootless` module).
     base: Option<PathBuf>,
+    /// The layer is this process's, kept for its next run: the run leaves it.
+    base_kept: bool,
     /// Without root and without a delegated cgroup: the most processes a hook (with what
     /// it starts) may have, as `RLIMIT_NPROC` counts them in the unit's user namespace.
     nproc_limit: Option<u64>,
@@ -250,6 +252,7 @@ impl NsBackend {
             package_route: None,
             run_user: None,
             base: None,
+            base_kept: false,
             nproc_limit: None,
             address_space_limit: None,
             cgroups: Vec::new(),
@@ -268,11 +271,16 @@ impl NsBackend {
             backend.run_user = Some(run_user);
             let me = std::process::id();
             let name = format!("{PREFIX}{me}-{}-base", process_start_time(me as i32).unwrap_or(0));
-            let base = rootless::base_layer_dir(&name, backend.state_dir.join("base"));
-            backend.base = Some(base.clone());
+            let place = rootless::base_layer_dir(&name, backend.state_dir.join("base"));
+            // Named before it is made, so that a crash while it is made leaves it to `--clean`.
+            backend.base = Some(place.clone());
             backend.save_state();
-            rootless::make_base_layer(&backend.lower, &base)
+            let keepable = !place.starts_with(&backend.state_dir);
+            let (base, kept) = rootless::base_layer(&backend.lower, place, keepable)
                 .map_err(|e| annotate(e, "cannot make the run's layer of writable directories"))?;
+            backend.base = Some(base);
+            backend.base_kept = kept;
+            backend.save_state();
             backend
                 .notes
                 .push("units run without root, in user namespaces: one user id (a chown to another user fails)".into());
@@ -752,7 +760,7 @@ impl Backend for NsBackend {
         }
         self.cgroups.clear();
         self.run_user = None;
-        if let Some(base) = self.base.take().filter(|b| !b.starts_with(&self.state_dir)) {
+        if let Some(base) = self.base.take().filter(|b| !b.starts_with(&self.state_dir) && !self.base_kept) {
             clean::make_removable(&base);
             let _ = std::fs::remove_dir_all(&base);
         }

@@ -65,8 +65,30 @@ pub fn clean_leftovers() -> Vec<String> {
             done.push(format!("kept {}: something is still mounted under it", dir.display()));
         }
     }
+    done.extend(clean_stray_bases());
     done.extend(clean_stray_cgroups());
     done.extend(clean_named_netns());
+    done
+}
+
+/// Run layers (`formula-sim-PID-START-base`, without root) that no run's state names, whose
+/// process is gone: an explorer's worker keeps one between its runs, and a worker killed
+/// between two runs leaves it.
+fn clean_stray_bases() -> Vec<String> {
+    let mut done = Vec::new();
+    for dir in crate::run_dirs::existing() {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(owner) = name.strip_prefix(PREFIX).and_then(|rest| rest.strip_suffix("-base")) else { continue };
+        let Some((pid, start)) = owner.split_once('-') else { continue };
+        if same_process(pid, start) || !dir.is_dir() {
+            continue;
+        }
+        make_removable(&dir);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => done.push(format!("removed {}", dir.display())),
+            Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
+        }
+    }
     done
 }
 

@@ -111,6 +111,54 @@ impl RunUser {
     }
 }
 
+/// A worker's run layer, kept from one run to the next ([`keep_base_layers`]).
+static KEPT: std::sync::Mutex<KeptLayer> = std::sync::Mutex::new(KeptLayer { enabled: false, layer: None });
+
+struct KeptLayer {
+    enabled: bool,
+    /// The lower layer it was made from, and where it is.
+    layer: Option<(PathBuf, PathBuf)>,
+}
+
+/// From now on this process keeps the run layer it makes for the runs after (an explorer's
+/// worker, which runs one seed after another: the layer is 25 ms of copying a run, the same
+/// each time). [`release_kept_layer`] removes it.
+pub fn keep_base_layers() {
+    KEPT.lock().unwrap_or_else(|e| e.into_inner()).enabled = true;
+}
+
+/// Removes the run layer this process kept, if any.
+pub fn release_kept_layer() {
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, dir)) = kept.layer.take() {
+        super::clean::make_removable(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The run's layer over `lower` ([`make_base_layer`]), made in `place` (see
+/// [`base_layer_dir`]), or the one this process kept; whether it is kept (the run leaves it).
+/// A layer in the run's own directory (`keepable` false) goes with the run.
+pub(super) fn base_layer(lower: &Path, place: PathBuf, keepable: bool) -> io::Result<(PathBuf, bool)> {
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((from, dir)) = &kept.layer {
+        if from == lower && dir.is_dir() {
+            return Ok((dir.clone(), true));
+        }
+    }
+    // Made again: another lower layer, or the kept one is gone.
+    if let Some((_, dir)) = kept.layer.take() {
+        super::clean::make_removable(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    make_base_layer(lower, &place)?;
+    let keep = kept.enabled && keepable;
+    if keep {
+        kept.layer = Some((lower.to_path_buf(), place.clone()));
+    }
+    Ok((place, keep))
+}
+
 /// Where the run's layer goes: in memory (`/dev/shm`, a tmpfs every user may write) when
 /// there is room, as it is made and removed on every run (thousands of small files), else
 /// `fallback`.
@@ -245,4 +293,41 @@ impl Skeleton<'_> {
 /// Whether overlay options can name `path` (they cannot carry `,`, `:` or `\`).
 fn overlay_safe(path: &Path) -> bool {
     !path.as_os_str().as_bytes().iter().any(|b| matches!(b, b',' | b':' | b'\\'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_keeps_one_run_layer_per_lower_layer_and_removes_it_at_the_end() {
+        let machine = tempfile::tempdir().expect("temp dir");
+        let (lower, other) = (machine.path().join("lower"), machine.path().join("other"));
+        for root in [&lower, &other] {
+            std::fs::create_dir_all(root.join("etc")).expect("mkdir");
+            std::fs::write(root.join("etc/hostname"), "machine\n").expect("write");
+        }
+        let places = tempfile::tempdir().expect("temp dir");
+        let place = |n: u32| places.path().join(format!("layer-{n}"));
+        // A run of its own makes its layer and leaves it to the run to remove.
+        let (first, kept) = base_layer(&lower, place(1), true).expect("a layer");
+        assert_eq!((first.as_path(), kept), (place(1).as_path(), false));
+        keep_base_layers();
+        let (made, kept) = base_layer(&lower, place(2), true).expect("a layer");
+        assert_eq!((made.as_path(), kept), (place(2).as_path(), true));
+        assert_eq!(std::fs::read_to_string(made.join("etc/hostname")).expect("copied"), "machine\n");
+        // The next run over the same lower layer gets the kept one; nothing is copied again.
+        let (again, kept) = base_layer(&lower, place(3), true).expect("a layer");
+        assert_eq!((again.as_path(), kept), (place(2).as_path(), true));
+        assert!(!place(3).exists());
+        // Another lower layer: the kept one goes, a new one is kept.
+        let (new, kept) = base_layer(&other, place(4), true).expect("a layer");
+        assert_eq!((new.as_path(), kept), (place(4).as_path(), true));
+        assert!(!place(2).exists());
+        // A layer in the run's own directory goes with the run.
+        let (own, kept) = base_layer(&lower, place(5), false).expect("a layer");
+        assert_eq!((own.as_path(), kept), (place(5).as_path(), false));
+        release_kept_layer();
+        assert!(!place(4).exists() && place(5).exists());
+    }
 }
