@@ -86,8 +86,8 @@ pub struct SimArgs {
     /// trace is the same either way.
     #[arg(long, short, conflicts_with = "quiet")]
     pub(crate) verbose: bool,
-    /// Where units live: `ns` (a container each, from Linux namespaces; needs root and
-    /// iproute2), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
+    /// Where units live: `ns` (a container each, from Linux namespaces; needs root, or user
+    /// namespaces), `lxd` (a container each, from a real LXD daemon; `dev/lxd-setup.sh` makes a
     /// machine ready), `host` (a directory each, on this machine), or `auto`: `ns` when
     /// running as root or where user namespaces are allowed, else `host`.
     #[arg(long, value_parser = backend_kind(), default_value_t = Kind::Auto)]

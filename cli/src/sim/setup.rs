@@ -97,7 +97,7 @@ pub fn resolve(asked: Kind, quiet: bool) -> Kind {
     if asked == Kind::Auto && kind.units_share_this_machine() && !quiet {
         match asked.auto_fallback_note() {
             Some(note) => eprintln!("note: {note}"),
-            None => eprintln!("note: units share this machine (--backend host); with iproute2, as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)"),
+            None => eprintln!("note: units share this machine (--backend host); as root or where user namespaces are allowed, each unit gets a machine of its own (--backend ns)"),
         }
     }
     kind

@@ -26,7 +26,7 @@
 //! stay identical from run to run). The fabric is reachable from no other namespace, so
 //! parallel runs cannot collide and nothing is routed to the machine's networks. The switch,
 //! a unit's port and addresses are made with netlink messages from the simulator
-//! (`netlink`), or, without root, with iproute2's `ip` run in the run's user namespace. The
+//! (`netlink`), with root from the thread itself, without from a child in the run's user namespace. The
 //! one way out is apt's: the gateway's address on the switch takes HTTP proxy connections
 //! and relays them to a package cache on this machine (`packages`).
 //!
@@ -72,7 +72,7 @@ use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
 use files::{layered_path, resolve_within};
 use init::start_init;
-use net::{connect_by_ip, find_ip, make_switch_by_ip, new_net_namespace, switch_address, Switch};
+use net::{new_net_namespace, switch_address, Switch};
 use nix::libc;
 use nix::sched::CloneFlags;
 use packages::PackageRoute;
@@ -92,9 +92,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-/// Whether this machine can run the ns backend: iproute2's `ip`, and root or user namespaces.
+/// Whether this machine can run the ns backend: root, or user namespaces.
 pub fn available() -> bool {
-    net::find_ip().is_some() && (nix::unistd::geteuid().is_root() || user_namespaces_work())
+    nix::unistd::geteuid().is_root() || user_namespaces_work()
 }
 
 /// The prefix of the run directories and cgroups this backend makes.
@@ -110,7 +110,6 @@ pub struct NsBackend {
     /// What identifies it in the trace.
     lower_id: BaseId,
     layers_on_tmpfs: bool,
-    ip: PathBuf,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
     /// With root: the run's switch, reached with netlink messages (see the `net` module);
@@ -234,9 +233,6 @@ impl NsBackend {
         }
         std::fs::create_dir_all(&state_dir)?;
         let layers_on_tmpfs = is_overlay(&state_dir);
-        let ip = find_ip().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::NotFound, "the ns backend needs iproute2's `ip` (apt-get install iproute2)")
-        })?;
         let self_pid_ns: OwnedFd = File::open("/proc/self/ns/pid")?.into();
         let mut backend = NsBackend {
             root,
@@ -245,7 +241,6 @@ impl NsBackend {
             lower,
             lower_id,
             layers_on_tmpfs,
-            ip,
             self_pid_ns,
             fabric: None,
             switch: None,
@@ -288,14 +283,8 @@ impl NsBackend {
         } else {
             new_net_namespace().map_err(|e| annotate(e, "cannot make the run's network namespace"))?
         };
-        if rootless {
-            // Without root this process cannot enter the namespace: `ip` joins the run's user
-            // namespace first.
-            make_switch_by_ip(&backend.ip, backend.user_fd(), &fabric)
-                .map_err(|e| annotate(e, "cannot make the run's switch"))?;
-        } else {
-            backend.switch = Some(Switch::make(&fabric).map_err(|e| annotate(e, "cannot make the run's switch"))?);
-        }
+        backend.switch =
+            Some(Switch::make(&fabric, backend.user_fd()).map_err(|e| annotate(e, "cannot make the run's switch"))?);
         match PackageRoute::open(backend.user_fd(), &fabric) {
             Ok(route) => backend.package_route = Some(route),
             Err(e) => {
@@ -432,12 +421,10 @@ impl NsBackend {
         }
         joined?;
         if let Some(address) = address {
-            let fabric = self.fabric.as_ref().ok_or_else(|| io::Error::other("the run's network is gone"))?;
-            let connected = match self.switch.as_mut() {
-                Some(switch) => switch.connect(&machine.net, address),
-                None => connect_by_ip(&self.ip, self.user_fd(), fabric, (machine.pid, &machine.net), address),
-            };
-            connected.map_err(|e| annotate(e, "cannot connect the unit to the run's switch"))?;
+            let switch = self.switch.as_mut().ok_or_else(|| io::Error::other("the run's network is gone"))?;
+            switch
+                .connect(&machine.net, address)
+                .map_err(|e| annotate(e, "cannot connect the unit to the run's switch"))?;
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Finding a program the way a shell does: the one PATH lookup of the project.
 //!
-//! The backends need programs of this machine (iproute2's `ip`, LXD's `lxc`) and the command
+//! The backends need programs of this machine (LXD's `lxc`) and the command
 //! needs others (`juju`). Each used to search PATH in its own way; this is the one way, with
 //! the directories to try when PATH misses them named by the caller (a root shell's PATH has
 //! `/usr/sbin`, a user's may not; the LXD snap puts `lxc` in `/snap/bin`).

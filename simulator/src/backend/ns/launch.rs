@@ -121,7 +121,7 @@ fn null_terminated(strings: &[CString]) -> Vec<*const libc::c_char> {
 
 /// Sets this thread's signal mask with the system call itself (the C library's wrapper
 /// leaves out the signals it keeps for itself).
-unsafe fn set_signal_mask(mask: &libc::sigset_t, before: Option<&mut libc::sigset_t>) {
+pub(super) unsafe fn set_signal_mask(mask: &libc::sigset_t, before: Option<&mut libc::sigset_t>) {
     let before = before.map_or(std::ptr::null_mut(), |b| b as *mut libc::sigset_t);
     // The kernel's signal set is 64 bits.
     libc::syscall(libc::SYS_rt_sigprocmask, libc::SIG_SETMASK, mask as *const libc::sigset_t, before, 8usize);

@@ -7,8 +7,12 @@
 //! network namespace as its `eth0`, with its address and hardware address, up, and the
 //! unit's loopback up.
 //!
-//! A netlink socket talks to the network namespace it was made in; the calling thread joins
-//! the namespace to make it, and comes back.
+//! A netlink socket talks to the network namespace it was made in, with the rights of the
+//! process that made it. With root the calling thread joins the namespace to make it, and
+//! comes back ([`Rtnl::open_in`]); without, a short-lived child that shares the simulator's
+//! memory and descriptors joins the run's user namespace and the network namespace, and
+//! makes it there ([`Rtnl::open_as`]): the simulator then speaks with the rights of the
+//! run's root, where before each step was an `ip` process.
 
 use nix::libc;
 use std::fs::File;
@@ -66,6 +70,79 @@ impl Rtnl {
             Ok(unsafe { OwnedFd::from_raw_fd(fd) })
         })?;
         Ok(Rtnl { socket, seq: 0 })
+    }
+
+    /// A socket in the network namespace `netns`, made by a child that joined the user
+    /// namespace `user` first (which owns `netns`, or an ancestor of its owner does): without
+    /// root this process cannot join them itself. The child is a `clone` that shares this
+    /// process's memory and descriptor table, and suspends it until the child ends; it makes
+    /// three system calls.
+    pub(super) fn open_as(user: &OwnedFd, netns: &OwnedFd) -> io::Result<Rtnl> {
+        struct Open {
+            user: RawFd,
+            netns: RawFd,
+            /// The socket the child made, or -1.
+            socket: libc::c_int,
+            /// The errno of the step that failed, 0 while none did.
+            error: libc::c_int,
+        }
+        extern "C" fn child(arg: *mut libc::c_void) -> libc::c_int {
+            // SAFETY: `arg` is the `Open` of `open_as`, whose thread is suspended until this
+            // child ends; the child makes system calls only.
+            unsafe {
+                let open = &mut *arg.cast::<Open>();
+                let fd = if libc::setns(open.user, libc::CLONE_NEWUSER) != 0
+                    || libc::setns(open.netns, libc::CLONE_NEWNET) != 0
+                {
+                    -1
+                } else {
+                    libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE)
+                };
+                if fd < 0 {
+                    std::ptr::write_volatile(&mut open.error, (*libc::__errno_location()).max(1));
+                } else {
+                    std::ptr::write_volatile(&mut open.socket, fd);
+                }
+                libc::_exit(0)
+            }
+        }
+        let mut open = Open { user: user.as_raw_fd(), netns: netns.as_raw_fd(), socket: -1, error: 0 };
+        let mut stack = vec![0u8; 16 * 1024];
+        let top = (stack.as_mut_ptr() as usize + stack.len()) & !15;
+        // SAFETY: as `launch::launch`: every signal is blocked while the child borrows this
+        // thread's memory (no handler of the simulator's may run in it), and the child only
+        // writes `open`, which lives until it has ended (CLONE_VFORK).
+        let pid = unsafe {
+            let mut all: libc::sigset_t = std::mem::zeroed();
+            let mut before: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut all);
+            super::launch::set_signal_mask(&all, Some(&mut before));
+            let pid = libc::clone(
+                child,
+                top as *mut libc::c_void,
+                libc::CLONE_VM | libc::CLONE_VFORK | libc::CLONE_FILES | libc::SIGCHLD,
+                (&mut open as *mut Open).cast(),
+            );
+            let clone_error = io::Error::last_os_error();
+            super::launch::set_signal_mask(&before, None);
+            if pid < 0 {
+                return Err(clone_error);
+            }
+            pid
+        };
+        let mut status = 0;
+        // SAFETY: waits for the child made above.
+        while unsafe { libc::waitpid(pid, &mut status, 0) } < 0 && nix::errno::Errno::last() == nix::errno::Errno::EINTR
+        {
+        }
+        // SAFETY: the child has ended; what it wrote is in `open`.
+        let (socket, error) = unsafe { (std::ptr::read_volatile(&open.socket), std::ptr::read_volatile(&open.error)) };
+        if socket < 0 {
+            return Err(io::Error::from_raw_os_error(if error == 0 { libc::EINVAL } else { error }));
+        }
+        // SAFETY: the child made it in this process's descriptor table (CLONE_FILES); nothing
+        // else owns it.
+        Ok(Rtnl { socket: unsafe { OwnedFd::from_raw_fd(socket) }, seq: 0 })
     }
 
     /// The index of the interface `name`.
