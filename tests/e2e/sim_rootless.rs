@@ -348,6 +348,9 @@ const FAKE_DEAD_WORKER: &str = "999999999";
 #[test]
 fn clean_removes_a_run_layer_whose_worker_died_between_runs() {
     // What a worker killed between two runs leaves: its layer, named after it, and no run.
+    // Any `--clean` would remove it: not while the ns tests, which expect to find nothing
+    // left, clean.
+    let _guard = crate::sim_ns::ns_guard();
     let home = NobodyDir::new();
     let layer = PathBuf::from(format!("/dev/shm/formula-sim-{FAKE_DEAD_WORKER}-1-base"));
     std::fs::create_dir_all(layer.join("etc")).expect("make a layer");
