@@ -10,7 +10,7 @@ use nix::libc;
 use nix::sched::CloneFlags;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 /// A unit's pid 1 that is building the unit's root: it says on a pipe when the root is
 /// ready (the pipe closes) or which step failed (step index and errno).
@@ -30,10 +30,27 @@ pub(super) struct Starting {
 /// waits for the helper.
 pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>) -> io::Result<Starting> {
     let (reader, writer) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
-    let report = writer.as_raw_fd();
     let ops = plan.ops();
-    let mut stack = vec![0u8; 256 * 1024];
-    let mut init_stack = vec![0u8; 256 * 1024];
+    STACKS.with_borrow_mut(|stacks| start_on(ops, (reader, writer), flags, run_user, stacks))
+}
+
+thread_local! {
+    /// The stacks a unit's pid 1 (and, without root, its helper) starts on, made once per
+    /// thread: each child runs on its own copy of this memory, so the next unit may use it
+    /// again (half a megabyte zeroed for every unit cost more than the clone's other work).
+    static STACKS: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 512 * 1024]);
+}
+
+/// [`start_init`], on `stacks`.
+fn start_on(
+    ops: &[Op],
+    (reader, writer): (OwnedFd, OwnedFd),
+    flags: CloneFlags,
+    run_user: Option<RawFd>,
+    stacks: &mut [u8],
+) -> io::Result<Starting> {
+    let report = writer.as_raw_fd();
+    let (stack, init_stack) = stacks.split_at_mut(stacks.len() / 2);
     let (go_read, go_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
     let birth = Birth {
         ops,
@@ -41,7 +58,7 @@ pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>
         go_read: go_read.as_raw_fd(),
         go_write: go_write.as_raw_fd(),
         flags: flags.bits() | libc::CLONE_NEWUSER | libc::CLONE_PARENT | libc::SIGCHLD,
-        stack_top: stack_top(&mut init_stack),
+        stack_top: stack_top(init_stack),
     };
     let (callback, clone_flags): (Box<dyn FnMut() -> isize>, CloneFlags) = match run_user {
         None => (Box::new(move || -> isize { unit_init(ops, report) }), flags),
@@ -49,7 +66,7 @@ pub(super) fn start_init(plan: &Plan, flags: CloneFlags, run_user: Option<RawFd>
     };
     // SAFETY: the child runs `unit_init` or `unit_helper`, which make only system calls on
     // memory prepared before the clone (their own copy), and never return.
-    let child = unsafe { nix::sched::clone(callback, &mut stack, clone_flags, Some(libc::SIGCHLD)) }
+    let child = unsafe { nix::sched::clone(callback, stack, clone_flags, Some(libc::SIGCHLD)) }
         .map_err(|e| annotate(e.into(), "cannot make the unit's namespaces (clone)"))?
         .as_raw();
     drop(writer);
