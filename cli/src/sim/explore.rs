@@ -33,8 +33,8 @@ impl Runner for ProcessRunner {
         let choices_file = trace.with_extension("choices");
         let sleep_file = trace.with_extension("sleep.json");
         let args = match schedule {
-            Schedule::Seed(seed) => self.runs.args(trace, *seed, None),
-            Schedule::SeedAvoiding(seed, _) => self.runs.args(trace, *seed, None),
+            // The schedules to keep out of go to the worker, which keeps their tree.
+            Schedule::Seed(seed) | Schedule::SeedAvoiding(seed, _) => self.runs.args(trace, *seed, None),
             Schedule::Choices(picks) => {
                 write_choices(&choices_file, picks)?;
                 self.runs.args(trace, self.seed, Some((&choices_file, self.shrink_max_hooks)))
