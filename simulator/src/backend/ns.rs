@@ -780,30 +780,40 @@ impl UnitMachine {
         // The kernel's out-of-memory killer picks a unit's hooks and daemons, never its init.
         let _ = std::fs::write(format!("/proc/{pid}/oom_score_adj"), "-1000");
         let open = |what: &str| -> io::Result<OwnedFd> { Ok(File::open(format!("/proc/{pid}/{what}"))?.into()) };
-        let opened = (|| -> io::Result<UnitMachine> {
-            Ok(UnitMachine {
-                pid,
-                ended: false,
-                start_time: process_start_time(pid).unwrap_or(0),
-                layers,
-                mnt: open("ns/mnt")?,
-                uts: open("ns/uts")?,
-                ipc: open("ns/ipc")?,
-                net: open("ns/net")?,
-                pid_ns: open("ns/pid")?,
-                root: Root::Building(starting, plan),
-                user: match run_user {
-                    Some(_) => Some(open("ns/user")?),
-                    None => None,
-                },
-                host_network,
-                cgroup_dirs: Vec::new(),
-                cgroup_procs: Vec::new(),
-            })
+        let opened = (|| -> io::Result<_> {
+            let user = match run_user {
+                Some(_) => Some(open("ns/user")?),
+                None => None,
+            };
+            Ok((open("ns/mnt")?, open("ns/uts")?, open("ns/ipc")?, open("ns/net")?, open("ns/pid")?, user))
         })();
-        opened.map_err(|e| {
-            kill_and_reap(pid);
-            annotate(e, "cannot open the unit's namespaces")
+        let (mnt, uts, ipc, net, pid_ns, user) = match opened {
+            Ok(namespaces) => namespaces,
+            Err(e) => {
+                kill_and_reap(pid);
+                // A pid 1 that failed at its first steps may be gone before its namespaces
+                // were opened: what it reported says why.
+                return Err(match starting.wait(&plan) {
+                    Err(reported) => reported,
+                    Ok(()) => annotate(e, "cannot open the unit's namespaces"),
+                });
+            }
+        };
+        Ok(UnitMachine {
+            pid,
+            ended: false,
+            start_time: process_start_time(pid).unwrap_or(0),
+            layers,
+            mnt,
+            uts,
+            ipc,
+            net,
+            pid_ns,
+            root: Root::Building(starting, plan),
+            user,
+            host_network,
+            cgroup_dirs: Vec::new(),
+            cgroup_procs: Vec::new(),
         })
     }
 
