@@ -241,6 +241,12 @@ impl Worker {
         Ok(serde_json::from_str(&answer).ok())
     }
 
+    /// How many of `before`'s schedules its tree holds, where it can grow into theirs (a tree
+    /// only grows; `None`: it must start again).
+    fn schedules_known(&self, before: &SchedulesBefore) -> Option<usize> {
+        self.schedules.filter(|&(log, known)| log == before.log_id() && known <= before.count()).map(|(_, known)| known)
+    }
+
     /// Why a worker that stopped answering ended: its status and the last line it wrote.
     fn death(mut self) -> String {
         self.requests = None;
@@ -286,13 +292,8 @@ impl Pool {
     /// `before`; its answer, or why there is none.
     pub fn run(&self, mut request: Job, before: Option<&SchedulesBefore>) -> Result<Answer, String> {
         let idle = self.idle.lock().ok().and_then(|mut list| {
-            // The worker whose tree needs the fewest schedules added, where it can grow into
-            // this run's (a tree only grows).
-            let fits = |w: &Worker| match (before, w.schedules) {
-                (Some(b), Some((log, known))) if log == b.log_id() && known <= b.count() => known + 1,
-                _ => 0,
-            };
-            let best = (0..list.len()).max_by_key(|&i| fits(&list[i]))?;
+            // The worker whose tree needs the fewest schedules added.
+            let best = (0..list.len()).max_by_key(|&i| before.and_then(|b| list[i].schedules_known(b)))?;
             Some(list.swap_remove(best))
         });
         let mut worker = match idle {
@@ -300,10 +301,7 @@ impl Pool {
             None => Worker::start(&self.binary)?,
         };
         if let Some(before) = before {
-            let known = match worker.schedules {
-                Some((log, known)) if log == before.log_id() && known <= before.count() => Some(known),
-                _ => None,
-            };
+            let known = worker.schedules_known(before);
             let add = before.since(known.unwrap_or(0));
             let add = add.iter().map(|keys| keys.iter().map(|k| (k.outcomes, k.taken)).collect()).collect();
             request.schedules = Some(NewSchedules { fresh: known.is_none(), add });

@@ -271,11 +271,13 @@ impl NsBackend {
             backend.base = Some(place.clone());
             backend.save_state();
             let keepable = !place.starts_with(&backend.state_dir);
-            let (base, kept) = rootless::base_layer(&backend.lower, place, keepable)
+            let (base, kept) = rootless::base_layer(&backend.lower, place.clone(), keepable)
                 .map_err(|e| annotate(e, "cannot make the run's layer of writable directories"))?;
-            backend.base = Some(base);
             backend.base_kept = kept;
-            backend.save_state();
+            if base != place {
+                backend.base = Some(base);
+                backend.save_state();
+            }
             backend
                 .notes
                 .push("units run without root, in user namespaces: one user id (a chown to another user fails)".into());
@@ -748,8 +750,7 @@ impl Backend for NsBackend {
         self.cgroups.clear();
         self.run_user = None;
         if let Some(base) = self.base.take().filter(|b| !b.starts_with(&self.state_dir) && !self.base_kept) {
-            clean::make_removable(&base);
-            let _ = std::fs::remove_dir_all(&base);
+            let _ = clean::remove_tree(&base);
         }
         let _ = std::fs::remove_file(self.state_dir.join("state"));
         if !nix::unistd::geteuid().is_root() {

@@ -47,8 +47,7 @@ pub fn clean_leftovers() -> Vec<String> {
         for base in bases {
             // The run's layer in memory (a rootless run's), named after the run.
             if base.file_name().is_some_and(|n| n.to_string_lossy().starts_with(PREFIX)) && base.is_dir() {
-                make_removable(&base);
-                match std::fs::remove_dir_all(&base) {
+                match remove_tree(&base) {
                     Ok(()) => done.push(format!("removed {}", base.display())),
                     Err(e) => done.push(format!("cannot remove {}: {e}", base.display())),
                 }
@@ -56,8 +55,7 @@ pub fn clean_leftovers() -> Vec<String> {
         }
         done.extend(unmount_under(&dir));
         if mounts_under(&dir).is_empty() {
-            make_removable(&dir);
-            match std::fs::remove_dir_all(&dir) {
+            match remove_tree(&dir) {
                 Ok(()) => done.push(format!("removed {}", dir.display())),
                 Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
             }
@@ -83,8 +81,7 @@ fn clean_stray_bases() -> Vec<String> {
         if same_process(pid, start) || !dir.is_dir() {
             continue;
         }
-        make_removable(&dir);
-        match std::fs::remove_dir_all(&dir) {
+        match remove_tree(&dir) {
             Ok(()) => done.push(format!("removed {}", dir.display())),
             Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
         }
@@ -152,6 +149,12 @@ fn clean_named_netns() -> Vec<String> {
         }
     }
     done
+}
+
+/// Removes `dir` and everything under it, made removable first ([`make_removable`]).
+pub(super) fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    make_removable(dir);
+    std::fs::remove_dir_all(dir)
 }
 
 /// Makes everything under `dir` removable by its owner (an overlay leaves its work

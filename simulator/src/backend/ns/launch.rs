@@ -82,28 +82,11 @@ pub(super) fn launch(spec: &ProcessSpec, entry: &Entry<'_>, stack: &mut [u8]) ->
         entry,
         error: 0,
     };
-    // The stack grows down from its 16-byte aligned top.
-    let top = (stack.as_mut_ptr() as usize + stack.len()) & !15;
-    // SAFETY: every signal is blocked for this thread while the child borrows its memory,
-    // so that no handler of the simulator's runs in the child before it resets them; the
-    // mask is put back before returning. The child only reads `args` (alive, as this thread
-    // is suspended until the child has executed the hook or ended) and writes its `error`.
+    // SAFETY: the child only reads `args` (alive, as this thread is suspended until the
+    // child has executed the hook or ended) and writes its `error`; it resets the
+    // simulator's signal handlers before it unblocks signals.
     unsafe {
-        let mut all: libc::sigset_t = std::mem::zeroed();
-        let mut before: libc::sigset_t = std::mem::zeroed();
-        libc::sigfillset(&mut all);
-        set_signal_mask(&all, Some(&mut before));
-        let pid = libc::clone(
-            child_main,
-            top as *mut c_void,
-            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
-            (&mut args as *mut ChildArgs).cast(),
-        );
-        let clone_error = io::Error::last_os_error();
-        set_signal_mask(&before, None);
-        if pid < 0 {
-            return Err(clone_error);
-        }
+        let pid = clone_sharing_memory(child_main, (&mut args as *mut ChildArgs).cast(), 0, stack)?;
         let error = std::ptr::read_volatile(&args.error);
         if error != 0 {
             let mut status = 0;
@@ -114,6 +97,35 @@ pub(super) fn launch(spec: &ProcessSpec, entry: &Entry<'_>, stack: &mut [u8]) ->
     }
 }
 
+/// Clones a child that runs `child(arg)` on `stack`, sharing this process's memory
+/// (`CLONE_VM | CLONE_VFORK`, and `flags`), and returns once it has executed a program or
+/// ended; its pid. Every signal is blocked for this thread meanwhile, so that no handler of
+/// the simulator's runs in the child (the child inherits that mask), and the mask is put back
+/// before returning.
+///
+/// # Safety
+/// `child` makes system calls only, on `arg` and memory prepared before the call.
+pub(super) unsafe fn clone_sharing_memory(
+    child: extern "C" fn(*mut c_void) -> libc::c_int,
+    arg: *mut c_void,
+    flags: libc::c_int,
+    stack: &mut [u8],
+) -> io::Result<libc::pid_t> {
+    // The stack grows down from its 16-byte aligned top.
+    let top = (stack.as_mut_ptr() as usize + stack.len()) & !15;
+    let mut all: libc::sigset_t = std::mem::zeroed();
+    let mut before: libc::sigset_t = std::mem::zeroed();
+    libc::sigfillset(&mut all);
+    set_signal_mask(&all, Some(&mut before));
+    let pid = libc::clone(child, top as *mut c_void, libc::CLONE_VM | libc::CLONE_VFORK | flags | libc::SIGCHLD, arg);
+    let clone_error = io::Error::last_os_error();
+    set_signal_mask(&before, None);
+    if pid < 0 {
+        return Err(clone_error);
+    }
+    Ok(pid)
+}
+
 /// Pointers to `strings`, then a null one, as `execve` takes them.
 fn null_terminated(strings: &[CString]) -> Vec<*const libc::c_char> {
     strings.iter().map(|s| s.as_ptr()).chain(std::iter::once(std::ptr::null())).collect()
@@ -121,7 +133,7 @@ fn null_terminated(strings: &[CString]) -> Vec<*const libc::c_char> {
 
 /// Sets this thread's signal mask with the system call itself (the C library's wrapper
 /// leaves out the signals it keeps for itself).
-pub(super) unsafe fn set_signal_mask(mask: &libc::sigset_t, before: Option<&mut libc::sigset_t>) {
+unsafe fn set_signal_mask(mask: &libc::sigset_t, before: Option<&mut libc::sigset_t>) {
     let before = before.map_or(std::ptr::null_mut(), |b| b as *mut libc::sigset_t);
     // The kernel's signal set is 64 bits.
     libc::syscall(libc::SYS_rt_sigprocmask, libc::SIG_SETMASK, mask as *const libc::sigset_t, before, 8usize);

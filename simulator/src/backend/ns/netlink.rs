@@ -108,27 +108,10 @@ impl Rtnl {
         }
         let mut open = Open { user: user.as_raw_fd(), netns: netns.as_raw_fd(), socket: -1, error: 0 };
         let mut stack = vec![0u8; 16 * 1024];
-        let top = (stack.as_mut_ptr() as usize + stack.len()) & !15;
-        // SAFETY: as `launch::launch`: every signal is blocked while the child borrows this
-        // thread's memory (no handler of the simulator's may run in it), and the child only
-        // writes `open`, which lives until it has ended (CLONE_VFORK).
+        // SAFETY: the child makes system calls only, and writes `open`, which lives until it
+        // has ended (CLONE_VFORK); it shares the descriptor table, where its socket stays.
         let pid = unsafe {
-            let mut all: libc::sigset_t = std::mem::zeroed();
-            let mut before: libc::sigset_t = std::mem::zeroed();
-            libc::sigfillset(&mut all);
-            super::launch::set_signal_mask(&all, Some(&mut before));
-            let pid = libc::clone(
-                child,
-                top as *mut libc::c_void,
-                libc::CLONE_VM | libc::CLONE_VFORK | libc::CLONE_FILES | libc::SIGCHLD,
-                (&mut open as *mut Open).cast(),
-            );
-            let clone_error = io::Error::last_os_error();
-            super::launch::set_signal_mask(&before, None);
-            if pid < 0 {
-                return Err(clone_error);
-            }
-            pid
+            super::launch::clone_sharing_memory(child, (&mut open as *mut Open).cast(), libc::CLONE_FILES, &mut stack)?
         };
         let mut status = 0;
         // SAFETY: waits for the child made above.
