@@ -94,10 +94,6 @@ fn hookless_scenario(dir: &Path) -> std::path::PathBuf {
 /// that runs many (or, with `process_per_seed`, in a process of its own), each seed drawn
 /// alone (`--allow-repeats`) or keeping out of the schedules before it (`repeats` false);
 /// its wall time.
-fn seeds_wall(scenario: &Path, backend: &str, seeds: u64, jobs: usize, process_per_seed: bool) -> f64 {
-    explore_wall(scenario, backend, seeds, jobs, process_per_seed, true)
-}
-
 fn explore_wall(scenario: &Path, backend: &str, seeds: u64, jobs: usize, process_per_seed: bool, repeats: bool) -> f64 {
     let mut command = Command::new(FORMULA);
     command.env("FORMULA_SIM_RUNS_PER_WORKER", if process_per_seed { "1" } else { "" });
@@ -128,8 +124,8 @@ fn seed_cost(backend: &str) {
     for jobs in [1usize, 2] {
         let (mut before, mut now) = (Vec::new(), Vec::new());
         for _round in 0..5 {
-            before.push(seeds_wall(&scenario, backend, seeds, jobs, true));
-            now.push(seeds_wall(&scenario, backend, seeds, jobs, false));
+            before.push(explore_wall(&scenario, backend, seeds, jobs, true, true));
+            now.push(explore_wall(&scenario, backend, seeds, jobs, false, true));
         }
         let median = |v: &mut Vec<f64>| {
             v.sort_by(f64::total_cmp);

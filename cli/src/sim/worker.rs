@@ -71,25 +71,20 @@ pub fn serve() -> Result<u8> {
     redirect(&null, 1)?;
     drop(null);
     let own_stderr = private_copy(2)?;
-    let me = std::process::id();
     let mut answers = std::fs::File::from(answers);
-    let mut tree = SchedulesRun::default();
     // Without root, an ns run copies the machine's writable trees into a layer of its own:
     // the same for every run here, so made once.
     simulator::backend::ns::keep_base_layers();
-    let served = serve_requests(requests, &mut answers, &own_stderr, me, &mut tree);
+    let served = serve_requests(requests, &mut answers, &own_stderr);
     simulator::backend::ns::release_kept_layer();
     served
 }
 
 /// Answers each request on `requests` until it closes.
-fn serve_requests(
-    requests: OwnedFd,
-    answers: &mut std::fs::File,
-    own_stderr: &OwnedFd,
-    me: u32,
-    tree: &mut SchedulesRun,
-) -> Result<u8> {
+fn serve_requests(requests: OwnedFd, answers: &mut std::fs::File, own_stderr: &OwnedFd) -> Result<u8> {
+    let me = std::process::id();
+    // The schedules this exploration ran, as this worker was told them.
+    let mut tree = SchedulesRun::default();
     for line in BufReader::new(std::fs::File::from(requests)).lines() {
         let line = line.context("cannot read a request")?;
         let request: Job = serde_json::from_str(&line).context("not a request")?;
@@ -104,14 +99,14 @@ fn serve_requests(
         redirect(&capture, 2)?;
         let avoiding = request.schedules.as_ref().map(|new| {
             if new.fresh {
-                *tree = SchedulesRun::default();
+                tree = SchedulesRun::default();
             }
             for schedule in &new.add {
                 let keys: Vec<DrawKey> =
                     schedule.iter().map(|&(outcomes, taken)| DrawKey { outcomes, taken }).collect();
                 tree.add(&keys);
             }
-            Avoid::over(tree)
+            Avoid::over(&tree)
         });
         let outcome = std::panic::catch_unwind(|| run(&request.args, avoiding));
         let code = match &outcome {
