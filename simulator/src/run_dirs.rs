@@ -17,7 +17,9 @@
 //! the MediaWiki stack, which installs its packages in five units, takes about 2 GB of it for
 //! the run's length. `TMPDIR=/var/tmp` keeps runs on disk.
 
+use crate::backend::owner::Owner;
 use crate::backend::Kind;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// The prefix of the directories (and cgroups, and layers) that runs make.
@@ -100,6 +102,76 @@ pub fn existing() -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     dirs
+}
+
+/// Removes `dir` and everything under it, made removable first ([`make_removable`]).
+pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    make_removable(dir);
+    std::fs::remove_dir_all(dir)
+}
+
+/// Makes everything under `dir` removable by its owner (an overlay leaves its work
+/// directories without permissions; a hook may leave directories read-only).
+pub(crate) fn make_removable(dir: &Path) {
+    let Ok(meta) = dir.symlink_metadata() else { return };
+    if !meta.is_dir() {
+        return;
+    }
+    if meta.mode() & 0o700 != 0o700 {
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode((meta.mode() & 0o7777) | 0o700));
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                make_removable(&entry.path());
+            }
+        }
+    }
+}
+
+/// The file in a run's directory that names the process it belongs to (`PID START PIDNS`,
+/// see [`Owner`], and the pid namespace those are numbers in). That process removes the directory when the run ends; one killed first (an
+/// explorer's worker, a `formula sim` sent SIGKILL) leaves it, and `formula sim --clean`
+/// removes it ([`clean_orphans`]). A kept run's directory has none: it is kept on purpose.
+pub const OWNER_FILE: &str = "owner";
+
+/// Marks `dir`, a new run's directory, as this process's.
+pub fn claim(dir: &Path) -> std::io::Result<()> {
+    let me = Owner::this();
+    std::fs::write(dir.join(OWNER_FILE), format!("{} {} {}\n", me.pid, me.start, pid_namespace()))
+}
+
+/// This process's pid namespace, as `/proc/self/ns/pid` names it (`pid:[N]`).
+fn pid_namespace() -> String {
+    std::fs::read_link("/proc/self/ns/pid").map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Marks `dir` as kept: no process's, and not for `formula sim --clean` to remove.
+pub fn release(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(OWNER_FILE));
+}
+
+/// Removes the directories of runs whose process died before it could ([`OWNER_FILE`]),
+/// except those of container runs (`ns/`, `lxd/` in them), which their backend's cleanup
+/// removes with the mounts and containers they go with. One line per directory.
+pub fn clean_orphans() -> Vec<String> {
+    let mut done = Vec::new();
+    for dir in existing() {
+        let Ok(text) = std::fs::read_to_string(dir.join(OWNER_FILE)) else { continue };
+        let mut parts = text.split_whitespace();
+        let owner = Owner::parse(parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        // A run in another pid namespace (a `formula sim` inside a unit) is not ours to judge.
+        let elsewhere = parts.next() != Some(pid_namespace().as_str());
+        let containers = dir.join("ns").exists() || dir.join("lxd").exists();
+        if containers || elsewhere || owner.is_none_or(|owner| owner.alive()) {
+            continue;
+        }
+        match remove_tree(&dir) {
+            Ok(()) => done.push(format!("removed {} (its run was killed)", dir.display())),
+            Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
+        }
+    }
+    done
 }
 
 #[cfg(test)]

@@ -65,16 +65,16 @@ fn start_ticks(pid: &str) -> Option<u64> {
     stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
 }
 
-/// Whether a run cgroup `formula-sim-PID-START` belongs to a run older than this test process.
+/// Whether a run cgroup `formula-sim-PID-START-N` belongs to a run older than this test process.
 fn started_before_this_test(name: &str) -> bool {
-    let start: Option<u64> = name.rsplit('-').next().and_then(|s| s.parse().ok());
+    let start: Option<u64> = name.trim_start_matches("formula-sim-").split('-').nth(1).and_then(|s| s.parse().ok());
     match (start, start_ticks("self")) {
         (Some(run), Some(me)) => run < me,
         _ => false,
     }
 }
 
-/// Whether a run cgroup `formula-sim-PID-START` belongs to a simulator that still runs: a
+/// Whether a run cgroup `formula-sim-PID-START-N` belongs to a simulator that still runs: a
 /// run of another session on a shared machine (this test's runs have ended when it looks).
 fn owner_still_runs(name: &str) -> bool {
     let mut parts = name.trim_start_matches("formula-sim-").split('-');

@@ -101,7 +101,11 @@ fn a_worker_killed_mid_run_fails_that_run_and_the_next_runs_get_a_new_one() {
     )
     .expect("write scenario");
     let out = dir.path().join("out");
+    // The runs' directories go here, where this test alone looks.
+    let runs = dir.path().join("runs");
+    std::fs::create_dir_all(&runs).expect("mkdir");
     let explorer = formula()
+        .env("TMPDIR", &runs)
         .arg("sim")
         .arg(&scenario)
         .args([
@@ -133,6 +137,37 @@ fn a_worker_killed_mid_run_fails_that_run_and_the_next_runs_get_a_new_one() {
     // The second seed ran in a new worker, to its own end: its hook timed out, each retry.
     assert!(stderr.contains("FAILED seed 1: unit in error: sleeper/0: hook failed: \"install\""), "{stderr}");
     assert!(stderr.contains("2 runs, 2 failed"), "{stderr}");
+    let left = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&runs)
+            .expect("read the runs' directory")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("formula-sim-") && !name.starts_with("formula-sim-last"))
+            .collect();
+        names.sort();
+        names
+    };
+    // The killed run could not remove its directory; `--clean` does, as its owner is dead, and
+    // leaves a run kept on purpose.
+    let killed = left();
+    assert_eq!(killed.len(), 1, "{killed:?}");
+    let kept = formula()
+        .env("TMPDIR", &runs)
+        .arg("sim")
+        .arg(repo().join("examples/orderbug/scenarios/fixed.yaml"))
+        .args(["--backend", "host", "--keep", "always"])
+        .output()
+        .expect("run formula sim");
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    let clean = formula().env("TMPDIR", &runs).args(["sim", "--clean", "--backend", "host"]).output().expect("clean");
+    let said = String::from_utf8_lossy(&clean.stderr);
+    assert!(clean.status.success(), "{said}");
+    let removed = format!("removed {} (its run was killed)", runs.join(&killed[0]).display());
+    assert!(said.contains(&removed), "{said}");
+    let after = left();
+    assert_eq!(after.len(), 1, "{after:?}\n{said}");
+    assert_ne!(after, killed);
+    assert!(runs.join(&after[0]).join("run.json").is_file(), "{after:?}");
 }
 
 /// Polls `find` until it finds something (at most 60 s).

@@ -18,6 +18,8 @@ fn last_run_file() -> PathBuf {
 pub fn remember(dir: &Path, replay_args: &[String]) -> Result<()> {
     let text = serde_json::to_string_pretty(&serde_json::json!({ "args": replay_args }))?;
     std::fs::write(dir.join(RUN_FILE), text).with_context(|| format!("cannot write {}", dir.display()))?;
+    // Kept on purpose: not a dead run's leftover for `formula sim --clean`.
+    simulator::run_dirs::release(dir);
     remember_last(dir);
     Ok(())
 }

@@ -44,6 +44,8 @@ impl RunDir {
             .tempdir_in(simulator::run_dirs::parent(kind))
             .context("cannot create the run's directory")?;
         let root = dir.path().canonicalize().context("cannot resolve the run's directory")?;
+        // Named as this process's, for `formula sim --clean` should it be killed before removing it.
+        simulator::run_dirs::claim(&root).context("cannot write in the run's directory")?;
         let tool_binary = match (shared_hook_tool(), crate::embedded::hook_tool()) {
             (Some(shared), _) => shared,
             (None, Some(bytes)) => write_hook_tool(&root, bytes)?,

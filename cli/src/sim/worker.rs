@@ -206,6 +206,9 @@ struct Worker {
     /// Closed (taken) to end the worker.
     requests: Option<ChildStdin>,
     answers: BufReader<ChildStdout>,
+    /// The last line of its own stderr, once that closes: read all along by a thread, so
+    /// that a worker that writes there cannot fill the pipe and stop.
+    last_words: std::sync::mpsc::Receiver<String>,
 }
 
 impl Worker {
@@ -217,10 +220,25 @@ impl Worker {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-        let (Some(requests), Some(answers)) = (child.stdin.take(), child.stdout.take()) else {
+        let (Some(requests), Some(answers), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
             return Err("cannot talk to a worker".into());
         };
-        Ok(Worker { child, runs: 0, schedules: None, requests: Some(requests), answers: BufReader::new(answers) })
+        let (tell, last_words) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut last = String::new();
+            for line in BufReader::new(stderr).lines() {
+                match line {
+                    Ok(line) if !line.trim().is_empty() => last = line,
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+            let _ = tell.send(last);
+        });
+        let answers = BufReader::new(answers);
+        Ok(Worker { child, runs: 0, schedules: None, requests: Some(requests), answers, last_words })
     }
 
     fn ask(&mut self, request: &Job) -> std::io::Result<Option<Answer>> {
@@ -247,11 +265,9 @@ impl Worker {
         self.requests = None;
         let _ = self.child.kill();
         let status = self.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            let _ = pipe.read_to_string(&mut stderr);
-        }
-        let last = stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("no output");
+        // A process the worker left (a hook) may hold its stderr open a while longer.
+        let last = self.last_words.recv_timeout(std::time::Duration::from_secs(2)).unwrap_or_default();
+        let last = if last.is_empty() { "no output" } else { &last };
         format!("the run did not finish ({status}): {last}")
     }
 }

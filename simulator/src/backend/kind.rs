@@ -131,7 +131,11 @@ impl Kind {
     pub fn clean_leftovers(self) -> Vec<String> {
         match self {
             Kind::Auto => [Kind::Host, Kind::Ns, Kind::Lxd].into_iter().flat_map(Kind::clean_leftovers).collect(),
-            Kind::Host => super::host::leftovers::clean_leftovers(),
+            Kind::Host => {
+                let mut done = super::host::leftovers::clean_leftovers();
+                done.extend(crate::run_dirs::clean_orphans());
+                done
+            }
             Kind::Ns => ns::clean_leftovers(),
             Kind::Lxd => lxd::clean_leftovers(),
         }

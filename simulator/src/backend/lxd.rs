@@ -42,7 +42,7 @@ pub use clean::clean_leftovers;
 pub use lxc::{Lxc, SETUP_HINT};
 
 use super::ns::files::resolve_within;
-use super::ns::process_start_time;
+use super::owner::Owner;
 use super::{kill_process_group, unit_slug, Backend, Kind, Machine, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -140,8 +140,8 @@ impl LxdBackend {
         let root = root.canonicalize()?;
         let tool_binary = tool_binary.canonicalize()?;
         std::fs::create_dir_all(root.join("lxd"))?;
-        let me = std::process::id();
-        let owner = format!("{me} {}", process_start_time(me as i32).unwrap_or(0));
+        let me = Owner::this();
+        let owner = format!("{} {}", me.pid, me.start);
         let run_id = format!("{:08x}", fnv1a(format!("{owner} {}", root.display()).as_bytes()) as u32);
         let backend = LxdBackend {
             lxc,

@@ -9,6 +9,7 @@ pub mod isolate;
 mod kind;
 pub mod lxd;
 pub mod ns;
+pub(crate) mod owner;
 mod program;
 mod spawned;
 

@@ -67,6 +67,7 @@ mod rootless;
 pub use clean::clean_leftovers;
 pub use rootless::{keep_base_layers, release_kept_layer, user_namespaces_work};
 
+use super::owner::{process_start_time, Owner};
 use super::{unit_slug, Backend, Kind, Machine, Options, ProcessSpec, Spawned, UnitEntry, UnitPlaces};
 use crate::base::{BaseId, Store};
 use cgroup::{remove_cgroup, CgroupRun, UnitCgroup};
@@ -264,8 +265,7 @@ impl NsBackend {
             let run_user = RunUser::create()?;
             let fabric = run_user.net.try_clone()?;
             backend.run_user = Some(run_user);
-            let me = std::process::id();
-            let name = format!("{PREFIX}{me}-{}-base", process_start_time(me as i32).unwrap_or(0));
+            let name = Owner::this().name("base");
             let place = rootless::base_layer_dir(&name, backend.state_dir.join("base"));
             // Named before it is made, so that a crash while it is made leaves it to `--clean`.
             backend.base = Some(place.clone());
@@ -475,8 +475,8 @@ impl NsBackend {
     }
 
     fn save_state(&self) {
-        let me = std::process::id();
-        let mut text = format!("owner {me} {}\n", process_start_time(me as i32).unwrap_or(0));
+        let me = Owner::this();
+        let mut text = format!("owner {} {}\n", me.pid, me.start);
         for run in &self.cgroups {
             text.push_str(&format!("cgroup {}\n", run.dir.display()));
         }
@@ -750,13 +750,13 @@ impl Backend for NsBackend {
         self.cgroups.clear();
         self.run_user = None;
         if let Some(base) = self.base.take().filter(|b| !b.starts_with(&self.state_dir) && !self.base_kept) {
-            let _ = clean::remove_tree(&base);
+            let _ = crate::run_dirs::remove_tree(&base);
         }
         let _ = std::fs::remove_file(self.state_dir.join("state"));
         if !nix::unistd::geteuid().is_root() {
             // The overlays' work directories have no permissions: the run's directory must
             // stay removable by its owner.
-            clean::make_removable(&self.state_dir);
+            crate::run_dirs::make_removable(&self.state_dir);
         }
     }
 }
@@ -1061,15 +1061,4 @@ fn kill_and_reap(pid: i32) {
 /// Whether `path` is on an overlay file system (which cannot hold an overlay's upper layer).
 fn is_overlay(path: &Path) -> bool {
     nix::sys::statfs::statfs(path).is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::OVERLAYFS_SUPER_MAGIC)
-}
-
-/// When a live (not zombie) process started, in clock ticks since boot (field 22 of
-/// /proc/PID/stat): with its pid, it names the process (pids are reused).
-pub(crate) fn process_start_time(pid: i32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
-        return None;
-    }
-    fields.get(19)?.parse().ok()
 }

@@ -1,7 +1,8 @@
 //! Leftovers of runs that died: what `formula sim --clean` removes for the `lxd` backend.
 
 use super::lxc::Lxc;
-use super::{process_start_time, CONTAINER_PREFIX, OWNER_KEY};
+use super::{CONTAINER_PREFIX, OWNER_KEY};
+use crate::backend::owner::Owner;
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -67,10 +68,8 @@ pub fn clean_leftovers() -> Vec<String> {
 /// Whether the simulator named by `PID START` still runs.
 fn owner_alive(owner: &str) -> bool {
     let mut parts = owner.split_whitespace();
-    match (parts.next().and_then(|p| p.parse::<i32>().ok()), parts.next().and_then(|s| s.parse::<u64>().ok())) {
-        (Some(pid), Some(start)) => process_start_time(pid) == Some(start),
-        _ => false,
-    }
+    let (pid, start) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    Owner::parse(pid, start).is_some_and(|owner| owner.alive())
 }
 
 #[cfg(test)]
@@ -79,8 +78,7 @@ mod tests {
 
     #[test]
     fn owners_are_alive_only_with_their_start_time() {
-        let me = std::process::id() as i32;
-        let start = process_start_time(me).unwrap_or(0);
+        let Owner { pid: me, start } = Owner::this();
         assert!(owner_alive(&format!("{me} {start}")));
         assert!(!owner_alive(&format!("{me} {}", start + 1)));
         assert!(!owner_alive("garbage"));

@@ -1,12 +1,14 @@
 //! Limits: a cgroup per unit in the hierarchies this machine offers (v1 `pids` and `memory`,
 //! or v2 with those controllers delegated to this process's cgroup).
 
-use super::{annotate, process_start_time, Options, PREFIX};
+use super::{annotate, Options};
+use crate::backend::owner::Owner;
 use nix::libc;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The cgroup of a run in one hierarchy.
@@ -158,9 +160,12 @@ fn describe_limit(controller: &str, value: u64) -> String {
     }
 }
 
+/// A name of the run's own, `formula-sim-PID-START-N` for the N-th run of this process: an
+/// explorer's worker runs run after run, and a cgroup that one run could not remove (a process
+/// stuck in it) must not be the next one's, with what is stuck counting against its limits.
 fn run_cgroup_name() -> String {
-    let me = std::process::id();
-    format!("{PREFIX}{me}-{}", process_start_time(me as i32).unwrap_or(0))
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    Owner::this().name(&RUNS.fetch_add(1, Ordering::Relaxed).to_string())
 }
 
 /// The directory of this process's cgroup in the v1 hierarchy of `controller`.
@@ -226,6 +231,22 @@ pub(super) fn remove_cgroup(dir: &Path) {
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_run_of_a_process_has_a_cgroup_name_of_its_own() {
+        let (first, second) = (run_cgroup_name(), run_cgroup_name());
+        assert_ne!(first, second);
+        for name in [&first, &second] {
+            // `--clean` reads the owner back from the name, and leaves a live one's alone.
+            let (owner, _) = Owner::of_name(name).expect("an owner in the name");
+            assert_eq!(owner, Owner::this());
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Removing what runs leave: a run's own directories at its end ([`make_removable`]), and the
-//! leftovers of runs that died, which `formula sim --clean` removes ([`clean_leftovers`]).
+//! Removing the leftovers of ns runs that died, which `formula sim --clean` removes
+//! ([`clean_leftovers`]).
 
 use super::cgroup::{remove_cgroup, v1_dir, v2_dir};
 use super::mounts::mounts_under;
-use super::{kill_and_reap, process_start_time, PREFIX};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use super::{kill_and_reap, PREFIX};
+use crate::backend::owner::Owner;
+use crate::run_dirs::remove_tree;
 use std::path::{Path, PathBuf};
 
 /// Removes what runs of this backend left when their simulator died: processes of their
@@ -76,9 +77,8 @@ fn clean_stray_bases() -> Vec<String> {
     let mut done = Vec::new();
     for dir in crate::run_dirs::existing() {
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let Some(owner) = name.strip_prefix(PREFIX).and_then(|rest| rest.strip_suffix("-base")) else { continue };
-        let Some((pid, start)) = owner.split_once('-') else { continue };
-        if same_process(pid, start) || !dir.is_dir() {
+        let Some((owner, "base")) = Owner::of_name(&name) else { continue };
+        if owner.alive() || !dir.is_dir() {
             continue;
         }
         match remove_tree(&dir) {
@@ -91,10 +91,7 @@ fn clean_stray_bases() -> Vec<String> {
 
 /// Whether process `pid` is alive and started at `start` (so it is not a reused pid).
 fn same_process(pid: &str, start: &str) -> bool {
-    match (pid.parse::<i32>(), start.parse::<u64>()) {
-        (Ok(pid), Ok(start)) => process_start_time(pid) == Some(start),
-        _ => false,
-    }
+    Owner::parse(pid, start).is_some_and(|owner| owner.alive())
 }
 
 fn unmount_under(dir: &Path) -> Vec<String> {
@@ -107,7 +104,7 @@ fn unmount_under(dir: &Path) -> Vec<String> {
     done
 }
 
-/// Run cgroups (`formula-sim-PID-START`) in this process's hierarchies whose run is gone.
+/// Run cgroups (`formula-sim-PID-START-N`) in this process's hierarchies whose run is gone.
 fn clean_stray_cgroups() -> Vec<String> {
     let mut done = Vec::new();
     let (Ok(mine), Ok(mounts)) =
@@ -121,9 +118,8 @@ fn clean_stray_cgroups() -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(&base) else { continue };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(rest) = name.strip_prefix(PREFIX) else { continue };
-            let Some((pid, start)) = rest.split_once('-') else { continue };
-            if !same_process(pid, start) {
+            let Some((owner, _)) = Owner::of_name(&name) else { continue };
+            if !owner.alive() {
                 remove_cgroup(&entry.path());
                 done.push(format!("removed cgroup {}", entry.path().display()));
             }
@@ -149,29 +145,4 @@ fn clean_named_netns() -> Vec<String> {
         }
     }
     done
-}
-
-/// Removes `dir` and everything under it, made removable first ([`make_removable`]).
-pub(super) fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    make_removable(dir);
-    std::fs::remove_dir_all(dir)
-}
-
-/// Makes everything under `dir` removable by its owner (an overlay leaves its work
-/// directories without permissions; a hook may leave directories read-only).
-pub(super) fn make_removable(dir: &Path) {
-    let Ok(meta) = dir.symlink_metadata() else { return };
-    if !meta.is_dir() {
-        return;
-    }
-    if meta.mode() & 0o700 != 0o700 {
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode((meta.mode() & 0o7777) | 0o700));
-    }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                make_removable(&entry.path());
-            }
-        }
-    }
 }

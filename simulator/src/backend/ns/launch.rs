@@ -89,12 +89,18 @@ pub(super) fn launch(spec: &ProcessSpec, entry: &Entry<'_>, stack: &mut [u8]) ->
         let pid = clone_sharing_memory(child_main, (&mut args as *mut ChildArgs).cast(), 0, stack)?;
         let error = std::ptr::read_volatile(&args.error);
         if error != 0 {
-            let mut status = 0;
-            while libc::waitpid(pid, &mut status, 0) < 0 && nix::errno::Errno::last() == nix::errno::Errno::EINTR {}
+            reap(pid);
             return Err(io::Error::from_raw_os_error(error));
         }
         Ok(pid as u32)
     }
+}
+
+/// Waits for the child `pid` (one made by [`clone_sharing_memory`]) to end.
+pub(super) fn reap(pid: libc::pid_t) {
+    let mut status = 0;
+    // SAFETY: waitpid(2) on a child of ours, into a status we own.
+    while unsafe { libc::waitpid(pid, &mut status, 0) } < 0 && nix::errno::Errno::last() == nix::errno::Errno::EINTR {}
 }
 
 /// Clones a child that runs `child(arg)` on `stack`, sharing this process's memory

@@ -113,11 +113,7 @@ impl Rtnl {
         let pid = unsafe {
             super::launch::clone_sharing_memory(child, (&mut open as *mut Open).cast(), libc::CLONE_FILES, &mut stack)?
         };
-        let mut status = 0;
-        // SAFETY: waits for the child made above.
-        while unsafe { libc::waitpid(pid, &mut status, 0) } < 0 && nix::errno::Errno::last() == nix::errno::Errno::EINTR
-        {
-        }
+        super::launch::reap(pid);
         // SAFETY: the child has ended; what it wrote is in `open`.
         let (socket, error) = unsafe { (std::ptr::read_volatile(&open.socket), std::ptr::read_volatile(&open.error)) };
         if socket < 0 {

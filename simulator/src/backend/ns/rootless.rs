@@ -131,7 +131,7 @@ pub fn keep_base_layers() {
 pub fn release_kept_layer() {
     let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, dir)) = kept.layer.take() {
-        let _ = super::clean::remove_tree(&dir);
+        let _ = crate::run_dirs::remove_tree(&dir);
     }
 }
 
@@ -147,7 +147,7 @@ pub(super) fn base_layer(lower: &Path, place: PathBuf, keepable: bool) -> io::Re
     }
     // Made again: another lower layer, or the kept one is gone.
     if let Some((_, dir)) = kept.layer.take() {
-        let _ = super::clean::remove_tree(&dir);
+        let _ = crate::run_dirs::remove_tree(&dir);
     }
     make_base_layer(lower, &place)?;
     let keep = kept.enabled && keepable;
