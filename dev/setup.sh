@@ -9,9 +9,9 @@
 # What it installs:
 # - system packages: gcc and libc6-dev (the Rust formulas' native builds), python3 and
 #   python3-venv (the example formulas, charm-tools, jubilant), python3-pip (`formula pack` of
-#   ops charms installs their dependencies with it), iproute2 (`ip`, which the ns tests look for leftovers with),
-#   chromium (the timeline page's browser test), zip (the pack benchmark's baseline),
-#   mmdebstrap (builds the unit base), puppet and Debian's puppet-module-* packages (Puppet 7
+#   ops charms installs their dependencies with it), iproute2 (`ip`, which the ns tests look
+#   for leftovers with), chromium (the timeline page's browser test), zip (the pack
+#   benchmark's baseline), mmdebstrap (builds the unit base), puppet and Debian's puppet-module-* packages (Puppet 7
 #   and the modules under /usr/share/puppet/modules that port-puppet's conformance test
 #   compares our parser and port with), apt-cacher-ng (the package cache through which ns
 #   units install Debian's packages), nodejs and npm when the machine has no npm;

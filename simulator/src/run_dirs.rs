@@ -130,15 +130,15 @@ pub(crate) fn make_removable(dir: &Path) {
 }
 
 /// The file in a run's directory that names the process it belongs to (`PID START PIDNS`,
-/// see [`Owner`], and the pid namespace those are numbers in). That process removes the directory when the run ends; one killed first (an
-/// explorer's worker, a `formula sim` sent SIGKILL) leaves it, and `formula sim --clean`
-/// removes it ([`clean_orphans`]). A kept run's directory has none: it is kept on purpose.
+/// see [`Owner`], and the pid namespace those are numbers in). That process removes the
+/// directory when the run ends; one killed first (an explorer's worker, a `formula sim` sent
+/// SIGKILL) leaves it, and `formula sim --clean` removes it ([`clean_orphans`]). A kept run's
+/// directory has none: it is kept on purpose.
 pub const OWNER_FILE: &str = "owner";
 
 /// Marks `dir`, a new run's directory, as this process's.
 pub fn claim(dir: &Path) -> std::io::Result<()> {
-    let me = Owner::this();
-    std::fs::write(dir.join(OWNER_FILE), format!("{} {} {}\n", me.pid, me.start, pid_namespace()))
+    std::fs::write(dir.join(OWNER_FILE), format!("{} {}\n", Owner::this(), pid_namespace()))
 }
 
 /// This process's pid namespace, as `/proc/self/ns/pid` names it (`pid:[N]`).
@@ -156,12 +156,13 @@ pub fn release(dir: &Path) {
 /// removes with the mounts and containers they go with. One line per directory.
 pub fn clean_orphans() -> Vec<String> {
     let mut done = Vec::new();
+    let here = pid_namespace();
     for dir in existing() {
         let Ok(text) = std::fs::read_to_string(dir.join(OWNER_FILE)) else { continue };
-        let mut parts = text.split_whitespace();
-        let owner = Owner::parse(parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let mut words = text.split_whitespace();
+        let owner = Owner::read(&mut words);
         // A run in another pid namespace (a `formula sim` inside a unit) is not ours to judge.
-        let elsewhere = parts.next() != Some(pid_namespace().as_str());
+        let elsewhere = words.next() != Some(here.as_str());
         let containers = dir.join("ns").exists() || dir.join("lxd").exists();
         if containers || elsewhere || owner.is_none_or(|owner| owner.alive()) {
             continue;

@@ -70,8 +70,9 @@ impl Kind {
         }
     }
 
-    /// Whether this machine has what the kind needs: `ns` needs root or user namespaces; `lxd` needs the `lxc` client (whether its daemon answers, and has the
-    /// image, [`Kind::make`] finds out, and says what to do).
+    /// Whether this machine has what the kind needs: `ns` needs root or user namespaces;
+    /// `lxd` needs the `lxc` client (whether its daemon answers, and has the image,
+    /// [`Kind::make`] finds out, and says what to do).
     pub fn available(self) -> bool {
         match self {
             Kind::Auto | Kind::Host => true,

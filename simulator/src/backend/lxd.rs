@@ -140,8 +140,7 @@ impl LxdBackend {
         let root = root.canonicalize()?;
         let tool_binary = tool_binary.canonicalize()?;
         std::fs::create_dir_all(root.join("lxd"))?;
-        let me = Owner::this();
-        let owner = format!("{} {}", me.pid, me.start);
+        let owner = Owner::this().to_string();
         let run_id = format!("{:08x}", fnv1a(format!("{owner} {}", root.display()).as_bytes()) as u32);
         let backend = LxdBackend {
             lxc,

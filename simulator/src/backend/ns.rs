@@ -26,9 +26,9 @@
 //! stay identical from run to run). The fabric is reachable from no other namespace, so
 //! parallel runs cannot collide and nothing is routed to the machine's networks. The switch,
 //! a unit's port and addresses are made with netlink messages from the simulator
-//! (`netlink`), with root from the thread itself, without from a child in the run's user namespace. The
-//! one way out is apt's: the gateway's address on the switch takes HTTP proxy connections
-//! and relays them to a package cache on this machine (`packages`).
+//! (`netlink`): with root from the thread itself, without from a child in the run's user
+//! namespace. The one way out is apt's: the gateway's address on the switch takes HTTP proxy
+//! connections and relays them to a package cache on this machine (`packages`).
 //!
 //! Nothing outlives the run: pid 1 of every unit dies with the thread that made it
 //! (`PR_SET_PDEATHSIG`), which ends every process of the unit, its mounts and its network
@@ -113,8 +113,7 @@ pub struct NsBackend {
     layers_on_tmpfs: bool,
     self_pid_ns: OwnedFd,
     fabric: Option<OwnedFd>,
-    /// With root: the run's switch, reached with netlink messages (see the `net` module);
-    /// without, units are connected by `ip`.
+    /// The run's switch, reached with netlink messages (see the `net` module).
     switch: Option<Switch>,
     /// The units' way to Debian's packages (see the `packages` module), when it could be made.
     package_route: Option<PackageRoute>,
@@ -475,8 +474,7 @@ impl NsBackend {
     }
 
     fn save_state(&self) {
-        let me = Owner::this();
-        let mut text = format!("owner {} {}\n", me.pid, me.start);
+        let mut text = format!("owner {}\n", Owner::this());
         for run in &self.cgroups {
             text.push_str(&format!("cgroup {}\n", run.dir.display()));
         }

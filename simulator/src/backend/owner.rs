@@ -4,6 +4,7 @@
 //! Names of such things read `formula-sim-PID-START`, then what the thing is (`-base`, `-7`).
 
 use crate::run_dirs::PREFIX;
+use std::fmt;
 use std::sync::Mutex;
 
 /// A process, as its pid and start time name it.
@@ -36,6 +37,13 @@ impl Owner {
         Some(Owner { pid: pid.parse().ok()?, start: start.parse().ok()? })
     }
 
+    /// The owner that `words` begin with, as [`Owner`]'s `Display` writes it (`PID START`);
+    /// the words after it are left in `words`.
+    pub(crate) fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Owner> {
+        let (pid, start) = (words.next()?, words.next()?);
+        Owner::parse(pid, start)
+    }
+
     /// The owner in a name made by [`Owner::name`], and what follows it there.
     pub(crate) fn of_name(name: &str) -> Option<(Owner, &str)> {
         let rest = name.strip_prefix(PREFIX)?;
@@ -57,6 +65,13 @@ impl Owner {
     /// Whether the process still runs (a live process with this pid started at this time).
     pub(crate) fn alive(&self) -> bool {
         process_start_time(self.pid) == Some(self.start)
+    }
+}
+
+/// `PID START`: how state files, run directories and lxd containers record their owner.
+impl fmt::Display for Owner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.pid, self.start)
     }
 }
 
@@ -91,5 +106,15 @@ mod tests {
         let me = Owner::this();
         assert!(!Owner { start: me.start + 1, ..me }.alive());
         assert_eq!(Owner::parse("12", "x"), None);
+    }
+
+    #[test]
+    fn an_owner_written_out_reads_back_and_leaves_what_follows() {
+        let me = Owner::this();
+        let text = format!("{me} pid:[4026531836]");
+        let mut words = text.split_whitespace();
+        assert_eq!(Owner::read(&mut words), Some(me));
+        assert_eq!(words.next(), Some("pid:[4026531836]"));
+        assert_eq!(Owner::read(&mut "12".split_whitespace()), None);
     }
 }

@@ -67,9 +67,7 @@ pub fn clean_leftovers() -> Vec<String> {
 
 /// Whether the simulator named by `PID START` still runs.
 fn owner_alive(owner: &str) -> bool {
-    let mut parts = owner.split_whitespace();
-    let (pid, start) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    Owner::parse(pid, start).is_some_and(|owner| owner.alive())
+    Owner::read(&mut owner.split_whitespace()).is_some_and(|owner| owner.alive())
 }
 
 #[cfg(test)]
@@ -78,9 +76,9 @@ mod tests {
 
     #[test]
     fn owners_are_alive_only_with_their_start_time() {
-        let Owner { pid: me, start } = Owner::this();
-        assert!(owner_alive(&format!("{me} {start}")));
-        assert!(!owner_alive(&format!("{me} {}", start + 1)));
+        let me = Owner::this();
+        assert!(owner_alive(&me.to_string()));
+        assert!(!owner_alive(&Owner { start: me.start + 1, ..me }.to_string()));
         assert!(!owner_alive("garbage"));
     }
 }
