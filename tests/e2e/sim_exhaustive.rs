@@ -117,23 +117,26 @@ fn class(trace: &std::path::Path) -> String {
 /// The reduction leaves no schedule out: the class of every schedule that random seeds run
 /// (picking a unit and its hook in one draw, as the search's runs do, on fresh snapshots, as
 /// the search does without `--max-stale`) is among the classes the search ran to the end.
-/// Two searches missed some: one that took a unit's choice among its offered hooks for
+/// Three searches missed some: one that took a unit's choice among its offered hooks for
 /// independent of what other units did (trio-fixed, before hooks that change a unit's options
-/// counted as touching them), and one that let a relation hook the formula does not have
-/// commute with its unit's hooks that list the relation's units.
+/// counted as touching them); one that let a relation hook the formula does not have commute
+/// with its unit's hooks that list the relation's units; and one that let a remote unit's
+/// write commute with a changed hook for a unit named after it (feeds-heard-in-order: the
+/// write would have put its own changed first).
 #[test]
 fn every_class_of_schedules_that_seeds_reach_the_search_ran() {
     // Each scenario, and how many classes 40 seeds reach at least.
     let scenarios = [
-        ("halfjoin/scenarios/fixed.yaml", 2),
-        ("latejoin/scenarios/trio-fixed.yaml", 3),
-        ("latejoin/scenarios/fixed.yaml", 3),
-        ("orderbug/scenarios/fixed.yaml", 3),
+        ("examples/halfjoin/scenarios/fixed.yaml", 2),
+        ("examples/latejoin/scenarios/trio-fixed.yaml", 3),
+        ("examples/latejoin/scenarios/fixed.yaml", 3),
+        ("examples/orderbug/scenarios/fixed.yaml", 3),
+        ("tests/scenarios/feeds-heard-in-order.yaml", 10),
     ];
     let seeds: u64 = std::env::var("FORMULA_TEST_CLASS_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(40);
     for (name, least) in scenarios {
         let dir = tempfile::tempdir().expect("temp dir");
-        let scenario = example(name);
+        let scenario = repo().join(name);
         let classes_file = dir.path().join("classes.txt");
         let classes_arg = classes_file.to_str().expect("utf-8");
         let (code, stderr) = formula_sim(&scenario, &["--exhaustive", "--classes-file", classes_arg], dir.path());

@@ -11,7 +11,9 @@
 //!
 //! - a relation hook reads what its remote unit (or application) wrote and whether that unit
 //!   is in the relation (`-relation-created` nothing of it, `-relation-broken` its whole
-//!   scope), and a joined or departed hook who else is (the next remote unit depends on it);
+//!   scope), a joined or departed hook who else is (the next remote unit depends on it), and a
+//!   changed hook who else is and what the remote units named before its own wrote (a unit
+//!   hears of one change at a time, in name order: theirs would have come first);
 //!   every hook reads its application's leadership and leader settings (leader-settings-changed
 //!   comes before the hooks the resolver would offer otherwise);
 //! - a relation's created, joined, departed and broken hooks write their unit's view of it,
@@ -151,6 +153,8 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
     // Relations by id → the applications at their ends; a unit's machine (its principal's).
     let mut relations: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut machine: BTreeMap<String, String> = BTreeMap::new();
+    // The units of each application, by name: the order a unit's resolver takes them in.
+    let mut units: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut steps: Vec<Step> = Vec::new();
     let mut draws = 0usize;
     let mut segment = 0usize;
@@ -163,8 +167,12 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                 let apps = r.key.split_whitespace().filter_map(|end| end.split_once(':').map(|(a, _)| a.to_string()));
                 relations.entry(r.relation).or_default().extend(apps);
             }
+            Event::AddUnit(added) => {
+                units.entry(app_of(&added.unit).to_string()).or_default().insert(added.unit.clone());
+            }
             Event::Subordinate(s) => {
                 machine.insert(s.unit.clone(), s.principal.clone());
+                units.entry(app_of(&s.unit).to_string()).or_default().insert(s.unit.clone());
             }
             Event::Step(_) => segment += 1,
             Event::Hook(hook) => {
@@ -213,6 +221,18 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                                 // Which remote unit a relation joins (or departs) next
                                 // depends on who else is in it.
                                 step.reads.insert(Object::Scope(id));
+                            } else {
+                                // A unit hears of one remote unit's change at a time, in name
+                                // order, after any joined or departed (docs/juju-contract.md
+                                // §6.2): the change of a unit named before this one, or another
+                                // unit entering or leaving, would have been offered in its place.
+                                let others = units.get(app_of(remote)).into_iter().flatten();
+                                for other in others.filter(|other| *other != remote && **other != hook.unit) {
+                                    step.reads.insert(Object::Member(id, other.clone()));
+                                    if other < remote {
+                                        step.reads.insert(Object::Bag(id, other.clone()));
+                                    }
+                                }
                             }
                         } else if let Some(app) = &hook.remote_app {
                             // A hook for the remote application alone is offered while none
@@ -510,6 +530,32 @@ mod tests {
         // db/0's install races no other unit's hook (its unit's next one, which it may come
         // after or not as the unit chooses, is a race of the unit's own).
         assert!(!races.iter().any(|&(i, j)| i == 0 && steps[j].unit != "db/0"), "{races:?}");
+    }
+
+    #[test]
+    fn a_remote_units_write_orders_the_changed_hooks_for_units_named_after_it() {
+        let add = |unit: &str| Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() });
+        let events = vec![
+            relate(0, "source:feed sink:feed"),
+            add("source/0"),
+            add("source/1"),
+            add("sink/0"),
+            hook("sink/0", "feed-relation-changed", Some(0), Some("source/1")),
+            hook("source/0", "feed-relation-joined", Some(0), Some("sink/0")),
+            bag_write("source/0", 0),
+            hook("sink/0", "feed-relation-changed", Some(0), Some("source/0")),
+            hook("source/1", "feed-relation-joined", Some(0), Some("sink/0")),
+            bag_write("source/1", 0),
+            hook("source/0", "install", None, None),
+        ];
+        let steps = steps(&events);
+        // Had source/0 written first, sink/0 would have heard of source/0's change before
+        // source/1's: the changed for source/1 does not commute with that write.
+        assert!(steps[0].conflicts(&steps[1]));
+        // source/1's write comes after source/0's in name order: it preempts nothing.
+        assert!(!steps[2].conflicts(&steps[3]));
+        // Who is in the relation decides too: a unit entering it would be joined first.
+        assert!(steps[0].conflicts(&steps[4]) && steps[2].conflicts(&steps[4]));
     }
 
     /// `hook` with the picks that were possible in its place.
