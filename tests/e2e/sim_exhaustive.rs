@@ -106,6 +106,36 @@ fn max_schedules_stops_the_search_and_says_what_is_left() {
     assert!(stderr.contains("stopped at --max-time with 1 schedules to go"), "{stderr}");
 }
 
+/// With `--faults`, where a fault strikes is part of the space: an install that cannot run
+/// twice fails once a fault kills it after its `mkdir` (its retries then fail too), and the
+/// install that can passes every schedule, each fault place tried.
+#[test]
+fn exhaustive_with_faults_finds_an_install_that_cannot_run_twice_and_proves_the_fixed_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = |name: &str| {
+        let text = format!(
+            "formulas: {{m: FORMULAS/{name}}}\napplications:\n  m: {{formula: m}}\nsteps:\n  - settle\n  - expect: {{status: {{m/0: active}}}}\n"
+        );
+        let home = dir.path().join(name);
+        std::fs::create_dir_all(&home).expect("scenario dir");
+        scenario_file(&home, &text)
+    };
+    let buggy = scenario("mkdir-once");
+    let (code, stderr) = formula_sim(&buggy, &["--exhaustive", "--no-shrink"], dir.path());
+    assert_eq!(code, 0, "without faults, the one schedule passes: {stderr}");
+    assert!(stderr.contains("1 schedules (1 distinct"), "{stderr}");
+    let (code, stderr) = formula_sim(&buggy, &["--exhaustive", "--no-shrink", "--faults", "fail=10"], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("unit in error: m/0: hook failed: \"install\" (retried 10 times)"), "{stderr}");
+
+    let fixed = scenario("mkdir-once-fixed");
+    let (code, stderr) = formula_sim(&fixed, &["--exhaustive", "--faults", "fail=10"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("0 failed") && stderr.contains("the space is exhausted"), "{stderr}");
+    // A fault in each of the hooks' tool calls and after each hook, at least.
+    assert!(schedules(&stderr).0 >= 10, "{stderr}");
+}
+
 /// The class of a trace's schedule (its hooks in Foata normal form), as the search names it.
 fn class(trace: &std::path::Path) -> String {
     let text = std::fs::read_to_string(trace).unwrap_or_else(|e| panic!("{}: {e}", trace.display()));
