@@ -54,15 +54,21 @@ pub fn run(args: &SimArgs) -> Result<u8> {
     );
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let last_line = std::sync::Mutex::new(Instant::now());
+    let line = |p: &Progress| {
+        format!(
+            "{} schedules run ({} cut short as repeats), {} to go, {} failed",
+            p.runs, p.redundant, p.frontier, p.failures
+        )
+    };
     let progress = |p: Progress| {
         if terminal {
-            eprint!("\r{} schedules run, {} to go, {} failed", p.runs, p.frontier, p.failures);
+            eprint!("\r{}\x1b[K", line(&p));
             let _ = std::io::stderr().flush();
         } else if let Ok(mut last) = last_line.lock() {
             // In a log: a line every ten seconds.
             if last.elapsed().as_secs() >= 10 {
                 *last = Instant::now();
-                eprintln!("{} schedules run, {} to go, {} failed", p.runs, p.frontier, p.failures);
+                eprintln!("{}", line(&p));
             }
         }
     };

@@ -58,6 +58,8 @@ pub struct Progress {
     pub frontier: usize,
     /// Failures so far.
     pub failures: usize,
+    /// Runs cut short so far, their sleep sets holding every hook left (`Summary::redundant`).
+    pub redundant: usize,
 }
 
 /// What the search found.
@@ -162,7 +164,12 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
                 }
             }
         }
-        progress(Progress { runs: summary.runs, frontier: stack.len(), failures: summary.failures.len() });
+        progress(Progress {
+            runs: summary.runs,
+            frontier: stack.len(),
+            failures: summary.failures.len(),
+            redundant: summary.redundant,
+        });
     }
     summary.classes = classes.len();
     summary.class_names = classes.into_iter().collect();
