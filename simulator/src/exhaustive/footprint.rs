@@ -25,7 +25,7 @@
 //!   unit enters scope once install commits); `-relation-departed`/`-broken` its place in
 //!   their relation; `remove` every place and its application's leadership.
 
-use crate::trace::{BagKind, Event};
+use crate::trace::{BagKind, Event, FaultKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,6 +102,9 @@ pub struct Step {
     pub reads: BTreeSet<Object>,
     /// What it wrote.
     pub writes: BTreeSet<Object>,
+    /// Not a hook but a fault between two hooks ([`fault_step`]): leadership moved, or the
+    /// update-status timer fired. No pick can take it; only its own draw moves it.
+    pub fault: bool,
 }
 
 impl Step {
@@ -133,6 +136,21 @@ impl Step {
     pub fn orders(&self, later: &Step) -> bool {
         let other_relations = matches!((self.relation, later.relation), (Some(a), Some(b)) if a != b);
         self.conflicts(later) || (self.unit == later.unit && !other_relations)
+    }
+
+    /// Whether a fault step brings about the hook of `offer`: update-status at a tick,
+    /// leader-elected and leader-settings-changed in its application when leadership moves.
+    fn brings_about(&self, offer: &Object) -> bool {
+        let Object::Offer(unit, name) = offer else { return false };
+        let hook = name.split(' ').nth(1).unwrap_or("");
+        match self.hook.as_str() {
+            "fault-tick" => hook == "update-status",
+            "fault-leader" => {
+                let app = self.remote.as_deref().map(app_of);
+                app == Some(app_of(unit)) && (hook == "leader-elected" || hook == "leader-settings-changed")
+            }
+            _ => false,
+        }
     }
 
     /// Whether `self`, asleep (another run took it from the state where this run's sleep set
@@ -175,6 +193,7 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                 units.entry(app_of(&s.unit).to_string()).or_default().insert(s.unit.clone());
             }
             Event::Step(_) => segment += 1,
+            Event::Fault(fault) => steps.extend(fault_step(fault, &units, segment, draws)),
             Event::Hook(hook) => {
                 let unit_draw = hook.choices.iter().position(|d| d.label == "unit").map(|at| draws + at);
                 draws += hook.choices.len();
@@ -321,18 +340,68 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
             _ => {}
         }
     }
-    for i in 1..steps.len() {
-        if steps[i].segment != steps[i - 1].segment {
+    // What each hook offered or withdrew: the options of its pick against those of the next;
+    // but the hooks a fault between the two brings about are the fault's writes. (A start
+    // before the update-status timer fires offers update-status no more than the timer does
+    // before the start: the offer follows from both.)
+    let hooks: Vec<usize> = (0..steps.len()).filter(|&i| !steps[i].fault).collect();
+    for pair in hooks.windows(2) {
+        let (hook, next) = (pair[0], pair[1]);
+        if steps[hook].segment != steps[next].segment {
             continue;
         }
-        let (before, after) = (&steps[i - 1], &steps[i]);
-        let changed = offers_changed(&before.candidates, &after.candidates);
-        steps[i - 1].writes.extend(changed.into_iter().map(|name| {
-            let unit = crate::scheduler::transition_unit(&name).to_string();
-            Object::Offer(unit, name)
-        }));
+        let changed: Vec<Object> = offers_changed(&steps[hook].candidates, &steps[next].candidates)
+            .into_iter()
+            .map(|name| Object::Offer(crate::scheduler::transition_unit(&name).to_string(), name))
+            .collect();
+        let faults = &steps[hook + 1..next];
+        let by_fault = |offer: &Object| faults.iter().any(|fault| fault.brings_about(offer));
+        let (of_faults, of_hook): (Vec<Object>, Vec<Object>) = changed.into_iter().partition(|o| by_fault(o));
+        steps[hook].writes.extend(of_hook);
+        for fault in &mut steps[hook + 1..next] {
+            let brought: Vec<Object> = of_faults.iter().filter(|offer| fault.brings_about(offer)).cloned().collect();
+            fault.writes.extend(brought);
+        }
     }
     steps
+}
+
+/// A fault between two hooks as a step of the run, so that the search orders it with the
+/// hooks it touches: leadership moving reads and writes its application's leadership (which
+/// every hook of the application reads); the update-status timer, each unit's offer of
+/// update-status, which that hook reads, and nothing else (a unit not yet started runs it
+/// once it has, whether its start came before the tick or after). `None` for faults within a hook
+/// (`fail`, `restart`, `stale`), which belong to their hook.
+fn fault_step(
+    fault: &crate::trace::Fault,
+    units: &BTreeMap<String, BTreeSet<String>>,
+    segment: usize,
+    first_draw: usize,
+) -> Option<Step> {
+    let mut step = Step { segment, first_draw, fault: true, ..Step::default() };
+    match fault.fault {
+        FaultKind::Leader => {
+            let unit = fault.unit.clone()?;
+            let app = app_of(&unit).to_string();
+            step.hook = "fault-leader".to_string();
+            step.name = format!("fault-leader {unit}");
+            step.reads.insert(Object::Leader(app.clone()));
+            step.writes.insert(Object::Leader(app));
+            step.remote = Some(unit);
+        }
+        FaultKind::Tick => {
+            step.hook = "fault-tick".to_string();
+            step.name = "fault-tick".to_string();
+            // Each unit runs update-status once for the ticks since it last did: run before
+            // the tick, a unit's update-status has this one still to come.
+            for unit in units.values().flatten() {
+                let offer = crate::scheduler::name_transition(unit, "update-status", None);
+                step.writes.insert(Object::Offer(unit.clone(), offer));
+            }
+        }
+        FaultKind::Fail | FaultKind::Restart | FaultKind::Stale => return None,
+    }
+    Some(step)
 }
 
 /// The options that one of two successive picks has and the other has not: what the hook
@@ -654,6 +723,55 @@ mod tests {
         let steps = steps(&events);
         assert!(!steps[0].conflicts(&steps[1]), "gw/0 read db's bag only");
         assert!(steps[0].conflicts(&steps[2]), "gw/0 read cache/0's bag in relation 1");
+    }
+
+    #[test]
+    fn a_fault_between_hooks_is_a_step_that_orders_the_hooks_it_touches() {
+        let fault = |kind: FaultKind, unit: Option<&str>| {
+            Event::Fault(crate::trace::Fault { fault: kind, unit: unit.map(str::to_string), ..Default::default() })
+        };
+        let added = |unit: &str| Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() });
+        let events = vec![
+            added("a/0"),
+            added("a/1"),
+            added("b/0"),
+            offered(hook("a/0", "start", None, None), &["a/0 start", "a/1 start", "b/0 start"]),
+            fault(FaultKind::Leader, Some("a/1")),
+            fault(FaultKind::Tick, None),
+            offered(hook("a/1", "start", None, None), &["a/1 leader-elected", "a/1 start", "b/0 start"]),
+            offered(hook("b/0", "start", None, None), &["a/1 leader-elected", "b/0 start"]),
+            offered(hook("a/1", "leader-elected", None, None), &["a/1 leader-elected", "b/0 update-status"]),
+            offered(hook("b/0", "update-status", None, None), &["b/0 update-status"]),
+        ];
+        let steps = steps(&events);
+        let names: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "a/0 start",
+                "fault-leader a/1",
+                "fault-tick",
+                "a/1 start",
+                "b/0 start",
+                "a/1 leader-elected",
+                "b/0 update-status"
+            ]
+        );
+        let (start, leader, tick) = (&steps[0], &steps[1], &steps[2]);
+        assert!(leader.fault && tick.fault && !start.fault);
+        // Leadership: every hook of its application reads it, no other hook does.
+        assert!(leader.conflicts(start) && leader.conflicts(&steps[3]) && !leader.conflicts(&steps[4]));
+        // The offer of leader-elected is the fault's doing, not the hook's before it.
+        let elected = Object::Offer("a/1".into(), "a/1 leader-elected".into());
+        assert!(leader.writes.contains(&elected) && !start.writes.contains(&elected));
+        // The timer touches each unit's update-status and nothing else.
+        assert!(tick.conflicts(&steps[6]));
+        assert!(!tick.conflicts(start) && !tick.conflicts(&steps[4]) && !tick.conflicts(&steps[5]));
+        // So the hooks of other applications commute with both faults, and the two starts of
+        // `a` are ordered through leadership.
+        let hb = happens_before(&steps);
+        assert!(hb[0][3] && !hb[0][4]);
+        assert!(class(&steps, &hb).starts_with("a/0 start ;b/0 start |"), "{}", class(&steps, &hb));
     }
 
     #[test]

@@ -12,6 +12,10 @@
 //! - at every other choice past the run's prefix, each other option: within their bounds, a
 //!   stale snapshot and the faults `--faults` allows, and what follows them.
 //!
+//! A fault between two hooks (leadership moving, the update-status timer) is a step of the
+//! trace as a hook is ([`footprint::Step::fault`]), so it races the hooks it touches; no pick
+//! can take it, so a reversal that must start with it moves its draw instead.
+//!
 //! A pick of a hook that commutes with everything between is never tried: that is the
 //! reduction. Each run is also given its sleep set (Godefroid's: what runs before it took
 //! from the state where it departs from them, [`SleepWatch`]); it keeps out of it and stops
@@ -216,6 +220,22 @@ fn successors(
         let reversal: Vec<usize> = (i + 1..j).filter(|&k| !hb[i][k] && hb[k][j]).chain([j]).collect();
         let initials: Vec<usize> =
             reversal.iter().copied().filter(|&k| !reversal.iter().any(|&e| e < k && hb[e][k])).collect();
+        // A fault is no option of a pick: when only a fault can start the reversal, the
+        // schedule is the one where that fault strikes before `i` (at its own draw there).
+        if initials.iter().all(|&k| steps[k].fault) {
+            for &k in &initials {
+                let label = steps[k].hook.as_str();
+                let draw =
+                    (steps[i].first_draw..at).find(|&d| info.draws.get(d).is_some_and(|draw| draw.label == label));
+                if let Some(d) = draw.filter(|&d| !info.departs(&info.draws[d])) {
+                    if count_departures(info, d, |label| label.starts_with("fault-")) < plan.max_faults {
+                        branch(d, 0);
+                    }
+                }
+            }
+            continue;
+        }
+        let initials: Vec<usize> = initials.into_iter().filter(|&k| !steps[k].fault).collect();
         // Source-DPOR: nothing to add when a run already took, or will take, an initial of the
         // reversal at that pick (or it is asleep there).
         let tried = tree.node(&picks[..at]).map(|node| &tree.nodes[node].children);
@@ -245,6 +265,20 @@ fn successors(
         };
         for index in targets.into_iter().filter(|&index| index != picks[at] && !asleep(i, &candidates[index])) {
             branch(at, index);
+        }
+    }
+    // A fault that withdraws a hook offered at the pick before it (leadership moving on before
+    // the unit it went to ran leader-elected): the schedule that runs that hook there. The
+    // fault and the hook never both run, so no race between them shows in the trace.
+    for (f, fault) in steps.iter().enumerate().take(end).filter(|(_, step)| step.fault) {
+        let Some(before) = steps[..f].iter().rposition(|step| !step.fault) else { continue };
+        let step = &steps[before];
+        let Some(at) = step.unit_draw.filter(|_| step.segment == fault.segment) else { continue };
+        for (index, name) in step.candidates.iter().enumerate() {
+            let offer = footprint::Object::Offer(transition_unit(name).to_string(), name.clone());
+            if index != picks[at] && fault.writes.contains(&offer) && !asleep(before, name) {
+                branch(at, index);
+            }
         }
     }
     // The other hooks the same unit could have run at its picks past the prefix: a unit's
