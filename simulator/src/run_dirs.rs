@@ -158,6 +158,13 @@ pub fn clean_orphans() -> Vec<String> {
     let mut done = Vec::new();
     let here = pid_namespace();
     for dir in existing() {
+        if is_left_empty(&dir) {
+            match std::fs::remove_dir(&dir) {
+                Ok(()) => done.push(format!("removed {} (empty: its run was stopped)", dir.display())),
+                Err(e) => done.push(format!("cannot remove {}: {e}", dir.display())),
+            }
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(dir.join(OWNER_FILE)) else { continue };
         let mut words = text.split_whitespace();
         let owner = Owner::read(&mut words);
@@ -174,6 +181,18 @@ pub fn clean_orphans() -> Vec<String> {
     }
     done
 }
+
+/// Whether `dir` is a run directory left empty a minute or more ago: a run stopped while its
+/// directory was being removed (the owner file went with the rest) or before it claimed it. No
+/// run keeps an empty directory, and one a minute old is no run's that is still starting.
+fn is_left_empty(dir: &Path) -> bool {
+    let empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
+    let age = dir.symlink_metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+    empty && age.is_some_and(|age| age >= EMPTY_GRACE)
+}
+
+/// How old an empty run directory must be for `formula sim --clean` to remove it.
+const EMPTY_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[cfg(test)]
 mod tests {
@@ -207,6 +226,21 @@ mod tests {
     #[test]
     fn shared_memory_is_refused_without_the_room_asked() {
         assert_eq!(in_memory(u64::MAX), None);
+    }
+
+    #[test]
+    fn only_an_empty_run_directory_a_minute_old_counts_as_left_empty() {
+        let dir = tempfile::Builder::new().prefix(PREFIX).tempdir_in(parent(Kind::Host)).expect("a run directory");
+        let age = |dir: &Path, seconds: u64| {
+            let then = std::time::SystemTime::now() - std::time::Duration::from_secs(seconds);
+            std::fs::File::open(dir).and_then(|f| f.set_modified(then)).expect("set the directory's time");
+        };
+        assert!(!is_left_empty(dir.path()), "a run may be starting in it");
+        age(dir.path(), 61);
+        assert!(is_left_empty(dir.path()));
+        std::fs::write(dir.path().join("trace.jsonl"), "").expect("a file");
+        age(dir.path(), 61);
+        assert!(!is_left_empty(dir.path()), "a directory with something in it is kept");
     }
 
     #[test]

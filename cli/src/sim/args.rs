@@ -104,8 +104,9 @@ pub struct SimArgs {
     pub(crate) unit_memory: u64,
     /// Remove what runs left behind, then exit: of `--backend ns` and `lxd` runs that died,
     /// unit processes, cgroups, mounts, containers and run directories; of `--backend host`
-    /// runs, the directories of those that were killed and, with `--no-isolate`, the files
-    /// they created on this machine. Kept runs stay. With `--backend`, only that backend's.
+    /// runs, the directories of those that were killed (and run directories left empty a
+    /// minute or more ago) and, with `--no-isolate`, the files they created on this machine.
+    /// Kept runs stay. With `--backend`, only that backend's.
     #[arg(long, conflicts_with = "scenario")]
     pub(crate) clean: bool,
     /// Inject faults at these rates, in percent: `leader=5,fail=3,restart=2,tick=5`

@@ -102,7 +102,7 @@ pub struct Step {
     pub reads: BTreeSet<Object>,
     /// What it wrote.
     pub writes: BTreeSet<Object>,
-    /// Not a hook but a fault between two hooks ([`fault_step`]): leadership moved, or the
+    /// Not a hook but a fault between two hooks: leadership moved, or the
     /// update-status timer fired. No pick can take it; only its own draw moves it.
     pub fault: bool,
 }
