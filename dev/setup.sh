@@ -36,7 +36,8 @@ YAML_LS_VERSION=1.25.0
 
 say() { printf 'setup: %s\n' "$*"; }
 
-packages=(ca-certificates gcc libc6-dev python3 python3-venv python3-pip iproute2 chromium zip mmdebstrap puppet apt-cacher-ng)
+# bsdutils: `script`, which gives a test of the exhaustive progress line a terminal.
+packages=(ca-certificates gcc libc6-dev python3 python3-venv python3-pip iproute2 bsdutils chromium zip mmdebstrap puppet apt-cacher-ng)
 # Machines that have Node.js from elsewhere keep it; Debian's serves yaml-language-server too.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # Every module Debian packages for Puppet (about 95; `apt-cache search puppet-module`); a

@@ -106,6 +106,39 @@ fn max_schedules_stops_the_search_and_says_what_is_left() {
     assert!(stderr.contains("stopped at --max-time with 1 schedules to go"), "{stderr}");
 }
 
+/// On a terminal the search says how far it got after each batch of runs, on one line that
+/// it rewrites (and clears to its end, since "to go" can shrink): runs, those cut short as
+/// repeats, the frontier left, failures. Run under `script`, which gives it a terminal.
+#[test]
+fn exhaustive_keeps_a_progress_line_on_a_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = example("latejoin/scenarios/trio-fixed.yaml");
+    let command = format!(
+        "{} sim {} --backend host --exhaustive --jobs 1",
+        env!("CARGO_BIN_EXE_formula"),
+        scenario.to_str().expect("utf-8")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run script (util-linux)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    let lines: Vec<&str> = text.split('\r').filter(|l| l.contains(" schedules run (")).collect();
+    // One rewrite per run with one job; the last says nothing is left.
+    assert!(lines.len() >= 10, "{text}");
+    assert!(lines.iter().all(|l| l.contains("cut short as repeats), ") && l.contains("\x1b[K")), "{text}");
+    let last = lines.last().copied().unwrap_or_default();
+    let (runs, _) = schedules(&text);
+    assert!(last.starts_with(&format!("{runs} schedules run (")), "{last:?} against {runs} runs");
+    assert!(last.contains(", 0 to go, 0 failed"), "{last:?}");
+    // The runs cut short, as the summary counts them.
+    let summary = text.lines().rfind(|l| l.contains(" schedules (")).unwrap_or_default();
+    let cut = summary.split(", ").find_map(|part| part.strip_suffix(" cut short as repeats)")).unwrap_or("?");
+    assert!(last.contains(&format!("({cut} cut short as repeats)")), "{last:?} against {summary:?}");
+}
+
 /// With `--faults`, where a fault strikes is part of the space: an install that cannot run
 /// twice fails once a fault kills it after its `mkdir` (its retries then fail too), and the
 /// install that can passes every schedule, each fault place tried.
