@@ -102,9 +102,10 @@ pub struct Step {
     pub reads: BTreeSet<Object>,
     /// What it wrote.
     pub writes: BTreeSet<Object>,
-    /// Not a hook but a fault between two hooks: leadership moved, or the
-    /// update-status timer fired. No pick can take it; only its own draw moves it.
-    pub fault: bool,
+    /// Not a hook but a fault between two hooks ([`FaultKind::Leader`]: leadership moved;
+    /// [`FaultKind::Tick`]: the update-status timer fired). No pick can take it; only its own
+    /// draw moves it, which is labelled as its `hook` is named (`fault-leader`, `fault-tick`).
+    pub fault: Option<FaultKind>,
 }
 
 impl Step {
@@ -143,9 +144,9 @@ impl Step {
     fn brings_about(&self, offer: &Object) -> bool {
         let Object::Offer(unit, name) = offer else { return false };
         let hook = name.split(' ').nth(1).unwrap_or("");
-        match self.hook.as_str() {
-            "fault-tick" => hook == "update-status",
-            "fault-leader" => {
+        match self.fault {
+            Some(FaultKind::Tick) => hook == "update-status",
+            Some(FaultKind::Leader) => {
                 let app = self.remote.as_deref().map(app_of);
                 app == Some(app_of(unit)) && (hook == "leader-elected" || hook == "leader-settings-changed")
             }
@@ -344,23 +345,22 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
     // but the hooks a fault between the two brings about are the fault's writes. (A start
     // before the update-status timer fires offers update-status no more than the timer does
     // before the start: the offer follows from both.)
-    let hooks: Vec<usize> = (0..steps.len()).filter(|&i| !steps[i].fault).collect();
+    let hooks: Vec<usize> = (0..steps.len()).filter(|&i| steps[i].fault.is_none()).collect();
     for pair in hooks.windows(2) {
         let (hook, next) = (pair[0], pair[1]);
         if steps[hook].segment != steps[next].segment {
             continue;
         }
-        let changed: Vec<Object> = offers_changed(&steps[hook].candidates, &steps[next].candidates)
-            .into_iter()
-            .map(|name| Object::Offer(crate::scheduler::transition_unit(&name).to_string(), name))
-            .collect();
-        let faults = &steps[hook + 1..next];
-        let by_fault = |offer: &Object| faults.iter().any(|fault| fault.brings_about(offer));
-        let (of_faults, of_hook): (Vec<Object>, Vec<Object>) = changed.into_iter().partition(|o| by_fault(o));
-        steps[hook].writes.extend(of_hook);
-        for fault in &mut steps[hook + 1..next] {
-            let brought: Vec<Object> = of_faults.iter().filter(|offer| fault.brings_about(offer)).cloned().collect();
-            fault.writes.extend(brought);
+        for name in offers_changed(&steps[hook].candidates, &steps[next].candidates) {
+            let offer = Object::Offer(crate::scheduler::transition_unit(&name).to_string(), name);
+            let mut by_fault = false;
+            for fault in steps[hook + 1..next].iter_mut().filter(|fault| fault.brings_about(&offer)) {
+                fault.writes.insert(offer.clone());
+                by_fault = true;
+            }
+            if !by_fault {
+                steps[hook].writes.insert(offer);
+            }
         }
     }
     steps
@@ -378,7 +378,7 @@ fn fault_step(
     segment: usize,
     first_draw: usize,
 ) -> Option<Step> {
-    let mut step = Step { segment, first_draw, fault: true, ..Step::default() };
+    let mut step = Step { segment, first_draw, fault: Some(fault.fault), ..Step::default() };
     match fault.fault {
         FaultKind::Leader => {
             let unit = fault.unit.clone()?;
@@ -758,7 +758,7 @@ mod tests {
             ]
         );
         let (start, leader, tick) = (&steps[0], &steps[1], &steps[2]);
-        assert!(leader.fault && tick.fault && !start.fault);
+        assert_eq!((leader.fault, tick.fault, start.fault), (Some(FaultKind::Leader), Some(FaultKind::Tick), None));
         // Leadership: every hook of its application reads it, no other hook does.
         assert!(leader.conflicts(start) && leader.conflicts(&steps[3]) && !leader.conflicts(&steps[4]));
         // The offer of leader-elected is the fault's doing, not the hook's before it.

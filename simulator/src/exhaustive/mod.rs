@@ -222,7 +222,7 @@ fn successors(
             reversal.iter().copied().filter(|&k| !reversal.iter().any(|&e| e < k && hb[e][k])).collect();
         // A fault is no option of a pick: when only a fault can start the reversal, the
         // schedule is the one where that fault strikes before `i` (at its own draw there).
-        if initials.iter().all(|&k| steps[k].fault) {
+        if initials.iter().all(|&k| steps[k].fault.is_some()) {
             for &k in &initials {
                 let label = steps[k].hook.as_str();
                 let draw =
@@ -235,7 +235,7 @@ fn successors(
             }
             continue;
         }
-        let initials: Vec<usize> = initials.into_iter().filter(|&k| !steps[k].fault).collect();
+        let initials: Vec<usize> = initials.into_iter().filter(|&k| steps[k].fault.is_none()).collect();
         // Source-DPOR: nothing to add when a run already took, or will take, an initial of the
         // reversal at that pick (or it is asleep there).
         let tried = tree.node(&picks[..at]).map(|node| &tree.nodes[node].children);
@@ -270,8 +270,8 @@ fn successors(
     // A fault that withdraws a hook offered at the pick before it (leadership moving on before
     // the unit it went to ran leader-elected): the schedule that runs that hook there. The
     // fault and the hook never both run, so no race between them shows in the trace.
-    for (f, fault) in steps.iter().enumerate().take(end).filter(|(_, step)| step.fault) {
-        let Some(before) = steps[..f].iter().rposition(|step| !step.fault) else { continue };
+    for (f, fault) in steps.iter().enumerate().take(end).filter(|(_, step)| step.fault.is_some()) {
+        let Some(before) = steps[..f].iter().rposition(|step| step.fault.is_none()) else { continue };
         let step = &steps[before];
         let Some(at) = step.unit_draw.filter(|_| step.segment == fault.segment) else { continue };
         for (index, name) in step.candidates.iter().enumerate() {
