@@ -186,6 +186,11 @@ pub struct SimArgs {
     /// that compare them with what seeds reach.
     #[arg(long, value_name = "FILE", hide = true)]
     pub(crate) classes_file: Option<PathBuf>,
+    /// With `--exhaustive`: write what the units saw in each schedule run to the end (their
+    /// hooks, the tools they called and the answers) to FILE, one per line, for tests that
+    /// compare it with what seeds see.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub(crate) observations_file: Option<PathBuf>,
     /// How often (percent) a unit with a previous snapshot acts on it rather than a fresh one,
     /// where a seed decides (25 by default); 0 keeps every snapshot fresh, as `--exhaustive`
     /// does without `--max-stale`.

@@ -97,9 +97,12 @@ pub fn run(args: &SimArgs) -> Result<u8> {
         wall.as_secs_f64(),
         summary.runs as f64 / wall.as_secs_f64().max(1e-9),
     );
-    if let Some(file) = &args.classes_file {
-        let text: String = summary.class_names.iter().map(|c| format!("{c}\n")).collect();
-        std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    for (file, lines) in [(&args.classes_file, &summary.class_names), (&args.observations_file, &summary.observations)]
+    {
+        if let Some(file) = file {
+            let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+            std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+        }
     }
     Ok(u8::from(!summary.failures.is_empty()))
 }

@@ -9,8 +9,9 @@
 //! its machine (shared by a subordinate and its principal). The reading is conservative where
 //! the trace cannot say more:
 //!
-//! - a relation hook reads what its remote unit (or application) wrote and whether that unit
-//!   is in the relation (`-relation-created` nothing of it, `-relation-broken` its whole
+//! - a relation hook reads what its remote unit (but for a joined hook, whose changed follows
+//!   whatever it saw) and the unit's application wrote, and whether that unit is in the
+//!   relation (`-relation-created` nothing of it, `-relation-broken` its whole
 //!   scope), a joined or departed hook who else is (the next remote unit depends on it), and a
 //!   changed hook who else is and what the remote units named before its own wrote (a unit
 //!   hears of one change at a time, in name order: theirs would have come first);
@@ -19,7 +20,7 @@
 //! - a relation's created, joined, departed and broken hooks write their unit's view of it,
 //!   which `relation-list`, `relation-ids`, `relation-get` and `goal-state` read;
 //! - `relation-get` reads the bag its arguments name, and `goal-state` every relation of the
-//!   unit's application, `relation-list` the scope its arguments name;
+//!   unit's application; `relation-list` only the unit's view (it answers from it);
 //! - a hook the formula does not have touches no file;
 //! - `install` writes the unit's bag and its place in each relation of its application (the
 //!   unit enters scope once install commits); `-relation-departed`/`-broken` its place in
@@ -235,7 +236,15 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                         // wrote, and whether it is in the relation.
                         if let Some(remote) = &hook.remote_unit {
                             step.reads.insert(Object::Member(id, remote.clone()));
-                            step.reads.insert(Object::Bag(id, remote.clone()));
+                            // A changed hook records which version of the remote unit's
+                            // settings it saw (a later write offers another); a joined hook's
+                            // changed follows it whatever it saw, so the joined hook reads that
+                            // bag only through `relation-get`. Its application's bag it reads:
+                            // a write there before the joined hook offers the application's
+                            // changed hook first.
+                            if !name.ends_with("-relation-joined") {
+                                step.reads.insert(Object::Bag(id, remote.clone()));
+                            }
                             step.reads.insert(Object::Bag(id, app_of(remote).to_string()));
                             if !name.ends_with("-relation-changed") {
                                 // Which remote unit a relation joins (or departs) next
@@ -296,11 +305,9 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                     }
                     "relation-list" => match relation_flag(&call.args).unwrap_or(Ok(step.relation)) {
                         Ok(Some(id)) => {
-                            step.reads.insert(Object::Scope(id));
                             step.reads.insert(Object::View(call.unit.clone(), Some(id)));
                         }
                         _ => {
-                            step.reads.extend(relations_of(&relations, &app).into_iter().map(Object::Scope));
                             step.reads.insert(Object::View(call.unit.clone(), None));
                         }
                     },
@@ -541,6 +548,40 @@ pub fn class(steps: &[Step], hb: &[Vec<bool>]) -> String {
     out
 }
 
+/// What the units of a run saw, on one line: for each unit and relation (or none), the hooks
+/// it ran there in order, each with the hook tools it called, what they answered, and how the
+/// hook ended. Two schedules of one class give the same; tests compare what seeds see with what
+/// the search saw, which checks the reading of what commutes against the hooks themselves.
+pub fn observations(events: &[Event]) -> String {
+    let mut seen: BTreeMap<(String, Option<i64>), Vec<String>> = BTreeMap::new();
+    let mut running: BTreeMap<String, (String, Option<i64>)> = BTreeMap::new();
+    for event in events {
+        let (unit, what) = match event {
+            Event::Hook(hook) => {
+                running.insert(hook.unit.clone(), (hook.unit.clone(), hook.relation));
+                let remote = hook.remote_unit.as_ref().or(hook.remote_app.as_ref());
+                (&hook.unit, format!("{} {}", hook.hook, remote.map_or("", |r| r.as_str())))
+            }
+            Event::Tool(call) => {
+                (&call.unit, format!("{} {:?} -> {} {:?}", call.tool, call.args, call.code, call.stdout))
+            }
+            Event::Exit(exit) => (&exit.unit, format!("ended {:?}", exit.result)),
+            _ => continue,
+        };
+        if let Some(key) = running.get(unit) {
+            seen.entry(key.clone()).or_default().push(what);
+        }
+    }
+    let units: Vec<String> = seen
+        .into_iter()
+        .map(|((unit, relation), what)| {
+            let relation = relation.map_or(String::new(), |id| format!(" #{id}"));
+            format!("{unit}{relation}: {}", what.join("; "))
+        })
+        .collect();
+    units.join(" | ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -723,6 +764,72 @@ mod tests {
         let steps = steps(&events);
         assert!(!steps[0].conflicts(&steps[1]), "gw/0 read db's bag only");
         assert!(steps[0].conflicts(&steps[2]), "gw/0 read cache/0's bag in relation 1");
+    }
+
+    #[test]
+    fn a_joined_hook_and_relation_list_read_neither_the_remote_units_bag_nor_the_scope() {
+        let call = |unit: &str, tool: &str, args: &[&str]| {
+            Event::Tool(Tool {
+                unit: unit.into(),
+                tool: tool.into(),
+                args: args.iter().map(|a| a.to_string()).collect(),
+                ..Tool::default()
+            })
+        };
+        let add = |unit: &str| Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() });
+        let events = vec![
+            relate(0, "db:store gw:db"),
+            add("db/0"),
+            add("db/1"),
+            add("gw/0"),
+            hook("db/0", "store-relation-joined", Some(0), Some("gw/0")),
+            bag_write("db/0", 0),
+            hook("gw/0", "db-relation-joined", Some(0), Some("db/0")),
+            hook("db/1", "install", None, None),
+            hook("gw/0", "config-changed", None, None),
+            call("gw/0", "relation-list", &["-r", "db:0"]),
+            hook("gw/0", "db-relation-changed", Some(0), Some("db/0")),
+        ];
+        let steps = steps(&events);
+        // gw/0's changed hook reads db/0's write; its joined hook, whose changed comes next
+        // whatever it saw, does not.
+        assert!(steps[0].conflicts(&steps[4]));
+        assert!(!steps[0].conflicts(&steps[1]));
+        // relation-list answers from gw/0's view: db/1 entering the relation is no concern of
+        // it until gw/0's own hooks hear of it.
+        assert!(steps[3].reads.contains(&Object::View("gw/0".into(), Some(0))));
+        assert!(!steps[2].conflicts(&steps[3]));
+    }
+
+    #[test]
+    fn observations_are_what_each_unit_saw_on_each_relation_in_order() {
+        let answered = |unit: &str, tool: &str, stdout: &str| {
+            Event::Tool(Tool { unit: unit.into(), tool: tool.into(), stdout: stdout.into(), ..Tool::default() })
+        };
+        let ran = |events: Vec<Event>| observations(&events);
+        let a = ran(vec![
+            hook("gw/0", "db-relation-changed", Some(0), Some("db/0")),
+            answered("gw/0", "relation-get", "10.0.0.1"),
+            hook("db/0", "install", None, None),
+            hook("gw/0", "config-changed", None, None),
+        ]);
+        // db/0's install moved: each unit saw the same.
+        let b = ran(vec![
+            hook("db/0", "install", None, None),
+            hook("gw/0", "db-relation-changed", Some(0), Some("db/0")),
+            answered("gw/0", "relation-get", "10.0.0.1"),
+            hook("gw/0", "config-changed", None, None),
+        ]);
+        assert_eq!(a, b);
+        assert!(a.contains("gw/0 #0: db-relation-changed db/0; relation-get [] -> 0 \"10.0.0.1\""), "{a}");
+        // Another answer is another observation.
+        let c = ran(vec![
+            hook("gw/0", "db-relation-changed", Some(0), Some("db/0")),
+            answered("gw/0", "relation-get", ""),
+            hook("db/0", "install", None, None),
+            hook("gw/0", "config-changed", None, None),
+        ]);
+        assert_ne!(a, c);
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub struct Summary {
     pub classes: usize,
     /// The classes of the runs that went to the end ([`footprint::class`]), sorted.
     pub class_names: Vec<String>,
+    /// What the units saw in the runs that went to the end ([`footprint::observations`]),
+    /// sorted and each once.
+    pub observations: Vec<String>,
     /// Hooks run in all.
     pub hooks: u64,
     /// Schedules proposed and not run when the search stopped.
@@ -100,6 +103,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     let mut tree = ChoiceTree::default();
     let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
     let mut classes: BTreeSet<String> = BTreeSet::new();
+    let mut observations: BTreeSet<String> = BTreeSet::new();
     let mut summary = Summary::default();
     let mut stop = false;
     let in_time = || plan.deadline.is_none_or(|deadline| std::time::Instant::now() < deadline);
@@ -152,6 +156,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
             } else {
                 // Only a whole run has a class; one cut short is a prefix of a class run.
                 classes.insert(footprint::class(&steps, &hb));
+                observations.insert(footprint::observations(&events));
             }
             for next in successors(plan, &tree, prefix.len(), &info, &steps, &hb, &sleep) {
                 if tree.insert(&next) {
@@ -177,6 +182,7 @@ pub fn exhaust(plan: &Plan, runner: &dyn Runner, progress: &(dyn Fn(Progress) + 
     }
     summary.classes = classes.len();
     summary.class_names = classes.into_iter().collect();
+    summary.observations = observations.into_iter().collect();
     summary.frontier = stack.len();
     summary.exhausted = stack.is_empty() && !stop;
     summary.timed_out = !summary.exhausted && !in_time();
