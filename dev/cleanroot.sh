@@ -5,7 +5,7 @@
 # of this repository. For running `.ci/run` and the README's commands before resolving an issue,
 # where nothing earlier runs left on this machine can make a test pass. Run as root.
 #
-#   dev/cleanroot.sh create               # debootstrap bookworm into $CLEANROOT (once)
+#   dev/cleanroot.sh create               # debootstrap bookworm into $CLEANROOT (setup does it when missing)
 #   dev/cleanroot.sh setup COMMIT         # mounts, network, toolchain, a clone at COMMIT
 #   dev/cleanroot.sh run 'bash .ci/run'   # a command in the clone, inside the root
 #   dev/cleanroot.sh teardown             # mounts and network gone (the root stays)
@@ -24,6 +24,11 @@ create)
     ;;
 setup)
     commit=$2
+    # A fresh machine has neither the root nor the tools this needs.
+    for tool in nft:nftables rsync:rsync ip:iproute2; do
+        command -v "${tool%%:*}" >/dev/null || apt-get install -y "${tool#*:}"
+    done
+    [ -x "$ROOT/bin/bash" ] || bash "$0" create
     ip netns add $NS 2>/dev/null || true
     ip link add cr-host type veth peer name cr-ns 2>/dev/null || true
     ip link set cr-ns netns $NS 2>/dev/null || true
