@@ -169,12 +169,13 @@ fn exhaustive_with_faults_finds_an_install_that_cannot_run_twice_and_proves_the_
     assert!(schedules(&stderr).0 >= 10, "{stderr}");
 }
 
-/// The class of a trace's schedule (its hooks in Foata normal form), as the search names it.
+/// The events of a run's trace.
 fn trace_events(trace: &std::path::Path) -> Vec<simulator::trace::Event> {
     let text = std::fs::read_to_string(trace).unwrap_or_else(|e| panic!("{}: {e}", trace.display()));
     simulator::trace::read(&text).unwrap_or_else(|e| panic!("{}:{}: {}", trace.display(), e.line, e.message))
 }
 
+/// The class of a run's schedule (its hooks in Foata normal form), as the search names it.
 fn class(events: &[simulator::trace::Event]) -> String {
     let steps = simulator::exhaustive::footprint::steps(events);
     simulator::exhaustive::footprint::class(&steps, &simulator::exhaustive::footprint::happens_before(&steps))

@@ -303,14 +303,10 @@ pub fn steps(events: &[Event]) -> Vec<Step> {
                             None => step.reads.extend(relations_of(&relations, &app).into_iter().map(Object::Relation)),
                         }
                     }
-                    "relation-list" => match relation_flag(&call.args).unwrap_or(Ok(step.relation)) {
-                        Ok(Some(id)) => {
-                            step.reads.insert(Object::View(call.unit.clone(), Some(id)));
-                        }
-                        _ => {
-                            step.reads.insert(Object::View(call.unit.clone(), None));
-                        }
-                    },
+                    "relation-list" => {
+                        let id = relation_flag(&call.args).unwrap_or(Ok(step.relation)).ok().flatten();
+                        step.reads.insert(Object::View(call.unit.clone(), id));
+                    }
                     "relation-ids" => {
                         step.reads.insert(Object::View(call.unit.clone(), None));
                     }
@@ -554,11 +550,12 @@ pub fn class(steps: &[Step], hb: &[Vec<bool>]) -> String {
 /// the search saw, which checks the reading of what commutes against the hooks themselves.
 pub fn observations(events: &[Event]) -> String {
     let mut seen: BTreeMap<(String, Option<i64>), Vec<String>> = BTreeMap::new();
-    let mut running: BTreeMap<String, (String, Option<i64>)> = BTreeMap::new();
+    // The relation (or none) of each unit's hook running.
+    let mut running: BTreeMap<&str, Option<i64>> = BTreeMap::new();
     for event in events {
         let (unit, what) = match event {
             Event::Hook(hook) => {
-                running.insert(hook.unit.clone(), (hook.unit.clone(), hook.relation));
+                running.insert(&hook.unit, hook.relation);
                 let remote = hook.remote_unit.as_ref().or(hook.remote_app.as_ref());
                 (&hook.unit, format!("{} {}", hook.hook, remote.map_or("", |r| r.as_str())))
             }
@@ -568,8 +565,8 @@ pub fn observations(events: &[Event]) -> String {
             Event::Exit(exit) => (&exit.unit, format!("ended {:?}", exit.result)),
             _ => continue,
         };
-        if let Some(key) = running.get(unit) {
-            seen.entry(key.clone()).or_default().push(what);
+        if let Some(relation) = running.get(unit.as_str()) {
+            seen.entry((unit.clone(), *relation)).or_default().push(what);
         }
     }
     let units: Vec<String> = seen
@@ -610,6 +607,19 @@ mod tests {
         Event::Relate(Relate { relation: id, key: key.into() })
     }
 
+    fn added(unit: &str) -> Event {
+        Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() })
+    }
+
+    fn call(unit: &str, tool: &str, args: &[&str]) -> Event {
+        Event::Tool(Tool {
+            unit: unit.into(),
+            tool: tool.into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            ..Tool::default()
+        })
+    }
+
     #[test]
     fn what_a_remote_unit_writes_orders_the_hooks_that_read_it_and_nothing_else() {
         let events = vec![
@@ -644,12 +654,11 @@ mod tests {
 
     #[test]
     fn a_remote_units_write_orders_the_changed_hooks_for_units_named_after_it() {
-        let add = |unit: &str| Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() });
         let events = vec![
             relate(0, "source:feed sink:feed"),
-            add("source/0"),
-            add("source/1"),
-            add("sink/0"),
+            added("source/0"),
+            added("source/1"),
+            added("sink/0"),
             hook("sink/0", "feed-relation-changed", Some(0), Some("source/1")),
             hook("source/0", "feed-relation-joined", Some(0), Some("sink/0")),
             bag_write("source/0", 0),
@@ -743,14 +752,7 @@ mod tests {
 
     #[test]
     fn a_relation_get_of_one_relation_does_not_conflict_with_writes_to_another() {
-        let get = |args: &[&str]| {
-            Event::Tool(Tool {
-                unit: "gw/0".into(),
-                tool: "relation-get".into(),
-                args: args.iter().map(|a| a.to_string()).collect(),
-                ..Tool::default()
-            })
-        };
+        let get = |args: &[&str]| call("gw/0", "relation-get", args);
         let events = vec![
             relate(0, "db:store gw:db"),
             relate(1, "cache:store gw:cache"),
@@ -768,20 +770,11 @@ mod tests {
 
     #[test]
     fn a_joined_hook_and_relation_list_read_neither_the_remote_units_bag_nor_the_scope() {
-        let call = |unit: &str, tool: &str, args: &[&str]| {
-            Event::Tool(Tool {
-                unit: unit.into(),
-                tool: tool.into(),
-                args: args.iter().map(|a| a.to_string()).collect(),
-                ..Tool::default()
-            })
-        };
-        let add = |unit: &str| Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() });
         let events = vec![
             relate(0, "db:store gw:db"),
-            add("db/0"),
-            add("db/1"),
-            add("gw/0"),
+            added("db/0"),
+            added("db/1"),
+            added("gw/0"),
             hook("db/0", "store-relation-joined", Some(0), Some("gw/0")),
             bag_write("db/0", 0),
             hook("gw/0", "db-relation-joined", Some(0), Some("db/0")),
@@ -837,7 +830,6 @@ mod tests {
         let fault = |kind: FaultKind, unit: Option<&str>| {
             Event::Fault(crate::trace::Fault { fault: kind, unit: unit.map(str::to_string), ..Default::default() })
         };
-        let added = |unit: &str| Event::AddUnit(crate::trace::UnitNamed { unit: unit.into() });
         let events = vec![
             added("a/0"),
             added("a/1"),
@@ -883,8 +875,6 @@ mod tests {
 
     #[test]
     fn leader_settings_and_a_shared_machine_conflict() {
-        let tool =
-            |unit: &str, name: &str| Event::Tool(Tool { unit: unit.into(), tool: name.into(), ..Tool::default() });
         let events = vec![
             Event::Subordinate(crate::trace::Subordinate {
                 unit: "mon/0".into(),
@@ -892,7 +882,7 @@ mod tests {
                 relation: 3,
             }),
             hook("db/0", "config-changed", None, None),
-            tool("db/0", "leader-set"),
+            call("db/0", "leader-set", &[]),
             hook("db/1", "update-status", None, None),
             hook("mon/0", "install", None, None),
         ];
